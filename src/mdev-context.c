@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "mdev-context.h"
+
+#include "mdev-error.h"
+#include "mdev-private.h"
+
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <libudev.h>
+
+/**
+ * MdevContext:
+ *
+ * Everything host-wide an operation needs: where definitions live (shared
+ * with mdevctl), where locks and runtime state go, where the vendor-neutral
+ * callout scripts are, and one libudev handle.
+ */
+struct _MdevContext {
+    GObject parent_instance;
+
+    char *conf_dir;
+    char *state_dir;
+    char *lib_dir;
+    struct udev *udev;
+};
+
+G_DEFINE_FINAL_TYPE(MdevContext, mdev_context, G_TYPE_OBJECT)
+
+static void
+mdev_context_finalize(GObject *object)
+{
+    MdevContext *self = MDEV_CONTEXT(object);
+
+    g_free(self->conf_dir);
+    g_free(self->state_dir);
+    g_free(self->lib_dir);
+    g_clear_pointer(&self->udev, udev_unref);
+    G_OBJECT_CLASS(mdev_context_parent_class)->finalize(object);
+}
+
+static void
+mdev_context_class_init(MdevContextClass *klass)
+{
+    G_OBJECT_CLASS(klass)->finalize = mdev_context_finalize;
+}
+
+static char *
+dir_from_env(const char *variable, const char *fallback)
+{
+    const char *value = g_getenv(variable);
+
+    return g_strdup(value && *value ? value : fallback);
+}
+
+static void
+mdev_context_init(MdevContext *self)
+{
+    self->conf_dir = dir_from_env(MDEV_ENV_CONF_DIR, MDEV_CONF_DIR);
+    self->state_dir = dir_from_env(MDEV_ENV_STATE_DIR, MDEV_STATE_DIR);
+    /* mdevctl ≥ 1.3 keeps packaged callouts in /usr/lib/mdevctl/scripts.d */
+    self->lib_dir = dir_from_env(MDEV_ENV_LIB_DIR, MDEV_PREFIX_LIB_DIR "/mdevctl");
+}
+
+/**
+ * mdev_context_new:
+ *
+ * Returns: (transfer full): a context with the built-in directories, each
+ *   overridable through its environment variable
+ */
+MdevContext *
+mdev_context_new(void)
+{
+    return g_object_new(MDEV_TYPE_CONTEXT, NULL);
+}
+
+const char *
+mdev_context_get_conf_dir(MdevContext *self)
+{
+    g_return_val_if_fail(MDEV_IS_CONTEXT(self), NULL);
+    return self->conf_dir;
+}
+
+const char *
+mdev_context_get_state_dir(MdevContext *self)
+{
+    g_return_val_if_fail(MDEV_IS_CONTEXT(self), NULL);
+    return self->state_dir;
+}
+
+const char *
+mdev_context_get_lib_dir(MdevContext *self)
+{
+    g_return_val_if_fail(MDEV_IS_CONTEXT(self), NULL);
+    return self->lib_dir;
+}
+
+void
+mdev_context_set_conf_dir(MdevContext *self, const char *dir)
+{
+    g_return_if_fail(MDEV_IS_CONTEXT(self));
+    g_free(self->conf_dir);
+    self->conf_dir = g_strdup(dir);
+}
+
+void
+mdev_context_set_state_dir(MdevContext *self, const char *dir)
+{
+    g_return_if_fail(MDEV_IS_CONTEXT(self));
+    g_free(self->state_dir);
+    self->state_dir = g_strdup(dir);
+}
+
+void
+mdev_context_set_lib_dir(MdevContext *self, const char *dir)
+{
+    g_return_if_fail(MDEV_IS_CONTEXT(self));
+    g_free(self->lib_dir);
+    self->lib_dir = g_strdup(dir);
+}
+
+/**
+ * mdev_context_get_udev:
+ * @self: a context
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer none): the context's libudev handle, created on first use
+ */
+struct udev *
+mdev_context_get_udev(MdevContext *self, GError **error)
+{
+    g_return_val_if_fail(MDEV_IS_CONTEXT(self), NULL);
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+    if (self->udev == NULL) {
+        self->udev = udev_new();
+        if (self->udev == NULL) {
+            int err = errno;
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_FAILED,
+                        _("cannot initialise libudev: %s"), g_strerror(err));
+            return NULL;
+        }
+    }
+    return self->udev;
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+struct udev;
+
+#define MDEV_TYPE_CONTEXT (mdev_context_get_type())
+G_DECLARE_FINAL_TYPE(MdevContext, mdev_context, MDEV, CONTEXT, GObject)
+
+/* Environment variables that relocate the host-wide directories, for tests
+ * and for running against a scratch store. */
+#define MDEV_ENV_CONF_DIR "MDEVTOOL_CONF_DIR"
+#define MDEV_ENV_STATE_DIR "MDEVTOOL_STATE_DIR"
+#define MDEV_ENV_LIB_DIR "MDEVTOOL_LIB_DIR"
+
+MdevContext *mdev_context_new(void) G_GNUC_WARN_UNUSED_RESULT;
+
+const char *mdev_context_get_conf_dir(MdevContext *self);
+const char *mdev_context_get_state_dir(MdevContext *self);
+const char *mdev_context_get_lib_dir(MdevContext *self);
+void mdev_context_set_conf_dir(MdevContext *self, const char *dir);
+void mdev_context_set_state_dir(MdevContext *self, const char *dir);
+void mdev_context_set_lib_dir(MdevContext *self, const char *dir);
+
+struct udev *mdev_context_get_udev(MdevContext *self, GError **error);
+
+G_END_DECLS

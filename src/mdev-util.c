@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "mdev-util.h"
+
+#include "mdev-error.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gio/gio.h>
+#include <glib/gi18n-lib.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Largest sysfs attribute the kernel hands out in one read: one page. */
+#define ATTR_MAX 4096
+
+/**
+ * mdev_util_name_is_valid:
+ * @name: (nullable): a parent, type or attribute name
+ *
+ * Names end up as path components below /sys or the definition store, so a
+ * name must be one harmless component: not empty, not "." or "..", without
+ * "/" and without control characters.
+ *
+ * Returns: %TRUE when @name is safe to use as a path component
+ */
+gboolean
+mdev_util_name_is_valid(const char *name)
+{
+    if (name == NULL || *name == '\0')
+        return FALSE;
+    if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+        return FALSE;
+    for (const char *p = name; *p; p++) {
+        if (*p == '/' || (unsigned char) *p < 0x20 || *p == 0x7f)
+            return FALSE;
+    }
+    return strlen(name) <= 255;
+}
+
+/**
+ * mdev_util_check_name:
+ * @what: what the name names, for the message ("parent", "type", "attribute")
+ * @name: (nullable): the name
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when valid, else %FALSE with %MDEV_ERROR_INVALID_ARGUMENT
+ */
+gboolean
+mdev_util_check_name(const char *what, const char *name, GError **error)
+{
+    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+    if (mdev_util_name_is_valid(name))
+        return TRUE;
+    g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                /* TRANSLATORS: %1$s is "parent", "type" or "attribute" */
+                _("invalid %1$s name '%2$s': it must be one path component, not "
+                  "empty, '.', '..' or containing '/'"),
+                what, name ? name : "");
+    return FALSE;
+}
+
+static gboolean
+uuid_shape_ok(const char *text)
+{
+    static const int dashes[] = { 8, 13, 18, 23 };
+    gsize n = 0;
+
+    if (strlen(text) != MDEV_UUID_STRING_LEN)
+        return FALSE;
+    for (int i = 0; i < MDEV_UUID_STRING_LEN; i++) {
+        if (n < G_N_ELEMENTS(dashes) && i == dashes[n]) {
+            if (text[i] != '-')
+                return FALSE;
+            n++;
+        } else if (!g_ascii_isxdigit(text[i])) {
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+/**
+ * mdev_util_uuid_canonicalize:
+ * @text: a UUID in hyphenated form, any case
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the lowercase hyphenated UUID, or %NULL with
+ *   %MDEV_ERROR_INVALID_ARGUMENT
+ */
+char *
+mdev_util_uuid_canonicalize(const char *text, GError **error)
+{
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+    if (text == NULL || !uuid_shape_ok(text)) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                    _("invalid UUID '%s': expected the form "
+                      "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"),
+                    text ? text : "");
+        return NULL;
+    }
+    return g_ascii_strdown(text, -1);
+}
+
+/**
+ * mdev_util_uuid_is_canonical:
+ * @text: (nullable): a string
+ *
+ * Returns: %TRUE when @text is a lowercase hyphenated UUID, the form the
+ *   kernel names mdevs with
+ */
+gboolean
+mdev_util_uuid_is_canonical(const char *text)
+{
+    if (text == NULL || !uuid_shape_ok(text))
+        return FALSE;
+    for (const char *p = text; *p; p++) {
+        if (g_ascii_isupper(*p))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/**
+ * mdev_util_uuid_generate:
+ *
+ * Returns: (transfer full): a new random (version 4) UUID, lowercase
+ */
+char *
+mdev_util_uuid_generate(void)
+{
+    return g_uuid_string_random();
+}
+
+/**
+ * mdev_util_read_attr_at:
+ * @dirfd: directory file descriptor of a sysfs device or type
+ * @name: attribute file name, relative to @dirfd
+ * @error: return location for a #GError
+ *
+ * Reads a sysfs attribute with one read(), as the kernel hands out the whole
+ * value at once, and strips the trailing newline.
+ *
+ * Returns: (transfer full): the value, or %NULL with a %G_IO_ERROR
+ */
+char *
+mdev_util_read_attr_at(int dirfd, const char *name, GError **error)
+{
+    char buf[ATTR_MAX + 1];
+    ssize_t n;
+    int fd;
+
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+    fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        int err = errno;
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+                    _("cannot open '%1$s': %2$s"), name, g_strerror(err));
+        return NULL;
+    }
+    do {
+        n = read(fd, buf, ATTR_MAX);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        int err = errno;
+        close(fd);
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+                    _("cannot read '%1$s': %2$s"), name, g_strerror(err));
+        return NULL;
+    }
+    close(fd);
+    while (n > 0 && buf[n - 1] == '\n')
+        n--;
+    return g_strndup(buf, n);
+}
+
+static gboolean
+write_all(int fd, const char *contents, gsize length)
+{
+    while (length > 0) {
+        ssize_t n = write(fd, contents, length);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return FALSE;
+        }
+        contents += n;
+        length -= n;
+    }
+    return TRUE;
+}
+
+static gboolean
+fsync_dir_of(const char *path)
+{
+    g_autofree char *dir = g_path_get_dirname(path);
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int rc;
+
+    if (fd < 0)
+        return FALSE;
+    rc = fsync(fd);
+    close(fd);
+    return rc == 0;
+}
+
+/**
+ * mdev_util_write_file_atomic:
+ * @path: destination
+ * @contents: the bytes to write
+ * @length: their number
+ * @mode: file mode of the new file
+ * @error: return location for a #GError
+ *
+ * Writes a temporary file beside @path, fsyncs it, renames it over @path and
+ * fsyncs the directory, so a crash at any moment leaves either the old or the
+ * new file, never a truncated one.
+ *
+ * Returns: %TRUE on success, else %FALSE with a %G_IO_ERROR
+ */
+gboolean
+mdev_util_write_file_atomic(const char *path, const char *contents, gsize length,
+                            int mode, GError **error)
+{
+    g_autofree char *tmp = NULL;
+    int fd;
+    int err;
+
+    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+    tmp = g_strdup_printf("%s.XXXXXX", path);
+    fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, mode);
+    if (fd < 0) {
+        err = errno;
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+                    _("cannot create a temporary file for '%1$s': %2$s"), path,
+                    g_strerror(err));
+        return FALSE;
+    }
+    if (!write_all(fd, contents, length) || fchmod(fd, mode) < 0 || fsync(fd) < 0) {
+        err = errno;
+        close(fd);
+        unlink(tmp);
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+                    _("cannot write '%1$s': %2$s"), path, g_strerror(err));
+        return FALSE;
+    }
+    if (close(fd) < 0 || rename(tmp, path) < 0) {
+        err = errno;
+        unlink(tmp);
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+                    _("cannot write '%1$s': %2$s"), path, g_strerror(err));
+        return FALSE;
+    }
+    if (!fsync_dir_of(path)) {
+        err = errno;
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+                    _("cannot sync the directory of '%1$s': %2$s"), path,
+                    g_strerror(err));
+        return FALSE;
+    }
+    return TRUE;
+}

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Length of a canonical hyphenated UUID, without the terminating NUL. */
+#define MDEV_UUID_STRING_LEN 36
+
+gboolean mdev_util_name_is_valid(const char *name);
+gboolean mdev_util_check_name(const char *what, const char *name, GError **error);
+
+char *mdev_util_uuid_canonicalize(const char *text, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean mdev_util_uuid_is_canonical(const char *text);
+char *mdev_util_uuid_generate(void) G_GNUC_WARN_UNUSED_RESULT;
+
+char *mdev_util_read_attr_at(int dirfd, const char *name, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean mdev_util_write_file_atomic(const char *path, const char *contents, gsize length,
+                                     int mode, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include "mdevtool.h"
+
+G_BEGIN_DECLS
+
+/* Every command of the native CLI, one per tools/mdevtool-<name>.c; the table
+ * in mdevtool.c lists them for dispatch and for --help. */
+
+G_END_DECLS

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "mdevtool.h"
+
+#include "mdevtool-cmds.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Drives both dispatch and the "Commands:" block of --help. Keep it in the
+ * order of the man page. */
+static const MdevtoolCmd commands[] = {
+    { NULL, NULL, NULL },
+};
+
+static const MdevtoolCmd *
+find_command(const char *name)
+{
+    for (const MdevtoolCmd *cmd = commands; cmd->name; cmd++) {
+        if (strcmp(cmd->name, name) == 0)
+            return cmd;
+    }
+    return NULL;
+}
+
+static char *
+commands_description(void)
+{
+    GString *text = g_string_new(_("Commands:"));
+
+    for (const MdevtoolCmd *cmd = commands; cmd->name; cmd++)
+        g_string_append_printf(text, "\n  %-12s %s", cmd->name, _(cmd->summary));
+    g_string_append(text, "\n\n");
+    g_string_append(text, _("Run \"mdevtool COMMAND --help\" for a command's options."));
+    return g_string_free(text, FALSE);
+}
+
+static int
+run_native(int argc, char **argv)
+{
+    gboolean version = FALSE;
+    g_autofree char *uri = NULL;
+    gboolean json = FALSE;
+    const GOptionEntry entries[] = {
+        { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON instead of text"), NULL },
+        { "connect", 'c', 0, G_OPTION_ARG_STRING, &uri,
+          N_("libvirt connection URI, for commands that use libvirt"), N_("URI") },
+        { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Print the version and exit"), NULL },
+        { NULL },
+    };
+    g_autoptr(GOptionContext) octx = g_option_context_new(N_("COMMAND [ARGS…]"));
+    g_autoptr(GError) error = NULL;
+    g_autofree char *description = commands_description();
+    g_autoptr(MdevContext) ctx = NULL;
+    const MdevtoolCmd *cmd;
+    MdevtoolCli cli = { 0 };
+
+    g_option_context_set_translation_domain(octx, GETTEXT_PACKAGE);
+    g_option_context_add_main_entries(octx, entries, GETTEXT_PACKAGE);
+    g_option_context_set_summary(octx, _("Manage VFIO mediated devices."));
+    g_option_context_set_description(octx, description);
+    /* Stop at the command name: the rest belongs to the command. */
+    g_option_context_set_strict_posix(octx, TRUE);
+
+    if (!g_option_context_parse(octx, &argc, &argv, &error))
+        return mdevtool_usage_error(NULL, "%s", error->message);
+    if (version) {
+        printf("mdevtool %s\n", PACKAGE_VERSION);
+        return MDEVTOOL_EXIT_OK;
+    }
+    if (argc < 2)
+        return mdevtool_usage_error(NULL, _("no command given"));
+
+    cmd = find_command(argv[1]);
+    if (cmd == NULL)
+        return mdevtool_usage_error(NULL, _("unknown command '%s'"), argv[1]);
+
+    ctx = mdev_context_new();
+    cli.json = json;
+    cli.uri = uri;
+    cli.ctx = ctx;
+    return cmd->run(&cli, argc - 1, argv + 1);
+}
+
+int
+main(int argc, char **argv)
+{
+    setlocale(LC_ALL, "");
+    bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
+    bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
+    textdomain(GETTEXT_PACKAGE);
+
+    return run_native(argc, argv);
+}
