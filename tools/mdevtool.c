@@ -2,6 +2,7 @@
 #include "mdevtool.h"
 
 #include "mdevtool-cmds.h"
+#include "mdevctl.h"
 
 #include <glib/gi18n.h>
 #include <locale.h>
@@ -83,9 +84,23 @@ run_native(int argc, char **argv)
     return cmd->run(&cli, argc - 1, argv + 1);
 }
 
+/* Installed (or linked) as "mdevctl" or "lsmdev", the binary is the
+ * mdevctl-compatible front end. It stays in the C locale: its messages are
+ * mdevctl's, which libvirt shows and scripts match. */
+static gboolean
+invoked_as_mdevctl(const char *argv0)
+{
+    g_autofree char *name = g_path_get_basename(argv0 ? argv0 : "");
+
+    return strcmp(name, "mdevctl") == 0 || g_str_has_suffix(name, "lsmdev");
+}
+
 int
 main(int argc, char **argv)
 {
+    if (argc > 0 && invoked_as_mdevctl(argv[0]))
+        return mdevctl_main(argc, argv);
+
     setlocale(LC_ALL, "");
     bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
     bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
