@@ -9,34 +9,6 @@
 
 #include <string.h>
 
-static int
-parent_name_cmp(gconstpointer a, gconstpointer b)
-{
-    const MdevParent *pa = *(const MdevParent *const *) a;
-    const MdevParent *pb = *(const MdevParent *const *) b;
-
-    return strcmp(pa->name, pb->name);
-}
-
-static int
-type_id_cmp(gconstpointer a, gconstpointer b)
-{
-    const MdevType *ta = *(const MdevType *const *) a;
-    const MdevType *tb = *(const MdevType *const *) b;
-
-    return strcmp(ta->id, tb->id);
-}
-
-static int
-device_cmp(gconstpointer a, gconstpointer b)
-{
-    const MdevDevice *da = *(const MdevDevice *const *) a;
-    const MdevDevice *db = *(const MdevDevice *const *) b;
-    int r = strcmp(da->parent, db->parent);
-
-    return r != 0 ? r : strcmp(da->uuid, db->uuid);
-}
-
 static GPtrArray *
 sorted_copy(const GPtrArray *in, GCompareFunc cmp)
 {
@@ -97,12 +69,12 @@ append_nested(GString *out, const char *text, const char *indent)
 char *
 mdevctl_format_types_text(const GPtrArray *parents)
 {
-    g_autoptr(GPtrArray) sorted = sorted_copy(parents, parent_name_cmp);
+    g_autoptr(GPtrArray) sorted = sorted_copy(parents, mdev_parent_compare);
     GString *out = g_string_new(NULL);
 
     for (guint i = 0; i < sorted->len; i++) {
         const MdevParent *parent = g_ptr_array_index(sorted, i);
-        g_autoptr(GPtrArray) types = sorted_copy(parent->types, type_id_cmp);
+        g_autoptr(GPtrArray) types = sorted_copy(parent->types, mdev_type_compare);
 
         append_text(out, parent->name);
         g_string_append_c(out, '\n');
@@ -136,7 +108,7 @@ mdevctl_format_types_text(const GPtrArray *parents)
 char *
 mdevctl_format_types_json(const GPtrArray *parents)
 {
-    g_autoptr(GPtrArray) sorted = sorted_copy(parents, parent_name_cmp);
+    g_autoptr(GPtrArray) sorted = sorted_copy(parents, mdev_parent_compare);
     GString *out;
 
     if (sorted->len == 0)
@@ -144,7 +116,7 @@ mdevctl_format_types_json(const GPtrArray *parents)
     out = g_string_new("[\n  {\n");
     for (guint i = 0; i < sorted->len; i++) {
         const MdevParent *parent = g_ptr_array_index(sorted, i);
-        g_autoptr(GPtrArray) types = sorted_copy(parent->types, type_id_cmp);
+        g_autoptr(GPtrArray) types = sorted_copy(parent->types, mdev_type_compare);
 
         g_string_append(out, "    ");
         mdev_json_append_string(out, parent->name);
@@ -181,7 +153,7 @@ mdevctl_format_types_json(const GPtrArray *parents)
 char *
 mdevctl_format_list_text(const GPtrArray *devices, gboolean defined_listing, gboolean verbose)
 {
-    g_autoptr(GPtrArray) sorted = sorted_copy(devices, device_cmp);
+    g_autoptr(GPtrArray) sorted = sorted_copy(devices, mdev_device_compare);
     GString *out = g_string_new(NULL);
 
     for (guint i = 0; i < sorted->len; i++) {
@@ -216,7 +188,7 @@ mdevctl_format_list_text(const GPtrArray *devices, gboolean defined_listing, gbo
 char *
 mdevctl_format_list_json(const GPtrArray *devices, gboolean bare)
 {
-    g_autoptr(GPtrArray) sorted = sorted_copy(devices, device_cmp);
+    g_autoptr(GPtrArray) sorted = sorted_copy(devices, mdev_device_compare);
     const char *current = NULL;
     GString *out;
 
