@@ -19,8 +19,8 @@ static const Dispatch dispatch[] = {
     { "modify", NULL },
     { "start", NULL },
     { "stop", NULL },
-    { "list", NULL },
-    { "types", NULL },
+    { "list", mdevctl_cmd_list },
+    { "types", mdevctl_cmd_types },
     { "start-parent-mdevs", NULL },
 };
 
