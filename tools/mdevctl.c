@@ -2,7 +2,12 @@
 /* Dispatch and error reporting of the mdevctl-compatible front end. */
 #include "mdevctl.h"
 
+#include "mdev-callout.h"
 #include "mdev-error.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <gio/gio.h>
 #include <stdio.h>
@@ -14,9 +19,9 @@ typedef struct {
 } Dispatch;
 
 static const Dispatch dispatch[] = {
-    { "define", NULL },
-    { "undefine", NULL },
-    { "modify", NULL },
+    { "define", mdevctl_cmd_define },
+    { "undefine", mdevctl_cmd_undefine },
+    { "modify", mdevctl_cmd_modify },
     { "start", NULL },
     { "stop", NULL },
     { "list", mdevctl_cmd_list },
@@ -74,6 +79,133 @@ mdevctl_warn(const char *format, ...)
     now = g_date_time_new_now_utc();
     stamp = g_date_time_format(now, "%Y-%m-%dT%H:%M:%SZ");
     fprintf(stderr, "[%s WARN  mdevctl] %s\n", stamp, msg);
+}
+
+/* A message with a cause, laid out the way mdevctl_fail_error() prints a
+ * chain: the first line stays the message alone. */
+void
+mdevctl_set_error_caused(GError **error, const char *cause, const char *format, ...)
+{
+    va_list ap;
+    g_autofree char *msg = NULL;
+
+    va_start(ap, format);
+    msg = g_strdup_vprintf(format, ap);
+    va_end(ap);
+    g_set_error(error, MDEV_ERROR, MDEV_ERROR_FAILED, "%s\n\nCaused by:\n    %s", msg, cause);
+}
+
+/* Rust's io::Error text, which mdevctl prints as causes. */
+static char *
+os_error(int err)
+{
+    return g_strdup_printf("%s (os error %d)", g_strerror(err), err);
+}
+
+/* Reads a --jsonfile; /dev/stdin is what libvirt passes. */
+char *
+mdevctl_read_jsonfile(const char *path, const char *what, GError **error)
+{
+    g_autoptr(GString) text = g_string_new(NULL);
+    char buf[4096];
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+    if (fd < 0) {
+        int err = errno;
+        g_autofree char *cause = os_error(err);
+        mdevctl_set_error_caused(error, cause, "Unable to read %s \"%s\"", what, path);
+        return NULL;
+    }
+    for (;;) {
+        ssize_t n = read(fd, buf, sizeof(buf));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            int err = errno;
+            g_autofree char *cause = os_error(err);
+            close(fd);
+            mdevctl_set_error_caused(error, cause, "Unable to read %s \"%s\"", what, path);
+            return NULL;
+        }
+        if (n == 0)
+            break;
+        if (text->len + (gsize) n > 1024 * 1024) {
+            close(fd);
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                        "%s \"%s\" is too large", what, path);
+            return NULL;
+        }
+        g_string_append_len(text, buf, n);
+    }
+    close(fd);
+    if (memchr(text->str, '\0', text->len)) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                    "%s \"%s\" contains a NUL byte", what, path);
+        return NULL;
+    }
+    return g_string_free(g_steal_pointer(&text), FALSE);
+}
+
+MdevDevice *
+mdevctl_device_copy(const MdevDevice *device)
+{
+    MdevDevice *copy = mdev_device_new(device->uuid, device->parent);
+
+    copy->type = g_strdup(device->type);
+    copy->active = device->active;
+    copy->defined = device->defined;
+    copy->autostart = device->autostart;
+    copy->iommu_group = device->iommu_group;
+    copy->driver = g_strdup(device->driver);
+    copy->syspath = g_strdup(device->syspath);
+    g_ptr_array_unref(copy->attrs);
+    copy->attrs = mdev_attr_array_copy(device->attrs);
+    return copy;
+}
+
+static void
+flush_callout_messages(MdevCallout *callout)
+{
+    GPtrArray *messages = mdev_callout_get_messages(callout);
+
+    for (guint i = 0; i < messages->len; i++)
+        fprintf(stderr, "%s\n", (const char *) g_ptr_array_index(messages, i));
+    g_ptr_array_set_size(messages, 0);
+}
+
+/* The sequence mdevctl wraps around every change: pre (which may veto),
+ * the change itself, post with the outcome, then the notifiers. */
+gboolean
+mdevctl_run_with_callouts(MdevContext *ctx, MdevDevice *device, int action, gboolean force,
+                          MdevctlPrimaryFunc primary, gpointer data, GError **error)
+{
+    g_autoptr(MdevCallout) callout = mdev_callout_new(ctx, device);
+    g_autoptr(GError) local = NULL;
+    gboolean ok;
+
+    if (!mdev_callout_pre(callout, action, &local)) {
+        flush_callout_messages(callout);
+        if (!force) {
+            mdev_callout_notify(callout, action, MDEV_CALLOUT_STATE_NONE);
+            flush_callout_messages(callout);
+            g_propagate_error(error, g_steal_pointer(&local));
+            return FALSE;
+        }
+        mdevctl_warn("Forcing operation '%s' despite callout failure. Error was: %s",
+                     mdev_callout_action_to_string(action), local->message);
+        g_clear_error(&local);
+    }
+    ok = primary(ctx, device, data, &local);
+    mdev_callout_set_device(callout, device);
+    mdev_callout_post(callout, action, ok);
+    mdev_callout_notify(callout, action,
+                        ok ? MDEV_CALLOUT_STATE_SUCCESS : MDEV_CALLOUT_STATE_FAILURE);
+    flush_callout_messages(callout);
+    if (!ok) {
+        g_propagate_error(error, g_steal_pointer(&local));
+        return FALSE;
+    }
+    return TRUE;
 }
 
 int
