@@ -302,6 +302,52 @@ mdev_store_load_one(MdevContext *ctx, const char *parent, const char *uuid, GErr
 }
 
 /**
+ * mdev_store_find_parents:
+ * @ctx: a context
+ * @uuid: a canonical UUID
+ * @error: return location for a #GError
+ *
+ * Finds every parent holding a definition file for @uuid, whether or not
+ * the file is well-formed (so that a broken definition can be undefined).
+ *
+ * Returns: (transfer full) (element-type utf8): parent names, sorted
+ */
+GPtrArray *
+mdev_store_find_parents(MdevContext *ctx, const char *uuid, GError **error)
+{
+    const char *conf_dir = mdev_context_get_conf_dir(ctx);
+    g_autoptr(GPtrArray) parents = NULL;
+    g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func(g_free);
+
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+    if (!mdev_util_uuid_is_canonical(uuid)) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                    _("invalid UUID '%s': expected the lowercase form "
+                      "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"),
+                    uuid ? uuid : "");
+        return NULL;
+    }
+    parents = list_dir(conf_dir, error);
+    if (parents == NULL)
+        return NULL;
+    for (guint i = 0; i < parents->len; i++) {
+        const char *name = g_ptr_array_index(parents, i);
+        g_autofree char *dir = g_build_filename(conf_dir, name, NULL);
+        g_autofree char *path = g_build_filename(dir, uuid, NULL);
+        GStatBuf st;
+
+        if (strcmp(name, SCRIPTS_DIR) == 0 || name[0] == '.' || !mdev_util_name_is_valid(name))
+            continue;
+        if (g_lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+            continue;
+        if (g_lstat(path, &st) == 0 && !S_ISDIR(st.st_mode))
+            g_ptr_array_add(found, g_strdup(name));
+    }
+    return g_steal_pointer(&found);
+}
+
+/**
  * mdev_store_exists:
  * @ctx: a context
  * @parent: the parent's name
