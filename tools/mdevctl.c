@@ -22,11 +22,11 @@ static const Dispatch dispatch[] = {
     { "define", mdevctl_cmd_define },
     { "undefine", mdevctl_cmd_undefine },
     { "modify", mdevctl_cmd_modify },
-    { "start", NULL },
-    { "stop", NULL },
+    { "start", mdevctl_cmd_start },
+    { "stop", mdevctl_cmd_stop },
     { "list", mdevctl_cmd_list },
     { "types", mdevctl_cmd_types },
-    { "start-parent-mdevs", NULL },
+    { "start-parent-mdevs", mdevctl_cmd_start_parent_mdevs },
 };
 
 /* mdevctl prints errors through anyhow: the message, then the chain of
@@ -221,12 +221,8 @@ mdevctl_main(int argc, char **argv)
 
     ctx = mdev_context_new();
     for (gsize i = 0; i < G_N_ELEMENTS(dispatch); i++) {
-        if (strcmp(dispatch[i].name, args.command) != 0)
-            continue;
-        if (dispatch[i].run == NULL)
-            return mdevctl_fail(NULL, "The command '%s' is not available in this build",
-                                args.command);
-        return dispatch[i].run(ctx, &args);
+        if (strcmp(dispatch[i].name, args.command) == 0)
+            return dispatch[i].run(ctx, &args);
     }
     g_assert_not_reached();
 }
