@@ -150,9 +150,25 @@ check_startable(MdevContext *ctx, const MdevDevice *device, GError **error)
 /* The library's messages say more than mdevctl's; the first line keeps
  * mdevctl's wording for what libvirt and scripts match, the library's
  * explanation follows as the cause. */
+static const MdevAttr *
+failed_attribute(const MdevDevice *device, const GError *error)
+{
+    /* the library names the attribute it could not write, quoted */
+    for (guint i = 0; i < device->attrs->len; i++) {
+        const MdevAttr *attr = g_ptr_array_index(device->attrs, i);
+        g_autofree char *quoted = g_strdup_printf("attribute '%s'", attr->name);
+
+        if (strstr(error->message, quoted))
+            return attr;
+    }
+    return NULL;
+}
+
 static int
 fail_create(const MdevDevice *device, const GError *error)
 {
+    const MdevAttr *attr;
+
     if (g_error_matches(error, MDEV_ERROR, MDEV_ERROR_CALLOUT))
         return mdevctl_fail_error(error);
     if (g_error_matches(error, MDEV_ERROR, MDEV_ERROR_NO_CAPACITY))
@@ -160,6 +176,12 @@ fail_create(const MdevDevice *device, const GError *error)
                             device->parent);
     if (g_error_matches(error, MDEV_ERROR, MDEV_ERROR_EXISTS))
         return mdevctl_fail(error->message, "Device already exists");
+    attr = failed_attribute(device, error);
+    if (attr && g_error_matches(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT))
+        return mdevctl_fail(error->message, "Invalid attribute '%s'", attr->name);
+    if (attr)
+        return mdevctl_fail(error->message, "Failed to write %s to attribute %s", attr->value,
+                            attr->name);
     if (g_error_matches(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT))
         return mdevctl_fail_error(error);
     return mdevctl_fail(error->message, "Failed to create mdev %s, type %s on %s", device->uuid,
