@@ -80,23 +80,22 @@ static MdevDevice *
 definition_from_options(MdevContext *ctx, const MdevctlArgs *args, const char *uuid,
                         gboolean *ret_running, GError **error)
 {
+    g_autoptr(MdevInventory) inv = NULL;
     g_autoptr(MdevDevice) def = NULL;
+    const MdevDevice *running = NULL;
     const char *parent = args->parent;
     const char *type = args->type;
 
     *ret_running = FALSE;
     if (args->uuid) {
-        g_autoptr(MdevInventory) inv = mdev_discovery_scan(ctx, MDEV_DISCOVERY_DEVICES, NULL,
-                                                           NULL);
-        const MdevDevice *running = inv ? mdev_inventory_get_device(inv, args->uuid, NULL)
-                                        : NULL;
-
-        if (running == NULL || (args->type && args->parent == NULL)) {
-            if (args->parent == NULL) {
-                g_set_error_literal(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
-                                    "No parent specified");
-                return NULL;
-            }
+        inv = mdev_discovery_scan(ctx, MDEV_DISCOVERY_DEVICES, NULL, NULL);
+        running = inv ? mdev_inventory_get_device(inv, args->uuid, NULL) : NULL;
+        /* a running device lends its parent and type; -t alone is not
+         * enough to find the parent */
+        if ((running == NULL || args->type) && args->parent == NULL) {
+            g_set_error_literal(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                                "No parent specified");
+            return NULL;
         }
         if (running) {
             *ret_running = TRUE;
@@ -105,15 +104,13 @@ definition_from_options(MdevContext *ctx, const MdevctlArgs *args, const char *u
             if (type == NULL)
                 type = running->type;
         }
-        def = mdev_device_new(uuid, parent);
-    } else {
-        def = mdev_device_new(uuid, parent);
     }
     if (type == NULL) {
         g_set_error_literal(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
                             "No type specified");
         return NULL;
     }
+    def = mdev_device_new(uuid, parent);
     def->type = g_strdup(type);
     def->autostart = mdevctl_args_has(args, MDEVCTL_OPT_AUTO);
     def->defined = TRUE;

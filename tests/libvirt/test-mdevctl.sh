@@ -1,0 +1,230 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# libvirt's node-device driver on mdevtool: the real libvirtd (only its
+# nodedev driver) runs on a simulated host (tests/mdevsim) with mdevtool,
+# named mdevctl, first in its PATH, and virsh drives the whole mdev life
+# cycle through it. The daemon's debug log must show that every mdevctl
+# call ran our binary. Prints TAP; skipped (visibly) when libvirtd or virsh
+# are not installed or the test cannot get a private mount namespace.
+#
+# Environment: MDEVSIM, MDEVTOOL (set by make check), NLSHIM (the nlshim.so
+# built in tests/libvirt; see nlshim.c).
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+host="$here/mdevctl-host.json"
+
+skip_all() {
+    echo "1..0 # SKIP $*"
+    exit 0
+}
+
+find_nodedev_driver() {
+    for d in /usr/lib/*/libvirt/connection-driver /usr/lib64/libvirt/connection-driver \
+             /usr/lib/libvirt/connection-driver; do
+        if [ -e "$d/libvirt_driver_nodedev.so" ]; then
+            echo "$d/libvirt_driver_nodedev.so"
+            return
+        fi
+    done
+}
+
+if [ "${MDEVCTL_LIBVIRT_IN_NAMESPACE:-}" != 1 ]; then
+    command -v libvirtd >/dev/null && command -v virsh >/dev/null ||
+        skip_all "libvirtd/virsh are not installed"
+    [ -n "$(find_nodedev_driver)" ] || skip_all "libvirt's node-device driver is not installed"
+    [ -n "${MDEVSIM:-}" ] && [ -x "$MDEVSIM" ] || skip_all "the simulator (MDEVSIM) is not built"
+    [ -n "${MDEVTOOL:-}" ] && [ -x "$MDEVTOOL" ] || skip_all "mdevtool (MDEVTOOL) is not built"
+    [ -n "${NLSHIM:-}" ] && [ -e "$NLSHIM" ] || skip_all "nlshim.so (NLSHIM) is not built"
+    [ "$(id -u)" -eq 0 ] || skip_all "needs root for a private mount namespace"
+    unshare -m true 2>/dev/null || skip_all "unshare -m is not permitted"
+    MDEVCTL_LIBVIRT_IN_NAMESPACE=1 exec unshare -m sh "$0" "$@"
+fi
+
+if [ "${MDEVCTL_LIBVIRT_ON_HOST:-}" != 1 ]; then
+    # Inside the private mount namespace: nothing of the host's libvirt or
+    # mdevctl state is visible or changed.
+    unset LD_PRELOAD
+    mount --make-rprivate /
+    mount -t tmpfs tmpfs /run
+    mkdir -p /etc/mdevctl.d
+    mount -t tmpfs tmpfs /etc/mdevctl.d
+    for d in /var/lib/libvirt /var/cache/libvirt /var/log/libvirt; do
+        if [ -d "$d" ]; then
+            mount -t tmpfs tmpfs "$d"
+        fi
+    done
+    work=$(mktemp -d /run/mdevctl-libvirt.XXXXXX)
+    mkdir -p "$work/drivers" "$work/bin" "$work/state"
+    ln -s "$(find_nodedev_driver)" "$work/drivers/"
+    ln -s "$MDEVTOOL" "$work/bin/mdevctl"
+    cat > "$work/libvirtd.conf" <<CONF
+log_filters="1:node_device 1:util.command 3:*"
+log_outputs="1:file:$work/libvirtd.log"
+CONF
+    # the simulator builds the host; this script runs again on it
+    MDEVCTL_LIBVIRT_ON_HOST=1 WORK=$work MDEVTOOL_STATE_DIR="$work/state" \
+        exec "$MDEVSIM" --host "$host" --conf-dir /etc/mdevctl.d -- sh "$0" "$@"
+fi
+
+# On the simulated host, with umockdev's and the simulator's preloads set.
+work=$WORK
+n=0
+failed=0
+daemon=
+
+finish() {
+    if [ -n "$daemon" ]; then
+        kill "$daemon" 2>/dev/null
+        wait "$daemon" 2>/dev/null
+    fi
+    echo "1..$n"
+    if [ $failed -ne 0 ] && [ -e "$work/libvirtd.log" ]; then
+        echo "# last lines of the daemon's log:"
+        grep -e mdevctl -e error "$work/libvirtd.log" | tail -n 40 | sed 's/^/#   /'
+    fi
+    [ $failed -eq 0 ]
+    exit $?
+}
+
+ok() {
+    n=$((n + 1))
+    echo "ok $n $1"
+}
+
+not_ok() {
+    n=$((n + 1))
+    failed=$((failed + 1))
+    echo "not ok $n $1"
+    shift
+    for line in "$@"; do
+        echo "# $line"
+    done
+}
+
+virsh_c() {
+    env -u LD_PRELOAD virsh -q -c nodedev:///system "$@"
+}
+
+# check NAME COMMAND...: the command must succeed
+check() {
+    name=$1
+    shift
+    if out=$("$@" 2>&1); then
+        ok "$name"
+    else
+        not_ok "$name" "command: $*" "$out"
+    fi
+}
+
+# wait_for NAME SECONDS SHELL-CONDITION
+wait_for() {
+    name=$1
+    tries=$(($2 * 10))
+    while [ $tries -gt 0 ]; do
+        if sh -c "$3" >/dev/null 2>&1; then
+            ok "$name"
+            return 0
+        fi
+        tries=$((tries - 1))
+        sleep 0.1
+    done
+    not_ok "$name" "condition never held: $3"
+    return 1
+}
+
+LD_PRELOAD="$LD_PRELOAD:$NLSHIM" LIBVIRT_DRIVER_DIR="$work/drivers" PATH="$work/bin:$PATH" \
+    libvirtd --config "$work/libvirtd.conf" --pid-file "$work/libvirtd.pid" \
+    >"$work/libvirtd.out" 2>&1 &
+daemon=$!
+export work
+parent=pci_0000_00_02_0
+if ! wait_for "libvirtd lists the parent with --cap mdev_types" 20 \
+    "env -u LD_PRELOAD virsh -q -c nodedev:///system nodedev-list --cap mdev_types | grep -qx $parent"; then
+    sed 's/^/# /' "$work/libvirtd.out"
+    finish
+fi
+
+uuid=6c1f4ab8-0c0a-4c6e-9f43-3f8e3b35b4a1
+mdev=mdev_$(echo "$uuid" | tr - _)_0000_00_02_0
+cat > "$work/mdev.xml" <<XML
+<device>
+  <parent>$parent</parent>
+  <capability type='mdev'>
+    <type id='i915-GVTg_V5_8'/>
+    <uuid>$uuid</uuid>
+  </capability>
+</device>
+XML
+
+check "nodedev-define" virsh_c nodedev-define "$work/mdev.xml"
+if [ -f "/etc/mdevctl.d/0000:00:02.0/$uuid" ] &&
+   grep -q '"mdev_type": "i915-GVTg_V5_8"' "/etc/mdevctl.d/0000:00:02.0/$uuid"; then
+    ok "the definition is stored in mdevctl's layout"
+else
+    not_ok "the definition is stored in mdevctl's layout" "$(ls -lR /etc/mdevctl.d)"
+fi
+wait_for "nodedev-list --inactive --cap mdev shows it" 10 \
+    "env -u LD_PRELOAD virsh -q -c nodedev:///system nodedev-list --inactive --cap mdev | grep -qx $mdev"
+check "nodedev-autostart" virsh_c nodedev-autostart "$mdev"
+if grep -q '"start": "auto"' "/etc/mdevctl.d/0000:00:02.0/$uuid"; then
+    ok "autostart is stored"
+else
+    not_ok "autostart is stored" "$(cat "/etc/mdevctl.d/0000:00:02.0/$uuid")"
+fi
+check "nodedev-start" virsh_c nodedev-start "$mdev"
+wait_for "the started mdev is active" 10 \
+    "env -u LD_PRELOAD virsh -q -c nodedev:///system nodedev-list --cap mdev | grep -qx $mdev"
+if xml=$(virsh_c nodedev-dumpxml "$mdev" 2>&1) &&
+   echo "$xml" | grep -q "<type id='i915-GVTg_V5_8'/>" &&
+   echo "$xml" | grep -q "<uuid>$uuid</uuid>" &&
+   echo "$xml" | grep -q "<parent>$parent</parent>"; then
+    ok "nodedev-dumpxml"
+else
+    not_ok "nodedev-dumpxml" "$xml"
+fi
+check "nodedev-destroy" virsh_c nodedev-destroy "$mdev"
+wait_for "the destroyed mdev is inactive again" 10 \
+    "env -u LD_PRELOAD virsh -q -c nodedev:///system nodedev-list --inactive --cap mdev | grep -qx $mdev"
+if [ -f "/etc/mdevctl.d/0000:00:02.0/$uuid" ]; then
+    ok "the definition outlives the device"
+else
+    not_ok "the definition outlives the device"
+fi
+check "nodedev-undefine" virsh_c nodedev-undefine "$mdev"
+wait_for "the undefined mdev is gone" 10 \
+    "! env -u LD_PRELOAD virsh -q -c nodedev:///system nodedev-list --all --cap mdev | grep -qx $mdev"
+if [ ! -e "/etc/mdevctl.d/0000:00:02.0/$uuid" ]; then
+    ok "the definition file is removed"
+else
+    not_ok "the definition file is removed"
+fi
+
+tuuid=0d3f7a52-6f3e-4b1e-8a55-2f9a3c1d7e21
+tmdev=mdev_$(echo "$tuuid" | tr - _)_0000_00_02_0
+sed -e "s/$uuid/$tuuid/" -e "s/i915-GVTg_V5_8/i915-GVTg_V5_4/" "$work/mdev.xml" > "$work/transient.xml"
+check "nodedev-create of a transient mdev" virsh_c nodedev-create "$work/transient.xml"
+wait_for "the transient mdev is active" 10 \
+    "env -u LD_PRELOAD virsh -q -c nodedev:///system nodedev-list --cap mdev | grep -qx $tmdev"
+if [ ! -e "/etc/mdevctl.d/0000:00:02.0/$tuuid" ]; then
+    ok "a transient mdev is not stored"
+else
+    not_ok "a transient mdev is not stored"
+fi
+check "nodedev-destroy of the transient mdev" virsh_c nodedev-destroy "$tmdev"
+wait_for "the transient mdev is gone" 10 \
+    "! env -u LD_PRELOAD virsh -q -c nodedev:///system nodedev-list --all --cap mdev | grep -qx $tmdev"
+
+# The daemon's log names the program it ran for every mdevctl call.
+for call in "list --dumpjson --defined" "define --parent=0000:00:02.0 --jsonfile=/dev/stdin --uuid=$uuid" \
+            "modify --uuid $uuid --auto" "start --uuid=$uuid" "stop --uuid=$uuid" \
+            "undefine --uuid=$uuid" "start --parent=0000:00:02.0 --jsonfile=/dev/stdin --uuid=$tuuid"; do
+    if grep -F "$work/bin/mdevctl $call" "$work/libvirtd.log" >/dev/null; then
+        ok "libvirtd ran our mdevctl: $call"
+    else
+        not_ok "libvirtd ran our mdevctl: $call" \
+            "$(grep -F "mdevctl" "$work/libvirtd.log" | grep -i "run" | tail -n 5)"
+    fi
+done
+finish
