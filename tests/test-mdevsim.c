@@ -150,6 +150,42 @@ test_malformed_host(void)
     g_rmdir(dir);
 }
 
+/* mdevctl, a consumer that knows nothing of the simulator, sees a kernel. */
+static void
+test_mdevctl(void)
+{
+    g_autofree char *mdevctl = g_find_program_in_path("mdevctl");
+    RunResult result = { 0 };
+    const char *script =
+        "T=/sys/devices/virtual/mtty/mtty/mdev_supported_types\n"
+        "mdevctl start -p mtty -t mtty-2 -u " UUID1 " || exit 10\n"
+        "mdevctl list\n"
+        "cat $T/mtty-1/available_instances\n"
+        "mdevctl start -p mtty -t mtty-2 -u " UUID1 " 2>&1 && exit 11\n"
+        "mdevctl stop -u " UUID1 " || exit 12\n"
+        "mdevctl list\n"
+        "cat $T/mtty-1/available_instances\n";
+    const char *argv[] = { mdevsim_path(), "--host", "samples.json", "--", "sh", "-c", script,
+                           NULL };
+
+    if (skip_without_mdevsim())
+        return;
+    if (mdevctl == NULL) {
+        g_test_skip("mdevctl is not installed");
+        return;
+    }
+    run(argv, &result);
+    if (exit_code(&result) != 0)
+        g_test_message("%s%s", result.out, result.err);
+    g_assert_cmpint(exit_code(&result), ==, 0);
+    g_assert_cmpstr(result.out, ==,
+                    UUID1 " mtty mtty-2 manual\n\n"
+                    "22\n"
+                    "Error: Device already exists\n"
+                    "\n24\n");
+    run_result_clear(&result);
+}
+
 /* --conf-dir: the host's definitions land there and stay after the run. */
 static void
 test_conf_dir(void)
@@ -790,5 +826,6 @@ main(int argc, char **argv)
     g_test_add_func("/mdevsim/exit-status", test_exit_status);
     g_test_add_func("/mdevsim/malformed-host", test_malformed_host);
     g_test_add_func("/mdevsim/conf-dir", test_conf_dir);
+    g_test_add_func("/mdevsim/mdevctl", test_mdevctl);
     return g_test_run();
 }
