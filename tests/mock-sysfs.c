@@ -481,6 +481,19 @@ mock_sysfs_add_mdev(MockSysfs *self, const char *parent, const char *uuid,
     if (driver)
         g_string_append_printf(text, "E: DRIVER=%s\n", driver);
     g_string_append(text, "A: remove=\n");
+    /* The links exist when the add event arrives: udev clients such as
+     * libvirt read them as soon as they hear of the device, and on a real
+     * host udevd delivers the event only after the probe made them. */
+    {
+        g_autofree char *type_target = relative_link(syspath, type_dir);
+        g_string_append_printf(text, "L: mdev_type=%s\n", type_target);
+    }
+    if (iommu_group >= 0) {
+        g_autofree char *group = g_strdup_printf("/sys/kernel/iommu_groups/%d", iommu_group);
+        g_autofree char *group_target = relative_link(syspath, group);
+        ensure_group(self, iommu_group);
+        g_string_append_printf(text, "L: iommu_group=%s\n", group_target);
+    }
     add_from_string(self, text->str);
 
     make_link(self, type_link, type_dir);
