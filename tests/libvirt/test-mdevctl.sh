@@ -63,8 +63,20 @@ if [ "${MDEVCTL_LIBVIRT_ON_HOST:-}" != 1 ]; then
 log_filters="1:node_device 1:util.command 3:*"
 log_outputs="1:file:$work/libvirtd.log"
 CONF
-    # the simulator builds the host; this script runs again on it
-    MDEVCTL_LIBVIRT_ON_HOST=1 WORK=$work MDEVTOOL_STATE_DIR="$work/state" \
+    # The real mdevctl is made unrunnable in this namespace: a call that
+    # succeeds can only have reached mdevtool.
+    for real in /usr/bin/mdevctl /usr/sbin/mdevctl /usr/local/bin/mdevctl /usr/local/sbin/mdevctl \
+                /bin/mdevctl /sbin/mdevctl; do
+        if [ -e "$real" ] && [ "$(readlink -f "$real")" != "$(readlink -f "$MDEVTOOL")" ]; then
+            printf '#!/bin/sh\necho "$0 $*" >> %s/reference-mdevctl-calls\nexit 127\n' \
+                "$work" > "$work/not-mdevctl"
+            chmod 755 "$work/not-mdevctl"
+            mount --bind "$work/not-mdevctl" "$real"
+        fi
+    done
+    # The simulator builds the host and this script runs again on it. Its
+    # umockdev testbed sends uevents only from under umockdev's preload.
+    MDEVCTL_LIBVIRT_ON_HOST=1 WORK=$work LD_PRELOAD=libumockdev-preload.so.0 \
         exec "$MDEVSIM" --host "$host" --conf-dir /etc/mdevctl.d -- sh "$0" "$@"
 fi
 
@@ -216,15 +228,22 @@ check "nodedev-destroy of the transient mdev" virsh_c nodedev-destroy "$tmdev"
 wait_for "the transient mdev is gone" 10 \
     "! env -u LD_PRELOAD virsh -q -c nodedev:///system nodedev-list --all --cap mdev | grep -qx $tmdev"
 
-# The daemon's log names the program it ran for every mdevctl call.
+# The daemon's log shows every mdevctl call libvirt made; the real mdevctl
+# cannot run here, so they all reached mdevtool.
 for call in "list --dumpjson --defined" "define --parent=0000:00:02.0 --jsonfile=/dev/stdin --uuid=$uuid" \
             "modify --uuid $uuid --auto" "start --uuid=$uuid" "stop --uuid=$uuid" \
-            "undefine --uuid=$uuid" "start --parent=0000:00:02.0 --jsonfile=/dev/stdin --uuid=$tuuid"; do
-    if grep -F "$work/bin/mdevctl $call" "$work/libvirtd.log" >/dev/null; then
-        ok "libvirtd ran our mdevctl: $call"
+            "undefine --uuid=$uuid" "start --parent=0000:00:02.0 --jsonfile=/dev/stdin --uuid=$tuuid" \
+            "stop --uuid=$tuuid"; do
+    if grep -F "About to run mdevctl $call" "$work/libvirtd.log" >/dev/null; then
+        ok "libvirtd ran mdevctl $call"
     else
-        not_ok "libvirtd ran our mdevctl: $call" \
-            "$(grep -F "mdevctl" "$work/libvirtd.log" | grep -i "run" | tail -n 5)"
+        not_ok "libvirtd ran mdevctl $call" \
+            "$(grep -F "About to run mdevctl" "$work/libvirtd.log" | tail -n 5)"
     fi
 done
+if [ ! -e "$work/reference-mdevctl-calls" ]; then
+    ok "no call reached another mdevctl"
+else
+    not_ok "no call reached another mdevctl" "$(cat "$work/reference-mdevctl-calls")"
+fi
 finish

@@ -91,7 +91,7 @@ run() {
     rm -rf /etc/mdevctl.d/* "$work/$impl/state"/*
     mkdir -p /etc/mdevctl.d/scripts.d/callouts /etc/mdevctl.d/scripts.d/notifiers
     printf '%s' "$4" > "$work/stdin"
-    MDEVTOOL_STATE_DIR="$work/$impl/state" PATH="$work/$impl/bin:$PATH" \
+    LD_PRELOAD=libumockdev-preload.so.0 PATH="$work/$impl/bin:$PATH" \
         "$MDEVSIM" --host "$host" --conf-dir /etc/mdevctl.d -- \
         sh -c "{ :
 $2
