@@ -46,9 +46,30 @@ mdevctl_fail(const char *cause, const char *format, ...)
     return MDEVCTL_EXIT_FAILURE;
 }
 
+/* A callout script's failure in current mdevctl's words; the library's
+ * sentence, which says which event failed, follows as the cause. */
+static int
+fail_callout(const GError *error)
+{
+    g_autoptr(GRegex) regex = g_regex_new("^callout script '(.+)' failed the '[a-z]+' event "
+                                          "of '[a-z]+' with exit status ([0-9]+)$",
+                                          G_REGEX_DEFAULT, G_REGEX_MATCH_DEFAULT, NULL);
+    g_autoptr(GMatchInfo) match = NULL;
+    g_autofree char *path = NULL;
+    g_autofree char *status = NULL;
+
+    if (!g_regex_match(regex, error->message, G_REGEX_MATCH_DEFAULT, &match))
+        return mdevctl_fail(NULL, "%s", error->message);
+    path = g_match_info_fetch(match, 1);
+    status = g_match_info_fetch(match, 2);
+    return mdevctl_fail(error->message, "Script '\"%s\"' failed with status '%s'", path, status);
+}
+
 int
 mdevctl_fail_error(const GError *error)
 {
+    if (g_error_matches(error, MDEV_ERROR, MDEV_ERROR_CALLOUT))
+        return fail_callout(error);
     return mdevctl_fail(NULL, "%s", error->message);
 }
 
