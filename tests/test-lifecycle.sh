@@ -93,14 +93,15 @@ fi
 
 sim 'cmd create --parent matrix --type vfio_ap-passthrough --uuid 33333333-3333-4333-8333-333333333333 --attr assign_adapter=5 --attr assign_domain=0xab
      { cat /sys/bus/mdev/devices/$U3/assign_adapter; echo; cat /sys/bus/mdev/devices/$U3/assign_domain; } > "$W/attrs"'
-if [ "$(rc)" = 0 ] && [ ! -s "$W/out" ] && [ "$(tr '\n' ' ' < "$W/attrs")" = "5 0xab" ]; then
-    ok "create --uuid prints nothing and writes the attributes in order"
+if [ "$(rc)" = 0 ] && [ "$(out)" = "$U3" ] && [ "$(tr '\n' ' ' < "$W/attrs")" = "5 0xab" ]; then
+    ok "create --uuid prints the UUID and writes the attributes in order"
 else
-    not_ok "create --uuid prints nothing and writes the attributes in order"
+    not_ok "create --uuid prints the UUID and writes the attributes in order"
 fi
 
 sim 'cmd create --parent matrix --type vfio_ap-passthrough --uuid 3333333A-3333-4333-8333-333333333333'
-if [ "$(rc)" = 0 ] && grep -qx 3333333a-3333-4333-8333-333333333333 "$W/devs"; then
+if [ "$(rc)" = 0 ] && grep -qx 3333333a-3333-4333-8333-333333333333 "$W/devs" &&
+   [ "$(out)" = 3333333a-3333-4333-8333-333333333333 ]; then
     ok "an upper-case UUID is made canonical"
 else
     not_ok "an upper-case UUID is made canonical"

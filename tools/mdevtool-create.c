@@ -33,8 +33,7 @@ MDEVTOOL_CMD(mdevtool_cmd_create)
     MdevPlacement placement;
     int status;
 
-    g_option_context_set_summary(octx, _("Create a transient mdev and print its UUID if it "
-                                         "was generated."));
+    g_option_context_set_summary(octx, _("Create a transient mdev and print its UUID."));
     if (!mdevtool_parse_options(octx, &argc, &argv, &status))
         return status;
     if (argc > 1)
@@ -49,7 +48,8 @@ MDEVTOOL_CMD(mdevtool_cmd_create)
 
     created = mdev_ops_create(cli->ctx, parent, type, uuid, attrs, placement, NULL, messages,
                               &error);
-    if (created && uuid == NULL)
+    /* the UUID is printed even when given: it comes back canonical */
+    if (created)
         printf("%s\n", created);
     return mdevtool_finish(messages, error);
 }
