@@ -179,6 +179,12 @@ mdev_inventory_add_definitions(MdevInventory *inv, GPtrArray *defined)
     g_ptr_array_sort(inv->devices, mdev_device_compare);
 }
 
+static int
+compare_names(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
 static void
 add_problem(MdevInventory *inv, const char *format, ...) G_GNUC_PRINTF(2, 3);
 
@@ -754,13 +760,9 @@ mdev_discovery_scan(MdevContext *ctx, MdevDiscoveryFlags flags, const char *pare
         if (!scan_devices(inv, flags, parent, error))
             return NULL;
     }
+    /* readdir() order is arbitrary; warnings come out the same every time */
+    g_ptr_array_sort(inv->problems, compare_names);
     return g_steal_pointer(&inv);
-}
-
-static int
-compare_names(gconstpointer a, gconstpointer b)
-{
-    return strcmp(*(const char *const *) a, *(const char *const *) b);
 }
 
 static char *
