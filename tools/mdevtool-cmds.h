@@ -8,4 +8,9 @@ G_BEGIN_DECLS
 /* Every command of the native CLI, one per tools/mdevtool-<name>.c; the table
  * in mdevtool.c lists them for dispatch and for --help. */
 
+MDEVTOOL_CMD(mdevtool_cmd_parents);
+MDEVTOOL_CMD(mdevtool_cmd_types);
+MDEVTOOL_CMD(mdevtool_cmd_list);
+MDEVTOOL_CMD(mdevtool_cmd_monitor);
+
 G_END_DECLS

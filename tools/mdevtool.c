@@ -11,6 +11,10 @@
 /* Drives both dispatch and the "Commands:" block of --help. Keep it in the
  * order of the man page. */
 static const MdevtoolCmd commands[] = {
+    { "parents", mdevtool_cmd_parents, N_("List the devices that can host mdevs") },
+    { "types", mdevtool_cmd_types, N_("List the mdev types of each parent") },
+    { "list", mdevtool_cmd_list, N_("List active or defined mdevs") },
+    { "monitor", mdevtool_cmd_monitor, N_("Print mdev events until interrupted") },
     { NULL, NULL, NULL },
 };
 
