@@ -490,6 +490,7 @@ read_parent(MdevInventory *inv, struct udev *uctx, MdevParent *parent,
     case MDEV_PARENT_KIND_PCI:
         parent->vendor_id = attr_dup(parentfd, "vendor");
         parent->device_id = attr_dup(parentfd, "device");
+        parent->class_code = attr_dup(parentfd, "class");
         parent->physfn = link_basename(parentfd, "physfn");
         parent->iommu_group = link_number(parentfd, "iommu_group");
         {

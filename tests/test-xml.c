@@ -5,7 +5,9 @@
  * every document mdevtool emits here is validated with libvirt's installed
  * RelaxNG schemas and with mdevtool's own; hostile input must be refused
  * quickly. */
+#include "mdev-discovery.h"
 #include "mdev-error.h"
+#include "mdev-store.h"
 #include "mdev-xml.h"
 #include "xml-testbeds.h"
 
@@ -18,27 +20,67 @@
 
 typedef struct {
     MockSysfs *sysfs;
-    GPtrArray *parents;
-    GPtrArray *devices;
-    GPtrArray *definitions;
+    char *conf_dir;
+    MdevContext *ctx;
+    MdevInventory *inv;
+    GPtrArray *parents;     /* borrowed from inv */
+    GPtrArray *devices;     /* borrowed from inv: active and defined, merged */
+    GPtrArray *definitions; /* the store's records */
 } Fixture;
 
+/* The records come from the real discovery and the real store reading the
+ * testbed and the mdevctl-format definition files libvirt's mdevctl reads. */
 static void
 fixture_setup(Fixture *fx, gconstpointer data)
 {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func(g_free);
+
     fx->sysfs = mock_sysfs_new();
     xml_testbed_build(fx->sysfs);
-    fx->parents = xml_testbed_parents();
-    fx->devices = xml_testbed_devices(fx->parents);
-    fx->definitions = xml_testbed_definitions();
+    fx->conf_dir = g_dir_make_tmp("mdevtool-xml-XXXXXX", &error);
+    g_assert_no_error(error);
+    g_assert_true(xml_testbed_write_definitions(fx->conf_dir, &error));
+    g_assert_no_error(error);
+    fx->ctx = mdev_context_new();
+    mdev_context_set_conf_dir(fx->ctx, fx->conf_dir);
+    fx->inv = mdev_discovery_scan(fx->ctx,
+                                  MDEV_DISCOVERY_PARENTS | MDEV_DISCOVERY_DEVICES |
+                                      MDEV_DISCOVERY_DEVICE_DRIVER,
+                                  NULL, &error);
+    g_assert_no_error(error);
+    fx->definitions = mdev_store_load(fx->ctx, NULL, NULL, problems, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(problems->len, ==, 0);
+    mdev_inventory_add_definitions(fx->inv, fx->definitions);
+    fx->parents = fx->inv->parents;
+    fx->devices = fx->inv->devices;
+}
+
+static void
+remove_tree(const char *path)
+{
+    g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
+    const char *name;
+
+    while (dir && (name = g_dir_read_name(dir))) {
+        g_autofree char *child = g_build_filename(path, name, NULL);
+        if (g_file_test(child, G_FILE_TEST_IS_DIR) && !g_file_test(child, G_FILE_TEST_IS_SYMLINK))
+            remove_tree(child);
+        else
+            g_unlink(child);
+    }
+    g_rmdir(path);
 }
 
 static void
 fixture_teardown(Fixture *fx, gconstpointer data)
 {
     g_ptr_array_unref(fx->definitions);
-    g_ptr_array_unref(fx->devices);
-    g_ptr_array_unref(fx->parents);
+    mdev_inventory_free(fx->inv);
+    g_object_unref(fx->ctx);
+    remove_tree(fx->conf_dir);
+    g_free(fx->conf_dir);
     mock_sysfs_free(fx->sysfs);
 }
 
@@ -283,12 +325,11 @@ test_pci_vf(void)
 /* Values are escaped (libvirt 9.0 writes attribute values unescaped, which
  * gives broken XML for values with quotes). */
 static void
-test_escaping(void)
+test_escaping(Fixture *fx, gconstpointer data)
 {
     g_autoptr(MdevDevice) def = mdev_device_new("2f1a0d5e-8a3c-4a6b-9a0e-1c2d3e4f5a6b", "mtty");
     g_autoptr(GError) error = NULL;
     g_autofree char *xml = NULL;
-    g_autoptr(GPtrArray) parents = xml_testbed_parents();
     g_autoptr(MdevDevice) back = NULL;
     const MdevAttr *attr;
 
@@ -305,7 +346,7 @@ test_escaping(void)
     {
         g_autoptr(GString) doc = g_string_new(xml);
         g_string_replace(doc, "<parent>computer</parent>", "<parent>mtty_mtty</parent>", 1);
-        back = mdev_xml_parse_nodedev(doc->str, -1, parents, &error);
+        back = mdev_xml_parse_nodedev(doc->str, -1, fx->parents, &error);
     }
     g_assert_no_error(error);
     g_assert_cmpuint(back->attrs->len, ==, 1);
@@ -957,7 +998,7 @@ main(int argc, char **argv)
     ADD("/xml/format/inactive-of-active", test_inactive_of_active);
     g_test_add_func("/xml/format/names", test_names);
     g_test_add_func("/xml/format/pci-vf", test_pci_vf);
-    g_test_add_func("/xml/format/escaping", test_escaping);
+    ADD("/xml/format/escaping", test_escaping);
     g_test_add_func("/xml/hostdev/formats", test_hostdev);
     g_test_add_func("/xml/hostdev/errors", test_hostdev_errors);
     ADD("/xml/parse/minimal", test_parse_minimal);
