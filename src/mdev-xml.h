@@ -3,6 +3,7 @@
 
 #include <glib.h>
 
+#include "mdev-context.h"
 #include "mdev-model.h"
 
 G_BEGIN_DECLS
@@ -56,5 +57,11 @@ MdevDevice *mdev_xml_parse_nodedev(const char *xml, gssize length, const GPtrArr
                                    GError **error) G_GNUC_WARN_UNUSED_RESULT;
 MdevDevice *mdev_xml_parse_nodedev_file(const char *path, const GPtrArray *parents,
                                         GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+char *mdev_xml_dump_nodedev(MdevContext *ctx, const char *name, MdevXmlFormatFlags flags,
+                            GPtrArray *ret_problems, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+char *mdev_xml_dump_hostdev(MdevContext *ctx, const char *uuid, const char *model,
+                            MdevXmlSwitch display, MdevXmlSwitch ramfb, GPtrArray *ret_problems,
+                            GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 #include <libxml/relaxng.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define LIBVIRT_SCHEMA_DIR "/usr/share/libvirt/schemas"
@@ -983,6 +984,215 @@ test_examples_parse(Fixture *fx, gconstpointer data)
     }
 }
 
+/* One UUID defined under two parents: the UUID alone is ambiguous, the
+ * node-device names are not. */
+static void
+test_dump_ambiguous(Fixture *fx, gconstpointer data)
+{
+    g_autofree char *dir = g_build_filename(fx->conf_dir, "matrix", NULL);
+    g_autofree char *file = g_build_filename(dir, "5f6c7b02-7815-4b90-ae2c-4828080c15ea", NULL);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *by_uuid = NULL;
+    g_autofree char *by_name = NULL;
+
+    if (skip_without_umockdev())
+        return;
+    g_assert_cmpint(g_mkdir_with_parents(dir, 0755), ==, 0);
+    g_assert_true(g_file_set_contents(file,
+                                      "{\n  \"mdev_type\": \"vfio_ap-passthrough\",\n"
+                                      "  \"start\": \"manual\",\n  \"attrs\": []\n}",
+                                      -1, &error));
+    by_uuid = mdev_xml_dump_nodedev(fx->ctx, "5f6c7b02-7815-4b90-ae2c-4828080c15ea",
+                                    MDEV_XML_FORMAT_NONE, NULL, &error);
+    g_assert_null(by_uuid);
+    g_assert_error(error, MDEV_ERROR, MDEV_ERROR_AMBIGUOUS);
+    g_assert_nonnull(strstr(error->message, "matrix, mtty"));
+    g_clear_error(&error);
+
+    by_name = mdev_xml_dump_nodedev(fx->ctx, "mdev_5f6c7b02_7815_4b90_ae2c_4828080c15ea_matrix",
+                                    MDEV_XML_FORMAT_NONE, NULL, &error);
+    g_assert_no_error(error);
+    g_assert_nonnull(strstr(by_name, "<type id='vfio_ap-passthrough'/>"));
+    g_assert_nonnull(strstr(by_name, "<parent>ap_matrix</parent>"));
+}
+
+/* -------------------------------------------------------------------- CLI */
+
+typedef struct {
+    int status;
+    char *out;
+    char *err;
+} RunResult;
+
+static void
+run_result_clear(RunResult *r)
+{
+    g_free(r->out);
+    g_free(r->err);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(RunResult, run_result_clear)
+
+/* Runs the installed-to-be binary on the fixture's testbed (UMOCKDEV_DIR and
+ * the preload are inherited) and definition store. */
+static void
+run_mdevtool(Fixture *fx, RunResult *r, const char *first, ...)
+{
+    const char *binary = g_getenv("MDEVTOOL");
+    g_autoptr(GPtrArray) args = g_ptr_array_new();
+    g_auto(GStrv) env = g_get_environ();
+    g_autoptr(GError) error = NULL;
+    va_list ap;
+    int wait_status = 0;
+
+    g_assert_nonnull(binary);
+    g_ptr_array_add(args, (char *) binary);
+    va_start(ap, first);
+    for (const char *a = first; a; a = va_arg(ap, const char *))
+        g_ptr_array_add(args, (char *) a);
+    va_end(ap);
+    g_ptr_array_add(args, NULL);
+    env = g_environ_setenv(env, "MDEVTOOL_CONF_DIR", fx->conf_dir, TRUE);
+    env = g_environ_setenv(env, "LC_ALL", "C", TRUE);
+
+    g_spawn_sync(NULL, (char **) args->pdata, env, G_SPAWN_DEFAULT, NULL, NULL, &r->out, &r->err,
+                 &wait_status, &error);
+    g_assert_no_error(error);
+    g_assert_true(WIFEXITED(wait_status));
+    r->status = WEXITSTATUS(wait_status);
+    g_test_message("exit %d\nstdout:\n%s\nstderr:\n%s", r->status, r->out, r->err);
+}
+
+/* The command itself, on every golden case, named the way libvirt names it
+ * and (for mdevs) by UUID, (for parents) by kernel name. */
+static void
+test_cli_dumpxml(Fixture *fx, gconstpointer data)
+{
+    if (skip_without_umockdev())
+        return;
+    for (const XmlTestbedCase *c = xml_testbed_cases; c->golden; c++) {
+        g_autofree char *golden = read_golden(c->golden);
+        g_autofree char *golden_norm = xml_testbed_normalise(golden);
+        const char *names[] = { c->nodedev, c->kernel_name };
+
+        for (gsize n = 0; n < G_N_ELEMENTS(names); n++) {
+            g_auto(RunResult) r = { 0 };
+            g_autofree char *out_norm = NULL;
+
+            run_mdevtool(fx, &r, "dumpxml", names[n], NULL);
+            g_assert_cmpint(r.status, ==, 0);
+            g_assert_cmpstr(r.err, ==, "");
+            out_norm = xml_testbed_normalise(r.out);
+            g_assert_cmpstr(out_norm, ==, golden_norm);
+        }
+    }
+}
+
+static void
+test_cli_dumpxml_inactive(Fixture *fx, gconstpointer data)
+{
+    g_auto(RunResult) def = { 0 };
+    g_auto(RunResult) transient = { 0 };
+    g_auto(RunResult) parent = { 0 };
+    g_auto(RunResult) unknown = { 0 };
+    g_auto(RunResult) usage = { 0 };
+    g_autofree char *golden = read_golden("mtty-mdev-inactive");
+
+    if (skip_without_umockdev())
+        return;
+    /* defined and running: the definition alone */
+    run_mdevtool(fx, &def, "dumpxml", "--inactive", "2f1a0d5e-8a3c-4a6b-9a0e-1c2d3e4f5a6b", NULL);
+    g_assert_cmpint(def.status, ==, 0);
+    g_assert_null(strstr(def.out, "<path>"));
+    g_assert_null(strstr(def.out, "<driver>"));
+    g_assert_nonnull(strstr(def.out, "<iommuGroup number='0'/>"));
+    g_assert_nonnull(strstr(def.out, "<attr name='enable_hotplug' value='1'/>"));
+
+    /* running only: nothing to show */
+    run_mdevtool(fx, &transient, "dumpxml", "--inactive",
+                 "mdev_67215cd7_f78e_4352_b10a_ba2a22b1c4d8_mtty", NULL);
+    g_assert_cmpint(transient.status, ==, 1);
+    g_assert_cmpstr(transient.out, ==, "");
+    g_assert_true(g_str_has_prefix(transient.err, "mdevtool: error: "));
+    g_assert_nonnull(strstr(transient.err, "67215cd7-f78e-4352-b10a-ba2a22b1c4d8"));
+
+    run_mdevtool(fx, &parent, "dumpxml", "--inactive", "mtty_mtty", NULL);
+    g_assert_cmpint(parent.status, ==, 1);
+
+    run_mdevtool(fx, &unknown, "dumpxml", "pci_0000_00_09_0", NULL);
+    g_assert_cmpint(unknown.status, ==, 1);
+    g_assert_cmpstr(unknown.err, ==,
+                    "mdevtool: error: no mdev or parent device is named 'pci_0000_00_09_0'\n");
+
+    run_mdevtool(fx, &usage, "dumpxml", NULL);
+    g_assert_cmpint(usage.status, ==, 2);
+}
+
+static void
+test_cli_hostdev(Fixture *fx, gconstpointer data)
+{
+    const struct {
+        const char *uuid;
+        const char *model;
+    } defaults[] = {
+        { "2f1a0d5e-8a3c-4a6b-9a0e-1c2d3e4f5a6b", "vfio-pci" },
+        { "8a7c3bf0-3f43-4f0e-8a9a-5b3c1d2e4f60", "vfio-ccw" },
+        { "b3f1c1a8-1b53-4a8d-9a0f-4f6f0e9d2c11", "vfio-ap" },
+        /* defined, not running: the type comes from the definition */
+        { "5f6c7b02-7815-4b90-ae2c-4828080c15ea", "vfio-pci" },
+    };
+    g_auto(RunResult) display = { 0 };
+    g_auto(RunResult) ccw_display = { 0 };
+    g_auto(RunResult) bad_switch = { 0 };
+    g_auto(RunResult) unknown = { 0 };
+    g_auto(RunResult) unknown_model = { 0 };
+    g_auto(RunResult) bad_uuid = { 0 };
+
+    if (skip_without_umockdev())
+        return;
+    for (gsize i = 0; i < G_N_ELEMENTS(defaults); i++) {
+        g_auto(RunResult) r = { 0 };
+        g_autofree char *expect = g_strdup_printf(
+            "<hostdev mode='subsystem' type='mdev' model='%s'>\n"
+            "  <source>\n"
+            "    <address uuid='%s'/>\n"
+            "  </source>\n"
+            "</hostdev>\n",
+            defaults[i].model, defaults[i].uuid);
+
+        run_mdevtool(fx, &r, "hostdev", defaults[i].uuid, NULL);
+        g_assert_cmpint(r.status, ==, 0);
+        g_assert_cmpstr(r.out, ==, expect);
+    }
+
+    run_mdevtool(fx, &display, "hostdev", "--display", "on", "--ramfb", "off",
+                 "2F1A0D5E-8A3C-4A6B-9A0E-1C2D3E4F5A6B", NULL);
+    g_assert_cmpint(display.status, ==, 0);
+    g_assert_nonnull(strstr(display.out, "model='vfio-pci' display='on' ramfb='off'>"));
+
+    run_mdevtool(fx, &ccw_display, "hostdev", "--display", "on",
+                 "8a7c3bf0-3f43-4f0e-8a9a-5b3c1d2e4f60", NULL);
+    g_assert_cmpint(ccw_display.status, ==, 1);
+    g_assert_cmpstr(ccw_display.out, ==, "");
+    g_assert_cmpstr(ccw_display.err, ==,
+                    "mdevtool: error: display is only supported with model 'vfio-pci', not "
+                    "'vfio-ccw'\n");
+
+    run_mdevtool(fx, &bad_switch, "hostdev", "--ramfb", "yes",
+                 "2f1a0d5e-8a3c-4a6b-9a0e-1c2d3e4f5a6b", NULL);
+    g_assert_cmpint(bad_switch.status, ==, 2);
+
+    run_mdevtool(fx, &unknown, "hostdev", "11111111-2222-4333-8444-555555555555", NULL);
+    g_assert_cmpint(unknown.status, ==, 1);
+    run_mdevtool(fx, &unknown_model, "hostdev", "--model", "vfio-ap",
+                 "11111111-2222-4333-8444-555555555555", NULL);
+    g_assert_cmpint(unknown_model.status, ==, 0);
+    g_assert_nonnull(strstr(unknown_model.out, "model='vfio-ap'"));
+
+    run_mdevtool(fx, &bad_uuid, "hostdev", "not-a-uuid", NULL);
+    g_assert_cmpint(bad_uuid.status, ==, 1);
+}
+
 #define ADD(path, func) \
     g_test_add(path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
@@ -1012,6 +1222,10 @@ main(int argc, char **argv)
     ADD("/xml/hostile/external-entity", test_hostile_external_entity);
     ADD("/xml/hostile/huge", test_hostile_huge);
     ADD("/xml/schema/emitted", test_schema_emitted);
+    ADD("/xml/dump/ambiguous", test_dump_ambiguous);
+    ADD("/xml/cli/dumpxml", test_cli_dumpxml);
+    ADD("/xml/cli/dumpxml-inactive", test_cli_dumpxml_inactive);
+    ADD("/xml/cli/hostdev", test_cli_hostdev);
     g_test_add_func("/xml/schema/examples", test_schema_examples);
 
     return g_test_run();
