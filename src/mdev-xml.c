@@ -1333,3 +1333,33 @@ mdev_xml_dump_hostdev(MdevContext *ctx, const char *uuid, const char *model,
     }
     return mdev_xml_format_hostdev(canonical, model, device_api, display, ramfb, error);
 }
+
+/**
+ * mdev_xml_read_definition:
+ * @ctx: a context
+ * @path: a node-device XML file, `-` for standard input
+ * @error: return location for a #GError
+ *
+ * What `define --xml` and `create --xml` need: the document of @path
+ * (mdev_xml_parse_nodedev_file()) with its `<parent>` resolved against the
+ * parents present now, as `virsh nodedev-define` resolves it.
+ *
+ * Returns: (transfer full): the definition (parent, type, attributes in
+ *   order, autostart, and the UUID or %NULL when the document has none), or
+ *   %NULL with @error set
+ */
+MdevDevice *
+mdev_xml_read_definition(MdevContext *ctx, const char *path, GError **error)
+{
+    g_autoptr(MdevInventory) inv = NULL;
+
+    g_return_val_if_fail(path != NULL, NULL);
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+    inv = mdev_discovery_scan(ctx, MDEV_DISCOVERY_PARENTS | MDEV_DISCOVERY_NO_TYPES, NULL, error);
+    if (inv == NULL)
+        return NULL;
+    if (strcmp(path, "-") == 0)
+        path = "/dev/stdin";
+    return mdev_xml_parse_nodedev_file(path, inv->parents, error);
+}

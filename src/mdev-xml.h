@@ -58,6 +58,8 @@ MdevDevice *mdev_xml_parse_nodedev(const char *xml, gssize length, const GPtrArr
 MdevDevice *mdev_xml_parse_nodedev_file(const char *path, const GPtrArray *parents,
                                         GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+MdevDevice *mdev_xml_read_definition(MdevContext *ctx, const char *path,
+                                     GError **error) G_GNUC_WARN_UNUSED_RESULT;
 char *mdev_xml_dump_nodedev(MdevContext *ctx, const char *name, MdevXmlFormatFlags flags,
                             GPtrArray *ret_problems, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 char *mdev_xml_dump_hostdev(MdevContext *ctx, const char *uuid, const char *model,

@@ -984,6 +984,30 @@ test_examples_parse(Fixture *fx, gconstpointer data)
     }
 }
 
+/* The entry point for define and create with an XML file: the parent is
+ * resolved against the parents discovery finds. */
+static void
+test_read_definition(Fixture *fx, gconstpointer data)
+{
+    g_autofree char *path = g_test_build_filename(G_TEST_DIST, "..", "examples",
+                                                  "nodedev-define-ap.xml", NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(MdevDevice) def = NULL;
+    const MdevAttr *attr;
+
+    if (skip_without_umockdev())
+        return;
+    def = mdev_xml_read_definition(fx->ctx, path, &error);
+    g_assert_no_error(error);
+    g_assert_cmpstr(def->parent, ==, "matrix");
+    g_assert_cmpstr(def->uuid, ==, "b3f1c1a8-1b53-4a8d-9a0f-4f6f0e9d2c11");
+    g_assert_cmpstr(def->type, ==, "vfio_ap-passthrough");
+    g_assert_cmpuint(def->attrs->len, ==, 2);
+    attr = g_ptr_array_index(def->attrs, 1);
+    g_assert_cmpstr(attr->name, ==, "assign_domain");
+    g_assert_cmpstr(attr->value, ==, "0x0001");
+}
+
 /* One UUID defined under two parents: the UUID alone is ambiguous, the
  * node-device names are not. */
 static void
@@ -1222,6 +1246,7 @@ main(int argc, char **argv)
     ADD("/xml/hostile/external-entity", test_hostile_external_entity);
     ADD("/xml/hostile/huge", test_hostile_huge);
     ADD("/xml/schema/emitted", test_schema_emitted);
+    ADD("/xml/parse/read-definition", test_read_definition);
     ADD("/xml/dump/ambiguous", test_dump_ambiguous);
     ADD("/xml/cli/dumpxml", test_cli_dumpxml);
     ADD("/xml/cli/dumpxml-inactive", test_cli_dumpxml_inactive);
