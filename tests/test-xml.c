@@ -1120,7 +1120,6 @@ test_cli_dumpxml_inactive(Fixture *fx, gconstpointer data)
     g_auto(RunResult) parent = { 0 };
     g_auto(RunResult) unknown = { 0 };
     g_auto(RunResult) usage = { 0 };
-    g_autofree char *golden = read_golden("mtty-mdev-inactive");
 
     if (skip_without_umockdev())
         return;
