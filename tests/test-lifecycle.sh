@@ -275,6 +275,40 @@ else
     not_ok "start of a defined device on a full type fails"
 fi
 
+# --- libvirt node-device XML ----------------------------------------------------
+
+cat > "$W/ap.xml" <<XML
+<device>
+  <name>mdev_${U1}_matrix</name>
+  <parent>ap_matrix</parent>
+  <capability type='mdev'>
+    <type id='vfio_ap-passthrough'/>
+    <uuid>$U1</uuid>
+    <attr name='assign_adapter' value='0x09'/>
+    <attr name='assign_domain' value='0x0001'/>
+  </capability>
+</device>
+XML
+cat > "$W/mtty.xml" <<XML
+<device>
+  <parent>pci_0000_41_00_4</parent>
+  <capability type='mdev'>
+    <type id='nvidia-558'/>
+  </capability>
+</device>
+XML
+sim 'cmd define --xml "$W/ap.xml"; cp "$W/rc" "$W/define.rc"
+     cmd start $U1; cat /sys/bus/mdev/devices/$U1/assign_domain > "$W/attr"
+     cmd create --xml - < "$W/mtty.xml"; cp "$W/out" "$W/uuid"'
+if [ "$(cat "$W/define.rc")" = 0 ] && [ "$(cat "$W/conf.list")" = "./matrix/$U1" ] &&
+   grep -q '"assign_domain": "0x0001"' "$W/conf/matrix/$U1" && [ "$(cat "$W/attr")" = 0x0001 ] &&
+   [ "$(rc)" = 0 ] && grep -qx "$(cat "$W/uuid")" "$W/devs" &&
+   [ -e "$W/conf/matrix/$U1" ] && [ "$(wc -l < "$W/conf.list")" = 1 ]; then
+    ok "define --xml and create --xml take a libvirt node-device document"
+else
+    not_ok "define --xml and create --xml take a libvirt node-device document"
+fi
+
 # --- malformed definitions -------------------------------------------------
 
 for case in "empty:" "truncated:{\"mdev_type\": \"mtty-1\", \"sta" "notjson:mdev_type=mtty-1" \
