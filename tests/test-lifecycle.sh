@@ -479,6 +479,32 @@ else
     not_ok "callouts get mdevctl's arguments around start"
 fi
 
+# --- what the kernel says ------------------------------------------------------
+# Another tool that takes no lock (mdevctl, a vendor script) acts between
+# mdevtool's check and its write: here a pre callout does it through the
+# simulator, and the kernel's errno has to be explained.
+
+rm -rf "$W/callouts"
+callout 50-rival '[ "$4" = pre ] && [ "$6" = start ] && "$MDEVSIM_CTL" create mtty mtty-2 44444444-4444-4444-8444-444444444444 >/dev/null; exit 0'
+sim "cmd create --parent mtty --type mtty-2; $install_callouts; cmd create --parent mtty --type mtty-2"
+if [ "$(rc)" = 1 ] && [ "$(lines err)" = 1 ] &&
+   grep -q "parent 'mtty' has no room for another mdev of type 'mtty-2' (free instances when checked: 1, active: 1): No space left on device" "$W/err" &&
+   [ "$(wc -l < "$W/devs")" = 3 ]; then
+    ok "the kernel's ENOSPC is explained with parent, type and free instances"
+else
+    not_ok "the kernel's ENOSPC is explained with parent, type and free instances"
+fi
+
+rm -rf "$W/callouts"
+callout 50-rival '[ "$4" = pre ] && [ "$6" = start ] && "$MDEVSIM_CTL" create matrix vfio_ap-passthrough "${10}" >/dev/null; exit 0'
+sim "$install_callouts; cmd create --parent mtty --type mtty-1 --uuid \$U1"
+if [ "$(rc)" = 1 ] && [ "$(lines err)" = 1 ] &&
+   grep -q "the kernel refused to create mdev '$U1' on parent 'mtty': an mdev with this UUID exists already (File exists)" "$W/err"; then
+    ok "the kernel's EEXIST is explained"
+else
+    not_ok "the kernel's EEXIST is explained"
+fi
+
 # --- concurrency ------------------------------------------------------------------
 
 sim 'i=0; while [ $i -lt 12 ]; do
