@@ -179,6 +179,12 @@ mdev_inventory_add_definitions(MdevInventory *inv, GPtrArray *defined)
     g_ptr_array_sort(inv->devices, mdev_device_compare);
 }
 
+static int
+compare_names(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
 static void
 add_problem(MdevInventory *inv, const char *format, ...) G_GNUC_PRINTF(2, 3);
 
@@ -484,6 +490,7 @@ read_parent(MdevInventory *inv, struct udev *uctx, MdevParent *parent,
     case MDEV_PARENT_KIND_PCI:
         parent->vendor_id = attr_dup(parentfd, "vendor");
         parent->device_id = attr_dup(parentfd, "device");
+        parent->class_code = attr_dup(parentfd, "class");
         parent->physfn = link_basename(parentfd, "physfn");
         parent->iommu_group = link_number(parentfd, "iommu_group");
         {
@@ -754,13 +761,9 @@ mdev_discovery_scan(MdevContext *ctx, MdevDiscoveryFlags flags, const char *pare
         if (!scan_devices(inv, flags, parent, error))
             return NULL;
     }
+    /* readdir() order is arbitrary; warnings come out the same every time */
+    g_ptr_array_sort(inv->problems, compare_names);
     return g_steal_pointer(&inv);
-}
-
-static int
-compare_names(gconstpointer a, gconstpointer b)
-{
-    return strcmp(*(const char *const *) a, *(const char *const *) b);
 }
 
 static char *

@@ -234,6 +234,9 @@ mdev_ops_resolve_type(MdevInventory *inv, const char *parent, const char *type, 
                     type, text);
         return NULL;
     }
+    /* matched nothing: a string that cannot be an id is reported as such */
+    if (!mdev_util_check_name("type", type, error))
+        return NULL;
     if (parent && any_parent) {
         GString *list = g_string_new(NULL);
         g_autofree char *text = NULL;
@@ -437,8 +440,9 @@ set_create_error(int err, const char *uuid, const MdevParent *parent, const Mdev
     case EDQUOT:
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_NO_CAPACITY,
                     _("parent '%1$s' has no room for another mdev of type '%2$s' "
-                      "(%3$" G_GINT64_FORMAT " instances were free, %4$u active): %5$s"),
-                    parent->name, type->id, type->available_instances, active,
+                      "(free instances when checked: %3$lld, active: %4$u): "
+                      "%5$s"),
+                    parent->name, type->id, (long long) type->available_instances, active,
                     g_strerror(err));
         break;
     case ENODEV:
@@ -449,15 +453,17 @@ set_create_error(int err, const char *uuid, const MdevParent *parent, const Mdev
     case EINVAL:
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_KERNEL,
                     _("the kernel rejected mdev '%1$s' of type '%2$s' on parent '%3$s' "
-                      "(%4$" G_GINT64_FORMAT " instances free): %5$s; the vendor driver "
+                      "(free instances: %4$lld): %5$s; the vendor driver "
                       "may not support this type on this device"),
-                    uuid, type->id, parent->name, type->available_instances, g_strerror(err));
+                    uuid, type->id, parent->name, (long long) type->available_instances,
+                    g_strerror(err));
         break;
     default:
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_KERNEL,
                     _("cannot create mdev '%1$s' of type '%2$s' on parent '%3$s' "
-                      "(%4$" G_GINT64_FORMAT " instances free): %5$s"),
-                    uuid, type->id, parent->name, type->available_instances, g_strerror(err));
+                      "(free instances: %4$lld): %5$s"),
+                    uuid, type->id, parent->name, (long long) type->available_instances,
+                    g_strerror(err));
         break;
     }
 }
@@ -1109,9 +1115,9 @@ apply_modification(MdevDevice *definition, const MdevModification *mod, GError *
         }
         if (mod->index > (gint64) len) {
             g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
-                        _("attribute index %1$" G_GINT64_FORMAT " is invalid: the definition "
+                        _("attribute index %1$lld is invalid: the definition "
                           "has %2$u attributes"),
-                        mod->index, len);
+                        (long long) mod->index, len);
             return FALSE;
         }
         g_ptr_array_insert(definition->attrs, mod->index < 0 ? -1 : (gint) mod->index,
@@ -1122,9 +1128,9 @@ apply_modification(MdevDevice *definition, const MdevModification *mod, GError *
             return TRUE; /* nothing to remove, as with mdevctl */
         if (mod->index >= (gint64) len) {
             g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
-                        _("attribute index %1$" G_GINT64_FORMAT " is invalid: the definition "
+                        _("attribute index %1$lld is invalid: the definition "
                           "has %2$u attributes"),
-                        mod->index, len);
+                        (long long) mod->index, len);
             return FALSE;
         }
         g_ptr_array_remove_index(definition->attrs, mod->index < 0 ? len - 1 : (guint) mod->index);

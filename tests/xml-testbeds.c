@@ -15,6 +15,8 @@ static const char *const no_attrs[] = { NULL };
 const XmlTestbedMdev xml_testbed_mdevs[] = {
     { "0000:00:02.0", "2f1a0d5e-8a3c-4a6b-9a0e-1c2d3e4f5a6b", "i915-GVTg_V5_4", TRUE, 13,
       "vfio_mdev", TRUE, FALSE, gvt_attrs },
+    { "0000:41:00.4", "c0ffee00-5a1e-4c0d-9e7f-41a40a40a404", "nvidia-558", TRUE, 142,
+      "nvidia-vgpu-vfio", FALSE, FALSE, no_attrs },
     { "0.0.0052", "8a7c3bf0-3f43-4f0e-8a9a-5b3c1d2e4f60", "vfio_ccw-io", TRUE, 14,
       "vfio_ccw_mdev", FALSE, FALSE, no_attrs },
     { "matrix", "b3f1c1a8-1b53-4a8d-9a0f-4f6f0e9d2c11", "vfio_ap-passthrough", TRUE, 15,
@@ -30,11 +32,14 @@ const XmlTestbedMdev xml_testbed_mdevs[] = {
 
 const XmlTestbedCase xml_testbed_cases[] = {
     { "pci-parent", "pci_0000_00_02_0", TRUE, "0000:00:02.0", NULL },
+    { "pci-vf-parent", "pci_0000_41_00_4", TRUE, "0000:41:00.4", NULL },
     { "css-parent", "css_0_0_0052", TRUE, "0.0.0052", NULL },
     { "ap-matrix", "ap_matrix", TRUE, "matrix", NULL },
     { "mtty-parent", "mtty_mtty", TRUE, "mtty", NULL },
     { "pci-mdev-attrs", "mdev_2f1a0d5e_8a3c_4a6b_9a0e_1c2d3e4f5a6b_0000_00_02_0", FALSE,
       "2f1a0d5e-8a3c-4a6b-9a0e-1c2d3e4f5a6b", "0000:00:02.0" },
+    { "pci-vf-mdev", "mdev_c0ffee00_5a1e_4c0d_9e7f_41a40a40a404_0000_41_00_4", FALSE,
+      "c0ffee00-5a1e-4c0d-9e7f-41a40a40a404", "0000:41:00.4" },
     { "css-mdev", "mdev_8a7c3bf0_3f43_4f0e_8a9a_5b3c1d2e4f60_0_0_0052", FALSE,
       "8a7c3bf0-3f43-4f0e-8a9a-5b3c1d2e4f60", "0.0.0052" },
     { "ap-mdev", "mdev_b3f1c1a8_1b53_4a8d_9a0f_4f6f0e9d2c11_matrix", FALSE,
@@ -52,6 +57,16 @@ static const MockPciInfo gvt = {
     .vendor = "0x8086", .device = "0x3e92", .class_code = "0x030000",
     .driver = "i915", .iommu_group = 1, .numa_node = -1,
 };
+/* an SR-IOV physical function and one of its VFs, sharing an IOMMU group;
+ * only the VF is an mdev parent */
+static const MockPciInfo ampere_pf = {
+    .vendor = "0x10de", .device = "0x2235", .class_code = "0x030200",
+    .driver = "nvidia", .iommu_group = 41, .numa_node = 0,
+};
+static const MockPciInfo ampere_vf = {
+    .vendor = "0x10de", .device = "0x2235", .class_code = "0x030200",
+    .driver = "nvidia", .physfn = "0000:41:00.0", .iommu_group = 41, .numa_node = 0,
+};
 #define CSS_DEV_BUSID "0.0.1234"
 #define CSS_DRIVER "vfio_ccw"
 
@@ -64,6 +79,7 @@ static const TypeRow types[] = {
     { "0000:00:02.0", { "i915-GVTg_V5_4", "GVTg_V5_4", "low_gm_size: 128MB\nfence: 4", "vfio-pci", 1 } },
     { "0000:00:02.0", { "i915-GVTg_V5_8", "GVTg_V5_8", "low_gm_size: 64MB\nfence: 4", "vfio-pci", 2 } },
     { "0000:00:02.0", { "i915-nameless", NULL, "a type without a name file", "vfio-pci", 0 } },
+    { "0000:41:00.4", { "nvidia-558", "NVIDIA A40-4Q", "num_heads=4, frl_config=60", "vfio-pci", 1 } },
     { "0.0.0052", { "vfio_ccw-io", "I/O subchannel (Non-QDIO)", NULL, "vfio-ccw", 0 } },
     { "matrix", { "vfio_ap-passthrough", "VFIO AP Passthrough Device", NULL, "vfio-ap", 65534 } },
     { "mtty", { "mtty-1", "Single port serial", "mtty-1 description", "vfio-pci", 23 } },
@@ -74,10 +90,13 @@ void
 xml_testbed_build(MockSysfs *sysfs)
 {
     mock_sysfs_add_pci_parent(sysfs, "0000:00:02.0", &gvt);
+    mock_sysfs_add_pci_parent(sysfs, "0000:41:00.0", &ampere_pf);
+    mock_sysfs_add_pci_parent(sysfs, "0000:41:00.4", &ampere_vf);
     mock_sysfs_add_css_parent(sysfs, "0.0.0052", CSS_DEV_BUSID, CSS_DRIVER);
     mock_sysfs_add_ap_matrix(sysfs);
     mock_sysfs_add_generic_parent(sysfs, "mtty");
     mock_sysfs_register_parent(sysfs, "0000:00:02.0", FALSE);
+    mock_sysfs_register_parent(sysfs, "0000:41:00.4", FALSE);
     mock_sysfs_register_parent(sysfs, "0.0.0052", FALSE);
     mock_sysfs_register_parent(sysfs, "matrix", FALSE);
     mock_sysfs_register_parent(sysfs, "mtty", FALSE);
@@ -89,112 +108,6 @@ xml_testbed_build(MockSysfs *sysfs)
             mock_sysfs_add_mdev(sysfs, m->parent, m->uuid, m->type_id, m->iommu_group,
                                 m->driver);
     }
-}
-
-static MdevParent *
-parent_record(const char *name, MdevParentKind kind, const char *syspath, const char *subsystem,
-              const char *driver)
-{
-    MdevParent *parent = mdev_parent_new(name);
-
-    parent->kind = kind;
-    parent->syspath = g_strdup(syspath);
-    parent->subsystem = g_strdup(subsystem);
-    parent->driver = g_strdup(driver);
-    parent->registered = TRUE;
-    for (gsize i = 0; i < G_N_ELEMENTS(types); i++) {
-        MdevType *type;
-        if (strcmp(types[i].parent, name) != 0)
-            continue;
-        type = mdev_type_new(types[i].info.id);
-        type->name = g_strdup(types[i].info.name);
-        type->description = g_strdup(types[i].info.description);
-        type->device_api = g_strdup(types[i].info.device_api);
-        type->available_instances = types[i].info.available;
-        g_ptr_array_add(parent->types, type);
-    }
-    g_ptr_array_sort(parent->types, mdev_type_compare);
-    return parent;
-}
-
-/* The records discovery gives for the testbed, written out by hand from
- * the same tables. */
-GPtrArray *
-xml_testbed_parents(void)
-{
-    GPtrArray *parents = g_ptr_array_new_with_free_func((GDestroyNotify) mdev_parent_free);
-    MdevParent *pci;
-
-    pci = parent_record("0000:00:02.0", MDEV_PARENT_KIND_PCI,
-                        "/sys/devices/pci0000:00/0000:00:02.0", "pci", gvt.driver);
-    pci->vendor_id = g_strdup(gvt.vendor);
-    pci->device_id = g_strdup(gvt.device);
-    pci->class_code = g_strdup(gvt.class_code);
-    pci->iommu_group = gvt.iommu_group;
-    pci->numa_node = gvt.numa_node;
-    g_ptr_array_add(parents, pci);
-    g_ptr_array_add(parents, parent_record("0.0.0052", MDEV_PARENT_KIND_CSS,
-                                           "/sys/devices/css0/0.0.0052", "css", CSS_DRIVER));
-    ((MdevParent *) g_ptr_array_index(parents, 1))->dev_busid = g_strdup(CSS_DEV_BUSID);
-    g_ptr_array_add(parents, parent_record("matrix", MDEV_PARENT_KIND_AP,
-                                           "/sys/devices/vfio_ap/matrix", "matrix", "vfio_ap"));
-    g_ptr_array_add(parents, parent_record("mtty", MDEV_PARENT_KIND_GENERIC,
-                                           "/sys/devices/virtual/mtty/mtty", "mtty", NULL));
-    g_ptr_array_sort(parents, mdev_parent_compare);
-    return parents;
-}
-
-/* Active and defined mdevs merged the way discovery merges them: one record
- * per (parent, uuid); attributes come from the definition. */
-GPtrArray *
-xml_testbed_devices(const GPtrArray *parents)
-{
-    GPtrArray *devices = g_ptr_array_new_with_free_func((GDestroyNotify) mdev_device_free);
-
-    for (const XmlTestbedMdev *m = xml_testbed_mdevs; m->uuid; m++) {
-        MdevDevice *device = mdev_device_new(m->uuid, m->parent);
-
-        device->type = g_strdup(m->type_id);
-        device->active = m->active;
-        device->defined = m->defined;
-        device->autostart = m->autostart;
-        if (m->active) {
-            for (guint i = 0; i < parents->len; i++) {
-                const MdevParent *parent = g_ptr_array_index((GPtrArray *) parents, i);
-                if (strcmp(parent->name, m->parent) == 0)
-                    device->syspath = g_build_filename(parent->syspath, m->uuid, NULL);
-            }
-            device->iommu_group = m->iommu_group;
-            device->driver = g_strdup(m->driver);
-        }
-        if (m->defined) {
-            for (const char *const *a = m->attrs; a[0]; a += 2)
-                g_ptr_array_add(device->attrs, mdev_attr_new(a[0], a[1]));
-        }
-        g_ptr_array_add(devices, device);
-    }
-    return devices;
-}
-
-/* The definitions alone, as the store loads them. */
-GPtrArray *
-xml_testbed_definitions(void)
-{
-    GPtrArray *defs = g_ptr_array_new_with_free_func((GDestroyNotify) mdev_device_free);
-
-    for (const XmlTestbedMdev *m = xml_testbed_mdevs; m->uuid; m++) {
-        MdevDevice *def;
-        if (!m->defined)
-            continue;
-        def = mdev_device_new(m->uuid, m->parent);
-        def->type = g_strdup(m->type_id);
-        def->defined = TRUE;
-        def->autostart = m->autostart;
-        for (const char *const *a = m->attrs; a[0]; a += 2)
-            g_ptr_array_add(def->attrs, mdev_attr_new(a[0], a[1]));
-        g_ptr_array_add(defs, def);
-    }
-    return defs;
 }
 
 /* A definition file as mdevctl writes it: <dir>/<parent>/<uuid>, 2-space
@@ -250,9 +163,10 @@ compare_strings(gconstpointer a, gconstpointer b)
 }
 
 /* Whitespace normalisation: every line trimmed, empty lines dropped. libvirt
- * lists a parent's types in directory order, which depends on the
- * filesystem; mdevtool sorts them by id. So the <type> blocks of each
- * mdev_types capability are put in id order on both sides. */
+ * lists a parent's types and the members of its IOMMU group in directory
+ * order, which depends on the filesystem; mdevtool sorts them. So the <type>
+ * blocks of each mdev_types capability and each run of <address> lines are
+ * put in order on both sides. */
 char *
 xml_testbed_normalise(const char *text)
 {
@@ -286,6 +200,16 @@ xml_testbed_normalise(const char *text)
             g_ptr_array_sort(blocks, compare_strings);
             for (guint b = 0; b < blocks->len; b++)
                 g_string_append(out, g_ptr_array_index(blocks, b));
+            continue;
+        }
+        if (g_str_has_prefix(line, "<address ")) {
+            g_autoptr(GPtrArray) run = g_ptr_array_new();
+            while (i < lines->len &&
+                   g_str_has_prefix((const char *) g_ptr_array_index(lines, i), "<address "))
+                g_ptr_array_add(run, g_ptr_array_index(lines, i++));
+            g_ptr_array_sort(run, compare_strings);
+            for (guint r = 0; r < run->len; r++)
+                g_string_append_printf(out, "%s\n", (const char *) g_ptr_array_index(run, r));
             continue;
         }
         g_string_append_printf(out, "%s\n", line);

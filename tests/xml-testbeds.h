@@ -7,7 +7,6 @@
  * side), so the two always look at the same host. */
 
 #include "mock-sysfs.h"
-#include "mdev-model.h"
 
 G_BEGIN_DECLS
 
@@ -36,9 +35,6 @@ extern const XmlTestbedCase xml_testbed_cases[];
 
 void xml_testbed_build(MockSysfs *sysfs);
 gboolean xml_testbed_write_definitions(const char *dir, GError **error);
-GPtrArray *xml_testbed_parents(void);
-GPtrArray *xml_testbed_devices(const GPtrArray *parents);
-GPtrArray *xml_testbed_definitions(void);
 char *xml_testbed_normalise(const char *text);
 
 G_END_DECLS

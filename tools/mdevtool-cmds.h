@@ -20,5 +20,7 @@ MDEVTOOL_CMD(mdevtool_cmd_undefine);
 MDEVTOOL_CMD(mdevtool_cmd_modify);
 MDEVTOOL_CMD(mdevtool_cmd_autostart);
 MDEVTOOL_CMD(mdevtool_cmd_start_parent);
+MDEVTOOL_CMD(mdevtool_cmd_dumpxml);
+MDEVTOOL_CMD(mdevtool_cmd_hostdev);
 
 G_END_DECLS

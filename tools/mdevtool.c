@@ -23,6 +23,8 @@ static const MdevtoolCmd commands[] = {
     { "undefine", mdevtool_cmd_undefine, N_("Remove an mdev's definition") },
     { "modify", mdevtool_cmd_modify, N_("Change an mdev's definition") },
     { "autostart", mdevtool_cmd_autostart, N_("Turn an mdev's autostart on or off") },
+    { "dumpxml", mdevtool_cmd_dumpxml, N_("Print libvirt node-device XML") },
+    { "hostdev", mdevtool_cmd_hostdev, N_("Print a domain's <hostdev> element for an mdev") },
     { "start-parent", mdevtool_cmd_start_parent, N_("Start a parent's autostart mdevs") },
     { NULL, NULL, NULL },
 };
