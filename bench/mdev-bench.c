@@ -4,7 +4,7 @@
  * times mdevtool, Debian's mdevctl and the floor reader (bench/floor.c) on
  * the same tree, under the same preload, alternating, in one run.
  *
- * Usage: mdev-bench [--runs N] [--quick] PxTxM...
+ * Usage: mdev-bench [--runs N | --exec SHELL_COMMAND] PxTxM...
  * Environment: MDEVTOOL, MDEVCTL (default /usr/bin/mdevctl), FLOOR (the
  * binaries), LD_PRELOAD must hold libumockdev-preload.so.0.
  *
@@ -251,6 +251,28 @@ count_syscalls(const char *const *argv)
 }
 
 static long
+measure_rss(const char *floor_bin, const char *const *argv)
+{
+    g_autoptr(GPtrArray) full = g_ptr_array_new();
+    g_autofree char *out = g_build_filename(g_get_tmp_dir(), "mdev-bench-rss.txt", NULL);
+    g_autofree char *text = NULL;
+    long maxrss;
+    int status;
+
+    g_ptr_array_add(full, (gpointer) floor_bin);
+    g_ptr_array_add(full, (gpointer) "rss");
+    g_ptr_array_add(full, out);
+    for (const char *const *a = argv; *a; a++)
+        g_ptr_array_add(full, (gpointer) *a);
+    g_ptr_array_add(full, NULL);
+    run_once((const char *const *) full->pdata, NULL, &maxrss, &status);
+    if (!g_file_get_contents(out, &text, NULL, NULL))
+        return -1;
+    g_unlink(out);
+    return strtol(text, NULL, 10);
+}
+
+static long
 count_lines(const char *const *argv)
 {
     g_autofree char *out = g_build_filename(g_get_tmp_dir(), "mdev-bench-out.txt", NULL);
@@ -277,7 +299,7 @@ cmp_double(const void *a, const void *b)
 }
 
 static void
-bench_query(const Query *q, guint runs, Result results[TOOL_LAST])
+bench_query(const Query *q, const char *floor_bin, guint runs, Result results[TOOL_LAST])
 {
     g_autofree double *times = g_new0(double, (gsize) runs * TOOL_LAST);
 
@@ -293,7 +315,6 @@ bench_query(const Query *q, guint runs, Result results[TOOL_LAST])
             long maxrss;
             int status;
             times[t * runs + r] = run_once(q->argv[t], NULL, &maxrss, &status);
-            results[t].maxrss_kb = MAX(results[t].maxrss_kb, maxrss);
         }
     }
     for (int t = 0; t < TOOL_LAST; t++) {
@@ -301,6 +322,7 @@ bench_query(const Query *q, guint runs, Result results[TOOL_LAST])
         results[t].median_ms = runs % 2 ? times[t * runs + runs / 2]
                                         : (times[t * runs + runs / 2 - 1] +
                                            times[t * runs + runs / 2]) / 2;
+        results[t].maxrss_kb = measure_rss(floor_bin, q->argv[t]);
         results[t].syscalls = count_syscalls(q->argv[t]);
         results[t].lines = count_lines(q->argv[t]);
     }
@@ -336,6 +358,7 @@ main(int argc, char **argv)
     const char *floor_bin = g_getenv("FLOOR");
     g_autofree char *tmp = NULL;
     g_autofree char *scripts = NULL;
+    const char *exec_cmd = NULL;
     guint runs = 0;
     int first = 1;
 
@@ -345,6 +368,9 @@ main(int argc, char **argv)
     }
     if (argc > 2 && strcmp(argv[1], "--runs") == 0) {
         runs = (guint) atoi(argv[2]);
+        first = 3;
+    } else if (argc > 2 && strcmp(argv[1], "--exec") == 0) {
+        exec_cmd = argv[2];
         first = 3;
     }
     if (argc <= first) {
@@ -401,12 +427,20 @@ main(int argc, char **argv)
         }
         n = runs ? runs : size.parents * size.types >= 4096 ? 11 : 21;
         sysfs = build_host(&size);
+        if (exec_cmd) {
+            /* for profiling: a shell command on the host, then the next size */
+            const char *const sh[] = { "/bin/sh", "-c", exec_cmd, NULL };
+            long maxrss;
+            int status;
+            run_once(sh, "/dev/stderr", &maxrss, &status);
+            continue;
+        }
 
         for (gsize q = 0; q < G_N_ELEMENTS(queries); q++) {
             Result r[TOOL_LAST];
             char ratio_floor[32] = "n/a", ratio_ctl[32] = "n/a";
 
-            bench_query(&queries[q], n, r);
+            bench_query(&queries[q], floor_bin, n, r);
             if (r[TOOL_MDEVTOOL].status == 0 && r[TOOL_FLOOR].status == 0)
                 g_snprintf(ratio_floor, sizeof(ratio_floor), "%.2f",
                            r[TOOL_MDEVTOOL].median_ms / r[TOOL_FLOOR].median_ms);
