@@ -12,5 +12,13 @@ MDEVTOOL_CMD(mdevtool_cmd_parents);
 MDEVTOOL_CMD(mdevtool_cmd_types);
 MDEVTOOL_CMD(mdevtool_cmd_list);
 MDEVTOOL_CMD(mdevtool_cmd_monitor);
+MDEVTOOL_CMD(mdevtool_cmd_create);
+MDEVTOOL_CMD(mdevtool_cmd_define);
+MDEVTOOL_CMD(mdevtool_cmd_start);
+MDEVTOOL_CMD(mdevtool_cmd_stop);
+MDEVTOOL_CMD(mdevtool_cmd_undefine);
+MDEVTOOL_CMD(mdevtool_cmd_modify);
+MDEVTOOL_CMD(mdevtool_cmd_autostart);
+MDEVTOOL_CMD(mdevtool_cmd_start_parent);
 
 G_END_DECLS
