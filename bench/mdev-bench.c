@@ -415,7 +415,7 @@ main(int argc, char **argv)
                          { floor_bin, "types", NULL } } },
             { "list", { { mdevtool, "list", NULL },
                         { mdevctl, "list", NULL },
-                        { floor_bin, "list", NULL } } },
+                        { floor_bin, "list", conf_dir, NULL } } },
             { "--json list --defined", { { mdevtool, "--json", "list", "--defined", NULL },
                                          { mdevctl, "list", "--dumpjson", "--defined", NULL },
                                          { floor_bin, "defined", conf_dir, NULL } } },
