@@ -391,6 +391,83 @@ test_hostdev(void)
     g_assert_nonnull(strstr(explicit_model, "model='vfio-pci' display='off'>"));
 }
 
+/* libvirt's own domain parser and formatter (the test:/// driver, which
+ * needs no daemon) read every <hostdev> mdevtool writes and give back the
+ * same element, plus the managed='no' libvirt always shows for mdevs. */
+static void
+test_hostdev_libvirt_round_trip(void)
+{
+    const struct {
+        const char *model;
+        MdevXmlSwitch display;
+        MdevXmlSwitch ramfb;
+    } cases[] = {
+        { "vfio-pci", MDEV_XML_SWITCH_DEFAULT, MDEV_XML_SWITCH_DEFAULT },
+        { "vfio-pci", MDEV_XML_SWITCH_ON, MDEV_XML_SWITCH_ON },
+        { "vfio-pci", MDEV_XML_SWITCH_OFF, MDEV_XML_SWITCH_OFF },
+        { "vfio-ccw", MDEV_XML_SWITCH_DEFAULT, MDEV_XML_SWITCH_DEFAULT },
+        { "vfio-ap", MDEV_XML_SWITCH_DEFAULT, MDEV_XML_SWITCH_DEFAULT },
+    };
+    g_autofree char *virsh = g_find_program_in_path("virsh");
+    g_autofree char *dir = NULL;
+    g_autoptr(GError) error = NULL;
+
+    if (virsh == NULL) {
+        g_test_skip("virsh (libvirt-clients) is not installed");
+        return;
+    }
+    dir = g_dir_make_tmp("mdevtool-hostdev-XXXXXX", &error);
+    g_assert_no_error(error);
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *hostdev = mdev_xml_format_hostdev(
+            "4b20d080-1b54-4048-85b3-a6a62d165c01", cases[i].model, cases[i].model,
+            cases[i].display, cases[i].ramfb, &error);
+        g_autofree char *domain = NULL;
+        g_autofree char *path = g_build_filename(dir, "domain.xml", NULL);
+        g_autofree char *commands = NULL;
+        g_autofree char *out = NULL;
+        g_autofree char *err = NULL;
+        g_auto(GStrv) env = g_environ_unsetenv(g_get_environ(), "LD_PRELOAD");
+        g_autoptr(GString) expect = NULL;
+        g_autofree char *expect_norm = NULL;
+        g_autofree char *got_norm = NULL;
+        const char *start;
+        const char *end;
+        int wait_status = 0;
+
+        g_assert_no_error(error);
+        domain = g_strdup_printf("<domain type='kvm'><name>guest</name><memory>1048576</memory>"
+                                 "<os><type arch='x86_64'>hvm</type></os><devices>%s</devices>"
+                                 "</domain>",
+                                 hostdev);
+        g_assert_true(g_file_set_contents(path, domain, -1, &error));
+        commands = g_strdup_printf("define %s; dumpxml guest", path);
+        {
+            const char *argv[] = { virsh, "-q", "-c", "test:///default", commands, NULL };
+            g_spawn_sync(NULL, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
+                         &wait_status, &error);
+        }
+        g_assert_no_error(error);
+        g_test_message("virsh: %s%s", out, err);
+        g_assert_true(WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0);
+
+        start = strstr(out, "<hostdev ");
+        g_assert_nonnull(start);
+        end = strstr(start, "</hostdev>");
+        g_assert_nonnull(end);
+        {
+            g_autofree char *got = g_strndup(start, end - start + strlen("</hostdev>"));
+            got_norm = xml_testbed_normalise(got);
+        }
+        expect = g_string_new(hostdev);
+        g_string_replace(expect, "type='mdev' ", "type='mdev' managed='no' ", 1);
+        expect_norm = xml_testbed_normalise(expect->str);
+        g_assert_cmpstr(got_norm, ==, expect_norm);
+        g_unlink(path);
+    }
+    g_rmdir(dir);
+}
+
 typedef struct {
     const char *uuid;
     const char *model;
@@ -1234,6 +1311,7 @@ main(int argc, char **argv)
     ADD("/xml/format/escaping", test_escaping);
     g_test_add_func("/xml/hostdev/formats", test_hostdev);
     g_test_add_func("/xml/hostdev/errors", test_hostdev_errors);
+    g_test_add_func("/xml/hostdev/libvirt-round-trip", test_hostdev_libvirt_round_trip);
     ADD("/xml/parse/minimal", test_parse_minimal);
     ADD("/xml/parse/full", test_parse_full);
     ADD("/xml/parse/uuid-forms", test_parse_uuid_forms);
