@@ -7,6 +7,7 @@
  * quickly. */
 #include "mdev-discovery.h"
 #include "mdev-error.h"
+#include "mdev-json.h"
 #include "mdev-store.h"
 #include "mdev-xml.h"
 #include "xml-testbeds.h"
@@ -1077,12 +1078,50 @@ test_read_definition(Fixture *fx, gconstpointer data)
     def = mdev_xml_read_definition(fx->ctx, path, &error);
     g_assert_no_error(error);
     g_assert_cmpstr(def->parent, ==, "matrix");
-    g_assert_cmpstr(def->uuid, ==, "b3f1c1a8-1b53-4a8d-9a0f-4f6f0e9d2c11");
+    g_assert_cmpstr(def->uuid, ==, "9e0d8c7b-6a5f-4e3d-8c2b-1a0f9e8d7c6b");
     g_assert_cmpstr(def->type, ==, "vfio_ap-passthrough");
     g_assert_cmpuint(def->attrs->len, ==, 2);
     attr = g_ptr_array_index(def->attrs, 1);
     g_assert_cmpstr(attr->name, ==, "assign_domain");
     g_assert_cmpstr(attr->value, ==, "0x0001");
+}
+
+/* The parser reads the define examples as libvirt does: the definition
+ * mdevtool would store is byte for byte the file mdevctl wrote when the real
+ * libvirt ran `virsh nodedev-define` on the same example and testbed
+ * (tests/data/xml/define-*, from tests/libvirt/regen-golden.sh). */
+static void
+test_parse_like_libvirt(Fixture *fx, gconstpointer data)
+{
+    const char *kinds[] = { "pci", "css", "ap" };
+
+    if (skip_without_umockdev())
+        return;
+    for (gsize i = 0; i < G_N_ELEMENTS(kinds); i++) {
+        g_autofree char *file = g_strdup_printf("nodedev-define-%s.xml", kinds[i]);
+        g_autofree char *example = g_test_build_filename(G_TEST_DIST, "..", "examples", file,
+                                                         NULL);
+        g_autofree char *json_name = g_strdup_printf("define-%s.json", kinds[i]);
+        g_autofree char *path_name = g_strdup_printf("define-%s.path", kinds[i]);
+        g_autofree char *json_file = g_test_build_filename(G_TEST_DIST, "data", "xml",
+                                                           json_name, NULL);
+        g_autofree char *path_file = g_test_build_filename(G_TEST_DIST, "data", "xml",
+                                                           path_name, NULL);
+        g_autofree char *libvirt_json = NULL;
+        g_autofree char *libvirt_path = NULL;
+        g_autofree char *ours_json = NULL;
+        g_autofree char *ours_path = NULL;
+        g_autoptr(GError) error = NULL;
+        g_autoptr(MdevDevice) def = mdev_xml_read_definition(fx->ctx, example, &error);
+
+        g_assert_no_error(error);
+        g_assert_true(g_file_get_contents(json_file, &libvirt_json, NULL, &error));
+        g_assert_true(g_file_get_contents(path_file, &libvirt_path, NULL, &error));
+        ours_json = mdev_json_definition_to_string(def);
+        ours_path = g_strdup_printf("%s/%s\n", def->parent, def->uuid);
+        g_assert_cmpstr(ours_path, ==, libvirt_path);
+        g_assert_cmpstr(ours_json, ==, libvirt_json);
+    }
 }
 
 /* One UUID defined under two parents: the UUID alone is ambiguous, the
@@ -1324,6 +1363,7 @@ main(int argc, char **argv)
     ADD("/xml/hostile/huge", test_hostile_huge);
     ADD("/xml/schema/emitted", test_schema_emitted);
     ADD("/xml/parse/read-definition", test_read_definition);
+    ADD("/xml/parse/like-libvirt", test_parse_like_libvirt);
     ADD("/xml/dump/ambiguous", test_dump_ambiguous);
     ADD("/xml/cli/dumpxml", test_cli_dumpxml);
     ADD("/xml/cli/dumpxml-inactive", test_cli_dumpxml_inactive);
