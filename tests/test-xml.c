@@ -780,6 +780,22 @@ test_hostile_external_entity(Fixture *fx, gconstpointer data)
     g_assert_cmpstr(attr->value, ==, "v");
 }
 
+/* Deep nesting within the size limit: libxml2's depth limit refuses it. */
+static void
+test_hostile_deep(Fixture *fx, gconstpointer data)
+{
+    const guint depth = 20000;
+    g_autoptr(GString) xml = g_string_new("<device><parent>mtty_mtty</parent>");
+
+    for (guint i = 0; i < depth; i++)
+        g_string_append(xml, "<a>");
+    for (guint i = 0; i < depth; i++)
+        g_string_append(xml, "</a>");
+    g_string_append(xml, "<capability type='mdev'><type id='mtty-1'/></capability></device>");
+    g_assert_cmpuint(xml->len, <, MDEV_XML_MAX_SIZE);
+    assert_refused_quickly(xml->str, (gssize) xml->len, fx->parents, "line 1");
+}
+
 static void
 test_hostile_huge(Fixture *fx, gconstpointer data)
 {
@@ -1372,6 +1388,7 @@ main(int argc, char **argv)
     ADD("/xml/hostile/billion-laughs", test_hostile_billion_laughs);
     ADD("/xml/hostile/external-entity", test_hostile_external_entity);
     ADD("/xml/hostile/huge", test_hostile_huge);
+    ADD("/xml/hostile/deep", test_hostile_deep);
     ADD("/xml/schema/emitted", test_schema_emitted);
     ADD("/xml/parse/read-definition", test_read_definition);
     ADD("/xml/parse/like-libvirt", test_parse_like_libvirt);
