@@ -234,6 +234,9 @@ mdev_ops_resolve_type(MdevInventory *inv, const char *parent, const char *type, 
                     type, text);
         return NULL;
     }
+    /* matched nothing: a string that cannot be an id is reported as such */
+    if (!mdev_util_check_name("type", type, error))
+        return NULL;
     if (parent && any_parent) {
         GString *list = g_string_new(NULL);
         g_autofree char *text = NULL;

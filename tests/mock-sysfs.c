@@ -534,3 +534,69 @@ mock_sysfs_remove_mdev(MockSysfs *self, const char *uuid)
     umockdev_testbed_remove_device(self->testbed, syspath);
     g_hash_table_remove(self->mdevs, uuid);
 }
+
+/* Attaches the mdev driver the way the driver core does after device_add():
+ * the driver link, DRIVER= in the uevent file, then the bind event. */
+void
+mock_sysfs_bind_mdev(MockSysfs *self, const char *uuid, const char *driver,
+                     gboolean send_event)
+{
+    const char *syspath = g_hash_table_lookup(self->mdevs, uuid);
+    g_autofree char *uevent_sys = NULL;
+    g_autofree char *uevent = NULL;
+    g_autofree char *contents = NULL;
+    g_autofree char *updated = NULL;
+
+    if (syspath == NULL)
+        g_error("mock-sysfs: unknown mdev %s", uuid);
+    link_device(self, syspath, "mdev", driver, -1);
+    uevent_sys = g_build_filename(syspath, "uevent", NULL);
+    uevent = mock_sysfs_real_path(self, uevent_sys);
+    if (!g_file_get_contents(uevent, &contents, NULL, NULL))
+        contents = g_strdup("");
+    updated = g_strdup_printf("%sDRIVER=%s\n", contents, driver);
+    g_file_set_contents(uevent, updated, -1, NULL);
+    if (send_event)
+        umockdev_testbed_uevent(self->testbed, syspath, "bind");
+}
+
+/* The reverse of mock_sysfs_bind_mdev(): unbind event, then the driver link
+ * and DRIVER= go. */
+void
+mock_sysfs_unbind_mdev(MockSysfs *self, const char *uuid, gboolean send_event)
+{
+    const char *syspath = g_hash_table_lookup(self->mdevs, uuid);
+    g_autofree char *link_sys = NULL;
+    g_autofree char *link = NULL;
+    g_autofree char *uevent_sys = NULL;
+    g_autofree char *uevent = NULL;
+    g_autofree char *contents = NULL;
+    g_autoptr(GString) kept = g_string_new(NULL);
+
+    if (syspath == NULL)
+        g_error("mock-sysfs: unknown mdev %s", uuid);
+    if (send_event)
+        umockdev_testbed_uevent(self->testbed, syspath, "unbind");
+    link_sys = g_build_filename(syspath, "driver", NULL);
+    link = mock_sysfs_real_path(self, link_sys);
+    g_unlink(link);
+    uevent_sys = g_build_filename(syspath, "uevent", NULL);
+    uevent = mock_sysfs_real_path(self, uevent_sys);
+    if (g_file_get_contents(uevent, &contents, NULL, NULL)) {
+        g_auto(GStrv) lines = g_strsplit(contents, "\n", -1);
+        for (guint i = 0; lines[i]; i++) {
+            if (*lines[i] == '\0' || g_str_has_prefix(lines[i], "DRIVER="))
+                continue;
+            g_string_append_printf(kept, "%s\n", lines[i]);
+        }
+        g_file_set_contents(uevent, kept->str, -1, NULL);
+    }
+}
+
+/* A plain file below the testbed's /sys (vendor attributes, SR-IOV counters),
+ * with its directories. */
+void
+mock_sysfs_write_file(MockSysfs *self, const char *syspath, const char *contents)
+{
+    write_file(self, syspath, contents);
+}

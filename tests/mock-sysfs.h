@@ -60,6 +60,11 @@ const char *mock_sysfs_add_mdev(MockSysfs *self, const char *parent, const char 
                                 const char *type_id, int iommu_group, const char *driver);
 void mock_sysfs_remove_mdev(MockSysfs *self, const char *uuid);
 const char *mock_sysfs_get_mdev_syspath(MockSysfs *self, const char *uuid);
+void mock_sysfs_bind_mdev(MockSysfs *self, const char *uuid, const char *driver,
+                          gboolean send_event);
+void mock_sysfs_unbind_mdev(MockSysfs *self, const char *uuid, gboolean send_event);
+
+void mock_sysfs_write_file(MockSysfs *self, const char *syspath, const char *contents);
 
 void mock_sysfs_uevent(MockSysfs *self, const char *syspath, const char *action,
                        const char *const *extra_properties);

@@ -1,0 +1,1343 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "mock-host.h"
+
+#include "mdev-util.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One sysfs write is at most a page: kernfs hands the store callback no more. */
+#define SYSFS_WRITE_MAX 4096
+
+typedef enum {
+    KIND_PCI,
+    KIND_CSS,
+    KIND_AP,
+    KIND_GENERIC,
+} ParentKind;
+
+typedef struct {
+    char *path;     /* relative to the mdev directory, "vendor/sample_mdev_dev" */
+    char *contents; /* "{uuid}" is replaced by the device's UUID */
+} MdevFile;
+
+typedef struct _HostParent HostParent;
+
+typedef struct {
+    char *id;
+    char *name;
+    char *description;
+    char *device_api;
+    int instances; /* own capacity; -1 when the type draws on a pool */
+    char *pool;
+    int cost;
+    GPtrArray *files; /* MdevFile */
+    HostParent *parent;
+} HostType;
+
+struct _HostParent {
+    char *name;
+    ParentKind kind;
+    char *mdev_driver;
+    gboolean registered;
+    int full_errno;
+    GHashTable *pools; /* name -> capacity (GINT_TO_POINTER) */
+    GPtrArray *types;  /* HostType */
+    char *syspath;
+};
+
+typedef struct {
+    char *uuid;
+    HostParent *parent;
+    HostType *type;
+    int iommu_group;
+} HostMdev;
+
+struct _MockHost {
+    MockSysfs *sysfs; /* borrowed: the caller keeps it alive */
+    char *root;
+    char *root_canonical;
+    GPtrArray *parents;       /* HostParent, in file order */
+    GHashTable *parent_names; /* name -> HostParent */
+    GHashTable *mdevs;        /* uuid -> HostMdev */
+    JsonNode *definitions;    /* array, or NULL */
+};
+
+static void
+mdev_file_free(MdevFile *file)
+{
+    g_free(file->path);
+    g_free(file->contents);
+    g_free(file);
+}
+
+static void
+host_type_free(HostType *type)
+{
+    g_free(type->id);
+    g_free(type->name);
+    g_free(type->description);
+    g_free(type->device_api);
+    g_free(type->pool);
+    g_ptr_array_unref(type->files);
+    g_free(type);
+}
+
+static void
+host_parent_free(HostParent *parent)
+{
+    g_free(parent->name);
+    g_free(parent->mdev_driver);
+    g_hash_table_unref(parent->pools);
+    g_ptr_array_unref(parent->types);
+    g_free(parent->syspath);
+    g_free(parent);
+}
+
+static void
+host_mdev_free(HostMdev *mdev)
+{
+    g_free(mdev->uuid);
+    g_free(mdev);
+}
+
+void
+mock_host_free(MockHost *self)
+{
+    if (self == NULL)
+        return;
+    g_hash_table_unref(self->mdevs);
+    g_hash_table_unref(self->parent_names);
+    g_ptr_array_unref(self->parents);
+    if (self->definitions)
+        json_node_unref(self->definitions);
+    g_free(self->root);
+    g_free(self->root_canonical);
+    g_free(self);
+}
+
+MockSysfs *
+mock_host_get_sysfs(MockHost *self)
+{
+    return self->sysfs;
+}
+
+/* ------------------------------------------------------------------ errno */
+
+/* The errno a full type answers with is the driver's choice (mtty and mbochs
+ * ENOSPC, mdpy ENOMEM, the core's own counter EUSERS), so host files name it. */
+static int
+errno_from_name(const char *name)
+{
+    for (int i = 1; i < 200; i++) {
+        const char *candidate = strerrorname_np(i);
+        if (candidate && strcmp(candidate, name) == 0)
+            return i;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ state */
+
+static HostType *
+parent_get_type(HostParent *parent, const char *type_id)
+{
+    for (guint i = 0; i < parent->types->len; i++) {
+        HostType *type = g_ptr_array_index(parent->types, i);
+        if (strcmp(type->id, type_id) == 0)
+            return type;
+    }
+    return NULL;
+}
+
+static int
+type_available(MockHost *self, HostType *type)
+{
+    GHashTableIter iter;
+    gpointer value;
+    int used = 0;
+    int capacity;
+
+    g_hash_table_iter_init(&iter, self->mdevs);
+    while (g_hash_table_iter_next(&iter, NULL, &value)) {
+        HostMdev *mdev = value;
+        if (mdev->parent != type->parent)
+            continue;
+        if (type->pool == NULL && mdev->type == type)
+            used++;
+        else if (type->pool && mdev->type->pool && strcmp(mdev->type->pool, type->pool) == 0)
+            used += mdev->type->cost;
+    }
+    if (type->pool == NULL)
+        return MAX(type->instances - used, 0);
+    capacity = GPOINTER_TO_INT(g_hash_table_lookup(type->parent->pools, type->pool));
+    return MAX(capacity - used, 0) / type->cost;
+}
+
+/* available_instances is computed on every read in the kernel; here it is
+ * rewritten after every change of the parent's devices. */
+static void
+refresh_available(MockHost *self, HostParent *parent)
+{
+    if (!parent->registered)
+        return;
+    for (guint i = 0; i < parent->types->len; i++) {
+        HostType *type = g_ptr_array_index(parent->types, i);
+        mock_sysfs_set_available(self->sysfs, parent->name, type->id, type_available(self, type));
+    }
+}
+
+static char *
+group_path(MockHost *self, int group)
+{
+    g_autofree char *syspath = g_strdup_printf("/sys/kernel/iommu_groups/%d", group);
+
+    return mock_sysfs_real_path(self->sysfs, syspath);
+}
+
+/* The emulated IOMMU group of a new mdev takes the lowest free number, as
+ * the kernel's IDA does. */
+static int
+allocate_group(MockHost *self)
+{
+    for (int group = 0;; group++) {
+        g_autofree char *path = group_path(self, group);
+        if (!g_file_test(path, G_FILE_TEST_EXISTS))
+            return group;
+    }
+}
+
+static void
+release_group(MockHost *self, int group)
+{
+    g_autofree char *path = group_path(self, group);
+    g_autofree char *devices = g_build_filename(path, "devices", NULL);
+
+    /* only when no other device is left in it */
+    if (g_rmdir(devices) == 0 || !g_file_test(devices, G_FILE_TEST_EXISTS))
+        g_rmdir(path);
+}
+
+static void
+write_mdev_files(MockHost *self, HostType *type, const char *syspath, const char *uuid)
+{
+    for (guint i = 0; i < type->files->len; i++) {
+        MdevFile *file = g_ptr_array_index(type->files, i);
+        g_autofree char *path = g_build_filename(syspath, file->path, NULL);
+        g_autoptr(GString) contents = g_string_new(file->contents);
+
+        g_string_replace(contents, "{uuid}", uuid, 0);
+        if (contents->len > 0)
+            g_string_append_c(contents, '\n');
+        mock_sysfs_write_file(self->sysfs, path, contents->str);
+    }
+}
+
+/* What the kernel leaves behind once `create` returns. With @events the
+ * order of the uevents is the kernel's: add (no driver yet), then bind. */
+static void
+add_mdev(MockHost *self, HostType *type, const char *uuid, int group, gboolean events)
+{
+    HostParent *parent = type->parent;
+    HostMdev *mdev = g_new0(HostMdev, 1);
+    const char *syspath;
+
+    if (group < 0)
+        group = allocate_group(self);
+    syspath = mock_sysfs_add_mdev(self->sysfs, parent->name, uuid, type->id, group,
+                                  events ? NULL : parent->mdev_driver);
+    write_mdev_files(self, type, syspath, uuid);
+    if (events)
+        mock_sysfs_bind_mdev(self->sysfs, uuid, parent->mdev_driver, TRUE);
+    mdev->uuid = g_strdup(uuid);
+    mdev->parent = parent;
+    mdev->type = type;
+    mdev->iommu_group = group;
+    g_hash_table_replace(self->mdevs, mdev->uuid, mdev);
+    refresh_available(self, parent);
+}
+
+/* The mdev bus exists as soon as the mdev core is loaded, with or without
+ * devices; umockdev drops the directory with its last link. */
+static void
+ensure_mdev_bus(MockHost *self)
+{
+    g_autofree char *devices = mock_sysfs_real_path(self->sysfs, "/sys/bus/mdev/devices");
+
+    g_mkdir_with_parents(devices, 0755);
+    for (guint i = 0; i < self->parents->len; i++) {
+        HostParent *parent = g_ptr_array_index(self->parents, i);
+        g_autofree char *syspath = g_build_filename("/sys/bus/mdev/drivers", parent->mdev_driver,
+                                                    NULL);
+        g_autofree char *path = mock_sysfs_real_path(self->sysfs, syspath);
+        g_mkdir_with_parents(path, 0755);
+    }
+}
+
+static void
+remove_mdev(MockHost *self, HostMdev *mdev)
+{
+    HostParent *parent = mdev->parent;
+    int group = mdev->iommu_group;
+
+    mock_sysfs_unbind_mdev(self->sysfs, mdev->uuid, TRUE);
+    mock_sysfs_remove_mdev(self->sysfs, mdev->uuid);
+    g_hash_table_remove(self->mdevs, mdev->uuid);
+    release_group(self, group);
+    ensure_mdev_bus(self);
+    refresh_available(self, parent);
+}
+
+static void
+add_types(MockHost *self, HostParent *parent)
+{
+    for (guint i = 0; i < parent->types->len; i++) {
+        HostType *type = g_ptr_array_index(parent->types, i);
+        MockTypeInfo info = {
+            .id = type->id,
+            .name = type->name,
+            .description = type->description,
+            .device_api = type->device_api,
+            .available = type_available(self, type),
+        };
+        mock_sysfs_add_type(self->sysfs, parent->name, &info);
+    }
+}
+
+static void
+register_parent(MockHost *self, HostParent *parent, gboolean events)
+{
+    const char *const state[] = { "MDEV_STATE=registered", NULL };
+
+    mock_sysfs_register_parent(self->sysfs, parent->name, FALSE);
+    parent->registered = TRUE;
+    add_types(self, parent);
+    if (events)
+        mock_sysfs_uevent(self->sysfs, parent->syspath, "change", state);
+}
+
+/* The kernel removes every child mdev, deletes mdev_supported_types, then
+ * sends MDEV_STATE=unregistered. */
+static void
+unregister_parent(MockHost *self, HostParent *parent)
+{
+    g_autoptr(GPtrArray) children = g_ptr_array_new();
+    GHashTableIter iter;
+    gpointer value;
+
+    g_hash_table_iter_init(&iter, self->mdevs);
+    while (g_hash_table_iter_next(&iter, NULL, &value)) {
+        HostMdev *mdev = value;
+        if (mdev->parent == parent)
+            g_ptr_array_add(children, mdev);
+    }
+    for (guint i = 0; i < children->len; i++)
+        remove_mdev(self, g_ptr_array_index(children, i));
+    parent->registered = FALSE;
+    mock_sysfs_unregister_parent(self->sysfs, parent->name, TRUE);
+}
+
+/* ------------------------------------------------------------ the writes */
+
+/* The kernel's uuid_is_valid(): 36 characters, dashes at 8, 13, 18, 23. */
+static gboolean
+kernel_uuid_is_valid(const char *text)
+{
+    for (int i = 0; i < MDEV_UUID_STRING_LEN; i++) {
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (text[i] != '-')
+                return FALSE;
+        } else if (!g_ascii_isxdigit(text[i])) {
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+/* The kernel's kstrtoul(s, 0, &val): optional '+', 0x/0 prefixes, digits of
+ * the base, at most one trailing newline, nothing else. */
+static gboolean
+kernel_kstrtoul(const char *s, guint64 *ret_value)
+{
+    guint base = 10;
+    guint64 value = 0;
+    gboolean any = FALSE;
+
+    if (*s == '+')
+        s++;
+    if (s[0] == '0') {
+        if (g_ascii_tolower(s[1]) == 'x' && g_ascii_isxdigit(s[2])) {
+            base = 16;
+            s += 2;
+        } else {
+            base = 8;
+        }
+    }
+    for (; *s; s++) {
+        int digit = g_ascii_xdigit_value(*s);
+        if (digit < 0 || (guint) digit >= base)
+            break;
+        if (value > (G_MAXUINT64 - (guint) digit) / base)
+            return FALSE; /* ERANGE, which kstrtoul's callers see as failure */
+        value = value * base + (guint) digit;
+        any = TRUE;
+    }
+    if (!any)
+        return FALSE;
+    if (*s == '\n')
+        s++;
+    if (*s != '\0')
+        return FALSE;
+    *ret_value = value;
+    return TRUE;
+}
+
+/* create_store() and mdev_device_create(): length, UUID syntax, the global
+ * duplicate check, then capacity (the core's counter or the driver's probe). */
+static gssize
+store_create(MockHost *self, HostType *type, const char *buf, gsize count)
+{
+    g_autofree char *text = NULL;
+    g_autofree char *uuid = NULL;
+
+    if (count < MDEV_UUID_STRING_LEN || count > MDEV_UUID_STRING_LEN + 1)
+        return -EINVAL;
+    text = g_strndup(buf, count);
+    if (strlen(text) < MDEV_UUID_STRING_LEN || !kernel_uuid_is_valid(text))
+        return -EINVAL;
+    uuid = g_ascii_strdown(text, MDEV_UUID_STRING_LEN);
+    if (g_hash_table_contains(self->mdevs, uuid))
+        return -EEXIST;
+    if (type_available(self, type) < 1)
+        return -type->parent->full_errno;
+    add_mdev(self, type, uuid, -1, TRUE);
+    return (gssize) count;
+}
+
+/* remove_store(): kstrtoul(), and only a non-zero value removes. */
+static gssize
+store_remove(MockHost *self, HostMdev *mdev, const char *buf, gsize count)
+{
+    g_autofree char *text = g_strndup(buf, count);
+    guint64 value;
+
+    if (!kernel_kstrtoul(text, &value))
+        return -EINVAL;
+    if (value != 0)
+        remove_mdev(self, mdev);
+    return (gssize) count;
+}
+
+/* A path as the writer's kernel sees it (a real path inside the testbed, as
+ * /proc/self/fd shows it) or as a /sys path; NULL when outside the testbed. */
+static char *
+to_syspath(MockHost *self, const char *path)
+{
+    const char *roots[] = { self->root, self->root_canonical };
+
+    if (g_str_has_prefix(path, "/sys/"))
+        return g_strdup(path);
+    for (guint i = 0; i < G_N_ELEMENTS(roots); i++) {
+        gsize len = strlen(roots[i]);
+        if (strncmp(path, roots[i], len) == 0 && g_str_has_prefix(path + len, "/sys/"))
+            return g_strdup(path + len);
+    }
+    return NULL;
+}
+
+/**
+ * mock_host_handle_write:
+ * @path: the written file, a /sys path or its real path in the testbed
+ * @buf: the bytes of one write()
+ * @ret_result: what write() returns: bytes taken, or a negative errno
+ *
+ * Returns: %TRUE when @path is a `create` of a registered parent's type or
+ *   the `remove` of an active mdev (the kernel's business), %FALSE when the
+ *   write is an ordinary file write
+ */
+gboolean
+mock_host_handle_write(MockHost *self, const char *path, const char *buf, gsize count,
+                       gssize *ret_result)
+{
+    g_autofree char *syspath = to_syspath(self, path);
+    g_autofree char *dir = NULL;
+    g_autofree char *base = NULL;
+    g_autofree char *leaf = NULL;
+
+    if (syspath == NULL)
+        return FALSE;
+    dir = g_path_get_dirname(syspath);
+    base = g_path_get_basename(syspath);
+    leaf = g_path_get_basename(dir);
+
+    if (strcmp(base, "create") == 0) {
+        g_autofree char *types_dir = g_path_get_dirname(dir);
+        g_autofree char *types_name = g_path_get_basename(types_dir);
+        g_autofree char *parent_path = g_path_get_dirname(types_dir);
+
+        if (strcmp(types_name, "mdev_supported_types") != 0)
+            return FALSE;
+        for (guint i = 0; i < self->parents->len; i++) {
+            HostParent *parent = g_ptr_array_index(self->parents, i);
+            HostType *type;
+
+            if (!parent->registered || strcmp(parent->syspath, parent_path) != 0)
+                continue;
+            type = parent_get_type(parent, leaf);
+            if (type == NULL)
+                return FALSE;
+            /* sysfs_kf_write() skips the store for an empty write */
+            *ret_result = count == 0 ? 0
+                                     : store_create(self, type, buf, MIN(count, SYSFS_WRITE_MAX));
+            return TRUE;
+        }
+        return FALSE;
+    }
+    if (strcmp(base, "remove") == 0) {
+        HostMdev *mdev = g_hash_table_lookup(self->mdevs, leaf);
+        g_autofree char *mdev_path = NULL;
+
+        if (mdev == NULL)
+            return FALSE;
+        mdev_path = g_build_filename(mdev->parent->syspath, mdev->uuid, NULL);
+        if (strcmp(mdev_path, dir) != 0)
+            return FALSE;
+        *ret_result = count == 0 ? 0
+                                 : store_remove(self, mdev, buf, MIN(count, SYSFS_WRITE_MAX));
+        return TRUE;
+    }
+    return FALSE;
+}
+
+/* ------------------------------------------------------- direct controls */
+
+int
+mock_host_get_available(MockHost *self, const char *parent_name, const char *type_id)
+{
+    HostParent *parent = g_hash_table_lookup(self->parent_names, parent_name);
+    HostType *type = parent ? parent_get_type(parent, type_id) : NULL;
+
+    if (type == NULL || !parent->registered)
+        return -1;
+    return type_available(self, type);
+}
+
+/* Returns 0 or an errno, as the kernel would answer a write of @uuid. */
+int
+mock_host_create_mdev(MockHost *self, const char *parent_name, const char *type_id,
+                      const char *uuid)
+{
+    HostParent *parent = g_hash_table_lookup(self->parent_names, parent_name);
+    HostType *type = parent ? parent_get_type(parent, type_id) : NULL;
+    gssize result;
+
+    if (type == NULL || !parent->registered)
+        return ENOENT;
+    result = store_create(self, type, uuid, strlen(uuid));
+    return result < 0 ? (int) -result : 0;
+}
+
+int
+mock_host_remove_mdev(MockHost *self, const char *uuid)
+{
+    g_autofree char *canonical = g_ascii_strdown(uuid, -1);
+    HostMdev *mdev = g_hash_table_lookup(self->mdevs, canonical);
+
+    if (mdev == NULL)
+        return ENODEV;
+    remove_mdev(self, mdev);
+    return 0;
+}
+
+/* What a driver's mdev_register_parent() call does (after a driver bind,
+ * SR-IOV enable, or a vGPU manager start). */
+int
+mock_host_register_parent(MockHost *self, const char *parent_name)
+{
+    HostParent *parent = g_hash_table_lookup(self->parent_names, parent_name);
+
+    if (parent == NULL)
+        return ENOENT;
+    if (parent->registered)
+        return EALREADY;
+    register_parent(self, parent, TRUE);
+    return 0;
+}
+
+int
+mock_host_unregister_parent(MockHost *self, const char *parent_name)
+{
+    HostParent *parent = g_hash_table_lookup(self->parent_names, parent_name);
+
+    if (parent == NULL)
+        return ENOENT;
+    if (!parent->registered)
+        return EALREADY;
+    unregister_parent(self, parent);
+    return 0;
+}
+
+/* ------------------------------------------------------------ definitions */
+
+guint
+mock_host_get_n_definitions(MockHost *self)
+{
+    return self->definitions ? json_array_get_length(json_node_get_array(self->definitions)) : 0;
+}
+
+static char *
+json_quote(const char *text)
+{
+    g_autoptr(JsonNode) node = json_node_init_string(json_node_alloc(), text);
+
+    return json_to_string(node, FALSE);
+}
+
+/* The store's format is mdevctl's: one file per device,
+ * <conf_dir>/<parent>/<uuid>, pretty-printed with two-space indents. */
+static char *
+format_definition(JsonObject *def)
+{
+    GString *out = g_string_new("{\n");
+    g_autofree char *type = json_quote(json_object_get_string_member(def, "mdev_type"));
+    g_autofree char *start = json_quote(json_object_get_string_member_with_default(def, "start",
+                                                                                   "manual"));
+    JsonArray *attrs = json_object_has_member(def, "attrs")
+        ? json_object_get_array_member(def, "attrs") : NULL;
+    guint n = attrs ? json_array_get_length(attrs) : 0;
+
+    g_string_append_printf(out, "  \"mdev_type\": %s,\n  \"start\": %s,\n", type, start);
+    if (n == 0) {
+        g_string_append(out, "  \"attrs\": []\n}\n");
+        return g_string_free(out, FALSE);
+    }
+    g_string_append(out, "  \"attrs\": [\n");
+    for (guint i = 0; i < n; i++) {
+        JsonObject *attr = json_array_get_object_element(attrs, i);
+        g_autoptr(GList) names = json_object_get_members(attr);
+        const char *name = names->data;
+        g_autofree char *key = json_quote(name);
+        g_autofree char *value = json_quote(json_object_get_string_member(attr, name));
+
+        g_string_append_printf(out, "    {\n      %s: %s\n    }%s\n", key, value,
+                               i + 1 < n ? "," : "");
+    }
+    g_string_append(out, "  ]\n}\n");
+    return g_string_free(out, FALSE);
+}
+
+gboolean
+mock_host_write_definitions(MockHost *self, const char *conf_dir, GError **error)
+{
+    guint n = mock_host_get_n_definitions(self);
+
+    for (guint i = 0; i < n; i++) {
+        JsonObject *def = json_array_get_object_element(json_node_get_array(self->definitions), i);
+        const char *parent = json_object_get_string_member(def, "parent");
+        const char *uuid = json_object_get_string_member(def, "uuid");
+        g_autofree char *dir = g_build_filename(conf_dir, parent, NULL);
+        g_autofree char *path = g_build_filename(dir, uuid, NULL);
+        g_autofree char *text = format_definition(def);
+
+        if (g_mkdir_with_parents(dir, 0755) < 0) {
+            int err = errno;
+            g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+                        "cannot create '%s': %s", dir, g_strerror(err));
+            return FALSE;
+        }
+        if (!g_file_set_contents(path, text, -1, error))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/* ----------------------------------------------------------------- loading */
+
+typedef struct {
+    MockHost *host;
+    GHashTable *pci_info; /* name -> MockPciInfo strings kept alive by the parser */
+} Loader;
+
+static gboolean G_GNUC_PRINTF(2, 3)
+fail(GError **error, const char *format, ...)
+{
+    g_autofree char *message = NULL;
+    va_list args;
+
+    va_start(args, format);
+    message = g_strdup_vprintf(format, args);
+    va_end(args);
+    g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, message);
+    return FALSE;
+}
+
+static gboolean
+check_members(JsonObject *object, const char *where, const char *const *allowed, GError **error)
+{
+    g_autoptr(GList) names = json_object_get_members(object);
+
+    for (GList *l = names; l; l = l->next) {
+        if (!g_strv_contains(allowed, l->data))
+            return fail(error, "%s: unknown member '%s'", where, (const char *) l->data);
+    }
+    return TRUE;
+}
+
+static gboolean
+get_object(JsonObject *object, const char *member, const char *where, gboolean required,
+           JsonObject **ret_value, GError **error)
+{
+    JsonNode *node = json_object_get_member(object, member);
+
+    *ret_value = NULL;
+    if (node == NULL)
+        return required ? fail(error, "%s: '%s' is missing", where, member) : TRUE;
+    if (!JSON_NODE_HOLDS_OBJECT(node))
+        return fail(error, "%s: '%s' must be an object", where, member);
+    *ret_value = json_node_get_object(node);
+    return TRUE;
+}
+
+static gboolean
+get_array(JsonObject *object, const char *member, const char *where, gboolean required,
+          JsonArray **ret_value, GError **error)
+{
+    JsonNode *node = json_object_get_member(object, member);
+
+    *ret_value = NULL;
+    if (node == NULL)
+        return required ? fail(error, "%s: '%s' is missing", where, member) : TRUE;
+    if (!JSON_NODE_HOLDS_ARRAY(node))
+        return fail(error, "%s: '%s' must be an array", where, member);
+    *ret_value = json_node_get_array(node);
+    return TRUE;
+}
+
+static gboolean
+get_string(JsonObject *object, const char *member, const char *where, gboolean required,
+           const char **ret_value, GError **error)
+{
+    JsonNode *node = json_object_get_member(object, member);
+
+    *ret_value = NULL;
+    if (node == NULL)
+        return required ? fail(error, "%s: '%s' is missing", where, member) : TRUE;
+    if (!JSON_NODE_HOLDS_VALUE(node) || json_node_get_value_type(node) != G_TYPE_STRING)
+        return fail(error, "%s: '%s' must be a string", where, member);
+    *ret_value = json_node_get_string(node);
+    return TRUE;
+}
+
+static gboolean
+get_name(JsonObject *object, const char *member, const char *where, gboolean required,
+         const char **ret_value, GError **error)
+{
+    if (!get_string(object, member, where, required, ret_value, error))
+        return FALSE;
+    if (*ret_value && !mdev_util_name_is_valid(*ret_value))
+        return fail(error, "%s: '%s' must be one path component, not '%s'", where, member,
+                    *ret_value);
+    return TRUE;
+}
+
+static gboolean
+get_int(JsonObject *object, const char *member, const char *where, gboolean required,
+        gint64 min, gint64 max, gint64 *ret_value, GError **error)
+{
+    JsonNode *node = json_object_get_member(object, member);
+    gint64 value;
+
+    if (node == NULL)
+        return required ? fail(error, "%s: '%s' is missing", where, member) : TRUE;
+    if (!JSON_NODE_HOLDS_VALUE(node) || json_node_get_value_type(node) != G_TYPE_INT64)
+        return fail(error, "%s: '%s' must be an integer", where, member);
+    value = json_node_get_int(node);
+    if (value < min || value > max)
+        return fail(error, "%s: '%s' must be between %" G_GINT64_FORMAT " and %" G_GINT64_FORMAT,
+                    where, member, min, max);
+    *ret_value = value;
+    return TRUE;
+}
+
+static gboolean
+get_bool(JsonObject *object, const char *member, const char *where, gboolean *ret_value,
+         GError **error)
+{
+    JsonNode *node = json_object_get_member(object, member);
+
+    if (node == NULL)
+        return TRUE;
+    if (!JSON_NODE_HOLDS_VALUE(node) || json_node_get_value_type(node) != G_TYPE_BOOLEAN)
+        return fail(error, "%s: '%s' must be true or false", where, member);
+    *ret_value = json_node_get_boolean(node);
+    return TRUE;
+}
+
+static gboolean
+get_hex(JsonObject *object, const char *member, const char *where, gboolean required,
+        const char **ret_value, GError **error)
+{
+    const char *p;
+
+    if (!get_string(object, member, where, required, ret_value, error))
+        return FALSE;
+    if (*ret_value == NULL)
+        return TRUE;
+    p = *ret_value;
+    if (!g_str_has_prefix(p, "0x") || p[2] == '\0')
+        return fail(error, "%s: '%s' must be a hexadecimal number like 0x10de, not '%s'",
+                    where, member, *ret_value);
+    for (p += 2; *p; p++) {
+        if (!g_ascii_isxdigit(*p))
+            return fail(error, "%s: '%s' must be a hexadecimal number like 0x10de, not '%s'",
+                        where, member, *ret_value);
+    }
+    return TRUE;
+}
+
+static gboolean
+get_uuid(JsonObject *object, const char *member, const char *where, const char **ret_value,
+         GError **error)
+{
+    if (!get_string(object, member, where, TRUE, ret_value, error))
+        return FALSE;
+    if (!mdev_util_uuid_is_canonical(*ret_value))
+        return fail(error, "%s: '%s' must be a lowercase hyphenated UUID, not '%s'", where,
+                    member, *ret_value);
+    return TRUE;
+}
+
+static gboolean
+parse_kind(const char *text, ParentKind *ret_kind)
+{
+    static const char *const names[] = { "pci", "css", "ap", "generic" };
+
+    for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
+        if (strcmp(text, names[i]) == 0) {
+            *ret_kind = (ParentKind) i;
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+/* "pci": {...} of a parent or a plain device; adds the device. */
+static gboolean
+add_pci_device(Loader *loader, JsonObject *object, const char *name, const char *driver,
+               const char *where, GError **error)
+{
+    static const char *const members[] = { "vendor", "device", "class", "physfn",
+                                           "iommu_group", "numa_node", "sriov", NULL };
+    static const char *const sriov_members[] = { "totalvfs", "offset", "stride", NULL };
+    g_autofree char *pci_where = g_strdup_printf("%s.pci", where);
+    JsonObject *pci;
+    JsonObject *sriov;
+    MockPciInfo info = { .driver = driver, .iommu_group = -1, .numa_node = -1 };
+    gint64 group = -1, numa = -1;
+    const char *syspath;
+
+    if (!get_object(object, "pci", where, TRUE, &pci, error) ||
+        !check_members(pci, pci_where, members, error) ||
+        !get_hex(pci, "vendor", pci_where, TRUE, &info.vendor, error) ||
+        !get_hex(pci, "device", pci_where, TRUE, &info.device, error) ||
+        !get_hex(pci, "class", pci_where, TRUE, &info.class_code, error) ||
+        !get_name(pci, "physfn", pci_where, FALSE, &info.physfn, error) ||
+        !get_int(pci, "iommu_group", pci_where, FALSE, 0, G_MAXINT, &group, error) ||
+        !get_int(pci, "numa_node", pci_where, FALSE, -1, 1024, &numa, error) ||
+        !get_object(pci, "sriov", pci_where, FALSE, &sriov, error))
+        return FALSE;
+    if (strlen(name) < 7 || name[4] != ':')
+        return fail(error, "%s: '%s' is not a PCI address like 0000:41:00.4", where, name);
+    if (info.physfn && !g_hash_table_contains(loader->pci_info, info.physfn))
+        return fail(error, "%s: physfn '%s' is not a PCI device listed before it", pci_where,
+                    info.physfn);
+    info.iommu_group = (int) group;
+    info.numa_node = (int) numa;
+    syspath = mock_sysfs_add_pci_parent(loader->host->sysfs, name, &info);
+    g_hash_table_add(loader->pci_info, g_strdup(name));
+    if (sriov) {
+        g_autofree char *sriov_where = g_strdup_printf("%s.sriov", pci_where);
+        gint64 total = 0, offset = 1, stride = 1;
+        const struct {
+            const char *file;
+            gint64 *value;
+        } files[] = { { "sriov_totalvfs", &total }, { "sriov_offset", &offset },
+                      { "sriov_stride", &stride } };
+
+        if (!check_members(sriov, sriov_where, sriov_members, error) ||
+            !get_int(sriov, "totalvfs", sriov_where, TRUE, 1, 65535, &total, error) ||
+            !get_int(sriov, "offset", sriov_where, FALSE, 1, 65535, &offset, error) ||
+            !get_int(sriov, "stride", sriov_where, FALSE, 1, 65535, &stride, error))
+            return FALSE;
+        for (guint i = 0; i < G_N_ELEMENTS(files); i++) {
+            g_autofree char *path = g_build_filename(syspath, files[i].file, NULL);
+            g_autofree char *value = g_strdup_printf("%" G_GINT64_FORMAT "\n", *files[i].value);
+            mock_sysfs_write_file(loader->host->sysfs, path, value);
+        }
+    }
+    return TRUE;
+}
+
+/* sriov_numvfs of every PF: the number of VFs the file lists for it. */
+static void
+count_vfs(Loader *loader)
+{
+    GHashTableIter iter;
+    gpointer key;
+
+    g_hash_table_iter_init(&iter, loader->pci_info);
+    while (g_hash_table_iter_next(&iter, &key, NULL)) {
+        const char *syspath = mock_sysfs_get_parent_syspath(loader->host->sysfs, key);
+        g_autofree char *total_sys = g_build_filename(syspath, "sriov_totalvfs", NULL);
+        g_autofree char *total = mock_sysfs_real_path(loader->host->sysfs, total_sys);
+        g_autofree char *numvfs = g_build_filename(syspath, "sriov_numvfs", NULL);
+        g_autofree char *value = NULL;
+        guint n = 0;
+
+        if (!g_file_test(total, G_FILE_TEST_EXISTS))
+            continue;
+        while (TRUE) {
+            g_autofree char *link_sys = g_strdup_printf("%s/virtfn%u", syspath, n);
+            g_autofree char *link = mock_sysfs_real_path(loader->host->sysfs, link_sys);
+            if (!g_file_test(link, G_FILE_TEST_EXISTS))
+                break;
+            n++;
+        }
+        value = g_strdup_printf("%u\n", n);
+        mock_sysfs_write_file(loader->host->sysfs, numvfs, value);
+    }
+}
+
+static gboolean
+load_device(Loader *loader, JsonObject *object, const char *where, GError **error)
+{
+    static const char *const members[] = { "name", "kind", "driver", "pci", NULL };
+    const char *name, *kind, *driver;
+
+    if (!check_members(object, where, members, error) ||
+        !get_name(object, "name", where, TRUE, &name, error) ||
+        !get_string(object, "kind", where, TRUE, &kind, error) ||
+        !get_name(object, "driver", where, FALSE, &driver, error))
+        return FALSE;
+    if (strcmp(kind, "pci") != 0)
+        return fail(error, "%s: kind '%s' is not supported for a plain device (only 'pci')", where,
+                    kind);
+    if (g_hash_table_contains(loader->pci_info, name))
+        return fail(error, "%s: device '%s' is listed twice", where, name);
+    return add_pci_device(loader, object, name, driver, where, error);
+}
+
+static gboolean
+load_type(Loader *loader, HostParent *parent, JsonObject *object, const char *where,
+          GError **error)
+{
+    static const char *const members[] = { "id", "name", "description", "device_api",
+                                           "instances", "pool", "cost", "mdev_files", NULL };
+    g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func((GDestroyNotify) mdev_file_free);
+    const char *id, *name, *description, *device_api, *pool;
+    gint64 instances = -1, cost = 1;
+    JsonObject *mdev_files;
+    HostType *type;
+
+    if (!check_members(object, where, members, error) ||
+        !get_name(object, "id", where, TRUE, &id, error) ||
+        !get_string(object, "name", where, FALSE, &name, error) ||
+        !get_string(object, "description", where, FALSE, &description, error) ||
+        !get_string(object, "device_api", where, FALSE, &device_api, error) ||
+        !get_int(object, "instances", where, FALSE, 0, G_MAXINT, &instances, error) ||
+        !get_name(object, "pool", where, FALSE, &pool, error) ||
+        !get_int(object, "cost", where, FALSE, 1, G_MAXINT, &cost, error) ||
+        !get_object(object, "mdev_files", where, FALSE, &mdev_files, error))
+        return FALSE;
+    if ((instances < 0) == (pool == NULL))
+        return fail(error, "%s: a type needs exactly one of 'instances' and 'pool'", where);
+    if (pool && !g_hash_table_contains(parent->pools, pool))
+        return fail(error, "%s: pool '%s' is not among the parent's pools", where, pool);
+    if (pool == NULL && json_object_has_member(object, "cost"))
+        return fail(error, "%s: 'cost' needs a 'pool'", where);
+    if (parent_get_type(parent, id))
+        return fail(error, "%s: type '%s' is listed twice", where, id);
+    if (mdev_files) {
+        g_autoptr(GList) names = json_object_get_members(mdev_files);
+        for (GList *l = names; l; l = l->next) {
+            g_autofree char *file_where = g_strdup_printf("%s.mdev_files", where);
+            g_auto(GStrv) parts = g_strsplit(l->data, "/", -1);
+            const char *contents;
+            MdevFile *file;
+
+            for (guint i = 0; parts[i]; i++) {
+                if (!mdev_util_name_is_valid(parts[i]))
+                    return fail(error, "%s: '%s' is not a relative path below the device",
+                                file_where, (const char *) l->data);
+            }
+            if (!get_string(mdev_files, l->data, file_where, TRUE, &contents, error))
+                return FALSE;
+            file = g_new0(MdevFile, 1);
+            file->path = g_strdup(l->data);
+            file->contents = g_strdup(contents);
+            g_ptr_array_add(files, file);
+        }
+    }
+    type = g_new0(HostType, 1);
+    type->id = g_strdup(id);
+    type->name = g_strdup(name);
+    type->description = g_strdup(description);
+    type->device_api = g_strdup(device_api);
+    type->instances = (int) instances;
+    type->pool = g_strdup(pool);
+    type->cost = (int) cost;
+    type->files = g_steal_pointer(&files);
+    type->parent = parent;
+    g_ptr_array_add(parent->types, type);
+    return TRUE;
+}
+
+static gboolean
+load_parent(Loader *loader, JsonObject *object, const char *where, GError **error)
+{
+    static const char *const members[] = { "name", "kind", "driver", "mdev_driver", "pci",
+                                           "css", "registered", "pools", "types", "mdevs",
+                                           "full_errno", NULL };
+    MockHost *self = loader->host;
+    const char *name, *kind_name, *driver, *mdev_driver, *full_errno;
+    g_autofree char *named = NULL;
+    JsonObject *pools, *css = NULL;
+    JsonArray *types;
+    gboolean registered = TRUE;
+    ParentKind kind;
+    HostParent *parent;
+
+    if (!check_members(object, where, members, error) ||
+        !get_name(object, "name", where, TRUE, &name, error))
+        return FALSE;
+    named = g_strdup_printf("%s (%s)", where, name);
+    if (!get_string(object, "kind", named, TRUE, &kind_name, error) ||
+        !get_name(object, "driver", named, FALSE, &driver, error) ||
+        !get_name(object, "mdev_driver", named, FALSE, &mdev_driver, error) ||
+        !get_bool(object, "registered", named, &registered, error) ||
+        !get_object(object, "pools", named, FALSE, &pools, error) ||
+        !get_array(object, "types", named, FALSE, &types, error) ||
+        !get_string(object, "full_errno", named, FALSE, &full_errno, error))
+        return FALSE;
+    if (!parse_kind(kind_name, &kind))
+        return fail(error, "%s: kind '%s' is not one of pci, css, ap, generic", named, kind_name);
+    if (g_hash_table_contains(self->parent_names, name) ||
+        g_hash_table_contains(loader->pci_info, name))
+        return fail(error, "%s: '%s' is listed twice", named, name);
+    if (kind != KIND_PCI && json_object_has_member(object, "pci"))
+        return fail(error, "%s: 'pci' belongs to a parent of kind 'pci'", named);
+    if (kind != KIND_CSS && json_object_has_member(object, "css"))
+        return fail(error, "%s: 'css' belongs to a parent of kind 'css'", named);
+    if (kind == KIND_PCI && mdev_driver == NULL)
+        return fail(error, "%s: a PCI parent needs 'mdev_driver', the driver its mdevs bind to",
+                    named);
+    if (kind == KIND_AP && strcmp(name, "matrix") != 0)
+        return fail(error, "%s: the AP parent is always named 'matrix'", named);
+
+    parent = g_new0(HostParent, 1);
+    parent->name = g_strdup(name);
+    parent->kind = kind;
+    parent->pools = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    parent->types = g_ptr_array_new_with_free_func((GDestroyNotify) host_type_free);
+    g_ptr_array_add(self->parents, parent);
+    g_hash_table_insert(self->parent_names, parent->name, parent);
+
+    switch (kind) {
+    case KIND_PCI:
+        if (!add_pci_device(loader, object, name, driver, named, error))
+            return FALSE;
+        break;
+    case KIND_CSS: {
+        static const char *const css_members[] = { "dev_busid", NULL };
+        g_autofree char *css_where = g_strdup_printf("%s.css", named);
+        const char *busid = NULL;
+
+        if (!get_object(object, "css", named, FALSE, &css, error))
+            return FALSE;
+        if (css && (!check_members(css, css_where, css_members, error) ||
+                    !get_string(css, "dev_busid", css_where, FALSE, &busid, error)))
+            return FALSE;
+        mock_sysfs_add_css_parent(self->sysfs, name, busid, driver ? driver : "vfio_ccw");
+        if (mdev_driver == NULL)
+            mdev_driver = "vfio_ccw_mdev";
+        break;
+    }
+    case KIND_AP:
+        mock_sysfs_add_ap_matrix(self->sysfs);
+        if (mdev_driver == NULL)
+            mdev_driver = "vfio_ap_mdev";
+        break;
+    case KIND_GENERIC:
+    default:
+        mock_sysfs_add_generic_parent(self->sysfs, name);
+        if (mdev_driver == NULL)
+            mdev_driver = name;
+        break;
+    }
+    parent->syspath = g_strdup(mock_sysfs_get_parent_syspath(self->sysfs, name));
+    parent->mdev_driver = g_strdup(mdev_driver);
+    /* s390's drivers leave capacity to the core's per-parent counter
+     * (EUSERS); the others check in their probe */
+    parent->full_errno = (kind == KIND_CSS || kind == KIND_AP) ? EUSERS : ENOSPC;
+    if (full_errno) {
+        parent->full_errno = errno_from_name(full_errno);
+        if (parent->full_errno == 0)
+            return fail(error, "%s: 'full_errno' must be an errno name like ENOSPC, not '%s'",
+                        named, full_errno);
+    }
+    if (pools) {
+        g_autoptr(GList) names = json_object_get_members(pools);
+        g_autofree char *pools_where = g_strdup_printf("%s.pools", named);
+        for (GList *l = names; l; l = l->next) {
+            gint64 capacity;
+            if (!mdev_util_name_is_valid(l->data))
+                return fail(error, "%s: invalid pool name '%s'", pools_where,
+                            (const char *) l->data);
+            if (!get_int(pools, l->data, pools_where, TRUE, 0, G_MAXINT, &capacity, error))
+                return FALSE;
+            g_hash_table_insert(parent->pools, g_strdup(l->data), GINT_TO_POINTER((int) capacity));
+        }
+    }
+    for (guint i = 0; types && i < json_array_get_length(types); i++) {
+        JsonNode *node = json_array_get_element(types, i);
+        g_autofree char *type_where = g_strdup_printf("%s.types[%u]", named, i);
+
+        if (!JSON_NODE_HOLDS_OBJECT(node))
+            return fail(error, "%s: must be an object", type_where);
+        if (!load_type(loader, parent, json_node_get_object(node), type_where, error))
+            return FALSE;
+    }
+    if (registered)
+        register_parent(self, parent, FALSE);
+    return TRUE;
+}
+
+/* Active mdevs come after every parent so that group numbers the file does
+ * not give are allocated above the devices' own groups. */
+static gboolean
+load_mdevs(Loader *loader, JsonObject *parent_object, guint index, GError **error)
+{
+    static const char *const members[] = { "uuid", "type", "iommu_group", NULL };
+    MockHost *self = loader->host;
+    HostParent *parent = g_ptr_array_index(self->parents, index);
+    JsonArray *mdevs;
+    g_autofree char *named = g_strdup_printf("parents[%u] (%s)", index, parent->name);
+
+    if (!get_array(parent_object, "mdevs", named, FALSE, &mdevs, error))
+        return FALSE;
+    for (guint i = 0; mdevs && i < json_array_get_length(mdevs); i++) {
+        JsonNode *node = json_array_get_element(mdevs, i);
+        g_autofree char *where = g_strdup_printf("%s.mdevs[%u]", named, i);
+        const char *uuid, *type_id;
+        gint64 group = -1;
+        JsonObject *object;
+        HostType *type;
+
+        if (!JSON_NODE_HOLDS_OBJECT(node))
+            return fail(error, "%s: must be an object", where);
+        object = json_node_get_object(node);
+        if (!check_members(object, where, members, error) ||
+            !get_uuid(object, "uuid", where, &uuid, error) ||
+            !get_name(object, "type", where, TRUE, &type_id, error) ||
+            !get_int(object, "iommu_group", where, FALSE, 0, G_MAXINT, &group, error))
+            return FALSE;
+        if (!parent->registered)
+            return fail(error, "%s: an unregistered parent has no mdevs", where);
+        type = parent_get_type(parent, type_id);
+        if (type == NULL)
+            return fail(error, "%s: type '%s' is not among the parent's types", where, type_id);
+        if (g_hash_table_contains(self->mdevs, uuid))
+            return fail(error, "%s: UUID %s is used twice (UUIDs are unique on a host)", where,
+                        uuid);
+        if (type_available(self, type) < 1)
+            return fail(error, "%s: type '%s' has no capacity left for %s", where, type_id, uuid);
+        if (group >= 0) {
+            g_autofree char *path = group_path(self, (int) group);
+            if (g_file_test(path, G_FILE_TEST_EXISTS))
+                return fail(error, "%s: IOMMU group %" G_GINT64_FORMAT " is already used", where,
+                            group);
+        }
+        add_mdev(self, type, uuid, (int) group, FALSE);
+    }
+    return TRUE;
+}
+
+static gboolean
+load_definitions(Loader *loader, JsonObject *root, GError **error)
+{
+    static const char *const members[] = { "parent", "uuid", "mdev_type", "start", "attrs",
+                                           NULL };
+    g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    JsonArray *defs;
+
+    if (!get_array(root, "definitions", "host", FALSE, &defs, error))
+        return FALSE;
+    for (guint i = 0; defs && i < json_array_get_length(defs); i++) {
+        JsonNode *node = json_array_get_element(defs, i);
+        g_autofree char *where = g_strdup_printf("definitions[%u]", i);
+        const char *parent, *uuid, *type, *start;
+        JsonObject *def;
+        JsonArray *attrs;
+
+        if (!JSON_NODE_HOLDS_OBJECT(node))
+            return fail(error, "%s: must be an object", where);
+        def = json_node_get_object(node);
+        if (!check_members(def, where, members, error) ||
+            !get_name(def, "parent", where, TRUE, &parent, error) ||
+            !get_uuid(def, "uuid", where, &uuid, error) ||
+            !get_name(def, "mdev_type", where, TRUE, &type, error) ||
+            !get_string(def, "start", where, FALSE, &start, error) ||
+            !get_array(def, "attrs", where, FALSE, &attrs, error))
+            return FALSE;
+        if (start && strcmp(start, "auto") != 0 && strcmp(start, "manual") != 0)
+            return fail(error, "%s: 'start' must be 'auto' or 'manual', not '%s'", where, start);
+        if (!g_hash_table_add(seen, g_strdup_printf("%s/%s", parent, uuid)))
+            return fail(error, "%s: %s is defined twice on '%s'", where, uuid, parent);
+        for (guint j = 0; attrs && j < json_array_get_length(attrs); j++) {
+            JsonNode *attr = json_array_get_element(attrs, j);
+            g_autoptr(GList) names = NULL;
+            JsonNode *value;
+
+            if (!JSON_NODE_HOLDS_OBJECT(attr) ||
+                json_object_get_size(json_node_get_object(attr)) != 1)
+                return fail(error, "%s.attrs[%u]: must be an object with one member", where, j);
+            names = json_object_get_members(json_node_get_object(attr));
+            value = json_object_get_member(json_node_get_object(attr), names->data);
+            if (!mdev_util_name_is_valid(names->data) || !JSON_NODE_HOLDS_VALUE(value) ||
+                json_node_get_value_type(value) != G_TYPE_STRING)
+                return fail(error, "%s.attrs[%u]: must map an attribute name to a string", where,
+                            j);
+        }
+    }
+    if (defs)
+        loader->host->definitions = json_node_ref(json_object_get_member(root, "definitions"));
+    return TRUE;
+}
+
+static gboolean
+self_has_parents(MockHost *self)
+{
+    return self->parents->len > 0;
+}
+
+static gboolean
+load_root(Loader *loader, JsonNode *root_node, GError **error)
+{
+    static const char *const members[] = { "$schema", "description", "devices", "parents",
+                                           "definitions", NULL };
+    JsonObject *root;
+    JsonArray *devices, *parents;
+    const char *description;
+
+    if (root_node == NULL || !JSON_NODE_HOLDS_OBJECT(root_node))
+        return fail(error, "host: the description must be a JSON object");
+    root = json_node_get_object(root_node);
+    if (!check_members(root, "host", members, error) ||
+        !get_string(root, "description", "host", FALSE, &description, error) ||
+        !get_array(root, "devices", "host", FALSE, &devices, error) ||
+        !get_array(root, "parents", "host", TRUE, &parents, error))
+        return FALSE;
+    for (guint i = 0; devices && i < json_array_get_length(devices); i++) {
+        JsonNode *node = json_array_get_element(devices, i);
+        g_autofree char *where = g_strdup_printf("devices[%u]", i);
+
+        if (!JSON_NODE_HOLDS_OBJECT(node))
+            return fail(error, "%s: must be an object", where);
+        if (!load_device(loader, json_node_get_object(node), where, error))
+            return FALSE;
+    }
+    for (guint i = 0; i < json_array_get_length(parents); i++) {
+        JsonNode *node = json_array_get_element(parents, i);
+        g_autofree char *where = g_strdup_printf("parents[%u]", i);
+
+        if (!JSON_NODE_HOLDS_OBJECT(node))
+            return fail(error, "%s: must be an object", where);
+        if (!load_parent(loader, json_node_get_object(node), where, error))
+            return FALSE;
+    }
+    count_vfs(loader);
+    if (self_has_parents(loader->host))
+        ensure_mdev_bus(loader->host);
+    for (guint i = 0; i < json_array_get_length(parents); i++) {
+        if (!load_mdevs(loader, json_array_get_object_element(parents, i), i, error))
+            return FALSE;
+    }
+    return load_definitions(loader, root, error);
+}
+
+/**
+ * mock_host_new_from_data:
+ * @sysfs: the testbed to build the host in; must outlive the host
+ *
+ * Returns: (transfer full): the host, or %NULL with %G_IO_ERROR_INVALID_DATA
+ *   naming the offending member (the testbed may then hold part of the host)
+ */
+MockHost *
+mock_host_new_from_data(MockSysfs *sysfs, const char *data, gssize length, GError **error)
+{
+    g_autoptr(MockHost) self = g_new0(MockHost, 1);
+    g_autoptr(JsonParser) parser = json_parser_new();
+    g_autoptr(GHashTable) pci_info = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    Loader loader = { .host = self, .pci_info = pci_info };
+    g_autoptr(GError) parse_error = NULL;
+    char *canonical;
+
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+    self->sysfs = sysfs;
+    self->root = g_strdup(mock_sysfs_get_root(sysfs));
+    canonical = realpath(self->root, NULL);
+    self->root_canonical = g_strdup(canonical ? canonical : self->root);
+    free(canonical);
+    self->parents = g_ptr_array_new_with_free_func((GDestroyNotify) host_parent_free);
+    self->parent_names = g_hash_table_new(g_str_hash, g_str_equal);
+    self->mdevs = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+                                        (GDestroyNotify) host_mdev_free);
+
+    if (!json_parser_load_from_data(parser, data, length, &parse_error)) {
+        fail(error, "invalid JSON: %s", parse_error->message);
+        return NULL;
+    }
+    if (!load_root(&loader, json_parser_get_root(parser), error))
+        return NULL;
+    return g_steal_pointer(&self);
+}
+
+MockHost *
+mock_host_new_from_file(MockSysfs *sysfs, const char *path, GError **error)
+{
+    g_autofree char *data = NULL;
+    gsize length;
+    MockHost *self;
+
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+    if (!g_file_get_contents(path, &data, &length, error))
+        return NULL;
+    self = mock_host_new_from_data(sysfs, data, (gssize) length, error);
+    if (self == NULL)
+        g_prefix_error(error, "%s: ", path);
+    return self;
+}
+
+/**
+ * mock_host_find_example:
+ * @name: a file name in examples/hosts/, "samples.json"
+ *
+ * Returns: (transfer full): its path in the source tree (found through
+ *   G_TEST_SRCDIR, which points at tests/, when set)
+ */
+char *
+mock_host_find_example(const char *name)
+{
+    const char *srcdir = g_getenv("G_TEST_SRCDIR");
+
+    if (srcdir)
+        return g_build_filename(srcdir, "..", "examples", "hosts", name, NULL);
+    return g_build_filename(MOCK_HOST_EXAMPLES_DIR, name, NULL);
+}

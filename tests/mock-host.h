@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* A simulated mdev host: a host description (JSON, see
+ * schemas/host.schema.json) turned into a MockSysfs testbed, plus the
+ * kernel's side of the writes that change it. mock_host_handle_write()
+ * answers a write to a type's `create` or an mdev's `remove` the way the
+ * kernel's mdev core and the vendor driver do: same checks, same errno,
+ * same sysfs changes and uevents. tests/mdevsim serves it to other
+ * processes; tests can also call it directly. */
+
+#include "mock-sysfs.h"
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct _MockHost MockHost;
+
+MockHost *mock_host_new_from_file(MockSysfs *sysfs, const char *path,
+                                  GError **error) G_GNUC_WARN_UNUSED_RESULT;
+MockHost *mock_host_new_from_data(MockSysfs *sysfs, const char *data, gssize length,
+                                  GError **error) G_GNUC_WARN_UNUSED_RESULT;
+void mock_host_free(MockHost *self);
+
+char *mock_host_find_example(const char *name) G_GNUC_WARN_UNUSED_RESULT;
+
+MockSysfs *mock_host_get_sysfs(MockHost *self);
+guint mock_host_get_n_definitions(MockHost *self);
+gboolean mock_host_write_definitions(MockHost *self, const char *conf_dir, GError **error);
+
+gboolean mock_host_handle_write(MockHost *self, const char *path, const char *buf,
+                                gsize count, gssize *ret_result);
+
+int mock_host_create_mdev(MockHost *self, const char *parent, const char *type_id,
+                          const char *uuid);
+int mock_host_remove_mdev(MockHost *self, const char *uuid);
+int mock_host_register_parent(MockHost *self, const char *parent);
+int mock_host_unregister_parent(MockHost *self, const char *parent);
+int mock_host_get_available(MockHost *self, const char *parent, const char *type_id);
+
+G_END_DECLS
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(MockHost, mock_host_free)
