@@ -10,7 +10,7 @@
 #   tests/libvirt/regen-golden.sh [--check] BUILDDIR
 #
 # BUILDDIR is a configured build tree where `make check` has built
-# tests/libvirt/xml-testbed-run and tests/libvirt/nlshim.la. Without --check
+# tests/libvirt/xml-testbed-run and tests/libvirt/nlshim.so. Without --check
 # the files in the source tree are rewritten; with --check libvirt's output is
 # compared with them and the script exits 1 on a difference (77 when libvirt
 # cannot run here).
@@ -40,7 +40,7 @@ fi
 srcdir=$(cd "$(dirname "$0")/../.." && pwd)
 builddir=$(cd "$1" && pwd)
 run="$builddir/tests/libvirt/xml-testbed-run"
-shim="$builddir/tests/libvirt/.libs/nlshim.so"
+shim="$builddir/tests/libvirt/nlshim.so"
 nodedev_driver=
 for d in /usr/lib/*/libvirt/connection-driver /usr/lib64/libvirt/connection-driver \
          /usr/lib/libvirt/connection-driver; do
