@@ -7,6 +7,7 @@
  * quickly. */
 #include "mdev-discovery.h"
 #include "mdev-error.h"
+#include "mdev-json.h"
 #include "mdev-store.h"
 #include "mdev-xml.h"
 #include "xml-testbeds.h"
@@ -391,6 +392,83 @@ test_hostdev(void)
     g_assert_nonnull(strstr(explicit_model, "model='vfio-pci' display='off'>"));
 }
 
+/* libvirt's own domain parser and formatter (the test:/// driver, which
+ * needs no daemon) read every <hostdev> mdevtool writes and give back the
+ * same element, plus the managed='no' libvirt always shows for mdevs. */
+static void
+test_hostdev_libvirt_round_trip(void)
+{
+    const struct {
+        const char *model;
+        MdevXmlSwitch display;
+        MdevXmlSwitch ramfb;
+    } cases[] = {
+        { "vfio-pci", MDEV_XML_SWITCH_DEFAULT, MDEV_XML_SWITCH_DEFAULT },
+        { "vfio-pci", MDEV_XML_SWITCH_ON, MDEV_XML_SWITCH_ON },
+        { "vfio-pci", MDEV_XML_SWITCH_OFF, MDEV_XML_SWITCH_OFF },
+        { "vfio-ccw", MDEV_XML_SWITCH_DEFAULT, MDEV_XML_SWITCH_DEFAULT },
+        { "vfio-ap", MDEV_XML_SWITCH_DEFAULT, MDEV_XML_SWITCH_DEFAULT },
+    };
+    g_autofree char *virsh = g_find_program_in_path("virsh");
+    g_autofree char *dir = NULL;
+    g_autoptr(GError) error = NULL;
+
+    if (virsh == NULL) {
+        g_test_skip("virsh (libvirt-clients) is not installed");
+        return;
+    }
+    dir = g_dir_make_tmp("mdevtool-hostdev-XXXXXX", &error);
+    g_assert_no_error(error);
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *hostdev = mdev_xml_format_hostdev(
+            "4b20d080-1b54-4048-85b3-a6a62d165c01", cases[i].model, cases[i].model,
+            cases[i].display, cases[i].ramfb, &error);
+        g_autofree char *domain = NULL;
+        g_autofree char *path = g_build_filename(dir, "domain.xml", NULL);
+        g_autofree char *commands = NULL;
+        g_autofree char *out = NULL;
+        g_autofree char *err = NULL;
+        g_auto(GStrv) env = g_environ_unsetenv(g_get_environ(), "LD_PRELOAD");
+        g_autoptr(GString) expect = NULL;
+        g_autofree char *expect_norm = NULL;
+        g_autofree char *got_norm = NULL;
+        const char *start;
+        const char *end;
+        int wait_status = 0;
+
+        g_assert_no_error(error);
+        domain = g_strdup_printf("<domain type='kvm'><name>guest</name><memory>1048576</memory>"
+                                 "<os><type arch='x86_64'>hvm</type></os><devices>%s</devices>"
+                                 "</domain>",
+                                 hostdev);
+        g_assert_true(g_file_set_contents(path, domain, -1, &error));
+        commands = g_strdup_printf("define %s; dumpxml guest", path);
+        {
+            const char *argv[] = { virsh, "-q", "-c", "test:///default", commands, NULL };
+            g_spawn_sync(NULL, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
+                         &wait_status, &error);
+        }
+        g_assert_no_error(error);
+        g_test_message("virsh: %s%s", out, err);
+        g_assert_true(WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0);
+
+        start = strstr(out, "<hostdev ");
+        g_assert_nonnull(start);
+        end = strstr(start, "</hostdev>");
+        g_assert_nonnull(end);
+        {
+            g_autofree char *got = g_strndup(start, end - start + strlen("</hostdev>"));
+            got_norm = xml_testbed_normalise(got);
+        }
+        expect = g_string_new(hostdev);
+        g_string_replace(expect, "type='mdev' ", "type='mdev' managed='no' ", 1);
+        expect_norm = xml_testbed_normalise(expect->str);
+        g_assert_cmpstr(got_norm, ==, expect_norm);
+        g_unlink(path);
+    }
+    g_rmdir(dir);
+}
+
 typedef struct {
     const char *uuid;
     const char *model;
@@ -702,6 +780,22 @@ test_hostile_external_entity(Fixture *fx, gconstpointer data)
     g_assert_cmpstr(attr->value, ==, "v");
 }
 
+/* Deep nesting within the size limit: libxml2's depth limit refuses it. */
+static void
+test_hostile_deep(Fixture *fx, gconstpointer data)
+{
+    const guint depth = 20000;
+    g_autoptr(GString) xml = g_string_new("<device><parent>mtty_mtty</parent>");
+
+    for (guint i = 0; i < depth; i++)
+        g_string_append(xml, "<a>");
+    for (guint i = 0; i < depth; i++)
+        g_string_append(xml, "</a>");
+    g_string_append(xml, "<capability type='mdev'><type id='mtty-1'/></capability></device>");
+    g_assert_cmpuint(xml->len, <, MDEV_XML_MAX_SIZE);
+    assert_refused_quickly(xml->str, (gssize) xml->len, fx->parents, "line 1");
+}
+
 static void
 test_hostile_huge(Fixture *fx, gconstpointer data)
 {
@@ -784,12 +878,23 @@ load_schema_file(const char *path)
     return schema;
 }
 
+/* validity errors go to the test log, not to stderr */
+static void
+log_validity_error(void *user_data, xmlErrorPtr err)
+{
+    g_test_message("%s: line %d: %s", (const char *) user_data, err->line,
+                   err->message ? err->message : "");
+}
+
 static gboolean
 validate(xmlRelaxNGPtr schema, const char *what, const char *xml)
 {
     xmlRelaxNGValidCtxtPtr vctxt = xmlRelaxNGNewValidCtxt(schema);
     xmlDocPtr doc = xmlReadMemory(xml, (int) strlen(xml), what, NULL, XML_PARSE_NONET);
-    int rc = doc ? xmlRelaxNGValidateDoc(vctxt, doc) : -1;
+    int rc;
+
+    xmlRelaxNGSetValidStructuredErrors(vctxt, log_validity_error, (void *) what);
+    rc = doc ? xmlRelaxNGValidateDoc(vctxt, doc) : -1;
 
     if (rc != 0)
         g_test_message("%s does not validate:\n%s", what, xml);
@@ -1000,12 +1105,50 @@ test_read_definition(Fixture *fx, gconstpointer data)
     def = mdev_xml_read_definition(fx->ctx, path, &error);
     g_assert_no_error(error);
     g_assert_cmpstr(def->parent, ==, "matrix");
-    g_assert_cmpstr(def->uuid, ==, "b3f1c1a8-1b53-4a8d-9a0f-4f6f0e9d2c11");
+    g_assert_cmpstr(def->uuid, ==, "9e0d8c7b-6a5f-4e3d-8c2b-1a0f9e8d7c6b");
     g_assert_cmpstr(def->type, ==, "vfio_ap-passthrough");
     g_assert_cmpuint(def->attrs->len, ==, 2);
     attr = g_ptr_array_index(def->attrs, 1);
     g_assert_cmpstr(attr->name, ==, "assign_domain");
     g_assert_cmpstr(attr->value, ==, "0x0001");
+}
+
+/* The parser reads the define examples as libvirt does: the definition
+ * mdevtool would store is byte for byte the file mdevctl wrote when the real
+ * libvirt ran `virsh nodedev-define` on the same example and testbed
+ * (tests/data/xml/define-*, from tests/libvirt/regen-golden.sh). */
+static void
+test_parse_like_libvirt(Fixture *fx, gconstpointer data)
+{
+    const char *kinds[] = { "pci", "css", "ap" };
+
+    if (skip_without_umockdev())
+        return;
+    for (gsize i = 0; i < G_N_ELEMENTS(kinds); i++) {
+        g_autofree char *file = g_strdup_printf("nodedev-define-%s.xml", kinds[i]);
+        g_autofree char *example = g_test_build_filename(G_TEST_DIST, "..", "examples", file,
+                                                         NULL);
+        g_autofree char *json_name = g_strdup_printf("define-%s.json", kinds[i]);
+        g_autofree char *path_name = g_strdup_printf("define-%s.path", kinds[i]);
+        g_autofree char *json_file = g_test_build_filename(G_TEST_DIST, "data", "xml",
+                                                           json_name, NULL);
+        g_autofree char *path_file = g_test_build_filename(G_TEST_DIST, "data", "xml",
+                                                           path_name, NULL);
+        g_autofree char *libvirt_json = NULL;
+        g_autofree char *libvirt_path = NULL;
+        g_autofree char *ours_json = NULL;
+        g_autofree char *ours_path = NULL;
+        g_autoptr(GError) error = NULL;
+        g_autoptr(MdevDevice) def = mdev_xml_read_definition(fx->ctx, example, &error);
+
+        g_assert_no_error(error);
+        g_assert_true(g_file_get_contents(json_file, &libvirt_json, NULL, &error));
+        g_assert_true(g_file_get_contents(path_file, &libvirt_path, NULL, &error));
+        ours_json = mdev_json_definition_to_string(def);
+        ours_path = g_strdup_printf("%s/%s\n", def->parent, def->uuid);
+        g_assert_cmpstr(ours_path, ==, libvirt_path);
+        g_assert_cmpstr(ours_json, ==, libvirt_json);
+    }
 }
 
 /* One UUID defined under two parents: the UUID alone is ambiguous, the
@@ -1234,6 +1377,7 @@ main(int argc, char **argv)
     ADD("/xml/format/escaping", test_escaping);
     g_test_add_func("/xml/hostdev/formats", test_hostdev);
     g_test_add_func("/xml/hostdev/errors", test_hostdev_errors);
+    g_test_add_func("/xml/hostdev/libvirt-round-trip", test_hostdev_libvirt_round_trip);
     ADD("/xml/parse/minimal", test_parse_minimal);
     ADD("/xml/parse/full", test_parse_full);
     ADD("/xml/parse/uuid-forms", test_parse_uuid_forms);
@@ -1244,8 +1388,10 @@ main(int argc, char **argv)
     ADD("/xml/hostile/billion-laughs", test_hostile_billion_laughs);
     ADD("/xml/hostile/external-entity", test_hostile_external_entity);
     ADD("/xml/hostile/huge", test_hostile_huge);
+    ADD("/xml/hostile/deep", test_hostile_deep);
     ADD("/xml/schema/emitted", test_schema_emitted);
     ADD("/xml/parse/read-definition", test_read_definition);
+    ADD("/xml/parse/like-libvirt", test_parse_like_libvirt);
     ADD("/xml/dump/ambiguous", test_dump_ambiguous);
     ADD("/xml/cli/dumpxml", test_cli_dumpxml);
     ADD("/xml/cli/dumpxml-inactive", test_cli_dumpxml_inactive);

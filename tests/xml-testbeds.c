@@ -33,6 +33,7 @@ const XmlTestbedMdev xml_testbed_mdevs[] = {
 const XmlTestbedCase xml_testbed_cases[] = {
     { "pci-parent", "pci_0000_00_02_0", TRUE, "0000:00:02.0", NULL },
     { "pci-vf-parent", "pci_0000_41_00_4", TRUE, "0000:41:00.4", NULL },
+    { "pci-behind-port-parent", "pci_0000_02_00_0", TRUE, "0000:02:00.0", NULL },
     { "css-parent", "css_0_0_0052", TRUE, "0.0.0052", NULL },
     { "ap-matrix", "ap_matrix", TRUE, "matrix", NULL },
     { "mtty-parent", "mtty_mtty", TRUE, "mtty", NULL },
@@ -67,6 +68,16 @@ static const MockPciInfo ampere_vf = {
     .vendor = "0x10de", .device = "0x2235", .class_code = "0x030200",
     .driver = "nvidia", .physfn = "0000:41:00.0", .iommu_group = 41, .numa_node = 0,
 };
+/* a GPU behind a PCIe root port, as on real hosts: its node device's
+ * parent is the port */
+static const MockPciInfo root_port = {
+    .vendor = "0x8086", .device = "0xa343", .class_code = "0x060400",
+    .driver = "pcieport", .iommu_group = 5, .numa_node = -1,
+};
+static const MockPciInfo behind_port = {
+    .vendor = "0x10de", .device = "0x1eb8", .class_code = "0x030200",
+    .driver = "nvidia", .iommu_group = 6, .numa_node = -1, .upstream = "0000:00:1c.0",
+};
 #define CSS_DEV_BUSID "0.0.1234"
 #define CSS_DRIVER "vfio_ccw"
 
@@ -80,6 +91,7 @@ static const TypeRow types[] = {
     { "0000:00:02.0", { "i915-GVTg_V5_8", "GVTg_V5_8", "low_gm_size: 64MB\nfence: 4", "vfio-pci", 2 } },
     { "0000:00:02.0", { "i915-nameless", NULL, "a type without a name file", "vfio-pci", 0 } },
     { "0000:41:00.4", { "nvidia-558", "NVIDIA A40-4Q", "num_heads=4, frl_config=60", "vfio-pci", 1 } },
+    { "0000:02:00.0", { "nvidia-222", "GRID T4-1B", NULL, "vfio-pci", 16 } },
     { "0.0.0052", { "vfio_ccw-io", "I/O subchannel (Non-QDIO)", NULL, "vfio-ccw", 0 } },
     { "matrix", { "vfio_ap-passthrough", "VFIO AP Passthrough Device", NULL, "vfio-ap", 65534 } },
     { "mtty", { "mtty-1", "Single port serial", "mtty-1 description", "vfio-pci", 23 } },
@@ -92,11 +104,14 @@ xml_testbed_build(MockSysfs *sysfs)
     mock_sysfs_add_pci_parent(sysfs, "0000:00:02.0", &gvt);
     mock_sysfs_add_pci_parent(sysfs, "0000:41:00.0", &ampere_pf);
     mock_sysfs_add_pci_parent(sysfs, "0000:41:00.4", &ampere_vf);
+    mock_sysfs_add_pci_parent(sysfs, "0000:00:1c.0", &root_port);
+    mock_sysfs_add_pci_parent(sysfs, "0000:02:00.0", &behind_port);
     mock_sysfs_add_css_parent(sysfs, "0.0.0052", CSS_DEV_BUSID, CSS_DRIVER);
     mock_sysfs_add_ap_matrix(sysfs);
     mock_sysfs_add_generic_parent(sysfs, "mtty");
     mock_sysfs_register_parent(sysfs, "0000:00:02.0", FALSE);
     mock_sysfs_register_parent(sysfs, "0000:41:00.4", FALSE);
+    mock_sysfs_register_parent(sysfs, "0000:02:00.0", FALSE);
     mock_sysfs_register_parent(sysfs, "0.0.0052", FALSE);
     mock_sysfs_register_parent(sysfs, "matrix", FALSE);
     mock_sysfs_register_parent(sysfs, "mtty", FALSE);
