@@ -186,11 +186,13 @@ test_mdevctl(void)
     run_result_clear(&result);
 }
 
-/* --conf-dir: the host's definitions land there and stay after the run. */
+/* --conf-dir: created if need be; the host's definitions land there and
+ * stay after the run. */
 static void
 test_conf_dir(void)
 {
-    g_autofree char *dir = g_dir_make_tmp("test-mdevsim-XXXXXX", NULL);
+    g_autofree char *top = g_dir_make_tmp("test-mdevsim-XXXXXX", NULL);
+    g_autofree char *dir = g_build_filename(top, "store", NULL);
     g_autofree char *def = g_build_filename(dir, "0000:00:02.0",
                                             "83b8f4f2-509f-382f-3c1e-e6bfe0fa1001", NULL);
     g_autofree char *contents = NULL;
@@ -215,6 +217,7 @@ test_conf_dir(void)
     g_unlink(other);
     g_rmdir(parent_dir);
     g_rmdir(dir);
+    g_rmdir(top);
 }
 
 /* -------------------------------------------------------------- inside */
