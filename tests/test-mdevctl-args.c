@@ -12,11 +12,11 @@
 static char *bindir;
 
 typedef struct {
-    const char *name;     /* program name: mdevctl or lsmdev */
-    const char *args;     /* space separated */
+    const char *name; /* program name: mdevctl or lsmdev */
+    const char *args; /* space separated */
     int status;
-    const char *out;      /* prefix of the first stdout line, or NULL for empty */
-    const char *err;      /* first stderr line, or NULL for empty */
+    const char *out; /* prefix of the first stdout line, or NULL for empty */
+    const char *err; /* first stderr line, or NULL for empty */
 } Case;
 
 static const Case cases[] = {
@@ -138,8 +138,8 @@ test_case(gconstpointer data)
             g_ptr_array_add(argv, *w);
     }
     g_ptr_array_add(argv, NULL);
-    g_assert_true(g_spawn_sync(NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               &out, &err, &wait_status, &error));
+    g_assert_true(g_spawn_sync(NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out,
+                               &err, &wait_status, &error));
     g_assert_no_error(error);
     g_assert_true(WIFEXITED(wait_status));
     out1 = first_line(out);
@@ -185,8 +185,9 @@ test_uuid_forms(void)
     g_clear_pointer(&msg, g_free);
     uuid = mdevctl_uuid_parse("11111111-1111-4111-8111-11111111111g", &msg);
     g_assert_null(uuid);
-    g_assert_cmpstr(msg, ==, "invalid character: expected an optional prefix of `urn:uuid:` "
-                             "followed by [0-9a-zA-Z], found `g` at 36");
+    g_assert_cmpstr(msg, ==,
+                    "invalid character: expected an optional prefix of `urn:uuid:` "
+                    "followed by [0-9a-zA-Z], found `g` at 36");
     g_clear_pointer(&msg, g_free);
     uuid = mdevctl_uuid_parse("", &msg);
     g_assert_null(uuid);

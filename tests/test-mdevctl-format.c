@@ -49,10 +49,9 @@ make_parents(void)
     g_ptr_array_add(parents, p);
     p = mdev_parent_new("0000:00:02.0");
     g_ptr_array_add(p->types, make_type("i915-GVTg_V5_8", 4, "vfio-pci", "GVTg_V5_8", ""));
-    g_ptr_array_add(p->types,
-                    make_type("i915-GVTg_V5_4", 2, "vfio-pci", "GVTg_V5_4",
-                              "low_gm_size: 128MB\nhigh_gm_size: 512MB\nfence: 4\n"
-                              "resolution: 1920x1200\nweight: 4\n"));
+    g_ptr_array_add(p->types, make_type("i915-GVTg_V5_4", 2, "vfio-pci", "GVTg_V5_4",
+                                        "low_gm_size: 128MB\nhigh_gm_size: 512MB\nfence: 4\n"
+                                        "resolution: 1920x1200\nweight: 4\n"));
     g_ptr_array_add(parents, p);
     return parents;
 }
@@ -74,13 +73,11 @@ make_definitions(void)
     GPtrArray *defs = g_ptr_array_new_with_free_func((GDestroyNotify) mdev_device_free);
     MdevDevice *d;
 
-    d = make_device("783e6dbb-ea0e-411f-94e2-717eaad438bf", "matrix", "vfio_ap-passthrough",
-                    FALSE);
+    d = make_device("783e6dbb-ea0e-411f-94e2-717eaad438bf", "matrix", "vfio_ap-passthrough", FALSE);
     g_ptr_array_add(d->attrs, mdev_attr_new("assign_adapter", "5"));
     g_ptr_array_add(d->attrs, mdev_attr_new("assign_domain", "0xab"));
     g_ptr_array_add(defs, d);
-    d = make_device("1dc0d3be-83c2-499e-864f-95a95f5bb184", "matrix", "vfio_ap-passthrough",
-                    TRUE);
+    d = make_device("1dc0d3be-83c2-499e-864f-95a95f5bb184", "matrix", "vfio_ap-passthrough", TRUE);
     g_ptr_array_add(defs, d);
     d = make_device("11111111-1111-4111-8111-111111111111", "0000:00:02.0", "i915-GVTg_V5_4",
                     FALSE);

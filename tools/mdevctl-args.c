@@ -62,17 +62,23 @@ typedef struct {
     const char *about;
     const char *details;
     const CmdOpt *options;
-    guint32 required;          /* each of these must be given */
-    guint32 one_of;            /* at least one of these must be given */
-    const Rule *conflicts;     /* opt cannot be combined with any of others */
-    const Rule *requires;      /* opt needs all of others */
-    const char *positional;    /* value name of a mandatory positional */
+    guint32 required;       /* each of these must be given */
+    guint32 one_of;         /* at least one of these must be given */
+    const Rule *conflicts;  /* opt cannot be combined with any of others */
+    const Rule *requires;   /* opt needs all of others */
+    const char *positional; /* value name of a mandatory positional */
     gboolean hidden;
     gboolean has_version;
 } Command;
 
-#define END_OPTS { MDEVCTL_OPT_LAST, NULL }
-#define END_RULES { MDEVCTL_OPT_LAST, 0 }
+#define END_OPTS               \
+    {                          \
+        MDEVCTL_OPT_LAST, NULL \
+    }
+#define END_RULES           \
+    {                       \
+        MDEVCTL_OPT_LAST, 0 \
+    }
 
 static const char force_help[] =
     "Go on even if a callout script vetoes the operation (use with care)";
@@ -120,10 +126,10 @@ static const Rule modify_conflicts[] = {
     { MDEVCTL_OPT_ADDATTR, BIT(MDEVCTL_OPT_DELATTR) | BIT(MDEVCTL_OPT_JSONFILE) },
     { MDEVCTL_OPT_DELATTR, BIT(MDEVCTL_OPT_ADDATTR) | BIT(MDEVCTL_OPT_JSONFILE) },
     { MDEVCTL_OPT_LIVE, BIT(MDEVCTL_OPT_TYPE) | BIT(MDEVCTL_OPT_INDEX) | BIT(MDEVCTL_OPT_VALUE) },
-    { MDEVCTL_OPT_JSONFILE,
-      BIT(MDEVCTL_OPT_TYPE) | BIT(MDEVCTL_OPT_INDEX) | BIT(MDEVCTL_OPT_VALUE) |
-          BIT(MDEVCTL_OPT_AUTO) | BIT(MDEVCTL_OPT_MANUAL) | BIT(MDEVCTL_OPT_ADDATTR) |
-          BIT(MDEVCTL_OPT_DELATTR) },
+    { MDEVCTL_OPT_JSONFILE, BIT(MDEVCTL_OPT_TYPE) | BIT(MDEVCTL_OPT_INDEX) |
+                                BIT(MDEVCTL_OPT_VALUE) | BIT(MDEVCTL_OPT_AUTO) |
+                                BIT(MDEVCTL_OPT_MANUAL) | BIT(MDEVCTL_OPT_ADDATTR) |
+                                BIT(MDEVCTL_OPT_DELATTR) },
     END_RULES,
 };
 static const Rule modify_requires[] = {
@@ -173,8 +179,8 @@ static const Command commands[] = {
     { "define", "Define a persistent mediated device",
       "Stores a definition under the parent; running devices are not touched. For a\n"
       "device that is running, parent and type default to the running ones.",
-      define_opts, 0, BIT(MDEVCTL_OPT_UUID) | BIT(MDEVCTL_OPT_PARENT), define_conflicts,
-      NULL, NULL, FALSE, FALSE },
+      define_opts, 0, BIT(MDEVCTL_OPT_UUID) | BIT(MDEVCTL_OPT_PARENT), define_conflicts, NULL, NULL,
+      FALSE, FALSE },
     { "undefine", "Undefine a persistent mediated device",
       "Removes the definitions of the UUID (under every parent unless --parent is\n"
       "given); running devices are not touched.",
@@ -183,14 +189,14 @@ static const Command commands[] = {
       "Changes the stored definition: type, start mode, or the ordered list of\n"
       "attributes written to the device when it starts. With --live the JSON file\n"
       "is applied to the running device through the callout scripts.",
-      modify_opts, BIT(MDEVCTL_OPT_UUID), 0, modify_conflicts, modify_requires, NULL,
-      FALSE, FALSE },
+      modify_opts, BIT(MDEVCTL_OPT_UUID), 0, modify_conflicts, modify_requires, NULL, FALSE,
+      FALSE },
     { "start", "Start a mediated device",
       "Starts a defined device by UUID (and parent, when the UUID is defined under\n"
       "several), or a transient device from parent and type or a JSON file. A UUID\n"
       "generated for the new device is printed.",
-      start_opts, 0, BIT(MDEVCTL_OPT_UUID) | BIT(MDEVCTL_OPT_PARENT), start_conflicts,
-      NULL, NULL, FALSE, FALSE },
+      start_opts, 0, BIT(MDEVCTL_OPT_UUID) | BIT(MDEVCTL_OPT_PARENT), start_conflicts, NULL, NULL,
+      FALSE, FALSE },
     { "stop", "Stop a mediated device", "Removes the running device; its definition stays.",
       stop_opts, BIT(MDEVCTL_OPT_UUID), 0, NULL, NULL, NULL, FALSE, FALSE },
     { "list", "List mediated devices",
@@ -199,11 +205,11 @@ static const Command commands[] = {
       "output is that device's definition, usable as a --jsonfile.",
       list_opts, 0, 0, NULL, NULL, NULL, FALSE, TRUE },
     { "types", "List available mediated device types",
-      "Lists every parent with the types it supports and their free instances.",
-      types_opts, 0, 0, NULL, NULL, NULL, FALSE, FALSE },
+      "Lists every parent with the types it supports and their free instances.", types_opts, 0, 0,
+      NULL, NULL, NULL, FALSE, FALSE },
     { "start-parent-mdevs", "Start the auto-start devices of a parent",
-      "Used by the udev rule when a parent appears.", no_opts, 0, 0, NULL, NULL, "PARENT",
-      TRUE, FALSE },
+      "Used by the udev rule when a parent appears.", no_opts, 0, 0, NULL, NULL, "PARENT", TRUE,
+      FALSE },
 };
 
 void
@@ -322,13 +328,14 @@ describe_invalid_uuid(const char *text)
     }
     if (hyphens == 0 && simple)
         return g_strdup_printf("invalid length: expected length 32 for simple format, "
-                               "found %zu", len);
+                               "found %zu",
+                               len);
     if (hyphens != 4)
         return g_strdup_printf("invalid group count: expected 5, found %zu", hyphens + 1);
     for (int i = 0; i < 4; i++) {
         if (bounds[i] != block_starts[i + 1] - 1)
-            return g_strdup_printf("invalid group length in group %d: expected %d, found %zu",
-                                   i, block_len[i], bounds[i] - block_starts[i]);
+            return g_strdup_printf("invalid group length in group %d: expected %d, found %zu", i,
+                                   block_len[i], bounds[i] - block_starts[i]);
     }
     return g_strdup_printf("invalid group length in group 4: expected 12, found %zu",
                            len - block_starts[4]);
@@ -357,9 +364,9 @@ mdevctl_uuid_parse(const char *text, char **ret_message)
     }
     return g_strdup_printf("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
                            "%02x%02x%02x%02x%02x%02x",
-                           bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5],
-                           bytes[6], bytes[7], bytes[8], bytes[9], bytes[10], bytes[11],
-                           bytes[12], bytes[13], bytes[14], bytes[15]);
+                           bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6],
+                           bytes[7], bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13],
+                           bytes[14], bytes[15]);
 }
 
 /* Rust's u32 parser, with its messages. */
@@ -470,7 +477,7 @@ main_help(void)
 /* ------------------------------------------------------------ usage errors */
 
 static int G_GNUC_PRINTF(3, 4)
-usage_error(const Command *cmd, gboolean lsmdev, const char *format, ...)
+    usage_error(const Command *cmd, gboolean lsmdev, const char *format, ...)
 {
     va_list ap;
     g_autofree char *msg = NULL;
@@ -504,8 +511,9 @@ missing_value(MdevctlOpt opt)
 {
     g_autofree char *display = opt_display(opt);
 
-    fprintf(stderr, "error: The argument '%s' requires a value but none was supplied\n\n"
-                    "For more information try --help\n",
+    fprintf(stderr,
+            "error: The argument '%s' requires a value but none was supplied\n\n"
+            "For more information try --help\n",
             display);
     return MDEVCTL_EXIT_USAGE;
 }
@@ -679,8 +687,7 @@ take_value(Parser *p, MdevctlOpt opt, const char *inline_value, int argc, char *
         } else {
             known = next[1] == 'h' || lookup_short(p->cmd, next[1], &other);
         }
-        *ret_status = known ? missing_value(opt)
-                            : unexpected_argument(p->cmd, p->lsmdev, next);
+        *ret_status = known ? missing_value(opt) : unexpected_argument(p->cmd, p->lsmdev, next);
         return NULL;
     }
     (*i)++;

@@ -18,8 +18,7 @@ typedef struct {
 } DefineData;
 
 static gboolean
-check_not_defined(MdevContext *ctx, const MdevDevice *def, gboolean from_jsonfile,
-                  GError **error)
+check_not_defined(MdevContext *ctx, const MdevDevice *def, gboolean from_jsonfile, GError **error)
 {
     if (!mdev_store_exists(ctx, def->parent, def->uuid))
         return TRUE;
@@ -106,8 +105,7 @@ definition_from_options(MdevContext *ctx, const MdevctlArgs *args, const char *u
         }
     }
     if (type == NULL) {
-        g_set_error_literal(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
-                            "No type specified");
+        g_set_error_literal(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT, "No type specified");
         return NULL;
     }
     def = mdev_device_new(uuid, parent);
@@ -148,8 +146,8 @@ mdevctl_cmd_define(MdevContext *ctx, const MdevctlArgs *args)
     if (!check_not_defined(ctx, def, data.from_jsonfile, &error))
         return mdevctl_fail_error(error);
     if (!mdevctl_run_with_callouts(ctx, def, MDEV_CALLOUT_ACTION_DEFINE,
-                                   mdevctl_args_has(args, MDEVCTL_OPT_FORCE), define_primary,
-                                   &data, &error))
+                                   mdevctl_args_has(args, MDEVCTL_OPT_FORCE), define_primary, &data,
+                                   &error))
         return mdevctl_fail_error(error);
     if (args->uuid == NULL)
         printf("%s\n", def->uuid);

@@ -124,8 +124,8 @@ list_defined(MdevContext *ctx, const MdevctlArgs *args)
         const MdevDevice *running = find_device(active, def->uuid, def->parent);
 
         /* "(active)" only when the running device is this definition */
-        def->active = running && running->type && def->type &&
-                      strcmp(running->type, def->type) == 0;
+        def->active =
+            running && running->type && def->type && strcmp(running->type, def->type) == 0;
     }
     return print_list(defs, args, TRUE);
 }

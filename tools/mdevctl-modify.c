@@ -45,8 +45,10 @@ apply_options(MdevDevice *def, const MdevctlArgs *args, GError **error)
 {
     gboolean has_index = mdevctl_args_has(args, MDEVCTL_OPT_INDEX);
 
-    if (args->type)
-        def->type = (g_free(def->type), g_strdup(args->type));
+    if (args->type) {
+        g_free(def->type);
+        def->type = g_strdup(args->type);
+    }
     if (mdevctl_args_has(args, MDEVCTL_OPT_AUTO))
         def->autostart = TRUE;
     if (mdevctl_args_has(args, MDEVCTL_OPT_MANUAL))
@@ -150,8 +152,8 @@ mdevctl_cmd_modify(MdevContext *ctx, const MdevctlArgs *args)
             return mdevctl_fail_error(error);
     }
     if (!mdevctl_run_with_callouts(ctx, def, MDEV_CALLOUT_ACTION_MODIFY,
-                                   mdevctl_args_has(args, MDEVCTL_OPT_FORCE), modify_primary,
-                                   NULL, &error))
+                                   mdevctl_args_has(args, MDEVCTL_OPT_FORCE), modify_primary, NULL,
+                                   &error))
         return mdevctl_fail_error(error);
     return MDEVCTL_EXIT_OK;
 }

@@ -140,8 +140,8 @@ check_startable(MdevContext *ctx, const MdevDevice *device, GError **error)
         return FALSE;
     }
     if (type->available_instances == 0) {
-        g_set_error(error, MDEV_ERROR, MDEV_ERROR_NO_CAPACITY,
-                    "No available instances of %s on %s", device->type, parent->name);
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_NO_CAPACITY, "No available instances of %s on %s",
+                    device->type, parent->name);
         return FALSE;
     }
     return TRUE;

@@ -11,8 +11,8 @@
 static int
 print_types(const GPtrArray *parents, gboolean json)
 {
-    g_autofree char *text = json ? mdevctl_format_types_json(parents)
-                                 : mdevctl_format_types_text(parents);
+    g_autofree char *text =
+        json ? mdevctl_format_types_json(parents) : mdevctl_format_types_text(parents);
 
     fputs(text, stdout);
     return fflush(stdout) == 0 ? MDEVCTL_EXIT_OK : MDEVCTL_EXIT_FAILURE;

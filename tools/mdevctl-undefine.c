@@ -42,8 +42,8 @@ mdevctl_cmd_undefine(MdevContext *ctx, const MdevctlArgs *args)
         g_autoptr(GError) local = NULL;
 
         if (!mdevctl_run_with_callouts(ctx, def, MDEV_CALLOUT_ACTION_UNDEFINE,
-                                       mdevctl_args_has(args, MDEVCTL_OPT_FORCE),
-                                       undefine_primary, NULL, &local)) {
+                                       mdevctl_args_has(args, MDEVCTL_OPT_FORCE), undefine_primary,
+                                       NULL, &local)) {
             mdevctl_warn("Undefine of %s on parent %s failed with error: %s", def->uuid,
                          def->parent, local->message);
             failed = TRUE;

@@ -19,14 +19,10 @@ typedef struct {
 } Dispatch;
 
 static const Dispatch dispatch[] = {
-    { "define", mdevctl_cmd_define },
-    { "undefine", mdevctl_cmd_undefine },
-    { "modify", mdevctl_cmd_modify },
-    { "start", mdevctl_cmd_start },
-    { "stop", mdevctl_cmd_stop },
-    { "list", mdevctl_cmd_list },
-    { "types", mdevctl_cmd_types },
-    { "start-parent-mdevs", mdevctl_cmd_start_parent_mdevs },
+    { "define", mdevctl_cmd_define }, { "undefine", mdevctl_cmd_undefine },
+    { "modify", mdevctl_cmd_modify }, { "start", mdevctl_cmd_start },
+    { "stop", mdevctl_cmd_stop },     { "list", mdevctl_cmd_list },
+    { "types", mdevctl_cmd_types },   { "start-parent-mdevs", mdevctl_cmd_start_parent_mdevs },
 };
 
 /* mdevctl prints errors through anyhow: the message, then the chain of
@@ -152,16 +148,16 @@ mdevctl_read_jsonfile(const char *path, const char *what, GError **error)
             break;
         if (text->len + (gsize) n > 1024 * 1024) {
             close(fd);
-            g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
-                        "%s \"%s\" is too large", what, path);
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT, "%s \"%s\" is too large",
+                        what, path);
             return NULL;
         }
         g_string_append_len(text, buf, n);
     }
     close(fd);
     if (memchr(text->str, '\0', text->len)) {
-        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
-                    "%s \"%s\" contains a NUL byte", what, path);
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT, "%s \"%s\" contains a NUL byte",
+                    what, path);
         return NULL;
     }
     return g_string_free(g_steal_pointer(&text), FALSE);

@@ -43,16 +43,16 @@ typedef enum {
 
 /* The parsed command line of one command. */
 typedef struct {
-    const char *command;     /* "define", "list", …; borrowed */
-    guint32 present;         /* 1 << MdevctlOpt for every option given */
-    char *uuid;              /* canonical lowercase hyphenated */
+    const char *command; /* "define", "list", …; borrowed */
+    guint32 present;     /* 1 << MdevctlOpt for every option given */
+    char *uuid;          /* canonical lowercase hyphenated */
     char *parent;
     char *type;
     char *jsonfile;
     char *addattr;
     char *value;
     guint32 index;
-    char *positional;        /* start-parent-mdevs PARENT */
+    char *positional; /* start-parent-mdevs PARENT */
 } MdevctlArgs;
 
 void mdevctl_args_clear(MdevctlArgs *args);
@@ -94,9 +94,8 @@ void mdevctl_set_error_caused(GError **error, const char *cause, const char *for
 
 typedef gboolean (*MdevctlPrimaryFunc)(MdevContext *ctx, MdevDevice *device, gpointer data,
                                        GError **error);
-gboolean mdevctl_run_with_callouts(MdevContext *ctx, MdevDevice *device, int action,
-                                   gboolean force, MdevctlPrimaryFunc primary, gpointer data,
-                                   GError **error);
+gboolean mdevctl_run_with_callouts(MdevContext *ctx, MdevDevice *device, int action, gboolean force,
+                                   MdevctlPrimaryFunc primary, gpointer data, GError **error);
 
 /* Entry point, called from main() when argv[0] asks for mdevctl. */
 int mdevctl_main(int argc, char **argv);
