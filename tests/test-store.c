@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <utime.h>
 
 #define U1 "11111111-1111-4111-8111-111111111111"
 #define U2 "22222222-2222-4222-8222-222222222222"
@@ -327,6 +328,29 @@ test_unreadable(Fixture *f, gconstpointer data)
     g_assert_nonnull(strstr(g_ptr_array_index(problems, 0), "ermission"));
 }
 
+static void
+test_stale_temporaries(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(MdevDevice) d = make_definition("mtty", U1, "mtty-1", FALSE);
+    g_autofree char *old = g_build_filename(f->dir, "mtty", U1 ".aB3dE9", NULL);
+    g_autofree char *fresh = g_build_filename(f->dir, "mtty", U1 ".Zz9Yy8", NULL);
+    g_autofree char *other = g_build_filename(f->dir, "mtty", U2 ".aB3dE9", NULL);
+    struct utimbuf long_ago = { 1000000000, 1000000000 };
+
+    write_file(f, "mtty", U1 ".aB3dE9", "{");
+    write_file(f, "mtty", U1 ".Zz9Yy8", "{");
+    write_file(f, "mtty", U2 ".aB3dE9", "{");
+    g_assert_cmpint(utime(old, &long_ago), ==, 0);
+    g_assert_cmpint(utime(other, &long_ago), ==, 0);
+    g_assert_true(mdev_store_save(f->ctx, d, &error));
+    g_assert_no_error(error);
+    g_assert_false(g_file_test(old, G_FILE_TEST_EXISTS));
+    /* one that may be being written right now stays, as do other UUIDs' */
+    g_assert_true(g_file_test(fresh, G_FILE_TEST_EXISTS));
+    g_assert_true(g_file_test(other, G_FILE_TEST_EXISTS));
+}
+
 /* A writer killed at any moment leaves the old or the new file, whole. */
 static void
 test_crash(Fixture *f, gconstpointer data)
@@ -494,6 +518,7 @@ main(int argc, char **argv)
     ADD("/store/save/roundtrip", test_save_roundtrip);
     ADD("/store/save/hostile-names", test_hostile_names);
     ADD("/store/save/crash", test_crash);
+    ADD("/store/save/stale-temporaries", test_stale_temporaries);
     ADD("/store/mdevctl/reads-ours", test_mdevctl_reads_ours);
     ADD("/store/mdevctl/we-read-mdevctls", test_we_read_mdevctls);
 #undef ADD
