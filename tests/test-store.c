@@ -118,7 +118,7 @@ test_load_golden(Fixture *f, gconstpointer data)
     /* mdevctl keeps its scripts beside the definitions */
     write_file(f, "scripts.d", "stray", "#!/bin/sh\n");
     write_file(f, "scripts.d/callouts", "50-x", "#!/bin/sh\n");
-    g_assert_true(g_file_set_contents(g_build_filename(f->dir, "README", NULL), "x", -1, NULL));
+    write_file(f, ".", "README", "x");
 
     defs = mdev_store_load(f->ctx, NULL, NULL, problems, &error);
     g_assert_no_error(error);
@@ -160,6 +160,7 @@ test_save_roundtrip(Fixture *f, gconstpointer data)
     g_autoptr(MdevDevice) d = make_definition("matrix", UAP, "vfio_ap-passthrough", FALSE);
     g_autoptr(GPtrArray) defs = NULL;
     g_autofree char *path = g_build_filename(f->dir, "matrix", UAP, NULL);
+    g_autofree char *matrix_dir = g_build_filename(f->dir, "matrix", NULL);
     g_autofree char *golden_path = g_test_build_filename(G_TEST_DIST, "data", "store",
                                                          "mdevctl-1.2.0", "matrix", UAP, NULL);
     g_autofree char *ours = NULL;
@@ -191,7 +192,7 @@ test_save_roundtrip(Fixture *f, gconstpointer data)
     g_assert_false(mdev_store_remove(f->ctx, "matrix", UAP, &error));
     g_assert_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND);
     /* mdevctl leaves the directory: libvirt watches it */
-    g_assert_true(g_file_test(g_build_filename(f->dir, "matrix", NULL), G_FILE_TEST_IS_DIR));
+    g_assert_true(g_file_test(matrix_dir, G_FILE_TEST_IS_DIR));
 }
 
 static void
@@ -300,6 +301,7 @@ test_unreadable(Fixture *f, gconstpointer data)
     g_autoptr(GError) error = NULL;
     g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) defs = NULL;
+    g_autofree char *unreadable = NULL;
 
     if (!g_test_subprocess()) {
         g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
@@ -309,7 +311,8 @@ test_unreadable(Fixture *f, gconstpointer data)
     /* the subprocess sets up its own fixture */
     write_file(f, "mtty", U1, "{\"mdev_type\":\"mtty-1\",\"start\":\"auto\"}");
     write_file(f, "mtty", U2, "{\"mdev_type\":\"mtty-1\",\"start\":\"auto\"}");
-    g_assert_cmpint(g_chmod(g_build_filename(f->dir, "mtty", U2, NULL), 0), ==, 0);
+    unreadable = g_build_filename(f->dir, "mtty", U2, NULL);
+    g_assert_cmpint(g_chmod(unreadable, 0), ==, 0);
     /* root reads everything: drop privileges for the check, keeping the
      * saved IDs to clean up afterwards */
     if (geteuid() == 0) {
@@ -359,6 +362,7 @@ test_crash(Fixture *f, gconstpointer data)
     g_autoptr(MdevDevice) big = make_definition("mtty", U1, "mtty-2", TRUE);
     g_autofree char *small_text = NULL;
     g_autofree char *big_text = NULL;
+    g_autofree char *path = g_build_filename(f->dir, "mtty", U1, NULL);
     g_autoptr(GError) error = NULL;
 
     for (int i = 0; i < 200; i++) {
@@ -385,8 +389,7 @@ test_crash(Fixture *f, gconstpointer data)
         kill(pid, SIGKILL);
         g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
 
-        g_assert_true(g_file_get_contents(g_build_filename(f->dir, "mtty", U1, NULL), &contents,
-                                          NULL, NULL));
+        g_assert_true(g_file_get_contents(path, &contents, NULL, NULL));
         g_assert_true(strcmp(contents, small_text) == 0 || strcmp(contents, big_text) == 0);
         defs = mdev_store_load(f->ctx, NULL, NULL, problems, &error);
         g_assert_no_error(error);
