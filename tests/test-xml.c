@@ -46,10 +46,9 @@ fixture_setup(Fixture *fx, gconstpointer data)
     g_assert_no_error(error);
     fx->ctx = mdev_context_new();
     mdev_context_set_conf_dir(fx->ctx, fx->conf_dir);
-    fx->inv = mdev_discovery_scan(fx->ctx,
-                                  MDEV_DISCOVERY_PARENTS | MDEV_DISCOVERY_DEVICES |
-                                      MDEV_DISCOVERY_DEVICE_DRIVER,
-                                  NULL, &error);
+    fx->inv = mdev_discovery_scan(
+        fx->ctx, MDEV_DISCOVERY_PARENTS | MDEV_DISCOVERY_DEVICES | MDEV_DISCOVERY_DEVICE_DRIVER,
+        NULL, &error);
     g_assert_no_error(error);
     fx->definitions = mdev_store_load(fx->ctx, NULL, NULL, problems, &error);
     g_assert_no_error(error);
@@ -182,10 +181,10 @@ test_golden(Fixture *fx, gconstpointer data)
 static void
 test_inactive_of_active(Fixture *fx, gconstpointer data)
 {
-    const MdevDevice *def = find_device(fx->definitions, "2f1a0d5e-8a3c-4a6b-9a0e-1c2d3e4f5a6b",
-                                        "0000:00:02.0");
-    const MdevDevice *active_only = find_device(fx->devices, "67215cd7-f78e-4352-b10a-ba2a22b1c4d8",
-                                                "mtty");
+    const MdevDevice *def =
+        find_device(fx->definitions, "2f1a0d5e-8a3c-4a6b-9a0e-1c2d3e4f5a6b", "0000:00:02.0");
+    const MdevDevice *active_only =
+        find_device(fx->devices, "67215cd7-f78e-4352-b10a-ba2a22b1c4d8", "mtty");
     g_autoptr(GError) error = NULL;
     g_autofree char *xml = NULL;
     g_autofree char *none = NULL;
@@ -225,12 +224,12 @@ test_names(void)
     g_autofree char *n2 = NULL;
     g_autofree char *n3 = NULL;
     g_autofree char *n4 = NULL;
-    g_autofree char *m1 = mdev_xml_device_nodedev_name("2f1a0d5e-8a3c-4a6b-9a0e-1c2d3e4f5a6b",
-                                                       "0000:00:02.0");
-    g_autofree char *m2 = mdev_xml_device_nodedev_name("2f1a0d5e-8a3c-4a6b-9a0e-1c2d3e4f5a6b",
-                                                       "0.0.0052");
-    g_autofree char *m3 = mdev_xml_device_nodedev_name("2f1a0d5e-8a3c-4a6b-9a0e-1c2d3e4f5a6b",
-                                                       "matrix");
+    g_autofree char *m1 =
+        mdev_xml_device_nodedev_name("2f1a0d5e-8a3c-4a6b-9a0e-1c2d3e4f5a6b", "0000:00:02.0");
+    g_autofree char *m2 =
+        mdev_xml_device_nodedev_name("2f1a0d5e-8a3c-4a6b-9a0e-1c2d3e4f5a6b", "0.0.0052");
+    g_autofree char *m3 =
+        mdev_xml_device_nodedev_name("2f1a0d5e-8a3c-4a6b-9a0e-1c2d3e4f5a6b", "matrix");
 
     pci->kind = MDEV_PARENT_KIND_PCI;
     pci->syspath = g_strdup("/sys/devices/pci0000:40/0000:40:01.1/0000:41:00.4");
@@ -420,9 +419,9 @@ test_hostdev_libvirt_round_trip(void)
     dir = g_dir_make_tmp("mdevtool-hostdev-XXXXXX", &error);
     g_assert_no_error(error);
     for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
-        g_autofree char *hostdev = mdev_xml_format_hostdev(
-            "4b20d080-1b54-4048-85b3-a6a62d165c01", cases[i].model, cases[i].model,
-            cases[i].display, cases[i].ramfb, &error);
+        g_autofree char *hostdev =
+            mdev_xml_format_hostdev("4b20d080-1b54-4048-85b3-a6a62d165c01", cases[i].model,
+                                    cases[i].model, cases[i].display, cases[i].ramfb, &error);
         g_autofree char *domain = NULL;
         g_autofree char *path = g_build_filename(dir, "domain.xml", NULL);
         g_autofree char *commands = NULL;
@@ -498,9 +497,9 @@ test_hostdev_errors(void)
 
     for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
         g_autoptr(GError) error = NULL;
-        g_autofree char *xml = mdev_xml_format_hostdev(cases[i].uuid, cases[i].model,
-                                                       cases[i].device_api, cases[i].display,
-                                                       cases[i].ramfb, &error);
+        g_autofree char *xml =
+            mdev_xml_format_hostdev(cases[i].uuid, cases[i].model, cases[i].device_api,
+                                    cases[i].display, cases[i].ramfb, &error);
         g_assert_null(xml);
         g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT);
         g_assert_nonnull(strstr(error->message, cases[i].message_part));
@@ -554,8 +553,8 @@ test_parse_full(Fixture *fx, gconstpointer data)
                       "</device>";
     g_autoptr(GError) error = NULL;
     g_autoptr(MdevDevice) def = mdev_xml_parse_nodedev(xml, -1, fx->parents, &error);
-    const char *expect[] = { "assign_adapter", "0x09", "assign_domain", "0x0001",
-                             "assign_adapter", "0x0a" };
+    const char *expect[] = { "assign_adapter", "0x09",           "assign_domain",
+                             "0x0001",         "assign_adapter", "0x0a" };
 
     g_assert_no_error(error);
     g_assert_cmpstr(def->uuid, ==, "b3f1c1a8-1b53-4a8d-9a0f-4f6f0e9d2c11");
@@ -685,8 +684,7 @@ test_parse_errors(Fixture *fx, gconstpointer data)
 
     for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
         g_autoptr(GError) error = NULL;
-        g_autoptr(MdevDevice) def = mdev_xml_parse_nodedev(cases[i].xml, -1, fx->parents,
-                                                           &error);
+        g_autoptr(MdevDevice) def = mdev_xml_parse_nodedev(cases[i].xml, -1, fx->parents, &error);
         g_test_message("case %" G_GSIZE_FORMAT ": %s", i, cases[i].xml);
         g_assert_null(def);
         g_assert_error(error, MDEV_ERROR, cases[i].code);
@@ -699,8 +697,7 @@ test_parse_errors(Fixture *fx, gconstpointer data)
 /* --------------------------------------------------------------- hostile */
 
 static void
-assert_refused_quickly(const char *xml, gssize length, GPtrArray *parents,
-                       const char *message_part)
+assert_refused_quickly(const char *xml, gssize length, GPtrArray *parents, const char *message_part)
 {
     g_autoptr(GError) error = NULL;
     gint64 start = g_get_monotonic_time();
@@ -717,22 +714,21 @@ assert_refused_quickly(const char *xml, gssize length, GPtrArray *parents,
 static void
 test_hostile_billion_laughs(Fixture *fx, gconstpointer data)
 {
-    const char *xml =
-        "<?xml version='1.0'?>\n"
-        "<!DOCTYPE device [\n"
-        "  <!ENTITY l0 'ha'>\n"
-        "  <!ENTITY l1 '&l0;&l0;&l0;&l0;&l0;&l0;&l0;&l0;&l0;&l0;'>\n"
-        "  <!ENTITY l2 '&l1;&l1;&l1;&l1;&l1;&l1;&l1;&l1;&l1;&l1;'>\n"
-        "  <!ENTITY l3 '&l2;&l2;&l2;&l2;&l2;&l2;&l2;&l2;&l2;&l2;'>\n"
-        "  <!ENTITY l4 '&l3;&l3;&l3;&l3;&l3;&l3;&l3;&l3;&l3;&l3;'>\n"
-        "  <!ENTITY l5 '&l4;&l4;&l4;&l4;&l4;&l4;&l4;&l4;&l4;&l4;'>\n"
-        "  <!ENTITY l6 '&l5;&l5;&l5;&l5;&l5;&l5;&l5;&l5;&l5;&l5;'>\n"
-        "  <!ENTITY l7 '&l6;&l6;&l6;&l6;&l6;&l6;&l6;&l6;&l6;&l6;'>\n"
-        "  <!ENTITY l8 '&l7;&l7;&l7;&l7;&l7;&l7;&l7;&l7;&l7;&l7;'>\n"
-        "  <!ENTITY l9 '&l8;&l8;&l8;&l8;&l8;&l8;&l8;&l8;&l8;&l8;'>\n"
-        "]>\n"
-        "<device><parent>mtty_mtty</parent><capability type='mdev'>"
-        "<type id='mtty-1'/><attr name='a' value='&l9;'/></capability></device>\n";
+    const char *xml = "<?xml version='1.0'?>\n"
+                      "<!DOCTYPE device [\n"
+                      "  <!ENTITY l0 'ha'>\n"
+                      "  <!ENTITY l1 '&l0;&l0;&l0;&l0;&l0;&l0;&l0;&l0;&l0;&l0;'>\n"
+                      "  <!ENTITY l2 '&l1;&l1;&l1;&l1;&l1;&l1;&l1;&l1;&l1;&l1;'>\n"
+                      "  <!ENTITY l3 '&l2;&l2;&l2;&l2;&l2;&l2;&l2;&l2;&l2;&l2;'>\n"
+                      "  <!ENTITY l4 '&l3;&l3;&l3;&l3;&l3;&l3;&l3;&l3;&l3;&l3;'>\n"
+                      "  <!ENTITY l5 '&l4;&l4;&l4;&l4;&l4;&l4;&l4;&l4;&l4;&l4;'>\n"
+                      "  <!ENTITY l6 '&l5;&l5;&l5;&l5;&l5;&l5;&l5;&l5;&l5;&l5;'>\n"
+                      "  <!ENTITY l7 '&l6;&l6;&l6;&l6;&l6;&l6;&l6;&l6;&l6;&l6;'>\n"
+                      "  <!ENTITY l8 '&l7;&l7;&l7;&l7;&l7;&l7;&l7;&l7;&l7;&l7;'>\n"
+                      "  <!ENTITY l9 '&l8;&l8;&l8;&l8;&l8;&l8;&l8;&l8;&l8;&l8;'>\n"
+                      "]>\n"
+                      "<device><parent>mtty_mtty</parent><capability type='mdev'>"
+                      "<type id='mtty-1'/><attr name='a' value='&l9;'/></capability></device>\n";
 
     assert_refused_quickly(xml, -1, fx->parents, "DOCTYPE");
 }
@@ -745,11 +741,10 @@ test_hostile_external_entity(Fixture *fx, gconstpointer data)
         "<!DOCTYPE device [<!ENTITY x SYSTEM 'file:///etc/passwd'>]>\n"
         "<device><parent>mtty_mtty</parent><capability type='mdev'>"
         "<type id='mtty-1'/><attr name='a' value='&x;'/></capability></device>\n";
-    const char *network_dtd =
-        "<?xml version='1.0'?>\n"
-        "<!DOCTYPE device SYSTEM 'http://192.0.2.1/nodedev.dtd'>\n"
-        "<device><parent>mtty_mtty</parent><capability type='mdev'>"
-        "<type id='mtty-1'/></capability></device>\n";
+    const char *network_dtd = "<?xml version='1.0'?>\n"
+                              "<!DOCTYPE device SYSTEM 'http://192.0.2.1/nodedev.dtd'>\n"
+                              "<device><parent>mtty_mtty</parent><capability type='mdev'>"
+                              "<type id='mtty-1'/></capability></device>\n";
     const char *parameter_entity =
         "<?xml version='1.0'?>\n"
         "<!DOCTYPE device [<!ENTITY % p SYSTEM 'file:///etc/passwd'> %p;]>\n"
@@ -840,8 +835,8 @@ test_hostile_huge(Fixture *fx, gconstpointer data)
 static void
 test_parse_file(Fixture *fx, gconstpointer data)
 {
-    g_autofree char *path = g_test_build_filename(G_TEST_DIST, "..", "examples",
-                                                  "nodedev-define-pci.xml", NULL);
+    g_autofree char *path =
+        g_test_build_filename(G_TEST_DIST, "..", "examples", "nodedev-define-pci.xml", NULL);
     g_autoptr(GError) error = NULL;
     g_autoptr(MdevDevice) def = mdev_xml_parse_nodedev_file(path, fx->parents, &error);
     g_autoptr(MdevDevice) missing = NULL;
@@ -914,17 +909,16 @@ typedef struct {
 static gboolean
 load_schemas(Schemas *s)
 {
-    g_autofree char *nodedev = g_test_build_filename(G_TEST_DIST, "..", "schemas",
-                                                     "nodedev-mdev.rng", NULL);
-    g_autofree char *hostdev = g_test_build_filename(G_TEST_DIST, "..", "schemas",
-                                                     "hostdev-mdev.rng", NULL);
+    g_autofree char *nodedev =
+        g_test_build_filename(G_TEST_DIST, "..", "schemas", "nodedev-mdev.rng", NULL);
+    g_autofree char *hostdev =
+        g_test_build_filename(G_TEST_DIST, "..", "schemas", "hostdev-mdev.rng", NULL);
     /* libvirt's own definition of <hostdev>, as the start of a grammar */
-    const char *hostdev_wrapper =
-        "<grammar xmlns='http://relaxng.org/ns/structure/1.0' "
-        "datatypeLibrary='http://www.w3.org/2001/XMLSchema-datatypes'>"
-        "<start><ref name='hostdev'/></start>"
-        "<include href='" LIBVIRT_SCHEMA_DIR "/domaincommon.rng'/>"
-        "</grammar>";
+    const char *hostdev_wrapper = "<grammar xmlns='http://relaxng.org/ns/structure/1.0' "
+                                  "datatypeLibrary='http://www.w3.org/2001/XMLSchema-datatypes'>"
+                                  "<start><ref name='hostdev'/></start>"
+                                  "<include href='" LIBVIRT_SCHEMA_DIR "/domaincommon.rng'/>"
+                                  "</grammar>";
 
     memset(s, 0, sizeof(*s));
     s->ours_nodedev = load_schema_file(nodedev);
@@ -1079,8 +1073,8 @@ test_examples_parse(Fixture *fx, gconstpointer data)
                             "nodedev-define-ap.xml" };
 
     for (gsize i = 0; i < G_N_ELEMENTS(names); i++) {
-        g_autofree char *path = g_test_build_filename(G_TEST_DIST, "..", "examples", names[i],
-                                                      NULL);
+        g_autofree char *path =
+            g_test_build_filename(G_TEST_DIST, "..", "examples", names[i], NULL);
         g_autoptr(GError) error = NULL;
         g_autoptr(MdevDevice) def = mdev_xml_parse_nodedev_file(path, fx->parents, &error);
 
@@ -1094,8 +1088,8 @@ test_examples_parse(Fixture *fx, gconstpointer data)
 static void
 test_read_definition(Fixture *fx, gconstpointer data)
 {
-    g_autofree char *path = g_test_build_filename(G_TEST_DIST, "..", "examples",
-                                                  "nodedev-define-ap.xml", NULL);
+    g_autofree char *path =
+        g_test_build_filename(G_TEST_DIST, "..", "examples", "nodedev-define-ap.xml", NULL);
     g_autoptr(GError) error = NULL;
     g_autoptr(MdevDevice) def = NULL;
     const MdevAttr *attr;
@@ -1126,14 +1120,13 @@ test_parse_like_libvirt(Fixture *fx, gconstpointer data)
         return;
     for (gsize i = 0; i < G_N_ELEMENTS(kinds); i++) {
         g_autofree char *file = g_strdup_printf("nodedev-define-%s.xml", kinds[i]);
-        g_autofree char *example = g_test_build_filename(G_TEST_DIST, "..", "examples", file,
-                                                         NULL);
+        g_autofree char *example = g_test_build_filename(G_TEST_DIST, "..", "examples", file, NULL);
         g_autofree char *json_name = g_strdup_printf("define-%s.json", kinds[i]);
         g_autofree char *path_name = g_strdup_printf("define-%s.path", kinds[i]);
-        g_autofree char *json_file = g_test_build_filename(G_TEST_DIST, "data", "xml",
-                                                           json_name, NULL);
-        g_autofree char *path_file = g_test_build_filename(G_TEST_DIST, "data", "xml",
-                                                           path_name, NULL);
+        g_autofree char *json_file =
+            g_test_build_filename(G_TEST_DIST, "data", "xml", json_name, NULL);
+        g_autofree char *path_file =
+            g_test_build_filename(G_TEST_DIST, "data", "xml", path_name, NULL);
         g_autofree char *libvirt_json = NULL;
         g_autofree char *libvirt_path = NULL;
         g_autofree char *ours_json = NULL;
@@ -1318,13 +1311,13 @@ test_cli_hostdev(Fixture *fx, gconstpointer data)
         return;
     for (gsize i = 0; i < G_N_ELEMENTS(defaults); i++) {
         g_auto(RunResult) r = { 0 };
-        g_autofree char *expect = g_strdup_printf(
-            "<hostdev mode='subsystem' type='mdev' model='%s'>\n"
-            "  <source>\n"
-            "    <address uuid='%s'/>\n"
-            "  </source>\n"
-            "</hostdev>\n",
-            defaults[i].model, defaults[i].uuid);
+        g_autofree char *expect =
+            g_strdup_printf("<hostdev mode='subsystem' type='mdev' model='%s'>\n"
+                            "  <source>\n"
+                            "    <address uuid='%s'/>\n"
+                            "  </source>\n"
+                            "</hostdev>\n",
+                            defaults[i].model, defaults[i].uuid);
 
         run_mdevtool(fx, &r, "hostdev", defaults[i].uuid, NULL);
         g_assert_cmpint(r.status, ==, 0);
@@ -1359,8 +1352,7 @@ test_cli_hostdev(Fixture *fx, gconstpointer data)
     g_assert_cmpint(bad_uuid.status, ==, 1);
 }
 
-#define ADD(path, func) \
-    g_test_add(path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+#define ADD(path, func) g_test_add(path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
 int
 main(int argc, char **argv)
