@@ -1056,7 +1056,7 @@ mdev_xml_parse_nodedev(const char *xml, gssize length, const GPtrArray *parents,
 MdevDevice *
 mdev_xml_parse_nodedev_file(const char *path, const GPtrArray *parents, GError **error)
 {
-    g_autofree char *contents = g_malloc(MDEV_XML_MAX_SIZE + 1);
+    g_autofree char *contents = NULL;
     gsize length;
     FILE *file;
     MdevDevice *device;
@@ -1074,6 +1074,7 @@ mdev_xml_parse_nodedev_file(const char *path, const GPtrArray *parents, GError *
                     _("cannot open '%1$s': %2$s"), path, g_strerror(saved_errno));
         return NULL;
     }
+    contents = g_malloc(MDEV_XML_MAX_SIZE + 1);
     length = fread(contents, 1, MDEV_XML_MAX_SIZE + 1, file);
     saved_errno = errno;
     if (ferror(file)) {
