@@ -23,6 +23,7 @@
 typedef struct {
     MockSysfs *sysfs;
     char *conf_dir;
+    char *state_dir;
     MdevContext *ctx;
     MdevInventory *inv;
     GPtrArray *parents;     /* borrowed from inv */
@@ -41,6 +42,8 @@ fixture_setup(Fixture *fx, gconstpointer data)
     fx->sysfs = mock_sysfs_new();
     xml_testbed_build(fx->sysfs);
     fx->conf_dir = g_dir_make_tmp("mdevtool-xml-XXXXXX", &error);
+    g_assert_no_error(error);
+    fx->state_dir = g_dir_make_tmp("mdevtool-xml-state-XXXXXX", &error);
     g_assert_no_error(error);
     g_assert_true(xml_testbed_write_definitions(fx->conf_dir, &error));
     g_assert_no_error(error);
@@ -82,6 +85,8 @@ fixture_teardown(Fixture *fx, gconstpointer data)
     g_object_unref(fx->ctx);
     remove_tree(fx->conf_dir);
     g_free(fx->conf_dir);
+    remove_tree(fx->state_dir);
+    g_free(fx->state_dir);
     mock_sysfs_free(fx->sysfs);
 }
 
@@ -873,6 +878,12 @@ load_schema_file(const char *path)
     return schema;
 }
 
+static int
+compare_names(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
 /* validity errors go to the test log, not to stderr */
 static void
 log_validity_error(void *user_data, xmlErrorPtr err)
@@ -1213,6 +1224,8 @@ run_mdevtool(Fixture *fx, RunResult *r, const char *first, ...)
     va_end(ap);
     g_ptr_array_add(args, NULL);
     env = g_environ_setenv(env, "MDEVTOOL_CONF_DIR", fx->conf_dir, TRUE);
+    env = g_environ_setenv(env, "MDEVTOOL_STATE_DIR", fx->state_dir, TRUE);
+    env = g_environ_setenv(env, "MDEVTOOL_LIB_DIR", fx->state_dir, TRUE);
     env = g_environ_setenv(env, "LC_ALL", "C", TRUE);
 
     g_spawn_sync(NULL, (char **) args->pdata, env, G_SPAWN_DEFAULT, NULL, NULL, &r->out, &r->err,
@@ -1352,6 +1365,108 @@ test_cli_hostdev(Fixture *fx, gconstpointer data)
     g_assert_cmpint(bad_uuid.status, ==, 1);
 }
 
+/* Every file under @dir with its contents, to see that nothing changed. */
+static void
+snapshot_tree(const char *dir, const char *rel, GString *out)
+{
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+    const char *name;
+
+    while (d && (name = g_dir_read_name(d)))
+        g_ptr_array_add(names, g_strdup(name));
+    g_ptr_array_sort(names, compare_names);
+    for (guint i = 0; i < names->len; i++) {
+        const char *n = g_ptr_array_index(names, i);
+        g_autofree char *path = g_build_filename(dir, n, NULL);
+        g_autofree char *sub = g_build_filename(rel, n, NULL);
+        g_autofree char *contents = NULL;
+
+        if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
+            snapshot_tree(path, sub, out);
+            continue;
+        }
+        g_file_get_contents(path, &contents, NULL, NULL);
+        g_string_append_printf(out, "%s\n%s\n", sub, contents ? contents : "");
+    }
+}
+
+static char *
+snapshot(const char *dir)
+{
+    GString *out = g_string_new(NULL);
+
+    snapshot_tree(dir, "", out);
+    return g_string_free(out, FALSE);
+}
+
+/* define --xml (the command belongs to the lifecycle code; the document is
+ * read here): bad documents give one line naming the problem and write
+ * nothing; a good one is stored with the bytes mdevctl wrote when the real
+ * libvirt defined the same example. */
+static void
+test_cli_define_xml(Fixture *fx, gconstpointer data)
+{
+    const struct {
+        const char *name;
+        const char *xml;
+        const char *message_part;
+    } bad[] = {
+        { "malformed", "<device><parent>mtty_mtty</parent><capability type='mdev'>", "line 1" },
+        { "missing-type", "<device><parent>mtty_mtty</parent><capability type='mdev'/></device>",
+          "<type>" },
+        { "unknown-parent",
+          "<device><parent>pci_0000_00_09_0</parent><capability type='mdev'>"
+          "<type id='i915-GVTg_V5_4'/></capability></device>",
+          "<parent>" },
+        { "bad-uuid",
+          "<device><parent>mtty_mtty</parent><capability type='mdev'><type id='mtty-1'/>"
+          "<uuid>67215cd7-zzzz</uuid></capability></device>",
+          "<uuid>" },
+        { "doctype",
+          "<!DOCTYPE device [<!ENTITY x SYSTEM 'file:///etc/passwd'>]><device>"
+          "<parent>mtty_mtty</parent><capability type='mdev'><type id='mtty-1'/>"
+          "<attr name='a' value='&x;'/></capability></device>",
+          "DOCTYPE" },
+    };
+    g_autofree char *before = NULL;
+    g_autofree char *after = NULL;
+    g_autofree char *example =
+        g_test_build_filename(G_TEST_DIST, "..", "examples", "nodedev-define-ap.xml", NULL);
+    g_autofree char *golden_file =
+        g_test_build_filename(G_TEST_DIST, "data", "xml", "define-ap.json", NULL);
+    g_autofree char *stored_file =
+        g_build_filename(fx->conf_dir, "matrix", "9e0d8c7b-6a5f-4e3d-8c2b-1a0f9e8d7c6b", NULL);
+    g_autofree char *golden = NULL;
+    g_autofree char *stored = NULL;
+    g_auto(RunResult) good = { 0 };
+
+    if (skip_without_umockdev())
+        return;
+    before = snapshot(fx->conf_dir);
+    for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_autofree char *path = g_build_filename(fx->state_dir, bad[i].name, NULL);
+        g_auto(RunResult) r = { 0 };
+
+        g_assert_true(g_file_set_contents(path, bad[i].xml, -1, NULL));
+        run_mdevtool(fx, &r, "define", "--xml", path, NULL);
+        g_assert_cmpint(r.status, ==, 1);
+        g_assert_cmpstr(r.out, ==, "");
+        g_assert_true(g_str_has_prefix(r.err, "mdevtool: error: "));
+        g_assert_nonnull(strstr(r.err, bad[i].message_part));
+        g_assert_true(strchr(r.err, '\n') == r.err + strlen(r.err) - 1);
+        g_unlink(path);
+    }
+    after = snapshot(fx->conf_dir);
+    g_assert_cmpstr(after, ==, before);
+
+    run_mdevtool(fx, &good, "define", "--xml", example, NULL);
+    g_assert_cmpint(good.status, ==, 0);
+    g_assert_true(g_file_get_contents(golden_file, &golden, NULL, NULL));
+    g_assert_true(g_file_get_contents(stored_file, &stored, NULL, NULL));
+    g_assert_cmpstr(stored, ==, golden);
+}
+
 #define ADD(path, func) g_test_add(path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
 int
@@ -1388,6 +1503,7 @@ main(int argc, char **argv)
     ADD("/xml/cli/dumpxml", test_cli_dumpxml);
     ADD("/xml/cli/dumpxml-inactive", test_cli_dumpxml_inactive);
     ADD("/xml/cli/hostdev", test_cli_hostdev);
+    ADD("/xml/cli/define-xml", test_cli_define_xml);
     g_test_add_func("/xml/schema/examples", test_schema_examples);
 
     return g_test_run();
