@@ -127,6 +127,7 @@ mdev_parent_free(MdevParent *parent)
     g_free(parent->device_id);
     g_free(parent->physfn);
     g_free(parent->dev_busid);
+    g_free(parent->class_code);
     g_ptr_array_unref(parent->types);
     g_free(parent);
 }

@@ -75,6 +75,7 @@ void mdev_type_free(MdevType *type);
  * @iommu_group: the parent's IOMMU group, -1 when it has none
  * @registered: whether the parent is registered with the mdev core
  * @types: (element-type MdevType): supported types, sorted by id
+ * @class_code: (nullable): PCI class as the kernel prints it (`0x030000`)
  */
 typedef struct {
     char *name;
@@ -90,6 +91,7 @@ typedef struct {
     int iommu_group;
     gboolean registered;
     GPtrArray *types;
+    char *class_code;
 } MdevParent;
 
 MdevParent *mdev_parent_new(const char *name) G_GNUC_WARN_UNUSED_RESULT;

@@ -11,6 +11,20 @@
 /* Drives both dispatch and the "Commands:" block of --help. Keep it in the
  * order of the man page. */
 static const MdevtoolCmd commands[] = {
+    { "parents", mdevtool_cmd_parents, N_("List the devices that can host mdevs") },
+    { "types", mdevtool_cmd_types, N_("List the mdev types of each parent") },
+    { "list", mdevtool_cmd_list, N_("List active or defined mdevs") },
+    { "monitor", mdevtool_cmd_monitor, N_("Print mdev events until interrupted") },
+    { "create", mdevtool_cmd_create, N_("Create a transient mdev") },
+    { "define", mdevtool_cmd_define, N_("Define a persistent mdev") },
+    { "start", mdevtool_cmd_start, N_("Start a defined mdev") },
+    { "stop", mdevtool_cmd_stop, N_("Remove an active mdev") },
+    { "undefine", mdevtool_cmd_undefine, N_("Remove an mdev's definition") },
+    { "modify", mdevtool_cmd_modify, N_("Change an mdev's definition") },
+    { "autostart", mdevtool_cmd_autostart, N_("Turn an mdev's autostart on or off") },
+    { "dumpxml", mdevtool_cmd_dumpxml, N_("Print libvirt node-device XML") },
+    { "hostdev", mdevtool_cmd_hostdev, N_("Print a domain's <hostdev> element for an mdev") },
+    { "start-parent", mdevtool_cmd_start_parent, N_("Start a parent's autostart mdevs") },
     { NULL, NULL, NULL },
 };
 

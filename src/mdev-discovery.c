@@ -1,0 +1,815 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "mdev-discovery.h"
+
+#include "mdev-error.h"
+#include "mdev-private.h"
+#include "mdev-util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <gio/gio.h>
+#include <glib/gi18n-lib.h>
+#include <libudev.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* The scan reads sysfs the way the kernel documents it and nothing more:
+ * one openat()+read()+close() per attribute relative to a directory fd, one
+ * readlinkat() per link, no realpath() (which costs one readlink per path
+ * component and dominates other tools' listing time) and no second pass over
+ * anything. libudev finds devices that are not registered parents yet (an
+ * enumeration by name, only when a caller names one); the monitor uses it
+ * for events. */
+
+#define SYS_MDEV_BUS "/sys/class/mdev_bus"
+#define SYS_MDEV_DEVICES "/sys/bus/mdev/devices"
+
+/* A sysfs attribute is at most one page; one read() returns all of it. */
+#define ATTR_MAX 4096
+
+MdevInventory *
+mdev_inventory_new(void)
+{
+    MdevInventory *inv = g_new0(MdevInventory, 1);
+
+    inv->parents = g_ptr_array_new_with_free_func((GDestroyNotify) mdev_parent_free);
+    inv->devices = g_ptr_array_new_with_free_func((GDestroyNotify) mdev_device_free);
+    inv->problems = g_ptr_array_new_with_free_func(g_free);
+    return inv;
+}
+
+void
+mdev_inventory_free(MdevInventory *inv)
+{
+    if (inv == NULL)
+        return;
+    g_ptr_array_unref(inv->parents);
+    g_ptr_array_unref(inv->devices);
+    g_ptr_array_unref(inv->problems);
+    g_free(inv);
+}
+
+/**
+ * mdev_inventory_get_parent:
+ * @inv: an inventory
+ * @name: a parent's kernel name
+ *
+ * Returns: (transfer none) (nullable): the parent called @name
+ */
+MdevParent *
+mdev_inventory_get_parent(MdevInventory *inv, const char *name)
+{
+    g_return_val_if_fail(inv != NULL, NULL);
+    g_return_val_if_fail(name != NULL, NULL);
+
+    for (guint i = 0; i < inv->parents->len; i++) {
+        MdevParent *parent = g_ptr_array_index(inv->parents, i);
+        if (strcmp(parent->name, name) == 0)
+            return parent;
+    }
+    return NULL;
+}
+
+/**
+ * mdev_inventory_get_device:
+ * @inv: an inventory
+ * @uuid: a canonical UUID
+ * @parent: (nullable): a parent name, or %NULL for any parent
+ *
+ * A UUID may be defined under several parents; without @parent the first
+ * in sort order (an active record if there is one) is returned.
+ *
+ * Returns: (transfer none) (nullable): the device
+ */
+MdevDevice *
+mdev_inventory_get_device(MdevInventory *inv, const char *uuid, const char *parent)
+{
+    MdevDevice *found = NULL;
+
+    g_return_val_if_fail(inv != NULL, NULL);
+    g_return_val_if_fail(uuid != NULL, NULL);
+
+    for (guint i = 0; i < inv->devices->len; i++) {
+        MdevDevice *device = g_ptr_array_index(inv->devices, i);
+        if (strcmp(device->uuid, uuid) != 0)
+            continue;
+        if (parent && strcmp(device->parent, parent) != 0)
+            continue;
+        if (device->active)
+            return device;
+        if (found == NULL)
+            found = device;
+    }
+    return found;
+}
+
+static MdevDevice *
+device_copy(const MdevDevice *src)
+{
+    MdevDevice *copy = mdev_device_new(src->uuid, src->parent);
+
+    copy->type = g_strdup(src->type);
+    copy->active = src->active;
+    copy->defined = src->defined;
+    copy->autostart = src->autostart;
+    copy->iommu_group = src->iommu_group;
+    copy->driver = g_strdup(src->driver);
+    copy->syspath = g_strdup(src->syspath);
+    g_ptr_array_unref(copy->attrs);
+    copy->attrs = mdev_attr_array_copy(src->attrs);
+    return copy;
+}
+
+static char *
+device_key(const MdevDevice *device)
+{
+    return g_strconcat(device->parent, "/", device->uuid, NULL);
+}
+
+/**
+ * mdev_inventory_add_definitions:
+ * @inv: an inventory
+ * @defined: (element-type MdevDevice) (transfer none): definitions from the store
+ *
+ * Merges definitions into the device list: a definition with the UUID and
+ * parent of an active mdev marks that record defined (with the definition's
+ * start mode and attributes); the type stays the one sysfs shows, since the
+ * running device is the truth about itself. Other definitions are added as
+ * inactive records. The list stays sorted by parent, then UUID.
+ */
+void
+mdev_inventory_add_definitions(MdevInventory *inv, GPtrArray *defined)
+{
+    g_autoptr(GHashTable) index = NULL;
+
+    g_return_if_fail(inv != NULL);
+    if (defined == NULL || defined->len == 0)
+        return;
+
+    index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    for (guint i = 0; i < inv->devices->len; i++) {
+        MdevDevice *device = g_ptr_array_index(inv->devices, i);
+        g_hash_table_insert(index, device_key(device), device);
+    }
+    for (guint i = 0; i < defined->len; i++) {
+        const MdevDevice *def = g_ptr_array_index(defined, i);
+        g_autofree char *key = device_key(def);
+        MdevDevice *device = g_hash_table_lookup(index, key);
+
+        if (device == NULL) {
+            device = device_copy(def);
+            device->defined = TRUE;
+            device->active = FALSE;
+            device->iommu_group = -1;
+            g_clear_pointer(&device->driver, g_free);
+            g_clear_pointer(&device->syspath, g_free);
+            g_ptr_array_add(inv->devices, device);
+            g_hash_table_insert(index, g_steal_pointer(&key), device);
+            continue;
+        }
+        device->defined = TRUE;
+        device->autostart = def->autostart;
+        if (device->type == NULL)
+            device->type = g_strdup(def->type);
+        g_ptr_array_unref(device->attrs);
+        device->attrs = mdev_attr_array_copy(def->attrs);
+    }
+    g_ptr_array_sort(inv->devices, mdev_device_compare);
+}
+
+static int
+compare_names(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
+static void
+add_problem(MdevInventory *inv, const char *format, ...) G_GNUC_PRINTF(2, 3);
+
+static void
+add_problem(MdevInventory *inv, const char *format, ...)
+{
+    va_list ap;
+    char *msg;
+
+    va_start(ap, format);
+    msg = g_strdup_vprintf(format, ap);
+    va_end(ap);
+    g_debug("%s", msg);
+    g_ptr_array_add(inv->problems, msg);
+}
+
+/* Reads one attribute into buf (NUL-terminated, trailing newlines removed).
+ * Returns its length, or -errno. */
+static gssize
+read_attr(int dirfd, const char *path, char *buf, gsize size)
+{
+    ssize_t n;
+    int fd;
+
+    fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+        return -errno;
+    do {
+        n = read(fd, buf, size - 1);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        int err = errno;
+        close(fd);
+        return -err;
+    }
+    close(fd);
+    while (n > 0 && buf[n - 1] == '\n')
+        n--;
+    buf[n] = '\0';
+    return n;
+}
+
+/* readlinkat() into buf, NUL-terminated. Returns the length or -errno. */
+static gssize
+read_link(int dirfd, const char *path, char *buf, gsize size)
+{
+    ssize_t n = readlinkat(dirfd, path, buf, size - 1);
+
+    if (n < 0)
+        return -errno;
+    if ((gsize) n >= size - 1)
+        return -ENAMETOOLONG;
+    buf[n] = '\0';
+    return n;
+}
+
+static const char *
+last_component(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+
+    return slash ? slash + 1 : path;
+}
+
+/* Joins a directory and a relative link target and folds "." and ".."
+ * textually. Correct for sysfs links because the directories they are
+ * relative to (/sys/class/mdev_bus, /sys/bus/mdev/devices) are real
+ * directories, and it costs no system call. */
+static char *
+resolve_link(const char *dir, const char *target)
+{
+    gsize dlen = strlen(dir);
+    char *out;
+    gsize len;
+    const char *p = target;
+
+    if (target[0] == '/')
+        return g_strdup(target);
+    out = g_malloc(dlen + strlen(target) + 2);
+    memcpy(out, dir, dlen + 1);
+    len = dlen;
+    while (*p) {
+        const char *end = strchrnul(p, '/');
+        gsize n = end - p;
+
+        if (n == 2 && p[0] == '.' && p[1] == '.') {
+            while (len > 0 && out[len - 1] != '/')
+                len--;
+            if (len > 0)
+                len--; /* the slash */
+        } else if (n > 0 && !(n == 1 && p[0] == '.')) {
+            out[len++] = '/';
+            memcpy(out + len, p, n);
+            len += n;
+        }
+        p = *end ? end + 1 : end;
+    }
+    if (len == 0)
+        out[len++] = '/';
+    out[len] = '\0';
+    return out;
+}
+
+/* The component before the last one of a link target: the parent's name
+ * for "../../../devices/<...>/<parent>/<uuid>". */
+static char *
+second_to_last_component(const char *target)
+{
+    const char *end = strrchr(target, '/');
+    const char *start;
+
+    if (end == NULL || end == target)
+        return NULL;
+    start = end;
+    while (start > target && start[-1] != '/')
+        start--;
+    if (end - start == 0 || (end - start == 2 && start[0] == '.' && start[1] == '.'))
+        return NULL;
+    return g_strndup(start, end - start);
+}
+
+static int
+parse_int(const char *text, int fallback)
+{
+    gint64 value;
+    char *end = NULL;
+
+    if (text == NULL || *text == '\0')
+        return fallback;
+    value = g_ascii_strtoll(text, &end, 10);
+    if (end == text || *end != '\0' || value < G_MININT || value > G_MAXINT)
+        return fallback;
+    return (int) value;
+}
+
+static int
+link_number(int dirfd, const char *path)
+{
+    char buf[PATH_MAX];
+
+    if (read_link(dirfd, path, buf, sizeof(buf)) < 0)
+        return -1;
+    return parse_int(last_component(buf), -1);
+}
+
+static char *
+link_basename(int dirfd, const char *path)
+{
+    char buf[PATH_MAX];
+
+    if (read_link(dirfd, path, buf, sizeof(buf)) < 0)
+        return NULL;
+    return g_strdup(last_component(buf));
+}
+
+static char *
+attr_dup(int dirfd, const char *path)
+{
+    char buf[ATTR_MAX + 1];
+
+    if (read_attr(dirfd, path, buf, sizeof(buf)) < 0)
+        return NULL;
+    return g_strdup(buf);
+}
+
+/* Reads one type. Returns NULL when it vanished meanwhile; a type with
+ * unreadable required files is kept, with the gaps recorded as problems. */
+static MdevType *
+read_type(MdevInventory *inv, const char *parent, int typesfd, const char *id)
+{
+    g_autoptr(MdevType) type = mdev_type_new(id);
+    char path[NAME_MAX * 2 + 2];
+    char buf[ATTR_MAX + 1];
+    gsize len = strlen(id);
+    gssize n;
+
+    if (len > NAME_MAX)
+        return NULL;
+    memcpy(path, id, len);
+    path[len] = '/';
+
+    strcpy(path + len + 1, "device_api");
+    n = read_attr(typesfd, path, buf, sizeof(buf));
+    if (n >= 0) {
+        type->device_api = g_strndup(buf, n);
+    } else if (n == -ENOENT || n == -ENOTDIR) {
+        struct stat st;
+        if (fstatat(typesfd, id, &st, 0) < 0) {
+            g_debug("type '%s' of parent '%s' vanished during the scan", id, parent);
+            return NULL;
+        }
+        if (!S_ISDIR(st.st_mode)) {
+            add_problem(inv, _("skipped '%1$s' in the supported types of parent '%2$s': "
+                               "not a directory"), id, parent);
+            return NULL;
+        }
+        add_problem(inv, _("type '%1$s' of parent '%2$s' has no device_api file"), id, parent);
+    } else {
+        add_problem(inv, _("cannot read the device_api of type '%1$s' of parent '%2$s': %3$s"),
+                    id, parent, g_strerror((int) -n));
+    }
+
+    strcpy(path + len + 1, "available_instances");
+    n = read_attr(typesfd, path, buf, sizeof(buf));
+    if (n >= 0) {
+        char *end = NULL;
+        gint64 value = g_ascii_strtoll(buf, &end, 10);
+        if (n > 0 && *end == '\0' && value >= 0)
+            type->available_instances = value;
+        else
+            add_problem(inv, _("type '%1$s' of parent '%2$s' has an invalid "
+                               "available_instances value '%3$s'"), id, parent, buf);
+    } else {
+        add_problem(inv, _("cannot read available_instances of type '%1$s' of parent "
+                           "'%2$s': %3$s"), id, parent, g_strerror((int) -n));
+    }
+
+    /* name and description are optional: absent stays NULL */
+    strcpy(path + len + 1, "name");
+    n = read_attr(typesfd, path, buf, sizeof(buf));
+    if (n > 0)
+        type->name = g_strndup(buf, n);
+    else if (n < 0 && n != -ENOENT)
+        add_problem(inv, _("cannot read the name of type '%1$s' of parent '%2$s': %3$s"),
+                    id, parent, g_strerror((int) -n));
+
+    strcpy(path + len + 1, "description");
+    n = read_attr(typesfd, path, buf, sizeof(buf));
+    if (n > 0)
+        type->description = g_strndup(buf, n);
+    else if (n < 0 && n != -ENOENT)
+        add_problem(inv, _("cannot read the description of type '%1$s' of parent "
+                           "'%2$s': %3$s"), id, parent, g_strerror((int) -n));
+
+    return g_steal_pointer(&type);
+}
+
+/* Reads <parent>/mdev_supported_types. FALSE when the directory is absent,
+ * which means the parent is not (or no longer) registered. */
+static gboolean
+read_types(MdevInventory *inv, MdevParent *parent, int parentfd)
+{
+    DIR *dir;
+    struct dirent *entry;
+    int typesfd;
+
+    typesfd = openat(parentfd, "mdev_supported_types",
+                     O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (typesfd < 0) {
+        if (errno != ENOENT && errno != ENOTDIR)
+            add_problem(inv, _("cannot read the supported types of parent '%1$s': %2$s"),
+                        parent->name, g_strerror(errno));
+        return FALSE;
+    }
+    dir = fdopendir(typesfd);
+    if (dir == NULL) {
+        add_problem(inv, _("cannot read the supported types of parent '%1$s': %2$s"),
+                    parent->name, g_strerror(errno));
+        close(typesfd);
+        return TRUE;
+    }
+    while ((entry = readdir(dir)) != NULL) {
+        MdevType *type;
+
+        if (entry->d_name[0] == '.')
+            continue;
+        if (!mdev_util_name_is_valid(entry->d_name)) {
+            add_problem(inv, _("skipped an invalid type name in parent '%s'"), parent->name);
+            continue;
+        }
+        type = read_type(inv, parent->name, typesfd, entry->d_name);
+        if (type)
+            g_ptr_array_add(parent->types, type);
+    }
+    closedir(dir);
+    g_ptr_array_sort(parent->types, mdev_type_compare);
+    return TRUE;
+}
+
+/* Fills a parent record from its device. Returns FALSE when the device is
+ * gone. The subsystem and driver links are read directly: creating a
+ * libudev device for each parent costs about 80 system calls (it
+ * canonicalises the path and reads the uevent file), more than the rest of
+ * the parent record together, for two link names. */
+static gboolean
+read_parent(MdevInventory *inv, MdevParent *parent, MdevDiscoveryFlags flags)
+{
+    int parentfd;
+
+    parentfd = open(parent->syspath, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (parentfd < 0) {
+        g_debug("parent '%s' vanished during the scan", parent->name);
+        return FALSE;
+    }
+    parent->subsystem = link_basename(parentfd, "subsystem");
+    parent->driver = link_basename(parentfd, "driver");
+    parent->kind = mdev_parent_kind_from_subsystem(parent->subsystem);
+    switch (parent->kind) {
+    case MDEV_PARENT_KIND_PCI:
+        parent->vendor_id = attr_dup(parentfd, "vendor");
+        parent->device_id = attr_dup(parentfd, "device");
+        parent->class_code = attr_dup(parentfd, "class");
+        parent->physfn = link_basename(parentfd, "physfn");
+        parent->iommu_group = link_number(parentfd, "iommu_group");
+        {
+            g_autofree char *numa = attr_dup(parentfd, "numa_node");
+            parent->numa_node = parse_int(numa, -1);
+        }
+        break;
+    case MDEV_PARENT_KIND_CSS:
+        parent->dev_busid = attr_dup(parentfd, "dev_busid");
+        break;
+    default:
+        break;
+    }
+    if (flags & MDEV_DISCOVERY_NO_TYPES) {
+        struct stat st;
+        parent->registered = parent->registered &&
+                             fstatat(parentfd, "mdev_supported_types", &st, 0) == 0;
+    } else if (!read_types(inv, parent, parentfd)) {
+        parent->registered = FALSE;
+    }
+    close(parentfd);
+    return TRUE;
+}
+
+/* A registered parent: /sys/class/mdev_bus/<name>. Returns FALSE when the
+ * link does not exist. */
+static gboolean
+scan_registered_parent(MdevInventory *inv, int classfd, const char *name,
+                       MdevDiscoveryFlags flags)
+{
+    g_autoptr(MdevParent) parent = NULL;
+    char target[PATH_MAX];
+    gssize n;
+
+    n = read_link(classfd, name, target, sizeof(target));
+    if (n < 0) {
+        if (n != -ENOENT)
+            add_problem(inv, _("skipped '%1$s' in %2$s: %3$s"), name, SYS_MDEV_BUS,
+                        g_strerror((int) -n));
+        return FALSE;
+    }
+    parent = mdev_parent_new(name);
+    parent->syspath = resolve_link(SYS_MDEV_BUS, target);
+    parent->registered = TRUE;
+    if (read_parent(inv, parent, flags))
+        g_ptr_array_add(inv->parents, g_steal_pointer(&parent));
+    return TRUE;
+}
+
+/* A device that exists but has no mdev_bus link: found by its kernel name
+ * wherever it is. Only done when a caller names a parent, so the cost of
+ * the enumeration is paid on that path alone. */
+static char *
+find_device_syspath(struct udev *uctx, const char *name)
+{
+    g_autoptr(udev_enumerate) en = udev_enumerate_new(uctx);
+    struct udev_list_entry *entry;
+
+    if (en == NULL)
+        return NULL;
+    udev_enumerate_add_match_sysname(en, name);
+    if (udev_enumerate_scan_devices(en) < 0)
+        return NULL;
+    udev_list_entry_foreach(entry, udev_enumerate_get_list_entry(en)) {
+        const char *syspath = udev_list_entry_get_name(entry);
+        g_autoptr(udev_device) dev = udev_device_new_from_syspath(uctx, syspath);
+        /* an mdev is never a parent */
+        if (dev && g_strcmp0(udev_device_get_subsystem(dev), "mdev") != 0)
+            return g_strdup(syspath);
+    }
+    return NULL;
+}
+
+static gboolean
+scan_parents(MdevInventory *inv, MdevContext *ctx, MdevDiscoveryFlags flags,
+             const char *filter, GError **error)
+{
+    DIR *dir;
+    struct dirent *entry;
+    int classfd;
+
+    classfd = open(SYS_MDEV_BUS, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (classfd < 0 && errno != ENOENT) {
+        int err = errno;
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+                    _("cannot read '%1$s': %2$s"), SYS_MDEV_BUS, g_strerror(err));
+        return FALSE;
+    }
+
+    if (filter) {
+        g_autofree char *syspath = NULL;
+        g_autoptr(MdevParent) parent = NULL;
+        gboolean found = FALSE;
+        struct udev *uctx;
+
+        if (classfd >= 0) {
+            found = scan_registered_parent(inv, classfd, filter, flags);
+            close(classfd);
+        }
+        if (found)
+            return TRUE;
+        uctx = mdev_context_get_udev(ctx, error);
+        if (uctx == NULL)
+            return FALSE;
+        syspath = find_device_syspath(uctx, filter);
+        if (syspath == NULL) {
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND, _("no mdev parent '%s'"),
+                        filter);
+            return FALSE;
+        }
+        parent = mdev_parent_new(filter);
+        parent->syspath = g_steal_pointer(&syspath);
+        parent->registered = FALSE;
+        if (read_parent(inv, parent, flags))
+            g_ptr_array_add(inv->parents, g_steal_pointer(&parent));
+        return TRUE;
+    }
+
+    if (classfd < 0)
+        return TRUE; /* no parent has ever registered */
+    dir = fdopendir(classfd);
+    if (dir == NULL) {
+        int err = errno;
+        close(classfd);
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+                    _("cannot read '%1$s': %2$s"), SYS_MDEV_BUS, g_strerror(err));
+        return FALSE;
+    }
+    while ((entry = readdir(dir)) != NULL) {
+        if (entry->d_name[0] == '.')
+            continue;
+        scan_registered_parent(inv, dirfd(dir), entry->d_name, flags);
+    }
+    closedir(dir);
+    g_ptr_array_sort(inv->parents, mdev_parent_compare);
+    return TRUE;
+}
+
+static void
+scan_device(MdevInventory *inv, int busfd, const char *uuid, MdevDiscoveryFlags flags,
+            const char *filter)
+{
+    g_autoptr(MdevDevice) device = NULL;
+    g_autofree char *parent = NULL;
+    char target[PATH_MAX];
+    char path[MDEV_UUID_STRING_LEN + 16];
+    char link[PATH_MAX];
+    gssize n;
+
+    if (!mdev_util_uuid_is_canonical(uuid)) {
+        add_problem(inv, _("skipped '%1$s' in %2$s: not a UUID"), uuid, SYS_MDEV_DEVICES);
+        return;
+    }
+    n = read_link(busfd, uuid, target, sizeof(target));
+    if (n < 0) {
+        if (n == -ENOENT)
+            g_debug("mdev '%s' vanished during the scan", uuid);
+        else
+            add_problem(inv, _("skipped '%1$s' in %2$s: %3$s"), uuid, SYS_MDEV_DEVICES,
+                        g_strerror((int) -n));
+        return;
+    }
+    parent = second_to_last_component(target);
+    if (parent == NULL) {
+        add_problem(inv, _("skipped mdev '%1$s': its link '%2$s' names no parent"), uuid,
+                    target);
+        return;
+    }
+    if (filter && strcmp(parent, filter) != 0)
+        return;
+
+    device = mdev_device_new(uuid, parent);
+    device->active = TRUE;
+
+    g_snprintf(path, sizeof(path), "%s/mdev_type", uuid);
+    n = read_link(busfd, path, link, sizeof(link));
+    if (n >= 0) {
+        device->type = g_strdup(last_component(link));
+    } else {
+        struct stat st;
+        /* gone, or so new that the kernel has not linked its type yet */
+        if (fstatat(busfd, uuid, &st, 0) < 0) {
+            g_debug("mdev '%s' vanished during the scan", uuid);
+            return;
+        }
+    }
+    g_snprintf(path, sizeof(path), "%s/iommu_group", uuid);
+    device->iommu_group = link_number(busfd, path);
+    if (flags & MDEV_DISCOVERY_DEVICE_DRIVER) {
+        g_snprintf(path, sizeof(path), "%s/driver", uuid);
+        device->driver = link_basename(busfd, path);
+    }
+    device->syspath = resolve_link(SYS_MDEV_DEVICES, target);
+    g_ptr_array_add(inv->devices, g_steal_pointer(&device));
+}
+
+static gboolean
+scan_devices(MdevInventory *inv, MdevDiscoveryFlags flags, const char *filter, GError **error)
+{
+    DIR *dir;
+    struct dirent *entry;
+    int busfd;
+
+    busfd = open(SYS_MDEV_DEVICES, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (busfd < 0) {
+        int err = errno;
+        if (err == ENOENT)
+            return TRUE; /* the mdev bus is not loaded: no mdev */
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+                    _("cannot read '%1$s': %2$s"), SYS_MDEV_DEVICES, g_strerror(err));
+        return FALSE;
+    }
+    dir = fdopendir(busfd);
+    if (dir == NULL) {
+        int err = errno;
+        close(busfd);
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+                    _("cannot read '%1$s': %2$s"), SYS_MDEV_DEVICES, g_strerror(err));
+        return FALSE;
+    }
+    while ((entry = readdir(dir)) != NULL) {
+        if (entry->d_name[0] == '.')
+            continue;
+        scan_device(inv, dirfd(dir), entry->d_name, flags, filter);
+    }
+    closedir(dir);
+    g_ptr_array_sort(inv->devices, mdev_device_compare);
+    return TRUE;
+}
+
+/**
+ * mdev_discovery_scan:
+ * @ctx: a context
+ * @flags: what to read
+ * @parent: (nullable): only this parent and its mdevs
+ * @error: return location for a #GError
+ *
+ * Reads the host's parents, their supported types and the active mdevs.
+ * Entries that vanish while they are read are skipped; entries that cannot
+ * be read or make no sense are skipped or left incomplete and described in
+ * the inventory's problems, so one broken entry never hides the others.
+ *
+ * With @parent and %MDEV_DISCOVERY_PARENTS, a device called @parent that
+ * exists but is not registered with the mdev core is returned with
+ * registered %FALSE; a name that matches no device at all is
+ * %MDEV_ERROR_NOT_FOUND.
+ *
+ * Returns: (transfer full): the inventory, or %NULL with @error set
+ */
+MdevInventory *
+mdev_discovery_scan(MdevContext *ctx, MdevDiscoveryFlags flags, const char *parent,
+                    GError **error)
+{
+    g_autoptr(MdevInventory) inv = NULL;
+
+    g_return_val_if_fail(MDEV_IS_CONTEXT(ctx), NULL);
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+    if (parent && !mdev_util_check_name("parent", parent, error))
+        return NULL;
+
+    inv = mdev_inventory_new();
+    if (flags & MDEV_DISCOVERY_PARENTS) {
+        if (!scan_parents(inv, ctx, flags, parent, error))
+            return NULL;
+    }
+    if (flags & MDEV_DISCOVERY_DEVICES) {
+        if (!scan_devices(inv, flags, parent, error))
+            return NULL;
+    }
+    /* readdir() order is arbitrary; warnings come out the same every time */
+    g_ptr_array_sort(inv->problems, compare_names);
+    return g_steal_pointer(&inv);
+}
+
+static char *
+similar_in_list(GPtrArray *names, const char *name)
+{
+    for (guint i = 0; i < names->len; i++) {
+        const char *candidate = g_ptr_array_index(names, i);
+        if (g_ascii_strcasecmp(candidate, name) == 0)
+            return g_strdup(candidate);
+    }
+    /* a PCI address without its domain: "41:00.4" for "0000:41:00.4" */
+    for (guint i = 0; i < names->len; i++) {
+        const char *candidate = g_ptr_array_index(names, i);
+        gsize clen = strlen(candidate);
+        gsize nlen = strlen(name);
+        if (nlen < clen && candidate[clen - nlen - 1] == ':' &&
+            g_ascii_strcasecmp(candidate + clen - nlen, name) == 0)
+            return g_strdup(candidate);
+    }
+    return NULL;
+}
+
+/**
+ * mdev_discovery_find_similar_parent:
+ * @ctx: a context
+ * @name: a parent name that does not exist
+ *
+ * For error messages: a registered parent the user probably meant, whose
+ * name differs from @name only in case or by a missing PCI domain.
+ *
+ * Returns: (transfer full) (nullable): the suggestion
+ */
+char *
+mdev_discovery_find_similar_parent(MdevContext *ctx, const char *name)
+{
+    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+    DIR *dir;
+    struct dirent *entry;
+
+    g_return_val_if_fail(name != NULL, NULL);
+
+    dir = opendir(SYS_MDEV_BUS);
+    if (dir == NULL)
+        return NULL;
+    while ((entry = readdir(dir)) != NULL) {
+        if (entry->d_name[0] != '.')
+            g_ptr_array_add(names, g_strdup(entry->d_name));
+    }
+    closedir(dir);
+    g_ptr_array_sort(names, compare_names);
+    return similar_in_list(names, name);
+}

@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "mdev-lock.h"
+
+#include "mdev-error.h"
+#include "mdev-util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gio/gio.h>
+#include <glib/gi18n-lib.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+/*
+ * Host-wide locks: flock() on <state_dir>/parent-<name>.lock, one file per
+ * parent. Everything that reads a parent's capacity or the store and then
+ * acts on it (create, start, define's "already defined?") holds the
+ * parent's lock, so concurrent processes cannot both see the last free
+ * instance, and a definition is never written twice. flock() locks die with
+ * their process, so a crash never leaves a stale lock behind.
+ *
+ * Several parents are always locked in sorted order, so two processes that
+ * both need several of them cannot deadlock.
+ */
+
+struct _MdevLock {
+    GArray *fds;
+};
+
+static guint
+lock_timeout(void)
+{
+    const char *value = g_getenv(MDEV_ENV_LOCK_TIMEOUT);
+    guint64 seconds;
+
+    if (value && g_ascii_string_to_unsigned(value, 10, 0, G_MAXUINT / 1000, &seconds, NULL))
+        return (guint) seconds;
+    return MDEV_LOCK_DEFAULT_TIMEOUT;
+}
+
+static int
+lock_one(const char *state_dir, const char *parent, gint64 deadline, GError **error)
+{
+    g_autofree char *name = g_strdup_printf("parent-%s.lock", parent);
+    g_autofree char *path = g_build_filename(state_dir, name, NULL);
+    int fd;
+
+    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) {
+        int err = errno;
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+                    _("cannot open lock file '%1$s': %2$s"), path, g_strerror(err));
+        return -1;
+    }
+    for (;;) {
+        if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+            return fd;
+        if (errno != EWOULDBLOCK && errno != EINTR) {
+            int err = errno;
+            close(fd);
+            g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+                        _("cannot lock '%1$s': %2$s"), path, g_strerror(err));
+            return -1;
+        }
+        if (g_get_monotonic_time() >= deadline) {
+            close(fd);
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_BUSY,
+                        _("parent '%1$s' is locked by another process (lock file '%2$s')"),
+                        parent, path);
+            return -1;
+        }
+        g_usleep(5000 + g_random_int_range(0, 5000));
+    }
+}
+
+static int
+compare_strings(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
+/**
+ * mdev_lock_acquire:
+ * @ctx: a context
+ * @parents: (array zero-terminated=1): the parents to lock, in any order,
+ *   duplicates allowed
+ * @error: return location for a #GError
+ *
+ * Takes the host-wide locks of @parents, waiting up to the lock timeout.
+ *
+ * Returns: (transfer full): the held locks, released by
+ *   mdev_lock_release(), or %NULL with %MDEV_ERROR_BUSY on timeout
+ */
+MdevLock *
+mdev_lock_acquire(MdevContext *ctx, const char *const *parents, GError **error)
+{
+    const char *state_dir = mdev_context_get_state_dir(ctx);
+    g_autoptr(GPtrArray) sorted = g_ptr_array_new();
+    g_autoptr(MdevLock) lock = g_new0(MdevLock, 1);
+    gint64 deadline = g_get_monotonic_time() + (gint64) lock_timeout() * G_USEC_PER_SEC;
+
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+    lock->fds = g_array_new(FALSE, FALSE, sizeof(int));
+    for (guint i = 0; parents && parents[i]; i++) {
+        if (!mdev_util_check_name("parent", parents[i], error))
+            return NULL;
+        g_ptr_array_add(sorted, (gpointer) parents[i]);
+    }
+    g_ptr_array_sort(sorted, compare_strings);
+
+    if (sorted->len > 0 && g_mkdir_with_parents(state_dir, 0755) < 0) {
+        int err = errno;
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+                    _("cannot create directory '%1$s': %2$s"), state_dir, g_strerror(err));
+        return NULL;
+    }
+    for (guint i = 0; i < sorted->len; i++) {
+        const char *parent = g_ptr_array_index(sorted, i);
+        int fd;
+
+        if (i > 0 && strcmp(parent, g_ptr_array_index(sorted, i - 1)) == 0)
+            continue;
+        fd = lock_one(state_dir, parent, deadline, error);
+        if (fd < 0)
+            return NULL;
+        g_array_append_val(lock->fds, fd);
+    }
+    return g_steal_pointer(&lock);
+}
+
+/**
+ * mdev_lock_acquire_one:
+ * @ctx: a context
+ * @parent: the parent to lock
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the held lock, or %NULL
+ */
+MdevLock *
+mdev_lock_acquire_one(MdevContext *ctx, const char *parent, GError **error)
+{
+    const char *parents[] = { parent, NULL };
+
+    return mdev_lock_acquire(ctx, parents, error);
+}
+
+/**
+ * mdev_lock_release:
+ * @lock: (nullable): held locks
+ *
+ * Releases the locks in reverse order and frees @lock.
+ */
+void
+mdev_lock_release(MdevLock *lock)
+{
+    if (lock == NULL)
+        return;
+    for (guint i = lock->fds ? lock->fds->len : 0; i > 0; i--)
+        close(g_array_index(lock->fds, int, i - 1));
+    if (lock->fds)
+        g_array_unref(lock->fds);
+    g_free(lock);
+}

@@ -1,0 +1,1306 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "mdev-ops.h"
+
+#include "mdev-callout.h"
+#include "mdev-error.h"
+#include "mdev-lock.h"
+#include "mdev-store.h"
+#include "mdev-util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gio/gio.h>
+#include <glib/gi18n-lib.h>
+#include <string.h>
+#include <unistd.h>
+
+/*
+ * The operations. Each one that checks something and then acts on it does
+ * both under the host-wide lock of the parents involved (mdev-lock.c) and
+ * re-reads sysfs after taking the lock, so what it checked is still true
+ * when it writes. The kernel stays the final arbiter: its errno is turned
+ * into a message that says what it means for this parent and type.
+ *
+ * Nothing is written outside the store and the mdev's own sysfs directory:
+ * parent, type and attribute names are single path components (checked), the
+ * UUID is canonical, and attributes are opened relative to the device's
+ * directory without following links.
+ */
+
+#define SYS_MDEV_DEVICES "/sys/bus/mdev/devices"
+
+static const char *const placement_names[MDEV_PLACEMENT_LAST] = {
+    [MDEV_PLACEMENT_PACK] = "pack",
+    [MDEV_PLACEMENT_SPREAD] = "spread",
+};
+
+const char *
+mdev_placement_to_string(MdevPlacement placement)
+{
+    g_return_val_if_fail(placement < MDEV_PLACEMENT_LAST, NULL);
+    return placement_names[placement];
+}
+
+gboolean
+mdev_placement_from_string(const char *text, MdevPlacement *ret_placement, GError **error)
+{
+    for (guint i = 0; i < MDEV_PLACEMENT_LAST; i++) {
+        if (g_strcmp0(text, placement_names[i]) == 0) {
+            *ret_placement = i;
+            return TRUE;
+        }
+    }
+    g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                _("unknown placement policy '%s': use 'pack' or 'spread'"), text ? text : "");
+    return FALSE;
+}
+
+static void
+take_messages(GPtrArray *dst, GPtrArray *src)
+{
+    for (guint i = 0; dst && src && i < src->len; i++)
+        g_ptr_array_add(dst, g_strdup(g_ptr_array_index(src, i)));
+}
+
+static char *
+canonical_uuid(const char *uuid, GError **error)
+{
+    if (uuid == NULL)
+        return mdev_util_uuid_generate();
+    return mdev_util_uuid_canonicalize(uuid, error);
+}
+
+static gboolean
+check_attrs(GPtrArray *attrs, GError **error)
+{
+    for (guint i = 0; attrs && i < attrs->len; i++) {
+        const MdevAttr *attr = g_ptr_array_index(attrs, i);
+
+        if (!mdev_util_check_name("attribute", attr->name, error))
+            return FALSE;
+        if (attr->value == NULL) {
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                        _("attribute '%s' has no value"), attr->name);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+static void
+set_parent_not_found(MdevContext *ctx, const char *name, GError **error)
+{
+    g_autofree char *similar = mdev_discovery_find_similar_parent(ctx, name);
+
+    if (similar)
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
+                    _("no mdev parent '%1$s'; did you mean '%2$s'?"), name, similar);
+    else
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND, _("no mdev parent '%s'"), name);
+}
+
+/* Parents (all, or the one named) and every active mdev: the duplicate
+ * check for a UUID is host-wide, like the kernel's. */
+static MdevInventory *
+scan(MdevContext *ctx, const char *parent, GPtrArray *messages, GError **error)
+{
+    g_autoptr(MdevInventory) inv = NULL;
+    g_autoptr(MdevInventory) devices = NULL;
+    g_autoptr(GError) local = NULL;
+
+    inv = mdev_discovery_scan(ctx, MDEV_DISCOVERY_PARENTS, parent, &local);
+    if (inv == NULL) {
+        if (parent && g_error_matches(local, MDEV_ERROR, MDEV_ERROR_NOT_FOUND))
+            set_parent_not_found(ctx, parent, error);
+        else
+            g_propagate_error(error, g_steal_pointer(&local));
+        return NULL;
+    }
+    devices = mdev_discovery_scan(ctx, MDEV_DISCOVERY_DEVICES, NULL, error);
+    if (devices == NULL)
+        return NULL;
+    g_ptr_array_extend_and_steal(inv->devices, g_steal_pointer(&devices->devices));
+    devices->devices = g_ptr_array_new();
+    take_messages(messages, inv->problems);
+    take_messages(messages, devices->problems);
+    return g_steal_pointer(&inv);
+}
+
+static MdevParent *
+usable_parent(MdevContext *ctx, MdevInventory *inv, const char *name, GError **error)
+{
+    MdevParent *parent = mdev_inventory_get_parent(inv, name);
+
+    if (parent == NULL) {
+        set_parent_not_found(ctx, name, error);
+        return NULL;
+    }
+    if (!parent->registered) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
+                    _("parent '%s' is not registered with the mdev core: its vendor driver "
+                      "is not loaded or has not finished setting it up"),
+                    name);
+        return NULL;
+    }
+    return parent;
+}
+
+static void
+append_type_list(GString *out, const MdevParent *parent)
+{
+    for (guint i = 0; i < parent->types->len; i++) {
+        const MdevType *type = g_ptr_array_index(parent->types, i);
+
+        g_string_append_printf(out, "%s%s", i ? ", " : "", type->id);
+        if (type->name)
+            g_string_append_printf(out, " (%s)", type->name);
+    }
+}
+
+static void
+free_gstring(gpointer data)
+{
+    g_string_free(data, TRUE);
+}
+
+/**
+ * mdev_ops_resolve_type:
+ * @inv: an inventory with parents and types
+ * @parent: (nullable): only look at this parent's types
+ * @type: a type id (`nvidia-558`) or a type's name (`NVIDIA A40-4Q`)
+ * @error: return location for a #GError
+ *
+ * An id always wins over a name. A name that belongs to several different
+ * type ids is ambiguous: the error lists the candidates, nothing is guessed.
+ *
+ * Returns: (transfer full): the type id, or %NULL with %MDEV_ERROR_NOT_FOUND
+ *   or %MDEV_ERROR_AMBIGUOUS
+ */
+char *
+mdev_ops_resolve_type(MdevInventory *inv, const char *parent, const char *type, GError **error)
+{
+    g_autoptr(GHashTable) by_name = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+                                                          free_gstring);
+    g_autoptr(GPtrArray) ids = g_ptr_array_new();
+    gboolean any_parent = FALSE;
+
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+    if (type == NULL || *type == '\0') {
+        g_set_error_literal(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                            _("no mdev type given"));
+        return NULL;
+    }
+    for (guint i = 0; i < inv->parents->len; i++) {
+        MdevParent *p = g_ptr_array_index(inv->parents, i);
+
+        if ((parent && strcmp(p->name, parent) != 0) || !p->registered)
+            continue;
+        any_parent = TRUE;
+        if (mdev_util_name_is_valid(type) && mdev_parent_get_type(p, type))
+            return g_strdup(type);
+        for (guint t = 0; t < p->types->len; t++) {
+            MdevType *candidate = g_ptr_array_index(p->types, t);
+            GString *where;
+
+            if (g_strcmp0(candidate->name, type) != 0)
+                continue;
+            where = g_hash_table_lookup(by_name, candidate->id);
+            if (where == NULL) {
+                where = g_string_new(NULL);
+                g_hash_table_insert(by_name, candidate->id, where);
+                g_ptr_array_add(ids, candidate->id);
+            }
+            g_string_append_printf(where, "%s%s", where->len ? ", " : "", p->name);
+        }
+    }
+    if (ids->len == 1)
+        return g_strdup(g_ptr_array_index(ids, 0));
+    if (ids->len > 1) {
+        GString *list = g_string_new(NULL);
+        g_autofree char *text = NULL;
+
+        for (guint i = 0; i < ids->len; i++) {
+            const char *id = g_ptr_array_index(ids, i);
+            GString *where = g_hash_table_lookup(by_name, id);
+
+            /* TRANSLATORS: one candidate: "nvidia-558 on 0000:41:00.4" */
+            g_string_append_printf(list, _("%s'%s' on %s"), i ? "; " : "", id, where->str);
+        }
+        text = g_string_free(list, FALSE);
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_AMBIGUOUS,
+                    _("the type name '%1$s' is ambiguous: it names %2$s; give the type id "
+                      "or a parent"),
+                    type, text);
+        return NULL;
+    }
+    /* matched nothing: a string that cannot be an id is reported as such */
+    if (!mdev_util_check_name("type", type, error))
+        return NULL;
+    if (parent && any_parent) {
+        GString *list = g_string_new(NULL);
+        g_autofree char *text = NULL;
+
+        append_type_list(list, mdev_inventory_get_parent(inv, parent));
+        text = g_string_free(list, FALSE);
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
+                    _("parent '%1$s' has no mdev type with the id or name '%2$s'; its types "
+                      "are: %3$s"),
+                    parent, type, *text ? text : _("none"));
+        return NULL;
+    }
+    g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
+                _("no parent offers an mdev type with the id or name '%s'"), type);
+    return NULL;
+}
+
+static const char *
+group_of(const MdevParent *parent)
+{
+    /* SR-IOV: the VFs of one GPU share its capacity and its load */
+    return parent->physfn ? parent->physfn : parent->name;
+}
+
+typedef struct {
+    const char *key;
+    guint load;
+    gint64 free;
+} Group;
+
+static MdevParent *
+place_among(MdevInventory *inv, const char *type_id, MdevPlacement placement,
+            GHashTable *allowed, GError **error)
+{
+    g_autoptr(GHashTable) groups = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+    g_autoptr(GHashTable) parent_group = g_hash_table_new(g_str_hash, g_str_equal);
+    MdevParent *best = NULL;
+    Group *best_group = NULL;
+    guint offering = 0;
+
+    for (guint i = 0; i < inv->parents->len; i++) {
+        MdevParent *p = g_ptr_array_index(inv->parents, i);
+        MdevType *type;
+        Group *g;
+
+        g_hash_table_insert(parent_group, p->name, (gpointer) group_of(p));
+        if (!p->registered || (allowed && !g_hash_table_contains(allowed, p->name)))
+            continue;
+        type = mdev_parent_get_type(p, type_id);
+        if (type == NULL)
+            continue;
+        offering++;
+        g = g_hash_table_lookup(groups, group_of(p));
+        if (g == NULL) {
+            g = g_new0(Group, 1);
+            g->key = group_of(p);
+            g_hash_table_insert(groups, (gpointer) g->key, g);
+        }
+        if (type->available_instances > 0)
+            g->free += type->available_instances;
+    }
+    for (guint i = 0; i < inv->devices->len; i++) {
+        MdevDevice *d = g_ptr_array_index(inv->devices, i);
+        const char *key = g_hash_table_lookup(parent_group, d->parent);
+        Group *g = g_hash_table_lookup(groups, key ? key : d->parent);
+
+        if (g && d->active)
+            g->load++;
+    }
+
+    for (guint i = 0; i < inv->parents->len; i++) {
+        MdevParent *p = g_ptr_array_index(inv->parents, i);
+        MdevType *type;
+        Group *g;
+        gboolean better;
+
+        if (!p->registered || (allowed && !g_hash_table_contains(allowed, p->name)))
+            continue;
+        type = mdev_parent_get_type(p, type_id);
+        if (type == NULL || type->available_instances <= 0)
+            continue;
+        g = g_hash_table_lookup(groups, group_of(p));
+        if (best == NULL) {
+            better = TRUE;
+        } else if (g != best_group) {
+            if (placement == MDEV_PLACEMENT_PACK)
+                better = g->load > best_group->load ||
+                         (g->load == best_group->load && g->free < best_group->free);
+            else
+                better = g->load < best_group->load ||
+                         (g->load == best_group->load && g->free > best_group->free);
+        } else {
+            gint64 mine = type->available_instances;
+            gint64 theirs = mdev_parent_get_type(best, type_id)->available_instances;
+
+            better = placement == MDEV_PLACEMENT_PACK ? mine < theirs : mine > theirs;
+        }
+        /* parents come sorted by name: ties keep the first */
+        if (better) {
+            best = p;
+            best_group = g;
+        }
+    }
+    if (best)
+        return best;
+    if (offering > 0)
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_NO_CAPACITY,
+                    g_dngettext(GETTEXT_PACKAGE,
+                                "no free instance of mdev type '%2$s': the %1$u parent "
+                                "offering it is full",
+                                "no free instance of mdev type '%2$s': all %1$u parents "
+                                "offering it are full",
+                                offering),
+                    offering, type_id);
+    else
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
+                    _("no parent offers the mdev type '%s'"), type_id);
+    return NULL;
+}
+
+/**
+ * mdev_ops_place:
+ * @inv: an inventory with parents, their types and the active mdevs
+ * @type_id: a type id
+ * @placement: the policy
+ * @error: return location for a #GError
+ *
+ * Chooses a registered parent with a free instance of @type_id. Parents are
+ * grouped by physical function (an SR-IOV VF counts towards its PF; any
+ * other parent is a group of its own); a group's load is its number of
+ * active mdevs. Pack picks the most loaded group that has room, spread the
+ * least loaded; ties go to the group with fewer (pack) or more (spread)
+ * free instances, then to the first parent by name.
+ *
+ * Returns: (transfer none): the chosen parent, or %NULL with
+ *   %MDEV_ERROR_NO_CAPACITY or %MDEV_ERROR_NOT_FOUND
+ */
+MdevParent *
+mdev_ops_place(MdevInventory *inv, const char *type_id, MdevPlacement placement, GError **error)
+{
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+    return place_among(inv, type_id, placement, NULL, error);
+}
+
+static gboolean
+write_once(const char *path, int dirfd, const char *text, int *ret_errno)
+{
+    gsize len = strlen(text);
+    ssize_t n;
+    int fd;
+
+    fd = dirfd >= 0 ? openat(dirfd, path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY)
+                    : open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        *ret_errno = errno;
+        return FALSE;
+    }
+    /* sysfs takes the value from a single write() */
+    do {
+        n = write(fd, text, len);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0 || (gsize) n != len) {
+        *ret_errno = n < 0 ? errno : EIO;
+        close(fd);
+        return FALSE;
+    }
+    if (close(fd) < 0 && errno != EINTR) {
+        *ret_errno = errno;
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static guint
+count_active(MdevInventory *inv, const char *parent, const char *type_id)
+{
+    guint n = 0;
+
+    for (guint i = 0; i < inv->devices->len; i++) {
+        MdevDevice *d = g_ptr_array_index(inv->devices, i);
+
+        if (d->active && strcmp(d->parent, parent) == 0 && g_strcmp0(d->type, type_id) == 0)
+            n++;
+    }
+    return n;
+}
+
+static void
+set_create_error(int err, const char *uuid, const MdevParent *parent, const MdevType *type,
+                 guint active, GError **error)
+{
+    switch (err) {
+    case EEXIST:
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_EXISTS,
+                    _("the kernel refused to create mdev '%1$s' on parent '%2$s': an mdev "
+                      "with this UUID exists already (%3$s)"),
+                    uuid, parent->name, g_strerror(err));
+        break;
+    case ENOSPC:
+    case EUSERS:
+    case EDQUOT:
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_NO_CAPACITY,
+                    _("parent '%1$s' has no room for another mdev of type '%2$s' "
+                      "(%3$" G_GINT64_FORMAT " instances were free, %4$u active): %5$s"),
+                    parent->name, type->id, type->available_instances, active,
+                    g_strerror(err));
+        break;
+    case ENODEV:
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_KERNEL,
+                    _("parent '%1$s' went away or is being unregistered: %2$s"), parent->name,
+                    g_strerror(err));
+        break;
+    case EINVAL:
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_KERNEL,
+                    _("the kernel rejected mdev '%1$s' of type '%2$s' on parent '%3$s' "
+                      "(%4$" G_GINT64_FORMAT " instances free): %5$s; the vendor driver "
+                      "may not support this type on this device"),
+                    uuid, type->id, parent->name, type->available_instances, g_strerror(err));
+        break;
+    default:
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_KERNEL,
+                    _("cannot create mdev '%1$s' of type '%2$s' on parent '%3$s' "
+                      "(%4$" G_GINT64_FORMAT " instances free): %5$s"),
+                    uuid, type->id, parent->name, type->available_instances, g_strerror(err));
+        break;
+    }
+}
+
+static gboolean
+remove_device(const char *uuid, int *ret_errno)
+{
+    g_autofree char *path = g_build_filename(SYS_MDEV_DEVICES, uuid, "remove", NULL);
+
+    return write_once(path, -1, "1", ret_errno);
+}
+
+/* Writes the attributes in order; on the first failure the device is
+ * removed again so nothing half-made stays behind. */
+static gboolean
+write_attrs(const char *uuid, GPtrArray *attrs, GError **error)
+{
+    g_autofree char *dir = g_build_filename(SYS_MDEV_DEVICES, uuid, NULL);
+    g_autoptr(GError) local = NULL;
+    int dirfd;
+    int err = 0;
+
+    if (attrs == NULL || attrs->len == 0)
+        return TRUE;
+    dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dirfd < 0) {
+        err = errno;
+        g_set_error(&local, MDEV_ERROR, MDEV_ERROR_KERNEL,
+                    _("cannot open the directory of the new mdev '%1$s': %2$s"), uuid,
+                    g_strerror(err));
+    }
+    for (guint i = 0; dirfd >= 0 && i < attrs->len; i++) {
+        const MdevAttr *attr = g_ptr_array_index(attrs, i);
+
+        if (write_once(attr->name, dirfd, attr->value, &err))
+            continue;
+        if (err == ENOENT)
+            g_set_error(&local, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                        _("mdev '%1$s' has no attribute '%2$s'"), uuid, attr->name);
+        else
+            g_set_error(&local, MDEV_ERROR, MDEV_ERROR_KERNEL,
+                        _("cannot write '%1$s' to attribute '%2$s' of mdev '%3$s': %4$s"),
+                        attr->value, attr->name, uuid, g_strerror(err));
+        break;
+    }
+    if (dirfd >= 0)
+        close(dirfd);
+    if (local == NULL)
+        return TRUE;
+
+    if (!remove_device(uuid, &err))
+        g_set_error(error, local->domain, local->code,
+                    _("%1$s; removing the device again failed too: %2$s"), local->message,
+                    g_strerror(err));
+    else
+        g_propagate_error(error, g_steal_pointer(&local));
+    return FALSE;
+}
+
+/* The part of create and start that must run under the parent's lock, on
+ * an inventory read under that lock. */
+static gboolean
+create_locked(MdevInventory *inv, MdevParent *parent, const char *type_id, const char *uuid,
+              GPtrArray *attrs, GError **error)
+{
+    g_autofree char *path = NULL;
+    MdevType *type;
+    guint active;
+    int err = 0;
+
+    for (guint i = 0; i < inv->devices->len; i++) {
+        MdevDevice *d = g_ptr_array_index(inv->devices, i);
+
+        if (!d->active || strcmp(d->uuid, uuid) != 0)
+            continue;
+        if (strcmp(d->parent, parent->name) == 0 && g_strcmp0(d->type, type_id) == 0)
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_EXISTS,
+                        _("mdev '%1$s' is already active on parent '%2$s' with type '%3$s'"),
+                        uuid, d->parent, type_id);
+        else
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_EXISTS,
+                        _("mdev '%1$s' is already active, on parent '%2$s' with type '%3$s'"),
+                        uuid, d->parent, d->type ? d->type : "?");
+        return FALSE;
+    }
+    type = mdev_parent_get_type(parent, type_id);
+    if (type == NULL) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
+                    _("parent '%1$s' does not support the mdev type '%2$s'"), parent->name,
+                    type_id);
+        return FALSE;
+    }
+    active = count_active(inv, parent->name, type_id);
+    if (type->available_instances == 0) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_NO_CAPACITY,
+                    _("no free instance of mdev type '%1$s' on parent '%2$s' (%3$u active)"),
+                    type_id, parent->name, active);
+        return FALSE;
+    }
+    path = g_build_filename(parent->syspath, "mdev_supported_types", type_id, "create", NULL);
+    if (!write_once(path, -1, uuid, &err)) {
+        set_create_error(err, uuid, parent, type, active, error);
+        return FALSE;
+    }
+    return write_attrs(uuid, attrs, error);
+}
+
+/* Runs @action's pre callout; on a veto tells the notifiers and fails. */
+static gboolean
+callout_begin(MdevCallout *callout, MdevCalloutAction action, GPtrArray *messages,
+              GError **error)
+{
+    if (mdev_callout_pre(callout, action, error))
+        return TRUE;
+    mdev_callout_notify(callout, action, MDEV_CALLOUT_STATE_NONE);
+    take_messages(messages, mdev_callout_get_messages(callout));
+    return FALSE;
+}
+
+static void
+callout_end(MdevCallout *callout, MdevCalloutAction action, gboolean ok, GPtrArray *messages)
+{
+    mdev_callout_post(callout, action, ok);
+    mdev_callout_notify(callout, action, ok ? MDEV_CALLOUT_STATE_SUCCESS
+                                            : MDEV_CALLOUT_STATE_FAILURE);
+    take_messages(messages, mdev_callout_get_messages(callout));
+}
+
+static gboolean
+start_with_callouts(MdevContext *ctx, MdevInventory *inv, MdevParent *parent,
+                    const MdevDevice *device, GPtrArray *messages, GError **error)
+{
+    g_autoptr(MdevCallout) callout = mdev_callout_new(ctx, device);
+    gboolean ok;
+
+    if (!callout_begin(callout, MDEV_CALLOUT_ACTION_START, messages, error))
+        return FALSE;
+    ok = create_locked(inv, parent, device->type, device->uuid, device->attrs, error);
+    callout_end(callout, MDEV_CALLOUT_ACTION_START, ok, messages);
+    return ok;
+}
+
+static GHashTable *
+parents_offering(MdevInventory *inv, const char *type_id)
+{
+    GHashTable *set = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+
+    for (guint i = 0; i < inv->parents->len; i++) {
+        MdevParent *p = g_ptr_array_index(inv->parents, i);
+
+        if (p->registered && mdev_parent_get_type(p, type_id))
+            g_hash_table_add(set, g_strdup(p->name));
+    }
+    return set;
+}
+
+static MdevLock *
+lock_set(MdevContext *ctx, GHashTable *set, GError **error)
+{
+    g_autofree const char **names = (const char **) g_hash_table_get_keys_as_array(set, NULL);
+
+    return mdev_lock_acquire(ctx, names, error);
+}
+
+/**
+ * mdev_ops_create:
+ * @ctx: a context
+ * @parent: (nullable): the parent; %NULL lets @placement choose
+ * @type: type id or name
+ * @uuid: (nullable): the UUID; %NULL generates one
+ * @attrs: (nullable) (element-type MdevAttr): attributes to write, in order
+ * @placement: the policy when @parent is %NULL
+ * @ret_parent: (out) (optional) (transfer full): the parent used
+ * @ret_messages: (nullable) (element-type utf8): receives warnings
+ * @error: return location for a #GError
+ *
+ * Creates a transient mdev: writes the UUID into the type's `create` file,
+ * then the attributes into the new device's directory. When an attribute
+ * cannot be written the device is removed again.
+ *
+ * Returns: (transfer full): the mdev's UUID, or %NULL
+ */
+char *
+mdev_ops_create(MdevContext *ctx, const char *parent, const char *type, const char *uuid,
+                GPtrArray *attrs, MdevPlacement placement, char **ret_parent,
+                GPtrArray *ret_messages, GError **error)
+{
+    g_autofree char *id = NULL;
+    g_autofree char *type_id = NULL;
+    g_autoptr(MdevInventory) inv = NULL;
+    g_autoptr(MdevLock) lock = NULL;
+    g_autoptr(GHashTable) allowed = NULL;
+    g_autoptr(MdevDevice) device = NULL;
+    MdevParent *chosen;
+
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+    id = canonical_uuid(uuid, error);
+    if (id == NULL || !check_attrs(attrs, error))
+        return NULL;
+    if (parent && !mdev_util_check_name("parent", parent, error))
+        return NULL;
+
+    inv = scan(ctx, parent, NULL, error);
+    if (inv == NULL)
+        return NULL;
+    if (parent && usable_parent(ctx, inv, parent, error) == NULL)
+        return NULL;
+    type_id = mdev_ops_resolve_type(inv, parent, type, error);
+    if (type_id == NULL)
+        return NULL;
+
+    /* lock every parent that could take it, then look again */
+    allowed = parents_offering(inv, type_id);
+    lock = lock_set(ctx, allowed, error);
+    if (lock == NULL)
+        return NULL;
+    g_clear_pointer(&inv, mdev_inventory_free);
+    inv = scan(ctx, parent, ret_messages, error);
+    if (inv == NULL)
+        return NULL;
+    if (parent) {
+        chosen = usable_parent(ctx, inv, parent, error);
+        if (chosen == NULL)
+            return NULL;
+    } else {
+        chosen = place_among(inv, type_id, placement, allowed, error);
+        if (chosen == NULL)
+            return NULL;
+    }
+
+    device = mdev_device_new(id, chosen->name);
+    device->type = g_strdup(type_id);
+    if (attrs) {
+        g_ptr_array_unref(device->attrs);
+        device->attrs = mdev_attr_array_copy(attrs);
+    }
+    if (!start_with_callouts(ctx, inv, chosen, device, ret_messages, error))
+        return NULL;
+    if (ret_parent)
+        *ret_parent = g_strdup(chosen->name);
+    return g_steal_pointer(&id);
+}
+
+/* The one definition of @uuid (under @parent if given). A malformed file is
+ * reported as such rather than as "not defined". */
+static MdevDevice *
+find_definition(MdevContext *ctx, const char *uuid, const char *parent, GError **error)
+{
+    g_autoptr(GPtrArray) parents = NULL;
+    g_autoptr(GError) local = NULL;
+    const char *where;
+
+    if (parent) {
+        MdevDevice *definition = mdev_store_load_one(ctx, parent, uuid, &local);
+
+        if (definition == NULL && g_error_matches(local, MDEV_ERROR, MDEV_ERROR_NOT_FOUND))
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
+                        _("mdev '%1$s' is not defined on parent '%2$s'"), uuid, parent);
+        else if (definition == NULL)
+            g_propagate_error(error, g_steal_pointer(&local));
+        return definition;
+    }
+    parents = mdev_store_find_parents(ctx, uuid, error);
+    if (parents == NULL)
+        return NULL;
+    if (parents->len == 0) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND, _("mdev '%s' is not defined"),
+                    uuid);
+        return NULL;
+    }
+    if (parents->len > 1) {
+        g_autofree char *list = NULL;
+
+        g_ptr_array_add(parents, NULL);
+        list = g_strjoinv("', '", (char **) parents->pdata);
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_AMBIGUOUS,
+                    _("mdev '%1$s' is defined on several parents ('%2$s'): name one with "
+                      "--parent"),
+                    uuid, list);
+        return NULL;
+    }
+    where = g_ptr_array_index(parents, 0);
+    return mdev_store_load_one(ctx, where, uuid, error);
+}
+
+/**
+ * mdev_ops_define:
+ * @ctx: a context
+ * @parent: (nullable): the parent; %NULL takes the running device's parent,
+ *   or lets @placement choose among the parents offering @type
+ * @type: (nullable): type id or name; %NULL takes the running device's type
+ * @uuid: (nullable): the UUID; %NULL generates one
+ * @autostart: start it when its parent appears
+ * @attrs: (nullable) (element-type MdevAttr): attributes; for a running
+ *   device without any, the get-attributes callout is asked
+ * @placement: the policy when a parent must be chosen
+ * @ret_parent: (out) (optional) (transfer full): the parent used
+ * @ret_messages: (nullable) (element-type utf8): receives warnings
+ * @error: return location for a #GError
+ *
+ * Stores a definition. Like mdevctl, a parent that is not present may be
+ * named (the device starts when it appears); a present, registered parent
+ * must offer the type.
+ *
+ * Returns: (transfer full): the UUID, or %NULL
+ */
+char *
+mdev_ops_define(MdevContext *ctx, const char *parent, const char *type, const char *uuid,
+                gboolean autostart, GPtrArray *attrs, MdevPlacement placement,
+                char **ret_parent, GPtrArray *ret_messages, GError **error)
+{
+    g_autofree char *id = NULL;
+    g_autofree char *where = NULL;
+    g_autofree char *type_id = NULL;
+    g_autoptr(MdevInventory) inv = NULL;
+    g_autoptr(MdevLock) lock = NULL;
+    g_autoptr(MdevDevice) definition = NULL;
+    g_autoptr(MdevCallout) callout = NULL;
+    MdevDevice *running = NULL;
+    MdevParent *present;
+    gboolean ok;
+
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+    id = canonical_uuid(uuid, error);
+    if (id == NULL || !check_attrs(attrs, error))
+        return NULL;
+    if (parent && !mdev_util_check_name("parent", parent, error))
+        return NULL;
+
+    inv = scan(ctx, NULL, NULL, error);
+    if (inv == NULL)
+        return NULL;
+    if (uuid)
+        running = mdev_inventory_get_device(inv, id, NULL);
+    if (running && !running->active)
+        running = NULL;
+
+    if (parent)
+        where = g_strdup(parent);
+    else if (running)
+        where = g_strdup(running->parent);
+
+    if (type == NULL) {
+        if (running == NULL || running->type == NULL) {
+            g_set_error_literal(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                                _("no mdev type given"));
+            return NULL;
+        }
+        type_id = g_strdup(running->type);
+    } else {
+        present = where ? mdev_inventory_get_parent(inv, where) : NULL;
+        if (where && (present == NULL || !present->registered)) {
+            /* an absent parent: keep the type as given, it must be an id */
+            if (!mdev_util_check_name("type", type, error))
+                return NULL;
+            type_id = g_strdup(type);
+        } else {
+            type_id = mdev_ops_resolve_type(inv, where, type, error);
+            if (type_id == NULL)
+                return NULL;
+        }
+    }
+    if (where == NULL) {
+        g_autoptr(GHashTable) offering = parents_offering(inv, type_id);
+        MdevParent *chosen;
+        g_autoptr(GError) local = NULL;
+
+        /* capacity does not matter for a definition: any parent offering
+         * the type will do, chosen by the same policy */
+        chosen = place_among(inv, type_id, placement, offering, &local);
+        for (guint i = 0; chosen == NULL && i < inv->parents->len; i++) {
+            MdevParent *p = g_ptr_array_index(inv->parents, i);
+            if (g_hash_table_contains(offering, p->name))
+                chosen = p;
+        }
+        if (chosen == NULL) {
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
+                        _("no parent offers the mdev type '%s': name the parent with "
+                          "--parent"),
+                        type_id);
+            return NULL;
+        }
+        where = g_strdup(chosen->name);
+    }
+
+    definition = mdev_device_new(id, where);
+    definition->type = g_strdup(type_id);
+    definition->autostart = autostart;
+    definition->defined = TRUE;
+    if (attrs) {
+        g_ptr_array_unref(definition->attrs);
+        definition->attrs = mdev_attr_array_copy(attrs);
+    }
+
+    lock = mdev_lock_acquire_one(ctx, where, error);
+    if (lock == NULL)
+        return NULL;
+    if (mdev_store_exists(ctx, where, id)) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_EXISTS,
+                    _("mdev '%1$s' is already defined on parent '%2$s'"), id, where);
+        return NULL;
+    }
+    callout = mdev_callout_new(ctx, definition);
+    if (running && (attrs == NULL || attrs->len == 0) && strcmp(running->parent, where) == 0) {
+        GPtrArray *live = mdev_callout_get_attributes(callout, error);
+
+        if (live == NULL) {
+            take_messages(ret_messages, mdev_callout_get_messages(callout));
+            return NULL;
+        }
+        g_ptr_array_unref(definition->attrs);
+        definition->attrs = live;
+        mdev_callout_set_device(callout, definition);
+    }
+    if (!callout_begin(callout, MDEV_CALLOUT_ACTION_DEFINE, ret_messages, error))
+        return NULL;
+    ok = mdev_store_save(ctx, definition, error);
+    callout_end(callout, MDEV_CALLOUT_ACTION_DEFINE, ok, ret_messages);
+    if (!ok)
+        return NULL;
+    if (ret_parent)
+        *ret_parent = g_strdup(where);
+    return g_steal_pointer(&id);
+}
+
+/**
+ * mdev_ops_undefine:
+ * @ctx: a context
+ * @uuid: the mdev's UUID
+ * @parent: (nullable): only this parent's definition; %NULL: every
+ *   definition of @uuid, as mdevctl does
+ * @ret_messages: (nullable) (element-type utf8): receives warnings
+ * @error: return location for a #GError
+ *
+ * Removes definitions (also malformed ones); running devices are untouched.
+ *
+ * Returns: %TRUE when every matching definition was removed
+ */
+gboolean
+mdev_ops_undefine(MdevContext *ctx, const char *uuid, const char *parent,
+                  GPtrArray *ret_messages, GError **error)
+{
+    g_autofree char *id = NULL;
+    g_autoptr(GPtrArray) parents = NULL;
+    g_autoptr(GError) first = NULL;
+
+    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+    id = mdev_util_uuid_canonicalize(uuid, error);
+    if (id == NULL)
+        return FALSE;
+    if (parent && !mdev_util_check_name("parent", parent, error))
+        return FALSE;
+    parents = mdev_store_find_parents(ctx, id, error);
+    if (parents == NULL)
+        return FALSE;
+    if (parent) {
+        gboolean found = FALSE;
+
+        for (guint i = 0; i < parents->len; i++)
+            found = found || strcmp(g_ptr_array_index(parents, i), parent) == 0;
+        g_ptr_array_set_size(parents, 0);
+        if (found)
+            g_ptr_array_add(parents, g_strdup(parent));
+    }
+    if (parents->len == 0) {
+        if (parent)
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
+                        _("mdev '%1$s' is not defined on parent '%2$s'"), id, parent);
+        else
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND, _("mdev '%s' is not defined"),
+                        id);
+        return FALSE;
+    }
+
+    for (guint i = 0; i < parents->len; i++) {
+        const char *where = g_ptr_array_index(parents, i);
+        g_autoptr(MdevLock) lock = NULL;
+        g_autoptr(MdevDevice) definition = NULL;
+        g_autoptr(MdevCallout) callout = NULL;
+        g_autoptr(GError) local = NULL;
+        gboolean ok;
+
+        lock = mdev_lock_acquire_one(ctx, where, &local);
+        if (lock) {
+            definition = mdev_store_load_one(ctx, where, id, NULL);
+            if (definition == NULL) {
+                /* malformed: remove it without callouts (nothing to tell
+                 * them about) */
+                definition = mdev_device_new(id, where);
+            }
+            callout = mdev_callout_new(ctx, definition);
+            if (callout_begin(callout, MDEV_CALLOUT_ACTION_UNDEFINE, ret_messages, &local)) {
+                ok = mdev_store_remove(ctx, where, id, &local);
+                callout_end(callout, MDEV_CALLOUT_ACTION_UNDEFINE, ok, ret_messages);
+            }
+        }
+        if (local) {
+            if (first == NULL)
+                first = g_steal_pointer(&local);
+            else if (ret_messages)
+                g_ptr_array_add(ret_messages, g_strdup(local->message));
+        }
+    }
+    if (first) {
+        g_propagate_error(error, g_steal_pointer(&first));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/**
+ * mdev_ops_start:
+ * @ctx: a context
+ * @uuid: a defined mdev's UUID
+ * @parent: (nullable): the parent, needed when @uuid is defined on several
+ * @ret_messages: (nullable) (element-type utf8): receives warnings
+ * @error: return location for a #GError
+ *
+ * Starts a defined mdev with its definition's type and attributes.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+mdev_ops_start(MdevContext *ctx, const char *uuid, const char *parent,
+               GPtrArray *ret_messages, GError **error)
+{
+    g_autofree char *id = NULL;
+    g_autoptr(MdevDevice) definition = NULL;
+    g_autoptr(MdevInventory) inv = NULL;
+    g_autoptr(MdevLock) lock = NULL;
+    MdevParent *p;
+
+    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+    id = mdev_util_uuid_canonicalize(uuid, error);
+    if (id == NULL)
+        return FALSE;
+    if (parent && !mdev_util_check_name("parent", parent, error))
+        return FALSE;
+    definition = find_definition(ctx, id, parent, error);
+    if (definition == NULL)
+        return FALSE;
+    lock = mdev_lock_acquire_one(ctx, definition->parent, error);
+    if (lock == NULL)
+        return FALSE;
+    inv = scan(ctx, definition->parent, ret_messages, error);
+    if (inv == NULL)
+        return FALSE;
+    p = usable_parent(ctx, inv, definition->parent, error);
+    if (p == NULL)
+        return FALSE;
+    return start_with_callouts(ctx, inv, p, definition, ret_messages, error);
+}
+
+/**
+ * mdev_ops_stop:
+ * @ctx: a context
+ * @uuid: an active mdev's UUID
+ * @ret_messages: (nullable) (element-type utf8): receives warnings
+ * @error: return location for a #GError
+ *
+ * Removes an active mdev; its definition, if any, stays.
+ *
+ * Returns: %TRUE on success, %FALSE with %MDEV_ERROR_NOT_ACTIVE when it is
+ *   not running
+ */
+gboolean
+mdev_ops_stop(MdevContext *ctx, const char *uuid, GPtrArray *ret_messages, GError **error)
+{
+    g_autofree char *id = NULL;
+    g_autoptr(MdevInventory) inv = NULL;
+    g_autoptr(MdevLock) lock = NULL;
+    g_autoptr(MdevCallout) callout = NULL;
+    g_autoptr(MdevDevice) described = NULL;
+    MdevDevice *device;
+    gboolean ok;
+    int err = 0;
+
+    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+    id = mdev_util_uuid_canonicalize(uuid, error);
+    if (id == NULL)
+        return FALSE;
+    inv = mdev_discovery_scan(ctx, MDEV_DISCOVERY_DEVICES, NULL, error);
+    if (inv == NULL)
+        return FALSE;
+    device = mdev_inventory_get_device(inv, id, NULL);
+    if (device == NULL || !device->active) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_ACTIVE, _("mdev '%s' is not active"), id);
+        return FALSE;
+    }
+    lock = mdev_lock_acquire_one(ctx, device->parent, error);
+    if (lock == NULL)
+        return FALSE;
+
+    /* the scripts see the definition when there is one */
+    described = mdev_store_load_one(ctx, device->parent, id, NULL);
+    if (described == NULL || g_strcmp0(described->type, device->type) != 0) {
+        g_clear_pointer(&described, mdev_device_free);
+        described = mdev_device_new(id, device->parent);
+        described->type = g_strdup(device->type);
+    }
+    callout = mdev_callout_new(ctx, described);
+    if (!callout_begin(callout, MDEV_CALLOUT_ACTION_STOP, ret_messages, error))
+        return FALSE;
+    ok = remove_device(id, &err);
+    if (!ok) {
+        if (err == ENOENT || err == ENODEV)
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_ACTIVE,
+                        _("mdev '%1$s' went away while it was being stopped: %2$s"), id,
+                        g_strerror(err));
+        else if (err == EBUSY || err == EAGAIN)
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_BUSY,
+                        _("mdev '%1$s' on parent '%2$s' cannot be removed now, it is in use or "
+                          "already being removed: %3$s"),
+                        id, device->parent, g_strerror(err));
+        else
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_KERNEL,
+                        _("cannot remove mdev '%1$s' from parent '%2$s': %3$s"), id,
+                        device->parent, g_strerror(err));
+    }
+    callout_end(callout, MDEV_CALLOUT_ACTION_STOP, ok, ret_messages);
+    return ok;
+}
+
+static gboolean
+apply_modification(MdevDevice *definition, const MdevModification *mod, GError **error)
+{
+    guint len = definition->attrs->len;
+
+    if (mod->type) {
+        if (!mdev_util_check_name("type", mod->type, error))
+            return FALSE;
+        g_free(definition->type);
+        definition->type = g_strdup(mod->type);
+    }
+    if (mod->autostart >= 0)
+        definition->autostart = mod->autostart != 0;
+    if (mod->add_attr) {
+        if (!mdev_util_check_name("attribute", mod->add_attr, error))
+            return FALSE;
+        if (mod->add_value == NULL) {
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                        _("attribute '%s' has no value"), mod->add_attr);
+            return FALSE;
+        }
+        if (mod->index > (gint64) len) {
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                        _("attribute index %1$" G_GINT64_FORMAT " is invalid: the definition "
+                          "has %2$u attributes"),
+                        mod->index, len);
+            return FALSE;
+        }
+        g_ptr_array_insert(definition->attrs, mod->index < 0 ? -1 : (gint) mod->index,
+                           mdev_attr_new(mod->add_attr, mod->add_value));
+    }
+    if (mod->del_attr) {
+        if (len == 0 && mod->index < 0)
+            return TRUE; /* nothing to remove, as with mdevctl */
+        if (mod->index >= (gint64) len) {
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                        _("attribute index %1$" G_GINT64_FORMAT " is invalid: the definition "
+                          "has %2$u attributes"),
+                        mod->index, len);
+            return FALSE;
+        }
+        g_ptr_array_remove_index(definition->attrs, mod->index < 0 ? len - 1 : (guint) mod->index);
+    }
+    return TRUE;
+}
+
+/**
+ * mdev_ops_modify:
+ * @ctx: a context
+ * @uuid: a defined mdev's UUID
+ * @parent: (nullable): the parent, needed when @uuid is defined on several
+ * @modification: what to change
+ * @ret_messages: (nullable) (element-type utf8): receives warnings
+ * @error: return location for a #GError
+ *
+ * Changes a definition (never the running device) and writes it back
+ * atomically.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+mdev_ops_modify(MdevContext *ctx, const char *uuid, const char *parent,
+                const MdevModification *modification, GPtrArray *ret_messages, GError **error)
+{
+    g_autofree char *id = NULL;
+    g_autoptr(MdevDevice) definition = NULL;
+    g_autoptr(MdevDevice) fresh = NULL;
+    g_autoptr(MdevLock) lock = NULL;
+    g_autoptr(MdevCallout) callout = NULL;
+    gboolean ok;
+
+    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+    id = mdev_util_uuid_canonicalize(uuid, error);
+    if (id == NULL)
+        return FALSE;
+    if (parent && !mdev_util_check_name("parent", parent, error))
+        return FALSE;
+    definition = find_definition(ctx, id, parent, error);
+    if (definition == NULL)
+        return FALSE;
+    /* read it again under the lock: another writer may have been first */
+    lock = mdev_lock_acquire_one(ctx, definition->parent, error);
+    if (lock == NULL)
+        return FALSE;
+    fresh = mdev_store_load_one(ctx, definition->parent, id, error);
+    if (fresh == NULL)
+        return FALSE;
+    if (!apply_modification(fresh, modification, error))
+        return FALSE;
+    callout = mdev_callout_new(ctx, fresh);
+    if (!callout_begin(callout, MDEV_CALLOUT_ACTION_MODIFY, ret_messages, error))
+        return FALSE;
+    ok = mdev_store_save(ctx, fresh, error);
+    callout_end(callout, MDEV_CALLOUT_ACTION_MODIFY, ok, ret_messages);
+    return ok;
+}
+
+/**
+ * mdev_ops_set_autostart:
+ * @ctx: a context
+ * @uuid: a defined mdev's UUID
+ * @parent: (nullable): the parent, needed when @uuid is defined on several
+ * @autostart: the new start mode
+ * @ret_messages: (nullable) (element-type utf8): receives warnings
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+mdev_ops_set_autostart(MdevContext *ctx, const char *uuid, const char *parent,
+                       gboolean autostart, GPtrArray *ret_messages, GError **error)
+{
+    MdevModification mod = MDEV_MODIFICATION_INIT;
+
+    mod.autostart = autostart ? 1 : 0;
+    return mdev_ops_modify(ctx, uuid, parent, &mod, ret_messages, error);
+}
+
+/**
+ * mdev_ops_start_parent:
+ * @ctx: a context
+ * @parent: a parent's name
+ * @ret_started: (out) (optional): how many mdevs were started
+ * @ret_messages: (nullable) (element-type utf8): receives warnings, one per
+ *   definition that was skipped or failed
+ * @error: return location for a #GError
+ *
+ * Starts the parent's "auto" definitions in UUID order, skipping those that
+ * already run with the same parent and type, all under the parent's lock so
+ * that repeated udev events (add, then change) are harmless. One failure
+ * does not stop the others. A parent that is absent or not registered yet
+ * starts nothing and is not an error: its registration event comes later.
+ *
+ * Returns: %TRUE when nothing failed, else %FALSE with an error counting the
+ *   failures (each one is in @ret_messages)
+ */
+gboolean
+mdev_ops_start_parent(MdevContext *ctx, const char *parent, guint *ret_started,
+                      GPtrArray *ret_messages, GError **error)
+{
+    g_autoptr(GPtrArray) definitions = NULL;
+    g_autoptr(GPtrArray) autos = g_ptr_array_new();
+    g_autoptr(MdevInventory) inv = NULL;
+    g_autoptr(MdevLock) lock = NULL;
+    g_autoptr(GError) local = NULL;
+    MdevParent *p;
+    guint failed = 0, started = 0;
+
+    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+    if (!mdev_util_check_name("parent", parent, error))
+        return FALSE;
+    if (ret_started)
+        *ret_started = 0;
+    lock = mdev_lock_acquire_one(ctx, parent, error);
+    if (lock == NULL)
+        return FALSE;
+    definitions = mdev_store_load(ctx, parent, NULL, ret_messages, error);
+    if (definitions == NULL)
+        return FALSE;
+    for (guint i = 0; i < definitions->len; i++) {
+        MdevDevice *d = g_ptr_array_index(definitions, i);
+        if (d->autostart)
+            g_ptr_array_add(autos, d);
+    }
+    if (autos->len == 0)
+        return TRUE;
+
+    inv = scan(ctx, parent, ret_messages, &local);
+    p = inv ? mdev_inventory_get_parent(inv, parent) : NULL;
+    if (p == NULL || !p->registered) {
+        g_debug("parent '%s' is not registered yet: no mdev started", parent);
+        return TRUE;
+    }
+    for (guint i = 0; i < autos->len; i++) {
+        MdevDevice *d = g_ptr_array_index(autos, i);
+        MdevDevice *running = mdev_inventory_get_device(inv, d->uuid, NULL);
+        g_autoptr(GError) failure = NULL;
+
+        if (running && running->active && strcmp(running->parent, parent) == 0 &&
+            g_strcmp0(running->type, d->type) == 0)
+            continue; /* already running: a repeated event */
+        if (!start_with_callouts(ctx, inv, p, d, ret_messages, &failure)) {
+            failed++;
+            if (ret_messages)
+                g_ptr_array_add(ret_messages,
+                                g_strdup_printf(_("cannot start mdev '%1$s' on parent '%2$s': "
+                                                  "%3$s"),
+                                                d->uuid, parent, failure->message));
+            continue;
+        }
+        started++;
+        /* the next one must see this one as active and its capacity used */
+        g_clear_pointer(&inv, mdev_inventory_free);
+        inv = scan(ctx, parent, NULL, &local);
+        p = inv ? mdev_inventory_get_parent(inv, parent) : NULL;
+        if (p == NULL) {
+            g_propagate_error(error, g_steal_pointer(&local));
+            return FALSE;
+        }
+    }
+    if (ret_started)
+        *ret_started = started;
+    if (failed > 0) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_FAILED,
+                    g_dngettext(GETTEXT_PACKAGE,
+                                "%1$u of %2$u autostart mdev of parent '%3$s' failed to start",
+                                "%1$u of %2$u autostart mdevs of parent '%3$s' failed to start",
+                                autos->len),
+                    failed, autos->len, parent);
+        return FALSE;
+    }
+    return TRUE;
+}

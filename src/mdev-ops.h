@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <glib.h>
+
+#include "mdev-context.h"
+#include "mdev-discovery.h"
+#include "mdev-model.h"
+
+G_BEGIN_DECLS
+
+/**
+ * MdevPlacement:
+ * @MDEV_PLACEMENT_PACK: fill the busiest parent (or physical function)
+ *   that still has room, keeping others free for other types
+ * @MDEV_PLACEMENT_SPREAD: use the least loaded parent (or physical
+ *   function), spreading devices across GPUs
+ *
+ * How a parent is chosen when the caller names none.
+ */
+typedef enum {
+    MDEV_PLACEMENT_PACK,
+    MDEV_PLACEMENT_SPREAD,
+    MDEV_PLACEMENT_LAST
+} MdevPlacement;
+
+const char *mdev_placement_to_string(MdevPlacement placement);
+gboolean mdev_placement_from_string(const char *text, MdevPlacement *ret_placement,
+                                    GError **error);
+
+/**
+ * MdevModification:
+ * @type: (nullable): new type id
+ * @autostart: -1 unchanged, 0 manual, 1 auto
+ * @add_attr: (nullable): name of an attribute to insert
+ * @add_value: (nullable): its value
+ * @del_attr: remove an attribute
+ * @index: position for @add_attr or @del_attr; -1: append / remove the last
+ *
+ * Changes to a definition, applied by mdev_ops_modify().
+ */
+typedef struct {
+    const char *type;
+    int autostart;
+    const char *add_attr;
+    const char *add_value;
+    gboolean del_attr;
+    gint64 index;
+} MdevModification;
+
+#define MDEV_MODIFICATION_INIT { NULL, -1, NULL, NULL, FALSE, -1 }
+
+char *mdev_ops_resolve_type(MdevInventory *inv, const char *parent, const char *type,
+                            GError **error) G_GNUC_WARN_UNUSED_RESULT;
+MdevParent *mdev_ops_place(MdevInventory *inv, const char *type_id, MdevPlacement placement,
+                           GError **error);
+
+char *mdev_ops_create(MdevContext *ctx, const char *parent, const char *type, const char *uuid,
+                      GPtrArray *attrs, MdevPlacement placement, char **ret_parent,
+                      GPtrArray *ret_messages, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+char *mdev_ops_define(MdevContext *ctx, const char *parent, const char *type, const char *uuid,
+                      gboolean autostart, GPtrArray *attrs, MdevPlacement placement,
+                      char **ret_parent, GPtrArray *ret_messages,
+                      GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean mdev_ops_undefine(MdevContext *ctx, const char *uuid, const char *parent,
+                           GPtrArray *ret_messages, GError **error);
+gboolean mdev_ops_start(MdevContext *ctx, const char *uuid, const char *parent,
+                        GPtrArray *ret_messages, GError **error);
+gboolean mdev_ops_stop(MdevContext *ctx, const char *uuid, GPtrArray *ret_messages,
+                       GError **error);
+gboolean mdev_ops_modify(MdevContext *ctx, const char *uuid, const char *parent,
+                         const MdevModification *modification, GPtrArray *ret_messages,
+                         GError **error);
+gboolean mdev_ops_set_autostart(MdevContext *ctx, const char *uuid, const char *parent,
+                                gboolean autostart, GPtrArray *ret_messages, GError **error);
+gboolean mdev_ops_start_parent(MdevContext *ctx, const char *parent, guint *ret_started,
+                               GPtrArray *ret_messages, GError **error);
+
+G_END_DECLS

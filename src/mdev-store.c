@@ -1,0 +1,456 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "mdev-store.h"
+
+#include "mdev-error.h"
+#include "mdev-json.h"
+#include "mdev-util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gio/gio.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/*
+ * The store is mdevctl's: <conf_dir>/<parent>/<uuid>, one JSON file per
+ * definition, shared with mdevctl and watched by libvirt with inotify.
+ * Unlike mdevctl, files are replaced atomically, and a file that cannot be
+ * read or parsed is reported and skipped instead of failing every caller.
+ */
+
+/* mdevctl keeps its callout scripts in the store's top directory. */
+#define SCRIPTS_DIR "scripts.d"
+
+static gboolean
+check_parent_uuid(const char *parent, const char *uuid, GError **error)
+{
+    if (!mdev_util_check_name("parent", parent, error))
+        return FALSE;
+    if (!mdev_util_uuid_is_canonical(uuid)) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                    _("invalid UUID '%s': expected the lowercase form "
+                      "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"),
+                    uuid ? uuid : "");
+        return FALSE;
+    }
+    if (strcmp(parent, SCRIPTS_DIR) == 0) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                    _("invalid parent name '%s': the name is reserved for callout scripts"),
+                    parent);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/**
+ * mdev_store_dup_path:
+ * @ctx: a context
+ * @parent: the parent's name
+ * @uuid: a canonical UUID
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the definition file's path, or %NULL with
+ *   %MDEV_ERROR_INVALID_ARGUMENT when a name is not usable
+ */
+char *
+mdev_store_dup_path(MdevContext *ctx, const char *parent, const char *uuid, GError **error)
+{
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+    if (!check_parent_uuid(parent, uuid, error))
+        return NULL;
+    return g_build_filename(mdev_context_get_conf_dir(ctx), parent, uuid, NULL);
+}
+
+/* A file our atomic writer may be writing right now: "<uuid>.XXXXXX". */
+static gboolean
+is_temporary_name(const char *name)
+{
+    return strlen(name) == MDEV_UUID_STRING_LEN + 7 && name[MDEV_UUID_STRING_LEN] == '.';
+}
+
+static MdevDevice *
+read_definition(const char *path, const char *parent, const char *uuid, GError **error)
+{
+    g_autofree char *contents = NULL;
+    g_autoptr(GError) local = NULL;
+    gsize length = 0;
+    GStatBuf st;
+    MdevDevice *definition;
+
+    if (g_lstat(path, &st) < 0) {
+        int err = errno;
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+                    _("cannot read definition '%1$s': %2$s"), path, g_strerror(err));
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
+                    _("definition '%s' is not a regular file"), path);
+        return NULL;
+    }
+    if (st.st_size > MDEV_STORE_MAX_FILE_SIZE) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
+                    _("definition '%s' is too large"), path);
+        return NULL;
+    }
+    if (!g_file_get_contents(path, &contents, &length, &local)) {
+        g_set_error(error, local->domain, local->code, _("cannot read definition '%1$s': %2$s"),
+                    path, local->message);
+        return NULL;
+    }
+    if (strlen(contents) != length) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
+                    _("definition '%s' contains a NUL byte"), path);
+        return NULL;
+    }
+    definition = mdev_json_definition_from_string(contents, parent, uuid, &local);
+    if (definition == NULL) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
+                    _("malformed definition '%1$s': %2$s"), path, local->message);
+        return NULL;
+    }
+    return definition;
+}
+
+static void
+add_problem(GPtrArray *problems, char *message)
+{
+    if (problems)
+        g_ptr_array_add(problems, message);
+    else
+        g_free(message);
+}
+
+static int
+compare_strings(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
+/* Names in @dir, sorted; NULL (and no error) when @dir does not exist. */
+static GPtrArray *
+list_dir(const char *dir, GError **error)
+{
+    g_autoptr(GError) local = NULL;
+    g_autoptr(GDir) handle = g_dir_open(dir, 0, &local);
+    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+    const char *name;
+
+    if (handle == NULL) {
+        if (g_error_matches(local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+            return g_steal_pointer(&names);
+        g_set_error(error, local->domain, local->code, _("cannot read directory '%1$s': %2$s"),
+                    dir, local->message);
+        return NULL;
+    }
+    while ((name = g_dir_read_name(handle)) != NULL)
+        g_ptr_array_add(names, g_strdup(name));
+    g_ptr_array_sort(names, compare_strings);
+    return g_steal_pointer(&names);
+}
+
+static gboolean
+load_parent(const char *conf_dir, const char *parent, const char *uuid, GPtrArray *result,
+            GPtrArray *problems, GError **error)
+{
+    g_autofree char *dir = g_build_filename(conf_dir, parent, NULL);
+    g_autoptr(GError) local = NULL;
+    g_autoptr(GPtrArray) names = NULL;
+
+    names = list_dir(dir, &local);
+    if (names == NULL) {
+        add_problem(problems, g_strdup(local->message));
+        return TRUE;
+    }
+    for (guint i = 0; i < names->len; i++) {
+        const char *name = g_ptr_array_index(names, i);
+        g_autofree char *path = g_build_filename(dir, name, NULL);
+        MdevDevice *definition;
+        GStatBuf st;
+
+        if (uuid && strcmp(name, uuid) != 0)
+            continue;
+        if (g_lstat(path, &st) < 0)
+            continue; /* removed meanwhile */
+        if (S_ISDIR(st.st_mode) || name[0] == '.' || is_temporary_name(name))
+            continue;
+        if (!mdev_util_uuid_is_canonical(name)) {
+            add_problem(problems, g_strdup_printf(_("ignoring '%s': its name is not a "
+                                                    "lowercase UUID"),
+                                                  path));
+            continue;
+        }
+        if (S_ISLNK(st.st_mode)) {
+            add_problem(problems, g_strdup_printf(_("ignoring definition '%s': it is a "
+                                                    "symbolic link"),
+                                                  path));
+            continue;
+        }
+        definition = read_definition(path, parent, name, &local);
+        if (definition == NULL) {
+            add_problem(problems, g_strdup(local->message));
+            g_clear_error(&local);
+            continue;
+        }
+        g_ptr_array_add(result, definition);
+    }
+    return TRUE;
+}
+
+/**
+ * mdev_store_load:
+ * @ctx: a context
+ * @parent: (nullable): only this parent's definitions
+ * @uuid: (nullable): only definitions of this canonical UUID
+ * @ret_problems: (nullable) (element-type utf8): receives one message per
+ *   file or directory that was skipped, naming its path and the reason
+ * @error: return location for a #GError
+ *
+ * Reads definitions. A missing store is empty. Malformed or unreadable files,
+ * names that are not UUIDs and symbolic links are skipped and reported in
+ * @ret_problems; they never make the whole load fail.
+ *
+ * Returns: (transfer full) (element-type MdevDevice): definitions sorted by
+ *   parent then UUID, or %NULL when a filter is not a valid name
+ */
+GPtrArray *
+mdev_store_load(MdevContext *ctx, const char *parent, const char *uuid,
+                GPtrArray *ret_problems, GError **error)
+{
+    const char *conf_dir = mdev_context_get_conf_dir(ctx);
+    g_autoptr(GPtrArray) result = NULL;
+    g_autoptr(GPtrArray) parents = NULL;
+    g_autoptr(GError) local = NULL;
+
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+    if (parent && !mdev_util_check_name("parent", parent, error))
+        return NULL;
+    if (uuid && !mdev_util_uuid_is_canonical(uuid)) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                    _("invalid UUID '%s': expected the lowercase form "
+                      "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"),
+                    uuid);
+        return NULL;
+    }
+
+    result = g_ptr_array_new_with_free_func((GDestroyNotify) mdev_device_free);
+    if (parent) {
+        parents = g_ptr_array_new_with_free_func(g_free);
+        g_ptr_array_add(parents, g_strdup(parent));
+    } else {
+        parents = list_dir(conf_dir, &local);
+        if (parents == NULL) {
+            add_problem(ret_problems, g_strdup(local->message));
+            return g_steal_pointer(&result);
+        }
+    }
+
+    for (guint i = 0; i < parents->len; i++) {
+        const char *name = g_ptr_array_index(parents, i);
+        g_autofree char *dir = g_build_filename(conf_dir, name, NULL);
+        GStatBuf st;
+
+        if (strcmp(name, SCRIPTS_DIR) == 0 || name[0] == '.')
+            continue;
+        if (g_lstat(dir, &st) < 0)
+            continue;
+        if (S_ISLNK(st.st_mode)) {
+            if (g_stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+                add_problem(ret_problems,
+                            g_strdup_printf(_("ignoring definitions in '%s': the directory "
+                                              "is a symbolic link"),
+                                            dir));
+            continue;
+        }
+        if (!S_ISDIR(st.st_mode))
+            continue;
+        load_parent(conf_dir, name, uuid, result, ret_problems, NULL);
+    }
+    return g_steal_pointer(&result);
+}
+
+/**
+ * mdev_store_load_one:
+ * @ctx: a context
+ * @parent: the parent's name
+ * @uuid: a canonical UUID
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the definition, or %NULL with
+ *   %MDEV_ERROR_NOT_FOUND when there is none, %MDEV_ERROR_INVALID_CONFIG when
+ *   it is malformed, or a %G_IO_ERROR
+ */
+MdevDevice *
+mdev_store_load_one(MdevContext *ctx, const char *parent, const char *uuid, GError **error)
+{
+    g_autofree char *path = mdev_store_dup_path(ctx, parent, uuid, error);
+    GStatBuf st;
+
+    if (path == NULL)
+        return NULL;
+    if (g_lstat(path, &st) < 0 && errno == ENOENT) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
+                    _("mdev '%1$s' is not defined on parent '%2$s'"), uuid, parent);
+        return NULL;
+    }
+    return read_definition(path, parent, uuid, error);
+}
+
+/**
+ * mdev_store_find_parents:
+ * @ctx: a context
+ * @uuid: a canonical UUID
+ * @error: return location for a #GError
+ *
+ * Finds every parent holding a definition file for @uuid, whether or not
+ * the file is well-formed (so that a broken definition can be undefined).
+ *
+ * Returns: (transfer full) (element-type utf8): parent names, sorted
+ */
+GPtrArray *
+mdev_store_find_parents(MdevContext *ctx, const char *uuid, GError **error)
+{
+    const char *conf_dir = mdev_context_get_conf_dir(ctx);
+    g_autoptr(GPtrArray) parents = NULL;
+    g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func(g_free);
+
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+    if (!mdev_util_uuid_is_canonical(uuid)) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                    _("invalid UUID '%s': expected the lowercase form "
+                      "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"),
+                    uuid ? uuid : "");
+        return NULL;
+    }
+    parents = list_dir(conf_dir, error);
+    if (parents == NULL)
+        return NULL;
+    for (guint i = 0; i < parents->len; i++) {
+        const char *name = g_ptr_array_index(parents, i);
+        g_autofree char *dir = g_build_filename(conf_dir, name, NULL);
+        g_autofree char *path = g_build_filename(dir, uuid, NULL);
+        GStatBuf st;
+
+        if (strcmp(name, SCRIPTS_DIR) == 0 || name[0] == '.' || !mdev_util_name_is_valid(name))
+            continue;
+        if (g_lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+            continue;
+        if (g_lstat(path, &st) == 0 && !S_ISDIR(st.st_mode))
+            g_ptr_array_add(found, g_strdup(name));
+    }
+    return g_steal_pointer(&found);
+}
+
+/**
+ * mdev_store_exists:
+ * @ctx: a context
+ * @parent: the parent's name
+ * @uuid: a canonical UUID
+ *
+ * Returns: %TRUE when a file (well-formed or not) holds that definition
+ */
+gboolean
+mdev_store_exists(MdevContext *ctx, const char *parent, const char *uuid)
+{
+    g_autofree char *path = mdev_store_dup_path(ctx, parent, uuid, NULL);
+    GStatBuf st;
+
+    return path != NULL && g_lstat(path, &st) == 0;
+}
+
+/**
+ * mdev_store_save:
+ * @ctx: a context
+ * @definition: the definition: parent, canonical UUID, type, start, attributes
+ * @error: return location for a #GError
+ *
+ * Writes (or replaces) the definition file atomically, creating the parent's
+ * directory when needed.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+mdev_store_save(MdevContext *ctx, const MdevDevice *definition, GError **error)
+{
+    g_autofree char *path = NULL;
+    g_autofree char *dir = NULL;
+    g_autofree char *contents = NULL;
+
+    g_return_val_if_fail(definition != NULL, FALSE);
+    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+    path = mdev_store_dup_path(ctx, definition->parent, definition->uuid, error);
+    if (path == NULL)
+        return FALSE;
+    if (!mdev_util_check_name("type", definition->type, error))
+        return FALSE;
+    for (guint i = 0; i < definition->attrs->len; i++) {
+        const MdevAttr *attr = g_ptr_array_index(definition->attrs, i);
+
+        if (!mdev_util_check_name("attribute", attr->name, error))
+            return FALSE;
+        if (attr->value == NULL) {
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                        _("attribute '%s' has no value"), attr->name);
+            return FALSE;
+        }
+    }
+
+    dir = g_path_get_dirname(path);
+    if (g_mkdir_with_parents(dir, 0755) < 0) {
+        int err = errno;
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+                    _("cannot create directory '%1$s': %2$s"), dir, g_strerror(err));
+        return FALSE;
+    }
+    contents = mdev_json_definition_to_string(definition);
+    return mdev_util_write_file_atomic(path, contents, strlen(contents), 0644, error);
+}
+
+/**
+ * mdev_store_remove:
+ * @ctx: a context
+ * @parent: the parent's name
+ * @uuid: a canonical UUID
+ * @error: return location for a #GError
+ *
+ * Removes the definition file. The parent's directory stays, as with mdevctl
+ * (libvirt watches it).
+ *
+ * Returns: %TRUE on success, %FALSE with %MDEV_ERROR_NOT_FOUND when there
+ *   was no such definition
+ */
+gboolean
+mdev_store_remove(MdevContext *ctx, const char *parent, const char *uuid, GError **error)
+{
+    g_autofree char *path = mdev_store_dup_path(ctx, parent, uuid, error);
+    g_autofree char *dir = NULL;
+    int fd;
+
+    if (path == NULL)
+        return FALSE;
+    if (g_unlink(path) < 0) {
+        int err = errno;
+        if (err == ENOENT)
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
+                        _("mdev '%1$s' is not defined on parent '%2$s'"), uuid, parent);
+        else
+            g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+                        _("cannot remove definition '%1$s': %2$s"), path, g_strerror(err));
+        return FALSE;
+    }
+    /* make the removal durable like a save */
+    dir = g_path_get_dirname(path);
+    fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+    return TRUE;
+}

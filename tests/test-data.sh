@@ -1,0 +1,31 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# The generated udev rule and systemd unit name the configured binary.
+# Usage: test-data.sh BINDIR BUILDDIR   (TAP output)
+set -u
+bindir=$1
+builddir=$2
+rule="$builddir/data/60-mdevtool.rules"
+unit="$builddir/data/mdevtool-autostart.service"
+n=0
+fail=0
+check() {
+    n=$((n + 1))
+    if eval "$2"; then echo "ok $n - $1"; else echo "not ok $n - $1"; fail=1; fi
+}
+echo "1..6"
+check "rule has no placeholder left" "! grep -q '@[a-z]*@' '$rule'"
+check "rule runs the configured binary" \
+    "[ \$(grep -c \"RUN+=\\\"/bin/sh -c '$bindir/mdevtool start-parent\" '$rule') -eq 2 ]"
+check "rule reacts to registration and to add" \
+    "grep -q 'ENV{MDEV_STATE}==\"registered\"' '$rule' && grep -q 'ACTION==\"add\"' '$rule'"
+check "unit has no placeholder left" "! grep -q '@[a-z]*@' '$unit'"
+check "unit runs the configured binary" \
+    "grep -qx 'ExecStart=$bindir/mdevtool start-parent --all' '$unit'"
+if command -v systemd-analyze >/dev/null 2>&1; then
+    check "systemd-analyze accepts the unit" \
+        "systemd-analyze verify --man=no '$unit' 2>&1 | grep -v -e 'libvirtd' -e 'virtqemud' -e 'mdevtool: .*No such file' | grep -q . && false || true"
+else
+    echo "ok 6 # SKIP systemd-analyze is not installed"
+fi
+exit $fail

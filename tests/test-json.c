@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "mdev-error.h"
+#include "mdev-json.h"
+
+#include <string.h>
+
+/* The definitions of tests/data/store/mdevctl-1.2.0, which mdevctl 1.2.0
+ * wrote itself (see test-store.c for how). */
+#define WEIRD_NAME "we\"ird\\name"
+#define WEIRD_VALUE "q\"b\\t\tn\nc\001u\303\251d\177"
+
+static MdevDevice *
+make_definition(const char *parent, const char *uuid, const char *type, gboolean autostart,
+                const char *const *attrs)
+{
+    MdevDevice *definition = mdev_device_new(uuid, parent);
+
+    definition->type = g_strdup(type);
+    definition->autostart = autostart;
+    definition->defined = TRUE;
+    for (guint i = 0; attrs && attrs[i]; i += 2)
+        g_ptr_array_add(definition->attrs, mdev_attr_new(attrs[i], attrs[i + 1]));
+    return definition;
+}
+
+static char *
+read_golden(const char *parent, const char *uuid)
+{
+    g_autofree char *path = g_test_build_filename(G_TEST_DIST, "data", "store", "mdevctl-1.2.0",
+                                                  parent, uuid, NULL);
+    char *contents = NULL;
+
+    g_assert_true(g_file_get_contents(path, &contents, NULL, NULL));
+    return contents;
+}
+
+static void
+check_golden(const MdevDevice *definition)
+{
+    g_autofree char *golden = read_golden(definition->parent, definition->uuid);
+    g_autofree char *ours = mdev_json_definition_to_string(definition);
+    g_autoptr(MdevDevice) back = NULL;
+    g_autoptr(GError) error = NULL;
+
+    g_assert_cmpstr(ours, ==, golden);
+
+    back = mdev_json_definition_from_string(golden, definition->parent, definition->uuid,
+                                            &error);
+    g_assert_no_error(error);
+    g_assert_cmpstr(back->type, ==, definition->type);
+    g_assert_cmpint(back->autostart, ==, definition->autostart);
+    g_assert_true(back->defined);
+    g_assert_cmpuint(back->attrs->len, ==, definition->attrs->len);
+    for (guint i = 0; i < back->attrs->len; i++) {
+        MdevAttr *a = g_ptr_array_index(back->attrs, i);
+        MdevAttr *b = g_ptr_array_index(definition->attrs, i);
+        g_assert_cmpstr(a->name, ==, b->name);
+        g_assert_cmpstr(a->value, ==, b->value);
+    }
+}
+
+static void
+test_golden(void)
+{
+    const char *ap[] = { "assign_adapter", "5", "assign_domain", "0xab", NULL };
+    const char *weird[] = { WEIRD_NAME, WEIRD_VALUE, NULL };
+    g_autoptr(MdevDevice) d1 = make_definition("0000:00:02.0",
+                                               "11111111-1111-4111-8111-111111111111",
+                                               "i915-GVTg_V5_4", TRUE, NULL);
+    g_autoptr(MdevDevice) d2 = make_definition("matrix", "783e6dbb-ea0e-411f-94e2-717eaad438bf",
+                                               "vfio_ap-passthrough", FALSE, ap);
+    g_autoptr(MdevDevice) d3 = make_definition("mtty", "22222222-2222-4222-8222-222222222222",
+                                               "mtty-2", FALSE, weird);
+    g_autofree char *text = mdev_json_definition_to_string(d1);
+
+    /* the sizes the reference gives for these layouts */
+    g_assert_cmpuint(strlen(text), ==, 69);
+    check_golden(d1);
+    check_golden(d2);
+    check_golden(d3);
+}
+
+static void
+test_compact(void)
+{
+    const char *ap[] = { "assign_adapter", "5", "assign_domain", "0xab", NULL };
+    g_autoptr(MdevDevice) d = make_definition("matrix", "783e6dbb-ea0e-411f-94e2-717eaad438bf",
+                                              "vfio_ap-passthrough", FALSE, ap);
+    g_autoptr(MdevDevice) e = make_definition("0000:00:02.0",
+                                              "11111111-1111-4111-8111-111111111111",
+                                              "i915-GVTg_V5_4", TRUE, NULL);
+    g_autofree char *text = mdev_json_definition_to_compact(d);
+    g_autofree char *empty = mdev_json_definition_to_compact(e);
+
+    g_assert_cmpstr(text, ==,
+                    "{\"mdev_type\":\"vfio_ap-passthrough\",\"start\":\"manual\",\"attrs\":"
+                    "[{\"assign_adapter\":\"5\"},{\"assign_domain\":\"0xab\"}]}");
+    g_assert_cmpstr(empty, ==, "{\"mdev_type\":\"i915-GVTg_V5_4\",\"start\":\"auto\",\"attrs\":[]}");
+}
+
+static void
+test_reading_rules(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(MdevDevice) a = NULL;
+    g_autoptr(MdevDevice) b = NULL;
+    g_autoptr(MdevDevice) c = NULL;
+    g_autoptr(MdevDevice) d = NULL;
+
+    /* keys in any order, unknown keys ignored, attrs missing */
+    a = mdev_json_definition_from_string("{\"uuid\":\"x\",\"start\":\"auto\",\"extra\":[1],"
+                                         "\"mdev_type\":\"mtty-1\"}",
+                                         "mtty", NULL, &error);
+    g_assert_no_error(error);
+    g_assert_cmpstr(a->type, ==, "mtty-1");
+    g_assert_cmpstr(a->parent, ==, "mtty");
+    g_assert_true(a->autostart);
+    g_assert_cmpuint(a->attrs->len, ==, 0);
+
+    /* attrs null; start anything but "auto" is manual */
+    b = mdev_json_definition_from_string("{\"mdev_type\":\"t\",\"start\":\"bogus\",\"attrs\":null}",
+                                         NULL, NULL, &error);
+    g_assert_no_error(error);
+    g_assert_false(b->autostart);
+    c = mdev_json_definition_from_string("{\"mdev_type\":\"t\",\"start\":1}", NULL, NULL, &error);
+    g_assert_no_error(error);
+    g_assert_false(c->autostart);
+
+    /* odd indentation, order of attributes kept */
+    d = mdev_json_definition_from_string("  {\n\"mdev_type\"  :\"t\",\"start\":\"manual\",\n"
+                                         "\"attrs\":[ {\"b\":\"2\"},\n {\"a\" : \"1\"} ] }\n",
+                                         NULL, NULL, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(d->attrs->len, ==, 2);
+    g_assert_cmpstr(((MdevAttr *) g_ptr_array_index(d->attrs, 0))->name, ==, "b");
+    g_assert_cmpstr(((MdevAttr *) g_ptr_array_index(d->attrs, 1))->value, ==, "1");
+}
+
+static void
+test_invalid(void)
+{
+    static const struct {
+        const char *text;
+        const char *expect; /* part of the message */
+    } cases[] = {
+        { "", "empty" },
+        { "   \n", "empty" },
+        { "{\"mdev_type\": \"i915-GVTg_V5_4\", \"start\": \"auto\", \"attr", "JSON" },
+        { "not json", "JSON" },
+        { "[]", "not a JSON object" },
+        { "\"text\"", "not a JSON object" },
+        { "{\"start\":\"auto\"}", "mdev_type" },
+        { "{\"mdev_type\":null,\"start\":\"auto\"}", "mdev_type" },
+        { "{\"mdev_type\":42,\"start\":\"auto\"}", "not a string" },
+        { "{\"mdev_type\":[\"t\"],\"start\":\"auto\"}", "not a string" },
+        { "{\"mdev_type\":\"t\"}", "start" },
+        { "{\"mdev_type\":\"t\",\"start\":null}", "start" },
+        { "{\"mdev_type\":\"t\",\"start\":\"auto\",\"attrs\":{\"a\":\"b\"}}", "not an array" },
+        { "{\"mdev_type\":\"t\",\"start\":\"auto\",\"attrs\":[\"a\",\"b\"]}", "not an object" },
+        { "{\"mdev_type\":\"t\",\"start\":\"auto\",\"attrs\":[{\"a\":\"1\",\"b\":\"2\"}]}",
+          "exactly one" },
+        { "{\"mdev_type\":\"t\",\"start\":\"auto\",\"attrs\":[{}]}", "exactly one" },
+        { "{\"mdev_type\":\"t\",\"start\":\"auto\",\"attrs\":[{\"a\":1}]}", "not a string" },
+        { "{\"mdev_type\":\"t\",\"start\":\"auto\",\"attrs\":[{\"a\":null}]}", "not a string" },
+        { "{\"mdev_type\":\"t\",\"start\":\"auto\",\"attrs\":[{\"/etc/passwd\":\"x\"}]}",
+          "invalid attribute name" },
+        { "{\"mdev_type\":\"t\",\"start\":\"auto\",\"attrs\":[{\"../remove\":\"1\"}]}",
+          "invalid attribute name" },
+        { "{\"mdev_type\":\"t\",\"start\":\"auto\",\"attrs\":[{\"..\":\"1\"}]}",
+          "invalid attribute name" },
+        { "{\"mdev_type\":\"t\",\"start\":\"auto\",\"attrs\":[{\"\":\"1\"}]}",
+          "invalid attribute name" },
+        { "{\"mdev_type\":\"../../x\",\"start\":\"auto\"}", "invalid type name" },
+        { "{\"mdev_type\":\"\",\"start\":\"auto\"}", "invalid type name" },
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(MdevDevice) d = mdev_json_definition_from_string(cases[i].text, "p", NULL,
+                                                                   &error);
+
+        g_test_message("case %" G_GSIZE_FORMAT ": %s", i, cases[i].text);
+        g_assert_null(d);
+        g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG);
+        g_assert_nonnull(strstr(error->message, cases[i].expect));
+    }
+}
+
+static void
+test_attrs(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) empty = mdev_json_attrs_from_string("", &error);
+    g_autoptr(GPtrArray) braces = mdev_json_attrs_from_string("[{}]\n", &error);
+    g_autoptr(GPtrArray) good = mdev_json_attrs_from_string("[{\"a\":\"1\"},{\"b\":\"2\"}]",
+                                                            &error);
+    g_autoptr(GPtrArray) bad = NULL;
+
+    g_assert_no_error(error);
+    g_assert_cmpuint(empty->len, ==, 0);
+    g_assert_cmpuint(braces->len, ==, 0);
+    g_assert_cmpuint(good->len, ==, 2);
+    g_assert_cmpstr(((MdevAttr *) g_ptr_array_index(good, 1))->value, ==, "2");
+
+    bad = mdev_json_attrs_from_string("[{\"a\":\"1\"", &error);
+    g_assert_null(bad);
+    g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG);
+    g_clear_error(&error);
+    bad = mdev_json_attrs_from_string("{\"a\":\"1\"}", &error);
+    g_assert_null(bad);
+    g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG);
+    g_clear_error(&error);
+    bad = mdev_json_attrs_from_string("[{\"a/b\":\"1\"}]", &error);
+    g_assert_null(bad);
+    g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG);
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+    g_test_add_func("/json/write/mdevctl-golden", test_golden);
+    g_test_add_func("/json/write/compact", test_compact);
+    g_test_add_func("/json/read/rules", test_reading_rules);
+    g_test_add_func("/json/read/invalid", test_invalid);
+    g_test_add_func("/json/read/attrs", test_attrs);
+    return g_test_run();
+}

@@ -1,0 +1,545 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# The lifecycle commands on the simulated kernel (tests/mdevsim): every
+# operation, and every bad input and fault, which must fail with exit 1, one
+# line on stderr and nothing left behind. TAP output.
+#
+# Environment (from tests/Makefile.am.inc): MDEVTOOL, MDEVSIM, MDEVSIM_CTL,
+# G_TEST_SRCDIR.
+set -u
+
+HOST="$G_TEST_SRCDIR/data/lifecycle/host.json"
+W=$(mktemp -d "${TMPDIR:-/tmp}/mdev-lifecycle-XXXXXX")
+trap 'rm -rf "$W"' EXIT
+export T="$MDEVTOOL" W
+
+A=aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa
+U1=11111111-1111-4111-8111-111111111111
+U2=22222222-2222-4222-8222-222222222222
+U3=33333333-3333-4333-8333-333333333333
+export A U1 U2 U3
+
+n=0
+failed=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() {
+    n=$((n + 1)); failed=1
+    echo "not ok $n - $1"
+    for f in out err rc devs conf.list log; do
+        [ -f "$W/$f" ] && [ -s "$W/$f" ] && sed "s/^/# $f: /" "$W/$f"
+    done
+    return 0
+}
+skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
+
+if [ -z "${MDEVSIM:-}" ] || [ ! -x "${MDEVSIM:-}" ]; then
+    echo "1..0 # SKIP the simulated kernel (tests/mdevsim) is not built"
+    exit 0
+fi
+
+# Runs the script $1 on a fresh simulated host with the store in $W/conf.
+# The script leaves the last command's rc, out and err in $W, and the
+# result is followed by a listing of the active mdevs and of the store.
+sim() {
+    rm -rf "$W/conf" "$W/lib" "$W/out" "$W/err" "$W/rc" "$W/devs" "$W/conf.list" "$W/log"
+    mkdir -p "$W/conf" "$W/lib"
+    cat > "$W/scenario.sh" <<SCENARIO
+set -u
+cmd() { "\$T" "\$@" > "\$W/out" 2> "\$W/err"; echo \$? > "\$W/rc"; }
+$1
+ls /sys/bus/mdev/devices > "\$W/devs"
+( cd "\$MDEVTOOL_CONF_DIR" && find . -type f | sort ) > "\$W/conf.list"
+SCENARIO
+    MDEVTOOL_LIB_DIR="$W/lib" "$MDEVSIM" --host "$HOST" --conf-dir "$W/conf" -- \
+        sh "$W/scenario.sh" > "$W/log" 2>&1
+}
+
+rc() { cat "$W/rc"; }
+out() { cat "$W/out"; }
+err() { cat "$W/err"; }
+lines() { wc -l < "$W/$1" | tr -d ' '; }
+devs() { tr '\n' ' ' < "$W/devs" | sed 's/ $//'; }
+
+# exit 1, exactly one "mdevtool: error:" line containing $1, nothing on
+# stdout, only the simulated host's own mdev active, the store as $2
+# ("" = empty)
+check_failure() {
+    [ "$(rc)" = 1 ] && [ "$(lines err)" = 1 ] && grep -q "^mdevtool: error: .*$1" "$W/err" &&
+        [ ! -s "$W/out" ] && [ "$(devs)" = "$A" ] &&
+        [ "$(tr '\n' ' ' < "$W/conf.list" | sed 's/ $//')" = "$2" ]
+}
+
+expect_failure() { # name, script, message part, store listing
+    sim "$2"
+    if check_failure "$3" "$4"; then ok "$1"; else not_ok "$1"; fi
+}
+
+echo "# simulated host: $HOST"
+
+# --- create --------------------------------------------------------------
+
+sim 'cmd create --parent mtty --type mtty-2; cp "$W/out" "$W/uuid"
+     readlink "/sys/bus/mdev/devices/$(cat "$W/uuid")/mdev_type" > "$W/type"
+     "$MDEVSIM_CTL" available mtty mtty-2 > "$W/avail"'
+uuid=$(cat "$W/uuid" 2>/dev/null)
+if [ "$(rc)" = 0 ] && echo "$uuid" | grep -Eqx '[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}' &&
+   [ "$(basename "$(cat "$W/type")")" = mtty-2 ] && [ "$(cat "$W/avail")" = 1 ] &&
+   [ ! -s "$W/err" ] && [ "$(devs)" = "$(printf '%s\n' "$A" "$uuid" | sort | tr '\n' ' ' | sed 's/ $//')" ] &&
+   [ ! -s "$W/conf.list" ]; then
+    ok "create prints the generated UUID and makes a transient mdev"
+else
+    not_ok "create prints the generated UUID and makes a transient mdev"
+fi
+
+sim 'cmd create --parent matrix --type vfio_ap-passthrough --uuid 33333333-3333-4333-8333-333333333333 --attr assign_adapter=5 --attr assign_domain=0xab
+     { cat /sys/bus/mdev/devices/$U3/assign_adapter; echo; cat /sys/bus/mdev/devices/$U3/assign_domain; } > "$W/attrs"'
+if [ "$(rc)" = 0 ] && [ "$(out)" = "$U3" ] && [ "$(tr '\n' ' ' < "$W/attrs")" = "5 0xab" ]; then
+    ok "create --uuid prints the UUID and writes the attributes in order"
+else
+    not_ok "create --uuid prints the UUID and writes the attributes in order"
+fi
+
+sim 'cmd create --parent matrix --type vfio_ap-passthrough --uuid 3333333A-3333-4333-8333-333333333333'
+if [ "$(rc)" = 0 ] && grep -qx 3333333a-3333-4333-8333-333333333333 "$W/devs" &&
+   [ "$(out)" = 3333333a-3333-4333-8333-333333333333 ]; then
+    ok "an upper-case UUID is made canonical"
+else
+    not_ok "an upper-case UUID is made canonical"
+fi
+
+sim 'cmd create --parent matrix --type vfio_ap-passthrough --uuid $U3 --attr assign_adapter=5 --attr no_such_attr=1
+     "$MDEVSIM_CTL" available matrix vfio_ap-passthrough > "$W/avail"'
+if check_failure "mdev '$U3' has no attribute 'no_such_attr'" "" && [ "$(cat "$W/avail")" = 3 ]; then
+    ok "a missing attribute removes the new device again"
+else
+    not_ok "a missing attribute removes the new device again"
+fi
+
+sim 'cmd create --type "NVIDIA A40-8Q"; cp "$W/out" "$W/uuid"
+     readlink -f "/sys/bus/mdev/devices/$(cat "$W/uuid")" > "$W/where"'
+# all physical functions idle: pack takes the one with the fewest free VFs
+if [ "$(rc)" = 0 ] && grep -q '/0000:42:00.4/' "$W/where"; then
+    ok "create --type NAME without a parent places it"
+else
+    not_ok "create --type NAME without a parent places it"
+fi
+
+expect_failure "an ambiguous type name lists the candidates" \
+    'cmd create --type "Dual port serial"' \
+    "ambiguous.*'mbochs-small' on mbochs.*'mtty-2' on mtty" ""
+expect_failure "unknown parent" 'cmd create --parent nosuch --type mtty-1' "no mdev parent 'nosuch'" ""
+expect_failure "a parent in the wrong case gets a hint" 'cmd create --parent MTTY --type mtty-1' \
+    "did you mean 'mtty'" ""
+expect_failure "unknown type" 'cmd create --parent mtty --type mtty-9' \
+    "parent 'mtty' has no mdev type .*'mtty-9'.*mtty-1 (Single port serial)" ""
+expect_failure "unknown type anywhere" 'cmd create --type nosuch-type' \
+    "no parent offers an mdev type with the id or name 'nosuch-type'" ""
+expect_failure "unregistered parent" 'cmd create --parent 0000:00:02.0 --type i915-GVTg_V5_4' \
+    "parent '0000:00:02.0' is not registered" ""
+
+sim 'cmd create --parent mtty --type mtty-2; cmd create --parent mtty --type mtty-2
+     cmd create --parent mtty --type mtty-2'
+if [ "$(rc)" = 1 ] && [ "$(lines err)" = 1 ] &&
+   grep -q "no free instance of mdev type 'mtty-2' on parent 'mtty' (2 active)" "$W/err" &&
+   [ "$(wc -l < "$W/devs")" = 3 ]; then
+    ok "a full type fails and names parent, type and instances"
+else
+    not_ok "a full type fails and names parent, type and instances"
+fi
+
+expect_failure "a UUID active on another parent" \
+    'cmd create --parent matrix --type vfio_ap-passthrough --uuid $A' \
+    "mdev '$A' is already active, on parent 'mtty' with type 'mtty-1'" ""
+expect_failure "a UUID active with the same parent and type" \
+    'cmd create --parent mtty --type mtty-1 --uuid $A' \
+    "mdev '$A' is already active on parent 'mtty' with type 'mtty-1'" ""
+
+# --- placement ------------------------------------------------------------
+
+sim 'cmd create --parent 0000:41:00.4 --type nvidia-559
+     cmd create --type nvidia-558 --policy spread; cp "$W/out" "$W/spread"
+     cmd create --type nvidia-558 --policy pack; cp "$W/out" "$W/pack"
+     readlink -f "/sys/bus/mdev/devices/$(cat "$W/spread")" > "$W/spread.where"
+     readlink -f "/sys/bus/mdev/devices/$(cat "$W/pack")" > "$W/pack.where"'
+if grep -q '/0000:42:00.4/' "$W/spread.where" && grep -q '/0000:41:00.4/' "$W/pack.where"; then
+    ok "spread picks the least loaded physical function, pack the busiest"
+else
+    not_ok "spread picks the least loaded physical function, pack the busiest"
+    sed 's/^/# /' "$W/spread.where" "$W/pack.where"
+fi
+
+sim 'cmd create --parent 0000:41:00.4 --type nvidia-558
+     cmd create --type nvidia-558; cp "$W/out" "$W/second"
+     readlink -f "/sys/bus/mdev/devices/$(cat "$W/second")" > "$W/second.where"'
+if grep -q '/0000:41:00.5/' "$W/second.where"; then
+    ok "pack fills the VFs of the busiest physical function first"
+else
+    not_ok "pack fills the VFs of the busiest physical function first"
+fi
+
+sim 'cmd create --type mtty-1 --policy random'
+if [ "$(rc)" = 2 ] && grep -q "unknown placement policy 'random'" "$W/err" && [ "$(devs)" = "$A" ]; then
+    ok "an unknown policy is a usage error"
+else
+    not_ok "an unknown policy is a usage error"
+fi
+
+# --- hostile names ----------------------------------------------------------
+
+for args in "--parent ../../etc --type mtty-1" "--parent mtty --type ../mtty-1" \
+            "--parent mtty --type mtty-1 --attr ../remove=1" \
+            "--parent mtty --type mtty-1 --attr /etc/passwd=x" \
+            "--parent mtty --type mtty-1 --uuid ../../etc/passwd" \
+            "--parent . --type mtty-1"; do
+    expect_failure "hostile create $args" "cmd create $args" "invalid" ""
+    expect_failure "hostile define $args" "cmd define $args" "invalid" ""
+done
+expect_failure "hostile start UUID" 'cmd start ../../etc/passwd' "invalid UUID" ""
+
+# --- define, start, stop, undefine -----------------------------------------
+
+sim 'cmd define --parent matrix --type vfio_ap-passthrough --uuid $U1 --attr assign_adapter=5 --attr assign_domain=0xab
+     cp "$MDEVTOOL_CONF_DIR/matrix/$U1" "$W/def"
+     cmd start $U1; cat /sys/bus/mdev/devices/$U1/assign_domain > "$W/attr"; ls /sys/bus/mdev/devices > "$W/started"
+     cmd stop $U1'
+if [ "$(rc)" = 0 ] && grep -qx "$U1" "$W/started" && [ "$(cat "$W/attr")" = 0xab ] &&
+   [ "$(devs)" = "$A" ] && [ "$(cat "$W/conf.list")" = "./matrix/$U1" ] &&
+   grep -q '^  "mdev_type": "vfio_ap-passthrough",$' "$W/def"; then
+    ok "define, start with the definition's attributes, stop keeps the definition"
+else
+    not_ok "define, start with the definition's attributes, stop keeps the definition"
+fi
+
+sim 'cmd define --parent mtty --type mtty-1 --uuid $U1; cp "$MDEVTOOL_CONF_DIR/mtty/$U1" "$W/before"
+     cmd define --parent mtty --type mtty-2 --uuid $U1; cmp -s "$MDEVTOOL_CONF_DIR/mtty/$U1" "$W/before" || echo changed > "$W/err"'
+if check_failure "mdev '$U1' is already defined on parent 'mtty'" "./mtty/$U1"; then
+    ok "define twice fails and keeps the definition"
+else
+    not_ok "define twice fails and keeps the definition"
+fi
+
+sim 'cmd define --type "Single port serial"'
+if [ "$(rc)" = 0 ] && grep -q '^./mtty/' "$W/conf.list" && [ -s "$W/out" ]; then
+    ok "define without a parent chooses one offering the type"
+else
+    not_ok "define without a parent chooses one offering the type"
+fi
+
+sim 'cmd define --parent 0000:99:00.0 --type nvidia-558 --uuid $U2'
+if [ "$(rc)" = 0 ] && [ "$(cat "$W/conf.list")" = "./0000:99:00.0/$U2" ]; then
+    ok "define for an absent parent is allowed (it starts when the parent appears)"
+else
+    not_ok "define for an absent parent is allowed (it starts when the parent appears)"
+fi
+
+sim 'cmd define --uuid $A'
+if [ "$(rc)" = 0 ] && [ "$(cat "$W/conf.list")" = "./mtty/$A" ] &&
+   grep -q '"mdev_type": "mtty-1"' "$W/conf/mtty/$A"; then
+    ok "define of a running device takes its parent and type"
+else
+    not_ok "define of a running device takes its parent and type"
+fi
+
+expect_failure "stop of an inactive device" 'cmd stop $U1' "mdev '$U1' is not active" ""
+expect_failure "start of an undefined device" 'cmd start $U1' "mdev '$U1' is not defined" ""
+expect_failure "undefine of an undefined device" 'cmd undefine $U1' "mdev '$U1' is not defined" ""
+
+sim 'cmd define --parent mtty --type mtty-1 --uuid $U1; cmd define --parent matrix --type vfio_ap-passthrough --uuid $U1
+     cmd start $U1; cp "$W/err" "$W/ambiguous"; cp "$W/rc" "$W/ambiguous.rc"
+     cmd start $U1 --parent matrix; cp "$W/rc" "$W/started.rc"
+     cmd stop $U1
+     cmd undefine $U1 --parent mtty'
+if [ "$(cat "$W/ambiguous.rc")" = 1 ] && grep -q "defined on several parents ('matrix', 'mtty')" "$W/ambiguous" &&
+   [ "$(cat "$W/started.rc")" = 0 ] && [ "$(rc)" = 0 ] && [ "$(cat "$W/conf.list")" = "./matrix/$U1" ]; then
+    ok "the same UUID on two parents needs --parent to start, undefine --parent removes one"
+else
+    not_ok "the same UUID on two parents needs --parent to start, undefine --parent removes one"
+fi
+
+sim 'cmd define --parent mtty --type mtty-1 --uuid $U1; cmd define --parent matrix --type vfio_ap-passthrough --uuid $U1
+     cmd undefine $U1'
+if [ "$(rc)" = 0 ] && [ ! -s "$W/conf.list" ] && [ -d "$W/conf/mtty" ]; then
+    ok "undefine without --parent removes every definition of the UUID"
+else
+    not_ok "undefine without --parent removes every definition of the UUID"
+fi
+
+sim 'cmd create --parent mtty --type mtty-2 --uuid $U1
+     cmd create --parent mtty --type mtty-2 --uuid $U2
+     cmd define --parent mtty --type mtty-2 --uuid $U3
+     cmd start $U3'
+if [ "$(rc)" = 1 ] && grep -q "no free instance of mdev type 'mtty-2' on parent 'mtty'" "$W/err" &&
+   ! grep -qx "$U3" "$W/devs"; then
+    ok "start of a defined device on a full type fails"
+else
+    not_ok "start of a defined device on a full type fails"
+fi
+
+# --- libvirt node-device XML ----------------------------------------------------
+
+cat > "$W/ap.xml" <<XML
+<device>
+  <name>mdev_${U1}_matrix</name>
+  <parent>ap_matrix</parent>
+  <capability type='mdev'>
+    <type id='vfio_ap-passthrough'/>
+    <uuid>$U1</uuid>
+    <attr name='assign_adapter' value='0x09'/>
+    <attr name='assign_domain' value='0x0001'/>
+  </capability>
+</device>
+XML
+cat > "$W/mtty.xml" <<XML
+<device>
+  <parent>pci_0000_41_00_4</parent>
+  <capability type='mdev'>
+    <type id='nvidia-558'/>
+  </capability>
+</device>
+XML
+sim 'cmd define --xml "$W/ap.xml"; cp "$W/rc" "$W/define.rc"
+     cmd start $U1; cat /sys/bus/mdev/devices/$U1/assign_domain > "$W/attr"
+     cmd create --xml - < "$W/mtty.xml"; cp "$W/out" "$W/uuid"'
+if [ "$(cat "$W/define.rc")" = 0 ] && [ "$(cat "$W/conf.list")" = "./matrix/$U1" ] &&
+   grep -q '"assign_domain": "0x0001"' "$W/conf/matrix/$U1" && [ "$(cat "$W/attr")" = 0x0001 ] &&
+   [ "$(rc)" = 0 ] && grep -qx "$(cat "$W/uuid")" "$W/devs" &&
+   [ -e "$W/conf/matrix/$U1" ] && [ "$(wc -l < "$W/conf.list")" = 1 ]; then
+    ok "define --xml and create --xml take a libvirt node-device document"
+else
+    not_ok "define --xml and create --xml take a libvirt node-device document"
+fi
+
+# --- malformed definitions -------------------------------------------------
+
+for case in "empty:" "truncated:{\"mdev_type\": \"mtty-1\", \"sta" "notjson:mdev_type=mtty-1" \
+            "nonstring:{\"mdev_type\": 42, \"start\": \"auto\"}" \
+            "badattr:{\"mdev_type\": \"mtty-1\", \"start\": \"auto\", \"attrs\": [{\"a\": 1}]}"; do
+    name=${case%%:*}
+    body=${case#*:}
+    printf '%s' "$body" > "$W/body"
+    sim 'mkdir -p "$MDEVTOOL_CONF_DIR/mtty"; cp "$W/body" "$MDEVTOOL_CONF_DIR/mtty/$U1"
+         cmd start $U1'
+    if check_failure "malformed definition '.*/mtty/$U1'" "./mtty/$U1"; then
+        ok "start of a $name definition names the file"
+    else
+        not_ok "start of a $name definition names the file"
+    fi
+done
+
+sim 'mkdir -p "$MDEVTOOL_CONF_DIR/mtty"; printf "{" > "$MDEVTOOL_CONF_DIR/mtty/$U1"
+     cmd undefine $U1'
+if [ "$(rc)" = 0 ] && [ ! -s "$W/conf.list" ]; then
+    ok "a malformed definition can be undefined"
+else
+    not_ok "a malformed definition can be undefined"
+fi
+
+# --- modify, autostart --------------------------------------------------------
+
+sim 'cmd define --parent matrix --type vfio_ap-passthrough --uuid $U1 --attr assign_adapter=5
+     cmd modify $U1 --attr assign_domain=0xab
+     cmd modify $U1 --attr assign_adapter=4 --index 0
+     cmd modify $U1 --del-attr --index 1
+     cmd autostart $U1
+     cp "$MDEVTOOL_CONF_DIR/matrix/$U1" "$W/def"'
+cat > "$W/expected" <<'JSON'
+{
+  "mdev_type": "vfio_ap-passthrough",
+  "start": "auto",
+  "attrs": [
+    {
+      "assign_adapter": "4"
+    },
+    {
+      "assign_domain": "0xab"
+    }
+  ]
+}
+JSON
+printf '%s' "$(cat "$W/expected")" > "$W/expected.nonl"
+if [ "$(rc)" = 0 ] && cmp -s "$W/def" "$W/expected.nonl"; then
+    ok "modify inserts and removes attributes at an index, autostart sets auto"
+else
+    not_ok "modify inserts and removes attributes at an index, autostart sets auto"
+fi
+
+sim 'cmd define --parent mtty --type mtty-1 --uuid $U1 --auto; cp "$MDEVTOOL_CONF_DIR/mtty/$U1" "$W/before"
+     cmd modify $U1 --del-attr --index 3; cmp -s "$MDEVTOOL_CONF_DIR/mtty/$U1" "$W/before" || echo changed >> "$W/err"'
+if check_failure "attribute index 3 is invalid" "./mtty/$U1"; then
+    ok "modify with a bad index fails and changes nothing"
+else
+    not_ok "modify with a bad index fails and changes nothing"
+fi
+
+sim 'cmd define --parent mtty --type mtty-1 --uuid $U1 --auto; cmd autostart $U1 --disable'
+if [ "$(rc)" = 0 ] && grep -q '"start": "manual"' "$W/conf/mtty/$U1"; then
+    ok "autostart --disable sets manual"
+else
+    not_ok "autostart --disable sets manual"
+fi
+expect_failure "modify of an undefined device" 'cmd modify $U1 --auto' "mdev '$U1' is not defined" ""
+
+# --- start-parent -------------------------------------------------------------
+
+sim 'cmd define --parent mtty --type mtty-1 --uuid $U1 --auto
+     cmd define --parent mtty --type mtty-2 --uuid $U2
+     cmd define --parent mtty --type mtty-2 --uuid $U3 --auto
+     cmd define --uuid $A --auto
+     printf "{" > "$MDEVTOOL_CONF_DIR/mtty/44444444-4444-4444-8444-444444444444"
+     cmd start-parent mtty; cp "$W/rc" "$W/first.rc"; cp "$W/err" "$W/first.err"
+     cmd start-parent mtty'
+if [ "$(cat "$W/first.rc")" = 0 ] && [ "$(rc)" = 0 ] &&
+   [ "$(devs)" = "$(printf '%s\n' "$A" "$U1" "$U3" | sort | tr '\n' ' ' | sed 's/ $//')" ] &&
+   grep -q "warning: malformed definition '.*44444444-4444-4444-8444-444444444444'" "$W/first.err" &&
+   [ "$(grep -c . "$W/first.err")" = 1 ]; then
+    ok "start-parent starts the auto definitions, skips running ones and bad files; a second run is a no-op"
+else
+    not_ok "start-parent starts the auto definitions, skips running ones and bad files; a second run is a no-op"
+fi
+
+sim 'cmd define --parent mtty --type mtty-2 --uuid $U1 --auto
+     cmd define --parent mtty --type mtty-2 --uuid $U2 --auto
+     cmd define --parent mtty --type mtty-2 --uuid $U3 --auto
+     cmd start-parent mtty'
+if [ "$(rc)" = 1 ] && [ "$(wc -l < "$W/devs")" = 3 ] &&
+   grep -q "cannot start mdev '$U3'" "$W/err" && grep -q "1 of 3 autostart mdevs of parent 'mtty' failed" "$W/err"; then
+    ok "start-parent goes on after a failure and reports it"
+else
+    not_ok "start-parent goes on after a failure and reports it"
+fi
+
+sim 'cmd define --parent 0000:00:02.0 --type i915-GVTg_V5_4 --uuid $U1 --auto
+     cmd start-parent 0000:00:02.0'
+if [ "$(rc)" = 0 ] && [ ! -s "$W/err" ] && [ "$(devs)" = "$A" ]; then
+    ok "start-parent of a parent that is not registered yet does nothing"
+else
+    not_ok "start-parent of a parent that is not registered yet does nothing"
+fi
+
+sim 'cmd define --parent mtty --type mtty-1 --uuid $U1 --auto
+     cmd define --parent matrix --type vfio_ap-passthrough --uuid $U2 --auto
+     cmd start-parent --all'
+if [ "$(rc)" = 0 ] && [ "$(devs)" = "$(printf '%s\n' "$A" "$U1" "$U2" | sort | tr '\n' ' ' | sed 's/ $//')" ]; then
+    ok "start-parent --all starts the autostart mdevs of every parent"
+else
+    not_ok "start-parent --all starts the autostart mdevs of every parent"
+fi
+
+# --- callouts ------------------------------------------------------------------
+
+callout() { # name, body
+    mkdir -p "$W/callouts"
+    printf '#!/bin/sh\n%s\n' "$2" > "$W/callouts/$1"
+    chmod 755 "$W/callouts/$1"
+}
+install_callouts='mkdir -p "$MDEVTOOL_LIB_DIR/scripts.d" && cp -r "$W/callouts" "$MDEVTOOL_LIB_DIR/scripts.d/"'
+
+rm -rf "$W/callouts"
+callout 50-veto '[ "$4" = pre ] && [ "$6" = start ] && exit 1; exit 0'
+expect_failure "a callout that vetoes start" "$install_callouts; cmd create --parent mtty --type mtty-1" \
+    "callout script '.*50-veto' failed the 'pre' event of 'start' with exit status 1" ""
+
+rm -rf "$W/callouts"
+callout 50-say '[ "$4" = pre ] && echo "no vGPU licence" >&2; exit 0'
+sim "$install_callouts; cmd create --parent mtty --type mtty-1"
+if [ "$(rc)" = 0 ] && [ "$(cat "$W/err")" = "mdevtool: warning: 50-say: no vGPU licence" ]; then
+    ok "a callout's stderr is shown as a warning"
+else
+    not_ok "a callout's stderr is shown as a warning"
+fi
+
+rm -rf "$W/callouts"
+callout 50-hang '[ "$6" = capabilities ] && exit 2; sleep 60'
+expect_failure "a callout that hangs is killed after the timeout" \
+    "$install_callouts; export MDEVTOOL_CALLOUT_TIMEOUT=1; cmd create --parent mtty --type mtty-1" \
+    "did not finish within 1 seconds" ""
+
+rm -rf "$W/callouts"
+callout 50-json '[ "$4" = get ] && [ "$6" = attributes ] && { echo "[{\"a\": "; exit 0; }; exit 0'
+expect_failure "a callout printing bad attribute JSON fails define" \
+    "$install_callouts; cmd define --uuid \$A" "printed invalid attributes" ""
+
+rm -rf "$W/callouts"
+callout 50-json '[ "$4" = get ] && [ "$6" = attributes ] && { echo "[{\"x\": \"1\"}]"; exit 0; }; exit 0'
+sim "$install_callouts; cmd define --uuid \$A"
+if [ "$(rc)" = 0 ] && grep -q '"x": "1"' "$W/conf/mtty/$A"; then
+    ok "define of a running device stores the attributes from get-attributes"
+else
+    not_ok "define of a running device stores the attributes from get-attributes"
+fi
+
+rm -rf "$W/callouts"
+callout 50-log 'echo "$*" >> "$W/calls"; exit 0'
+rm -f "$W/calls"
+sim "$install_callouts; cmd create --parent mtty --type mtty-1 --uuid \$U1"
+if [ "$(rc)" = 0 ] && grep -q "^-t mtty-1 -e pre -a start -s none -u $U1 -p mtty$" "$W/calls" &&
+   grep -q "^-t mtty-1 -e post -a start -s success -u $U1 -p mtty$" "$W/calls"; then
+    ok "callouts get mdevctl's arguments around start"
+else
+    not_ok "callouts get mdevctl's arguments around start"
+fi
+
+# --- concurrency ------------------------------------------------------------------
+
+sim 'i=0; while [ $i -lt 12 ]; do
+         ( "$T" create --parent mtty --type mtty-2 > "$W/c$i.out" 2> "$W/c$i.err"; echo $? > "$W/c$i.rc" ) &
+         i=$((i + 1))
+     done; wait
+     "$MDEVSIM_CTL" available mtty mtty-2 > "$W/avail"'
+succeeded=$(cat "$W"/c*.rc | grep -cx 0)
+full=$(cat "$W"/c*.err | grep -c "no free instance of mdev type 'mtty-2' on parent 'mtty'")
+made=$(grep -cvx "$A" "$W/devs")
+if [ "$succeeded" = 2 ] && [ "$full" = 10 ] && [ "$made" = 2 ] && [ "$(cat "$W/avail")" = 0 ]; then
+    ok "12 parallel creates for 2 free instances: exactly 2 succeed, none leak"
+else
+    not_ok "12 parallel creates for 2 free instances: exactly 2 succeed, none leak ($succeeded ok, $full full, $made made)"
+    cat "$W"/c*.err | sed 's/^/# /'
+fi
+rm -f "$W"/c*.out "$W"/c*.err "$W"/c*.rc
+
+sim 'i=0; while [ $i -lt 8 ]; do
+         ( "$T" create --type nvidia-558 --policy spread > /dev/null 2>&1; echo $? > "$W/c$i.rc" ) &
+         i=$((i + 1))
+     done; wait'
+succeeded=$(cat "$W"/c*.rc | grep -cx 0)
+if [ "$succeeded" = 3 ] && [ "$(grep -cvx "$A" "$W/devs")" = 3 ]; then
+    ok "8 parallel placements for 3 free VFs: exactly 3 succeed"
+else
+    not_ok "8 parallel placements for 3 free VFs: exactly 3 succeed ($succeeded)"
+fi
+rm -f "$W"/c*.rc
+
+# --- crash safety of define and modify ----------------------------------------------
+
+mkdir -p "$W/crash"
+export MDEVTOOL_CONF_DIR="$W/crash" MDEVTOOL_STATE_DIR="$W/crash-state"
+"$T" define --parent mtty --type mtty-1 --uuid "$U1" 2>/dev/null
+whole=1
+i=0
+while [ $i -lt 80 ]; do
+    case $((i % 4)) in
+    0) "$T" modify "$U1" --attr "name_$i=a value that makes the file longer" 2>/dev/null & ;;
+    1) "$T" modify "$U1" --del-attr 2>/dev/null & ;;
+    2) "$T" define --parent mtty --type mtty-2 --uuid "$U2" --attr "a=$i" 2>/dev/null & ;;
+    3) "$T" undefine "$U2" 2>/dev/null & ;;
+    esac
+    pid=$!
+    sleep "0.00$((i % 10))"
+    kill -9 $pid 2>/dev/null
+    wait $pid 2>/dev/null
+    for f in "$W/crash/mtty/$U1" "$W/crash/mtty/$U2"; do
+        [ -e "$f" ] || continue
+        python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert isinstance(d["mdev_type"], str)' "$f" 2>/dev/null || whole=0
+    done
+    [ -e "$W/crash/mtty/$U1" ] || whole=0
+    i=$((i + 1))
+done
+unset MDEVTOOL_CONF_DIR MDEVTOOL_STATE_DIR
+if [ $whole = 1 ]; then
+    ok "define and modify killed at random moments leave every definition whole"
+else
+    not_ok "define and modify killed at random moments leave every definition whole"
+fi
+
+echo "1..$n"
+exit $failed

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "mdevtool-cmds.h"
+
+#include "mdev-xml.h"
+#include "mdevtool-lifecycle.h"
+#include "mdevtool-output.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+
+static gboolean
+parse_switch(const char *option, const char *text, MdevXmlSwitch *ret_value, int *ret_status)
+{
+    MdevXmlSwitch value = MDEV_XML_SWITCH_DEFAULT;
+
+    if (text) {
+        value = mdev_xml_switch_from_string(text);
+        if (value != MDEV_XML_SWITCH_ON && value != MDEV_XML_SWITCH_OFF) {
+            *ret_status = mdevtool_usage_error("hostdev",
+                                               _("invalid value '%1$s' for %2$s: expected on "
+                                                 "or off"),
+                                               text, option);
+            return FALSE;
+        }
+    }
+    *ret_value = value;
+    return TRUE;
+}
+
+MDEVTOOL_CMD(mdevtool_cmd_hostdev)
+{
+    g_autofree char *model = NULL;
+    g_autofree char *display_text = NULL;
+    g_autofree char *ramfb_text = NULL;
+    const GOptionEntry entries[] = {
+        { "model", 0, 0, G_OPTION_ARG_STRING, &model,
+          N_("vfio-pci, vfio-ccw or vfio-ap; default: the type's device API"), N_("MODEL") },
+        { "display", 0, 0, G_OPTION_ARG_STRING, &display_text,
+          N_("Export the vGPU's display (vfio-pci only)"), N_("on|off") },
+        { "ramfb", 0, 0, G_OPTION_ARG_STRING, &ramfb_text,
+          N_("Give the guest a boot display (vfio-pci only)"), N_("on|off") },
+        { NULL },
+    };
+    g_autoptr(GOptionContext) octx = mdevtool_option_context_new("hostdev", N_("UUID"), entries);
+    g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *uuid = NULL;
+    g_autofree char *xml = NULL;
+    MdevXmlSwitch display;
+    MdevXmlSwitch ramfb;
+    int status;
+
+    g_option_context_set_summary(octx, _("Print the <hostdev> element that gives an mdev to a "
+                                         "libvirt domain."));
+    if (!mdevtool_parse_options(octx, &argc, &argv, &status))
+        return status;
+    if (!parse_switch("--display", display_text, &display, &status) ||
+        !parse_switch("--ramfb", ramfb_text, &ramfb, &status))
+        return status;
+    uuid = mdevtool_take_uuid_argument("hostdev", argc, argv, &status);
+    if (uuid == NULL)
+        return status;
+
+    xml = mdev_xml_dump_hostdev(cli->ctx, uuid, model, display, ramfb, problems, &error);
+    mdevtool_print_problems(problems);
+    if (xml == NULL)
+        return mdevtool_fail(error);
+    fputs(xml, stdout);
+    return MDEVTOOL_EXIT_OK;
+}

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "mdevtool-cmds.h"
+
+#include "mdevtool-lifecycle.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+MDEVTOOL_CMD(mdevtool_cmd_modify)
+{
+    g_autofree char *parent = NULL;
+    g_autofree char *type = NULL;
+    g_autofree char *attr = NULL;
+    gboolean autostart = FALSE, manual = FALSE, del_attr = FALSE;
+    gint64 index = -1;
+    const GOptionEntry entries[] = {
+        { "parent", 'p', 0, G_OPTION_ARG_STRING, &parent,
+          N_("Parent, when the mdev is defined on several"), N_("PARENT") },
+        { "type", 't', 0, G_OPTION_ARG_STRING, &type, N_("New type id"), N_("TYPE") },
+        { "auto", 0, 0, G_OPTION_ARG_NONE, &autostart, N_("Start it when its parent appears"),
+          NULL },
+        { "manual", 0, 0, G_OPTION_ARG_NONE, &manual, N_("Start it only when asked"), NULL },
+        { "attr", 'a', 0, G_OPTION_ARG_STRING, &attr, N_("Insert an attribute"),
+          N_("NAME=VALUE") },
+        { "del-attr", 0, 0, G_OPTION_ARG_NONE, &del_attr, N_("Remove an attribute"), NULL },
+        { "index", 'i', 0, G_OPTION_ARG_INT64, &index,
+          N_("Position for --attr or --del-attr (default: the end)"), N_("INDEX") },
+        { NULL },
+    };
+    g_autoptr(GOptionContext) octx = mdevtool_option_context_new("modify", N_("UUID"), entries);
+    g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *uuid = NULL;
+    g_autofree char *attr_name = NULL;
+    MdevModification mod = MDEV_MODIFICATION_INIT;
+    int status;
+
+    g_option_context_set_summary(octx, _("Change an mdev's definition; a running device is "
+                                         "not touched."));
+    if (!mdevtool_parse_options(octx, &argc, &argv, &status))
+        return status;
+    uuid = mdevtool_take_uuid_argument("modify", argc, argv, &status);
+    if (uuid == NULL)
+        return status;
+    if (autostart && manual)
+        return mdevtool_usage_error("modify", _("--auto and --manual exclude each other"));
+    if (attr && del_attr)
+        return mdevtool_usage_error("modify", _("--attr and --del-attr exclude each other"));
+    if (index != -1 && index < 0)
+        return mdevtool_usage_error("modify", _("--index must not be negative"));
+    if (index >= 0 && attr == NULL && !del_attr)
+        return mdevtool_usage_error("modify", _("--index needs --attr or --del-attr"));
+    if (!type && !autostart && !manual && !attr && !del_attr)
+        return mdevtool_usage_error("modify", _("nothing to change"));
+    if (attr) {
+        const char *eq = strchr(attr, '=');
+
+        if (eq == NULL)
+            return mdevtool_usage_error("modify", _("invalid attribute '%s': expected "
+                                                    "NAME=VALUE"),
+                                        attr);
+        attr_name = g_strndup(attr, eq - attr);
+        mod.add_attr = attr_name;
+        mod.add_value = eq + 1;
+    }
+    mod.type = type;
+    mod.autostart = autostart ? 1 : manual ? 0 : -1;
+    mod.del_attr = del_attr;
+    mod.index = index;
+    mdev_ops_modify(cli->ctx, uuid, parent, &mod, messages, &error);
+    return mdevtool_finish(messages, error);
+}

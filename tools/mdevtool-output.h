@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "mdevtool.h"
+
+G_BEGIN_DECLS
+
+/* Output helpers shared by the listing commands: aligned text tables, JSON
+ * documents, warnings. */
+
+/* A table is printed in two passes over the records, so that a listing of
+ * thousands of types needs no copy of its cells: first every row is
+ * measured, then the header and every row are printed. */
+typedef struct _MdevtoolTable MdevtoolTable;
+
+MdevtoolTable *mdevtool_table_new(const char *const *headers);
+void mdevtool_table_free(MdevtoolTable *table);
+void mdevtool_table_measure(MdevtoolTable *table, const char *const *cells);
+void mdevtool_table_print_header(MdevtoolTable *table);
+void mdevtool_table_print_row(MdevtoolTable *table, const char *const *cells);
+void mdevtool_table_print_note(const char *line);
+
+char *mdevtool_text_escape(const char *text);
+const char *mdevtool_text_or_dash(const char *text);
+
+void mdevtool_json_print(JsonBuilder *builder);
+void mdevtool_json_add_string(JsonBuilder *builder, const char *key, const char *value);
+void mdevtool_json_add_int(JsonBuilder *builder, const char *key, gint64 value, gboolean present);
+void mdevtool_json_add_bool(JsonBuilder *builder, const char *key, gboolean value,
+                            gboolean present);
+
+void mdevtool_print_problems(GPtrArray *problems);
+void mdevtool_note(const char *format, ...) G_GNUC_PRINTF(1, 2);
+int mdevtool_fail_scan(MdevtoolCli *cli, const GError *error, const char *parent);
+
+G_END_DECLS
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(MdevtoolTable, mdevtool_table_free)

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "mdevtool-cmds.h"
+
+#include "mdev-store.h"
+#include "mdevtool-lifecycle.h"
+#include "mdevtool-output.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+/* Every parent that has an autostart definition, for --all (the boot-time
+ * unit). */
+static GPtrArray *
+parents_with_autostart(MdevtoolCli *cli, GPtrArray *messages, GError **error)
+{
+    g_autoptr(GPtrArray) definitions = mdev_store_load(cli->ctx, NULL, NULL, messages, error);
+    g_autoptr(GPtrArray) parents = g_ptr_array_new_with_free_func(g_free);
+
+    if (definitions == NULL)
+        return NULL;
+    for (guint i = 0; i < definitions->len; i++) {
+        MdevDevice *d = g_ptr_array_index(definitions, i);
+        const char *last = parents->len ? g_ptr_array_index(parents, parents->len - 1) : NULL;
+
+        /* definitions come sorted by parent */
+        if (d->autostart && g_strcmp0(last, d->parent) != 0)
+            g_ptr_array_add(parents, g_strdup(d->parent));
+    }
+    return g_steal_pointer(&parents);
+}
+
+MDEVTOOL_CMD(mdevtool_cmd_start_parent)
+{
+    gboolean all = FALSE;
+    const GOptionEntry entries[] = {
+        { "all", 0, 0, G_OPTION_ARG_NONE, &all,
+          N_("Every parent that has autostart definitions"), NULL },
+        { NULL },
+    };
+    g_autoptr(GOptionContext) octx = mdevtool_option_context_new("start-parent", N_("PARENT"),
+                                                                 entries);
+    g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) parents = NULL;
+    g_autoptr(GError) error = NULL;
+    int status;
+    guint failed = 0;
+
+    g_option_context_set_summary(octx, _("Start a parent's autostart mdevs that are not "
+                                         "running yet (used by the udev rule and at boot)."));
+    if (!mdevtool_parse_options(octx, &argc, &argv, &status))
+        return status;
+    if (all) {
+        if (argc > 1)
+            return mdevtool_usage_error("start-parent", _("--all takes no PARENT"));
+        parents = parents_with_autostart(cli, messages, &error);
+        if (parents == NULL)
+            return mdevtool_finish(messages, error);
+    } else {
+        if (argc != 2)
+            return mdevtool_usage_error("start-parent", _("give one PARENT, or --all"));
+        parents = g_ptr_array_new_with_free_func(g_free);
+        g_ptr_array_add(parents, g_strdup(argv[1]));
+    }
+    for (guint i = 0; i < parents->len; i++) {
+        g_autoptr(GError) local = NULL;
+
+        if (!mdev_ops_start_parent(cli->ctx, g_ptr_array_index(parents, i), NULL, messages,
+                                   &local)) {
+            failed++;
+            if (error == NULL)
+                error = g_steal_pointer(&local);
+            else
+                g_ptr_array_add(messages, g_strdup(local->message));
+        }
+    }
+    return mdevtool_finish(messages, error);
+}

@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "mdevtool-cmds.h"
+
+#include "mdev-discovery.h"
+#include "mdevtool-output.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+
+/* The cells of one row: a type, or a parent without types (type NULL). */
+static void
+type_row(const MdevParent *parent, const MdevType *type, char available[32],
+         const char *cells[6])
+{
+    cells[0] = parent->name;
+    cells[1] = type ? type->id : NULL;
+    cells[2] = NULL;
+    if (type && type->available_instances >= 0) {
+        g_snprintf(available, 32, "%" G_GINT64_FORMAT, type->available_instances);
+        cells[2] = available;
+    }
+    cells[3] = type ? type->device_api : NULL;
+    cells[4] = type ? type->name : NULL;
+    cells[5] = type ? type->description : NULL;
+}
+
+static void
+print_text(MdevInventory *inv)
+{
+    const char *const headers[] = {
+        /* TRANSLATORS: column headers of "mdevtool types" */
+        _("PARENT"), _("TYPE"), _("AVAILABLE"), _("API"), _("NAME"), _("DESCRIPTION"), NULL,
+    };
+    g_autoptr(MdevtoolTable) table = mdevtool_table_new(headers);
+    char available[32];
+    const char *cells[6];
+
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1)
+            mdevtool_table_print_header(table);
+        for (guint i = 0; i < inv->parents->len; i++) {
+            const MdevParent *parent = g_ptr_array_index(inv->parents, i);
+            guint n = MAX(parent->types->len, 1);
+
+            for (guint t = 0; t < n; t++) {
+                type_row(parent, t < parent->types->len ? g_ptr_array_index(parent->types, t)
+                                                         : NULL,
+                         available, cells);
+                if (pass == 0)
+                    mdevtool_table_measure(table, cells);
+                else
+                    mdevtool_table_print_row(table, cells);
+            }
+        }
+    }
+}
+
+static void
+print_json(MdevInventory *inv)
+{
+    g_autoptr(JsonBuilder) b = json_builder_new();
+
+    json_builder_begin_array(b);
+    for (guint i = 0; i < inv->parents->len; i++) {
+        const MdevParent *parent = g_ptr_array_index(inv->parents, i);
+
+        json_builder_begin_object(b);
+        mdevtool_json_add_string(b, "parent", parent->name);
+        mdevtool_json_add_string(b, "kind", mdev_parent_kind_to_string(parent->kind));
+        mdevtool_json_add_string(b, "path", parent->syspath);
+        mdevtool_json_add_bool(b, "registered", parent->registered, TRUE);
+        json_builder_set_member_name(b, "types");
+        json_builder_begin_array(b);
+        for (guint t = 0; t < parent->types->len; t++) {
+            const MdevType *type = g_ptr_array_index(parent->types, t);
+
+            json_builder_begin_object(b);
+            mdevtool_json_add_string(b, "id", type->id);
+            mdevtool_json_add_string(b, "name", type->name);
+            mdevtool_json_add_string(b, "description", type->description);
+            mdevtool_json_add_string(b, "device_api", type->device_api);
+            mdevtool_json_add_int(b, "available_instances", type->available_instances,
+                                  type->available_instances >= 0);
+            json_builder_end_object(b);
+        }
+        json_builder_end_array(b);
+        json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+    mdevtool_json_print(b);
+}
+
+MDEVTOOL_CMD(mdevtool_cmd_types)
+{
+    g_autofree char *parent = NULL;
+    const GOptionEntry entries[] = {
+        { "parent", 'p', 0, G_OPTION_ARG_STRING, &parent, N_("Only this parent's types"),
+          N_("PARENT") },
+        { NULL },
+    };
+    g_autoptr(GOptionContext) octx = mdevtool_option_context_new("types", NULL, entries);
+    g_autoptr(MdevInventory) inv = NULL;
+    g_autoptr(GError) error = NULL;
+    int status;
+
+    g_option_context_set_summary(octx, _("List the mdev types each parent supports."));
+    if (!mdevtool_parse_options(octx, &argc, &argv, &status))
+        return status;
+    if (argc > 1)
+        return mdevtool_usage_error("types", _("unexpected argument '%s'"), argv[1]);
+
+    inv = mdev_discovery_scan(cli->ctx, MDEV_DISCOVERY_PARENTS, parent, &error);
+    if (inv == NULL)
+        return mdevtool_fail_scan(cli, error, parent);
+
+    if (cli->json)
+        print_json(inv);
+    else if (inv->parents->len == 0)
+        mdevtool_note(_("no mdev parent is registered on this host "
+                        "(/sys/class/mdev_bus is empty or absent)"));
+    else
+        print_text(inv);
+
+    for (guint i = 0; !cli->json && i < inv->parents->len; i++) {
+        const MdevParent *p = g_ptr_array_index(inv->parents, i);
+        if (!p->registered)
+            mdevtool_note(_("parent '%s' is not registered with the mdev core: it has no "
+                            "supported types yet"), p->name);
+    }
+    mdevtool_print_problems(inv->problems);
+    return MDEVTOOL_EXIT_OK;
+}
