@@ -20,8 +20,9 @@
  * one openat()+read()+close() per attribute relative to a directory fd, one
  * readlinkat() per link, no realpath() (which costs one readlink per path
  * component and dominates other tools' listing time) and no second pass over
- * anything. libudev is used for the parent device record, which is read once
- * per parent. */
+ * anything. libudev finds devices that are not registered parents yet (an
+ * enumeration by name, only when a caller names one); the monitor uses it
+ * for events. */
 
 #define SYS_MDEV_BUS "/sys/class/mdev_bus"
 #define SYS_MDEV_DEVICES "/sys/bus/mdev/devices"
@@ -256,35 +257,36 @@ last_component(const char *path)
 static char *
 resolve_link(const char *dir, const char *target)
 {
-    g_autoptr(GPtrArray) parts = g_ptr_array_new();
-    g_auto(GStrv) a = NULL;
-    g_auto(GStrv) b = NULL;
-    GString *out;
+    gsize dlen = strlen(dir);
+    char *out;
+    gsize len;
+    const char *p = target;
 
     if (target[0] == '/')
         return g_strdup(target);
-    a = g_strsplit(dir, "/", -1);
-    b = g_strsplit(target, "/", -1);
-    for (GStrv v = a; *v; v++) {
-        if (**v && strcmp(*v, ".") != 0)
-            g_ptr_array_add(parts, *v);
-    }
-    for (GStrv v = b; *v; v++) {
-        if (**v == '\0' || strcmp(*v, ".") == 0)
-            continue;
-        if (strcmp(*v, "..") == 0) {
-            if (parts->len > 0)
-                g_ptr_array_set_size(parts, parts->len - 1);
-            continue;
+    out = g_malloc(dlen + strlen(target) + 2);
+    memcpy(out, dir, dlen + 1);
+    len = dlen;
+    while (*p) {
+        const char *end = strchrnul(p, '/');
+        gsize n = end - p;
+
+        if (n == 2 && p[0] == '.' && p[1] == '.') {
+            while (len > 0 && out[len - 1] != '/')
+                len--;
+            if (len > 0)
+                len--; /* the slash */
+        } else if (n > 0 && !(n == 1 && p[0] == '.')) {
+            out[len++] = '/';
+            memcpy(out + len, p, n);
+            len += n;
         }
-        g_ptr_array_add(parts, *v);
+        p = *end ? end + 1 : end;
     }
-    out = g_string_sized_new(strlen(dir) + strlen(target));
-    for (guint i = 0; i < parts->len; i++) {
-        g_string_append_c(out, '/');
-        g_string_append(out, g_ptr_array_index(parts, i));
-    }
-    return g_string_free(out, FALSE);
+    if (len == 0)
+        out[len++] = '/';
+    out[len] = '\0';
+    return out;
 }
 
 /* The component before the last one of a link target: the parent's name
@@ -464,28 +466,23 @@ read_types(MdevInventory *inv, MdevParent *parent, int parentfd)
 }
 
 /* Fills a parent record from its device. Returns FALSE when the device is
- * gone. */
+ * gone. The subsystem and driver links are read directly: creating a
+ * libudev device for each parent costs about 80 system calls (it
+ * canonicalises the path and reads the uevent file), more than the rest of
+ * the parent record together, for two link names. */
 static gboolean
-read_parent(MdevInventory *inv, struct udev *uctx, MdevParent *parent,
-            MdevDiscoveryFlags flags)
+read_parent(MdevInventory *inv, MdevParent *parent, MdevDiscoveryFlags flags)
 {
-    g_autoptr(udev_device) dev = NULL;
     int parentfd;
-
-    dev = udev_device_new_from_syspath(uctx, parent->syspath);
-    if (dev == NULL) {
-        g_debug("parent '%s' vanished during the scan", parent->name);
-        return FALSE;
-    }
-    parent->subsystem = g_strdup(udev_device_get_subsystem(dev));
-    parent->driver = g_strdup(udev_device_get_driver(dev));
-    parent->kind = mdev_parent_kind_from_subsystem(parent->subsystem);
 
     parentfd = open(parent->syspath, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (parentfd < 0) {
         g_debug("parent '%s' vanished during the scan", parent->name);
         return FALSE;
     }
+    parent->subsystem = link_basename(parentfd, "subsystem");
+    parent->driver = link_basename(parentfd, "driver");
+    parent->kind = mdev_parent_kind_from_subsystem(parent->subsystem);
     switch (parent->kind) {
     case MDEV_PARENT_KIND_PCI:
         parent->vendor_id = attr_dup(parentfd, "vendor");
@@ -518,7 +515,7 @@ read_parent(MdevInventory *inv, struct udev *uctx, MdevParent *parent,
 /* A registered parent: /sys/class/mdev_bus/<name>. Returns FALSE when the
  * link does not exist. */
 static gboolean
-scan_registered_parent(MdevInventory *inv, struct udev *uctx, int classfd, const char *name,
+scan_registered_parent(MdevInventory *inv, int classfd, const char *name,
                        MdevDiscoveryFlags flags)
 {
     g_autoptr(MdevParent) parent = NULL;
@@ -535,7 +532,7 @@ scan_registered_parent(MdevInventory *inv, struct udev *uctx, int classfd, const
     parent = mdev_parent_new(name);
     parent->syspath = resolve_link(SYS_MDEV_BUS, target);
     parent->registered = TRUE;
-    if (read_parent(inv, uctx, parent, flags))
+    if (read_parent(inv, parent, flags))
         g_ptr_array_add(inv->parents, g_steal_pointer(&parent));
     return TRUE;
 }
@@ -565,7 +562,7 @@ find_device_syspath(struct udev *uctx, const char *name)
 }
 
 static gboolean
-scan_parents(MdevInventory *inv, struct udev *uctx, MdevDiscoveryFlags flags,
+scan_parents(MdevInventory *inv, MdevContext *ctx, MdevDiscoveryFlags flags,
              const char *filter, GError **error)
 {
     DIR *dir;
@@ -584,13 +581,17 @@ scan_parents(MdevInventory *inv, struct udev *uctx, MdevDiscoveryFlags flags,
         g_autofree char *syspath = NULL;
         g_autoptr(MdevParent) parent = NULL;
         gboolean found = FALSE;
+        struct udev *uctx;
 
         if (classfd >= 0) {
-            found = scan_registered_parent(inv, uctx, classfd, filter, flags);
+            found = scan_registered_parent(inv, classfd, filter, flags);
             close(classfd);
         }
         if (found)
             return TRUE;
+        uctx = mdev_context_get_udev(ctx, error);
+        if (uctx == NULL)
+            return FALSE;
         syspath = find_device_syspath(uctx, filter);
         if (syspath == NULL) {
             g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND, _("no mdev parent '%s'"),
@@ -600,7 +601,7 @@ scan_parents(MdevInventory *inv, struct udev *uctx, MdevDiscoveryFlags flags,
         parent = mdev_parent_new(filter);
         parent->syspath = g_steal_pointer(&syspath);
         parent->registered = FALSE;
-        if (read_parent(inv, uctx, parent, flags))
+        if (read_parent(inv, parent, flags))
             g_ptr_array_add(inv->parents, g_steal_pointer(&parent));
         return TRUE;
     }
@@ -618,7 +619,7 @@ scan_parents(MdevInventory *inv, struct udev *uctx, MdevDiscoveryFlags flags,
     while ((entry = readdir(dir)) != NULL) {
         if (entry->d_name[0] == '.')
             continue;
-        scan_registered_parent(inv, uctx, dirfd(dir), entry->d_name, flags);
+        scan_registered_parent(inv, dirfd(dir), entry->d_name, flags);
     }
     closedir(dir);
     g_ptr_array_sort(inv->parents, mdev_parent_compare);
@@ -741,7 +742,6 @@ mdev_discovery_scan(MdevContext *ctx, MdevDiscoveryFlags flags, const char *pare
                     GError **error)
 {
     g_autoptr(MdevInventory) inv = NULL;
-    struct udev *uctx = NULL;
 
     g_return_val_if_fail(MDEV_IS_CONTEXT(ctx), NULL);
     g_return_val_if_fail(error == NULL || *error == NULL, NULL);
@@ -751,10 +751,7 @@ mdev_discovery_scan(MdevContext *ctx, MdevDiscoveryFlags flags, const char *pare
 
     inv = mdev_inventory_new();
     if (flags & MDEV_DISCOVERY_PARENTS) {
-        uctx = mdev_context_get_udev(ctx, error);
-        if (uctx == NULL)
-            return NULL;
-        if (!scan_parents(inv, uctx, flags, parent, error))
+        if (!scan_parents(inv, ctx, flags, parent, error))
             return NULL;
     }
     if (flags & MDEV_DISCOVERY_DEVICES) {

@@ -332,6 +332,10 @@ main(int argc, char **argv)
         g_printerr("mdevsim: %s\n", error->message);
         return EXIT_SETUP;
     }
+    if (conf_arg && g_mkdir_with_parents(conf_arg, 0755) < 0) {
+        g_printerr("mdevsim: cannot create '%s': %s\n", conf_arg, g_strerror(errno));
+        return EXIT_SETUP;
+    }
     conf_dir = conf_arg ? g_strdup(conf_arg) : g_dir_make_tmp("mdevsim-conf-XXXXXX", &error);
     state_dir = conf_dir ? g_dir_make_tmp("mdevsim-state-XXXXXX", &error) : NULL;
     if (state_dir == NULL || !mock_host_write_definitions(host, conf_dir, &error)) {

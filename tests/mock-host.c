@@ -56,6 +56,8 @@ typedef struct {
     HostParent *parent;
     HostType *type;
     int iommu_group;
+    int vfio_index;
+    char *vfio_dev; /* its vfio-dev/vfio<N> child */
 } HostMdev;
 
 struct _MockHost {
@@ -103,6 +105,7 @@ static void
 host_mdev_free(HostMdev *mdev)
 {
     g_free(mdev->uuid);
+    g_free(mdev->vfio_dev);
     g_free(mdev);
 }
 
@@ -238,8 +241,40 @@ write_mdev_files(MockHost *self, HostType *type, const char *syspath, const char
     }
 }
 
+static int
+allocate_vfio_index(MockHost *self)
+{
+    for (int index = 0;; index++) {
+        GHashTableIter iter;
+        gpointer value;
+        gboolean used = FALSE;
+
+        g_hash_table_iter_init(&iter, self->mdevs);
+        while (!used && g_hash_table_iter_next(&iter, NULL, &value))
+            used = ((HostMdev *) value)->vfio_index == index;
+        if (!used)
+            return index;
+    }
+}
+
+/* The VFIO device the driver's probe registers: a child of the mdev with
+ * its own add event, which consumers of mdev events must ignore. */
+static char *
+add_vfio_dev(MockHost *self, const char *mdev_syspath, int index)
+{
+    g_autofree char *syspath = g_strdup_printf("%s/vfio-dev/vfio%d", mdev_syspath, index);
+    g_autofree char *text = g_strdup_printf("P: %s\nE: SUBSYSTEM=vfio-dev\n",
+                                            syspath + strlen("/sys"));
+    g_autoptr(GError) error = NULL;
+
+    if (!umockdev_testbed_add_from_string(mock_sysfs_get_testbed(self->sysfs), text, &error))
+        g_error("mock-host: cannot add %s: %s", syspath, error->message);
+    return g_steal_pointer(&syspath);
+}
+
 /* What the kernel leaves behind once `create` returns. With @events the
- * order of the uevents is the kernel's: add (no driver yet), then bind. */
+ * order of the uevents is the kernel's: add (no driver yet), add of the
+ * vfio-dev child, then bind. */
 static void
 add_mdev(MockHost *self, HostType *type, const char *uuid, int group, gboolean events)
 {
@@ -249,8 +284,10 @@ add_mdev(MockHost *self, HostType *type, const char *uuid, int group, gboolean e
 
     if (group < 0)
         group = allocate_group(self);
+    mdev->vfio_index = allocate_vfio_index(self);
     syspath = mock_sysfs_add_mdev(self->sysfs, parent->name, uuid, type->id, group,
                                   events ? NULL : parent->mdev_driver);
+    mdev->vfio_dev = add_vfio_dev(self, syspath, mdev->vfio_index);
     write_mdev_files(self, type, syspath, uuid);
     if (events)
         mock_sysfs_bind_mdev(self->sysfs, uuid, parent->mdev_driver, TRUE);
@@ -283,8 +320,12 @@ static void
 remove_mdev(MockHost *self, HostMdev *mdev)
 {
     HostParent *parent = mdev->parent;
+    UMockdevTestbed *testbed = mock_sysfs_get_testbed(self->sysfs);
     int group = mdev->iommu_group;
 
+    /* the kernel's order: the vfio-dev child, unbind, the mdev */
+    umockdev_testbed_uevent(testbed, mdev->vfio_dev, "remove");
+    umockdev_testbed_remove_device(testbed, mdev->vfio_dev);
     mock_sysfs_unbind_mdev(self->sysfs, mdev->uuid, TRUE);
     mock_sysfs_remove_mdev(self->sysfs, mdev->uuid);
     g_hash_table_remove(self->mdevs, mdev->uuid);
@@ -413,8 +454,17 @@ store_create(MockHost *self, HostType *type, const char *buf, gsize count)
     uuid = g_ascii_strdown(text, MDEV_UUID_STRING_LEN);
     if (g_hash_table_contains(self->mdevs, uuid))
         return -EEXIST;
-    if (type_available(self, type) < 1)
+    if (type_available(self, type) < 1) {
+        /* EUSERS is the core's own counter, checked before the device is
+         * added; any other refusal is the driver's probe, which runs after
+         * device_add() sent the add event, so the device comes and goes */
+        if (type->parent->full_errno != EUSERS) {
+            mock_sysfs_add_mdev(self->sysfs, type->parent->name, uuid, type->id, -1, NULL);
+            mock_sysfs_remove_mdev(self->sysfs, uuid);
+            ensure_mdev_bus(self);
+        }
         return -type->parent->full_errno;
+    }
     add_mdev(self, type, uuid, -1, TRUE);
     return (gssize) count;
 }

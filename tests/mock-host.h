@@ -17,21 +17,31 @@ G_BEGIN_DECLS
 
 typedef struct _MockHost MockHost;
 
+/* @sysfs must outlive the host (declare it first when both are g_autoptr).
+ * NULL with G_IO_ERROR_INVALID_DATA naming the offending member on bad input. */
 MockHost *mock_host_new_from_file(MockSysfs *sysfs, const char *path,
                                   GError **error) G_GNUC_WARN_UNUSED_RESULT;
 MockHost *mock_host_new_from_data(MockSysfs *sysfs, const char *data, gssize length,
                                   GError **error) G_GNUC_WARN_UNUSED_RESULT;
 void mock_host_free(MockHost *self);
 
+/* The path of examples/hosts/@name in the source tree. */
 char *mock_host_find_example(const char *name) G_GNUC_WARN_UNUSED_RESULT;
 
 MockSysfs *mock_host_get_sysfs(MockHost *self);
 guint mock_host_get_n_definitions(MockHost *self);
+/* The description's "definitions" as <conf_dir>/<parent>/<uuid> files. */
 gboolean mock_host_write_definitions(MockHost *self, const char *conf_dir, GError **error);
 
+/* One write() to @path (a /sys path or its real path in the testbed):
+ * FALSE when it is not a create/remove file of the host, else TRUE with the
+ * write's result (bytes taken or -errno) in @ret_result. */
 gboolean mock_host_handle_write(MockHost *self, const char *path, const char *buf,
                                 gsize count, gssize *ret_result);
 
+/* Direct controls: 0 or an errno (ENOENT: no such parent or type,
+ * EALREADY: already (un)registered, else the kernel's answer); -1 from
+ * mock_host_get_available() for an unknown or unregistered type. */
 int mock_host_create_mdev(MockHost *self, const char *parent, const char *type_id,
                           const char *uuid);
 int mock_host_remove_mdev(MockHost *self, const char *uuid);

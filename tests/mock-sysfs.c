@@ -227,8 +227,9 @@ remember_parent(MockSysfs *self, const char *name, const char *syspath)
 /**
  * mock_sysfs_add_pci_parent:
  *
- * A PCI function under a host bridge named after its domain and bus. An
- * SR-IOV VF gets its physfn link and its PF the matching virtfn link.
+ * A PCI function under a host bridge named after its domain and bus, or
+ * under the bridge @info->upstream added before. An SR-IOV VF gets its
+ * physfn link and its PF the matching virtfn link.
  *
  * Returns: (transfer none): the device's /sys path
  */
@@ -236,7 +237,11 @@ const char *
 mock_sysfs_add_pci_parent(MockSysfs *self, const char *address, const MockPciInfo *info)
 {
     g_autofree char *bridge = g_strndup(address, 7); /* "0000:41" */
-    g_autofree char *syspath = g_strdup_printf("/sys/devices/pci%s/%s", bridge, address);
+    g_autofree char *syspath = info->upstream
+                                   ? g_build_filename(mock_sysfs_get_parent_syspath(
+                                                          self, info->upstream),
+                                                      address, NULL)
+                                   : g_strdup_printf("/sys/devices/pci%s/%s", bridge, address);
     g_autofree char *config = pci_config_hex(info);
     guint class_code = (guint) g_ascii_strtoull(info->class_code, NULL, 16);
     guint vendor = (guint) g_ascii_strtoull(info->vendor, NULL, 16);

@@ -23,6 +23,7 @@ typedef struct {
     const char *physfn;     /* PF address for an SR-IOV VF, else NULL */
     int iommu_group;        /* -1: none */
     int numa_node;          /* -1: none */
+    const char *upstream;   /* bridge above it, added before; NULL: the host bridge */
 } MockPciInfo;
 
 typedef struct {

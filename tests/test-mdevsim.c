@@ -150,11 +150,49 @@ test_malformed_host(void)
     g_rmdir(dir);
 }
 
-/* --conf-dir: the host's definitions land there and stay after the run. */
+/* mdevctl, a consumer that knows nothing of the simulator, sees a kernel. */
+static void
+test_mdevctl(void)
+{
+    g_autofree char *mdevctl = g_find_program_in_path("mdevctl");
+    RunResult result = { 0 };
+    const char *script =
+        "T=/sys/devices/virtual/mtty/mtty/mdev_supported_types\n"
+        "mdevctl start -p mtty -t mtty-2 -u " UUID1 " || exit 10\n"
+        "mdevctl list\n"
+        "cat $T/mtty-1/available_instances\n"
+        "mdevctl start -p mtty -t mtty-2 -u " UUID1 " 2>&1 && exit 11\n"
+        "mdevctl stop -u " UUID1 " || exit 12\n"
+        "mdevctl list\n"
+        "cat $T/mtty-1/available_instances\n";
+    const char *argv[] = { mdevsim_path(), "--host", "samples.json", "--", "sh", "-c", script,
+                           NULL };
+
+    if (skip_without_mdevsim())
+        return;
+    if (mdevctl == NULL) {
+        g_test_skip("mdevctl is not installed");
+        return;
+    }
+    run(argv, &result);
+    if (exit_code(&result) != 0)
+        g_test_message("%s%s", result.out, result.err);
+    g_assert_cmpint(exit_code(&result), ==, 0);
+    g_assert_cmpstr(result.out, ==,
+                    UUID1 " mtty mtty-2 manual\n\n"
+                    "22\n"
+                    "Error: Device already exists\n"
+                    "\n24\n");
+    run_result_clear(&result);
+}
+
+/* --conf-dir: created if need be; the host's definitions land there and
+ * stay after the run. */
 static void
 test_conf_dir(void)
 {
-    g_autofree char *dir = g_dir_make_tmp("test-mdevsim-XXXXXX", NULL);
+    g_autofree char *top = g_dir_make_tmp("test-mdevsim-XXXXXX", NULL);
+    g_autofree char *dir = g_build_filename(top, "store", NULL);
     g_autofree char *def = g_build_filename(dir, "0000:00:02.0",
                                             "83b8f4f2-509f-382f-3c1e-e6bfe0fa1001", NULL);
     g_autofree char *contents = NULL;
@@ -179,6 +217,7 @@ test_conf_dir(void)
     g_unlink(other);
     g_rmdir(parent_dir);
     g_rmdir(dir);
+    g_rmdir(top);
 }
 
 /* -------------------------------------------------------------- inside */
@@ -288,6 +327,8 @@ count_entries(const char *path)
     return n;
 }
 
+static char *vfio_dev_of(const char *mdev_syspath);
+
 static void
 inside_create_remove(void)
 {
@@ -330,6 +371,12 @@ inside_create_remove(void)
     group_dir = g_build_filename("/sys/kernel/iommu_groups", group, NULL);
     g_assert_true(g_file_test(group_dir, G_FILE_TEST_IS_DIR));
     g_assert_true(exists(MTTY "/" UUID1 "/remove"));
+    {
+        g_autofree char *child_path = vfio_dev_of(MTTY "/" UUID1);
+        g_autoptr(udev_device) child = udev_device_new_from_syspath(u, child_path);
+        g_assert_nonnull(child);
+        g_assert_cmpstr(udev_device_get_subsystem(child), ==, "vfio-dev");
+    }
     vendor = read_value(MTTY "/" UUID1 "/vendor/sample_mdev_dev");
     g_assert_cmpstr(vendor, ==, "This is MDEV " UUID1);
 
@@ -539,6 +586,26 @@ expect_event(struct udev_monitor *mon, const char *action, const char *syspath,
 }
 
 static void
+expect_no_event(struct udev_monitor *mon)
+{
+    struct pollfd pfd = { .fd = udev_monitor_get_fd(mon), .events = POLLIN };
+
+    g_assert_cmpint(poll(&pfd, 1, 200), ==, 0);
+}
+
+static char *
+vfio_dev_of(const char *mdev_syspath)
+{
+    g_autofree char *dir_path = g_build_filename(mdev_syspath, "vfio-dev", NULL);
+    g_autoptr(GDir) dir = g_dir_open(dir_path, 0, NULL);
+    const char *name = dir ? g_dir_read_name(dir) : NULL;
+
+    g_assert_nonnull(name);
+    g_assert_true(g_str_has_prefix(name, "vfio"));
+    return g_build_filename(dir_path, name, NULL);
+}
+
+static void
 inside_uevents(void)
 {
     g_autoptr(udev) u = udev_new();
@@ -555,12 +622,30 @@ inside_uevents(void)
     g_assert_cmpint(remove_mdev(UUID1, "1"), ==, 0);
     expect_event(mon, "unbind", MTTY "/" UUID1, "mtty", NULL);
     expect_event(mon, "remove", MTTY "/" UUID1, NULL, NULL);
-    /* a refused create sends nothing */
+    /* a create the core refuses sends nothing */
     g_assert_cmpint(create(MTTY_TYPES, "mtty-1", "bad"), ==, EINVAL);
-    {
-        struct pollfd pfd = { .fd = udev_monitor_get_fd(mon), .events = POLLIN };
-        g_assert_cmpint(poll(&pfd, 1, 200), ==, 0);
+    g_assert_cmpint(create(MDPY_TYPES, "mdpy-vga", UUID2), ==, 0);
+    expect_event(mon, "add", "/sys/devices/virtual/mdpy/mdpy/" UUID2, NULL, NULL);
+    expect_event(mon, "bind", "/sys/devices/virtual/mdpy/mdpy/" UUID2, "mdpy", NULL);
+    g_assert_cmpint(create(MDPY_TYPES, "mdpy-vga", UUID2), ==, EEXIST);
+    expect_no_event(mon);
+    /* a full type fails in the driver's probe, after device_add(): the
+     * device is announced and withdrawn */
+    for (int i = 0; i < 3; i++) {
+        g_autofree char *uuid = g_strdup_printf("%08x-0000-4000-8000-000000000002", i);
+        g_autofree char *path = g_strdup_printf("/sys/devices/virtual/mdpy/mdpy/%s", uuid);
+        g_assert_cmpint(create(MDPY_TYPES, "mdpy-xga", uuid), ==, 0);
+        expect_event(mon, "add", path, NULL, NULL);
+        expect_event(mon, "bind", path, "mdpy", NULL);
     }
+    g_assert_cmpint(create(MDPY_TYPES, "mdpy-hd", UUID1), ==, ENOMEM);
+    expect_event(mon, "add", "/sys/devices/virtual/mdpy/mdpy/" UUID1, NULL, NULL);
+    expect_event(mon, "remove", "/sys/devices/virtual/mdpy/mdpy/" UUID1, NULL, NULL);
+    expect_no_event(mon);
+    g_assert_false(exists("/sys/devices/virtual/mdpy/mdpy/" UUID1));
+    g_assert_false(exists("/sys/bus/mdev/devices/" UUID1));
+    g_assert_false(exists(MDPY_TYPES "/mdpy-hd/devices/" UUID1));
+    g_assert_cmpint(available(MDPY_TYPES, "mdpy-hd"), ==, 0);
 }
 
 static void
@@ -571,6 +656,7 @@ inside_register(void)
     g_autoptr(udev) u = udev_new();
     g_autoptr(udev_monitor) mon = udev_monitor_new_from_netlink(u, "udev");
     g_autofree char *mdev = g_build_filename(subch, UUID1, NULL);
+    g_autofree char *vfio_dev = NULL;
 
     g_assert_cmpint(udev_monitor_enable_receiving(mon), ==, 0);
     g_assert_false(exists(types));
@@ -585,11 +671,17 @@ inside_register(void)
     g_assert_cmpint(sh("test \"$(\"$MDEVSIM_CTL\" available 0.0.0054 vfio_ccw-io)\" = 1"), ==, 0);
 
     g_assert_cmpint(create(types, "vfio_ccw-io", UUID1), ==, 0);
+    vfio_dev = vfio_dev_of(mdev);
     expect_event(mon, "add", mdev, NULL, NULL);
+    expect_event(mon, "add", vfio_dev, NULL, NULL);
     expect_event(mon, "bind", mdev, "vfio_ccw_mdev", NULL);
+    /* the core's counter refuses before any device exists: no event */
+    g_assert_cmpint(create(types, "vfio_ccw-io", UUID2), ==, EUSERS);
+    expect_no_event(mon);
 
     /* unregistration takes the mdevs with it, then announces itself */
     g_assert_cmpint(sh("\"$MDEVSIM_CTL\" unregister 0.0.0054"), ==, 0);
+    expect_event(mon, "remove", vfio_dev, NULL, NULL);
     expect_event(mon, "unbind", mdev, "vfio_ccw_mdev", NULL);
     expect_event(mon, "remove", mdev, NULL, NULL);
     expect_event(mon, "change", subch, "vfio_ccw", "unregistered");
@@ -790,5 +882,6 @@ main(int argc, char **argv)
     g_test_add_func("/mdevsim/exit-status", test_exit_status);
     g_test_add_func("/mdevsim/malformed-host", test_malformed_host);
     g_test_add_func("/mdevsim/conf-dir", test_conf_dir);
+    g_test_add_func("/mdevsim/mdevctl", test_mdevctl);
     return g_test_run();
 }

@@ -38,8 +38,9 @@ skip_without_umockdev(void)
     static int in_mock = -1;
 
     if (in_mock < 0) {
-        g_autoptr(MockSysfs) probe = mock_sysfs_new();
+        MockSysfs *probe = mock_sysfs_new();
         in_mock = umockdev_in_mock_environment();
+        mock_sysfs_free(probe);
     }
     if (in_mock)
         return FALSE;

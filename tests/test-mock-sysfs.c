@@ -121,7 +121,7 @@ test_mdev(Fixture *fx, gconstpointer data)
     struct udev_enumerate *en;
     struct udev_list_entry *entry;
     struct udev_device *dev;
-    const char *syspath;
+    g_autofree char *syspath = NULL;
     guint found = 0;
 
     if (skip_without_umockdev())
@@ -129,7 +129,8 @@ test_mdev(Fixture *fx, gconstpointer data)
     mock_sysfs_add_generic_parent(fx->sysfs, "mtty");
     mock_sysfs_register_parent(fx->sysfs, "mtty", FALSE);
     mock_sysfs_add_type(fx->sysfs, "mtty", &type);
-    syspath = mock_sysfs_add_mdev(fx->sysfs, "mtty", uuid, "mtty-2", 0, "mtty");
+    /* a copy: the returned path goes with the device */
+    syspath = g_strdup(mock_sysfs_add_mdev(fx->sysfs, "mtty", uuid, "mtty-2", 0, "mtty"));
     g_assert_cmpstr(syspath, ==, "/sys/devices/virtual/mtty/mtty/503c922c-a10b-47e0-8a94-f67ac92bce5a");
 
     en = udev_enumerate_new(fx->udev);

@@ -43,6 +43,22 @@ yes_no(gboolean value, gboolean known)
 }
 
 static void
+device_row(const MdevDevice *device, gboolean with_definitions, char group[16],
+           const char *cells[9])
+{
+    g_snprintf(group, 16, "%d", device->iommu_group);
+    cells[0] = device->uuid;
+    cells[1] = device->parent;
+    cells[2] = device->type;
+    cells[3] = yes_no(device->active, TRUE);
+    cells[4] = yes_no(device->defined, with_definitions);
+    cells[5] = yes_no(device->autostart, device->defined);
+    cells[6] = device->iommu_group >= 0 ? group : NULL;
+    cells[7] = device->driver;
+    cells[8] = device->syspath;
+}
+
+static void
 print_text(GPtrArray *devices, gboolean with_definitions, gboolean verbose)
 {
     const char *const headers[] = {
@@ -50,34 +66,33 @@ print_text(GPtrArray *devices, gboolean with_definitions, gboolean verbose)
         _("UUID"), _("PARENT"), _("TYPE"), _("ACTIVE"), _("DEFINED"), _("AUTOSTART"),
         _("GROUP"), _("DRIVER"), _("PATH"), NULL,
     };
+    const char *shown_headers[G_N_ELEMENTS(headers)] = { NULL };
     const guint columns = verbose ? 9 : 7;
-    g_auto(GStrv) shown_headers = g_new0(char *, columns + 1);
     g_autoptr(MdevtoolTable) table = NULL;
+    const char *cells[9];
+    char group[16];
 
-    for (guint c = 0; c < columns; c++)
-        shown_headers[c] = g_strdup(headers[c]);
-    table = mdevtool_table_new((const char *const *) shown_headers);
+    /* DRIVER and PATH only with --verbose */
+    memcpy(shown_headers, headers, columns * sizeof(char *));
+    table = mdevtool_table_new(shown_headers);
 
     for (guint i = 0; i < devices->len; i++) {
+        device_row(g_ptr_array_index(devices, i), with_definitions, group, cells);
+        mdevtool_table_measure(table, cells);
+    }
+    mdevtool_table_print_header(table);
+    for (guint i = 0; i < devices->len; i++) {
         const MdevDevice *device = g_ptr_array_index(devices, i);
-        g_autofree char *group = device->iommu_group >= 0
-                                     ? g_strdup_printf("%d", device->iommu_group) : NULL;
-        const char *const cells[] = {
-            device->uuid, device->parent, device->type, yes_no(device->active, TRUE),
-            yes_no(device->defined, with_definitions),
-            yes_no(device->autostart, device->defined), group, device->driver,
-            device->syspath,
-        };
 
-        mdevtool_table_add_row(table, cells);
+        device_row(device, with_definitions, group, cells);
+        mdevtool_table_print_row(table, cells);
         for (guint a = 0; verbose && a < device->attrs->len; a++) {
             const MdevAttr *attr = g_ptr_array_index(device->attrs, a);
             g_autofree char *line = g_strdup_printf("    [%u] %s=%s", a, attr->name,
                                                     attr->value);
-            mdevtool_table_add_note(table, line);
+            mdevtool_table_print_note(line);
         }
     }
-    mdevtool_table_print(table);
 }
 
 static void

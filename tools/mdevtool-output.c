@@ -8,33 +8,45 @@
 #include <stdio.h>
 #include <string.h>
 
-typedef struct {
-    GPtrArray *cells; /* char *, escaped */
-    GPtrArray *notes; /* char *, lines printed below the row */
-} Row;
-
 struct _MdevtoolTable {
     guint columns;
-    GPtrArray *rows; /* Row *; the first one is the header */
+    GStrv headers;
+    gsize *widths;
+    GString *line;
 };
 
-static void
-row_free(Row *row)
+static gboolean
+needs_escape(const char *text)
 {
-    g_ptr_array_unref(row->cells);
-    g_clear_pointer(&row->notes, g_ptr_array_unref);
-    g_free(row);
+    for (const char *p = text; *p; p++) {
+        if ((unsigned char) *p < 0x20 || *p == 0x7f)
+            return TRUE;
+    }
+    return FALSE;
 }
 
-static Row *
-row_new(const char *const *cells, guint columns)
+/* The printable form of a cell: the text itself when it is clean (the
+ * common case, no copy), else an escaped copy in @ret_copy. */
+static const char *
+cell_text(const char *cell, char **ret_copy)
 {
-    Row *row = g_new0(Row, 1);
+    const char *text = mdevtool_text_or_dash(cell);
 
-    row->cells = g_ptr_array_new_with_free_func(g_free);
-    for (guint i = 0; i < columns; i++)
-        g_ptr_array_add(row->cells, mdevtool_text_escape(mdevtool_text_or_dash(cells[i])));
-    return row;
+    *ret_copy = NULL;
+    if (!needs_escape(text))
+        return text;
+    *ret_copy = mdevtool_text_escape(text);
+    return *ret_copy;
+}
+
+static gsize
+text_width(const char *text)
+{
+    for (const char *p = text; *p; p++) {
+        if ((unsigned char) *p >= 0x80)
+            return g_utf8_strlen(text, -1);
+    }
+    return strlen(text);
 }
 
 /**
@@ -48,9 +60,11 @@ mdevtool_table_new(const char *const *headers)
 {
     MdevtoolTable *table = g_new0(MdevtoolTable, 1);
 
-    table->columns = g_strv_length((GStrv) headers);
-    table->rows = g_ptr_array_new_with_free_func((GDestroyNotify) row_free);
-    g_ptr_array_add(table->rows, row_new(headers, table->columns));
+    table->headers = g_strdupv((GStrv) headers);
+    table->columns = g_strv_length(table->headers);
+    table->widths = g_new0(gsize, table->columns);
+    table->line = g_string_sized_new(256);
+    mdevtool_table_measure(table, headers);
     return table;
 }
 
@@ -59,58 +73,58 @@ mdevtool_table_free(MdevtoolTable *table)
 {
     if (table == NULL)
         return;
-    g_ptr_array_unref(table->rows);
+    g_strfreev(table->headers);
+    g_free(table->widths);
+    g_string_free(table->line, TRUE);
     g_free(table);
 }
 
-/* cells: one per column; NULL cells print as "-" */
+/* First pass: cells has one entry per column; NULL cells print as "-". */
 void
-mdevtool_table_add_row(MdevtoolTable *table, const char *const *cells)
+mdevtool_table_measure(MdevtoolTable *table, const char *const *cells)
 {
-    g_ptr_array_add(table->rows, row_new(cells, table->columns));
-}
-
-/* A free-form line below the last row (escaped, printed as given). */
-void
-mdevtool_table_add_note(MdevtoolTable *table, const char *line)
-{
-    Row *row = g_ptr_array_index(table->rows, table->rows->len - 1);
-
-    if (row->notes == NULL)
-        row->notes = g_ptr_array_new_with_free_func(g_free);
-    g_ptr_array_add(row->notes, mdevtool_text_escape(line));
+    for (guint c = 0; c < table->columns; c++) {
+        g_autofree char *copy = NULL;
+        gsize w = text_width(cell_text(cells[c], &copy));
+        table->widths[c] = MAX(table->widths[c], w);
+    }
 }
 
 void
-mdevtool_table_print(MdevtoolTable *table)
+mdevtool_table_print_header(MdevtoolTable *table)
 {
-    g_autofree gsize *widths = g_new0(gsize, table->columns);
-    g_autoptr(GString) line = g_string_new(NULL);
+    mdevtool_table_print_row(table, (const char *const *) table->headers);
+}
 
-    for (guint r = 0; r < table->rows->len; r++) {
-        Row *row = g_ptr_array_index(table->rows, r);
-        for (guint c = 0; c < table->columns; c++) {
-            gsize w = g_utf8_strlen(g_ptr_array_index(row->cells, c), -1);
-            widths[c] = MAX(widths[c], w);
+/* Second pass, in the same order. */
+void
+mdevtool_table_print_row(MdevtoolTable *table, const char *const *cells)
+{
+    GString *line = table->line;
+
+    g_string_truncate(line, 0);
+    for (guint c = 0; c < table->columns; c++) {
+        g_autofree char *copy = NULL;
+        const char *text = cell_text(cells[c], &copy);
+
+        g_string_append(line, text);
+        if (c + 1 < table->columns) {
+            gsize pad = table->widths[c] - text_width(text) + 2;
+            for (gsize i = 0; i < pad; i++)
+                g_string_append_c(line, ' ');
         }
     }
-    for (guint r = 0; r < table->rows->len; r++) {
-        Row *row = g_ptr_array_index(table->rows, r);
-        g_string_truncate(line, 0);
-        for (guint c = 0; c < table->columns; c++) {
-            const char *cell = g_ptr_array_index(row->cells, c);
-            g_string_append(line, cell);
-            if (c + 1 < table->columns) {
-                gsize pad = widths[c] - g_utf8_strlen(cell, -1) + 2;
-                for (gsize i = 0; i < pad; i++)
-                    g_string_append_c(line, ' ');
-            }
-        }
-        g_string_append_c(line, '\n');
-        fputs(line->str, stdout);
-        for (guint n = 0; row->notes && n < row->notes->len; n++)
-            printf("%s\n", (const char *) g_ptr_array_index(row->notes, n));
-    }
+    g_string_append_c(line, '\n');
+    fwrite(line->str, 1, line->len, stdout);
+}
+
+/* A free-form line below a row (escaped). */
+void
+mdevtool_table_print_note(const char *line)
+{
+    g_autofree char *text = mdevtool_text_escape(line);
+
+    printf("%s\n", text);
 }
 
 const char *

@@ -11,13 +11,17 @@ G_BEGIN_DECLS
 /* Output helpers shared by the listing commands: aligned text tables, JSON
  * documents, warnings. */
 
+/* A table is printed in two passes over the records, so that a listing of
+ * thousands of types needs no copy of its cells: first every row is
+ * measured, then the header and every row are printed. */
 typedef struct _MdevtoolTable MdevtoolTable;
 
 MdevtoolTable *mdevtool_table_new(const char *const *headers);
 void mdevtool_table_free(MdevtoolTable *table);
-void mdevtool_table_add_row(MdevtoolTable *table, const char *const *cells);
-void mdevtool_table_add_note(MdevtoolTable *table, const char *line);
-void mdevtool_table_print(MdevtoolTable *table);
+void mdevtool_table_measure(MdevtoolTable *table, const char *const *cells);
+void mdevtool_table_print_header(MdevtoolTable *table);
+void mdevtool_table_print_row(MdevtoolTable *table, const char *const *cells);
+void mdevtool_table_print_note(const char *line);
 
 char *mdevtool_text_escape(const char *text);
 const char *mdevtool_text_or_dash(const char *text);

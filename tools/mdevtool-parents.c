@@ -22,17 +22,40 @@ creatable_types(const MdevParent *parent)
     return n;
 }
 
-static char *
-device_column(const MdevParent *parent)
+/* The cells of one parent's row; numbers are formatted into @buf. */
+typedef struct {
+    char device[64];
+    char numa[16];
+    char types[16];
+    char creatable[16];
+} ParentRowBuf;
+
+static void
+parent_row(const MdevParent *parent, ParentRowBuf *buf, const char *cells[10])
 {
+    buf->device[0] = '\0';
     if (parent->vendor_id && parent->device_id) {
         const char *v = g_str_has_prefix(parent->vendor_id, "0x") ? parent->vendor_id + 2
                                                                   : parent->vendor_id;
         const char *d = g_str_has_prefix(parent->device_id, "0x") ? parent->device_id + 2
                                                                   : parent->device_id;
-        return g_strdup_printf("%s:%s", v, d);
+        g_snprintf(buf->device, sizeof(buf->device), "%s:%s", v, d);
+    } else if (parent->dev_busid) {
+        g_snprintf(buf->device, sizeof(buf->device), "%s", parent->dev_busid);
     }
-    return g_strdup(parent->dev_busid);
+    g_snprintf(buf->numa, sizeof(buf->numa), "%d", parent->numa_node);
+    g_snprintf(buf->types, sizeof(buf->types), "%u", parent->types->len);
+    g_snprintf(buf->creatable, sizeof(buf->creatable), "%u", creatable_types(parent));
+    cells[0] = parent->name;
+    cells[1] = mdev_parent_kind_to_string(parent->kind);
+    cells[2] = parent->driver;
+    cells[3] = buf->device;
+    cells[4] = parent->numa_node >= 0 ? buf->numa : NULL;
+    cells[5] = parent->physfn;
+    cells[6] = parent->registered ? _("yes") : _("no");
+    cells[7] = parent->registered ? buf->types : NULL;
+    cells[8] = parent->registered ? buf->creatable : NULL;
+    cells[9] = parent->syspath;
 }
 
 static void
@@ -44,23 +67,18 @@ print_text(MdevInventory *inv)
         _("REGISTERED"), _("TYPES"), _("CREATABLE"), _("PATH"), NULL,
     };
     g_autoptr(MdevtoolTable) table = mdevtool_table_new(headers);
+    ParentRowBuf buf;
+    const char *cells[10];
 
     for (guint i = 0; i < inv->parents->len; i++) {
-        const MdevParent *parent = g_ptr_array_index(inv->parents, i);
-        g_autofree char *device = device_column(parent);
-        g_autofree char *numa = parent->numa_node >= 0
-                                    ? g_strdup_printf("%d", parent->numa_node) : NULL;
-        g_autofree char *types = g_strdup_printf("%u", parent->types->len);
-        g_autofree char *creatable = g_strdup_printf("%u", creatable_types(parent));
-        const char *const cells[] = {
-            parent->name, mdev_parent_kind_to_string(parent->kind), parent->driver, device,
-            numa, parent->physfn, parent->registered ? _("yes") : _("no"),
-            parent->registered ? types : NULL, parent->registered ? creatable : NULL,
-            parent->syspath,
-        };
-        mdevtool_table_add_row(table, cells);
+        parent_row(g_ptr_array_index(inv->parents, i), &buf, cells);
+        mdevtool_table_measure(table, cells);
     }
-    mdevtool_table_print(table);
+    mdevtool_table_print_header(table);
+    for (guint i = 0; i < inv->parents->len; i++) {
+        parent_row(g_ptr_array_index(inv->parents, i), &buf, cells);
+        mdevtool_table_print_row(table, cells);
+    }
 }
 
 static void

@@ -7,6 +7,23 @@
 #include <glib/gi18n.h>
 #include <stdio.h>
 
+/* The cells of one row: a type, or a parent without types (type NULL). */
+static void
+type_row(const MdevParent *parent, const MdevType *type, char available[32],
+         const char *cells[6])
+{
+    cells[0] = parent->name;
+    cells[1] = type ? type->id : NULL;
+    cells[2] = NULL;
+    if (type && type->available_instances >= 0) {
+        g_snprintf(available, 32, "%" G_GINT64_FORMAT, type->available_instances);
+        cells[2] = available;
+    }
+    cells[3] = type ? type->device_api : NULL;
+    cells[4] = type ? type->name : NULL;
+    cells[5] = type ? type->description : NULL;
+}
+
 static void
 print_text(MdevInventory *inv)
 {
@@ -15,27 +32,27 @@ print_text(MdevInventory *inv)
         _("PARENT"), _("TYPE"), _("AVAILABLE"), _("API"), _("NAME"), _("DESCRIPTION"), NULL,
     };
     g_autoptr(MdevtoolTable) table = mdevtool_table_new(headers);
+    char available[32];
+    const char *cells[6];
 
-    for (guint i = 0; i < inv->parents->len; i++) {
-        const MdevParent *parent = g_ptr_array_index(inv->parents, i);
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1)
+            mdevtool_table_print_header(table);
+        for (guint i = 0; i < inv->parents->len; i++) {
+            const MdevParent *parent = g_ptr_array_index(inv->parents, i);
+            guint n = MAX(parent->types->len, 1);
 
-        if (parent->types->len == 0) {
-            const char *const cells[] = { parent->name, NULL, NULL, NULL, NULL, NULL };
-            mdevtool_table_add_row(table, cells);
-            continue;
-        }
-        for (guint t = 0; t < parent->types->len; t++) {
-            const MdevType *type = g_ptr_array_index(parent->types, t);
-            g_autofree char *available = type->available_instances >= 0
-                ? g_strdup_printf("%" G_GINT64_FORMAT, type->available_instances) : NULL;
-            const char *const cells[] = {
-                parent->name, type->id, available, type->device_api, type->name,
-                type->description,
-            };
-            mdevtool_table_add_row(table, cells);
+            for (guint t = 0; t < n; t++) {
+                type_row(parent, t < parent->types->len ? g_ptr_array_index(parent->types, t)
+                                                         : NULL,
+                         available, cells);
+                if (pass == 0)
+                    mdevtool_table_measure(table, cells);
+                else
+                    mdevtool_table_print_row(table, cells);
+            }
         }
     }
-    mdevtool_table_print(table);
 }
 
 static void

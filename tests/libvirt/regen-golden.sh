@@ -3,12 +3,14 @@
 #
 # Produces the node-device XML golden files (tests/data/xml/*.xml) with the
 # real libvirt node-device driver reading the same umockdev testbed that
-# tests/test-xml builds (tests/xml-testbeds.c).
+# tests/test-xml builds (tests/xml-testbeds.c), and records what
+# `virsh nodedev-define` makes of each examples/nodedev-define-*.xml: the
+# definition file mdevctl writes (tests/data/xml/define-*.{path,json}).
 #
 #   tests/libvirt/regen-golden.sh [--check] BUILDDIR
 #
 # BUILDDIR is a configured build tree where `make check` has built
-# tests/libvirt/xml-testbed-run and tests/libvirt/nlshim.la. Without --check
+# tests/libvirt/xml-testbed-run and tests/libvirt/nlshim.so. Without --check
 # the files in the source tree are rewritten; with --check libvirt's output is
 # compared with them and the script exits 1 on a difference (77 when libvirt
 # cannot run here).
@@ -38,7 +40,7 @@ fi
 srcdir=$(cd "$(dirname "$0")/../.." && pwd)
 builddir=$(cd "$1" && pwd)
 run="$builddir/tests/libvirt/xml-testbed-run"
-shim="$builddir/tests/libvirt/.libs/nlshim.so"
+shim="$builddir/tests/libvirt/nlshim.so"
 nodedev_driver=
 for d in /usr/lib/*/libvirt/connection-driver /usr/lib64/libvirt/connection-driver \
          /usr/lib/libvirt/connection-driver; do
@@ -59,7 +61,9 @@ if [ "${MDEV_REGEN_IN_NAMESPACE:-}" != 1 ]; then
     command -v libvirtd >/dev/null && command -v virsh >/dev/null || skip "libvirtd/virsh missing"
     command -v mdevctl >/dev/null || skip "mdevctl missing"
     [ -n "$nodedev_driver" ] || skip "libvirt's node-device driver is not installed"
-    unshare -m true 2>/dev/null || skip "unshare -m is not permitted"
+    [ -d /etc/mdevctl.d ] || skip "/etc/mdevctl.d is missing (mdevctl is not installed properly)"
+    unshare -m sh -c 'mount -t tmpfs tmpfs /run' 2>/dev/null ||
+        skip "private mount namespaces with tmpfs mounts are not permitted"
     if [ $check = 1 ]; then
         exec unshare -m env MDEV_REGEN_IN_NAMESPACE=1 sh "$0" --check "$builddir"
     fi
@@ -71,7 +75,6 @@ fi
 unset LD_PRELOAD
 mount --make-rprivate /
 mount -t tmpfs tmpfs /run
-mkdir -p /etc/mdevctl.d
 mount -t tmpfs tmpfs /etc/mdevctl.d
 mkdir -p /etc/mdevctl.d/scripts.d/callouts /etc/mdevctl.d/scripts.d/notifiers
 for d in /var/lib/libvirt /var/cache/libvirt /var/log/libvirt; do
@@ -131,6 +134,32 @@ if [ $status = 0 ]; then
         fi
     done < "$work/cases"
 fi
+# What libvirt makes of the define examples: the definition file mdevctl
+# writes for `virsh nodedev-define` (path relative to /etc/mdevctl.d, and
+# contents).
+if [ $status = 0 ]; then
+    for example in "$EXAMPLES"/nodedev-define-*.xml; do
+        kind=$(basename "$example" .xml)
+        kind=${kind#nodedev-define-}
+        find /etc/mdevctl.d -type f | sort > "$work/before"
+        if ! env -u LD_PRELOAD virsh -q -c nodedev:///system nodedev-define "$example" \
+                 >/dev/null; then
+            status=1
+            continue
+        fi
+        find /etc/mdevctl.d -type f | sort > "$work/after"
+        new=$(comm -13 "$work/before" "$work/after")
+        if [ -z "$new" ] || [ "$(echo "$new" | wc -l)" -ne 1 ]; then
+            echo "regen-golden: nodedev-define $example wrote: $new" >&2
+            status=1
+            continue
+        fi
+        echo "${new#/etc/mdevctl.d/}" > "$work/out/define-$kind.path"
+        cp "$new" "$work/out/define-$kind.json"
+        echo "define-$kind.path" >> "$work/files"
+        echo "define-$kind.json" >> "$work/files"
+    done
+fi
 kill $daemon 2>/dev/null || true
 wait $daemon 2>/dev/null || true
 exit $status
@@ -138,8 +167,9 @@ EOF
 
 "$run" --list > "$work/cases"
 last=$(tail -n 1 "$work/cases" | cut -d' ' -f2)
+: > "$work/files"
 # umockdev's preload must be active for the testbed builder too
-LD_PRELOAD=libumockdev-preload.so.0 SHIM="$shim" LAST="$last" \
+LD_PRELOAD=libumockdev-preload.so.0 SHIM="$shim" LAST="$last" EXAMPLES="$srcdir/examples" \
     "$run" /etc/mdevctl.d sh "$work/dump.sh" "$work"
 
 dest="$srcdir/tests/data/xml"
@@ -161,4 +191,15 @@ while read -r golden nodedev; do
         echo "  GEN  tests/data/xml/$golden.xml"
     fi
 done < "$work/cases"
+while read -r file; do
+    if [ $check = 1 ]; then
+        if ! cmp -s "$dest/$file" "$work/out/$file"; then
+            diff -u "$dest/$file" "$work/out/$file" || true
+            status=1
+        fi
+    else
+        cp "$work/out/$file" "$dest/$file"
+        echo "  GEN  tests/data/xml/$file"
+    fi
+done < "$work/files"
 exit $status

@@ -9,7 +9,7 @@ out=$(sh "$srcdir/libvirt/regen-golden.sh" --check "$builddir" 2>&1)
 status=$?
 echo "$out" | sed 's/^/# /'
 case $status in
-    0) echo "ok 1 /libvirt/golden/nodedev-dumpxml" ;;
-    77) echo "ok 1 /libvirt/golden/nodedev-dumpxml # SKIP $(echo "$out" | tail -n 1)" ;;
-    *) echo "not ok 1 /libvirt/golden/nodedev-dumpxml" ;;
+    0) echo "ok 1 /libvirt/golden/nodedev-dumpxml-and-define" ;;
+    77) echo "ok 1 /libvirt/golden/nodedev-dumpxml-and-define # SKIP $(echo "$out" | tail -n 1)" ;;
+    *) echo "not ok 1 /libvirt/golden/nodedev-dumpxml-and-define" ;;
 esac

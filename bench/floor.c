@@ -1,0 +1,312 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The floor of the benchmark: the least a program can do to answer each
+ * query. It reads exactly the files the answer needs, with one system call
+ * per step, no library beyond libc, no error handling beyond skipping, and
+ * prints the same information as the mdevtool command it stands for
+ * (sorted, one record per line, tab-separated).
+ *
+ *   floor types     parent, type id, available_instances, device_api, name,
+ *                   description for every type of every registered parent
+ *   floor list      uuid, parent, type, iommu group of every active mdev
+ *   floor defined CONF_DIR
+ *                   uuid, parent, type, start mode, attribute count of every
+ *                   definition, and whether it is active
+ *   floor rss FILE COMMAND...
+ *                   runs COMMAND and writes its peak RSS in KiB to FILE: a
+ *                   child's high-water mark includes the process it was
+ *                   forked from, so the benchmark measures through this
+ *                   small process instead of its own large one */
+#include <dirent.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAX_LINE 16384
+
+static char **lines;
+static size_t n_lines, cap_lines;
+
+static void
+add_line(const char *text)
+{
+    if (n_lines == cap_lines) {
+        cap_lines = cap_lines ? cap_lines * 2 : 1024;
+        lines = realloc(lines, cap_lines * sizeof(*lines));
+    }
+    lines[n_lines++] = strdup(text);
+}
+
+static int
+cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+static void
+print_sorted(void)
+{
+    qsort(lines, n_lines, sizeof(*lines), cmp);
+    for (size_t i = 0; i < n_lines; i++)
+        puts(lines[i]);
+}
+
+/* open + read + close; trailing newline dropped, "" when absent */
+static void
+read_at(int dirfd, const char *path, char *buf, size_t size)
+{
+    int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+    ssize_t n = 0;
+
+    buf[0] = '\0';
+    if (fd < 0)
+        return;
+    n = read(fd, buf, size - 1);
+    close(fd);
+    if (n < 0)
+        n = 0;
+    while (n > 0 && buf[n - 1] == '\n')
+        n--;
+    buf[n] = '\0';
+}
+
+static const char *
+basename_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+
+    return slash ? slash + 1 : path;
+}
+
+static int
+floor_types(void)
+{
+    DIR *bus = opendir("/sys/class/mdev_bus");
+    struct dirent *p;
+
+    if (bus == NULL)
+        return 0;
+    while ((p = readdir(bus)) != NULL) {
+        char path[512];
+        DIR *types;
+        struct dirent *t;
+
+        if (p->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof(path), "%s/mdev_supported_types", p->d_name);
+        types = fdopendir(openat(dirfd(bus), path, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        if (types == NULL)
+            continue;
+        while ((t = readdir(types)) != NULL) {
+            char avail[64], api[64], name[4096], desc[4096], line[MAX_LINE], file[512];
+            size_t len = strlen(t->d_name);
+
+            if (t->d_name[0] == '.' || len > 200)
+                continue;
+            memcpy(file, t->d_name, len);
+            file[len] = '/';
+            strcpy(file + len + 1, "available_instances");
+            read_at(dirfd(types), file, avail, sizeof(avail));
+            strcpy(file + len + 1, "device_api");
+            read_at(dirfd(types), file, api, sizeof(api));
+            strcpy(file + len + 1, "name");
+            read_at(dirfd(types), file, name, sizeof(name));
+            strcpy(file + len + 1, "description");
+            read_at(dirfd(types), file, desc, sizeof(desc));
+            snprintf(line, sizeof(line), "%s\t%s\t%s\t%s\t%s\t%s", p->d_name, t->d_name, avail,
+                     api, name, desc);
+            add_line(line);
+        }
+        closedir(types);
+    }
+    closedir(bus);
+    print_sorted();
+    return 0;
+}
+
+/* Active mdevs: uuid -> "parent\ttype\tgroup" in a sorted table. */
+typedef struct {
+    char uuid[40];
+    char parent[256];
+    char type[256];
+    char group[32];
+} Active;
+
+static Active *active;
+static size_t n_active, cap_active;
+
+static int
+cmp_active(const void *a, const void *b)
+{
+    return strcmp(((const Active *) a)->uuid, ((const Active *) b)->uuid);
+}
+
+static void
+scan_active(void)
+{
+    DIR *bus = opendir("/sys/bus/mdev/devices");
+    struct dirent *d;
+
+    if (bus == NULL)
+        return;
+    while ((d = readdir(bus)) != NULL) {
+        char target[4096], link[4096], path[128];
+        Active *a;
+        ssize_t n;
+        char *slash;
+
+        if (d->d_name[0] == '.' || strlen(d->d_name) != 36)
+            continue;
+        n = readlinkat(dirfd(bus), d->d_name, target, sizeof(target) - 1);
+        if (n < 0)
+            continue;
+        target[n] = '\0';
+        if (n_active == cap_active) {
+            cap_active = cap_active ? cap_active * 2 : 1024;
+            active = realloc(active, cap_active * sizeof(*active));
+        }
+        a = &active[n_active];
+        memset(a, 0, sizeof(*a));
+        strcpy(a->uuid, d->d_name);
+        slash = strrchr(target, '/');
+        if (slash == NULL)
+            continue;
+        *slash = '\0';
+        snprintf(a->parent, sizeof(a->parent), "%s", basename_of(target));
+        snprintf(path, sizeof(path), "%s/mdev_type", d->d_name);
+        n = readlinkat(dirfd(bus), path, link, sizeof(link) - 1);
+        if (n > 0) {
+            link[n] = '\0';
+            snprintf(a->type, sizeof(a->type), "%s", basename_of(link));
+        }
+        snprintf(path, sizeof(path), "%s/iommu_group", d->d_name);
+        n = readlinkat(dirfd(bus), path, link, sizeof(link) - 1);
+        if (n > 0) {
+            link[n] = '\0';
+            snprintf(a->group, sizeof(a->group), "%s", basename_of(link));
+        }
+        n_active++;
+    }
+    closedir(bus);
+    qsort(active, n_active, sizeof(*active), cmp_active);
+}
+
+static int
+floor_list(void)
+{
+    scan_active();
+    for (size_t i = 0; i < n_active; i++) {
+        char line[MAX_LINE];
+        snprintf(line, sizeof(line), "%s\t%s\t%s\t%s", active[i].parent, active[i].uuid,
+                 active[i].type, active[i].group);
+        add_line(line);
+    }
+    print_sorted();
+    return 0;
+}
+
+/* The value of "key": "value" in a definition (the files are small and
+ * written by one program; the floor does not need a general parser). */
+static void
+json_string(const char *text, const char *key, char *out, size_t size)
+{
+    const char *p = strstr(text, key);
+    const char *end;
+
+    out[0] = '\0';
+    if (p == NULL)
+        return;
+    p = strchr(p + strlen(key), ':');
+    if (p == NULL || (p = strchr(p, '"')) == NULL)
+        return;
+    p++;
+    end = strchr(p, '"');
+    if (end == NULL || (size_t) (end - p) >= size)
+        return;
+    memcpy(out, p, end - p);
+    out[end - p] = '\0';
+}
+
+static int
+floor_defined(const char *conf)
+{
+    DIR *top = opendir(conf);
+    struct dirent *p;
+
+    if (top == NULL)
+        return 0;
+    scan_active();
+    while ((p = readdir(top)) != NULL) {
+        DIR *dir;
+        struct dirent *d;
+
+        if (p->d_name[0] == '.' || strcmp(p->d_name, "scripts.d") == 0)
+            continue;
+        dir = fdopendir(openat(dirfd(top), p->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        if (dir == NULL)
+            continue;
+        while ((d = readdir(dir)) != NULL) {
+            char text[8192], type[256], start[32], line[MAX_LINE];
+            Active key, *found;
+            int attrs = 0;
+
+            if (d->d_name[0] == '.' || strlen(d->d_name) != 36)
+                continue;
+            read_at(dirfd(dir), d->d_name, text, sizeof(text));
+            json_string(text, "\"mdev_type\"", type, sizeof(type));
+            json_string(text, "\"start\"", start, sizeof(start));
+            for (const char *q = strstr(text, "\"attrs\""); q && (q = strchr(q + 1, '{'));)
+                attrs++;
+            strcpy(key.uuid, d->d_name);
+            found = bsearch(&key, active, n_active, sizeof(*active), cmp_active);
+            snprintf(line, sizeof(line), "%s\t%s\t%s\t%s\t%d\t%s", p->d_name, d->d_name, type,
+                     start, attrs,
+                     found && strcmp(found->parent, p->d_name) == 0 ? "active" : "-");
+            add_line(line);
+        }
+        closedir(dir);
+    }
+    closedir(top);
+    print_sorted();
+    return 0;
+}
+
+static int
+floor_rss(const char *out, char **argv)
+{
+    struct rusage usage;
+    int status;
+    pid_t pid = fork();
+    FILE *f;
+
+    if (pid == 0) {
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    if (pid < 0 || wait4(pid, &status, 0, &usage) < 0)
+        return 1;
+    f = fopen(out, "w");
+    if (f == NULL)
+        return 1;
+    fprintf(f, "%ld\n", usage.ru_maxrss);
+    fclose(f);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
+int
+main(int argc, char **argv)
+{
+    if (argc >= 4 && strcmp(argv[1], "rss") == 0)
+        return floor_rss(argv[2], argv + 3);
+    if (argc >= 2 && strcmp(argv[1], "types") == 0)
+        return floor_types();
+    if (argc >= 2 && strcmp(argv[1], "list") == 0)
+        return floor_list();
+    if (argc >= 3 && strcmp(argv[1], "defined") == 0)
+        return floor_defined(argv[2]);
+    fprintf(stderr, "usage: floor types | list | defined CONF_DIR\n");
+    return 2;
+}
