@@ -199,8 +199,7 @@ parse_pci_address(const char *text, PciAddress *ret_addr)
 {
     PciAddress addr;
 
-    if (text == NULL || strlen(text) != 12 || text[4] != ':' || text[7] != ':' ||
-        text[10] != '.')
+    if (text == NULL || strlen(text) != 12 || text[4] != ':' || text[7] != ':' || text[10] != '.')
         return FALSE;
     if (!parse_hex_field(text, 4, 0xffff, &addr.domain) ||
         !parse_hex_field(text + 5, 2, 0xff, &addr.bus) ||
@@ -231,8 +230,7 @@ parse_ccw_address(const char *text, CcwAddress *ret_addr)
         return FALSE;
     if (!parse_hex_field(parts[0], strlen(parts[0]), 0xfe, &addr.cssid) ||
         !parse_hex_field(parts[1], strlen(parts[1]), 3, &addr.ssid) ||
-        !parse_hex_field(parts[2], strlen(parts[2]), 0xffff, &addr.devno) ||
-        strlen(parts[2]) != 4)
+        !parse_hex_field(parts[2], strlen(parts[2]), 0xffff, &addr.devno) || strlen(parts[2]) != 4)
         return FALSE;
     *ret_addr = addr;
     return TRUE;
@@ -343,8 +341,7 @@ append_element(GString *out, int level, const char *tag, const char *text)
     g_string_append_printf(out, "</%s>\n", tag);
 }
 
-static void
-append_line(GString *out, int level, const char *format, ...) G_GNUC_PRINTF(3, 4);
+static void append_line(GString *out, int level, const char *format, ...) G_GNUC_PRINTF(3, 4);
 
 static void
 append_line(GString *out, int level, const char *format, ...)
@@ -442,8 +439,8 @@ pci_parent_nodedev(const MdevParent *parent)
 }
 
 static gboolean
-append_pci_capability(GString *out, const MdevParent *parent,
-                      const GPtrArray *iommu_group_devices, GError **error)
+append_pci_capability(GString *out, const MdevParent *parent, const GPtrArray *iommu_group_devices,
+                      GError **error)
 {
     PciAddress addr;
     PciAddress physfn;
@@ -452,8 +449,8 @@ append_pci_capability(GString *out, const MdevParent *parent,
     guint device = 0;
 
     if (!parse_pci_address(parent->name, &addr)) {
-        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
-                    _("'%s' is not a PCI address"), parent->name);
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT, _("'%s' is not a PCI address"),
+                    parent->name);
         return FALSE;
     }
     if (!parse_hex_number(parent->vendor_id, 0xffff, &vendor) ||
@@ -603,8 +600,8 @@ mdev_xml_format_parent(const MdevParent *parent, const GPtrArray *iommu_group_de
  *   known yet
  */
 char *
-mdev_xml_format_device(const MdevDevice *device, const MdevParent *parent,
-                       MdevXmlFormatFlags flags, GError **error)
+mdev_xml_format_device(const MdevDevice *device, const MdevParent *parent, MdevXmlFormatFlags flags,
+                       GError **error)
 {
     g_autoptr(GString) out = g_string_new("<device>\n");
     g_autofree char *name = NULL;
@@ -617,14 +614,14 @@ mdev_xml_format_device(const MdevDevice *device, const MdevParent *parent,
     live = device->active && !(flags & MDEV_XML_FORMAT_INACTIVE);
     if (!live && !device->defined) {
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
-                    _("mdev '%1$s' on parent '%2$s' has no persistent definition"),
-                    device->uuid, device->parent);
+                    _("mdev '%1$s' on parent '%2$s' has no persistent definition"), device->uuid,
+                    device->parent);
         return NULL;
     }
     if (device->type == NULL) {
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_FAILED,
-                    _("the type of mdev '%1$s' on parent '%2$s' is not known yet"),
-                    device->uuid, device->parent);
+                    _("the type of mdev '%1$s' on parent '%2$s' is not known yet"), device->uuid,
+                    device->parent);
         return NULL;
     }
 
@@ -718,8 +715,8 @@ mdev_xml_format_hostdev(const char *uuid, const char *model, const char *device_
     }
     if (model && device_api && strcmp(model, device_api) != 0) {
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
-                    _("model '%1$s' does not match the device API '%2$s' of mdev '%3$s'"),
-                    model, device_api, canonical);
+                    _("model '%1$s' does not match the device API '%2$s' of mdev '%3$s'"), model,
+                    device_api, canonical);
         return NULL;
     }
     if (display != MDEV_XML_SWITCH_DEFAULT && strcmp(chosen, "vfio-pci") != 0) {
@@ -818,8 +815,7 @@ first_child(xmlNodePtr parent, const char *name)
     return NULL;
 }
 
-static gboolean
-invalid(GError **error, const char *format, ...) G_GNUC_PRINTF(2, 3);
+static gboolean invalid(GError **error, const char *format, ...) G_GNUC_PRINTF(2, 3);
 
 static gboolean
 invalid(GError **error, const char *format, ...)
@@ -830,8 +826,8 @@ invalid(GError **error, const char *format, ...)
     va_start(ap, format);
     message = g_strdup_vprintf(format, ap);
     va_end(ap);
-    g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
-                _("invalid node device XML: %s"), message);
+    g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG, _("invalid node device XML: %s"),
+                message);
     return FALSE;
 }
 
@@ -840,9 +836,8 @@ static char *
 parse_uuid(const char *text, GError **error)
 {
     if (strlen(text) == 32 && strspn(text, "0123456789abcdefABCDEF") == 32) {
-        g_autofree char *hyphenated = g_strdup_printf("%.8s-%.4s-%.4s-%.4s-%.12s", text,
-                                                      text + 8, text + 12, text + 16,
-                                                      text + 20);
+        g_autofree char *hyphenated = g_strdup_printf("%.8s-%.4s-%.4s-%.4s-%.12s", text, text + 8,
+                                                      text + 12, text + 16, text + 20);
         return mdev_util_uuid_canonicalize(hyphenated, error);
     }
     return mdev_util_uuid_canonicalize(text, error);
@@ -1015,8 +1010,9 @@ mdev_xml_parse_nodedev(const char *xml, gssize length, const GPtrArray *parents,
             continue;
         type = node_prop(n, "type");
         if (g_strcmp0(type, "mdev") != 0) {
-            invalid(error, _("<capability type='%s'> cannot be defined: only mediated "
-                             "devices (type='mdev') can"),
+            invalid(error,
+                    _("<capability type='%s'> cannot be defined: only mediated "
+                      "devices (type='mdev') can"),
                     type ? type : "");
             return NULL;
         }
@@ -1060,7 +1056,7 @@ mdev_xml_parse_nodedev(const char *xml, gssize length, const GPtrArray *parents,
 MdevDevice *
 mdev_xml_parse_nodedev_file(const char *path, const GPtrArray *parents, GError **error)
 {
-    g_autofree char *contents = g_malloc(MDEV_XML_MAX_SIZE + 1);
+    g_autofree char *contents = NULL;
     gsize length;
     FILE *file;
     MdevDevice *device;
@@ -1078,6 +1074,7 @@ mdev_xml_parse_nodedev_file(const char *path, const GPtrArray *parents, GError *
                     _("cannot open '%1$s': %2$s"), path, g_strerror(saved_errno));
         return NULL;
     }
+    contents = g_malloc(MDEV_XML_MAX_SIZE + 1);
     length = fread(contents, 1, MDEV_XML_MAX_SIZE + 1, file);
     saved_errno = errno;
     if (ferror(file)) {
@@ -1110,10 +1107,9 @@ scan_host(MdevContext *ctx, GPtrArray *ret_problems, GError **error)
     g_autoptr(GPtrArray) definitions = NULL;
     g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func(g_free);
 
-    inv = mdev_discovery_scan(ctx,
-                              MDEV_DISCOVERY_PARENTS | MDEV_DISCOVERY_DEVICES |
-                                  MDEV_DISCOVERY_DEVICE_DRIVER,
-                              NULL, error);
+    inv = mdev_discovery_scan(
+        ctx, MDEV_DISCOVERY_PARENTS | MDEV_DISCOVERY_DEVICES | MDEV_DISCOVERY_DEVICE_DRIVER, NULL,
+        error);
     if (inv == NULL)
         return NULL;
     definitions = mdev_store_load(ctx, NULL, NULL, problems, error);
@@ -1169,8 +1165,8 @@ dump_device(MdevContext *ctx, MdevInventory *inv, MdevDevice *device, MdevXmlFor
     /* the merged record keeps the running type: take the definition itself */
     if (!device->defined) {
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
-                    _("mdev '%1$s' on parent '%2$s' has no persistent definition"),
-                    device->uuid, device->parent);
+                    _("mdev '%1$s' on parent '%2$s' has no persistent definition"), device->uuid,
+                    device->parent);
         return NULL;
     }
     definition = mdev_store_load_one(ctx, device->parent, device->uuid, error);
@@ -1186,8 +1182,7 @@ dump_parent(MdevParent *parent, MdevXmlFormatFlags flags, GError **error)
 
     if (flags & MDEV_XML_FORMAT_INACTIVE) {
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
-                    _("'%s' is a parent device: only mdevs have an inactive form"),
-                    parent->name);
+                    _("'%s' is a parent device: only mdevs have an inactive form"), parent->name);
         return NULL;
     }
     /* without the group's members the parent is listed alone */
@@ -1283,9 +1278,8 @@ mdev_xml_dump_nodedev(MdevContext *ctx, const char *name, MdevXmlFormatFlags fla
  * Returns: (transfer full): the element, or %NULL with @error set
  */
 char *
-mdev_xml_dump_hostdev(MdevContext *ctx, const char *uuid, const char *model,
-                      MdevXmlSwitch display, MdevXmlSwitch ramfb, GPtrArray *ret_problems,
-                      GError **error)
+mdev_xml_dump_hostdev(MdevContext *ctx, const char *uuid, const char *model, MdevXmlSwitch display,
+                      MdevXmlSwitch ramfb, GPtrArray *ret_problems, GError **error)
 {
     g_autoptr(MdevInventory) inv = NULL;
     g_autoptr(GPtrArray) found = NULL;
@@ -1314,8 +1308,8 @@ mdev_xml_dump_hostdev(MdevContext *ctx, const char *uuid, const char *model,
     for (guint i = 0; i < found->len; i++) {
         const MdevDevice *device = g_ptr_array_index(found, i);
         MdevParent *parent = mdev_inventory_get_parent(inv, device->parent);
-        const MdevType *type = parent && device->type ? mdev_parent_get_type(parent, device->type)
-                                                      : NULL;
+        const MdevType *type =
+            parent && device->type ? mdev_parent_get_type(parent, device->type) : NULL;
         const char *api = type ? type->device_api : NULL;
 
         if (api == NULL)

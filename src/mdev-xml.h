@@ -50,16 +50,16 @@ char *mdev_xml_format_parent(const MdevParent *parent, const GPtrArray *iommu_gr
 char *mdev_xml_format_device(const MdevDevice *device, const MdevParent *parent,
                              MdevXmlFormatFlags flags, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 char *mdev_xml_format_hostdev(const char *uuid, const char *model, const char *device_api,
-                              MdevXmlSwitch display, MdevXmlSwitch ramfb,
-                              GError **error) G_GNUC_WARN_UNUSED_RESULT;
+                              MdevXmlSwitch display, MdevXmlSwitch ramfb, GError **error)
+    G_GNUC_WARN_UNUSED_RESULT;
 
 MdevDevice *mdev_xml_parse_nodedev(const char *xml, gssize length, const GPtrArray *parents,
                                    GError **error) G_GNUC_WARN_UNUSED_RESULT;
-MdevDevice *mdev_xml_parse_nodedev_file(const char *path, const GPtrArray *parents,
-                                        GError **error) G_GNUC_WARN_UNUSED_RESULT;
+MdevDevice *mdev_xml_parse_nodedev_file(const char *path, const GPtrArray *parents, GError **error)
+    G_GNUC_WARN_UNUSED_RESULT;
 
-MdevDevice *mdev_xml_read_definition(MdevContext *ctx, const char *path,
-                                     GError **error) G_GNUC_WARN_UNUSED_RESULT;
+MdevDevice *mdev_xml_read_definition(MdevContext *ctx, const char *path, GError **error)
+    G_GNUC_WARN_UNUSED_RESULT;
 char *mdev_xml_dump_nodedev(MdevContext *ctx, const char *name, MdevXmlFormatFlags flags,
                             GPtrArray *ret_problems, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 char *mdev_xml_dump_hostdev(MdevContext *ctx, const char *uuid, const char *model,

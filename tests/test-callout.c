@@ -23,13 +23,17 @@ static void
 fixture_setup(Fixture *f, gconstpointer data)
 {
     g_autoptr(GError) error = NULL;
+    g_autofree char *lib = NULL;
+    g_autofree char *etc = NULL;
 
     f->dir = g_dir_make_tmp("mdev-callout-XXXXXX", &error);
     g_assert_no_error(error);
     f->log = g_build_filename(f->dir, "log", NULL);
     f->ctx = mdev_context_new();
-    mdev_context_set_lib_dir(f->ctx, g_build_filename(f->dir, "lib", NULL));
-    mdev_context_set_conf_dir(f->ctx, g_build_filename(f->dir, "etc", NULL));
+    lib = g_build_filename(f->dir, "lib", NULL);
+    etc = g_build_filename(f->dir, "etc", NULL);
+    mdev_context_set_lib_dir(f->ctx, lib);
+    mdev_context_set_conf_dir(f->ctx, etc);
     f->device = mdev_device_new(UUID, "0000:00:02.0");
     f->device->type = g_strdup("i915-GVTg_V5_4");
     g_ptr_array_add(f->device->attrs, mdev_attr_new("foo", "bar"));
@@ -234,6 +238,7 @@ test_versioned(Fixture *f, gconstpointer data)
     g_autoptr(MdevCallout) c = NULL;
     g_autofree char *text = NULL;
     g_autofree char *log = NULL;
+    g_auto(GStrv) parts = NULL;
 
     /* a non-versioned script that would refuse everything comes first */
     add_script(f, "etc", "callouts", "00-old", "[ \"$6\" = capabilities ] && exit 2; exit 1");
@@ -261,7 +266,8 @@ test_versioned(Fixture *f, gconstpointer data)
 
     /* the probe ran once per runner */
     log = read_log(f);
-    g_assert_cmpuint(g_strv_length(g_strsplit(log, "capabilities", -1)), ==, 3);
+    parts = g_strsplit(log, "capabilities", -1);
+    g_assert_cmpuint(g_strv_length(parts), ==, 3);
     g_assert_nonnull(strstr(log, "50-new -t i915-GVTg_V5_4 -e pre -a start"));
     g_assert_null(strstr(log, "00-old -t i915-GVTg_V5_4 -e pre"));
 }
@@ -315,6 +321,8 @@ test_unsafe_script(Fixture *f, gconstpointer data)
 {
     g_autofree char *path = g_build_filename(f->dir, "etc", "scripts.d", "callouts", "50-open",
                                              NULL);
+    g_autofree char *noexec = g_build_filename(f->dir, "etc", "scripts.d", "callouts",
+                                               "60-noexec", NULL);
     g_autoptr(GError) error = NULL;
     g_autoptr(MdevCallout) c = NULL;
     g_autofree char *log = NULL;
@@ -323,10 +331,7 @@ test_unsafe_script(Fixture *f, gconstpointer data)
     add_script(f, "etc", "callouts", "50-open", "exit 1");
     g_assert_cmpint(g_chmod(path, 0777), ==, 0);
     add_script(f, "etc", "callouts", "60-noexec", "exit 1");
-    g_assert_cmpint(g_chmod(g_build_filename(f->dir, "etc", "scripts.d", "callouts",
-                                             "60-noexec", NULL),
-                            0644),
-                    ==, 0);
+    g_assert_cmpint(g_chmod(noexec, 0644), ==, 0);
     c = mdev_callout_new(f->ctx, f->device);
     g_assert_true(mdev_callout_pre(c, MDEV_CALLOUT_ACTION_START, &error));
     g_assert_no_error(error);

@@ -397,6 +397,21 @@ else
     not_ok "start-parent starts the auto definitions, skips running ones and bad files; a second run is a no-op"
 fi
 
+# udev sends "add" and then "change" for one parent: two runs at once
+sim 'cmd define --parent mtty --type mtty-1 --uuid $U1 --auto
+     cmd define --parent mtty --type mtty-2 --uuid $U2 --auto
+     cmd define --parent matrix --type vfio_ap-passthrough --uuid $U3 --auto
+     ( "$T" start-parent mtty 2> "$W/p1.err"; echo $? > "$W/p1.rc" ) &
+     ( "$T" start-parent mtty 2> "$W/p2.err"; echo $? > "$W/p2.rc" ) &
+     wait'
+if [ "$(cat "$W/p1.rc")" = 0 ] && [ "$(cat "$W/p2.rc")" = 0 ] && [ ! -s "$W/p1.err" ] && [ ! -s "$W/p2.err" ] &&
+   [ "$(devs)" = "$(printf '%s\n' "$A" "$U1" "$U2" | sort | tr '\n' ' ' | sed 's/ $//')" ]; then
+    ok "two start-parent runs at once start each device once, without errors"
+else
+    not_ok "two start-parent runs at once start each device once, without errors"
+    sed 's/^/# /' "$W/p1.err" "$W/p2.err"
+fi
+
 sim 'cmd define --parent mtty --type mtty-2 --uuid $U1 --auto
      cmd define --parent mtty --type mtty-2 --uuid $U2 --auto
      cmd define --parent mtty --type mtty-2 --uuid $U3 --auto

@@ -6,8 +6,7 @@
 #include <string.h>
 
 static const char *const gvt_attrs[] = { "foo", "bar", "enable_hotplug", "1", NULL };
-static const char *const ap_attrs[] = { "assign_adapter", "0x09", "assign_domain", "0x0001",
-                                        NULL };
+static const char *const ap_attrs[] = { "assign_adapter", "0x09", "assign_domain", "0x0001", NULL };
 static const char *const no_attrs[] = { NULL };
 
 /* Active and defined (attributes come from the definition), active only,
@@ -17,16 +16,16 @@ const XmlTestbedMdev xml_testbed_mdevs[] = {
       "vfio_mdev", TRUE, FALSE, gvt_attrs },
     { "0000:41:00.4", "c0ffee00-5a1e-4c0d-9e7f-41a40a40a404", "nvidia-558", TRUE, 142,
       "nvidia-vgpu-vfio", FALSE, FALSE, no_attrs },
-    { "0.0.0052", "8a7c3bf0-3f43-4f0e-8a9a-5b3c1d2e4f60", "vfio_ccw-io", TRUE, 14,
-      "vfio_ccw_mdev", FALSE, FALSE, no_attrs },
+    { "0.0.0052", "8a7c3bf0-3f43-4f0e-8a9a-5b3c1d2e4f60", "vfio_ccw-io", TRUE, 14, "vfio_ccw_mdev",
+      FALSE, FALSE, no_attrs },
     { "matrix", "b3f1c1a8-1b53-4a8d-9a0f-4f6f0e9d2c11", "vfio_ap-passthrough", TRUE, 15,
       "vfio_ap_mdev", TRUE, TRUE, ap_attrs },
-    { "mtty", "67215cd7-f78e-4352-b10a-ba2a22b1c4d8", "mtty-1", TRUE, 16, "mtty", FALSE,
-      FALSE, no_attrs },
+    { "mtty", "67215cd7-f78e-4352-b10a-ba2a22b1c4d8", "mtty-1", TRUE, 16, "mtty", FALSE, FALSE,
+      no_attrs },
     { "mtty", "5f6c7b02-7815-4b90-ae2c-4828080c15ea", "mtty-2", FALSE, -1, NULL, TRUE, TRUE,
       no_attrs },
-    { "0000:00:03.0", "0d8a1c33-6b2e-4d7f-8e21-3a4b5c6d7e8f", "i915-GVTg_V5_8", FALSE, -1,
-      NULL, TRUE, FALSE, gvt_attrs },
+    { "0000:00:03.0", "0d8a1c33-6b2e-4d7f-8e21-3a4b5c6d7e8f", "i915-GVTg_V5_8", FALSE, -1, NULL,
+      TRUE, FALSE, gvt_attrs },
     { NULL },
 };
 
@@ -55,28 +54,50 @@ const XmlTestbedCase xml_testbed_cases[] = {
 };
 
 static const MockPciInfo gvt = {
-    .vendor = "0x8086", .device = "0x3e92", .class_code = "0x030000",
-    .driver = "i915", .iommu_group = 1, .numa_node = -1,
+    .vendor = "0x8086",
+    .device = "0x3e92",
+    .class_code = "0x030000",
+    .driver = "i915",
+    .iommu_group = 1,
+    .numa_node = -1,
 };
 /* an SR-IOV physical function and one of its VFs, sharing an IOMMU group;
  * only the VF is an mdev parent */
 static const MockPciInfo ampere_pf = {
-    .vendor = "0x10de", .device = "0x2235", .class_code = "0x030200",
-    .driver = "nvidia", .iommu_group = 41, .numa_node = 0,
+    .vendor = "0x10de",
+    .device = "0x2235",
+    .class_code = "0x030200",
+    .driver = "nvidia",
+    .iommu_group = 41,
+    .numa_node = 0,
 };
 static const MockPciInfo ampere_vf = {
-    .vendor = "0x10de", .device = "0x2235", .class_code = "0x030200",
-    .driver = "nvidia", .physfn = "0000:41:00.0", .iommu_group = 41, .numa_node = 0,
+    .vendor = "0x10de",
+    .device = "0x2235",
+    .class_code = "0x030200",
+    .driver = "nvidia",
+    .physfn = "0000:41:00.0",
+    .iommu_group = 41,
+    .numa_node = 0,
 };
 /* a GPU behind a PCIe root port, as on real hosts: its node device's
  * parent is the port */
 static const MockPciInfo root_port = {
-    .vendor = "0x8086", .device = "0xa343", .class_code = "0x060400",
-    .driver = "pcieport", .iommu_group = 5, .numa_node = -1,
+    .vendor = "0x8086",
+    .device = "0xa343",
+    .class_code = "0x060400",
+    .driver = "pcieport",
+    .iommu_group = 5,
+    .numa_node = -1,
 };
 static const MockPciInfo behind_port = {
-    .vendor = "0x10de", .device = "0x1eb8", .class_code = "0x030200",
-    .driver = "nvidia", .iommu_group = 6, .numa_node = -1, .upstream = "0000:00:1c.0",
+    .vendor = "0x10de",
+    .device = "0x1eb8",
+    .class_code = "0x030200",
+    .driver = "nvidia",
+    .iommu_group = 6,
+    .numa_node = -1,
+    .upstream = "0000:00:1c.0",
 };
 #define CSS_DEV_BUSID "0.0.1234"
 #define CSS_DRIVER "vfio_ccw"
@@ -87,10 +108,13 @@ typedef struct {
 } TypeRow;
 
 static const TypeRow types[] = {
-    { "0000:00:02.0", { "i915-GVTg_V5_4", "GVTg_V5_4", "low_gm_size: 128MB\nfence: 4", "vfio-pci", 1 } },
-    { "0000:00:02.0", { "i915-GVTg_V5_8", "GVTg_V5_8", "low_gm_size: 64MB\nfence: 4", "vfio-pci", 2 } },
+    { "0000:00:02.0",
+      { "i915-GVTg_V5_4", "GVTg_V5_4", "low_gm_size: 128MB\nfence: 4", "vfio-pci", 1 } },
+    { "0000:00:02.0",
+      { "i915-GVTg_V5_8", "GVTg_V5_8", "low_gm_size: 64MB\nfence: 4", "vfio-pci", 2 } },
     { "0000:00:02.0", { "i915-nameless", NULL, "a type without a name file", "vfio-pci", 0 } },
-    { "0000:41:00.4", { "nvidia-558", "NVIDIA A40-4Q", "num_heads=4, frl_config=60", "vfio-pci", 1 } },
+    { "0000:41:00.4",
+      { "nvidia-558", "NVIDIA A40-4Q", "num_heads=4, frl_config=60", "vfio-pci", 1 } },
     { "0000:02:00.0", { "nvidia-222", "GRID T4-1B", NULL, "vfio-pci", 16 } },
     { "0.0.0052", { "vfio_ccw-io", "I/O subchannel (Non-QDIO)", NULL, "vfio-ccw", 0 } },
     { "matrix", { "vfio_ap-passthrough", "VFIO AP Passthrough Device", NULL, "vfio-ap", 65534 } },
@@ -120,8 +144,7 @@ xml_testbed_build(MockSysfs *sysfs)
 
     for (const XmlTestbedMdev *m = xml_testbed_mdevs; m->uuid; m++) {
         if (m->active)
-            mock_sysfs_add_mdev(sysfs, m->parent, m->uuid, m->type_id, m->iommu_group,
-                                m->driver);
+            mock_sysfs_add_mdev(sysfs, m->parent, m->uuid, m->type_id, m->iommu_group, m->driver);
     }
 }
 
@@ -161,8 +184,8 @@ xml_testbed_write_definitions(const char *dir, GError **error)
         path = g_build_filename(parent_dir, m->uuid, NULL);
         json = definition_json(m);
         if (g_mkdir_with_parents(parent_dir, 0755) < 0) {
-            g_set_error(error, G_IO_ERROR, g_io_error_from_errno(errno), "%s: %s",
-                        parent_dir, g_strerror(errno));
+            g_set_error(error, G_IO_ERROR, g_io_error_from_errno(errno), "%s: %s", parent_dir,
+                        g_strerror(errno));
             return FALSE;
         }
         if (!g_file_set_contents(path, json, -1, error))

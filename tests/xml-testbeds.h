@@ -11,23 +11,23 @@
 G_BEGIN_DECLS
 
 typedef struct {
-    const char *parent;        /* kernel name of the parent */
+    const char *parent; /* kernel name of the parent */
     const char *uuid;
     const char *type_id;
-    gboolean active;           /* present in sysfs */
-    int iommu_group;           /* for active mdevs */
-    const char *driver;        /* for active mdevs */
-    gboolean defined;          /* a persistent definition exists */
+    gboolean active;    /* present in sysfs */
+    int iommu_group;    /* for active mdevs */
+    const char *driver; /* for active mdevs */
+    gboolean defined;   /* a persistent definition exists */
     gboolean autostart;
-    const char *const *attrs;  /* name, value, name, value, ..., NULL */
+    const char *const *attrs; /* name, value, name, value, ..., NULL */
 } XmlTestbedMdev;
 
 typedef struct {
-    const char *golden;        /* tests/data/xml/<golden>.xml */
-    const char *nodedev;       /* libvirt's name of the device */
+    const char *golden;  /* tests/data/xml/<golden>.xml */
+    const char *nodedev; /* libvirt's name of the device */
     gboolean is_parent;
-    const char *kernel_name;   /* parent name or mdev uuid */
-    const char *mdev_parent;   /* for mdevs: the parent's kernel name */
+    const char *kernel_name; /* parent name or mdev uuid */
+    const char *mdev_parent; /* for mdevs: the parent's kernel name */
 } XmlTestbedCase;
 
 extern const XmlTestbedMdev xml_testbed_mdevs[];

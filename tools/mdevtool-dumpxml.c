@@ -15,8 +15,8 @@ MDEVTOOL_CMD(mdevtool_cmd_dumpxml)
           N_("Print an mdev's persistent definition, not the running device"), NULL },
         { NULL },
     };
-    g_autoptr(GOptionContext) octx = mdevtool_option_context_new("dumpxml", N_("NAME|UUID|PARENT"),
-                                                                 entries);
+    g_autoptr(GOptionContext) octx =
+        mdevtool_option_context_new("dumpxml", N_("NAME|UUID|PARENT"), entries);
     g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GError) error = NULL;
     g_autofree char *xml = NULL;

@@ -61,7 +61,9 @@ if [ "${MDEV_REGEN_IN_NAMESPACE:-}" != 1 ]; then
     command -v libvirtd >/dev/null && command -v virsh >/dev/null || skip "libvirtd/virsh missing"
     command -v mdevctl >/dev/null || skip "mdevctl missing"
     [ -n "$nodedev_driver" ] || skip "libvirt's node-device driver is not installed"
-    unshare -m true 2>/dev/null || skip "unshare -m is not permitted"
+    [ -d /etc/mdevctl.d ] || skip "/etc/mdevctl.d is missing (mdevctl is not installed properly)"
+    unshare -m sh -c 'mount -t tmpfs tmpfs /run' 2>/dev/null ||
+        skip "private mount namespaces with tmpfs mounts are not permitted"
     if [ $check = 1 ]; then
         exec unshare -m env MDEV_REGEN_IN_NAMESPACE=1 sh "$0" --check "$builddir"
     fi
@@ -73,7 +75,6 @@ fi
 unset LD_PRELOAD
 mount --make-rprivate /
 mount -t tmpfs tmpfs /run
-mkdir -p /etc/mdevctl.d
 mount -t tmpfs tmpfs /etc/mdevctl.d
 mkdir -p /etc/mdevctl.d/scripts.d/callouts /etc/mdevctl.d/scripts.d/notifiers
 for d in /var/lib/libvirt /var/cache/libvirt /var/log/libvirt; do

@@ -53,9 +53,8 @@ main(int argc, char **argv)
         fprintf(stderr, "xml-testbed-run: %s\n", error->message);
         return 1;
     }
-    if (!g_spawn_sync(NULL, argv + 2, NULL,
-                      G_SPAWN_SEARCH_PATH | G_SPAWN_CHILD_INHERITS_STDIN, NULL, NULL, NULL,
-                      NULL, &status, &error)) {
+    if (!g_spawn_sync(NULL, argv + 2, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_CHILD_INHERITS_STDIN,
+                      NULL, NULL, NULL, NULL, &status, &error)) {
         fprintf(stderr, "xml-testbed-run: %s\n", error->message);
         return 1;
     }
