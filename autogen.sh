@@ -7,8 +7,6 @@ test -n "$srcdir" || srcdir=.
 cd "$srcdir"
 autopoint --force
 autoreconf --force --install --verbose
-# automake installs tap-driver.sh only on request; the tests use it.
-cp -f "$(automake --print-libdir)/tap-driver.sh" build-aux/
 cd - >/dev/null
 if [ -z "$NOCONFIGURE" ]; then
     "$srcdir"/configure "$@"
