@@ -232,6 +232,9 @@ mdevctl_main(int argc, char **argv)
     g_autoptr(MdevContext) ctx = NULL;
     int status;
 
+    /* stdout carries only mdevctl's output (libvirt parses it): debug
+     * messages, when enabled, go to stderr */
+    g_log_writer_default_set_use_stderr(TRUE);
     status = mdevctl_args_parse(argc, argv, &args);
     if (status >= 0)
         return status;
