@@ -647,7 +647,8 @@ run_event(MdevCallout *self, MdevCalloutEvent event, MdevCalloutAction action,
  * @action: the operation about to happen
  * @error: return location for a #GError
  *
- * Asks the callout scripts whether @action may go ahead.
+ * Asks the callout scripts whether @action may go ahead. With the context's
+ * force_callouts set, a refusal or failure only adds a message.
  *
  * Returns: %TRUE to go ahead, %FALSE with %MDEV_ERROR_CALLOUT when the
  *   owning script refused, failed or timed out
@@ -655,10 +656,21 @@ run_event(MdevCallout *self, MdevCalloutEvent event, MdevCalloutAction action,
 gboolean
 mdev_callout_pre(MdevCallout *self, MdevCalloutAction action, GError **error)
 {
+    g_autoptr(GError) local = NULL;
+
     g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
 
-    return run_event(self, MDEV_CALLOUT_EVENT_PRE, action, MDEV_CALLOUT_STATE_NONE, NULL,
-                     error);
+    if (run_event(self, MDEV_CALLOUT_EVENT_PRE, action, MDEV_CALLOUT_STATE_NONE, NULL, &local))
+        return TRUE;
+    if (mdev_context_get_force_callouts(self->ctx) &&
+        g_error_matches(local, MDEV_ERROR, MDEV_ERROR_CALLOUT)) {
+        add_message(self, g_strdup_printf(_("forcing '%1$s' despite the callout failure: %2$s"),
+                                          mdev_callout_action_to_string(action),
+                                          local->message));
+        return TRUE;
+    }
+    g_propagate_error(error, g_steal_pointer(&local));
+    return FALSE;
 }
 
 /**

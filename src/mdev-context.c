@@ -22,6 +22,7 @@ struct _MdevContext {
     char *state_dir;
     char *lib_dir;
     struct udev *udev;
+    gboolean force_callouts;
 };
 
 G_DEFINE_FINAL_TYPE(MdevContext, mdev_context, G_TYPE_OBJECT)
@@ -116,6 +117,28 @@ mdev_context_set_lib_dir(MdevContext *self, const char *dir)
     g_return_if_fail(MDEV_IS_CONTEXT(self));
     g_free(self->lib_dir);
     self->lib_dir = g_strdup(dir);
+}
+
+/**
+ * mdev_context_set_force_callouts:
+ * @self: a context
+ * @force: whether a vetoing or failing pre callout is only a warning
+ *
+ * mdevctl's --force: operations go ahead when a callout script's pre event
+ * fails; the failure is reported among the callout's messages.
+ */
+void
+mdev_context_set_force_callouts(MdevContext *self, gboolean force)
+{
+    g_return_if_fail(MDEV_IS_CONTEXT(self));
+    self->force_callouts = force;
+}
+
+gboolean
+mdev_context_get_force_callouts(MdevContext *self)
+{
+    g_return_val_if_fail(MDEV_IS_CONTEXT(self), FALSE);
+    return self->force_callouts;
 }
 
 /**

@@ -24,6 +24,8 @@ const char *mdev_context_get_lib_dir(MdevContext *self);
 void mdev_context_set_conf_dir(MdevContext *self, const char *dir);
 void mdev_context_set_state_dir(MdevContext *self, const char *dir);
 void mdev_context_set_lib_dir(MdevContext *self, const char *dir);
+void mdev_context_set_force_callouts(MdevContext *self, gboolean force);
+gboolean mdev_context_get_force_callouts(MdevContext *self);
 
 struct udev *mdev_context_get_udev(MdevContext *self, GError **error);
 
