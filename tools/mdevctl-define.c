@@ -145,8 +145,7 @@ mdevctl_cmd_define(MdevContext *ctx, const MdevctlArgs *args)
     /* checked before the callouts run, and again under the lock */
     if (!check_not_defined(ctx, def, data.from_jsonfile, &error))
         return mdevctl_fail_error(error);
-    if (!mdevctl_run_with_callouts(ctx, def, MDEV_CALLOUT_ACTION_DEFINE,
-                                   mdevctl_args_has(args, MDEVCTL_OPT_FORCE), define_primary, &data,
+    if (!mdevctl_run_with_callouts(ctx, def, MDEV_CALLOUT_ACTION_DEFINE, define_primary, &data,
                                    &error))
         return mdevctl_fail_error(error);
     if (args->uuid == NULL)

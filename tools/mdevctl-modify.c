@@ -151,8 +151,7 @@ mdevctl_cmd_modify(MdevContext *ctx, const MdevctlArgs *args)
         if (!mdev_util_check_name("attribute", attr->name, &error))
             return mdevctl_fail_error(error);
     }
-    if (!mdevctl_run_with_callouts(ctx, def, MDEV_CALLOUT_ACTION_MODIFY,
-                                   mdevctl_args_has(args, MDEVCTL_OPT_FORCE), modify_primary, NULL,
+    if (!mdevctl_run_with_callouts(ctx, def, MDEV_CALLOUT_ACTION_MODIFY, modify_primary, NULL,
                                    &error))
         return mdevctl_fail_error(error);
     return MDEVCTL_EXIT_OK;

@@ -41,8 +41,7 @@ mdevctl_cmd_undefine(MdevContext *ctx, const MdevctlArgs *args)
         MdevDevice *def = g_ptr_array_index(defs, i);
         g_autoptr(GError) local = NULL;
 
-        if (!mdevctl_run_with_callouts(ctx, def, MDEV_CALLOUT_ACTION_UNDEFINE,
-                                       mdevctl_args_has(args, MDEVCTL_OPT_FORCE), undefine_primary,
+        if (!mdevctl_run_with_callouts(ctx, def, MDEV_CALLOUT_ACTION_UNDEFINE, undefine_primary,
                                        NULL, &local)) {
             mdevctl_warn("Undefine of %s on parent %s failed with error: %s", def->uuid,
                          def->parent, local->message);

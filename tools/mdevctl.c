@@ -190,10 +190,11 @@ flush_callout_messages(MdevCallout *callout)
     g_ptr_array_set_size(messages, 0);
 }
 
-/* The sequence mdevctl wraps around every change: pre (which may veto),
- * the change itself, post with the outcome, then the notifiers. */
+/* The sequence mdevctl wraps around every change: pre (which may veto,
+ * unless --force made the context ignore that), the change itself, post
+ * with the outcome, then the notifiers. */
 gboolean
-mdevctl_run_with_callouts(MdevContext *ctx, MdevDevice *device, int action, gboolean force,
+mdevctl_run_with_callouts(MdevContext *ctx, MdevDevice *device, int action,
                           MdevctlPrimaryFunc primary, gpointer data, GError **error)
 {
     g_autoptr(MdevCallout) callout = mdev_callout_new(ctx, device);
@@ -202,16 +203,12 @@ mdevctl_run_with_callouts(MdevContext *ctx, MdevDevice *device, int action, gboo
 
     if (!mdev_callout_pre(callout, action, &local)) {
         flush_callout_messages(callout);
-        if (!force) {
-            mdev_callout_notify(callout, action, MDEV_CALLOUT_STATE_NONE);
-            flush_callout_messages(callout);
-            g_propagate_error(error, g_steal_pointer(&local));
-            return FALSE;
-        }
-        mdevctl_warn("Forcing operation '%s' despite callout failure. Error was: %s",
-                     mdev_callout_action_to_string(action), local->message);
-        g_clear_error(&local);
+        mdev_callout_notify(callout, action, MDEV_CALLOUT_STATE_NONE);
+        flush_callout_messages(callout);
+        g_propagate_error(error, g_steal_pointer(&local));
+        return FALSE;
     }
+    flush_callout_messages(callout);
     ok = primary(ctx, device, data, &local);
     mdev_callout_set_device(callout, device);
     mdev_callout_post(callout, action, ok);
@@ -240,6 +237,7 @@ mdevctl_main(int argc, char **argv)
         return status;
 
     ctx = mdev_context_new();
+    mdev_context_set_force_callouts(ctx, mdevctl_args_has(&args, MDEVCTL_OPT_FORCE));
     for (gsize i = 0; i < G_N_ELEMENTS(dispatch); i++) {
         if (strcmp(dispatch[i].name, args.command) == 0)
             return dispatch[i].run(ctx, &args);

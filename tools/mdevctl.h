@@ -94,7 +94,7 @@ void mdevctl_set_error_caused(GError **error, const char *cause, const char *for
 
 typedef gboolean (*MdevctlPrimaryFunc)(MdevContext *ctx, MdevDevice *device, gpointer data,
                                        GError **error);
-gboolean mdevctl_run_with_callouts(MdevContext *ctx, MdevDevice *device, int action, gboolean force,
+gboolean mdevctl_run_with_callouts(MdevContext *ctx, MdevDevice *device, int action,
                                    MdevctlPrimaryFunc primary, gpointer data, GError **error);
 
 /* Entry point, called from main() when argv[0] asks for mdevctl. */

@@ -136,7 +136,7 @@ if [ -n "${MDEVCTL_COMPAT_ONLY:-}" ]; then
     total=1
 fi
 echo "1..$total"
-while IFS='|' read -r name setup command stdin allowed why; do
+while IFS='|' read -r name setup command stdin allowed why expect; do
     name=$(trim "$name")
     if [ -n "${MDEVCTL_COMPAT_ONLY:-}" ] && [ "$name" != "$MDEVCTL_COMPAT_ONLY" ]; then
         continue
@@ -147,6 +147,7 @@ while IFS='|' read -r name setup command stdin allowed why; do
     stdin=$(expand "$(trim "$stdin")")
     allowed=$(trim "$allowed")
     why=$(trim "$why")
+    expect=$(expand "$(trim "$expect")")
     run reference "$setup" "$command" "$stdin"
     run mdevtool "$setup" "$command" "$stdin"
 
@@ -157,7 +158,11 @@ while IFS='|' read -r name setup command stdin allowed why; do
         fi
     done
     found=$(trim "$found")
-    if [ "$found" = "$allowed" ]; then
+    bad_expect=0
+    if [ -n "$expect" ] && ! grep -Eq -- "$expect" "$work/mdevtool.out"; then
+        bad_expect=1
+    fi
+    if [ "$found" = "$allowed" ] && [ $bad_expect = 0 ]; then
         if [ -n "$allowed" ]; then
             echo "ok $n $name # known difference ($allowed): $why"
         else
@@ -168,8 +173,12 @@ while IFS='|' read -r name setup command stdin allowed why; do
         echo "not ok $n $name"
         echo "# command: $command"
         echo "# differing: '${found}', expected: '${allowed}'"
+        if [ $bad_expect = 1 ]; then
+            echo "# mdevtool's stdout does not match: $expect"
+        fi
     fi
-    if [ "$found" != "$allowed" ] || [ "${MDEVCTL_COMPAT_VERBOSE:-}" = 1 ]; then
+    if [ "$found" != "$allowed" ] || [ $bad_expect = 1 ] ||
+       [ "${MDEVCTL_COMPAT_VERBOSE:-}" = 1 ]; then
         for field in rc err out files; do
             if differs $field || [ "${MDEVCTL_COMPAT_VERBOSE:-}" = 1 ]; then
                 echo "# --- $field: mdevctl / +++ mdevtool"
