@@ -4,7 +4,13 @@
  * times mdevtool, Debian's mdevctl and the floor reader (bench/floor.c) on
  * the same tree, under the same preload, alternating, in one run.
  *
- * Usage: mdev-bench [--runs N | --exec SHELL_COMMAND] PxTxM...
+ * Usage: mdev-bench [--runs N] [--plain-sys] [--exec SHELL_COMMAND] PxTxM...
+ *
+ * --plain-sys measures without the preload: the testbed's sys directory is
+ * bind-mounted over /sys in the benchmark's private mount namespace, and the
+ * tools read it as plain files (the inventory commands need no libudev).
+ * That shows the ratios without the preload's cost per path lookup, which
+ * adds the same absolute time to every tool and so compresses the ratios.
  * Environment: MDEVTOOL, MDEVCTL (default /usr/bin/mdevctl), FLOOR (the
  * binaries), LD_PRELOAD must hold libumockdev-preload.so.0.
  *
@@ -359,6 +365,7 @@ main(int argc, char **argv)
     g_autofree char *tmp = NULL;
     g_autofree char *scripts = NULL;
     const char *exec_cmd = NULL;
+    gboolean plain_sys = FALSE;
     guint runs = 0;
     int first = 1;
 
@@ -366,18 +373,26 @@ main(int argc, char **argv)
         fprintf(stderr, "mdev-bench: set MDEVTOOL and FLOOR to the binaries\n");
         return 2;
     }
-    if (argc > 2 && strcmp(argv[1], "--runs") == 0) {
-        runs = (guint) atoi(argv[2]);
-        first = 3;
-    } else if (argc > 2 && strcmp(argv[1], "--exec") == 0) {
-        exec_cmd = argv[2];
-        first = 3;
+    while (first < argc && g_str_has_prefix(argv[first], "--")) {
+        if (strcmp(argv[first], "--runs") == 0 && first + 1 < argc) {
+            runs = (guint) atoi(argv[first + 1]);
+            first += 2;
+        } else if (strcmp(argv[first], "--exec") == 0 && first + 1 < argc) {
+            exec_cmd = argv[first + 1];
+            first += 2;
+        } else if (strcmp(argv[first], "--plain-sys") == 0) {
+            plain_sys = TRUE;
+            first++;
+        } else {
+            fprintf(stderr, "mdev-bench: unknown option '%s'\n", argv[first]);
+            return 2;
+        }
     }
     if (argc <= first) {
         fprintf(stderr, "usage: mdev-bench [--runs N] PxTxM...\n");
         return 2;
     }
-    if (!umockdev_in_mock_environment() && !g_strrstr(g_getenv("LD_PRELOAD") ? g_getenv("LD_PRELOAD") : "", "umockdev")) {
+    if (g_strrstr(g_getenv("LD_PRELOAD") ? g_getenv("LD_PRELOAD") : "", "umockdev") == NULL) {
         fprintf(stderr, "mdev-bench: run under LD_PRELOAD=libumockdev-preload.so.0\n");
         return 2;
     }
@@ -399,6 +414,8 @@ main(int argc, char **argv)
         g_setenv("MDEVTOOL_STATE_DIR", state, TRUE);
     }
 
+    printf("%s\n\n", plain_sys ? "Without the preload: the same tree bind-mounted over /sys."
+                                 : "Under the umockdev preload.");
     printf("| host P×T×M, D | query | mdevtool ms | mdevctl ms | floor ms | "
            "mdevtool/floor | mdevtool/mdevctl | peak RSS KiB (tool / ctl / floor) | "
            "syscalls (tool / ctl / floor) | lines (tool / ctl / floor) |\n");
@@ -415,7 +432,7 @@ main(int argc, char **argv)
                          { floor_bin, "types", NULL } } },
             { "list", { { mdevtool, "list", NULL },
                         { mdevctl, "list", NULL },
-                        { floor_bin, "list", NULL } } },
+                        { floor_bin, "list", conf_dir, NULL } } },
             { "--json list --defined", { { mdevtool, "--json", "list", "--defined", NULL },
                                          { mdevctl, "list", "--dumpjson", "--defined", NULL },
                                          { floor_bin, "defined", conf_dir, NULL } } },
@@ -427,6 +444,15 @@ main(int argc, char **argv)
         }
         n = runs ? runs : size.parents * size.types >= 4096 ? 11 : 21;
         sysfs = build_host(&size);
+        if (plain_sys) {
+            g_autofree char *tree = mock_sysfs_real_path(sysfs, "/sys");
+            if (!mdevctl_sees_conf || mount(tree, "/sys", NULL, MS_BIND, NULL) < 0) {
+                fprintf(stderr, "mdev-bench: cannot bind-mount the tree over /sys: %s\n",
+                        g_strerror(errno));
+                return 1;
+            }
+            g_setenv("LD_PRELOAD", "", TRUE);
+        }
         if (exec_cmd) {
             /* for profiling: a shell command on the host, then the next size */
             const char *const sh[] = { "/bin/sh", "-c", exec_cmd, NULL };
@@ -463,6 +489,10 @@ main(int argc, char **argv)
             fflush(stdout);
         }
         fprintf(stderr, "mdev-bench: %s done (%u runs per tool and query)\n", argv[i], n);
+        if (plain_sys) {
+            umount2("/sys", MNT_DETACH);
+            g_setenv("LD_PRELOAD", "libumockdev-preload.so.0", TRUE);
+        }
     }
     if (!mdevctl_sees_conf)
         printf("\nmdevctl could not be shown the generated definitions (no private mount "
