@@ -179,8 +179,8 @@ free_gstring(gpointer data)
 char *
 mdev_ops_resolve_type(MdevInventory *inv, const char *parent, const char *type, GError **error)
 {
-    g_autoptr(GHashTable) by_name = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
-                                                          free_gstring);
+    g_autoptr(GHashTable) by_name =
+        g_hash_table_new_full(g_str_hash, g_str_equal, NULL, free_gstring);
     g_autoptr(GPtrArray) ids = g_ptr_array_new();
     gboolean any_parent = FALSE;
 
@@ -268,8 +268,8 @@ typedef struct {
 } Group;
 
 static MdevParent *
-place_among(MdevInventory *inv, const char *type_id, MdevPlacement placement,
-            GHashTable *allowed, GError **error)
+place_among(MdevInventory *inv, const char *type_id, MdevPlacement placement, GHashTable *allowed,
+            GError **error)
 {
     g_autoptr(GHashTable) groups = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
     g_autoptr(GHashTable) parent_group = g_hash_table_new(g_str_hash, g_str_equal);
@@ -541,12 +541,12 @@ create_locked(MdevInventory *inv, MdevParent *parent, const char *type_id, const
             continue;
         if (strcmp(d->parent, parent->name) == 0 && g_strcmp0(d->type, type_id) == 0)
             g_set_error(error, MDEV_ERROR, MDEV_ERROR_EXISTS,
-                        _("mdev '%1$s' is already active on parent '%2$s' with type '%3$s'"),
-                        uuid, d->parent, type_id);
+                        _("mdev '%1$s' is already active on parent '%2$s' with type '%3$s'"), uuid,
+                        d->parent, type_id);
         else
             g_set_error(error, MDEV_ERROR, MDEV_ERROR_EXISTS,
-                        _("mdev '%1$s' is already active, on parent '%2$s' with type '%3$s'"),
-                        uuid, d->parent, d->type ? d->type : "?");
+                        _("mdev '%1$s' is already active, on parent '%2$s' with type '%3$s'"), uuid,
+                        d->parent, d->type ? d->type : "?");
         return FALSE;
     }
     type = mdev_parent_get_type(parent, type_id);
@@ -573,8 +573,7 @@ create_locked(MdevInventory *inv, MdevParent *parent, const char *type_id, const
 
 /* Runs @action's pre callout; on a veto tells the notifiers and fails. */
 static gboolean
-callout_begin(MdevCallout *callout, MdevCalloutAction action, GPtrArray *messages,
-              GError **error)
+callout_begin(MdevCallout *callout, MdevCalloutAction action, GPtrArray *messages, GError **error)
 {
     if (mdev_callout_pre(callout, action, error))
         return TRUE;
@@ -587,8 +586,8 @@ static void
 callout_end(MdevCallout *callout, MdevCalloutAction action, gboolean ok, GPtrArray *messages)
 {
     mdev_callout_post(callout, action, ok);
-    mdev_callout_notify(callout, action, ok ? MDEV_CALLOUT_STATE_SUCCESS
-                                            : MDEV_CALLOUT_STATE_FAILURE);
+    mdev_callout_notify(callout, action,
+                        ok ? MDEV_CALLOUT_STATE_SUCCESS : MDEV_CALLOUT_STATE_FAILURE);
     take_messages(messages, mdev_callout_get_messages(callout));
 }
 
@@ -731,8 +730,7 @@ find_definition(MdevContext *ctx, const char *uuid, const char *parent, GError *
     if (parents == NULL)
         return NULL;
     if (parents->len == 0) {
-        g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND, _("mdev '%s' is not defined"),
-                    uuid);
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND, _("mdev '%s' is not defined"), uuid);
         return NULL;
     }
     if (parents->len > 1) {
@@ -773,8 +771,8 @@ find_definition(MdevContext *ctx, const char *uuid, const char *parent, GError *
  */
 char *
 mdev_ops_define(MdevContext *ctx, const char *parent, const char *type, const char *uuid,
-                gboolean autostart, GPtrArray *attrs, MdevPlacement placement,
-                char **ret_parent, GPtrArray *ret_messages, GError **error)
+                gboolean autostart, GPtrArray *attrs, MdevPlacement placement, char **ret_parent,
+                GPtrArray *ret_messages, GError **error)
 {
     g_autofree char *id = NULL;
     g_autofree char *where = NULL;
@@ -905,8 +903,8 @@ mdev_ops_define(MdevContext *ctx, const char *parent, const char *type, const ch
  * Returns: %TRUE when every matching definition was removed
  */
 gboolean
-mdev_ops_undefine(MdevContext *ctx, const char *uuid, const char *parent,
-                  GPtrArray *ret_messages, GError **error)
+mdev_ops_undefine(MdevContext *ctx, const char *uuid, const char *parent, GPtrArray *ret_messages,
+                  GError **error)
 {
     g_autofree char *id = NULL;
     g_autoptr(GPtrArray) parents = NULL;
@@ -936,8 +934,7 @@ mdev_ops_undefine(MdevContext *ctx, const char *uuid, const char *parent,
             g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
                         _("mdev '%1$s' is not defined on parent '%2$s'"), id, parent);
         else
-            g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND, _("mdev '%s' is not defined"),
-                        id);
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND, _("mdev '%s' is not defined"), id);
         return FALSE;
     }
 
@@ -990,8 +987,8 @@ mdev_ops_undefine(MdevContext *ctx, const char *uuid, const char *parent,
  * Returns: %TRUE on success
  */
 gboolean
-mdev_ops_start(MdevContext *ctx, const char *uuid, const char *parent,
-               GPtrArray *ret_messages, GError **error)
+mdev_ops_start(MdevContext *ctx, const char *uuid, const char *parent, GPtrArray *ret_messages,
+               GError **error)
 {
     g_autofree char *id = NULL;
     g_autoptr(MdevDevice) definition = NULL;
@@ -1085,8 +1082,8 @@ mdev_ops_stop(MdevContext *ctx, const char *uuid, GPtrArray *ret_messages, GErro
                         id, device->parent, g_strerror(err));
         else
             g_set_error(error, MDEV_ERROR, MDEV_ERROR_KERNEL,
-                        _("cannot remove mdev '%1$s' from parent '%2$s': %3$s"), id,
-                        device->parent, g_strerror(err));
+                        _("cannot remove mdev '%1$s' from parent '%2$s': %3$s"), id, device->parent,
+                        g_strerror(err));
     }
     callout_end(callout, MDEV_CALLOUT_ACTION_STOP, ok, ret_messages);
     return ok;
@@ -1202,8 +1199,8 @@ mdev_ops_modify(MdevContext *ctx, const char *uuid, const char *parent,
  * Returns: %TRUE on success
  */
 gboolean
-mdev_ops_set_autostart(MdevContext *ctx, const char *uuid, const char *parent,
-                       gboolean autostart, GPtrArray *ret_messages, GError **error)
+mdev_ops_set_autostart(MdevContext *ctx, const char *uuid, const char *parent, gboolean autostart,
+                       GPtrArray *ret_messages, GError **error)
 {
     MdevModification mod = MDEV_MODIFICATION_INIT;
 

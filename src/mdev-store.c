@@ -93,8 +93,8 @@ read_definition(const char *path, const char *parent, const char *uuid, GError *
         return NULL;
     }
     if (st.st_size > MDEV_STORE_MAX_FILE_SIZE) {
-        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
-                    _("definition '%s' is too large"), path);
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG, _("definition '%s' is too large"),
+                    path);
         return NULL;
     }
     if (!g_file_get_contents(path, &contents, &length, &local)) {
@@ -143,8 +143,8 @@ list_dir(const char *dir, GError **error)
     if (handle == NULL) {
         if (g_error_matches(local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
             return g_steal_pointer(&names);
-        g_set_error(error, local->domain, local->code, _("cannot read directory '%1$s': %2$s"),
-                    dir, local->message);
+        g_set_error(error, local->domain, local->code, _("cannot read directory '%1$s': %2$s"), dir,
+                    local->message);
         return NULL;
     }
     while ((name = g_dir_read_name(handle)) != NULL)
@@ -217,8 +217,8 @@ load_parent(const char *conf_dir, const char *parent, const char *uuid, GPtrArra
  *   parent then UUID, or %NULL when a filter is not a valid name
  */
 GPtrArray *
-mdev_store_load(MdevContext *ctx, const char *parent, const char *uuid,
-                GPtrArray *ret_problems, GError **error)
+mdev_store_load(MdevContext *ctx, const char *parent, const char *uuid, GPtrArray *ret_problems,
+                GError **error)
 {
     const char *conf_dir = mdev_context_get_conf_dir(ctx);
     g_autoptr(GPtrArray) result = NULL;

@@ -115,15 +115,12 @@ test_protocol(Fixture *f, gconstpointer data)
 
     log = read_log(f);
     /* capabilities probe first, then the events, argv in mdevctl's order */
-    g_assert_cmpstr(log, ==,
-                    "50-args -t i915-GVTg_V5_4 -e get -a capabilities -s none -u " UUID
-                    " -p 0000:00:02.0\n"
-                    "50-args -t i915-GVTg_V5_4 -e pre -a define -s none -u " UUID
-                    " -p 0000:00:02.0\n"
-                    "50-args -t i915-GVTg_V5_4 -e post -a define -s failure -u " UUID
-                    " -p 0000:00:02.0\n"
-                    "10-note -t i915-GVTg_V5_4 -e notify -a define -s failure -u " UUID
-                    " -p 0000:00:02.0\n");
+    g_assert_cmpstr(
+        log, ==,
+        "50-args -t i915-GVTg_V5_4 -e get -a capabilities -s none -u " UUID " -p 0000:00:02.0\n"
+        "50-args -t i915-GVTg_V5_4 -e pre -a define -s none -u " UUID " -p 0000:00:02.0\n"
+        "50-args -t i915-GVTg_V5_4 -e post -a define -s failure -u " UUID " -p 0000:00:02.0\n"
+        "10-note -t i915-GVTg_V5_4 -e notify -a define -s failure -u " UUID " -p 0000:00:02.0\n");
     g_assert_true(g_file_get_contents(stdin_path, &input, NULL, NULL));
     g_assert_cmpstr(input, ==,
                     "{\"mdev_type\":\"i915-GVTg_V5_4\",\"start\":\"manual\","
@@ -159,9 +156,9 @@ test_order(Fixture *f, gconstpointer data)
         const char *etc9; /* etc/99 */
         gboolean ok;
     } cases[] = {
-        { NULL, "1", "0", FALSE }, { NULL, "0", "1", TRUE },  { NULL, "2", "1", FALSE },
-        { NULL, "2", "2", TRUE },  { "0", "1", "1", TRUE },   { "1", "0", "0", FALSE },
-        { "2", "1", "0", FALSE },  { "2", "0", "1", TRUE },   { "2", "2", "0", TRUE },
+        { NULL, "1", "0", FALSE }, { NULL, "0", "1", TRUE }, { NULL, "2", "1", FALSE },
+        { NULL, "2", "2", TRUE },  { "0", "1", "1", TRUE },  { "1", "0", "0", FALSE },
+        { "2", "1", "0", FALSE },  { "2", "0", "1", TRUE },  { "2", "2", "0", TRUE },
     };
 
     for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -206,7 +203,8 @@ test_get_attributes(Fixture *f, gconstpointer data)
         g_autoptr(GError) error = NULL;
         g_autoptr(GPtrArray) attrs = NULL;
         g_autofree char *body = g_strdup_printf("[ \"$4\" = get ] && [ \"$6\" = attributes ] "
-                                                "|| exit 2\n%s", cases[i].print);
+                                                "|| exit 2\n%s",
+                                                cases[i].print);
 
         add_script(f, "etc", "callouts", "50-attrs", body);
         c = mdev_callout_new(f->ctx, f->device);
@@ -319,10 +317,10 @@ test_timeout(Fixture *f, gconstpointer data)
 static void
 test_unsafe_script(Fixture *f, gconstpointer data)
 {
-    g_autofree char *path = g_build_filename(f->dir, "etc", "scripts.d", "callouts", "50-open",
-                                             NULL);
-    g_autofree char *noexec = g_build_filename(f->dir, "etc", "scripts.d", "callouts",
-                                               "60-noexec", NULL);
+    g_autofree char *path =
+        g_build_filename(f->dir, "etc", "scripts.d", "callouts", "50-open", NULL);
+    g_autofree char *noexec =
+        g_build_filename(f->dir, "etc", "scripts.d", "callouts", "60-noexec", NULL);
     g_autoptr(GError) error = NULL;
     g_autoptr(MdevCallout) c = NULL;
     g_autofree char *log = NULL;

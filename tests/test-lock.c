@@ -70,8 +70,8 @@ test_exclusive(Fixture *f, gconstpointer data)
     const char *b[] = { "0000:41:00.5", NULL };
     const char *ab[] = { "0000:41:00.5", "0000:41:00.4", "0000:41:00.5", NULL };
     g_autoptr(GError) error = NULL;
-    g_autofree char *file = g_build_filename(f->dir, "run", "mdevtool",
-                                             "parent-0000:41:00.4.lock", NULL);
+    g_autofree char *file =
+        g_build_filename(f->dir, "run", "mdevtool", "parent-0000:41:00.4.lock", NULL);
     MdevLock *lock;
 
     lock = mdev_lock_acquire(f->ctx, a, &error);

@@ -49,8 +49,10 @@ static MdevInventory *
 sriov_host(void)
 {
     MdevInventory *inv = mdev_inventory_new();
-    const char *vfs[][2] = { { "0000:41:00.4", "0000:41:00.0" }, { "0000:41:00.5", "0000:41:00.0" },
-                             { "0000:42:00.4", "0000:42:00.0" }, { "0000:42:00.5", "0000:42:00.0" } };
+    const char *vfs[][2] = { { "0000:41:00.4", "0000:41:00.0" },
+                             { "0000:41:00.5", "0000:41:00.0" },
+                             { "0000:42:00.4", "0000:42:00.0" },
+                             { "0000:42:00.5", "0000:42:00.0" } };
 
     for (gsize i = 0; i < G_N_ELEMENTS(vfs); i++) {
         MdevParent *p = add_parent(inv, vfs[i][0], vfs[i][1], TRUE);
@@ -191,7 +193,8 @@ test_resolve_type(void)
     bad = mdev_ops_resolve_type(inv, "mtty", "mtty-3", &error);
     g_assert_null(bad);
     g_assert_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND);
-    g_assert_nonnull(strstr(error->message, "mtty-1 (Single port serial), mtty-2 (Dual port serial)"));
+    g_assert_nonnull(
+        strstr(error->message, "mtty-1 (Single port serial), mtty-2 (Dual port serial)"));
 }
 
 static void

@@ -60,8 +60,8 @@ write_file(Fixture *f, const char *parent, const char *name, const char *content
 static void
 copy_golden(Fixture *f)
 {
-    g_autofree char *src = g_test_build_filename(G_TEST_DIST, "data", "store", "mdevctl-1.2.0",
-                                                 NULL);
+    g_autofree char *src =
+        g_test_build_filename(G_TEST_DIST, "data", "store", "mdevctl-1.2.0", NULL);
     g_autofree char *cmd = g_strdup_printf("cp -r '%s'/. '%s'/", src, f->dir);
 
     g_assert_cmpint(system(cmd), ==, 0);
@@ -161,8 +161,8 @@ test_save_roundtrip(Fixture *f, gconstpointer data)
     g_autoptr(GPtrArray) defs = NULL;
     g_autofree char *path = g_build_filename(f->dir, "matrix", UAP, NULL);
     g_autofree char *matrix_dir = g_build_filename(f->dir, "matrix", NULL);
-    g_autofree char *golden_path = g_test_build_filename(G_TEST_DIST, "data", "store",
-                                                         "mdevctl-1.2.0", "matrix", UAP, NULL);
+    g_autofree char *golden_path =
+        g_test_build_filename(G_TEST_DIST, "data", "store", "mdevctl-1.2.0", "matrix", UAP, NULL);
     g_autofree char *ours = NULL;
     g_autofree char *golden = NULL;
     GStatBuf st;
@@ -426,10 +426,10 @@ mdevctl_usable(void)
 static char *
 run_mdevctl(Fixture *f, const char *args)
 {
-    g_autofree char *script = g_strdup_printf(
-        "mkdir -p '%s/scripts.d/callouts' '%s/scripts.d/notifiers' && "
-        "mount --bind '%s' /etc/mdevctl.d && mdevctl %s",
-        f->dir, f->dir, f->dir, args);
+    g_autofree char *script =
+        g_strdup_printf("mkdir -p '%s/scripts.d/callouts' '%s/scripts.d/notifiers' && "
+                        "mount --bind '%s' /etc/mdevctl.d && mdevctl %s",
+                        f->dir, f->dir, f->dir, args);
     const char *argv[] = { "unshare", "-m", "sh", "-c", script, NULL };
     g_autoptr(GError) error = NULL;
     g_autofree char *err = NULL;
@@ -449,11 +449,10 @@ test_mdevctl_reads_ours(Fixture *f, gconstpointer data)
 {
     g_autoptr(GError) error = NULL;
     g_autoptr(GPtrArray) golden = NULL;
-    g_autofree char *golden_dir = g_test_build_filename(G_TEST_DIST, "data", "store",
-                                                        "mdevctl-1.2.0", NULL);
+    g_autofree char *golden_dir =
+        g_test_build_filename(G_TEST_DIST, "data", "store", "mdevctl-1.2.0", NULL);
     g_autofree char *expected_path = g_test_build_filename(G_TEST_DIST, "data", "store",
-                                                           "mdevctl-1.2.0-list-defined.json",
-                                                           NULL);
+                                                           "mdevctl-1.2.0-list-defined.json", NULL);
     g_autofree char *expected = NULL;
     g_autofree char *out = NULL;
     g_autoptr(MdevContext) src = mdev_context_new();
@@ -502,8 +501,7 @@ test_we_read_mdevctls(Fixture *f, gconstpointer data)
     g_assert_true(d->autostart);
     g_assert_cmpuint(d->attrs->len, ==, 2);
     g_assert_cmpstr(((MdevAttr *) g_ptr_array_index(d->attrs, 0))->name, ==, "first");
-    g_assert_cmpstr(((MdevAttr *) g_ptr_array_index(d->attrs, 1))->value, ==,
-                    "a \"quoted\" value");
+    g_assert_cmpstr(((MdevAttr *) g_ptr_array_index(d->attrs, 1))->value, ==, "a \"quoted\" value");
     d = g_ptr_array_index(defs, 1);
     g_assert_cmpstr(d->uuid, ==, out);
     g_assert_false(d->autostart);
