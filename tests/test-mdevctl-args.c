@@ -194,6 +194,49 @@ test_uuid_forms(void)
     g_assert_cmpstr(msg, ==, "invalid length: expected length 32 for simple format, found 0");
 }
 
+/* libvirt gives up on udev events for good when "mdevctl list" fails while
+ * it starts: a missing definitions directory must be an empty listing, and
+ * --help and --version must not need any directory either. */
+static void
+test_missing_store(void)
+{
+    static const char *const commands[][4] = {
+        { "list", "--dumpjson", "--defined", NULL },
+        { "list", "--defined", NULL, NULL },
+        { "--version", NULL, NULL, NULL },
+        { "modify", "--help", NULL, NULL },
+    };
+    static const char *const expected[] = { "[]", "", "mdevctl " MDEVCTL_COMPAT_VERSION "\n",
+                                            NULL };
+    g_autofree char *prog = make_link(bindir, "mdevctl");
+
+    for (gsize i = 0; i < G_N_ELEMENTS(commands); i++) {
+        g_auto(GStrv) envp = g_get_environ();
+        g_autoptr(GPtrArray) argv = g_ptr_array_new();
+        g_autofree char *out = NULL;
+        g_autofree char *err = NULL;
+        g_autoptr(GError) error = NULL;
+        int wait_status = 0;
+
+        envp = g_environ_setenv(envp, "MDEVTOOL_CONF_DIR", "/nonexistent/mdevctl.d", TRUE);
+        envp = g_environ_setenv(envp, "MDEVTOOL_LIB_DIR", "/nonexistent/lib", TRUE);
+        g_ptr_array_add(argv, prog);
+        for (gsize j = 0; commands[i][j]; j++)
+            g_ptr_array_add(argv, (char *) commands[i][j]);
+        g_ptr_array_add(argv, NULL);
+        g_assert_true(g_spawn_sync(NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL,
+                                   &out, &err, &wait_status, &error));
+        g_assert_no_error(error);
+        g_assert_true(WIFEXITED(wait_status));
+        g_assert_cmpint(WEXITSTATUS(wait_status), ==, 0);
+        g_assert_cmpstr(err, ==, "");
+        if (expected[i])
+            g_assert_cmpstr(out, ==, expected[i]);
+        else
+            g_assert_true(out[0] != '\0');
+    }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -204,6 +247,7 @@ main(int argc, char **argv)
     g_assert_nonnull(bindir);
 
     g_test_add_func("/mdevctl-args/uuid/forms", test_uuid_forms);
+    g_test_add_func("/mdevctl-args/missing-store", test_missing_store);
     for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
         g_autofree char *path = g_strdup_printf("/mdevctl-args/cli/%02zu", i);
         g_test_add_data_func(path, &cases[i], test_case);
