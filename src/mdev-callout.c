@@ -750,3 +750,38 @@ mdev_callout_get_attributes(MdevCallout *self, GError **error)
     }
     return attrs;
 }
+
+/**
+ * mdev_callout_live:
+ * @self: a callout runner, set to the new definition of a running mdev
+ * @error: return location for a #GError
+ *
+ * Hands the definition to the versioned callout script that handles the
+ * "live" event, which applies it to the running device (mdevctl's
+ * modify --live). Unversioned scripts are never sent this event.
+ *
+ * Returns: %TRUE when the script applied it; %FALSE with
+ *   %MDEV_ERROR_NOT_FOUND when no versioned script handles live changes, or
+ *   %MDEV_ERROR_CALLOUT when the script failed
+ */
+gboolean
+mdev_callout_live(MdevCallout *self, GError **error)
+{
+    g_autoptr(GPtrArray) scripts = NULL;
+
+    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+    if (self->type != NULL) {
+        scripts = list_scripts(self, "callouts");
+        probe_versioned(self, scripts);
+    }
+    if (self->probe != PROBE_FOUND ||
+        !(self->versioned_events & (1u << MDEV_CALLOUT_EVENT_LIVE))) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
+                    _("no versioned callout script applies changes to the running mdev '%s'"),
+                    self->uuid);
+        return FALSE;
+    }
+    return run_event(self, MDEV_CALLOUT_EVENT_LIVE, MDEV_CALLOUT_ACTION_MODIFY,
+                     MDEV_CALLOUT_STATE_NONE, NULL, error);
+}

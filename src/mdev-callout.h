@@ -60,6 +60,7 @@ gboolean mdev_callout_pre(MdevCallout *self, MdevCalloutAction action, GError **
 void mdev_callout_post(MdevCallout *self, MdevCalloutAction action, gboolean success);
 void mdev_callout_notify(MdevCallout *self, MdevCalloutAction action, MdevCalloutState state);
 GPtrArray *mdev_callout_get_attributes(MdevCallout *self, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean mdev_callout_live(MdevCallout *self, GError **error);
 
 G_END_DECLS
 
