@@ -83,23 +83,69 @@ apply_options(MdevDevice *def, const MdevctlArgs *args, GError **error)
     return TRUE;
 }
 
-/* Pushing a definition into a running device needs a versioned callout
- * script that handles the "live" event; mdevtool's callout layer does not
- * send that event, so this reports what mdevctl reports without one. */
+/* HEAD mdevctl's modify --live: the JSON file goes to the running device
+ * through the versioned callout script that handles the "live" event; with
+ * --defined the stored definition follows, once the script succeeded. */
 static int
 modify_live(MdevContext *ctx, const MdevctlArgs *args)
 {
     g_autoptr(MdevInventory) inv = NULL;
+    g_autoptr(MdevDevice) def = NULL;
+    g_autoptr(MdevCallout) callout = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *text = NULL;
+    const MdevDevice *running;
+    gboolean ok;
 
     if (mdevctl_args_has(args, MDEVCTL_OPT_AUTO) || mdevctl_args_has(args, MDEVCTL_OPT_MANUAL))
         return mdevctl_fail(NULL, "'auto' cannot be changed on active mdev");
     if (args->jsonfile == NULL)
         return mdevctl_fail(NULL, "'live' option must be used with 'jsonfile' option");
+    if (args->parent == NULL)
+        return mdevctl_fail(NULL, "Parent device required to modify device via json file");
+    text = mdevctl_read_jsonfile(args->jsonfile, "file", &error);
+    if (text)
+        def = mdev_json_definition_from_string(text, args->parent, args->uuid, &error);
+    if (def == NULL)
+        return mdevctl_fail_error(error);
+    for (guint i = 0; i < def->attrs->len; i++) {
+        const MdevAttr *attr = g_ptr_array_index(def->attrs, i);
+        if (!mdev_util_check_name("attribute", attr->name, &error))
+            return mdevctl_fail_error(error);
+    }
+
     inv = mdev_discovery_scan(ctx, MDEV_DISCOVERY_DEVICES, NULL, NULL);
-    if (inv == NULL || mdev_inventory_get_device(inv, args->uuid, args->parent) == NULL)
+    running = inv ? mdev_inventory_get_device(inv, args->uuid, NULL) : NULL;
+    if (running == NULL || !running->active)
         return mdevctl_fail(NULL, "Mediated device %s is not active", args->uuid);
-    return mdevctl_fail(NULL,
-                        "No callout script with version support found that supports live modify");
+    if (strcmp(running->parent, def->parent) != 0)
+        return mdevctl_fail(NULL, "'parent' cannot be changed on active mdev");
+    if (g_strcmp0(running->type, def->type) != 0)
+        return mdevctl_fail(NULL, "'type' cannot be changed on active mdev");
+    if (mdevctl_args_has(args, MDEVCTL_OPT_DEFINED)) {
+        g_autoptr(MdevDevice) stored = mdev_store_load_one(ctx, def->parent, def->uuid, NULL);
+
+        if (stored == NULL)
+            return mdevctl_fail(NULL, "Mediated device %s/%s is not defined", def->parent,
+                                def->uuid);
+        if (strcmp(stored->type, def->type) != 0)
+            return mdevctl_fail(NULL, "'type' of active and defined mdev does not match");
+    }
+
+    callout = mdev_callout_new(ctx, def);
+    ok = mdev_callout_live(callout, &error);
+    mdevctl_print_callout_messages(callout);
+    if (!ok && g_error_matches(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND))
+        return mdevctl_fail(error->message, "No callout script with version support found that "
+                                            "supports live modify");
+    if (!ok)
+        return mdevctl_fail_error(error);
+
+    if (mdevctl_args_has(args, MDEVCTL_OPT_DEFINED) &&
+        !mdevctl_run_with_callouts(ctx, def, MDEV_CALLOUT_ACTION_MODIFY, modify_primary, NULL,
+                                   &error))
+        return mdevctl_fail_error(error);
+    return MDEVCTL_EXIT_OK;
 }
 
 int

@@ -180,8 +180,8 @@ mdevctl_device_copy(const MdevDevice *device)
     return copy;
 }
 
-static void
-flush_callout_messages(MdevCallout *callout)
+void
+mdevctl_print_callout_messages(MdevCallout *callout)
 {
     GPtrArray *messages = mdev_callout_get_messages(callout);
 
@@ -202,19 +202,19 @@ mdevctl_run_with_callouts(MdevContext *ctx, MdevDevice *device, int action,
     gboolean ok;
 
     if (!mdev_callout_pre(callout, action, &local)) {
-        flush_callout_messages(callout);
+        mdevctl_print_callout_messages(callout);
         mdev_callout_notify(callout, action, MDEV_CALLOUT_STATE_NONE);
-        flush_callout_messages(callout);
+        mdevctl_print_callout_messages(callout);
         g_propagate_error(error, g_steal_pointer(&local));
         return FALSE;
     }
-    flush_callout_messages(callout);
+    mdevctl_print_callout_messages(callout);
     ok = primary(ctx, device, data, &local);
     mdev_callout_set_device(callout, device);
     mdev_callout_post(callout, action, ok);
     mdev_callout_notify(callout, action,
                         ok ? MDEV_CALLOUT_STATE_SUCCESS : MDEV_CALLOUT_STATE_FAILURE);
-    flush_callout_messages(callout);
+    mdevctl_print_callout_messages(callout);
     if (!ok) {
         g_propagate_error(error, g_steal_pointer(&local));
         return FALSE;

@@ -92,6 +92,9 @@ MdevDevice *mdevctl_device_copy(const MdevDevice *device);
 void mdevctl_set_error_caused(GError **error, const char *cause, const char *format, ...)
     G_GNUC_PRINTF(3, 4);
 
+typedef struct _MdevCallout MdevCallout;
+void mdevctl_print_callout_messages(MdevCallout *callout);
+
 typedef gboolean (*MdevctlPrimaryFunc)(MdevContext *ctx, MdevDevice *device, gpointer data,
                                        GError **error);
 gboolean mdevctl_run_with_callouts(MdevContext *ctx, MdevDevice *device, int action,

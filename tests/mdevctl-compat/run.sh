@@ -17,6 +17,9 @@
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
+# scenario setups find their helper scripts here
+SCENARIO_DIR=$here
+export SCENARIO_DIR
 scenarios="$here/scenarios.txt"
 host="$here/host.json"
 
