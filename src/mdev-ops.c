@@ -675,8 +675,13 @@ mdev_ops_create(MdevContext *ctx, const char *parent, const char *type, const ch
     if (type_id == NULL)
         return NULL;
 
-    /* lock every parent that could take it, then look again */
-    allowed = parents_offering(inv, type_id);
+    /* lock the parent, or every parent that could take it, then look again */
+    if (parent) {
+        allowed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        g_hash_table_add(allowed, g_strdup(parent));
+    } else {
+        allowed = parents_offering(inv, type_id);
+    }
     lock = lock_set(ctx, allowed, error);
     if (lock == NULL)
         return NULL;

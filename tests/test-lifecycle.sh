@@ -550,6 +550,29 @@ else
 fi
 rm -f "$W"/c*.rc
 
+# --- the lock file -----------------------------------------------------------------
+# Another process holds the lock of one VF: creates there wait (and here give
+# up after MDEVTOOL_LOCK_TIMEOUT), creates on other parents go ahead.
+
+if command -v flock > /dev/null 2>&1; then
+    sim 'mkdir -p "$MDEVTOOL_STATE_DIR"
+         flock "$MDEVTOOL_STATE_DIR/parent-0000:41:00.5.lock" sleep 4 &
+         sleep 0.5
+         export MDEVTOOL_LOCK_TIMEOUT=1
+         cmd create --parent 0000:41:00.4 --type nvidia-558; cp "$W/rc" "$W/other.rc"
+         cmd create --type nvidia-559
+         wait'
+    if [ "$(cat "$W/other.rc")" = 0 ] && [ "$(rc)" = 1 ] && [ "$(lines err)" = 1 ] &&
+       grep -q "parent '0000:41:00.5' is locked by another process" "$W/err" &&
+       [ "$(wc -l < "$W/devs")" = 2 ]; then
+        ok "a held parent lock blocks placement across it but not other parents"
+    else
+        not_ok "a held parent lock blocks placement across it but not other parents"
+    fi
+else
+    skip "flock(1) is not installed"
+fi
+
 # --- crash safety of define and modify ----------------------------------------------
 
 mkdir -p "$W/crash"
