@@ -225,8 +225,11 @@ else
     not_ok "define without a parent chooses one offering the type"
 fi
 
-sim 'cmd define --parent 0000:99:00.0 --type nvidia-558 --uuid $U2'
-if [ "$(rc)" = 0 ] && [ "$(cat "$W/conf.list")" = "./0000:99:00.0/$U2" ]; then
+sim 'cmd define --parent 0000:99:00.0 --type nvidia-558 --uuid $U2; cp "$W/rc" "$W/first.rc"
+     cmd define --parent 0000:99:00.1 --type "NVIDIA A40-8Q" --uuid $U2'
+if [ "$(cat "$W/first.rc")" = 0 ] && [ "$(rc)" = 0 ] &&
+   [ "$(tr '\n' ' ' < "$W/conf.list")" = "./0000:99:00.0/$U2 ./0000:99:00.1/$U2 " ] &&
+   grep -q '"mdev_type": "nvidia-559"' "$W/conf/0000:99:00.1/$U2"; then
     ok "define for an absent parent is allowed (it starts when the parent appears)"
 else
     not_ok "define for an absent parent is allowed (it starts when the parent appears)"
