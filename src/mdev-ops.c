@@ -675,8 +675,13 @@ mdev_ops_create(MdevContext *ctx, const char *parent, const char *type, const ch
     if (type_id == NULL)
         return NULL;
 
-    /* lock every parent that could take it, then look again */
-    allowed = parents_offering(inv, type_id);
+    /* lock the parent, or every parent that could take it, then look again */
+    if (parent) {
+        allowed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        g_hash_table_add(allowed, g_strdup(parent));
+    } else {
+        allowed = parents_offering(inv, type_id);
+    }
     lock = lock_set(ctx, allowed, error);
     if (lock == NULL)
         return NULL;
@@ -816,10 +821,20 @@ mdev_ops_define(MdevContext *ctx, const char *parent, const char *type, const ch
     } else {
         present = where ? mdev_inventory_get_parent(inv, where) : NULL;
         if (where && (present == NULL || !present->registered)) {
-            /* an absent parent: keep the type as given, it must be an id */
-            if (!mdev_util_check_name("type", type, error))
-                return NULL;
-            type_id = g_strdup(type);
+            /* an absent parent: a type name another parent knows becomes
+             * its id; anything else is kept as given and must be a valid id */
+            g_autoptr(GError) local = NULL;
+
+            type_id = mdev_ops_resolve_type(inv, NULL, type, &local);
+            if (type_id == NULL) {
+                if (g_error_matches(local, MDEV_ERROR, MDEV_ERROR_AMBIGUOUS)) {
+                    g_propagate_error(error, g_steal_pointer(&local));
+                    return NULL;
+                }
+                if (!mdev_util_check_name("type", type, error))
+                    return NULL;
+                type_id = g_strdup(type);
+            }
         } else {
             type_id = mdev_ops_resolve_type(inv, where, type, error);
             if (type_id == NULL)

@@ -225,8 +225,11 @@ else
     not_ok "define without a parent chooses one offering the type"
 fi
 
-sim 'cmd define --parent 0000:99:00.0 --type nvidia-558 --uuid $U2'
-if [ "$(rc)" = 0 ] && [ "$(cat "$W/conf.list")" = "./0000:99:00.0/$U2" ]; then
+sim 'cmd define --parent 0000:99:00.0 --type nvidia-558 --uuid $U2; cp "$W/rc" "$W/first.rc"
+     cmd define --parent 0000:99:00.1 --type "NVIDIA A40-8Q" --uuid $U2'
+if [ "$(cat "$W/first.rc")" = 0 ] && [ "$(rc)" = 0 ] &&
+   [ "$(tr '\n' ' ' < "$W/conf.list")" = "./0000:99:00.0/$U2 ./0000:99:00.1/$U2 " ] &&
+   grep -q '"mdev_type": "nvidia-559"' "$W/conf/0000:99:00.1/$U2"; then
     ok "define for an absent parent is allowed (it starts when the parent appears)"
 else
     not_ok "define for an absent parent is allowed (it starts when the parent appears)"
@@ -549,6 +552,29 @@ else
     not_ok "8 parallel placements for 3 free VFs: exactly 3 succeed ($succeeded)"
 fi
 rm -f "$W"/c*.rc
+
+# --- the lock file -----------------------------------------------------------------
+# Another process holds the lock of one VF: creates there wait (and here give
+# up after MDEVTOOL_LOCK_TIMEOUT), creates on other parents go ahead.
+
+if command -v flock > /dev/null 2>&1; then
+    sim 'mkdir -p "$MDEVTOOL_STATE_DIR"
+         flock "$MDEVTOOL_STATE_DIR/parent-0000:41:00.5.lock" sleep 4 &
+         sleep 0.5
+         export MDEVTOOL_LOCK_TIMEOUT=1
+         cmd create --parent 0000:41:00.4 --type nvidia-558; cp "$W/rc" "$W/other.rc"
+         cmd create --type nvidia-559
+         wait'
+    if [ "$(cat "$W/other.rc")" = 0 ] && [ "$(rc)" = 1 ] && [ "$(lines err)" = 1 ] &&
+       grep -q "parent '0000:41:00.5' is locked by another process" "$W/err" &&
+       [ "$(wc -l < "$W/devs")" = 2 ]; then
+        ok "a held parent lock blocks placement across it but not other parents"
+    else
+        not_ok "a held parent lock blocks placement across it but not other parents"
+    fi
+else
+    skip "flock(1) is not installed"
+fi
 
 # --- crash safety of define and modify ----------------------------------------------
 
