@@ -521,5 +521,11 @@ main(int argc, char **argv)
         printf("\nmdevctl could not be shown the generated definitions (no private mount "
                "namespace): its --defined column is not comparable.\n");
     clear_definitions();
+    {
+        const char *const rm[] = { "/bin/rm", "-rf", tmp, NULL };
+        long maxrss;
+        int status;
+        run_once(rm, NULL, &maxrss, &status);
+    }
     return 0;
 }
