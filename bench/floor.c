@@ -7,7 +7,9 @@
  *
  *   floor types     parent, type id, available_instances, device_api, name,
  *                   description for every type of every registered parent
- *   floor list      uuid, parent, type, iommu group of every active mdev
+ *   floor list CONF_DIR
+ *                   uuid, parent, type, iommu group of every active mdev, and
+ *                   whether it is defined and starts automatically
  *   floor defined CONF_DIR
  *                   uuid, parent, type, start mode, attribute count of every
  *                   definition, and whether it is active
@@ -194,14 +196,27 @@ scan_active(void)
     qsort(active, n_active, sizeof(*active), cmp_active);
 }
 
+static void json_string(const char *text, const char *key, char *out, size_t size);
+
 static int
-floor_list(void)
+floor_list(const char *conf)
 {
+    int conffd = open(conf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
     scan_active();
     for (size_t i = 0; i < n_active; i++) {
-        char line[MAX_LINE];
-        snprintf(line, sizeof(line), "%s\t%s\t%s\t%s", active[i].parent, active[i].uuid,
-                 active[i].type, active[i].group);
+        char line[MAX_LINE], path[512], text[8192], start[32] = "";
+        int defined;
+
+        /* only the running devices' definitions are needed */
+        snprintf(path, sizeof(path), "%s/%s", active[i].parent, active[i].uuid);
+        read_at(conffd, path, text, sizeof(text));
+        defined = text[0] != '\0';
+        if (defined)
+            json_string(text, "\"start\"", start, sizeof(start));
+        snprintf(line, sizeof(line), "%s\t%s\t%s\t%s\t%s\t%s", active[i].parent,
+                 active[i].uuid, active[i].type, active[i].group, defined ? "defined" : "-",
+                 start);
         add_line(line);
     }
     print_sorted();
@@ -303,10 +318,10 @@ main(int argc, char **argv)
         return floor_rss(argv[2], argv + 3);
     if (argc >= 2 && strcmp(argv[1], "types") == 0)
         return floor_types();
-    if (argc >= 2 && strcmp(argv[1], "list") == 0)
-        return floor_list();
+    if (argc >= 3 && strcmp(argv[1], "list") == 0)
+        return floor_list(argv[2]);
     if (argc >= 3 && strcmp(argv[1], "defined") == 0)
         return floor_defined(argv[2]);
-    fprintf(stderr, "usage: floor types | list | defined CONF_DIR\n");
+    fprintf(stderr, "usage: floor types | list CONF_DIR | defined CONF_DIR | rss FILE CMD...\n");
     return 2;
 }

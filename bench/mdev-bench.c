@@ -4,7 +4,13 @@
  * times mdevtool, Debian's mdevctl and the floor reader (bench/floor.c) on
  * the same tree, under the same preload, alternating, in one run.
  *
- * Usage: mdev-bench [--runs N | --exec SHELL_COMMAND] PxTxM...
+ * Usage: mdev-bench [--runs N] [--plain-sys] [--exec SHELL_COMMAND] PxTxM...
+ *
+ * --plain-sys measures without the preload: the testbed's sys directory is
+ * bind-mounted over /sys in the benchmark's private mount namespace, and the
+ * tools read it as plain files (the inventory commands need no libudev).
+ * That shows the ratios without the preload's cost per path lookup, which
+ * adds the same absolute time to every tool and so compresses the ratios.
  * Environment: MDEVTOOL, MDEVCTL (default /usr/bin/mdevctl), FLOOR (the
  * binaries), LD_PRELOAD must hold libumockdev-preload.so.0.
  *
@@ -47,6 +53,7 @@ typedef struct {
 
 typedef struct {
     double median_ms;
+    double median_cpu_ms;
     long maxrss_kb;
     long syscalls;
     long lines;
@@ -179,8 +186,11 @@ now_ms(void)
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+static double last_cpu_ms;
+
 /* Runs argv with stdout to @out_path (or /dev/null). Returns the wall time
- * in ms; peak RSS and status through the pointers. */
+ * in ms; peak RSS and status through the pointers, the CPU time (user and
+ * system) in last_cpu_ms. */
 static double
 run_once(const char *const *argv, const char *out_path, long *ret_maxrss, int *ret_status)
 {
@@ -202,6 +212,8 @@ run_once(const char *const *argv, const char *out_path, long *ret_maxrss, int *r
     if (wait4(pid, &status, 0, &usage) < 0)
         g_error("wait4: %s", g_strerror(errno));
     elapsed = now_ms() - start;
+    last_cpu_ms = (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e3 +
+                  (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e3;
     *ret_maxrss = usage.ru_maxrss;
     *ret_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     return elapsed;
@@ -298,10 +310,18 @@ cmp_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+static double
+median(double *values, guint n)
+{
+    qsort(values, n, sizeof(double), cmp_double);
+    return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
 static void
 bench_query(const Query *q, const char *floor_bin, guint runs, Result results[TOOL_LAST])
 {
     g_autofree double *times = g_new0(double, (gsize) runs * TOOL_LAST);
+    g_autofree double *cpu = g_new0(double, (gsize) runs * TOOL_LAST);
 
     for (int t = 0; t < TOOL_LAST; t++) {
         memset(&results[t], 0, sizeof(results[t]));
@@ -315,13 +335,12 @@ bench_query(const Query *q, const char *floor_bin, guint runs, Result results[TO
             long maxrss;
             int status;
             times[t * runs + r] = run_once(q->argv[t], NULL, &maxrss, &status);
+            cpu[t * runs + r] = last_cpu_ms;
         }
     }
     for (int t = 0; t < TOOL_LAST; t++) {
-        qsort(times + t * runs, runs, sizeof(double), cmp_double);
-        results[t].median_ms = runs % 2 ? times[t * runs + runs / 2]
-                                        : (times[t * runs + runs / 2 - 1] +
-                                           times[t * runs + runs / 2]) / 2;
+        results[t].median_ms = median(times + t * runs, runs);
+        results[t].median_cpu_ms = median(cpu + t * runs, runs);
         results[t].maxrss_kb = measure_rss(floor_bin, q->argv[t]);
         results[t].syscalls = count_syscalls(q->argv[t]);
         results[t].lines = count_lines(q->argv[t]);
@@ -359,6 +378,7 @@ main(int argc, char **argv)
     g_autofree char *tmp = NULL;
     g_autofree char *scripts = NULL;
     const char *exec_cmd = NULL;
+    gboolean plain_sys = FALSE;
     guint runs = 0;
     int first = 1;
 
@@ -366,18 +386,26 @@ main(int argc, char **argv)
         fprintf(stderr, "mdev-bench: set MDEVTOOL and FLOOR to the binaries\n");
         return 2;
     }
-    if (argc > 2 && strcmp(argv[1], "--runs") == 0) {
-        runs = (guint) atoi(argv[2]);
-        first = 3;
-    } else if (argc > 2 && strcmp(argv[1], "--exec") == 0) {
-        exec_cmd = argv[2];
-        first = 3;
+    while (first < argc && g_str_has_prefix(argv[first], "--")) {
+        if (strcmp(argv[first], "--runs") == 0 && first + 1 < argc) {
+            runs = (guint) atoi(argv[first + 1]);
+            first += 2;
+        } else if (strcmp(argv[first], "--exec") == 0 && first + 1 < argc) {
+            exec_cmd = argv[first + 1];
+            first += 2;
+        } else if (strcmp(argv[first], "--plain-sys") == 0) {
+            plain_sys = TRUE;
+            first++;
+        } else {
+            fprintf(stderr, "mdev-bench: unknown option '%s'\n", argv[first]);
+            return 2;
+        }
     }
     if (argc <= first) {
         fprintf(stderr, "usage: mdev-bench [--runs N] PxTxM...\n");
         return 2;
     }
-    if (!umockdev_in_mock_environment() && !g_strrstr(g_getenv("LD_PRELOAD") ? g_getenv("LD_PRELOAD") : "", "umockdev")) {
+    if (g_strrstr(g_getenv("LD_PRELOAD") ? g_getenv("LD_PRELOAD") : "", "umockdev") == NULL) {
         fprintf(stderr, "mdev-bench: run under LD_PRELOAD=libumockdev-preload.so.0\n");
         return 2;
     }
@@ -399,10 +427,13 @@ main(int argc, char **argv)
         g_setenv("MDEVTOOL_STATE_DIR", state, TRUE);
     }
 
-    printf("| host P×T×M, D | query | mdevtool ms | mdevctl ms | floor ms | "
-           "mdevtool/floor | mdevtool/mdevctl | peak RSS KiB (tool / ctl / floor) | "
-           "syscalls (tool / ctl / floor) | lines (tool / ctl / floor) |\n");
-    printf("|---|---|---:|---:|---:|---:|---:|---|---|---|\n");
+    printf("%s\n\n", plain_sys ? "Without the preload: the same tree bind-mounted over /sys."
+                                 : "Under the umockdev preload.");
+    printf("Medians of wall-clock and CPU (user + system) time per run, in ms, as "
+           "mdevtool / mdevctl / floor; ratios of mdevtool to the floor and to mdevctl.\n\n");
+    printf("| host P×T×M, D | query | wall ms | wall ratio floor, ctl | CPU ms | "
+           "CPU ratio floor, ctl | peak RSS KiB | syscalls | output lines |\n");
+    printf("|---|---|---|---|---|---|---|---|---|\n");
     fflush(stdout);
 
     for (int i = first; i < argc; i++) {
@@ -415,7 +446,7 @@ main(int argc, char **argv)
                          { floor_bin, "types", NULL } } },
             { "list", { { mdevtool, "list", NULL },
                         { mdevctl, "list", NULL },
-                        { floor_bin, "list", NULL } } },
+                        { floor_bin, "list", conf_dir, NULL } } },
             { "--json list --defined", { { mdevtool, "--json", "list", "--defined", NULL },
                                          { mdevctl, "list", "--dumpjson", "--defined", NULL },
                                          { floor_bin, "defined", conf_dir, NULL } } },
@@ -427,6 +458,15 @@ main(int argc, char **argv)
         }
         n = runs ? runs : size.parents * size.types >= 4096 ? 11 : 21;
         sysfs = build_host(&size);
+        if (plain_sys) {
+            g_autofree char *tree = mock_sysfs_real_path(sysfs, "/sys");
+            if (!mdevctl_sees_conf || mount(tree, "/sys", NULL, MS_BIND, NULL) < 0) {
+                fprintf(stderr, "mdev-bench: cannot bind-mount the tree over /sys: %s\n",
+                        g_strerror(errno));
+                return 1;
+            }
+            g_setenv("LD_PRELOAD", "", TRUE);
+        }
         if (exec_cmd) {
             /* for profiling: a shell command on the host, then the next size */
             const char *const sh[] = { "/bin/sh", "-c", exec_cmd, NULL };
@@ -438,35 +478,54 @@ main(int argc, char **argv)
 
         for (gsize q = 0; q < G_N_ELEMENTS(queries); q++) {
             Result r[TOOL_LAST];
-            char ratio_floor[32] = "n/a", ratio_ctl[32] = "n/a";
+            gboolean tool_ok, ctl_ok, floor_ok;
 
             bench_query(&queries[q], floor_bin, n, r);
-            if (r[TOOL_MDEVTOOL].status == 0 && r[TOOL_FLOOR].status == 0)
-                g_snprintf(ratio_floor, sizeof(ratio_floor), "%.2f",
-                           r[TOOL_MDEVTOOL].median_ms / r[TOOL_FLOOR].median_ms);
-            if (r[TOOL_MDEVTOOL].status == 0 && r[TOOL_MDEVCTL].status == 0 &&
-                (q < 2 || mdevctl_sees_conf))
-                g_snprintf(ratio_ctl, sizeof(ratio_ctl), "%.2f",
-                           r[TOOL_MDEVTOOL].median_ms / r[TOOL_MDEVCTL].median_ms);
+            tool_ok = r[TOOL_MDEVTOOL].status == 0;
+            floor_ok = r[TOOL_FLOOR].status == 0;
+            ctl_ok = r[TOOL_MDEVCTL].status == 0 && (q < 2 || mdevctl_sees_conf);
             printf("| %u×%u×%u, D %u | `%s` |", size.parents, size.types, size.mdevs,
                    size.definitions, queries[q].name);
-            for (int t = 0; t < TOOL_LAST; t++) {
-                if (r[t].status == 0)
-                    printf(" %.2f |", r[t].median_ms);
+            for (int pass = 0; pass < 2; pass++) {
+                double v[TOOL_LAST];
+                for (int t = 0; t < TOOL_LAST; t++)
+                    v[t] = pass == 0 ? r[t].median_ms : r[t].median_cpu_ms;
+                printf(" %.1f / %.1f / %.1f |", v[0], v[1], v[2]);
+                if (tool_ok && floor_ok)
+                    printf(" **%.2f**", v[0] / v[2]);
                 else
-                    printf(" fails (exit %d) |", r[t].status);
+                    printf(" n/a");
+                if (tool_ok && ctl_ok)
+                    printf(", **%.2f** |", v[0] / v[1]);
+                else
+                    printf(", n/a |");
             }
-            printf(" %s | %s | %ld / %ld / %ld | %ld / %ld / %ld | %ld / %ld / %ld |\n",
-                   ratio_floor, ratio_ctl, r[0].maxrss_kb, r[1].maxrss_kb, r[2].maxrss_kb,
-                   r[0].syscalls, r[1].syscalls, r[2].syscalls, r[0].lines, r[1].lines,
-                   r[2].lines);
+            printf(" %ld / %ld / %ld | %ld / %ld / %ld | %ld / %ld / %ld |", r[0].maxrss_kb,
+                   r[1].maxrss_kb, r[2].maxrss_kb, r[0].syscalls, r[1].syscalls,
+                   r[2].syscalls, r[0].lines, r[1].lines, r[2].lines);
+            for (int t = 0; t < TOOL_LAST; t++) {
+                if (r[t].status != 0)
+                    printf(" (%s exit %d)", t == 0 ? "mdevtool" : t == 1 ? "mdevctl" : "floor",
+                           r[t].status);
+            }
+            printf("\n");
             fflush(stdout);
         }
         fprintf(stderr, "mdev-bench: %s done (%u runs per tool and query)\n", argv[i], n);
+        if (plain_sys) {
+            umount2("/sys", MNT_DETACH);
+            g_setenv("LD_PRELOAD", "libumockdev-preload.so.0", TRUE);
+        }
     }
     if (!mdevctl_sees_conf)
         printf("\nmdevctl could not be shown the generated definitions (no private mount "
                "namespace): its --defined column is not comparable.\n");
     clear_definitions();
+    {
+        const char *const rm[] = { "/bin/rm", "-rf", tmp, NULL };
+        long maxrss;
+        int status;
+        run_once(rm, NULL, &maxrss, &status);
+    }
     return 0;
 }

@@ -466,10 +466,9 @@ read_types(MdevInventory *inv, MdevParent *parent, int parentfd)
 }
 
 /* Fills a parent record from its device. Returns FALSE when the device is
- * gone. The subsystem and driver links are read directly: creating a
- * libudev device for each parent costs about 80 system calls (it
- * canonicalises the path and reads the uevent file), more than the rest of
- * the parent record together, for two link names. */
+ * gone. The subsystem and driver links are read directly: a libudev device
+ * for each parent canonicalises the path and reads the uevent file, several
+ * times the system calls of the two readlinkat()s that give the names. */
 static gboolean
 read_parent(MdevInventory *inv, MdevParent *parent, MdevDiscoveryFlags flags)
 {
@@ -626,16 +625,46 @@ scan_parents(MdevInventory *inv, MdevContext *ctx, MdevDiscoveryFlags flags,
     return TRUE;
 }
 
+/* Directory fds of the parents seen so far: an mdev's links are read
+ * relative to its parent's directory, a walk of two components, instead of
+ * through the bus link, which the kernel would follow down the whole device
+ * path again for every link. */
+typedef struct {
+    GHashTable *fds; /* parent syspath -> fd + 1 */
+} ParentDirs;
+
 static void
-scan_device(MdevInventory *inv, int busfd, const char *uuid, MdevDiscoveryFlags flags,
-            const char *filter)
+close_fd(gpointer data)
+{
+    close(GPOINTER_TO_INT(data) - 1);
+}
+
+static int
+parent_dir_fd(ParentDirs *dirs, const char *syspath)
+{
+    gpointer found = g_hash_table_lookup(dirs->fds, syspath);
+    int fd;
+
+    if (found)
+        return GPOINTER_TO_INT(found) - 1;
+    fd = open(syspath, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0)
+        g_hash_table_insert(dirs->fds, g_strdup(syspath), GINT_TO_POINTER(fd + 1));
+    return fd;
+}
+
+static void
+scan_device(MdevInventory *inv, int busfd, ParentDirs *dirs, const char *uuid,
+            MdevDiscoveryFlags flags, const char *filter)
 {
     g_autoptr(MdevDevice) device = NULL;
     g_autofree char *parent = NULL;
+    g_autofree char *parent_path = NULL;
     char target[PATH_MAX];
     char path[MDEV_UUID_STRING_LEN + 16];
     char link[PATH_MAX];
     gssize n;
+    int dirfd;
 
     if (!mdev_util_uuid_is_canonical(uuid)) {
         add_problem(inv, _("skipped '%1$s' in %2$s: not a UUID"), uuid, SYS_MDEV_DEVICES);
@@ -661,32 +690,39 @@ scan_device(MdevInventory *inv, int busfd, const char *uuid, MdevDiscoveryFlags 
 
     device = mdev_device_new(uuid, parent);
     device->active = TRUE;
+    device->syspath = resolve_link(SYS_MDEV_DEVICES, target);
+    parent_path = g_path_get_dirname(device->syspath);
+    dirfd = parent_dir_fd(dirs, parent_path);
+    if (dirfd < 0) {
+        g_debug("the parent of mdev '%s' vanished during the scan", uuid);
+        return;
+    }
 
     g_snprintf(path, sizeof(path), "%s/mdev_type", uuid);
-    n = read_link(busfd, path, link, sizeof(link));
+    n = read_link(dirfd, path, link, sizeof(link));
     if (n >= 0) {
         device->type = g_strdup(last_component(link));
     } else {
         struct stat st;
         /* gone, or so new that the kernel has not linked its type yet */
-        if (fstatat(busfd, uuid, &st, 0) < 0) {
+        if (fstatat(dirfd, uuid, &st, 0) < 0) {
             g_debug("mdev '%s' vanished during the scan", uuid);
             return;
         }
     }
     g_snprintf(path, sizeof(path), "%s/iommu_group", uuid);
-    device->iommu_group = link_number(busfd, path);
+    device->iommu_group = link_number(dirfd, path);
     if (flags & MDEV_DISCOVERY_DEVICE_DRIVER) {
         g_snprintf(path, sizeof(path), "%s/driver", uuid);
-        device->driver = link_basename(busfd, path);
+        device->driver = link_basename(dirfd, path);
     }
-    device->syspath = resolve_link(SYS_MDEV_DEVICES, target);
     g_ptr_array_add(inv->devices, g_steal_pointer(&device));
 }
 
 static gboolean
 scan_devices(MdevInventory *inv, MdevDiscoveryFlags flags, const char *filter, GError **error)
 {
+    ParentDirs dirs;
     DIR *dir;
     struct dirent *entry;
     int busfd;
@@ -708,11 +744,13 @@ scan_devices(MdevInventory *inv, MdevDiscoveryFlags flags, const char *filter, G
                     _("cannot read '%1$s': %2$s"), SYS_MDEV_DEVICES, g_strerror(err));
         return FALSE;
     }
+    dirs.fds = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, close_fd);
     while ((entry = readdir(dir)) != NULL) {
         if (entry->d_name[0] == '.')
             continue;
-        scan_device(inv, dirfd(dir), entry->d_name, flags, filter);
+        scan_device(inv, dirfd(dir), &dirs, entry->d_name, flags, filter);
     }
+    g_hash_table_unref(dirs.fds);
     closedir(dir);
     g_ptr_array_sort(inv->devices, mdev_device_compare);
     return TRUE;

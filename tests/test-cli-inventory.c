@@ -3,6 +3,7 @@
  * against umockdev testbeds; stdout, stderr and the exit status are compared
  * with golden files in tests/data/cli/. MDEV_TEST_REGENERATE_OUTPUT=1
  * rewrites the golden files from the current output. */
+#include "mdev-store.h"
 #include "mock-sysfs.h"
 
 #include <errno.h>
@@ -114,6 +115,43 @@ host_mixed(MockSysfs *sysfs)
     mock_sysfs_add_css_parent(sysfs, "0.0.0053", "0.0.0002", "io_subchannel");
 }
 
+static void
+define(const char *parent, const char *uuid, const char *type, gboolean autostart,
+       const char *const *attrs)
+{
+    g_autoptr(MdevContext) ctx = mdev_context_new();
+    g_autoptr(MdevDevice) def = mdev_device_new(uuid, parent);
+    g_autoptr(GError) error = NULL;
+
+    def->type = g_strdup(type);
+    def->defined = TRUE;
+    def->autostart = autostart;
+    for (const char *const *a = attrs; a && *a; a += 2)
+        g_ptr_array_add(def->attrs, mdev_attr_new(a[0], a[1]));
+    mdev_store_save(ctx, def, &error);
+    g_assert_no_error(error);
+}
+
+/* host_mixed plus definitions: for a running mdev, for stopped ones, for a
+ * parent that is not there, and one file that is not a definition. */
+static void
+host_defined(MockSysfs *sysfs)
+{
+    const char *const ap_attrs[] = { "assign_adapter", "5", "assign_domain", "0xab", NULL };
+    g_autofree char *bad_dir = NULL;
+    g_autofree char *bad = NULL;
+
+    host_mixed(sysfs);
+    define("mtty", "503c922c-a10b-47e0-8a94-f67ac92bce5a", "mtty-1", TRUE, NULL);
+    define("mtty", "0b5c8a4e-7d2f-4c1b-9e3a-6f8d2c4b1a09", "mtty-2", FALSE, NULL);
+    define("matrix", "783e6dbb-ea0e-411f-94e2-717eaad438bf", "vfio_ap-passthrough", FALSE,
+           ap_attrs);
+    define("0000:41:00.6", "11111111-1111-4111-8111-111111111111", "nvidia-558", TRUE, NULL);
+    bad_dir = g_build_filename(g_getenv("MDEVTOOL_CONF_DIR"), "mtty", NULL);
+    bad = g_build_filename(bad_dir, "ffffffff-ffff-4fff-8fff-ffffffffffff", NULL);
+    g_assert_true(g_file_set_contents(bad, "{\"mdev_type\": ", -1, NULL));
+}
+
 /* A type without device_api and one with garbage capacity: listed, warned. */
 static void
 host_broken(MockSysfs *sysfs)
@@ -166,6 +204,9 @@ describe(const char *const *args, const char *out, const char *err, int status)
     g_string_append(text, "--- stderr\n");
     g_string_append(text, err);
     g_string_append_printf(text, "--- exit %d\n", status);
+    /* the test's own store directory differs on every run */
+    if (g_getenv("MDEVTOOL_CONF_DIR"))
+        g_string_replace(text, g_getenv("MDEVTOOL_CONF_DIR"), "$MDEVTOOL_CONF_DIR", 0);
     return g_string_free(text, FALSE);
 }
 
@@ -378,6 +419,16 @@ static const CliCase cases[] = {
     { "list-uuid-invalid", host_mixed, { "list", "--uuid", "503c922c" } },
     { "list-defined-and-all", host_mixed, { "list", "--defined", "--all" } },
     { "list-extra-argument", host_mixed, { "list", "mtty" } },
+    { "list-annotated", host_defined, { "list" } },
+    { "list-defined", host_defined, { "list", "--defined" } },
+    { "list-all", host_defined, { "list", "--all" } },
+    { "list-all-verbose", host_defined, { "list", "--all", "--verbose" } },
+    { "list-all-json", host_defined, { "--json", "list", "--all" } },
+    { "list-defined-absent-parent", host_defined,
+      { "list", "--defined", "--parent", "0000:41:00.6" } },
+    { "list-defined-uuid", host_defined,
+      { "--json", "list", "--defined", "--uuid", "783e6dbb-ea0e-411f-94e2-717eaad438bf" } },
+    { "list-defined-empty", host_mixed, { "list", "--defined" } },
 };
 
 int

@@ -3,6 +3,7 @@
 
 #include "mdev-discovery.h"
 #include "mdev-error.h"
+#include "mdev-store.h"
 #include "mdev-util.h"
 #include "mdevtool-output.h"
 
@@ -16,22 +17,25 @@ typedef enum {
     LIST_ALL,
 } ListMode;
 
-/* The definitions of the persistent store. This build has no store yet:
- * listings of definitions fail instead of pretending there are none. */
-static gboolean
-definitions_available(void)
-{
-    return FALSE;
-}
-
+/* The definitions of the active mdevs only: one lookup per running device
+ * is cheaper than reading the whole store when most definitions are for
+ * stopped devices or other parents. */
 static GPtrArray *
-load_definitions(MdevtoolCli *cli, const char *parent, const char *uuid, GPtrArray *problems,
-                 GError **error)
+load_active_definitions(MdevtoolCli *cli, MdevInventory *inv, GPtrArray *problems)
 {
-    g_set_error(error, MDEV_ERROR, MDEV_ERROR_FAILED,
-                _("mdev definitions are not available in this build yet: only active mdevs "
-                  "can be listed"));
-    return NULL;
+    GPtrArray *found = g_ptr_array_new_with_free_func((GDestroyNotify) mdev_device_free);
+
+    for (guint i = 0; i < inv->devices->len; i++) {
+        const MdevDevice *device = g_ptr_array_index(inv->devices, i);
+        g_autoptr(GError) error = NULL;
+        MdevDevice *definition = mdev_store_load_one(cli->ctx, device->parent, device->uuid,
+                                                     &error);
+        if (definition)
+            g_ptr_array_add(found, definition);
+        else if (!g_error_matches(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND))
+            g_ptr_array_add(problems, g_strdup(error->message));
+    }
+    return found;
 }
 
 static const char *
@@ -43,15 +47,14 @@ yes_no(gboolean value, gboolean known)
 }
 
 static void
-device_row(const MdevDevice *device, gboolean with_definitions, char group[16],
-           const char *cells[9])
+device_row(const MdevDevice *device, char group[16], const char *cells[9])
 {
     g_snprintf(group, 16, "%d", device->iommu_group);
     cells[0] = device->uuid;
     cells[1] = device->parent;
     cells[2] = device->type;
     cells[3] = yes_no(device->active, TRUE);
-    cells[4] = yes_no(device->defined, with_definitions);
+    cells[4] = yes_no(device->defined, TRUE);
     cells[5] = yes_no(device->autostart, device->defined);
     cells[6] = device->iommu_group >= 0 ? group : NULL;
     cells[7] = device->driver;
@@ -59,7 +62,7 @@ device_row(const MdevDevice *device, gboolean with_definitions, char group[16],
 }
 
 static void
-print_text(GPtrArray *devices, gboolean with_definitions, gboolean verbose)
+print_text(GPtrArray *devices, gboolean verbose)
 {
     const char *const headers[] = {
         /* TRANSLATORS: column headers of "mdevtool list" */
@@ -77,14 +80,14 @@ print_text(GPtrArray *devices, gboolean with_definitions, gboolean verbose)
     table = mdevtool_table_new(shown_headers);
 
     for (guint i = 0; i < devices->len; i++) {
-        device_row(g_ptr_array_index(devices, i), with_definitions, group, cells);
+        device_row(g_ptr_array_index(devices, i), group, cells);
         mdevtool_table_measure(table, cells);
     }
     mdevtool_table_print_header(table);
     for (guint i = 0; i < devices->len; i++) {
         const MdevDevice *device = g_ptr_array_index(devices, i);
 
-        device_row(device, with_definitions, group, cells);
+        device_row(device, group, cells);
         mdevtool_table_print_row(table, cells);
         for (guint a = 0; verbose && a < device->attrs->len; a++) {
             const MdevAttr *attr = g_ptr_array_index(device->attrs, a);
@@ -96,7 +99,7 @@ print_text(GPtrArray *devices, gboolean with_definitions, gboolean verbose)
 }
 
 static void
-print_json(GPtrArray *devices, gboolean with_definitions, gboolean verbose)
+print_json(GPtrArray *devices, gboolean verbose)
 {
     g_autoptr(JsonBuilder) b = json_builder_new();
 
@@ -109,7 +112,7 @@ print_json(GPtrArray *devices, gboolean with_definitions, gboolean verbose)
         mdevtool_json_add_string(b, "parent", device->parent);
         mdevtool_json_add_string(b, "type", device->type);
         mdevtool_json_add_bool(b, "active", device->active, TRUE);
-        mdevtool_json_add_bool(b, "defined", device->defined, with_definitions);
+        mdevtool_json_add_bool(b, "defined", device->defined, TRUE);
         mdevtool_json_add_bool(b, "autostart", device->autostart, device->defined);
         mdevtool_json_add_int(b, "iommu_group", device->iommu_group, device->iommu_group >= 0);
         json_builder_set_member_name(b, "attrs");
@@ -184,11 +187,11 @@ MDEVTOOL_CMD(mdevtool_cmd_list)
     g_autoptr(GOptionContext) octx = mdevtool_option_context_new("list", NULL, entries);
     g_autoptr(MdevInventory) inv = NULL;
     g_autoptr(GPtrArray) definitions = NULL;
+    g_autoptr(GPtrArray) store_problems = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) shown = g_ptr_array_new();
     g_autoptr(GError) error = NULL;
     g_autoptr(GError) parent_error = NULL;
     MdevDiscoveryFlags flags = MDEV_DISCOVERY_DEVICES;
-    gboolean with_definitions;
     ListMode mode;
     int status;
 
@@ -210,12 +213,11 @@ MDEVTOOL_CMD(mdevtool_cmd_list)
     if (parent && !mdev_util_check_name("parent", parent, &error))
         return mdevtool_fail(error);
 
-    if (mode != LIST_ACTIVE || definitions_available()) {
-        definitions = load_definitions(cli, parent, uuid, NULL, &error);
+    if (mode != LIST_ACTIVE) {
+        definitions = mdev_store_load(cli->ctx, parent, uuid, store_problems, &error);
         if (definitions == NULL)
             return mdevtool_fail(error);
     }
-    with_definitions = definitions != NULL;
 
     if (verbose)
         flags |= MDEV_DISCOVERY_DEVICE_DRIVER;
@@ -223,16 +225,25 @@ MDEVTOOL_CMD(mdevtool_cmd_list)
         /* a named parent must exist, unless definitions wait for it */
         g_autoptr(MdevInventory) check = mdev_discovery_scan(
             cli->ctx, MDEV_DISCOVERY_PARENTS | MDEV_DISCOVERY_NO_TYPES, parent, &parent_error);
-        if (check == NULL && (mode == LIST_ACTIVE || definitions == NULL ||
-                              definitions->len == 0 ||
+        if (check == NULL && (mode == LIST_ACTIVE || definitions->len == 0 ||
                               !g_error_matches(parent_error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND)))
             return mdevtool_fail_scan(cli, parent_error, parent);
     }
     inv = mdev_discovery_scan(cli->ctx, flags, parent, &error);
     if (inv == NULL)
         return mdevtool_fail(error);
-    if (definitions)
-        mdev_inventory_add_definitions(inv, definitions);
+    if (mode == LIST_ACTIVE) {
+        if (uuid) {
+            /* only the one device needs its definition */
+            for (guint i = inv->devices->len; i > 0; i--) {
+                MdevDevice *device = g_ptr_array_index(inv->devices, i - 1);
+                if (strcmp(device->uuid, uuid) != 0)
+                    g_ptr_array_remove_index(inv->devices, i - 1);
+            }
+        }
+        definitions = load_active_definitions(cli, inv, store_problems);
+    }
+    mdev_inventory_add_definitions(inv, definitions);
 
     for (guint i = 0; i < inv->devices->len; i++) {
         MdevDevice *device = g_ptr_array_index(inv->devices, i);
@@ -240,11 +251,12 @@ MDEVTOOL_CMD(mdevtool_cmd_list)
             g_ptr_array_add(shown, device);
     }
     if (cli->json)
-        print_json(shown, with_definitions, verbose);
+        print_json(shown, verbose);
     else if (shown->len == 0)
         note_empty(mode, parent, uuid);
     else
-        print_text(shown, with_definitions, verbose);
+        print_text(shown, verbose);
+    mdevtool_print_problems(store_problems);
     mdevtool_print_problems(inv->problems);
     return MDEVTOOL_EXIT_OK;
 }
