@@ -46,10 +46,8 @@ static const char *const action_names[MDEV_CALLOUT_ACTION_LAST] = {
 };
 
 static const char *const event_names[MDEV_CALLOUT_EVENT_LAST] = {
-    [MDEV_CALLOUT_EVENT_PRE] = "pre",
-    [MDEV_CALLOUT_EVENT_POST] = "post",
-    [MDEV_CALLOUT_EVENT_NOTIFY] = "notify",
-    [MDEV_CALLOUT_EVENT_GET] = "get",
+    [MDEV_CALLOUT_EVENT_PRE] = "pre",       [MDEV_CALLOUT_EVENT_POST] = "post",
+    [MDEV_CALLOUT_EVENT_NOTIFY] = "notify", [MDEV_CALLOUT_EVENT_GET] = "get",
     [MDEV_CALLOUT_EVENT_LIVE] = "live",
 };
 
@@ -96,7 +94,7 @@ struct _MdevCallout {
     GPtrArray *messages;
 
     ProbeState probe;
-    char *versioned;       /* the versioned script, when PROBE_FOUND */
+    char *versioned;         /* the versioned script, when PROBE_FOUND */
     guint versioned_actions; /* bit per MdevCalloutAction */
     guint versioned_events;  /* bit per MdevCalloutEvent */
     char *owner;             /* the script that decided the last event */
@@ -263,8 +261,7 @@ communicate_done(GObject *source, GAsyncResult *result, gpointer user_data)
 {
     RunState *state = user_data;
 
-    g_subprocess_communicate_finish(G_SUBPROCESS(source), result, &state->out, &state->err,
-                                    NULL);
+    g_subprocess_communicate_finish(G_SUBPROCESS(source), result, &state->out, &state->err, NULL);
     state->communicated = TRUE;
 }
 
@@ -349,10 +346,11 @@ record_stderr(MdevCallout *self, const char *path, GBytes *err)
 }
 
 static RunResult
-run_script(MdevCallout *self, const char *path, MdevCalloutEvent event,
-           MdevCalloutAction action, MdevCalloutState state, const char *input,
-           int *ret_status, char **ret_stdout, GError **error)
+run_script(MdevCallout *self, const char *path, MdevCalloutEvent event, MdevCalloutAction action,
+           MdevCalloutState state, const char *input, int *ret_status, char **ret_stdout,
+           GError **error)
 {
+    /* clang-format off */
     const char *argv[] = { path,
                            "-t", self->type ? self->type : "",
                            "-e", event_names[event],
@@ -361,6 +359,7 @@ run_script(MdevCallout *self, const char *path, MdevCalloutEvent event,
                            "-u", self->uuid,
                            "-p", self->parent,
                            NULL };
+    /* clang-format on */
     g_autoptr(GSubprocessLauncher) launcher = NULL;
     g_autoptr(GSubprocess) proc = NULL;
     g_autoptr(GMainContext) loop_ctx = g_main_context_new();
@@ -374,8 +373,8 @@ run_script(MdevCallout *self, const char *path, MdevCalloutEvent event,
     fd = stdin_fd_for(input ? input : "", error);
     if (fd < 0)
         return RUN_SKIPPED;
-    launcher = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                         G_SUBPROCESS_FLAGS_STDERR_PIPE);
+    launcher =
+        g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
     g_subprocess_launcher_take_stdin_fd(launcher, fd);
     g_subprocess_launcher_set_child_setup(launcher, child_setup, NULL, NULL);
     proc = g_subprocess_launcher_spawnv(launcher, argv, &local);
@@ -437,8 +436,8 @@ run_script(MdevCallout *self, const char *path, MdevCalloutEvent event,
 }
 
 static guint
-names_to_bits(MdevCallout *self, const char *path, JsonArray *array,
-              const char *const *names, guint count)
+names_to_bits(MdevCallout *self, const char *path, JsonArray *array, const char *const *names,
+              guint count)
 {
     guint bits = 0;
 
@@ -489,12 +488,12 @@ parse_supports(MdevCallout *self, const char *path, const char *text)
     node = json_object_get_member(supports, "events");
     if (node == NULL || !JSON_NODE_HOLDS_ARRAY(node))
         return FALSE;
-    self->versioned_actions = names_to_bits(self, path,
-                                            json_object_get_array_member(supports, "actions"),
-                                            action_names, MDEV_CALLOUT_ACTION_LAST);
-    self->versioned_events = names_to_bits(self, path,
-                                           json_object_get_array_member(supports, "events"),
-                                           event_names, MDEV_CALLOUT_EVENT_LAST);
+    self->versioned_actions =
+        names_to_bits(self, path, json_object_get_array_member(supports, "actions"), action_names,
+                      MDEV_CALLOUT_ACTION_LAST);
+    self->versioned_events =
+        names_to_bits(self, path, json_object_get_array_member(supports, "events"), event_names,
+                      MDEV_CALLOUT_EVENT_LAST);
     return TRUE;
 }
 
@@ -534,9 +533,8 @@ probe_versioned(MdevCallout *self, GPtrArray *scripts)
         int status = 0;
         RunResult result;
 
-        result = run_script(self, path, MDEV_CALLOUT_EVENT_GET,
-                            MDEV_CALLOUT_ACTION_CAPABILITIES, MDEV_CALLOUT_STATE_NONE,
-                            provides, &status, &out, &local);
+        result = run_script(self, path, MDEV_CALLOUT_EVENT_GET, MDEV_CALLOUT_ACTION_CAPABILITIES,
+                            MDEV_CALLOUT_STATE_NONE, provides, &status, &out, &local);
         if (result == RUN_TIMEOUT) {
             add_message(self, g_strdup(local->message));
             continue;
@@ -573,18 +571,18 @@ run_event(MdevCallout *self, MdevCalloutEvent event, MdevCalloutAction action,
 
         if (!(self->versioned_actions & (1u << action))) {
             g_set_error(error, MDEV_ERROR, MDEV_ERROR_CALLOUT,
-                        _("callout script '%1$s' does not support action '%2$s'"),
-                        self->versioned, action_names[action]);
+                        _("callout script '%1$s' does not support action '%2$s'"), self->versioned,
+                        action_names[action]);
             return FALSE;
         }
         if (!(self->versioned_events & (1u << event))) {
             g_set_error(error, MDEV_ERROR, MDEV_ERROR_CALLOUT,
-                        _("callout script '%1$s' does not support event '%2$s'"),
-                        self->versioned, event_names[event]);
+                        _("callout script '%1$s' does not support event '%2$s'"), self->versioned,
+                        event_names[event]);
             return FALSE;
         }
-        switch (run_script(self, self->versioned, event, action, state, input, &status, &out,
-                           error)) {
+        switch (
+            run_script(self, self->versioned, event, action, state, input, &status, &out, error)) {
         case RUN_TIMEOUT:
             return FALSE;
         case RUN_SKIPPED:
@@ -657,8 +655,7 @@ mdev_callout_pre(MdevCallout *self, MdevCalloutAction action, GError **error)
 {
     g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
 
-    return run_event(self, MDEV_CALLOUT_EVENT_PRE, action, MDEV_CALLOUT_STATE_NONE, NULL,
-                     error);
+    return run_event(self, MDEV_CALLOUT_EVENT_PRE, action, MDEV_CALLOUT_STATE_NONE, NULL, error);
 }
 
 /**
@@ -675,8 +672,7 @@ mdev_callout_post(MdevCallout *self, MdevCalloutAction action, gboolean success)
     g_autoptr(GError) local = NULL;
 
     if (!run_event(self, MDEV_CALLOUT_EVENT_POST, action,
-                   success ? MDEV_CALLOUT_STATE_SUCCESS : MDEV_CALLOUT_STATE_FAILURE, NULL,
-                   &local))
+                   success ? MDEV_CALLOUT_STATE_SUCCESS : MDEV_CALLOUT_STATE_FAILURE, NULL, &local))
         add_message(self, g_strdup(local->message));
 }
 

@@ -83,8 +83,7 @@ mdev_json_definition_to_string(const MdevDevice *definition)
     g_return_val_if_fail(definition != NULL && definition->type != NULL, NULL);
 
     mdev_json_append_string(out, definition->type);
-    g_string_append_printf(out, ",\n  \"start\": \"%s\",\n  \"attrs\": ",
-                           start_string(definition));
+    g_string_append_printf(out, ",\n  \"start\": \"%s\",\n  \"attrs\": ", start_string(definition));
     if (definition->attrs == NULL || definition->attrs->len == 0) {
         g_string_append(out, "[]");
     } else {
@@ -152,8 +151,8 @@ parse_root(JsonParser *parser, const char *text, GError **error)
     JsonNode *root;
 
     if (!json_parser_load_from_data(parser, text, -1, &local)) {
-        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
-                    _("not valid JSON: %s"), local->message);
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG, _("not valid JSON: %s"),
+                    local->message);
         return NULL;
     }
     root = json_parser_get_root(parser);
@@ -282,8 +281,7 @@ mdev_json_definition_from_string(const char *text, const char *parent, const cha
                             _("the definition has no 'start'"));
         return NULL;
     }
-    definition->autostart = node_is_string(node) &&
-                            strcmp(json_node_get_string(node), "auto") == 0;
+    definition->autostart = node_is_string(node) && strcmp(json_node_get_string(node), "auto") == 0;
 
     node = json_object_get_member(object, "attrs");
     if (node != NULL && !JSON_NODE_HOLDS_NULL(node)) {

@@ -9,8 +9,7 @@ G_BEGIN_DECLS
 
 char *mdev_json_definition_to_string(const MdevDevice *definition) G_GNUC_WARN_UNUSED_RESULT;
 char *mdev_json_definition_to_compact(const MdevDevice *definition) G_GNUC_WARN_UNUSED_RESULT;
-MdevDevice *mdev_json_definition_from_string(const char *text, const char *parent,
-                                             const char *uuid,
+MdevDevice *mdev_json_definition_from_string(const char *text, const char *parent, const char *uuid,
                                              GError **error) G_GNUC_WARN_UNUSED_RESULT;
 GPtrArray *mdev_json_attrs_from_string(const char *text, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 void mdev_json_append_string(GString *out, const char *value);

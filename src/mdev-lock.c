@@ -67,8 +67,8 @@ lock_one(const char *state_dir, const char *parent, gint64 deadline, GError **er
         if (g_get_monotonic_time() >= deadline) {
             close(fd);
             g_set_error(error, MDEV_ERROR, MDEV_ERROR_BUSY,
-                        _("parent '%1$s' is locked by another process (lock file '%2$s')"),
-                        parent, path);
+                        _("parent '%1$s' is locked by another process (lock file '%2$s')"), parent,
+                        path);
             return -1;
         }
         g_usleep(5000 + g_random_int_range(0, 5000));

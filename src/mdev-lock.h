@@ -14,10 +14,10 @@ G_BEGIN_DECLS
 
 typedef struct _MdevLock MdevLock;
 
-MdevLock *mdev_lock_acquire(MdevContext *ctx, const char *const *parents,
-                            GError **error) G_GNUC_WARN_UNUSED_RESULT;
-MdevLock *mdev_lock_acquire_one(MdevContext *ctx, const char *parent,
-                                GError **error) G_GNUC_WARN_UNUSED_RESULT;
+MdevLock *mdev_lock_acquire(MdevContext *ctx, const char *const *parents, GError **error)
+    G_GNUC_WARN_UNUSED_RESULT;
+MdevLock *mdev_lock_acquire_one(MdevContext *ctx, const char *parent, GError **error)
+    G_GNUC_WARN_UNUSED_RESULT;
 void mdev_lock_release(MdevLock *lock);
 
 G_END_DECLS

@@ -179,8 +179,8 @@ free_gstring(gpointer data)
 char *
 mdev_ops_resolve_type(MdevInventory *inv, const char *parent, const char *type, GError **error)
 {
-    g_autoptr(GHashTable) by_name = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
-                                                          free_gstring);
+    g_autoptr(GHashTable) by_name =
+        g_hash_table_new_full(g_str_hash, g_str_equal, NULL, free_gstring);
     g_autoptr(GPtrArray) ids = g_ptr_array_new();
     gboolean any_parent = FALSE;
 
@@ -268,8 +268,8 @@ typedef struct {
 } Group;
 
 static MdevParent *
-place_among(MdevInventory *inv, const char *type_id, MdevPlacement placement,
-            GHashTable *allowed, GError **error)
+place_among(MdevInventory *inv, const char *type_id, MdevPlacement placement, GHashTable *allowed,
+            GError **error)
 {
     g_autoptr(GHashTable) groups = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
     g_autoptr(GHashTable) parent_group = g_hash_table_new(g_str_hash, g_str_equal);
@@ -440,8 +440,9 @@ set_create_error(int err, const char *uuid, const MdevParent *parent, const Mdev
     case EDQUOT:
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_NO_CAPACITY,
                     _("parent '%1$s' has no room for another mdev of type '%2$s' "
-                      "(%3$" G_GINT64_FORMAT " instances were free, %4$u active): %5$s"),
-                    parent->name, type->id, type->available_instances, active,
+                      "(free instances when checked: %3$lld, active: %4$u): "
+                      "%5$s"),
+                    parent->name, type->id, (long long) type->available_instances, active,
                     g_strerror(err));
         break;
     case ENODEV:
@@ -452,15 +453,17 @@ set_create_error(int err, const char *uuid, const MdevParent *parent, const Mdev
     case EINVAL:
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_KERNEL,
                     _("the kernel rejected mdev '%1$s' of type '%2$s' on parent '%3$s' "
-                      "(%4$" G_GINT64_FORMAT " instances free): %5$s; the vendor driver "
+                      "(free instances: %4$lld): %5$s; the vendor driver "
                       "may not support this type on this device"),
-                    uuid, type->id, parent->name, type->available_instances, g_strerror(err));
+                    uuid, type->id, parent->name, (long long) type->available_instances,
+                    g_strerror(err));
         break;
     default:
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_KERNEL,
                     _("cannot create mdev '%1$s' of type '%2$s' on parent '%3$s' "
-                      "(%4$" G_GINT64_FORMAT " instances free): %5$s"),
-                    uuid, type->id, parent->name, type->available_instances, g_strerror(err));
+                      "(free instances: %4$lld): %5$s"),
+                    uuid, type->id, parent->name, (long long) type->available_instances,
+                    g_strerror(err));
         break;
     }
 }
@@ -538,12 +541,12 @@ create_locked(MdevInventory *inv, MdevParent *parent, const char *type_id, const
             continue;
         if (strcmp(d->parent, parent->name) == 0 && g_strcmp0(d->type, type_id) == 0)
             g_set_error(error, MDEV_ERROR, MDEV_ERROR_EXISTS,
-                        _("mdev '%1$s' is already active on parent '%2$s' with type '%3$s'"),
-                        uuid, d->parent, type_id);
+                        _("mdev '%1$s' is already active on parent '%2$s' with type '%3$s'"), uuid,
+                        d->parent, type_id);
         else
             g_set_error(error, MDEV_ERROR, MDEV_ERROR_EXISTS,
-                        _("mdev '%1$s' is already active, on parent '%2$s' with type '%3$s'"),
-                        uuid, d->parent, d->type ? d->type : "?");
+                        _("mdev '%1$s' is already active, on parent '%2$s' with type '%3$s'"), uuid,
+                        d->parent, d->type ? d->type : "?");
         return FALSE;
     }
     type = mdev_parent_get_type(parent, type_id);
@@ -570,8 +573,7 @@ create_locked(MdevInventory *inv, MdevParent *parent, const char *type_id, const
 
 /* Runs @action's pre callout; on a veto tells the notifiers and fails. */
 static gboolean
-callout_begin(MdevCallout *callout, MdevCalloutAction action, GPtrArray *messages,
-              GError **error)
+callout_begin(MdevCallout *callout, MdevCalloutAction action, GPtrArray *messages, GError **error)
 {
     if (mdev_callout_pre(callout, action, error))
         return TRUE;
@@ -584,8 +586,8 @@ static void
 callout_end(MdevCallout *callout, MdevCalloutAction action, gboolean ok, GPtrArray *messages)
 {
     mdev_callout_post(callout, action, ok);
-    mdev_callout_notify(callout, action, ok ? MDEV_CALLOUT_STATE_SUCCESS
-                                            : MDEV_CALLOUT_STATE_FAILURE);
+    mdev_callout_notify(callout, action,
+                        ok ? MDEV_CALLOUT_STATE_SUCCESS : MDEV_CALLOUT_STATE_FAILURE);
     take_messages(messages, mdev_callout_get_messages(callout));
 }
 
@@ -673,8 +675,13 @@ mdev_ops_create(MdevContext *ctx, const char *parent, const char *type, const ch
     if (type_id == NULL)
         return NULL;
 
-    /* lock every parent that could take it, then look again */
-    allowed = parents_offering(inv, type_id);
+    /* lock the parent, or every parent that could take it, then look again */
+    if (parent) {
+        allowed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        g_hash_table_add(allowed, g_strdup(parent));
+    } else {
+        allowed = parents_offering(inv, type_id);
+    }
     lock = lock_set(ctx, allowed, error);
     if (lock == NULL)
         return NULL;
@@ -728,8 +735,7 @@ find_definition(MdevContext *ctx, const char *uuid, const char *parent, GError *
     if (parents == NULL)
         return NULL;
     if (parents->len == 0) {
-        g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND, _("mdev '%s' is not defined"),
-                    uuid);
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND, _("mdev '%s' is not defined"), uuid);
         return NULL;
     }
     if (parents->len > 1) {
@@ -770,8 +776,8 @@ find_definition(MdevContext *ctx, const char *uuid, const char *parent, GError *
  */
 char *
 mdev_ops_define(MdevContext *ctx, const char *parent, const char *type, const char *uuid,
-                gboolean autostart, GPtrArray *attrs, MdevPlacement placement,
-                char **ret_parent, GPtrArray *ret_messages, GError **error)
+                gboolean autostart, GPtrArray *attrs, MdevPlacement placement, char **ret_parent,
+                GPtrArray *ret_messages, GError **error)
 {
     g_autofree char *id = NULL;
     g_autofree char *where = NULL;
@@ -815,10 +821,20 @@ mdev_ops_define(MdevContext *ctx, const char *parent, const char *type, const ch
     } else {
         present = where ? mdev_inventory_get_parent(inv, where) : NULL;
         if (where && (present == NULL || !present->registered)) {
-            /* an absent parent: keep the type as given, it must be an id */
-            if (!mdev_util_check_name("type", type, error))
-                return NULL;
-            type_id = g_strdup(type);
+            /* an absent parent: a type name another parent knows becomes
+             * its id; anything else is kept as given and must be a valid id */
+            g_autoptr(GError) local = NULL;
+
+            type_id = mdev_ops_resolve_type(inv, NULL, type, &local);
+            if (type_id == NULL) {
+                if (g_error_matches(local, MDEV_ERROR, MDEV_ERROR_AMBIGUOUS)) {
+                    g_propagate_error(error, g_steal_pointer(&local));
+                    return NULL;
+                }
+                if (!mdev_util_check_name("type", type, error))
+                    return NULL;
+                type_id = g_strdup(type);
+            }
         } else {
             type_id = mdev_ops_resolve_type(inv, where, type, error);
             if (type_id == NULL)
@@ -902,8 +918,8 @@ mdev_ops_define(MdevContext *ctx, const char *parent, const char *type, const ch
  * Returns: %TRUE when every matching definition was removed
  */
 gboolean
-mdev_ops_undefine(MdevContext *ctx, const char *uuid, const char *parent,
-                  GPtrArray *ret_messages, GError **error)
+mdev_ops_undefine(MdevContext *ctx, const char *uuid, const char *parent, GPtrArray *ret_messages,
+                  GError **error)
 {
     g_autofree char *id = NULL;
     g_autoptr(GPtrArray) parents = NULL;
@@ -933,8 +949,7 @@ mdev_ops_undefine(MdevContext *ctx, const char *uuid, const char *parent,
             g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
                         _("mdev '%1$s' is not defined on parent '%2$s'"), id, parent);
         else
-            g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND, _("mdev '%s' is not defined"),
-                        id);
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND, _("mdev '%s' is not defined"), id);
         return FALSE;
     }
 
@@ -987,8 +1002,8 @@ mdev_ops_undefine(MdevContext *ctx, const char *uuid, const char *parent,
  * Returns: %TRUE on success
  */
 gboolean
-mdev_ops_start(MdevContext *ctx, const char *uuid, const char *parent,
-               GPtrArray *ret_messages, GError **error)
+mdev_ops_start(MdevContext *ctx, const char *uuid, const char *parent, GPtrArray *ret_messages,
+               GError **error)
 {
     g_autofree char *id = NULL;
     g_autoptr(MdevDevice) definition = NULL;
@@ -1082,8 +1097,8 @@ mdev_ops_stop(MdevContext *ctx, const char *uuid, GPtrArray *ret_messages, GErro
                         id, device->parent, g_strerror(err));
         else
             g_set_error(error, MDEV_ERROR, MDEV_ERROR_KERNEL,
-                        _("cannot remove mdev '%1$s' from parent '%2$s': %3$s"), id,
-                        device->parent, g_strerror(err));
+                        _("cannot remove mdev '%1$s' from parent '%2$s': %3$s"), id, device->parent,
+                        g_strerror(err));
     }
     callout_end(callout, MDEV_CALLOUT_ACTION_STOP, ok, ret_messages);
     return ok;
@@ -1112,9 +1127,9 @@ apply_modification(MdevDevice *definition, const MdevModification *mod, GError *
         }
         if (mod->index > (gint64) len) {
             g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
-                        _("attribute index %1$" G_GINT64_FORMAT " is invalid: the definition "
+                        _("attribute index %1$lld is invalid: the definition "
                           "has %2$u attributes"),
-                        mod->index, len);
+                        (long long) mod->index, len);
             return FALSE;
         }
         g_ptr_array_insert(definition->attrs, mod->index < 0 ? -1 : (gint) mod->index,
@@ -1125,9 +1140,9 @@ apply_modification(MdevDevice *definition, const MdevModification *mod, GError *
             return TRUE; /* nothing to remove, as with mdevctl */
         if (mod->index >= (gint64) len) {
             g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
-                        _("attribute index %1$" G_GINT64_FORMAT " is invalid: the definition "
+                        _("attribute index %1$lld is invalid: the definition "
                           "has %2$u attributes"),
-                        mod->index, len);
+                        (long long) mod->index, len);
             return FALSE;
         }
         g_ptr_array_remove_index(definition->attrs, mod->index < 0 ? len - 1 : (guint) mod->index);
@@ -1199,8 +1214,8 @@ mdev_ops_modify(MdevContext *ctx, const char *uuid, const char *parent,
  * Returns: %TRUE on success
  */
 gboolean
-mdev_ops_set_autostart(MdevContext *ctx, const char *uuid, const char *parent,
-                       gboolean autostart, GPtrArray *ret_messages, GError **error)
+mdev_ops_set_autostart(MdevContext *ctx, const char *uuid, const char *parent, gboolean autostart,
+                       GPtrArray *ret_messages, GError **error)
 {
     MdevModification mod = MDEV_MODIFICATION_INIT;
 

@@ -25,8 +25,7 @@ typedef enum {
 } MdevPlacement;
 
 const char *mdev_placement_to_string(MdevPlacement placement);
-gboolean mdev_placement_from_string(const char *text, MdevPlacement *ret_placement,
-                                    GError **error);
+gboolean mdev_placement_from_string(const char *text, MdevPlacement *ret_placement, GError **error);
 
 /**
  * MdevModification:
@@ -48,7 +47,10 @@ typedef struct {
     gint64 index;
 } MdevModification;
 
-#define MDEV_MODIFICATION_INIT { NULL, -1, NULL, NULL, FALSE, -1 }
+#define MDEV_MODIFICATION_INIT          \
+    {                                   \
+        NULL, -1, NULL, NULL, FALSE, -1 \
+    }
 
 char *mdev_ops_resolve_type(MdevInventory *inv, const char *parent, const char *type,
                             GError **error) G_GNUC_WARN_UNUSED_RESULT;
@@ -60,14 +62,13 @@ char *mdev_ops_create(MdevContext *ctx, const char *parent, const char *type, co
                       GPtrArray *ret_messages, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 char *mdev_ops_define(MdevContext *ctx, const char *parent, const char *type, const char *uuid,
                       gboolean autostart, GPtrArray *attrs, MdevPlacement placement,
-                      char **ret_parent, GPtrArray *ret_messages,
-                      GError **error) G_GNUC_WARN_UNUSED_RESULT;
+                      char **ret_parent, GPtrArray *ret_messages, GError **error)
+    G_GNUC_WARN_UNUSED_RESULT;
 gboolean mdev_ops_undefine(MdevContext *ctx, const char *uuid, const char *parent,
                            GPtrArray *ret_messages, GError **error);
 gboolean mdev_ops_start(MdevContext *ctx, const char *uuid, const char *parent,
                         GPtrArray *ret_messages, GError **error);
-gboolean mdev_ops_stop(MdevContext *ctx, const char *uuid, GPtrArray *ret_messages,
-                       GError **error);
+gboolean mdev_ops_stop(MdevContext *ctx, const char *uuid, GPtrArray *ret_messages, GError **error);
 gboolean mdev_ops_modify(MdevContext *ctx, const char *uuid, const char *parent,
                          const MdevModification *modification, GPtrArray *ret_messages,
                          GError **error);

@@ -93,8 +93,8 @@ read_definition(const char *path, const char *parent, const char *uuid, GError *
         return NULL;
     }
     if (st.st_size > MDEV_STORE_MAX_FILE_SIZE) {
-        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
-                    _("definition '%s' is too large"), path);
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG, _("definition '%s' is too large"),
+                    path);
         return NULL;
     }
     if (!g_file_get_contents(path, &contents, &length, &local)) {
@@ -143,8 +143,8 @@ list_dir(const char *dir, GError **error)
     if (handle == NULL) {
         if (g_error_matches(local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
             return g_steal_pointer(&names);
-        g_set_error(error, local->domain, local->code, _("cannot read directory '%1$s': %2$s"),
-                    dir, local->message);
+        g_set_error(error, local->domain, local->code, _("cannot read directory '%1$s': %2$s"), dir,
+                    local->message);
         return NULL;
     }
     while ((name = g_dir_read_name(handle)) != NULL)
@@ -153,9 +153,9 @@ list_dir(const char *dir, GError **error)
     return g_steal_pointer(&names);
 }
 
-static gboolean
+static void
 load_parent(const char *conf_dir, const char *parent, const char *uuid, GPtrArray *result,
-            GPtrArray *problems, GError **error)
+            GPtrArray *problems)
 {
     g_autofree char *dir = g_build_filename(conf_dir, parent, NULL);
     g_autoptr(GError) local = NULL;
@@ -164,7 +164,7 @@ load_parent(const char *conf_dir, const char *parent, const char *uuid, GPtrArra
     names = list_dir(dir, &local);
     if (names == NULL) {
         add_problem(problems, g_strdup(local->message));
-        return TRUE;
+        return;
     }
     for (guint i = 0; i < names->len; i++) {
         const char *name = g_ptr_array_index(names, i);
@@ -198,7 +198,6 @@ load_parent(const char *conf_dir, const char *parent, const char *uuid, GPtrArra
         }
         g_ptr_array_add(result, definition);
     }
-    return TRUE;
 }
 
 /**
@@ -218,8 +217,8 @@ load_parent(const char *conf_dir, const char *parent, const char *uuid, GPtrArra
  *   parent then UUID, or %NULL when a filter is not a valid name
  */
 GPtrArray *
-mdev_store_load(MdevContext *ctx, const char *parent, const char *uuid,
-                GPtrArray *ret_problems, GError **error)
+mdev_store_load(MdevContext *ctx, const char *parent, const char *uuid, GPtrArray *ret_problems,
+                GError **error)
 {
     const char *conf_dir = mdev_context_get_conf_dir(ctx);
     g_autoptr(GPtrArray) result = NULL;
@@ -269,7 +268,7 @@ mdev_store_load(MdevContext *ctx, const char *parent, const char *uuid,
         }
         if (!S_ISDIR(st.st_mode))
             continue;
-        load_parent(conf_dir, name, uuid, result, ret_problems, NULL);
+        load_parent(conf_dir, name, uuid, result, ret_problems);
     }
     return g_steal_pointer(&result);
 }
@@ -364,6 +363,34 @@ mdev_store_exists(MdevContext *ctx, const char *parent, const char *uuid)
     return path != NULL && g_lstat(path, &st) == 0;
 }
 
+/* Seconds after which a temporary file is taken as left over by a crashed
+ * writer rather than being written right now. */
+#define STALE_TEMPORARY_AGE 60
+
+/* A writer killed between creating its temporary file and renaming it
+ * leaves "<uuid>.XXXXXX" behind; mdevctl would warn about it forever. */
+static void
+remove_stale_temporaries(const char *dir, const char *uuid)
+{
+    g_autoptr(GDir) handle = g_dir_open(dir, 0, NULL);
+    gint64 now = g_get_real_time() / G_USEC_PER_SEC;
+    const char *name;
+
+    while (handle && (name = g_dir_read_name(handle)) != NULL) {
+        g_autofree char *path = NULL;
+        GStatBuf st;
+
+        if (!is_temporary_name(name) || strncmp(name, uuid, MDEV_UUID_STRING_LEN) != 0)
+            continue;
+        path = g_build_filename(dir, name, NULL);
+        if (g_lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+            st.st_mtime < now - STALE_TEMPORARY_AGE) {
+            g_debug("removing '%s', left over by an interrupted write", path);
+            g_unlink(path);
+        }
+    }
+}
+
 /**
  * mdev_store_save:
  * @ctx: a context
@@ -409,6 +436,7 @@ mdev_store_save(MdevContext *ctx, const MdevDevice *definition, GError **error)
                     _("cannot create directory '%1$s': %2$s"), dir, g_strerror(err));
         return FALSE;
     }
+    remove_stale_temporaries(dir, definition->uuid);
     contents = mdev_json_definition_to_string(definition);
     return mdev_util_write_file_atomic(path, contents, strlen(contents), 0644, error);
 }

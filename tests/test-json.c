@@ -26,8 +26,8 @@ make_definition(const char *parent, const char *uuid, const char *type, gboolean
 static char *
 read_golden(const char *parent, const char *uuid)
 {
-    g_autofree char *path = g_test_build_filename(G_TEST_DIST, "data", "store", "mdevctl-1.2.0",
-                                                  parent, uuid, NULL);
+    g_autofree char *path =
+        g_test_build_filename(G_TEST_DIST, "data", "store", "mdevctl-1.2.0", parent, uuid, NULL);
     char *contents = NULL;
 
     g_assert_true(g_file_get_contents(path, &contents, NULL, NULL));
@@ -44,8 +44,7 @@ check_golden(const MdevDevice *definition)
 
     g_assert_cmpstr(ours, ==, golden);
 
-    back = mdev_json_definition_from_string(golden, definition->parent, definition->uuid,
-                                            &error);
+    back = mdev_json_definition_from_string(golden, definition->parent, definition->uuid, &error);
     g_assert_no_error(error);
     g_assert_cmpstr(back->type, ==, definition->type);
     g_assert_cmpint(back->autostart, ==, definition->autostart);
@@ -64,13 +63,12 @@ test_golden(void)
 {
     const char *ap[] = { "assign_adapter", "5", "assign_domain", "0xab", NULL };
     const char *weird[] = { WEIRD_NAME, WEIRD_VALUE, NULL };
-    g_autoptr(MdevDevice) d1 = make_definition("0000:00:02.0",
-                                               "11111111-1111-4111-8111-111111111111",
-                                               "i915-GVTg_V5_4", TRUE, NULL);
+    g_autoptr(MdevDevice) d1 = make_definition(
+        "0000:00:02.0", "11111111-1111-4111-8111-111111111111", "i915-GVTg_V5_4", TRUE, NULL);
     g_autoptr(MdevDevice) d2 = make_definition("matrix", "783e6dbb-ea0e-411f-94e2-717eaad438bf",
                                                "vfio_ap-passthrough", FALSE, ap);
-    g_autoptr(MdevDevice) d3 = make_definition("mtty", "22222222-2222-4222-8222-222222222222",
-                                               "mtty-2", FALSE, weird);
+    g_autoptr(MdevDevice) d3 =
+        make_definition("mtty", "22222222-2222-4222-8222-222222222222", "mtty-2", FALSE, weird);
     g_autofree char *text = mdev_json_definition_to_string(d1);
 
     /* the sizes the reference gives for these layouts */
@@ -86,16 +84,16 @@ test_compact(void)
     const char *ap[] = { "assign_adapter", "5", "assign_domain", "0xab", NULL };
     g_autoptr(MdevDevice) d = make_definition("matrix", "783e6dbb-ea0e-411f-94e2-717eaad438bf",
                                               "vfio_ap-passthrough", FALSE, ap);
-    g_autoptr(MdevDevice) e = make_definition("0000:00:02.0",
-                                              "11111111-1111-4111-8111-111111111111",
-                                              "i915-GVTg_V5_4", TRUE, NULL);
+    g_autoptr(MdevDevice) e = make_definition(
+        "0000:00:02.0", "11111111-1111-4111-8111-111111111111", "i915-GVTg_V5_4", TRUE, NULL);
     g_autofree char *text = mdev_json_definition_to_compact(d);
     g_autofree char *empty = mdev_json_definition_to_compact(e);
 
     g_assert_cmpstr(text, ==,
                     "{\"mdev_type\":\"vfio_ap-passthrough\",\"start\":\"manual\",\"attrs\":"
                     "[{\"assign_adapter\":\"5\"},{\"assign_domain\":\"0xab\"}]}");
-    g_assert_cmpstr(empty, ==, "{\"mdev_type\":\"i915-GVTg_V5_4\",\"start\":\"auto\",\"attrs\":[]}");
+    g_assert_cmpstr(empty, ==,
+                    "{\"mdev_type\":\"i915-GVTg_V5_4\",\"start\":\"auto\",\"attrs\":[]}");
 }
 
 static void
@@ -176,8 +174,8 @@ test_invalid(void)
 
     for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
         g_autoptr(GError) error = NULL;
-        g_autoptr(MdevDevice) d = mdev_json_definition_from_string(cases[i].text, "p", NULL,
-                                                                   &error);
+        g_autoptr(MdevDevice) d =
+            mdev_json_definition_from_string(cases[i].text, "p", NULL, &error);
 
         g_test_message("case %" G_GSIZE_FORMAT ": %s", i, cases[i].text);
         g_assert_null(d);
@@ -192,8 +190,8 @@ test_attrs(void)
     g_autoptr(GError) error = NULL;
     g_autoptr(GPtrArray) empty = mdev_json_attrs_from_string("", &error);
     g_autoptr(GPtrArray) braces = mdev_json_attrs_from_string("[{}]\n", &error);
-    g_autoptr(GPtrArray) good = mdev_json_attrs_from_string("[{\"a\":\"1\"},{\"b\":\"2\"}]",
-                                                            &error);
+    g_autoptr(GPtrArray) good =
+        mdev_json_attrs_from_string("[{\"a\":\"1\"},{\"b\":\"2\"}]", &error);
     g_autoptr(GPtrArray) bad = NULL;
 
     g_assert_no_error(error);

@@ -225,8 +225,11 @@ else
     not_ok "define without a parent chooses one offering the type"
 fi
 
-sim 'cmd define --parent 0000:99:00.0 --type nvidia-558 --uuid $U2'
-if [ "$(rc)" = 0 ] && [ "$(cat "$W/conf.list")" = "./0000:99:00.0/$U2" ]; then
+sim 'cmd define --parent 0000:99:00.0 --type nvidia-558 --uuid $U2; cp "$W/rc" "$W/first.rc"
+     cmd define --parent 0000:99:00.1 --type "NVIDIA A40-8Q" --uuid $U2'
+if [ "$(cat "$W/first.rc")" = 0 ] && [ "$(rc)" = 0 ] &&
+   [ "$(tr '\n' ' ' < "$W/conf.list")" = "./0000:99:00.0/$U2 ./0000:99:00.1/$U2 " ] &&
+   grep -q '"mdev_type": "nvidia-559"' "$W/conf/0000:99:00.1/$U2"; then
     ok "define for an absent parent is allowed (it starts when the parent appears)"
 else
     not_ok "define for an absent parent is allowed (it starts when the parent appears)"
@@ -397,6 +400,21 @@ else
     not_ok "start-parent starts the auto definitions, skips running ones and bad files; a second run is a no-op"
 fi
 
+# udev sends "add" and then "change" for one parent: two runs at once
+sim 'cmd define --parent mtty --type mtty-1 --uuid $U1 --auto
+     cmd define --parent mtty --type mtty-2 --uuid $U2 --auto
+     cmd define --parent matrix --type vfio_ap-passthrough --uuid $U3 --auto
+     ( "$T" start-parent mtty 2> "$W/p1.err"; echo $? > "$W/p1.rc" ) &
+     ( "$T" start-parent mtty 2> "$W/p2.err"; echo $? > "$W/p2.rc" ) &
+     wait'
+if [ "$(cat "$W/p1.rc")" = 0 ] && [ "$(cat "$W/p2.rc")" = 0 ] && [ ! -s "$W/p1.err" ] && [ ! -s "$W/p2.err" ] &&
+   [ "$(devs)" = "$(printf '%s\n' "$A" "$U1" "$U2" | sort | tr '\n' ' ' | sed 's/ $//')" ]; then
+    ok "two start-parent runs at once start each device once, without errors"
+else
+    not_ok "two start-parent runs at once start each device once, without errors"
+    sed 's/^/# /' "$W/p1.err" "$W/p2.err"
+fi
+
 sim 'cmd define --parent mtty --type mtty-2 --uuid $U1 --auto
      cmd define --parent mtty --type mtty-2 --uuid $U2 --auto
      cmd define --parent mtty --type mtty-2 --uuid $U3 --auto
@@ -479,6 +497,32 @@ else
     not_ok "callouts get mdevctl's arguments around start"
 fi
 
+# --- what the kernel says ------------------------------------------------------
+# Another tool that takes no lock (mdevctl, a vendor script) acts between
+# mdevtool's check and its write: here a pre callout does it through the
+# simulator, and the kernel's errno has to be explained.
+
+rm -rf "$W/callouts"
+callout 50-rival '[ "$4" = pre ] && [ "$6" = start ] && "$MDEVSIM_CTL" create mtty mtty-2 44444444-4444-4444-8444-444444444444 >/dev/null; exit 0'
+sim "cmd create --parent mtty --type mtty-2; $install_callouts; cmd create --parent mtty --type mtty-2"
+if [ "$(rc)" = 1 ] && [ "$(lines err)" = 1 ] &&
+   grep -q "parent 'mtty' has no room for another mdev of type 'mtty-2' (free instances when checked: 1, active: 1): No space left on device" "$W/err" &&
+   [ "$(wc -l < "$W/devs")" = 3 ]; then
+    ok "the kernel's ENOSPC is explained with parent, type and free instances"
+else
+    not_ok "the kernel's ENOSPC is explained with parent, type and free instances"
+fi
+
+rm -rf "$W/callouts"
+callout 50-rival '[ "$4" = pre ] && [ "$6" = start ] && "$MDEVSIM_CTL" create matrix vfio_ap-passthrough "${10}" >/dev/null; exit 0'
+sim "$install_callouts; cmd create --parent mtty --type mtty-1 --uuid \$U1"
+if [ "$(rc)" = 1 ] && [ "$(lines err)" = 1 ] &&
+   grep -q "the kernel refused to create mdev '$U1' on parent 'mtty': an mdev with this UUID exists already (File exists)" "$W/err"; then
+    ok "the kernel's EEXIST is explained"
+else
+    not_ok "the kernel's EEXIST is explained"
+fi
+
 # --- concurrency ------------------------------------------------------------------
 
 sim 'i=0; while [ $i -lt 12 ]; do
@@ -508,6 +552,29 @@ else
     not_ok "8 parallel placements for 3 free VFs: exactly 3 succeed ($succeeded)"
 fi
 rm -f "$W"/c*.rc
+
+# --- the lock file -----------------------------------------------------------------
+# Another process holds the lock of one VF: creates there wait (and here give
+# up after MDEVTOOL_LOCK_TIMEOUT), creates on other parents go ahead.
+
+if command -v flock > /dev/null 2>&1; then
+    sim 'mkdir -p "$MDEVTOOL_STATE_DIR"
+         flock "$MDEVTOOL_STATE_DIR/parent-0000:41:00.5.lock" sleep 4 &
+         sleep 0.5
+         export MDEVTOOL_LOCK_TIMEOUT=1
+         cmd create --parent 0000:41:00.4 --type nvidia-558; cp "$W/rc" "$W/other.rc"
+         cmd create --type nvidia-559
+         wait'
+    if [ "$(cat "$W/other.rc")" = 0 ] && [ "$(rc)" = 1 ] && [ "$(lines err)" = 1 ] &&
+       grep -q "parent '0000:41:00.5' is locked by another process" "$W/err" &&
+       [ "$(wc -l < "$W/devs")" = 2 ]; then
+        ok "a held parent lock blocks placement across it but not other parents"
+    else
+        not_ok "a held parent lock blocks placement across it but not other parents"
+    fi
+else
+    skip "flock(1) is not installed"
+fi
 
 # --- crash safety of define and modify ----------------------------------------------
 

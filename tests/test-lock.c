@@ -18,12 +18,14 @@ static void
 fixture_setup(Fixture *f, gconstpointer data)
 {
     g_autoptr(GError) error = NULL;
+    g_autofree char *state = NULL;
 
     f->dir = g_dir_make_tmp("mdev-lock-XXXXXX", &error);
     g_assert_no_error(error);
     f->ctx = mdev_context_new();
     /* a state directory that does not exist yet */
-    mdev_context_set_state_dir(f->ctx, g_build_filename(f->dir, "run", "mdevtool", NULL));
+    state = g_build_filename(f->dir, "run", "mdevtool", NULL);
+    mdev_context_set_state_dir(f->ctx, state);
 }
 
 static void
@@ -68,14 +70,14 @@ test_exclusive(Fixture *f, gconstpointer data)
     const char *b[] = { "0000:41:00.5", NULL };
     const char *ab[] = { "0000:41:00.5", "0000:41:00.4", "0000:41:00.5", NULL };
     g_autoptr(GError) error = NULL;
+    g_autofree char *file =
+        g_build_filename(f->dir, "run", "mdevtool", "parent-0000:41:00.4.lock", NULL);
     MdevLock *lock;
 
     lock = mdev_lock_acquire(f->ctx, a, &error);
     g_assert_no_error(error);
     g_assert_nonnull(lock);
-    g_assert_true(g_file_test(g_build_filename(f->dir, "run", "mdevtool",
-                                               "parent-0000:41:00.4.lock", NULL),
-                              G_FILE_TEST_IS_REGULAR));
+    g_assert_true(g_file_test(file, G_FILE_TEST_IS_REGULAR));
     g_assert_cmpint(try_in_child(f, a), ==, 1);
     g_assert_cmpint(try_in_child(f, b), ==, 0);
     g_assert_cmpint(try_in_child(f, ab), ==, 1);
@@ -94,7 +96,6 @@ static void
 test_dies_with_process(Fixture *f, gconstpointer data)
 {
     const char *a[] = { "mtty", NULL };
-    g_autoptr(GError) error = NULL;
     pid_t pid = fork();
     int status;
 
@@ -113,13 +114,14 @@ test_invalid(Fixture *f, gconstpointer data)
 {
     const char *bad[][2] = { { "..", NULL }, { "a/b", NULL }, { "", NULL } };
     g_autoptr(GError) error = NULL;
+    g_autofree char *run = g_build_filename(f->dir, "run", NULL);
 
     for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
         g_assert_null(mdev_lock_acquire(f->ctx, bad[i], &error));
         g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT);
         g_clear_error(&error);
     }
-    g_assert_false(g_file_test(g_build_filename(f->dir, "run", NULL), G_FILE_TEST_EXISTS));
+    g_assert_false(g_file_test(run, G_FILE_TEST_EXISTS));
 }
 
 /* Many processes increment a counter under the lock: no update is lost. */

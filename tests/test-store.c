@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <utime.h>
 
 #define U1 "11111111-1111-4111-8111-111111111111"
 #define U2 "22222222-2222-4222-8222-222222222222"
@@ -59,8 +60,8 @@ write_file(Fixture *f, const char *parent, const char *name, const char *content
 static void
 copy_golden(Fixture *f)
 {
-    g_autofree char *src = g_test_build_filename(G_TEST_DIST, "data", "store", "mdevctl-1.2.0",
-                                                 NULL);
+    g_autofree char *src =
+        g_test_build_filename(G_TEST_DIST, "data", "store", "mdevctl-1.2.0", NULL);
     g_autofree char *cmd = g_strdup_printf("cp -r '%s'/. '%s'/", src, f->dir);
 
     g_assert_cmpint(system(cmd), ==, 0);
@@ -117,7 +118,7 @@ test_load_golden(Fixture *f, gconstpointer data)
     /* mdevctl keeps its scripts beside the definitions */
     write_file(f, "scripts.d", "stray", "#!/bin/sh\n");
     write_file(f, "scripts.d/callouts", "50-x", "#!/bin/sh\n");
-    g_assert_true(g_file_set_contents(g_build_filename(f->dir, "README", NULL), "x", -1, NULL));
+    write_file(f, ".", "README", "x");
 
     defs = mdev_store_load(f->ctx, NULL, NULL, problems, &error);
     g_assert_no_error(error);
@@ -159,8 +160,9 @@ test_save_roundtrip(Fixture *f, gconstpointer data)
     g_autoptr(MdevDevice) d = make_definition("matrix", UAP, "vfio_ap-passthrough", FALSE);
     g_autoptr(GPtrArray) defs = NULL;
     g_autofree char *path = g_build_filename(f->dir, "matrix", UAP, NULL);
-    g_autofree char *golden_path = g_test_build_filename(G_TEST_DIST, "data", "store",
-                                                         "mdevctl-1.2.0", "matrix", UAP, NULL);
+    g_autofree char *matrix_dir = g_build_filename(f->dir, "matrix", NULL);
+    g_autofree char *golden_path =
+        g_test_build_filename(G_TEST_DIST, "data", "store", "mdevctl-1.2.0", "matrix", UAP, NULL);
     g_autofree char *ours = NULL;
     g_autofree char *golden = NULL;
     GStatBuf st;
@@ -190,7 +192,7 @@ test_save_roundtrip(Fixture *f, gconstpointer data)
     g_assert_false(mdev_store_remove(f->ctx, "matrix", UAP, &error));
     g_assert_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND);
     /* mdevctl leaves the directory: libvirt watches it */
-    g_assert_true(g_file_test(g_build_filename(f->dir, "matrix", NULL), G_FILE_TEST_IS_DIR));
+    g_assert_true(g_file_test(matrix_dir, G_FILE_TEST_IS_DIR));
 }
 
 static void
@@ -299,6 +301,7 @@ test_unreadable(Fixture *f, gconstpointer data)
     g_autoptr(GError) error = NULL;
     g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) defs = NULL;
+    g_autofree char *unreadable = NULL;
 
     if (!g_test_subprocess()) {
         g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
@@ -308,7 +311,8 @@ test_unreadable(Fixture *f, gconstpointer data)
     /* the subprocess sets up its own fixture */
     write_file(f, "mtty", U1, "{\"mdev_type\":\"mtty-1\",\"start\":\"auto\"}");
     write_file(f, "mtty", U2, "{\"mdev_type\":\"mtty-1\",\"start\":\"auto\"}");
-    g_assert_cmpint(g_chmod(g_build_filename(f->dir, "mtty", U2, NULL), 0), ==, 0);
+    unreadable = g_build_filename(f->dir, "mtty", U2, NULL);
+    g_assert_cmpint(g_chmod(unreadable, 0), ==, 0);
     /* root reads everything: drop privileges for the check, keeping the
      * saved IDs to clean up afterwards */
     if (geteuid() == 0) {
@@ -327,6 +331,29 @@ test_unreadable(Fixture *f, gconstpointer data)
     g_assert_nonnull(strstr(g_ptr_array_index(problems, 0), "ermission"));
 }
 
+static void
+test_stale_temporaries(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(MdevDevice) d = make_definition("mtty", U1, "mtty-1", FALSE);
+    g_autofree char *old = g_build_filename(f->dir, "mtty", U1 ".aB3dE9", NULL);
+    g_autofree char *fresh = g_build_filename(f->dir, "mtty", U1 ".Zz9Yy8", NULL);
+    g_autofree char *other = g_build_filename(f->dir, "mtty", U2 ".aB3dE9", NULL);
+    struct utimbuf long_ago = { 1000000000, 1000000000 };
+
+    write_file(f, "mtty", U1 ".aB3dE9", "{");
+    write_file(f, "mtty", U1 ".Zz9Yy8", "{");
+    write_file(f, "mtty", U2 ".aB3dE9", "{");
+    g_assert_cmpint(utime(old, &long_ago), ==, 0);
+    g_assert_cmpint(utime(other, &long_ago), ==, 0);
+    g_assert_true(mdev_store_save(f->ctx, d, &error));
+    g_assert_no_error(error);
+    g_assert_false(g_file_test(old, G_FILE_TEST_EXISTS));
+    /* one that may be being written right now stays, as do other UUIDs' */
+    g_assert_true(g_file_test(fresh, G_FILE_TEST_EXISTS));
+    g_assert_true(g_file_test(other, G_FILE_TEST_EXISTS));
+}
+
 /* A writer killed at any moment leaves the old or the new file, whole. */
 static void
 test_crash(Fixture *f, gconstpointer data)
@@ -335,6 +362,7 @@ test_crash(Fixture *f, gconstpointer data)
     g_autoptr(MdevDevice) big = make_definition("mtty", U1, "mtty-2", TRUE);
     g_autofree char *small_text = NULL;
     g_autofree char *big_text = NULL;
+    g_autofree char *path = g_build_filename(f->dir, "mtty", U1, NULL);
     g_autoptr(GError) error = NULL;
 
     for (int i = 0; i < 200; i++) {
@@ -361,8 +389,7 @@ test_crash(Fixture *f, gconstpointer data)
         kill(pid, SIGKILL);
         g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
 
-        g_assert_true(g_file_get_contents(g_build_filename(f->dir, "mtty", U1, NULL), &contents,
-                                          NULL, NULL));
+        g_assert_true(g_file_get_contents(path, &contents, NULL, NULL));
         g_assert_true(strcmp(contents, small_text) == 0 || strcmp(contents, big_text) == 0);
         defs = mdev_store_load(f->ctx, NULL, NULL, problems, &error);
         g_assert_no_error(error);
@@ -399,10 +426,10 @@ mdevctl_usable(void)
 static char *
 run_mdevctl(Fixture *f, const char *args)
 {
-    g_autofree char *script = g_strdup_printf(
-        "mkdir -p '%s/scripts.d/callouts' '%s/scripts.d/notifiers' && "
-        "mount --bind '%s' /etc/mdevctl.d && mdevctl %s",
-        f->dir, f->dir, f->dir, args);
+    g_autofree char *script =
+        g_strdup_printf("mkdir -p '%s/scripts.d/callouts' '%s/scripts.d/notifiers' && "
+                        "mount --bind '%s' /etc/mdevctl.d && mdevctl %s",
+                        f->dir, f->dir, f->dir, args);
     const char *argv[] = { "unshare", "-m", "sh", "-c", script, NULL };
     g_autoptr(GError) error = NULL;
     g_autofree char *err = NULL;
@@ -422,11 +449,10 @@ test_mdevctl_reads_ours(Fixture *f, gconstpointer data)
 {
     g_autoptr(GError) error = NULL;
     g_autoptr(GPtrArray) golden = NULL;
-    g_autofree char *golden_dir = g_test_build_filename(G_TEST_DIST, "data", "store",
-                                                        "mdevctl-1.2.0", NULL);
+    g_autofree char *golden_dir =
+        g_test_build_filename(G_TEST_DIST, "data", "store", "mdevctl-1.2.0", NULL);
     g_autofree char *expected_path = g_test_build_filename(G_TEST_DIST, "data", "store",
-                                                           "mdevctl-1.2.0-list-defined.json",
-                                                           NULL);
+                                                           "mdevctl-1.2.0-list-defined.json", NULL);
     g_autofree char *expected = NULL;
     g_autofree char *out = NULL;
     g_autoptr(MdevContext) src = mdev_context_new();
@@ -475,8 +501,7 @@ test_we_read_mdevctls(Fixture *f, gconstpointer data)
     g_assert_true(d->autostart);
     g_assert_cmpuint(d->attrs->len, ==, 2);
     g_assert_cmpstr(((MdevAttr *) g_ptr_array_index(d->attrs, 0))->name, ==, "first");
-    g_assert_cmpstr(((MdevAttr *) g_ptr_array_index(d->attrs, 1))->value, ==,
-                    "a \"quoted\" value");
+    g_assert_cmpstr(((MdevAttr *) g_ptr_array_index(d->attrs, 1))->value, ==, "a \"quoted\" value");
     d = g_ptr_array_index(defs, 1);
     g_assert_cmpstr(d->uuid, ==, out);
     g_assert_false(d->autostart);
@@ -494,6 +519,7 @@ main(int argc, char **argv)
     ADD("/store/save/roundtrip", test_save_roundtrip);
     ADD("/store/save/hostile-names", test_hostile_names);
     ADD("/store/save/crash", test_crash);
+    ADD("/store/save/stale-temporaries", test_stale_temporaries);
     ADD("/store/mdevctl/reads-ours", test_mdevctl_reads_ours);
     ADD("/store/mdevctl/we-read-mdevctls", test_we_read_mdevctls);
 #undef ADD

@@ -15,8 +15,7 @@ MDEVTOOL_CMD(mdevtool_cmd_autostart)
           N_("Parent, when the mdev is defined on several"), N_("PARENT") },
         { NULL },
     };
-    g_autoptr(GOptionContext) octx = mdevtool_option_context_new("autostart", N_("UUID"),
-                                                                 entries);
+    g_autoptr(GOptionContext) octx = mdevtool_option_context_new("autostart", N_("UUID"), entries);
     g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GError) error = NULL;
     g_autofree char *uuid = NULL;

@@ -19,8 +19,7 @@ MDEVTOOL_CMD(mdevtool_cmd_create)
         { "type", 't', 0, G_OPTION_ARG_STRING, &type, N_("Type id or name"), N_("TYPE") },
         { "parent", 'p', 0, G_OPTION_ARG_STRING, &parent,
           N_("Parent device (default: chosen by the policy)"), N_("PARENT") },
-        { "uuid", 'u', 0, G_OPTION_ARG_STRING, &uuid, N_("UUID (default: a new one)"),
-          N_("UUID") },
+        { "uuid", 'u', 0, G_OPTION_ARG_STRING, &uuid, N_("UUID (default: a new one)"), N_("UUID") },
         { "attr", 'a', 0, G_OPTION_ARG_STRING_ARRAY, &attr_specs,
           N_("Attribute to write after creation, in order (repeatable)"), N_("NAME=VALUE") },
         { "policy", 0, 0, G_OPTION_ARG_STRING, &policy,
@@ -66,8 +65,8 @@ MDEVTOOL_CMD(mdevtool_cmd_create)
         attrs = mdev_attr_array_copy(document->attrs);
     }
 
-    created = mdev_ops_create(cli->ctx, parent, type, uuid, attrs, placement, NULL, messages,
-                              &error);
+    created =
+        mdev_ops_create(cli->ctx, parent, type, uuid, attrs, placement, NULL, messages, &error);
     /* the UUID is printed even when given: it comes back canonical */
     if (created)
         printf("%s\n", created);

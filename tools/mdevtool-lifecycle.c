@@ -77,8 +77,7 @@ mdevtool_parse_placement(const char *text, MdevPlacement *ret_placement, int *re
         return TRUE;
     if (mdev_placement_from_string(text, ret_placement, &error))
         return TRUE;
-    *ret_status = mdevtool_usage_error(g_get_prgname() + strlen("mdevtool "), "%s",
-                                       error->message);
+    *ret_status = mdevtool_usage_error(g_get_prgname() + strlen("mdevtool "), "%s", error->message);
     return FALSE;
 }
 

@@ -20,8 +20,7 @@ MDEVTOOL_CMD(mdevtool_cmd_modify)
         { "auto", 0, 0, G_OPTION_ARG_NONE, &autostart, N_("Start it when its parent appears"),
           NULL },
         { "manual", 0, 0, G_OPTION_ARG_NONE, &manual, N_("Start it only when asked"), NULL },
-        { "attr", 'a', 0, G_OPTION_ARG_STRING, &attr, N_("Insert an attribute"),
-          N_("NAME=VALUE") },
+        { "attr", 'a', 0, G_OPTION_ARG_STRING, &attr, N_("Insert an attribute"), N_("NAME=VALUE") },
         { "del-attr", 0, 0, G_OPTION_ARG_NONE, &del_attr, N_("Remove an attribute"), NULL },
         { "index", 'i', 0, G_OPTION_ARG_INT64, &index,
           N_("Position for --attr or --del-attr (default: the end)"), N_("INDEX") },
@@ -56,8 +55,9 @@ MDEVTOOL_CMD(mdevtool_cmd_modify)
         const char *eq = strchr(attr, '=');
 
         if (eq == NULL)
-            return mdevtool_usage_error("modify", _("invalid attribute '%s': expected "
-                                                    "NAME=VALUE"),
+            return mdevtool_usage_error("modify",
+                                        _("invalid attribute '%s': expected "
+                                          "NAME=VALUE"),
                                         attr);
         attr_name = g_strndup(attr, eq - attr);
         mod.add_attr = attr_name;

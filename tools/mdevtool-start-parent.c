@@ -33,12 +33,12 @@ MDEVTOOL_CMD(mdevtool_cmd_start_parent)
 {
     gboolean all = FALSE;
     const GOptionEntry entries[] = {
-        { "all", 0, 0, G_OPTION_ARG_NONE, &all,
-          N_("Every parent that has autostart definitions"), NULL },
+        { "all", 0, 0, G_OPTION_ARG_NONE, &all, N_("Every parent that has autostart definitions"),
+          NULL },
         { NULL },
     };
-    g_autoptr(GOptionContext) octx = mdevtool_option_context_new("start-parent", N_("PARENT"),
-                                                                 entries);
+    g_autoptr(GOptionContext) octx =
+        mdevtool_option_context_new("start-parent", N_("PARENT"), entries);
     g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) parents = NULL;
     g_autoptr(GError) error = NULL;

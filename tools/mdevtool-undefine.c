@@ -10,12 +10,10 @@ MDEVTOOL_CMD(mdevtool_cmd_undefine)
     g_autofree char *parent = NULL;
     const GOptionEntry entries[] = {
         { "parent", 'p', 0, G_OPTION_ARG_STRING, &parent,
-          N_("Only the definition on this parent (default: all of the UUID's)"),
-          N_("PARENT") },
+          N_("Only the definition on this parent (default: all of the UUID's)"), N_("PARENT") },
         { NULL },
     };
-    g_autoptr(GOptionContext) octx = mdevtool_option_context_new("undefine", N_("UUID"),
-                                                                 entries);
+    g_autoptr(GOptionContext) octx = mdevtool_option_context_new("undefine", N_("UUID"), entries);
     g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GError) error = NULL;
     g_autofree char *uuid = NULL;
