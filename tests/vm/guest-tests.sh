@@ -63,7 +63,7 @@ SYS_MDEV=/sys/bus/mdev/devices
 SYS_CLASS=/sys/class/mdev_bus
 SKIP_RC=77
 
-# ------------------------------------------------------------------ helpers
+# --------------------------------------------------------- shared functions
 # Used inside a scenario (a child process): fail() records and goes on, the
 # scenario fails when anything was recorded.
 nfail=0
@@ -76,7 +76,7 @@ expect_eq() { # ACTUAL EXPECTED WHAT
     [ "$1" = "$2" ] || fail "$3: got '$1', expected '$2'"
 }
 
-# Helpers avoid forks where they can: under TCG every exec costs ~0.1 s.
+# These functions avoid forks where they can: under TCG every exec costs ~0.1 s.
 new_uuid() { local u; read -r u </proc/sys/kernel/random/uuid; echo "$u"; }
 avail() { local v; read -r v <"$SYS_CLASS/$1/mdev_supported_types/$2/available_instances"; echo "$v"; }
 types_of() { ls "$SYS_CLASS/$1/mdev_supported_types"; }
