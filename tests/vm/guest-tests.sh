@@ -158,11 +158,18 @@ need_mdevtool() {
     done
 }
 
-# A directory holding "mdevctl" -> mdevtool, for the mdevctl front end.
+# A directory holding "mdevctl": mdevtool started under that name (the
+# mdevctl front end), each call logged to $MDEVCTL_CALLS first.
+MDEVCTL_CALLS=/tmp/mdevctl-calls.log
 mdevtool_as_mdevctl_dir() {
     local d=/tmp/mdevtool-as-mdevctl
     mkdir -p "$d"
-    ln -sf "$MDEVTOOL" "$d/mdevctl"
+    {
+        echo '#!/bin/bash'
+        echo "echo \"mdevctl \$*\" >>$MDEVCTL_CALLS"
+        echo "exec -a \"\$0\" $(printf %q "$MDEVTOOL") \"\$@\""
+    } >"$d/mdevctl"
+    chmod 0755 "$d/mdevctl"
     echo "$d"
 }
 # Guard: the front end answers the mdevctl-only option libvirt relies on.
@@ -775,12 +782,16 @@ t_mdevtool_libvirt() {
     need_mdevctl_frontend
     local d
     d=$(mdevtool_as_mdevctl_dir)
+    rm -f "$MDEVCTL_CALLS"
     start_udevd || finish
     start_libvirtd "$d" || { stop_udevd; finish; }
     DUMPXML_CMD="$MDEVTOOL dumpxml" libvirt_sequence
     grep 'About to run [^ ]*mdevctl' "$LV_LOG" | sed 's/.*About to run /  libvirtd ran: /' | sort | uniq -c
     grep -q 'About to run [^ ]*mdevctl ' "$LV_LOG" || fail "libvirtd never ran mdevctl"
     grep -q 'About to run /usr/bin/mdevctl' "$LV_LOG" && fail "libvirtd ran Debian's mdevctl"
+    expect_eq "$(cat "$MDEVCTL_CALLS" 2>/dev/null | grep -c .)" \
+        "$(grep -c 'About to run [^ ]*mdevctl ' "$LV_LOG")" \
+        "calls of mdevtool as mdevctl, counted against libvirtd's log"
     stop_libvirtd
     stop_udevd
     finish
