@@ -466,10 +466,9 @@ read_types(MdevInventory *inv, MdevParent *parent, int parentfd)
 }
 
 /* Fills a parent record from its device. Returns FALSE when the device is
- * gone. The subsystem and driver links are read directly: creating a
- * libudev device for each parent costs about 80 system calls (it
- * canonicalises the path and reads the uevent file), more than the rest of
- * the parent record together, for two link names. */
+ * gone. The subsystem and driver links are read directly: a libudev device
+ * for each parent canonicalises the path and reads the uevent file, several
+ * times the system calls of the two readlinkat()s that give the names. */
 static gboolean
 read_parent(MdevInventory *inv, MdevParent *parent, MdevDiscoveryFlags flags)
 {
