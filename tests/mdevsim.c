@@ -265,6 +265,27 @@ static const char summary[] =
     "Exit status: COMMAND's, 128+N when it died of signal N, 2 on a usage\n"
     "error, 125 when the host cannot be set up.";
 
+/* umockdev sends uevents through libudev, which only sees the testbed
+ * from inside the preload: without it every event is lost with "No such
+ * device". Run ourselves under it when started plainly. */
+static void
+reexec_under_umockdev(char **argv)
+{
+    const char *current = g_getenv("LD_PRELOAD");
+    g_autofree char *value = NULL;
+
+    /* umockdev_in_mock_environment() also wants UMOCKDEV_DIR, which is
+     * only set once the testbed exists */
+    if (current && strstr(current, "libumockdev-preload"))
+        return;
+    value = current && *current ? g_strdup_printf("libumockdev-preload.so.0:%s", current)
+                                : g_strdup("libumockdev-preload.so.0");
+    g_setenv("LD_PRELOAD", value, TRUE);
+    execv("/proc/self/exe", argv);
+    g_printerr("mdevsim: cannot run under the umockdev preload: %s\n", g_strerror(errno));
+    exit(125);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -295,6 +316,7 @@ main(int argc, char **argv)
     int listen_fd;
     int code;
 
+    reexec_under_umockdev(argv);
     setlocale(LC_ALL, "");
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--") == 0) {
