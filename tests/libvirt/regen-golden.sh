@@ -26,8 +26,9 @@
 #  - libvirt learns definitions and attributes only from
 #    `mdevctl list --dumpjson --defined`; the testbed's definitions are written
 #    to the namespace's /etc/mdevctl.d and Debian's mdevctl reads them. mdevctl
-#    is started without the umockdev preload because it refuses to run under
-#    it; listing definitions does not need sysfs.
+#    runs without the umockdev preload: listing definitions needs no sysfs, so
+#    the golden files depend only on what libvirtd itself reads from the
+#    testbed.
 set -eu
 
 check=0
