@@ -70,23 +70,6 @@ canonical_uuid(const char *uuid, GError **error)
     return mdev_util_uuid_canonicalize(uuid, error);
 }
 
-static gboolean
-check_attrs(GPtrArray *attrs, GError **error)
-{
-    for (guint i = 0; attrs && i < attrs->len; i++) {
-        const MdevAttr *attr = g_ptr_array_index(attrs, i);
-
-        if (!mdev_util_check_name("attribute", attr->name, error))
-            return FALSE;
-        if (attr->value == NULL) {
-            g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
-                        _("attribute '%s' has no value"), attr->name);
-            return FALSE;
-        }
-    }
-    return TRUE;
-}
-
 static void
 set_parent_not_found(MdevContext *ctx, const char *name, GError **error)
 {
@@ -661,7 +644,7 @@ mdev_ops_create(MdevContext *ctx, const char *parent, const char *type, const ch
     g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
     id = canonical_uuid(uuid, error);
-    if (id == NULL || !check_attrs(attrs, error))
+    if (id == NULL || !mdev_store_check_attrs(attrs, error))
         return NULL;
     if (parent && !mdev_util_check_name("parent", parent, error))
         return NULL;
@@ -793,7 +776,7 @@ mdev_ops_define(MdevContext *ctx, const char *parent, const char *type, const ch
     g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
     id = canonical_uuid(uuid, error);
-    if (id == NULL || !check_attrs(attrs, error))
+    if (id == NULL || !mdev_store_check_attrs(attrs, error))
         return NULL;
     if (parent && !mdev_util_check_name("parent", parent, error))
         return NULL;
@@ -989,6 +972,31 @@ mdev_ops_undefine(MdevContext *ctx, const char *uuid, const char *parent, GPtrAr
     return TRUE;
 }
 
+/* The one definition of @uuid (see find_definition), with its parent's lock
+ * taken and handed out in @ret_lock. */
+static MdevDevice *
+lock_definition(MdevContext *ctx, const char *uuid, const char *parent, MdevLock **ret_lock,
+                GError **error)
+{
+    g_autofree char *id = NULL;
+    g_autoptr(MdevDevice) definition = NULL;
+    g_autoptr(MdevLock) lock = NULL;
+
+    id = mdev_util_uuid_canonicalize(uuid, error);
+    if (id == NULL)
+        return NULL;
+    if (parent && !mdev_util_check_name("parent", parent, error))
+        return NULL;
+    definition = find_definition(ctx, id, parent, error);
+    if (definition == NULL)
+        return NULL;
+    lock = mdev_lock_acquire_one(ctx, definition->parent, error);
+    if (lock == NULL)
+        return NULL;
+    *ret_lock = g_steal_pointer(&lock);
+    return g_steal_pointer(&definition);
+}
+
 /**
  * mdev_ops_start:
  * @ctx: a context
@@ -1005,7 +1013,6 @@ gboolean
 mdev_ops_start(MdevContext *ctx, const char *uuid, const char *parent, GPtrArray *ret_messages,
                GError **error)
 {
-    g_autofree char *id = NULL;
     g_autoptr(MdevDevice) definition = NULL;
     g_autoptr(MdevInventory) inv = NULL;
     g_autoptr(MdevLock) lock = NULL;
@@ -1013,16 +1020,8 @@ mdev_ops_start(MdevContext *ctx, const char *uuid, const char *parent, GPtrArray
 
     g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
 
-    id = mdev_util_uuid_canonicalize(uuid, error);
-    if (id == NULL)
-        return FALSE;
-    if (parent && !mdev_util_check_name("parent", parent, error))
-        return FALSE;
-    definition = find_definition(ctx, id, parent, error);
+    definition = lock_definition(ctx, uuid, parent, &lock, error);
     if (definition == NULL)
-        return FALSE;
-    lock = mdev_lock_acquire_one(ctx, definition->parent, error);
-    if (lock == NULL)
         return FALSE;
     inv = scan(ctx, definition->parent, ret_messages, error);
     if (inv == NULL)
@@ -1168,7 +1167,6 @@ gboolean
 mdev_ops_modify(MdevContext *ctx, const char *uuid, const char *parent,
                 const MdevModification *modification, GPtrArray *ret_messages, GError **error)
 {
-    g_autofree char *id = NULL;
     g_autoptr(MdevDevice) definition = NULL;
     g_autoptr(MdevDevice) fresh = NULL;
     g_autoptr(MdevLock) lock = NULL;
@@ -1177,19 +1175,11 @@ mdev_ops_modify(MdevContext *ctx, const char *uuid, const char *parent,
 
     g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
 
-    id = mdev_util_uuid_canonicalize(uuid, error);
-    if (id == NULL)
-        return FALSE;
-    if (parent && !mdev_util_check_name("parent", parent, error))
-        return FALSE;
-    definition = find_definition(ctx, id, parent, error);
+    definition = lock_definition(ctx, uuid, parent, &lock, error);
     if (definition == NULL)
         return FALSE;
     /* read it again under the lock: another writer may have been first */
-    lock = mdev_lock_acquire_one(ctx, definition->parent, error);
-    if (lock == NULL)
-        return FALSE;
-    fresh = mdev_store_load_one(ctx, definition->parent, id, error);
+    fresh = mdev_store_load_one(ctx, definition->parent, definition->uuid, error);
     if (fresh == NULL)
         return FALSE;
     if (!apply_modification(fresh, modification, error))
