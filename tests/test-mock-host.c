@@ -5,6 +5,7 @@
  * kernel's write semantics must hold when called in-process. */
 #include "mock-host.h"
 #include "mdev-private.h"
+#include "test-common.h"
 
 #include <errno.h>
 #include <json-glib/json-glib.h>
@@ -67,14 +68,6 @@ load_example(Fixture *fx, const char *name)
     return host;
 }
 
-static char *
-link_base(const char *path)
-{
-    g_autofree char *target = g_file_read_link(path, NULL);
-
-    return target ? g_path_get_basename(target) : NULL;
-}
-
 static const char *
 subsystem_of(const char *kind, const char *name)
 {
@@ -124,7 +117,7 @@ check_parent(Fixture *fx, JsonObject *parent)
         return 0;
     }
     {
-        g_autofree char *linked = link_base(class_link);
+        g_autofree char *linked = test_dup_link_basename(class_link);
         g_assert_cmpstr(linked, ==, name);
     }
     for (guint i = 0; i < json_array_get_length(types); i++) {
@@ -161,12 +154,12 @@ check_parent(Fixture *fx, JsonObject *parent)
         g_assert_cmpstr(udev_device_get_syspath(udev_device_get_parent(child)), ==, syspath);
         g_assert_cmpstr(udev_device_get_driver(child), ==, mdev_driver);
         type_path = g_build_filename(udev_device_get_syspath(child), "mdev_type", NULL);
-        type_link = link_base(type_path);
+        type_link = test_dup_link_basename(type_path);
         g_assert_cmpstr(type_link, ==, json_object_get_string_member(mdev, "type"));
         if (json_object_has_member(mdev, "iommu_group")) {
             g_autofree char *group_path = g_build_filename(udev_device_get_syspath(child),
                                                            "iommu_group", NULL);
-            g_autofree char *group = link_base(group_path);
+            g_autofree char *group = test_dup_link_basename(group_path);
             g_autofree char *expected = g_strdup_printf(
                 "%" G_GINT64_FORMAT, json_object_get_int_member(mdev, "iommu_group"));
             g_assert_cmpstr(group, ==, expected);
