@@ -227,12 +227,10 @@ void
 mdevtool_note(const char *format, ...)
 {
     va_list ap;
-    g_autofree char *msg = NULL;
 
     va_start(ap, format);
-    msg = g_strdup_vprintf(format, ap);
+    mdevtool_vnote(format, ap);
     va_end(ap);
-    fprintf(stderr, "mdevtool: %s\n", msg);
 }
 
 /**
