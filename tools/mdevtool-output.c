@@ -233,6 +233,14 @@ mdevtool_note(const char *format, ...)
     va_end(ap);
 }
 
+/* Said by the listings of parents and of types when there is none. */
+void
+mdevtool_note_no_parents(void)
+{
+    mdevtool_note(_("no mdev parent is registered on this host "
+                    "(/sys/class/mdev_bus is empty or absent)"));
+}
+
 /**
  * mdevtool_fail_scan:
  * @cli: the CLI state
