@@ -62,12 +62,32 @@ take_messages(GPtrArray *dst, GPtrArray *src)
         g_ptr_array_add(dst, g_strdup(g_ptr_array_index(src, i)));
 }
 
+/* The UUID of a create or define request, canonical or new, once the
+ * attributes and the parent's name are known to be usable. */
 static char *
-canonical_uuid(const char *uuid, GError **error)
+check_request(const char *uuid, GPtrArray *attrs, const char *parent, GError **error)
 {
-    if (uuid == NULL)
-        return mdev_util_uuid_generate();
-    return mdev_util_uuid_canonicalize(uuid, error);
+    g_autofree char *id = NULL;
+
+    id = uuid ? mdev_util_uuid_canonicalize(uuid, error) : mdev_util_uuid_generate();
+    if (id == NULL || !mdev_store_check_attrs(attrs, error))
+        return NULL;
+    if (parent && !mdev_util_check_name("parent", parent, error))
+        return NULL;
+    return g_steal_pointer(&id);
+}
+
+static MdevDevice *
+new_device(const char *uuid, const char *parent, const char *type_id, GPtrArray *attrs)
+{
+    MdevDevice *device = mdev_device_new(uuid, parent);
+
+    device->type = g_strdup(type_id);
+    if (attrs) {
+        g_ptr_array_unref(device->attrs);
+        device->attrs = mdev_attr_array_copy(attrs);
+    }
+    return device;
 }
 
 static void
@@ -643,10 +663,8 @@ mdev_ops_create(MdevContext *ctx, const char *parent, const char *type, const ch
 
     g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
-    id = canonical_uuid(uuid, error);
-    if (id == NULL || !mdev_store_check_attrs(attrs, error))
-        return NULL;
-    if (parent && !mdev_util_check_name("parent", parent, error))
+    id = check_request(uuid, attrs, parent, error);
+    if (id == NULL)
         return NULL;
 
     inv = scan(ctx, parent, NULL, error);
@@ -682,12 +700,7 @@ mdev_ops_create(MdevContext *ctx, const char *parent, const char *type, const ch
             return NULL;
     }
 
-    device = mdev_device_new(id, chosen->name);
-    device->type = g_strdup(type_id);
-    if (attrs) {
-        g_ptr_array_unref(device->attrs);
-        device->attrs = mdev_attr_array_copy(attrs);
-    }
+    device = new_device(id, chosen->name, type_id, attrs);
     if (!start_with_callouts(ctx, inv, chosen, device, ret_messages, error))
         return NULL;
     if (ret_parent)
@@ -775,10 +788,8 @@ mdev_ops_define(MdevContext *ctx, const char *parent, const char *type, const ch
 
     g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
-    id = canonical_uuid(uuid, error);
-    if (id == NULL || !mdev_store_check_attrs(attrs, error))
-        return NULL;
-    if (parent && !mdev_util_check_name("parent", parent, error))
+    id = check_request(uuid, attrs, parent, error);
+    if (id == NULL)
         return NULL;
 
     inv = scan(ctx, NULL, NULL, error);
@@ -847,14 +858,9 @@ mdev_ops_define(MdevContext *ctx, const char *parent, const char *type, const ch
         where = g_strdup(chosen->name);
     }
 
-    definition = mdev_device_new(id, where);
-    definition->type = g_strdup(type_id);
+    definition = new_device(id, where, type_id, attrs);
     definition->autostart = autostart;
     definition->defined = TRUE;
-    if (attrs) {
-        g_ptr_array_unref(definition->attrs);
-        definition->attrs = mdev_attr_array_copy(attrs);
-    }
 
     lock = mdev_lock_acquire_one(ctx, where, error);
     if (lock == NULL)
