@@ -17,6 +17,17 @@ void test_remove_tree(const char *path);
 struct udev_device *test_receive_uevent(struct udev_monitor *monitor) G_GNUC_WARN_UNUSED_RESULT;
 
 /* test-common-umockdev.c */
+struct _MockSysfs;
+struct udev;
+
+/* A testbed and a libudev that reads it. */
+typedef struct {
+    struct _MockSysfs *sysfs;
+    struct udev *udev;
+} TestUdevFixture;
+
+void test_udev_fixture_setup(TestUdevFixture *fx, gconstpointer data);
+void test_udev_fixture_teardown(TestUdevFixture *fx, gconstpointer data);
 gboolean test_skip_without_umockdev(void);
 
 G_END_DECLS

@@ -12,24 +12,7 @@
 #include <libudev.h>
 #include <string.h>
 
-typedef struct {
-    MockSysfs *sysfs;
-    struct udev *udev;
-} Fixture;
-
-static void
-fixture_setup(Fixture *fx, gconstpointer data)
-{
-    fx->sysfs = mock_sysfs_new();
-    fx->udev = udev_new();
-}
-
-static void
-fixture_teardown(Fixture *fx, gconstpointer data)
-{
-    udev_unref(fx->udev);
-    mock_sysfs_free(fx->sysfs);
-}
+typedef TestUdevFixture Fixture;
 
 /* umockdev remembers its first answer, which is only right once a testbed
  * exists: ask with one in place. */
@@ -208,7 +191,7 @@ test_examples(void)
         root = json_node_get_object(json_parser_get_root(parser));
         parents = json_object_get_array_member(root, "parents");
 
-        fixture_setup(&fx, NULL);
+        test_udev_fixture_setup(&fx, NULL);
         {
             g_autoptr(MockHost) host = load_example(&fx, file);
 
@@ -243,7 +226,7 @@ test_examples(void)
                                        json_object_get_array_member(root, "definitions"))
                                  : 0);
         }
-        fixture_teardown(&fx, NULL);
+        test_udev_fixture_teardown(&fx, NULL);
         checked++;
     }
     /* nvidia-sriov, intel-gvtg, s390, samples at least */
@@ -516,12 +499,12 @@ main(int argc, char **argv)
     g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
     g_test_add_func("/mock-host/examples/all", test_examples);
     g_test_add_func("/mock-host/examples/find", test_find_example);
-    g_test_add("/mock-host/examples/samples", Fixture, NULL, fixture_setup, test_samples,
-               fixture_teardown);
-    g_test_add("/mock-host/examples/intel-gvtg", Fixture, NULL, fixture_setup, test_gvtg,
-               fixture_teardown);
-    g_test_add("/mock-host/write/create-remove", Fixture, NULL, fixture_setup, test_writes,
-               fixture_teardown);
+    g_test_add("/mock-host/examples/samples", Fixture, NULL, test_udev_fixture_setup, test_samples,
+               test_udev_fixture_teardown);
+    g_test_add("/mock-host/examples/intel-gvtg", Fixture, NULL, test_udev_fixture_setup, test_gvtg,
+               test_udev_fixture_teardown);
+    g_test_add("/mock-host/write/create-remove", Fixture, NULL, test_udev_fixture_setup,
+               test_writes, test_udev_fixture_teardown);
     g_test_add_func("/mock-host/load/invalid", test_invalid);
     g_test_add_func("/mock-host/load/invalid-files", test_invalid_files);
     return g_test_run();

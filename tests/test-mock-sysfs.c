@@ -10,24 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-typedef struct {
-    MockSysfs *sysfs;
-    struct udev *udev;
-} Fixture;
-
-static void
-fixture_setup(Fixture *fx, gconstpointer data)
-{
-    fx->sysfs = mock_sysfs_new();
-    fx->udev = udev_new();
-}
-
-static void
-fixture_teardown(Fixture *fx, gconstpointer data)
-{
-    udev_unref(fx->udev);
-    mock_sysfs_free(fx->sysfs);
-}
+typedef TestUdevFixture Fixture;
 
 static char *
 link_basename(const char *syspath, const char *link)
@@ -240,15 +223,15 @@ int
 main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-    g_test_add("/mock-sysfs/pci/parent", Fixture, NULL, fixture_setup, test_pci_parent,
-               fixture_teardown);
-    g_test_add("/mock-sysfs/pci/sriov-vf", Fixture, NULL, fixture_setup, test_sriov_vf,
-               fixture_teardown);
-    g_test_add("/mock-sysfs/mdev/add-remove", Fixture, NULL, fixture_setup, test_mdev,
-               fixture_teardown);
-    g_test_add("/mock-sysfs/s390/css-ap", Fixture, NULL, fixture_setup, test_css_ap,
-               fixture_teardown);
-    g_test_add("/mock-sysfs/events/register-mdev-unregister", Fixture, NULL, fixture_setup,
-               test_events, fixture_teardown);
+    g_test_add("/mock-sysfs/pci/parent", Fixture, NULL, test_udev_fixture_setup, test_pci_parent,
+               test_udev_fixture_teardown);
+    g_test_add("/mock-sysfs/pci/sriov-vf", Fixture, NULL, test_udev_fixture_setup, test_sriov_vf,
+               test_udev_fixture_teardown);
+    g_test_add("/mock-sysfs/mdev/add-remove", Fixture, NULL, test_udev_fixture_setup, test_mdev,
+               test_udev_fixture_teardown);
+    g_test_add("/mock-sysfs/s390/css-ap", Fixture, NULL, test_udev_fixture_setup, test_css_ap,
+               test_udev_fixture_teardown);
+    g_test_add("/mock-sysfs/events/register-mdev-unregister", Fixture, NULL,
+               test_udev_fixture_setup, test_events, test_udev_fixture_teardown);
     return g_test_run();
 }
