@@ -714,19 +714,11 @@ static MdevDevice *
 find_definition(MdevContext *ctx, const char *uuid, const char *parent, GError **error)
 {
     g_autoptr(GPtrArray) parents = NULL;
-    g_autoptr(GError) local = NULL;
     const char *where;
 
-    if (parent) {
-        MdevDevice *definition = mdev_store_load_one(ctx, parent, uuid, &local);
-
-        if (definition == NULL && g_error_matches(local, MDEV_ERROR, MDEV_ERROR_NOT_FOUND))
-            g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
-                        _("mdev '%1$s' is not defined on parent '%2$s'"), uuid, parent);
-        else if (definition == NULL)
-            g_propagate_error(error, g_steal_pointer(&local));
-        return definition;
-    }
+    /* the store says "not defined on parent" itself */
+    if (parent)
+        return mdev_store_load_one(ctx, parent, uuid, error);
     parents = mdev_store_find_parents(ctx, uuid, error);
     if (parents == NULL)
         return NULL;
