@@ -62,29 +62,32 @@ take_messages(GPtrArray *dst, GPtrArray *src)
         g_ptr_array_add(dst, g_strdup(g_ptr_array_index(src, i)));
 }
 
+/* The UUID of a create or define request, canonical or new, once the
+ * attributes and the parent's name are known to be usable. */
 static char *
-canonical_uuid(const char *uuid, GError **error)
+check_request(const char *uuid, GPtrArray *attrs, const char *parent, GError **error)
 {
-    if (uuid == NULL)
-        return mdev_util_uuid_generate();
-    return mdev_util_uuid_canonicalize(uuid, error);
+    g_autofree char *id = NULL;
+
+    id = uuid ? mdev_util_uuid_canonicalize(uuid, error) : mdev_util_uuid_generate();
+    if (id == NULL || !mdev_store_check_attrs(attrs, error))
+        return NULL;
+    if (parent && !mdev_util_check_name("parent", parent, error))
+        return NULL;
+    return g_steal_pointer(&id);
 }
 
-static gboolean
-check_attrs(GPtrArray *attrs, GError **error)
+static MdevDevice *
+new_device(const char *uuid, const char *parent, const char *type_id, GPtrArray *attrs)
 {
-    for (guint i = 0; attrs && i < attrs->len; i++) {
-        const MdevAttr *attr = g_ptr_array_index(attrs, i);
+    MdevDevice *device = mdev_device_new(uuid, parent);
 
-        if (!mdev_util_check_name("attribute", attr->name, error))
-            return FALSE;
-        if (attr->value == NULL) {
-            g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
-                        _("attribute '%s' has no value"), attr->name);
-            return FALSE;
-        }
+    device->type = g_strdup(type_id);
+    if (attrs) {
+        g_ptr_array_unref(device->attrs);
+        device->attrs = mdev_attr_array_copy(attrs);
     }
-    return TRUE;
+    return device;
 }
 
 static void
@@ -660,10 +663,8 @@ mdev_ops_create(MdevContext *ctx, const char *parent, const char *type, const ch
 
     g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
-    id = canonical_uuid(uuid, error);
-    if (id == NULL || !check_attrs(attrs, error))
-        return NULL;
-    if (parent && !mdev_util_check_name("parent", parent, error))
+    id = check_request(uuid, attrs, parent, error);
+    if (id == NULL)
         return NULL;
 
     inv = scan(ctx, parent, NULL, error);
@@ -699,12 +700,7 @@ mdev_ops_create(MdevContext *ctx, const char *parent, const char *type, const ch
             return NULL;
     }
 
-    device = mdev_device_new(id, chosen->name);
-    device->type = g_strdup(type_id);
-    if (attrs) {
-        g_ptr_array_unref(device->attrs);
-        device->attrs = mdev_attr_array_copy(attrs);
-    }
+    device = new_device(id, chosen->name, type_id, attrs);
     if (!start_with_callouts(ctx, inv, chosen, device, ret_messages, error))
         return NULL;
     if (ret_parent)
@@ -718,19 +714,11 @@ static MdevDevice *
 find_definition(MdevContext *ctx, const char *uuid, const char *parent, GError **error)
 {
     g_autoptr(GPtrArray) parents = NULL;
-    g_autoptr(GError) local = NULL;
     const char *where;
 
-    if (parent) {
-        MdevDevice *definition = mdev_store_load_one(ctx, parent, uuid, &local);
-
-        if (definition == NULL && g_error_matches(local, MDEV_ERROR, MDEV_ERROR_NOT_FOUND))
-            g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
-                        _("mdev '%1$s' is not defined on parent '%2$s'"), uuid, parent);
-        else if (definition == NULL)
-            g_propagate_error(error, g_steal_pointer(&local));
-        return definition;
-    }
+    /* the store says "not defined on parent" itself */
+    if (parent)
+        return mdev_store_load_one(ctx, parent, uuid, error);
     parents = mdev_store_find_parents(ctx, uuid, error);
     if (parents == NULL)
         return NULL;
@@ -792,10 +780,8 @@ mdev_ops_define(MdevContext *ctx, const char *parent, const char *type, const ch
 
     g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
-    id = canonical_uuid(uuid, error);
-    if (id == NULL || !check_attrs(attrs, error))
-        return NULL;
-    if (parent && !mdev_util_check_name("parent", parent, error))
+    id = check_request(uuid, attrs, parent, error);
+    if (id == NULL)
         return NULL;
 
     inv = scan(ctx, NULL, NULL, error);
@@ -864,14 +850,9 @@ mdev_ops_define(MdevContext *ctx, const char *parent, const char *type, const ch
         where = g_strdup(chosen->name);
     }
 
-    definition = mdev_device_new(id, where);
-    definition->type = g_strdup(type_id);
+    definition = new_device(id, where, type_id, attrs);
     definition->autostart = autostart;
     definition->defined = TRUE;
-    if (attrs) {
-        g_ptr_array_unref(definition->attrs);
-        definition->attrs = mdev_attr_array_copy(attrs);
-    }
 
     lock = mdev_lock_acquire_one(ctx, where, error);
     if (lock == NULL)
@@ -989,6 +970,31 @@ mdev_ops_undefine(MdevContext *ctx, const char *uuid, const char *parent, GPtrAr
     return TRUE;
 }
 
+/* The one definition of @uuid (see find_definition), with its parent's lock
+ * taken and handed out in @ret_lock. */
+static MdevDevice *
+lock_definition(MdevContext *ctx, const char *uuid, const char *parent, MdevLock **ret_lock,
+                GError **error)
+{
+    g_autofree char *id = NULL;
+    g_autoptr(MdevDevice) definition = NULL;
+    g_autoptr(MdevLock) lock = NULL;
+
+    id = mdev_util_uuid_canonicalize(uuid, error);
+    if (id == NULL)
+        return NULL;
+    if (parent && !mdev_util_check_name("parent", parent, error))
+        return NULL;
+    definition = find_definition(ctx, id, parent, error);
+    if (definition == NULL)
+        return NULL;
+    lock = mdev_lock_acquire_one(ctx, definition->parent, error);
+    if (lock == NULL)
+        return NULL;
+    *ret_lock = g_steal_pointer(&lock);
+    return g_steal_pointer(&definition);
+}
+
 /**
  * mdev_ops_start:
  * @ctx: a context
@@ -1005,7 +1011,6 @@ gboolean
 mdev_ops_start(MdevContext *ctx, const char *uuid, const char *parent, GPtrArray *ret_messages,
                GError **error)
 {
-    g_autofree char *id = NULL;
     g_autoptr(MdevDevice) definition = NULL;
     g_autoptr(MdevInventory) inv = NULL;
     g_autoptr(MdevLock) lock = NULL;
@@ -1013,16 +1018,8 @@ mdev_ops_start(MdevContext *ctx, const char *uuid, const char *parent, GPtrArray
 
     g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
 
-    id = mdev_util_uuid_canonicalize(uuid, error);
-    if (id == NULL)
-        return FALSE;
-    if (parent && !mdev_util_check_name("parent", parent, error))
-        return FALSE;
-    definition = find_definition(ctx, id, parent, error);
+    definition = lock_definition(ctx, uuid, parent, &lock, error);
     if (definition == NULL)
-        return FALSE;
-    lock = mdev_lock_acquire_one(ctx, definition->parent, error);
-    if (lock == NULL)
         return FALSE;
     inv = scan(ctx, definition->parent, ret_messages, error);
     if (inv == NULL)
@@ -1168,7 +1165,6 @@ gboolean
 mdev_ops_modify(MdevContext *ctx, const char *uuid, const char *parent,
                 const MdevModification *modification, GPtrArray *ret_messages, GError **error)
 {
-    g_autofree char *id = NULL;
     g_autoptr(MdevDevice) definition = NULL;
     g_autoptr(MdevDevice) fresh = NULL;
     g_autoptr(MdevLock) lock = NULL;
@@ -1177,19 +1173,11 @@ mdev_ops_modify(MdevContext *ctx, const char *uuid, const char *parent,
 
     g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
 
-    id = mdev_util_uuid_canonicalize(uuid, error);
-    if (id == NULL)
-        return FALSE;
-    if (parent && !mdev_util_check_name("parent", parent, error))
-        return FALSE;
-    definition = find_definition(ctx, id, parent, error);
+    definition = lock_definition(ctx, uuid, parent, &lock, error);
     if (definition == NULL)
         return FALSE;
     /* read it again under the lock: another writer may have been first */
-    lock = mdev_lock_acquire_one(ctx, definition->parent, error);
-    if (lock == NULL)
-        return FALSE;
-    fresh = mdev_store_load_one(ctx, definition->parent, id, error);
+    fresh = mdev_store_load_one(ctx, definition->parent, definition->uuid, error);
     if (fresh == NULL)
         return FALSE;
     if (!apply_modification(fresh, modification, error))

@@ -392,6 +392,35 @@ remove_stale_temporaries(const char *dir, const char *uuid)
 }
 
 /**
+ * mdev_store_check_attrs:
+ * @attrs: (nullable) (element-type MdevAttr): attributes
+ * @error: return location for a #GError
+ *
+ * Checks that every attribute has a valid name and a value, as a
+ * definition needs them.
+ *
+ * Returns: %TRUE when all are usable
+ */
+gboolean
+mdev_store_check_attrs(const GPtrArray *attrs, GError **error)
+{
+    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+    for (guint i = 0; attrs && i < attrs->len; i++) {
+        const MdevAttr *attr = g_ptr_array_index(attrs, i);
+
+        if (!mdev_util_check_name("attribute", attr->name, error))
+            return FALSE;
+        if (attr->value == NULL) {
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                        _("attribute '%s' has no value"), attr->name);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+/**
  * mdev_store_save:
  * @ctx: a context
  * @definition: the definition: parent, canonical UUID, type, start, attributes
@@ -417,17 +446,8 @@ mdev_store_save(MdevContext *ctx, const MdevDevice *definition, GError **error)
         return FALSE;
     if (!mdev_util_check_name("type", definition->type, error))
         return FALSE;
-    for (guint i = 0; i < definition->attrs->len; i++) {
-        const MdevAttr *attr = g_ptr_array_index(definition->attrs, i);
-
-        if (!mdev_util_check_name("attribute", attr->name, error))
-            return FALSE;
-        if (attr->value == NULL) {
-            g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
-                        _("attribute '%s' has no value"), attr->name);
-            return FALSE;
-        }
-    }
+    if (!mdev_store_check_attrs(definition->attrs, error))
+        return FALSE;
 
     dir = g_path_get_dirname(path);
     if (g_mkdir_with_parents(dir, 0755) < 0) {

@@ -9,6 +9,7 @@
  * answer it (mock-host.c), one request at a time. */
 #include "mdevsim-protocol.h"
 #include "mock-host.h"
+#include "test-common.h"
 
 #include <errno.h>
 #include <gio/gio.h>
@@ -35,24 +36,6 @@ typedef struct {
     int status;
     gboolean exited;
 } Simulator;
-
-static void
-remove_tree(const char *path)
-{
-    g_autoptr(GDir) dir = NULL;
-    const char *name;
-
-    if (g_file_test(path, G_FILE_TEST_IS_SYMLINK) || !g_file_test(path, G_FILE_TEST_IS_DIR)) {
-        g_unlink(path);
-        return;
-    }
-    dir = g_dir_open(path, 0, NULL);
-    while (dir && (name = g_dir_read_name(dir))) {
-        g_autofree char *child = g_build_filename(path, name, NULL);
-        remove_tree(child);
-    }
-    g_rmdir(path);
-}
 
 static char *
 control(Simulator *sim, char **words, int *ret_errno)
@@ -415,9 +398,9 @@ out:
     if (socket_path)
         g_unlink(socket_path);
     if (conf_dir && conf_arg == NULL)
-        remove_tree(conf_dir);
+        test_remove_tree(conf_dir);
     if (state_dir)
-        remove_tree(state_dir);
+        test_remove_tree(state_dir);
     g_clear_pointer(&host, mock_host_free);
     g_clear_pointer(&sysfs, mock_sysfs_free);
     return code;

@@ -2,6 +2,7 @@
 #include "mdev-callout.h"
 #include "mdev-context.h"
 #include "mdev-error.h"
+#include "test-common.h"
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -42,9 +43,7 @@ fixture_setup(Fixture *f, gconstpointer data)
 static void
 fixture_teardown(Fixture *f, gconstpointer data)
 {
-    g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", f->dir);
-
-    g_assert_cmpint(system(cmd), ==, 0);
+    test_remove_tree(f->dir);
     g_free(f->dir);
     g_free(f->log);
     g_object_unref(f->ctx);

@@ -5,6 +5,7 @@
  * rewrites the golden files from the current output. */
 #include "mdev-store.h"
 #include "mock-sysfs.h"
+#include "test-common.h"
 
 #include <errno.h>
 #include <gio/gio.h>
@@ -22,15 +23,6 @@ typedef struct {
     HostFunc host;
     const char *args[8];
 } CliCase;
-
-static gboolean
-skip_without_umockdev(void)
-{
-    if (umockdev_in_mock_environment())
-        return FALSE;
-    g_test_skip("needs the umockdev preload (LD_PRELOAD=libumockdev-preload.so.0)");
-    return TRUE;
-}
 
 static const char *
 mdevtool_path(void)
@@ -247,7 +239,7 @@ run_case(gconstpointer data)
 
     /* the testbed exports UMOCKDEV_DIR; the child inherits it and the preload */
     sysfs = mock_sysfs_new();
-    if (skip_without_umockdev())
+    if (test_skip_without_umockdev())
         return;
     isolate_store();
     c->host(sysfs);
@@ -321,7 +313,7 @@ test_monitor(gconstpointer data)
     int status;
 
     sysfs = mock_sysfs_new();
-    if (skip_without_umockdev())
+    if (test_skip_without_umockdev())
         return;
     isolate_store();
     mock_sysfs_add_generic_parent(sysfs, "mtty");

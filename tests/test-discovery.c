@@ -5,6 +5,7 @@
 #include "mdev-discovery.h"
 #include "mdev-error.h"
 #include "mock-sysfs.h"
+#include "test-common.h"
 
 #include <errno.h>
 #include <gio/gio.h>
@@ -28,15 +29,6 @@ fixture_teardown(Fixture *fx, gconstpointer data)
 {
     g_object_unref(fx->ctx);
     mock_sysfs_free(fx->sysfs);
-}
-
-static gboolean
-skip_without_umockdev(void)
-{
-    if (umockdev_in_mock_environment())
-        return FALSE;
-    g_test_skip("needs the umockdev preload (LD_PRELOAD=libumockdev-preload.so.0)");
-    return TRUE;
 }
 
 static MdevInventory *
@@ -82,7 +74,7 @@ test_empty(Fixture *fx, gconstpointer data)
 {
     g_autoptr(MdevInventory) inv = NULL;
 
-    if (skip_without_umockdev())
+    if (test_skip_without_umockdev())
         return;
     inv = scan(fx, MDEV_DISCOVERY_PARENTS | MDEV_DISCOVERY_DEVICES, NULL);
     g_assert_cmpuint(inv->parents->len, ==, 0);
@@ -97,7 +89,7 @@ test_generic(Fixture *fx, gconstpointer data)
     MdevParent *parent;
     MdevType *type;
 
-    if (skip_without_umockdev())
+    if (test_skip_without_umockdev())
         return;
     add_mtty(fx);
     inv = scan(fx, MDEV_DISCOVERY_PARENTS, NULL);
@@ -139,7 +131,7 @@ test_pci(Fixture *fx, gconstpointer data)
     MdevParent *parent;
     MdevType *type;
 
-    if (skip_without_umockdev())
+    if (test_skip_without_umockdev())
         return;
     mock_sysfs_add_pci_parent(fx->sysfs, "0000:00:02.0", &gvt);
     mock_sysfs_register_parent(fx->sysfs, "0000:00:02.0", FALSE);
@@ -177,7 +169,7 @@ test_sriov(Fixture *fx, gconstpointer data)
     g_autoptr(MdevInventory) inv = NULL;
     MdevParent *parent;
 
-    if (skip_without_umockdev())
+    if (test_skip_without_umockdev())
         return;
     mock_sysfs_add_pci_parent(fx->sysfs, "0000:41:00.0", &pf);
     vf.physfn = "0000:41:00.0";
@@ -220,7 +212,7 @@ test_s390(Fixture *fx, gconstpointer data)
     g_autoptr(MdevInventory) inv = NULL;
     MdevParent *parent;
 
-    if (skip_without_umockdev())
+    if (test_skip_without_umockdev())
         return;
     mock_sysfs_add_css_parent(fx->sysfs, "0.0.0052", "0.0.0001", "vfio_ccw");
     mock_sysfs_register_parent(fx->sysfs, "0.0.0052", FALSE);
@@ -272,7 +264,7 @@ test_devices(Fixture *fx, gconstpointer data)
     g_autoptr(MdevInventory) only = NULL;
     MdevDevice *d;
 
-    if (skip_without_umockdev())
+    if (test_skip_without_umockdev())
         return;
     add_mtty(fx);
     mock_sysfs_add_generic_parent(fx->sysfs, "mdpy");
@@ -329,7 +321,7 @@ test_unregistered(Fixture *fx, gconstpointer data)
     g_autoptr(GError) error = NULL;
     MdevParent *parent;
 
-    if (skip_without_umockdev())
+    if (test_skip_without_umockdev())
         return;
     mock_sysfs_add_css_parent(fx->sysfs, "0.0.0053", "0.0.0002", "io_subchannel");
     mock_sysfs_add_generic_parent(fx->sysfs, "mtty");
@@ -372,7 +364,7 @@ test_unregistering(Fixture *fx, gconstpointer data)
     g_autofree char *types = NULL;
     MdevParent *parent;
 
-    if (skip_without_umockdev())
+    if (test_skip_without_umockdev())
         return;
     add_mtty(fx);
     mock_sysfs_add_generic_parent(fx->sysfs, "mdpy");
@@ -401,7 +393,7 @@ test_broken_type(Fixture *fx, gconstpointer data)
     MdevParent *parent;
     MdevType *type;
 
-    if (skip_without_umockdev())
+    if (test_skip_without_umockdev())
         return;
     add_mtty(fx);
     mock_sysfs_add_type(fx->sysfs, "mtty", &no_api);
@@ -433,7 +425,7 @@ test_vanished(Fixture *fx, gconstpointer data)
     g_autofree char *junk = NULL;
     MdevDevice *d;
 
-    if (skip_without_umockdev())
+    if (test_skip_without_umockdev())
         return;
     add_mtty(fx);
     mock_sysfs_add_mdev(fx->sysfs, "mtty", UUID_A, "mtty-1", 0, "mtty");
@@ -464,7 +456,7 @@ test_untyped(Fixture *fx, gconstpointer data)
     g_autoptr(MdevInventory) inv = NULL;
     MdevDevice *d;
 
-    if (skip_without_umockdev())
+    if (test_skip_without_umockdev())
         return;
     add_mtty(fx);
     umockdev_testbed_add_from_string(mock_sysfs_get_testbed(fx->sysfs),
@@ -559,7 +551,7 @@ test_similar(Fixture *fx, gconstpointer data)
     g_autofree char *b = NULL;
     g_autofree char *c = NULL;
 
-    if (skip_without_umockdev())
+    if (test_skip_without_umockdev())
         return;
     add_mtty(fx);
     mock_sysfs_add_pci_parent(fx->sysfs, "0000:41:00.4", &vf);

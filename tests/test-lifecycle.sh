@@ -31,6 +31,9 @@ not_ok() {
     return 0
 }
 skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
+# ok or not ok for the name $1, by the exit status of the command just
+# before (a name must not hold a command substitution: it would reset $?)
+verdict() { if [ $? -eq 0 ]; then ok "$1"; else not_ok "$1"; fi; }
 
 if [ -z "${MDEVSIM:-}" ] || [ ! -x "${MDEVSIM:-}" ]; then
     echo "1..0 # SKIP the simulated kernel (tests/mdevsim) is not built"
@@ -82,47 +85,32 @@ sim 'cmd create --parent mtty --type mtty-2; cp "$W/out" "$W/uuid"
      readlink "/sys/bus/mdev/devices/$(cat "$W/uuid")/mdev_type" > "$W/type"
      "$MDEVSIM_CTL" available mtty mtty-2 > "$W/avail"'
 uuid=$(cat "$W/uuid" 2>/dev/null)
-if [ "$(rc)" = 0 ] && echo "$uuid" | grep -Eqx '[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}' &&
-   [ "$(basename "$(cat "$W/type")")" = mtty-2 ] && [ "$(cat "$W/avail")" = 1 ] &&
-   [ ! -s "$W/err" ] && [ "$(devs)" = "$(printf '%s\n' "$A" "$uuid" | sort | tr '\n' ' ' | sed 's/ $//')" ] &&
-   [ ! -s "$W/conf.list" ]; then
-    ok "create prints the generated UUID and makes a transient mdev"
-else
-    not_ok "create prints the generated UUID and makes a transient mdev"
-fi
+[ "$(rc)" = 0 ] && echo "$uuid" | grep -Eqx '[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}' &&
+    [ "$(basename "$(cat "$W/type")")" = mtty-2 ] && [ "$(cat "$W/avail")" = 1 ] &&
+    [ ! -s "$W/err" ] && [ "$(devs)" = "$(printf '%s\n' "$A" "$uuid" | sort | tr '\n' ' ' | sed 's/ $//')" ] &&
+    [ ! -s "$W/conf.list" ]
+verdict "create prints the generated UUID and makes a transient mdev"
 
 sim 'cmd create --parent matrix --type vfio_ap-passthrough --uuid 33333333-3333-4333-8333-333333333333 --attr assign_adapter=5 --attr assign_domain=0xab
      { cat /sys/bus/mdev/devices/$U3/assign_adapter; echo; cat /sys/bus/mdev/devices/$U3/assign_domain; } > "$W/attrs"'
-if [ "$(rc)" = 0 ] && [ "$(out)" = "$U3" ] && [ "$(tr '\n' ' ' < "$W/attrs")" = "5 0xab" ]; then
-    ok "create --uuid prints the UUID and writes the attributes in order"
-else
-    not_ok "create --uuid prints the UUID and writes the attributes in order"
-fi
+[ "$(rc)" = 0 ] && [ "$(out)" = "$U3" ] && [ "$(tr '\n' ' ' < "$W/attrs")" = "5 0xab" ]
+verdict "create --uuid prints the UUID and writes the attributes in order"
 
 sim 'cmd create --parent matrix --type vfio_ap-passthrough --uuid 3333333A-3333-4333-8333-333333333333'
-if [ "$(rc)" = 0 ] && grep -qx 3333333a-3333-4333-8333-333333333333 "$W/devs" &&
-   [ "$(out)" = 3333333a-3333-4333-8333-333333333333 ]; then
-    ok "an upper-case UUID is made canonical"
-else
-    not_ok "an upper-case UUID is made canonical"
-fi
+[ "$(rc)" = 0 ] && grep -qx 3333333a-3333-4333-8333-333333333333 "$W/devs" &&
+    [ "$(out)" = 3333333a-3333-4333-8333-333333333333 ]
+verdict "an upper-case UUID is made canonical"
 
 sim 'cmd create --parent matrix --type vfio_ap-passthrough --uuid $U3 --attr assign_adapter=5 --attr no_such_attr=1
      "$MDEVSIM_CTL" available matrix vfio_ap-passthrough > "$W/avail"'
-if check_failure "mdev '$U3' has no attribute 'no_such_attr'" "" && [ "$(cat "$W/avail")" = 3 ]; then
-    ok "a missing attribute removes the new device again"
-else
-    not_ok "a missing attribute removes the new device again"
-fi
+check_failure "mdev '$U3' has no attribute 'no_such_attr'" "" && [ "$(cat "$W/avail")" = 3 ]
+verdict "a missing attribute removes the new device again"
 
 sim 'cmd create --type "NVIDIA A40-8Q"; cp "$W/out" "$W/uuid"
      readlink -f "/sys/bus/mdev/devices/$(cat "$W/uuid")" > "$W/where"'
 # all physical functions idle: pack takes the one with the fewest free VFs
-if [ "$(rc)" = 0 ] && grep -q '/0000:42:00.4/' "$W/where"; then
-    ok "create --type NAME without a parent places it"
-else
-    not_ok "create --type NAME without a parent places it"
-fi
+[ "$(rc)" = 0 ] && grep -q '/0000:42:00.4/' "$W/where"
+verdict "create --type NAME without a parent places it"
 
 expect_failure "an ambiguous type name lists the candidates" \
     'cmd create --type "Dual port serial"' \
@@ -139,13 +127,10 @@ expect_failure "unregistered parent" 'cmd create --parent 0000:00:02.0 --type i9
 
 sim 'cmd create --parent mtty --type mtty-2; cmd create --parent mtty --type mtty-2
      cmd create --parent mtty --type mtty-2'
-if [ "$(rc)" = 1 ] && [ "$(lines err)" = 1 ] &&
-   grep -q "no free instance of mdev type 'mtty-2' on parent 'mtty' (2 active)" "$W/err" &&
-   [ "$(wc -l < "$W/devs")" = 3 ]; then
-    ok "a full type fails and names parent, type and instances"
-else
-    not_ok "a full type fails and names parent, type and instances"
-fi
+[ "$(rc)" = 1 ] && [ "$(lines err)" = 1 ] &&
+    grep -q "no free instance of mdev type 'mtty-2' on parent 'mtty' (2 active)" "$W/err" &&
+    [ "$(wc -l < "$W/devs")" = 3 ]
+verdict "a full type fails and names parent, type and instances"
 
 expect_failure "a UUID active on another parent" \
     'cmd create --parent matrix --type vfio_ap-passthrough --uuid $A' \
@@ -171,18 +156,12 @@ fi
 sim 'cmd create --parent 0000:41:00.4 --type nvidia-558
      cmd create --type nvidia-558; cp "$W/out" "$W/second"
      readlink -f "/sys/bus/mdev/devices/$(cat "$W/second")" > "$W/second.where"'
-if grep -q '/0000:41:00.5/' "$W/second.where"; then
-    ok "pack fills the VFs of the busiest physical function first"
-else
-    not_ok "pack fills the VFs of the busiest physical function first"
-fi
+grep -q '/0000:41:00.5/' "$W/second.where"
+verdict "pack fills the VFs of the busiest physical function first"
 
 sim 'cmd create --type mtty-1 --policy random'
-if [ "$(rc)" = 2 ] && grep -q "unknown placement policy 'random'" "$W/err" && [ "$(devs)" = "$A" ]; then
-    ok "an unknown policy is a usage error"
-else
-    not_ok "an unknown policy is a usage error"
-fi
+[ "$(rc)" = 2 ] && grep -q "unknown placement policy 'random'" "$W/err" && [ "$(devs)" = "$A" ]
+verdict "an unknown policy is a usage error"
 
 # --- hostile names ----------------------------------------------------------
 
@@ -202,46 +181,31 @@ sim 'cmd define --parent matrix --type vfio_ap-passthrough --uuid $U1 --attr ass
      cp "$MDEVTOOL_CONF_DIR/matrix/$U1" "$W/def"
      cmd start $U1; cat /sys/bus/mdev/devices/$U1/assign_domain > "$W/attr"; ls /sys/bus/mdev/devices > "$W/started"
      cmd stop $U1'
-if [ "$(rc)" = 0 ] && grep -qx "$U1" "$W/started" && [ "$(cat "$W/attr")" = 0xab ] &&
-   [ "$(devs)" = "$A" ] && [ "$(cat "$W/conf.list")" = "./matrix/$U1" ] &&
-   grep -q '^  "mdev_type": "vfio_ap-passthrough",$' "$W/def"; then
-    ok "define, start with the definition's attributes, stop keeps the definition"
-else
-    not_ok "define, start with the definition's attributes, stop keeps the definition"
-fi
+[ "$(rc)" = 0 ] && grep -qx "$U1" "$W/started" && [ "$(cat "$W/attr")" = 0xab ] &&
+    [ "$(devs)" = "$A" ] && [ "$(cat "$W/conf.list")" = "./matrix/$U1" ] &&
+    grep -q '^  "mdev_type": "vfio_ap-passthrough",$' "$W/def"
+verdict "define, start with the definition's attributes, stop keeps the definition"
 
 sim 'cmd define --parent mtty --type mtty-1 --uuid $U1; cp "$MDEVTOOL_CONF_DIR/mtty/$U1" "$W/before"
      cmd define --parent mtty --type mtty-2 --uuid $U1; cmp -s "$MDEVTOOL_CONF_DIR/mtty/$U1" "$W/before" || echo changed > "$W/err"'
-if check_failure "mdev '$U1' is already defined on parent 'mtty'" "./mtty/$U1"; then
-    ok "define twice fails and keeps the definition"
-else
-    not_ok "define twice fails and keeps the definition"
-fi
+check_failure "mdev '$U1' is already defined on parent 'mtty'" "./mtty/$U1"
+verdict "define twice fails and keeps the definition"
 
 sim 'cmd define --type "Single port serial"'
-if [ "$(rc)" = 0 ] && grep -q '^./mtty/' "$W/conf.list" && [ -s "$W/out" ]; then
-    ok "define without a parent chooses one offering the type"
-else
-    not_ok "define without a parent chooses one offering the type"
-fi
+[ "$(rc)" = 0 ] && grep -q '^./mtty/' "$W/conf.list" && [ -s "$W/out" ]
+verdict "define without a parent chooses one offering the type"
 
 sim 'cmd define --parent 0000:99:00.0 --type nvidia-558 --uuid $U2; cp "$W/rc" "$W/first.rc"
      cmd define --parent 0000:99:00.1 --type "NVIDIA A40-8Q" --uuid $U2'
-if [ "$(cat "$W/first.rc")" = 0 ] && [ "$(rc)" = 0 ] &&
-   [ "$(tr '\n' ' ' < "$W/conf.list")" = "./0000:99:00.0/$U2 ./0000:99:00.1/$U2 " ] &&
-   grep -q '"mdev_type": "nvidia-559"' "$W/conf/0000:99:00.1/$U2"; then
-    ok "define for an absent parent is allowed (it starts when the parent appears)"
-else
-    not_ok "define for an absent parent is allowed (it starts when the parent appears)"
-fi
+[ "$(cat "$W/first.rc")" = 0 ] && [ "$(rc)" = 0 ] &&
+    [ "$(tr '\n' ' ' < "$W/conf.list")" = "./0000:99:00.0/$U2 ./0000:99:00.1/$U2 " ] &&
+    grep -q '"mdev_type": "nvidia-559"' "$W/conf/0000:99:00.1/$U2"
+verdict "define for an absent parent is allowed (it starts when the parent appears)"
 
 sim 'cmd define --uuid $A'
-if [ "$(rc)" = 0 ] && [ "$(cat "$W/conf.list")" = "./mtty/$A" ] &&
-   grep -q '"mdev_type": "mtty-1"' "$W/conf/mtty/$A"; then
-    ok "define of a running device takes its parent and type"
-else
-    not_ok "define of a running device takes its parent and type"
-fi
+[ "$(rc)" = 0 ] && [ "$(cat "$W/conf.list")" = "./mtty/$A" ] &&
+    grep -q '"mdev_type": "mtty-1"' "$W/conf/mtty/$A"
+verdict "define of a running device takes its parent and type"
 
 expect_failure "stop of an inactive device" 'cmd stop $U1' "mdev '$U1' is not active" ""
 expect_failure "start of an undefined device" 'cmd start $U1' "mdev '$U1' is not defined" ""
@@ -252,31 +216,22 @@ sim 'cmd define --parent mtty --type mtty-1 --uuid $U1; cmd define --parent matr
      cmd start $U1 --parent matrix; cp "$W/rc" "$W/started.rc"
      cmd stop $U1
      cmd undefine $U1 --parent mtty'
-if [ "$(cat "$W/ambiguous.rc")" = 1 ] && grep -q "defined on several parents ('matrix', 'mtty')" "$W/ambiguous" &&
-   [ "$(cat "$W/started.rc")" = 0 ] && [ "$(rc)" = 0 ] && [ "$(cat "$W/conf.list")" = "./matrix/$U1" ]; then
-    ok "the same UUID on two parents needs --parent to start, undefine --parent removes one"
-else
-    not_ok "the same UUID on two parents needs --parent to start, undefine --parent removes one"
-fi
+[ "$(cat "$W/ambiguous.rc")" = 1 ] && grep -q "defined on several parents ('matrix', 'mtty')" "$W/ambiguous" &&
+    [ "$(cat "$W/started.rc")" = 0 ] && [ "$(rc)" = 0 ] && [ "$(cat "$W/conf.list")" = "./matrix/$U1" ]
+verdict "the same UUID on two parents needs --parent to start, undefine --parent removes one"
 
 sim 'cmd define --parent mtty --type mtty-1 --uuid $U1; cmd define --parent matrix --type vfio_ap-passthrough --uuid $U1
      cmd undefine $U1'
-if [ "$(rc)" = 0 ] && [ ! -s "$W/conf.list" ] && [ -d "$W/conf/mtty" ]; then
-    ok "undefine without --parent removes every definition of the UUID"
-else
-    not_ok "undefine without --parent removes every definition of the UUID"
-fi
+[ "$(rc)" = 0 ] && [ ! -s "$W/conf.list" ] && [ -d "$W/conf/mtty" ]
+verdict "undefine without --parent removes every definition of the UUID"
 
 sim 'cmd create --parent mtty --type mtty-2 --uuid $U1
      cmd create --parent mtty --type mtty-2 --uuid $U2
      cmd define --parent mtty --type mtty-2 --uuid $U3
      cmd start $U3'
-if [ "$(rc)" = 1 ] && grep -q "no free instance of mdev type 'mtty-2' on parent 'mtty'" "$W/err" &&
-   ! grep -qx "$U3" "$W/devs"; then
-    ok "start of a defined device on a full type fails"
-else
-    not_ok "start of a defined device on a full type fails"
-fi
+[ "$(rc)" = 1 ] && grep -q "no free instance of mdev type 'mtty-2' on parent 'mtty'" "$W/err" &&
+    ! grep -qx "$U3" "$W/devs"
+verdict "start of a defined device on a full type fails"
 
 # --- libvirt node-device XML ----------------------------------------------------
 
@@ -303,14 +258,11 @@ XML
 sim 'cmd define --xml "$W/ap.xml"; cp "$W/rc" "$W/define.rc"
      cmd start $U1; cat /sys/bus/mdev/devices/$U1/assign_domain > "$W/attr"
      cmd create --xml - < "$W/mtty.xml"; cp "$W/out" "$W/uuid"'
-if [ "$(cat "$W/define.rc")" = 0 ] && [ "$(cat "$W/conf.list")" = "./matrix/$U1" ] &&
-   grep -q '"assign_domain": "0x0001"' "$W/conf/matrix/$U1" && [ "$(cat "$W/attr")" = 0x0001 ] &&
-   [ "$(rc)" = 0 ] && grep -qx "$(cat "$W/uuid")" "$W/devs" &&
-   [ -e "$W/conf/matrix/$U1" ] && [ "$(wc -l < "$W/conf.list")" = 1 ]; then
-    ok "define --xml and create --xml take a libvirt node-device document"
-else
-    not_ok "define --xml and create --xml take a libvirt node-device document"
-fi
+[ "$(cat "$W/define.rc")" = 0 ] && [ "$(cat "$W/conf.list")" = "./matrix/$U1" ] &&
+    grep -q '"assign_domain": "0x0001"' "$W/conf/matrix/$U1" && [ "$(cat "$W/attr")" = 0x0001 ] &&
+    [ "$(rc)" = 0 ] && grep -qx "$(cat "$W/uuid")" "$W/devs" &&
+    [ -e "$W/conf/matrix/$U1" ] && [ "$(wc -l < "$W/conf.list")" = 1 ]
+verdict "define --xml and create --xml take a libvirt node-device document"
 
 # --- malformed definitions -------------------------------------------------
 
@@ -322,20 +274,14 @@ for case in "empty:" "truncated:{\"mdev_type\": \"mtty-1\", \"sta" "notjson:mdev
     printf '%s' "$body" > "$W/body"
     sim 'mkdir -p "$MDEVTOOL_CONF_DIR/mtty"; cp "$W/body" "$MDEVTOOL_CONF_DIR/mtty/$U1"
          cmd start $U1'
-    if check_failure "malformed definition '.*/mtty/$U1'" "./mtty/$U1"; then
-        ok "start of a $name definition names the file"
-    else
-        not_ok "start of a $name definition names the file"
-    fi
+    check_failure "malformed definition '.*/mtty/$U1'" "./mtty/$U1"
+    verdict "start of a $name definition names the file"
 done
 
 sim 'mkdir -p "$MDEVTOOL_CONF_DIR/mtty"; printf "{" > "$MDEVTOOL_CONF_DIR/mtty/$U1"
      cmd undefine $U1'
-if [ "$(rc)" = 0 ] && [ ! -s "$W/conf.list" ]; then
-    ok "a malformed definition can be undefined"
-else
-    not_ok "a malformed definition can be undefined"
-fi
+[ "$(rc)" = 0 ] && [ ! -s "$W/conf.list" ]
+verdict "a malformed definition can be undefined"
 
 # --- modify, autostart --------------------------------------------------------
 
@@ -360,26 +306,17 @@ cat > "$W/expected" <<'JSON'
 }
 JSON
 printf '%s' "$(cat "$W/expected")" > "$W/expected.nonl"
-if [ "$(rc)" = 0 ] && cmp -s "$W/def" "$W/expected.nonl"; then
-    ok "modify inserts and removes attributes at an index, autostart sets auto"
-else
-    not_ok "modify inserts and removes attributes at an index, autostart sets auto"
-fi
+[ "$(rc)" = 0 ] && cmp -s "$W/def" "$W/expected.nonl"
+verdict "modify inserts and removes attributes at an index, autostart sets auto"
 
 sim 'cmd define --parent mtty --type mtty-1 --uuid $U1 --auto; cp "$MDEVTOOL_CONF_DIR/mtty/$U1" "$W/before"
      cmd modify $U1 --del-attr --index 3; cmp -s "$MDEVTOOL_CONF_DIR/mtty/$U1" "$W/before" || echo changed >> "$W/err"'
-if check_failure "attribute index 3 is invalid" "./mtty/$U1"; then
-    ok "modify with a bad index fails and changes nothing"
-else
-    not_ok "modify with a bad index fails and changes nothing"
-fi
+check_failure "attribute index 3 is invalid" "./mtty/$U1"
+verdict "modify with a bad index fails and changes nothing"
 
 sim 'cmd define --parent mtty --type mtty-1 --uuid $U1 --auto; cmd autostart $U1 --disable'
-if [ "$(rc)" = 0 ] && grep -q '"start": "manual"' "$W/conf/mtty/$U1"; then
-    ok "autostart --disable sets manual"
-else
-    not_ok "autostart --disable sets manual"
-fi
+[ "$(rc)" = 0 ] && grep -q '"start": "manual"' "$W/conf/mtty/$U1"
+verdict "autostart --disable sets manual"
 expect_failure "modify of an undefined device" 'cmd modify $U1 --auto' "mdev '$U1' is not defined" ""
 
 # --- start-parent -------------------------------------------------------------
@@ -391,14 +328,11 @@ sim 'cmd define --parent mtty --type mtty-1 --uuid $U1 --auto
      printf "{" > "$MDEVTOOL_CONF_DIR/mtty/44444444-4444-4444-8444-444444444444"
      cmd start-parent mtty; cp "$W/rc" "$W/first.rc"; cp "$W/err" "$W/first.err"
      cmd start-parent mtty'
-if [ "$(cat "$W/first.rc")" = 0 ] && [ "$(rc)" = 0 ] &&
-   [ "$(devs)" = "$(printf '%s\n' "$A" "$U1" "$U3" | sort | tr '\n' ' ' | sed 's/ $//')" ] &&
-   grep -q "warning: malformed definition '.*44444444-4444-4444-8444-444444444444'" "$W/first.err" &&
-   [ "$(grep -c . "$W/first.err")" = 1 ]; then
-    ok "start-parent starts the auto definitions, skips running ones and bad files; a second run is a no-op"
-else
-    not_ok "start-parent starts the auto definitions, skips running ones and bad files; a second run is a no-op"
-fi
+[ "$(cat "$W/first.rc")" = 0 ] && [ "$(rc)" = 0 ] &&
+    [ "$(devs)" = "$(printf '%s\n' "$A" "$U1" "$U3" | sort | tr '\n' ' ' | sed 's/ $//')" ] &&
+    grep -q "warning: malformed definition '.*44444444-4444-4444-8444-444444444444'" "$W/first.err" &&
+    [ "$(grep -c . "$W/first.err")" = 1 ]
+verdict "start-parent starts the auto definitions, skips running ones and bad files; a second run is a no-op"
 
 # udev sends "add" and then "change" for one parent: two runs at once
 sim 'cmd define --parent mtty --type mtty-1 --uuid $U1 --auto
@@ -419,29 +353,20 @@ sim 'cmd define --parent mtty --type mtty-2 --uuid $U1 --auto
      cmd define --parent mtty --type mtty-2 --uuid $U2 --auto
      cmd define --parent mtty --type mtty-2 --uuid $U3 --auto
      cmd start-parent mtty'
-if [ "$(rc)" = 1 ] && [ "$(wc -l < "$W/devs")" = 3 ] &&
-   grep -q "cannot start mdev '$U3'" "$W/err" && grep -q "1 of 3 autostart mdevs of parent 'mtty' failed" "$W/err"; then
-    ok "start-parent goes on after a failure and reports it"
-else
-    not_ok "start-parent goes on after a failure and reports it"
-fi
+[ "$(rc)" = 1 ] && [ "$(wc -l < "$W/devs")" = 3 ] &&
+    grep -q "cannot start mdev '$U3'" "$W/err" && grep -q "1 of 3 autostart mdevs of parent 'mtty' failed" "$W/err"
+verdict "start-parent goes on after a failure and reports it"
 
 sim 'cmd define --parent 0000:00:02.0 --type i915-GVTg_V5_4 --uuid $U1 --auto
      cmd start-parent 0000:00:02.0'
-if [ "$(rc)" = 0 ] && [ ! -s "$W/err" ] && [ "$(devs)" = "$A" ]; then
-    ok "start-parent of a parent that is not registered yet does nothing"
-else
-    not_ok "start-parent of a parent that is not registered yet does nothing"
-fi
+[ "$(rc)" = 0 ] && [ ! -s "$W/err" ] && [ "$(devs)" = "$A" ]
+verdict "start-parent of a parent that is not registered yet does nothing"
 
 sim 'cmd define --parent mtty --type mtty-1 --uuid $U1 --auto
      cmd define --parent matrix --type vfio_ap-passthrough --uuid $U2 --auto
      cmd start-parent --all'
-if [ "$(rc)" = 0 ] && [ "$(devs)" = "$(printf '%s\n' "$A" "$U1" "$U2" | sort | tr '\n' ' ' | sed 's/ $//')" ]; then
-    ok "start-parent --all starts the autostart mdevs of every parent"
-else
-    not_ok "start-parent --all starts the autostart mdevs of every parent"
-fi
+[ "$(rc)" = 0 ] && [ "$(devs)" = "$(printf '%s\n' "$A" "$U1" "$U2" | sort | tr '\n' ' ' | sed 's/ $//')" ]
+verdict "start-parent --all starts the autostart mdevs of every parent"
 
 # --- callouts ------------------------------------------------------------------
 
@@ -460,11 +385,8 @@ expect_failure "a callout that vetoes start" "$install_callouts; cmd create --pa
 rm -rf "$W/callouts"
 callout 50-say '[ "$4" = pre ] && echo "no vGPU licence" >&2; exit 0'
 sim "$install_callouts; cmd create --parent mtty --type mtty-1"
-if [ "$(rc)" = 0 ] && [ "$(cat "$W/err")" = "mdevtool: warning: 50-say: no vGPU licence" ]; then
-    ok "a callout's stderr is shown as a warning"
-else
-    not_ok "a callout's stderr is shown as a warning"
-fi
+[ "$(rc)" = 0 ] && [ "$(cat "$W/err")" = "mdevtool: warning: 50-say: no vGPU licence" ]
+verdict "a callout's stderr is shown as a warning"
 
 rm -rf "$W/callouts"
 callout 50-hang '[ "$6" = capabilities ] && exit 2; sleep 60'
@@ -480,22 +402,16 @@ expect_failure "a callout printing bad attribute JSON fails define" \
 rm -rf "$W/callouts"
 callout 50-json '[ "$4" = get ] && [ "$6" = attributes ] && { echo "[{\"x\": \"1\"}]"; exit 0; }; exit 0'
 sim "$install_callouts; cmd define --uuid \$A"
-if [ "$(rc)" = 0 ] && grep -q '"x": "1"' "$W/conf/mtty/$A"; then
-    ok "define of a running device stores the attributes from get-attributes"
-else
-    not_ok "define of a running device stores the attributes from get-attributes"
-fi
+[ "$(rc)" = 0 ] && grep -q '"x": "1"' "$W/conf/mtty/$A"
+verdict "define of a running device stores the attributes from get-attributes"
 
 rm -rf "$W/callouts"
 callout 50-log 'echo "$*" >> "$W/calls"; exit 0'
 rm -f "$W/calls"
 sim "$install_callouts; cmd create --parent mtty --type mtty-1 --uuid \$U1"
-if [ "$(rc)" = 0 ] && grep -q "^-t mtty-1 -e pre -a start -s none -u $U1 -p mtty$" "$W/calls" &&
-   grep -q "^-t mtty-1 -e post -a start -s success -u $U1 -p mtty$" "$W/calls"; then
-    ok "callouts get mdevctl's arguments around start"
-else
-    not_ok "callouts get mdevctl's arguments around start"
-fi
+[ "$(rc)" = 0 ] && grep -q "^-t mtty-1 -e pre -a start -s none -u $U1 -p mtty$" "$W/calls" &&
+    grep -q "^-t mtty-1 -e post -a start -s success -u $U1 -p mtty$" "$W/calls"
+verdict "callouts get mdevctl's arguments around start"
 
 # --- what the kernel says ------------------------------------------------------
 # Another tool that takes no lock (mdevctl, a vendor script) acts between
@@ -505,23 +421,17 @@ fi
 rm -rf "$W/callouts"
 callout 50-rival '[ "$4" = pre ] && [ "$6" = start ] && "$MDEVSIM_CTL" create mtty mtty-2 44444444-4444-4444-8444-444444444444 >/dev/null; exit 0'
 sim "cmd create --parent mtty --type mtty-2; $install_callouts; cmd create --parent mtty --type mtty-2"
-if [ "$(rc)" = 1 ] && [ "$(lines err)" = 1 ] &&
-   grep -q "parent 'mtty' has no room for another mdev of type 'mtty-2' (free instances when checked: 1, active: 1): No space left on device" "$W/err" &&
-   [ "$(wc -l < "$W/devs")" = 3 ]; then
-    ok "the kernel's ENOSPC is explained with parent, type and free instances"
-else
-    not_ok "the kernel's ENOSPC is explained with parent, type and free instances"
-fi
+[ "$(rc)" = 1 ] && [ "$(lines err)" = 1 ] &&
+    grep -q "parent 'mtty' has no room for another mdev of type 'mtty-2' (free instances when checked: 1, active: 1): No space left on device" "$W/err" &&
+    [ "$(wc -l < "$W/devs")" = 3 ]
+verdict "the kernel's ENOSPC is explained with parent, type and free instances"
 
 rm -rf "$W/callouts"
 callout 50-rival '[ "$4" = pre ] && [ "$6" = start ] && "$MDEVSIM_CTL" create matrix vfio_ap-passthrough "${10}" >/dev/null; exit 0'
 sim "$install_callouts; cmd create --parent mtty --type mtty-1 --uuid \$U1"
-if [ "$(rc)" = 1 ] && [ "$(lines err)" = 1 ] &&
-   grep -q "the kernel refused to create mdev '$U1' on parent 'mtty': an mdev with this UUID exists already (File exists)" "$W/err"; then
-    ok "the kernel's EEXIST is explained"
-else
-    not_ok "the kernel's EEXIST is explained"
-fi
+[ "$(rc)" = 1 ] && [ "$(lines err)" = 1 ] &&
+    grep -q "the kernel refused to create mdev '$U1' on parent 'mtty': an mdev with this UUID exists already (File exists)" "$W/err"
+verdict "the kernel's EEXIST is explained"
 
 # --- concurrency ------------------------------------------------------------------
 
@@ -565,13 +475,10 @@ if command -v flock > /dev/null 2>&1; then
          cmd create --parent 0000:41:00.4 --type nvidia-558; cp "$W/rc" "$W/other.rc"
          cmd create --type nvidia-559
          wait'
-    if [ "$(cat "$W/other.rc")" = 0 ] && [ "$(rc)" = 1 ] && [ "$(lines err)" = 1 ] &&
-       grep -q "parent '0000:41:00.5' is locked by another process" "$W/err" &&
-       [ "$(wc -l < "$W/devs")" = 2 ]; then
-        ok "a held parent lock blocks placement across it but not other parents"
-    else
-        not_ok "a held parent lock blocks placement across it but not other parents"
-    fi
+    [ "$(cat "$W/other.rc")" = 0 ] && [ "$(rc)" = 1 ] && [ "$(lines err)" = 1 ] &&
+        grep -q "parent '0000:41:00.5' is locked by another process" "$W/err" &&
+        [ "$(wc -l < "$W/devs")" = 2 ]
+    verdict "a held parent lock blocks placement across it but not other parents"
 else
     skip "flock(1) is not installed"
 fi
@@ -602,11 +509,8 @@ while [ $i -lt 80 ]; do
     i=$((i + 1))
 done
 unset MDEVTOOL_CONF_DIR MDEVTOOL_STATE_DIR
-if [ $whole = 1 ]; then
-    ok "define and modify killed at random moments leave every definition whole"
-else
-    not_ok "define and modify killed at random moments leave every definition whole"
-fi
+[ $whole = 1 ]
+verdict "define and modify killed at random moments leave every definition whole"
 
 echo "1..$n"
 exit $failed

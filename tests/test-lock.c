@@ -2,10 +2,10 @@
 #include "mdev-context.h"
 #include "mdev-error.h"
 #include "mdev-lock.h"
+#include "test-common.h"
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
-#include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -31,9 +31,7 @@ fixture_setup(Fixture *f, gconstpointer data)
 static void
 fixture_teardown(Fixture *f, gconstpointer data)
 {
-    g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", f->dir);
-
-    g_assert_cmpint(system(cmd), ==, 0);
+    test_remove_tree(f->dir);
     g_free(f->dir);
     g_object_unref(f->ctx);
 }

@@ -4,6 +4,7 @@
  * to /sys as any client would (through write(), shell redirections and
  * mdevsim-ctl) and checks the result with libudev and plain reads. */
 #include "mdev-private.h"
+#include "test-common.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -289,14 +290,6 @@ remove_mdev(const char *uuid, const char *value)
     return write_str(path, value);
 }
 
-static char *
-link_base(const char *path)
-{
-    g_autofree char *target = g_file_read_link(path, NULL);
-
-    return target ? g_path_get_basename(target) : NULL;
-}
-
 static gboolean
 exists(const char *path)
 {
@@ -360,13 +353,13 @@ inside_create_remove(void)
     g_assert_cmpstr(udev_device_get_subsystem(dev), ==, "mdev");
     g_assert_cmpstr(udev_device_get_driver(dev), ==, "mtty");
     g_assert_null(udev_device_get_property_value(dev, "MDEV_TYPE"));
-    type_link = link_base(MTTY "/" UUID1 "/mdev_type");
+    type_link = test_dup_link_basename(MTTY "/" UUID1 "/mdev_type");
     g_assert_cmpstr(type_link, ==, "mtty-2");
-    bus_link = link_base("/sys/bus/mdev/devices/" UUID1);
+    bus_link = test_dup_link_basename("/sys/bus/mdev/devices/" UUID1);
     g_assert_cmpstr(bus_link, ==, UUID1);
-    listed = link_base(MTTY_TYPES "/mtty-2/devices/" UUID1);
+    listed = test_dup_link_basename(MTTY_TYPES "/mtty-2/devices/" UUID1);
     g_assert_cmpstr(listed, ==, UUID1);
-    group = link_base(MTTY "/" UUID1 "/iommu_group");
+    group = test_dup_link_basename(MTTY "/" UUID1 "/iommu_group");
     g_assert_nonnull(group);
     group_dir = g_build_filename("/sys/kernel/iommu_groups", group, NULL);
     g_assert_true(g_file_test(group_dir, G_FILE_TEST_IS_DIR));
@@ -399,7 +392,7 @@ inside_create_remove(void)
 
     /* the same UUID can come back, and gets the freed group number */
     g_assert_cmpint(create(MTTY_TYPES, "mtty-1", UUID1), ==, 0);
-    again = link_base(MTTY "/" UUID1 "/iommu_group");
+    again = test_dup_link_basename(MTTY "/" UUID1 "/iommu_group");
     g_assert_cmpstr(again, ==, group);
     g_assert_cmpint(available(MTTY_TYPES, "mtty-2"), ==, 11);
     g_assert_cmpint(remove_mdev(UUID1, "1"), ==, 0);
@@ -548,7 +541,7 @@ inside_s390(void)
     /* the duplicate check comes first */
     g_assert_cmpint(create(ccw53, "vfio_ccw-io", UUID1), ==, EEXIST);
     {
-        g_autofree char *driver = link_base("/sys/devices/css0/0.0.0053/" UUID1 "/driver");
+        g_autofree char *driver = test_dup_link_basename("/sys/devices/css0/0.0.0053/" UUID1 "/driver");
         g_assert_cmpstr(driver, ==, "vfio_ccw_mdev");
     }
     g_assert_false(exists("/sys/devices/css0/0.0.0054/mdev_supported_types"));
@@ -558,25 +551,11 @@ inside_s390(void)
                               "/assign_adapter", "5"), ==, 0);
 }
 
-static struct udev_device *
-receive(struct udev_monitor *mon)
-{
-    struct pollfd pfd = { .fd = udev_monitor_get_fd(mon), .events = POLLIN };
-
-    for (int i = 0; i < 50; i++) {
-        struct udev_device *dev = udev_monitor_receive_device(mon);
-        if (dev)
-            return dev;
-        poll(&pfd, 1, 100);
-    }
-    return NULL;
-}
-
 static void
 expect_event(struct udev_monitor *mon, const char *action, const char *syspath,
              const char *driver, const char *mdev_state)
 {
-    g_autoptr(udev_device) dev = receive(mon);
+    g_autoptr(udev_device) dev = test_receive_uevent(mon);
 
     g_assert_nonnull(dev);
     g_assert_cmpstr(udev_device_get_action(dev), ==, action);
@@ -829,9 +808,9 @@ inside_nvidia(void)
     g_assert_cmpint(available(free_vf, "nvidia-555"), ==, 0);
     g_assert_cmpint(available(other_gpu, "nvidia-555"), ==, 1);
     {
-        g_autofree char *driver = link_base("/sys/devices/pci0000:41/0000:41:00.5/" UUID1
+        g_autofree char *driver = test_dup_link_basename("/sys/devices/pci0000:41/0000:41:00.5/" UUID1
                                             "/driver");
-        g_autofree char *physfn = link_base("/sys/devices/pci0000:61/0000:61:02.3/physfn");
+        g_autofree char *physfn = test_dup_link_basename("/sys/devices/pci0000:61/0000:61:02.3/physfn");
         g_autofree char *numvfs = read_value("/sys/devices/pci0000:61/0000:61:00.0/sriov_numvfs");
         g_assert_cmpstr(driver, ==, "nvidia-vgpu-vfio");
         g_assert_cmpstr(physfn, ==, "0000:61:00.0");

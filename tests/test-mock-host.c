@@ -5,30 +5,14 @@
  * kernel's write semantics must hold when called in-process. */
 #include "mock-host.h"
 #include "mdev-private.h"
+#include "test-common.h"
 
 #include <errno.h>
 #include <json-glib/json-glib.h>
 #include <libudev.h>
 #include <string.h>
 
-typedef struct {
-    MockSysfs *sysfs;
-    struct udev *udev;
-} Fixture;
-
-static void
-fixture_setup(Fixture *fx, gconstpointer data)
-{
-    fx->sysfs = mock_sysfs_new();
-    fx->udev = udev_new();
-}
-
-static void
-fixture_teardown(Fixture *fx, gconstpointer data)
-{
-    udev_unref(fx->udev);
-    mock_sysfs_free(fx->sysfs);
-}
+typedef TestUdevFixture Fixture;
 
 /* umockdev remembers its first answer, which is only right once a testbed
  * exists: ask with one in place. */
@@ -65,14 +49,6 @@ load_example(Fixture *fx, const char *name)
     g_assert_no_error(error);
     g_assert_nonnull(host);
     return host;
-}
-
-static char *
-link_base(const char *path)
-{
-    g_autofree char *target = g_file_read_link(path, NULL);
-
-    return target ? g_path_get_basename(target) : NULL;
 }
 
 static const char *
@@ -124,7 +100,7 @@ check_parent(Fixture *fx, JsonObject *parent)
         return 0;
     }
     {
-        g_autofree char *linked = link_base(class_link);
+        g_autofree char *linked = test_dup_link_basename(class_link);
         g_assert_cmpstr(linked, ==, name);
     }
     for (guint i = 0; i < json_array_get_length(types); i++) {
@@ -161,12 +137,12 @@ check_parent(Fixture *fx, JsonObject *parent)
         g_assert_cmpstr(udev_device_get_syspath(udev_device_get_parent(child)), ==, syspath);
         g_assert_cmpstr(udev_device_get_driver(child), ==, mdev_driver);
         type_path = g_build_filename(udev_device_get_syspath(child), "mdev_type", NULL);
-        type_link = link_base(type_path);
+        type_link = test_dup_link_basename(type_path);
         g_assert_cmpstr(type_link, ==, json_object_get_string_member(mdev, "type"));
         if (json_object_has_member(mdev, "iommu_group")) {
             g_autofree char *group_path = g_build_filename(udev_device_get_syspath(child),
                                                            "iommu_group", NULL);
-            g_autofree char *group = link_base(group_path);
+            g_autofree char *group = test_dup_link_basename(group_path);
             g_autofree char *expected = g_strdup_printf(
                 "%" G_GINT64_FORMAT, json_object_get_int_member(mdev, "iommu_group"));
             g_assert_cmpstr(group, ==, expected);
@@ -215,7 +191,7 @@ test_examples(void)
         root = json_node_get_object(json_parser_get_root(parser));
         parents = json_object_get_array_member(root, "parents");
 
-        fixture_setup(&fx, NULL);
+        test_udev_fixture_setup(&fx, NULL);
         {
             g_autoptr(MockHost) host = load_example(&fx, file);
 
@@ -250,7 +226,7 @@ test_examples(void)
                                        json_object_get_array_member(root, "definitions"))
                                  : 0);
         }
-        fixture_teardown(&fx, NULL);
+        test_udev_fixture_teardown(&fx, NULL);
         checked++;
     }
     /* nvidia-sriov, intel-gvtg, s390, samples at least */
@@ -523,12 +499,12 @@ main(int argc, char **argv)
     g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
     g_test_add_func("/mock-host/examples/all", test_examples);
     g_test_add_func("/mock-host/examples/find", test_find_example);
-    g_test_add("/mock-host/examples/samples", Fixture, NULL, fixture_setup, test_samples,
-               fixture_teardown);
-    g_test_add("/mock-host/examples/intel-gvtg", Fixture, NULL, fixture_setup, test_gvtg,
-               fixture_teardown);
-    g_test_add("/mock-host/write/create-remove", Fixture, NULL, fixture_setup, test_writes,
-               fixture_teardown);
+    g_test_add("/mock-host/examples/samples", Fixture, NULL, test_udev_fixture_setup, test_samples,
+               test_udev_fixture_teardown);
+    g_test_add("/mock-host/examples/intel-gvtg", Fixture, NULL, test_udev_fixture_setup, test_gvtg,
+               test_udev_fixture_teardown);
+    g_test_add("/mock-host/write/create-remove", Fixture, NULL, test_udev_fixture_setup,
+               test_writes, test_udev_fixture_teardown);
     g_test_add_func("/mock-host/load/invalid", test_invalid);
     g_test_add_func("/mock-host/load/invalid-files", test_invalid_files);
     return g_test_run();

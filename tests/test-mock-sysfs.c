@@ -3,47 +3,21 @@
  * discovery test relies on: if libudev does not see the layout the kernel
  * documents, no later test means anything. */
 #include "mock-sysfs.h"
+#include "test-common.h"
 
 #include <libudev.h>
 #include <poll.h>
 #include <string.h>
 #include <unistd.h>
 
-typedef struct {
-    MockSysfs *sysfs;
-    struct udev *udev;
-} Fixture;
-
-static void
-fixture_setup(Fixture *fx, gconstpointer data)
-{
-    fx->sysfs = mock_sysfs_new();
-    fx->udev = udev_new();
-}
-
-static void
-fixture_teardown(Fixture *fx, gconstpointer data)
-{
-    udev_unref(fx->udev);
-    mock_sysfs_free(fx->sysfs);
-}
-
-static gboolean
-skip_without_umockdev(void)
-{
-    if (umockdev_in_mock_environment())
-        return FALSE;
-    g_test_skip("needs the umockdev preload (LD_PRELOAD=libumockdev-preload.so.0)");
-    return TRUE;
-}
+typedef TestUdevFixture Fixture;
 
 static char *
 link_basename(const char *syspath, const char *link)
 {
     g_autofree char *path = g_build_filename(syspath, link, NULL);
-    g_autofree char *target = g_file_read_link(path, NULL);
 
-    return target ? g_path_get_basename(target) : NULL;
+    return test_dup_link_basename(path);
 }
 
 static const MockPciInfo gvt = {
@@ -59,7 +33,7 @@ test_pci_parent(Fixture *fx, gconstpointer data)
     struct udev_device *dev;
     const char *syspath;
 
-    if (skip_without_umockdev())
+    if (test_skip_without_umockdev())
         return;
     syspath = mock_sysfs_add_pci_parent(fx->sysfs, "0000:00:02.0", &gvt);
     mock_sysfs_register_parent(fx->sysfs, "0000:00:02.0", FALSE);
@@ -95,7 +69,7 @@ test_sriov_vf(Fixture *fx, gconstpointer data)
     MockPciInfo vf = pf;
     const char *vf_path;
 
-    if (skip_without_umockdev())
+    if (test_skip_without_umockdev())
         return;
     mock_sysfs_add_pci_parent(fx->sysfs, "0000:41:00.0", &pf);
     vf.physfn = "0000:41:00.0";
@@ -124,7 +98,7 @@ test_mdev(Fixture *fx, gconstpointer data)
     g_autofree char *syspath = NULL;
     guint found = 0;
 
-    if (skip_without_umockdev())
+    if (test_skip_without_umockdev())
         return;
     mock_sysfs_add_generic_parent(fx->sysfs, "mtty");
     mock_sysfs_register_parent(fx->sysfs, "mtty", FALSE);
@@ -174,7 +148,7 @@ test_css_ap(Fixture *fx, gconstpointer data)
                               "vfio-ap", 65535 };
     struct udev_device *dev;
 
-    if (skip_without_umockdev())
+    if (test_skip_without_umockdev())
         return;
     mock_sysfs_add_css_parent(fx->sysfs, "0.0.0052", "0.0.0001", "vfio_ccw");
     mock_sysfs_register_parent(fx->sysfs, "0.0.0052", FALSE);
@@ -194,20 +168,6 @@ test_css_ap(Fixture *fx, gconstpointer data)
     udev_device_unref(dev);
 }
 
-static struct udev_device *
-receive(struct udev_monitor *mon)
-{
-    struct pollfd pfd = { .fd = udev_monitor_get_fd(mon), .events = POLLIN };
-
-    for (int i = 0; i < 50; i++) {
-        struct udev_device *dev = udev_monitor_receive_device(mon);
-        if (dev)
-            return dev;
-        poll(&pfd, 1, 100);
-    }
-    return NULL;
-}
-
 static void
 test_events(Fixture *fx, gconstpointer data)
 {
@@ -215,7 +175,7 @@ test_events(Fixture *fx, gconstpointer data)
     struct udev_monitor *mon;
     struct udev_device *dev;
 
-    if (skip_without_umockdev())
+    if (test_skip_without_umockdev())
         return;
     mock_sysfs_add_generic_parent(fx->sysfs, "mtty");
     mon = udev_monitor_new_from_netlink(fx->udev, "udev");
@@ -223,7 +183,7 @@ test_events(Fixture *fx, gconstpointer data)
     udev_monitor_enable_receiving(mon);
 
     mock_sysfs_register_parent(fx->sysfs, "mtty", TRUE);
-    dev = receive(mon);
+    dev = test_receive_uevent(mon);
     g_assert_nonnull(dev);
     g_assert_cmpstr(udev_device_get_action(dev), ==, "change");
     g_assert_cmpstr(udev_device_get_property_value(dev, "MDEV_STATE"), ==, "registered");
@@ -237,18 +197,18 @@ test_events(Fixture *fx, gconstpointer data)
     mock_sysfs_add_type(fx->sysfs, "mtty", &type);
     mock_sysfs_add_mdev(fx->sysfs, "mtty", "ee1919f7-25e2-4b73-be23-2a2cd6c4308f", "mtty-1", 3,
                         "mtty");
-    dev = receive(mon);
+    dev = test_receive_uevent(mon);
     g_assert_nonnull(dev);
     g_assert_cmpstr(udev_device_get_action(dev), ==, "add");
     g_assert_cmpstr(udev_device_get_subsystem(dev), ==, "mdev");
     udev_device_unref(dev);
 
     mock_sysfs_unregister_parent(fx->sysfs, "mtty", TRUE);
-    dev = receive(mon);
+    dev = test_receive_uevent(mon);
     g_assert_nonnull(dev);
     g_assert_cmpstr(udev_device_get_action(dev), ==, "remove");
     udev_device_unref(dev);
-    dev = receive(mon);
+    dev = test_receive_uevent(mon);
     g_assert_nonnull(dev);
     g_assert_cmpstr(udev_device_get_action(dev), ==, "change");
     g_assert_cmpstr(udev_device_get_property_value(dev, "MDEV_STATE"), ==, "unregistered");
@@ -263,15 +223,15 @@ int
 main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-    g_test_add("/mock-sysfs/pci/parent", Fixture, NULL, fixture_setup, test_pci_parent,
-               fixture_teardown);
-    g_test_add("/mock-sysfs/pci/sriov-vf", Fixture, NULL, fixture_setup, test_sriov_vf,
-               fixture_teardown);
-    g_test_add("/mock-sysfs/mdev/add-remove", Fixture, NULL, fixture_setup, test_mdev,
-               fixture_teardown);
-    g_test_add("/mock-sysfs/s390/css-ap", Fixture, NULL, fixture_setup, test_css_ap,
-               fixture_teardown);
-    g_test_add("/mock-sysfs/events/register-mdev-unregister", Fixture, NULL, fixture_setup,
-               test_events, fixture_teardown);
+    g_test_add("/mock-sysfs/pci/parent", Fixture, NULL, test_udev_fixture_setup, test_pci_parent,
+               test_udev_fixture_teardown);
+    g_test_add("/mock-sysfs/pci/sriov-vf", Fixture, NULL, test_udev_fixture_setup, test_sriov_vf,
+               test_udev_fixture_teardown);
+    g_test_add("/mock-sysfs/mdev/add-remove", Fixture, NULL, test_udev_fixture_setup, test_mdev,
+               test_udev_fixture_teardown);
+    g_test_add("/mock-sysfs/s390/css-ap", Fixture, NULL, test_udev_fixture_setup, test_css_ap,
+               test_udev_fixture_teardown);
+    g_test_add("/mock-sysfs/events/register-mdev-unregister", Fixture, NULL,
+               test_udev_fixture_setup, test_events, test_udev_fixture_teardown);
     return g_test_run();
 }

@@ -2,6 +2,7 @@
 /* The monitor on umockdev uevents, in the order the kernel sends them. */
 #include "mdev-monitor.h"
 #include "mock-sysfs.h"
+#include "test-common.h"
 
 #include <string.h>
 
@@ -22,15 +23,6 @@ on_event(MdevMonitor *monitor, gpointer data, gpointer user_data)
                                                 mdev_monitor_event_kind_to_string(event->kind),
                                                 event->parent, event->uuid ? event->uuid : "-",
                                                 event->type ? event->type : "-"));
-}
-
-static gboolean
-skip_without_umockdev(void)
-{
-    if (umockdev_in_mock_environment())
-        return FALSE;
-    g_test_skip("needs the umockdev preload (LD_PRELOAD=libumockdev-preload.so.0)");
-    return TRUE;
 }
 
 static void
@@ -119,7 +111,7 @@ test_lifecycle(Fixture *fx, gconstpointer data)
     const MockTypeInfo t = { "mtty-2", "Dual port serial", NULL, "vfio-pci", 12 };
     const char *uuid = "503c922c-a10b-47e0-8a94-f67ac92bce5a";
 
-    if (skip_without_umockdev())
+    if (test_skip_without_umockdev())
         return;
     start(fx);
 
@@ -171,7 +163,7 @@ test_type_late(Fixture *fx, gconstpointer data)
     const char *devpath = "/sys/devices/virtual/mtty/mtty/ee1919f7-25e2-4b73-be23-2a2cd6c4308f";
     g_autoptr(GError) error = NULL;
 
-    if (skip_without_umockdev())
+    if (test_skip_without_umockdev())
         return;
     tb = mock_sysfs_get_testbed(fx->sysfs);
     mock_sysfs_add_generic_parent(fx->sysfs, "mtty");
@@ -205,7 +197,7 @@ test_type_timeout(Fixture *fx, gconstpointer data)
 {
     g_autoptr(GError) error = NULL;
 
-    if (skip_without_umockdev())
+    if (test_skip_without_umockdev())
         return;
     mock_sysfs_add_generic_parent(fx->sysfs, "mtty");
     mock_sysfs_register_parent(fx->sysfs, "mtty", FALSE);
@@ -236,7 +228,7 @@ test_present(Fixture *fx, gconstpointer data)
     const char *uuid = "11111111-1111-4111-8111-111111111111";
     UMockdevTestbed *tb;
 
-    if (skip_without_umockdev())
+    if (test_skip_without_umockdev())
         return;
     tb = mock_sysfs_get_testbed(fx->sysfs);
     mock_sysfs_add_pci_parent(fx->sysfs, "0000:41:00.4", &vf);

@@ -4,6 +4,7 @@
 #include "mdev-json.h"
 #include "mdev-store.h"
 #include "mdev-util.h"
+#include "test-common.h"
 
 #include <errno.h>
 #include <gio/gio.h>
@@ -40,9 +41,7 @@ fixture_setup(Fixture *f, gconstpointer data)
 static void
 fixture_teardown(Fixture *f, gconstpointer data)
 {
-    g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", f->dir);
-
-    g_assert_cmpint(system(cmd), ==, 0);
+    test_remove_tree(f->dir);
     g_free(f->dir);
     g_object_unref(f->ctx);
 }

@@ -10,6 +10,7 @@
 #include "mdev-json.h"
 #include "mdev-store.h"
 #include "mdev-xml.h"
+#include "test-common.h"
 #include "xml-testbeds.h"
 
 #include <glib/gstdio.h>
@@ -62,41 +63,16 @@ fixture_setup(Fixture *fx, gconstpointer data)
 }
 
 static void
-remove_tree(const char *path)
-{
-    g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
-    const char *name;
-
-    while (dir && (name = g_dir_read_name(dir))) {
-        g_autofree char *child = g_build_filename(path, name, NULL);
-        if (g_file_test(child, G_FILE_TEST_IS_DIR) && !g_file_test(child, G_FILE_TEST_IS_SYMLINK))
-            remove_tree(child);
-        else
-            g_unlink(child);
-    }
-    g_rmdir(path);
-}
-
-static void
 fixture_teardown(Fixture *fx, gconstpointer data)
 {
     g_ptr_array_unref(fx->definitions);
     mdev_inventory_free(fx->inv);
     g_object_unref(fx->ctx);
-    remove_tree(fx->conf_dir);
+    test_remove_tree(fx->conf_dir);
     g_free(fx->conf_dir);
-    remove_tree(fx->state_dir);
+    test_remove_tree(fx->state_dir);
     g_free(fx->state_dir);
     mock_sysfs_free(fx->sysfs);
-}
-
-static gboolean
-skip_without_umockdev(void)
-{
-    if (umockdev_in_mock_environment())
-        return FALSE;
-    g_test_skip("needs the umockdev preload (LD_PRELOAD=libumockdev-preload.so.0)");
-    return TRUE;
 }
 
 static const MdevParent *
@@ -165,7 +141,7 @@ test_golden(Fixture *fx, gconstpointer data)
     g_autofree char *ours_norm = NULL;
     g_autofree char *golden_norm = NULL;
 
-    if (skip_without_umockdev())
+    if (test_skip_without_umockdev())
         return;
     ours = format_case(fx, c, &error);
     g_assert_no_error(error);
@@ -974,7 +950,7 @@ test_schema_emitted(Fixture *fx, gconstpointer data)
     gboolean have_libvirt;
     guint checked = 0;
 
-    if (skip_without_umockdev())
+    if (test_skip_without_umockdev())
         return;
     have_libvirt = load_schemas(&s);
 
@@ -1105,7 +1081,7 @@ test_read_definition(Fixture *fx, gconstpointer data)
     g_autoptr(MdevDevice) def = NULL;
     const MdevAttr *attr;
 
-    if (skip_without_umockdev())
+    if (test_skip_without_umockdev())
         return;
     def = mdev_xml_read_definition(fx->ctx, path, &error);
     g_assert_no_error(error);
@@ -1127,7 +1103,7 @@ test_parse_like_libvirt(Fixture *fx, gconstpointer data)
 {
     const char *kinds[] = { "pci", "css", "ap" };
 
-    if (skip_without_umockdev())
+    if (test_skip_without_umockdev())
         return;
     for (gsize i = 0; i < G_N_ELEMENTS(kinds); i++) {
         g_autofree char *file = g_strdup_printf("nodedev-define-%s.xml", kinds[i]);
@@ -1166,7 +1142,7 @@ test_dump_ambiguous(Fixture *fx, gconstpointer data)
     g_autofree char *by_uuid = NULL;
     g_autofree char *by_name = NULL;
 
-    if (skip_without_umockdev())
+    if (test_skip_without_umockdev())
         return;
     g_assert_cmpint(g_mkdir_with_parents(dir, 0755), ==, 0);
     g_assert_true(g_file_set_contents(file,
@@ -1241,7 +1217,7 @@ run_mdevtool(Fixture *fx, RunResult *r, const char *first, ...)
 static void
 test_cli_dumpxml(Fixture *fx, gconstpointer data)
 {
-    if (skip_without_umockdev())
+    if (test_skip_without_umockdev())
         return;
     for (const XmlTestbedCase *c = xml_testbed_cases; c->golden; c++) {
         g_autofree char *golden = read_golden(c->golden);
@@ -1270,7 +1246,7 @@ test_cli_dumpxml_inactive(Fixture *fx, gconstpointer data)
     g_auto(RunResult) unknown = { 0 };
     g_auto(RunResult) usage = { 0 };
 
-    if (skip_without_umockdev())
+    if (test_skip_without_umockdev())
         return;
     /* defined and running: the definition alone */
     run_mdevtool(fx, &def, "dumpxml", "--inactive", "2f1a0d5e-8a3c-4a6b-9a0e-1c2d3e4f5a6b", NULL);
@@ -1320,7 +1296,7 @@ test_cli_hostdev(Fixture *fx, gconstpointer data)
     g_auto(RunResult) unknown_model = { 0 };
     g_auto(RunResult) bad_uuid = { 0 };
 
-    if (skip_without_umockdev())
+    if (test_skip_without_umockdev())
         return;
     for (gsize i = 0; i < G_N_ELEMENTS(defaults); i++) {
         g_auto(RunResult) r = { 0 };
@@ -1441,7 +1417,7 @@ test_cli_define_xml(Fixture *fx, gconstpointer data)
     g_autofree char *stored = NULL;
     g_auto(RunResult) good = { 0 };
 
-    if (skip_without_umockdev())
+    if (test_skip_without_umockdev())
         return;
     before = snapshot(fx->conf_dir);
     for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {

@@ -50,6 +50,22 @@ mdevtool_parse_options(GOptionContext *octx, int *argc, char ***argv, int *ret_s
 }
 
 /**
+ * mdevtool_vnote:
+ * @format: printf-like message
+ * @ap: its arguments
+ *
+ * Prints the line "mdevtool: <message>" on stderr, the form both usage
+ * errors and notes about a result take.
+ */
+void
+mdevtool_vnote(const char *format, va_list ap)
+{
+    g_autofree char *msg = g_strdup_vprintf(format, ap);
+
+    fprintf(stderr, "mdevtool: %s\n", msg);
+}
+
+/**
  * mdevtool_usage_error:
  * @cmd: (nullable): the command, to point at its --help
  * @format: printf-like message
@@ -60,12 +76,10 @@ int
 mdevtool_usage_error(const char *cmd, const char *format, ...)
 {
     va_list ap;
-    g_autofree char *msg = NULL;
 
     va_start(ap, format);
-    msg = g_strdup_vprintf(format, ap);
+    mdevtool_vnote(format, ap);
     va_end(ap);
-    fprintf(stderr, "mdevtool: %s\n", msg);
     if (cmd && *cmd)
         fprintf(stderr, _("Try \"mdevtool %s --help\" for more information.\n"), cmd);
     else

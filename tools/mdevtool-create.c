@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "mdevtool-cmds.h"
 
-#include "mdev-xml.h"
 #include "mdevtool-lifecycle.h"
 
 #include <glib/gi18n.h>
@@ -9,64 +8,37 @@
 
 MDEVTOOL_CMD(mdevtool_cmd_create)
 {
-    g_autofree char *type = NULL;
-    g_autofree char *parent = NULL;
-    g_autofree char *uuid = NULL;
-    g_autofree char *policy = NULL;
-    g_autofree char *xml = NULL;
-    g_auto(GStrv) attr_specs = NULL;
+    g_auto(MdevtoolRequest) req = { 0 };
     const GOptionEntry entries[] = {
-        { "type", 't', 0, G_OPTION_ARG_STRING, &type, N_("Type id or name"), N_("TYPE") },
-        { "parent", 'p', 0, G_OPTION_ARG_STRING, &parent,
+        { "type", 't', 0, G_OPTION_ARG_STRING, &req.type, N_("Type id or name"), N_("TYPE") },
+        { "parent", 'p', 0, G_OPTION_ARG_STRING, &req.parent,
           N_("Parent device (default: chosen by the policy)"), N_("PARENT") },
-        { "uuid", 'u', 0, G_OPTION_ARG_STRING, &uuid, N_("UUID (default: a new one)"), N_("UUID") },
-        { "attr", 'a', 0, G_OPTION_ARG_STRING_ARRAY, &attr_specs,
-          N_("Attribute to write after creation, in order (repeatable)"), N_("NAME=VALUE") },
-        { "policy", 0, 0, G_OPTION_ARG_STRING, &policy,
-          N_("How to choose a parent: pack (default) or spread"), N_("POLICY") },
-        { "xml", 0, 0, G_OPTION_ARG_FILENAME, &xml,
-          N_("Read the mdev from a libvirt node-device XML file ('-': standard input)"),
-          N_("FILE") },
+        { "uuid", 'u', 0, G_OPTION_ARG_STRING, &req.uuid, N_("UUID (default: a new one)"),
+          N_("UUID") },
         { NULL },
     };
     g_autoptr(GOptionContext) octx = mdevtool_option_context_new("create", NULL, entries);
     g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func(g_free);
-    g_autoptr(GPtrArray) attrs = NULL;
-    g_autoptr(MdevDevice) document = NULL;
     g_autoptr(GError) error = NULL;
     g_autofree char *created = NULL;
-    MdevPlacement placement;
     int status;
 
+    mdevtool_request_add_options(octx, &req);
     g_option_context_set_summary(octx, _("Create a transient mdev and print its UUID."));
     if (!mdevtool_parse_options(octx, &argc, &argv, &status))
         return status;
     if (argc > 1)
         return mdevtool_usage_error("create", _("unexpected argument '%s'"), argv[1]);
-    if (xml && (type || parent || uuid || attr_specs))
+    if (req.xml && (req.type || req.parent || req.uuid || req.attr_specs))
         return mdevtool_usage_error("create", _("--xml excludes --type, --parent, --uuid and "
                                                 "--attr"));
-    if (xml == NULL && type == NULL)
+    if (req.xml == NULL && req.type == NULL)
         return mdevtool_usage_error("create", _("--type is required"));
-    if (!mdevtool_parse_placement(policy, &placement, &status))
+    if (!mdevtool_request_load(cli, "create", &req, &status))
         return status;
-    attrs = mdevtool_parse_attrs(attr_specs, &error);
-    if (attrs == NULL)
-        return mdevtool_usage_error("create", "%s", error->message);
-    if (xml) {
-        /* the document gives parent, type, UUID, attributes (and autostart) */
-        document = mdev_xml_read_definition(cli->ctx, xml, &error);
-        if (document == NULL)
-            return mdevtool_fail(error);
-        parent = g_strdup(document->parent);
-        type = g_strdup(document->type);
-        uuid = g_strdup(document->uuid);
-        g_ptr_array_unref(attrs);
-        attrs = mdev_attr_array_copy(document->attrs);
-    }
 
-    created =
-        mdev_ops_create(cli->ctx, parent, type, uuid, attrs, placement, NULL, messages, &error);
+    created = mdev_ops_create(cli->ctx, req.parent, req.type, req.uuid, req.attrs, req.placement,
+                              NULL, messages, &error);
     /* the UUID is printed even when given: it comes back canonical */
     if (created)
         printf("%s\n", created);

@@ -3,6 +3,7 @@
 
 #include "mdev-error.h"
 #include "mdev-util.h"
+#include "mdev-xml.h"
 #include "mdevtool-output.h"
 
 #include <glib/gi18n.h>
@@ -97,4 +98,84 @@ mdevtool_finish(GPtrArray *messages, const GError *error)
     if (error)
         return mdevtool_fail(error);
     return MDEVTOOL_EXIT_OK;
+}
+
+void
+mdevtool_request_clear(MdevtoolRequest *request)
+{
+    g_clear_pointer(&request->type, g_free);
+    g_clear_pointer(&request->parent, g_free);
+    g_clear_pointer(&request->uuid, g_free);
+    g_clear_pointer(&request->attr_specs, g_strfreev);
+    g_clear_pointer(&request->policy, g_free);
+    g_clear_pointer(&request->xml, g_free);
+    g_clear_pointer(&request->attrs, g_ptr_array_unref);
+}
+
+/**
+ * mdevtool_request_add_options:
+ * @octx: the command's option context, with its own options added first
+ * @request: where the options are stored
+ *
+ * Adds --attr, --policy and --xml, the options create and define share.
+ */
+void
+mdevtool_request_add_options(GOptionContext *octx, MdevtoolRequest *request)
+{
+    const GOptionEntry entries[] = {
+        { "attr", 'a', 0, G_OPTION_ARG_STRING_ARRAY, &request->attr_specs,
+          N_("Attribute to write after creation, in order (repeatable)"), N_("NAME=VALUE") },
+        { "policy", 0, 0, G_OPTION_ARG_STRING, &request->policy,
+          N_("How to choose a parent: pack (default) or spread"), N_("POLICY") },
+        { "xml", 0, 0, G_OPTION_ARG_FILENAME, &request->xml,
+          N_("Read the mdev from a libvirt node-device XML file ('-': standard input)"),
+          N_("FILE") },
+        { NULL },
+    };
+
+    g_option_context_add_main_entries(octx, entries, GETTEXT_PACKAGE);
+}
+
+/**
+ * mdevtool_request_load:
+ * @cli: the CLI state
+ * @cmd: the command, for usage errors
+ * @request: the parsed options
+ * @ret_status: set to the exit status on failure
+ *
+ * Sets the placement and the attributes from the options; an --xml
+ * document then gives the parent, type, UUID, attributes and start mode.
+ *
+ * Returns: %TRUE when the command can go on
+ */
+gboolean
+mdevtool_request_load(MdevtoolCli *cli, const char *cmd, MdevtoolRequest *request, int *ret_status)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(MdevDevice) document = NULL;
+
+    if (!mdevtool_parse_placement(request->policy, &request->placement, ret_status))
+        return FALSE;
+    request->attrs = mdevtool_parse_attrs(request->attr_specs, &error);
+    if (request->attrs == NULL) {
+        *ret_status = mdevtool_usage_error(cmd, "%s", error->message);
+        return FALSE;
+    }
+    if (request->xml == NULL)
+        return TRUE;
+    document = mdev_xml_read_definition(cli->ctx, request->xml, &error);
+    if (document == NULL) {
+        *ret_status = mdevtool_fail(error);
+        return FALSE;
+    }
+    g_free(request->parent);
+    request->parent = g_strdup(document->parent);
+    g_free(request->type);
+    request->type = g_strdup(document->type);
+    g_free(request->uuid);
+    request->uuid = g_strdup(document->uuid);
+    g_ptr_array_unref(request->attrs);
+    request->attrs = mdev_attr_array_copy(document->attrs);
+    request->autostart = document->autostart;
+    return TRUE;
 }

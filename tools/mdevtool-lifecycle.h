@@ -15,4 +15,26 @@ char *mdevtool_take_uuid_argument(const char *cmd, int argc, char **argv, int *r
 gboolean mdevtool_parse_placement(const char *text, MdevPlacement *ret_placement, int *ret_status);
 int mdevtool_finish(GPtrArray *messages, const GError *error);
 
+/* What create and define are asked to make: given by options, or by an
+ * --xml document that mdevtool_request_load() reads. */
+typedef struct {
+    char *type;
+    char *parent;
+    char *uuid;
+    gboolean autostart;
+    char **attr_specs;
+    char *policy;
+    char *xml;
+    /* set by mdevtool_request_load() */
+    GPtrArray *attrs;
+    MdevPlacement placement;
+} MdevtoolRequest;
+
+void mdevtool_request_clear(MdevtoolRequest *request);
+void mdevtool_request_add_options(GOptionContext *octx, MdevtoolRequest *request);
+gboolean mdevtool_request_load(MdevtoolCli *cli, const char *cmd, MdevtoolRequest *request,
+                               int *ret_status);
+
 G_END_DECLS
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(MdevtoolRequest, mdevtool_request_clear)

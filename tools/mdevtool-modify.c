@@ -4,7 +4,6 @@
 #include "mdevtool-lifecycle.h"
 
 #include <glib/gi18n.h>
-#include <string.h>
 
 MDEVTOOL_CMD(mdevtool_cmd_modify)
 {
@@ -30,7 +29,7 @@ MDEVTOOL_CMD(mdevtool_cmd_modify)
     g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GError) error = NULL;
     g_autofree char *uuid = NULL;
-    g_autofree char *attr_name = NULL;
+    g_autoptr(GPtrArray) attrs = NULL;
     MdevModification mod = MDEV_MODIFICATION_INIT;
     int status;
 
@@ -52,16 +51,15 @@ MDEVTOOL_CMD(mdevtool_cmd_modify)
     if (!type && !autostart && !manual && !attr && !del_attr)
         return mdevtool_usage_error("modify", _("nothing to change"));
     if (attr) {
-        const char *eq = strchr(attr, '=');
+        char *specs[] = { attr, NULL };
+        const MdevAttr *added;
 
-        if (eq == NULL)
-            return mdevtool_usage_error("modify",
-                                        _("invalid attribute '%s': expected "
-                                          "NAME=VALUE"),
-                                        attr);
-        attr_name = g_strndup(attr, eq - attr);
-        mod.add_attr = attr_name;
-        mod.add_value = eq + 1;
+        attrs = mdevtool_parse_attrs(specs, &error);
+        if (attrs == NULL)
+            return mdevtool_usage_error("modify", "%s", error->message);
+        added = g_ptr_array_index(attrs, 0);
+        mod.add_attr = added->name;
+        mod.add_value = added->value;
     }
     mod.type = type;
     mod.autostart = autostart ? 1 : manual ? 0 : -1;

@@ -227,12 +227,18 @@ void
 mdevtool_note(const char *format, ...)
 {
     va_list ap;
-    g_autofree char *msg = NULL;
 
     va_start(ap, format);
-    msg = g_strdup_vprintf(format, ap);
+    mdevtool_vnote(format, ap);
     va_end(ap);
-    fprintf(stderr, "mdevtool: %s\n", msg);
+}
+
+/* Said by the listings of parents and of types when there is none. */
+void
+mdevtool_note_no_parents(void)
+{
+    mdevtool_note(_("no mdev parent is registered on this host "
+                    "(/sys/class/mdev_bus is empty or absent)"));
 }
 
 /**

@@ -34,6 +34,7 @@ void mdevtool_json_add_bool(JsonBuilder *builder, const char *key, gboolean valu
 
 void mdevtool_print_problems(GPtrArray *problems);
 void mdevtool_note(const char *format, ...) G_GNUC_PRINTF(1, 2);
+void mdevtool_note_no_parents(void);
 int mdevtool_fail_scan(MdevtoolCli *cli, const GError *error, const char *parent);
 
 G_END_DECLS

@@ -116,8 +116,7 @@ MDEVTOOL_CMD(mdevtool_cmd_types)
     if (cli->json)
         print_json(inv);
     else if (inv->parents->len == 0)
-        mdevtool_note(_("no mdev parent is registered on this host "
-                        "(/sys/class/mdev_bus is empty or absent)"));
+        mdevtool_note_no_parents();
     else
         print_text(inv);
 

@@ -36,6 +36,7 @@ typedef struct {
 GOptionContext *mdevtool_option_context_new(const char *cmd, const char *params,
                                             const GOptionEntry *entries);
 gboolean mdevtool_parse_options(GOptionContext *octx, int *argc, char ***argv, int *ret_status);
+void mdevtool_vnote(const char *format, va_list ap) G_GNUC_PRINTF(1, 0);
 int mdevtool_usage_error(const char *cmd, const char *format, ...) G_GNUC_PRINTF(2, 3);
 int mdevtool_fail(const GError *error);
 int mdevtool_fail_message(const char *format, ...) G_GNUC_PRINTF(1, 2);
