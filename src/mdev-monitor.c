@@ -215,12 +215,15 @@ handle_mdev(MdevMonitor *self, struct udev_device *dev, const char *action)
     } else if (strcmp(action, "bind") == 0) {
         settle_pending(self, uuid, FALSE);
     } else if (strcmp(action, "remove") == 0) {
+        g_autofree char *known_uuid = NULL;
         g_autofree char *type = NULL;
 
         settle_pending(self, uuid, TRUE);
-        g_hash_table_steal_extended(self->types, uuid, NULL, (gpointer *) &type);
+        /* steal the key too: with a NULL stolen_key the table neither
+         * frees nor returns it */
+        g_hash_table_steal_extended(self->types, uuid, (gpointer *) &known_uuid,
+                                    (gpointer *) &type);
         emit(self, MDEV_MONITOR_EVENT_MDEV_REMOVED, parent, uuid, type, syspath);
-        g_free(g_steal_pointer(&type));
     }
 }
 
