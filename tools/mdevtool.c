@@ -2,7 +2,7 @@
 #include "mdevtool.h"
 
 #include "mdevtool-cmds.h"
-#include "mdevctl.h"
+#include "mdevctl/mdevctl.h"
 
 #include <glib/gi18n.h>
 #include <locale.h>
