@@ -20,6 +20,8 @@ G_BEGIN_DECLS
  * @MDEV_ERROR_NOT_ACTIVE: the device is not running
  * @MDEV_ERROR_CALLOUT: a callout script vetoed or failed the operation
  * @MDEV_ERROR_KERNEL: the kernel rejected a sysfs write
+ * @MDEV_ERROR_OUT_OF_RANGE: an attribute index is beyond the definition's
+ *   attributes
  *
  * Error codes of the %MDEV_ERROR domain. System call failures that need no
  * interpretation use %G_IO_ERROR instead.
@@ -36,6 +38,7 @@ typedef enum {
     MDEV_ERROR_NOT_ACTIVE,
     MDEV_ERROR_CALLOUT,
     MDEV_ERROR_KERNEL,
+    MDEV_ERROR_OUT_OF_RANGE,
     MDEV_ERROR_LAST
 } MdevError;
 

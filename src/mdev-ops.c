@@ -62,6 +62,20 @@ take_messages(GPtrArray *dst, GPtrArray *src)
         g_ptr_array_add(dst, g_strdup(g_ptr_array_index(src, i)));
 }
 
+/* The canonical UUID of an operation on an existing mdev or definition,
+ * once the parent's name, if given, is known to be usable. */
+static char *
+check_target(const char *uuid, const char *parent, GError **error)
+{
+    g_autofree char *id = mdev_util_uuid_canonicalize(uuid, error);
+
+    if (id == NULL)
+        return NULL;
+    if (parent && !mdev_util_check_name("parent", parent, error))
+        return NULL;
+    return g_steal_pointer(&id);
+}
+
 /* The UUID of a create or define request, canonical or new, once the
  * attributes and the parent's name are known to be usable. */
 static char *
@@ -69,10 +83,10 @@ check_request(const char *uuid, GPtrArray *attrs, const char *parent, GError **e
 {
     g_autofree char *id = NULL;
 
-    id = uuid ? mdev_util_uuid_canonicalize(uuid, error) : mdev_util_uuid_generate();
+    id = uuid ? check_target(uuid, parent, error) : mdev_util_uuid_generate();
     if (id == NULL || !mdev_store_check_attrs(attrs, error))
         return NULL;
-    if (parent && !mdev_util_check_name("parent", parent, error))
+    if (uuid == NULL && parent && !mdev_util_check_name("parent", parent, error))
         return NULL;
     return g_steal_pointer(&id);
 }
@@ -741,6 +755,45 @@ find_definition(MdevContext *ctx, const char *uuid, const char *parent, GError *
     return mdev_store_load_one(ctx, where, uuid, error);
 }
 
+/* The type id a definition for @where stores. A present, registered parent
+ * must offer it; for an absent one a type name another parent knows becomes
+ * its id, and anything else is kept as given and must be a valid id. */
+static char *
+definition_type(MdevInventory *inv, const char *where, const char *type, GError **error)
+{
+    MdevParent *present = where ? mdev_inventory_get_parent(inv, where) : NULL;
+    g_autoptr(GError) local = NULL;
+    char *type_id;
+
+    if (where == NULL || (present && present->registered))
+        return mdev_ops_resolve_type(inv, where, type, error);
+    type_id = mdev_ops_resolve_type(inv, NULL, type, &local);
+    if (type_id)
+        return type_id;
+    if (g_error_matches(local, MDEV_ERROR, MDEV_ERROR_AMBIGUOUS)) {
+        g_propagate_error(error, g_steal_pointer(&local));
+        return NULL;
+    }
+    if (!mdev_util_check_name("type", type, error))
+        return NULL;
+    return g_strdup(type);
+}
+
+/* Replaces @definition's attributes with what the get-attributes callout
+ * reports for the running device. */
+static gboolean
+ask_running_attributes(MdevCallout *callout, MdevDevice *definition, GError **error)
+{
+    GPtrArray *live = mdev_callout_get_attributes(callout, error);
+
+    if (live == NULL)
+        return FALSE;
+    g_ptr_array_unref(definition->attrs);
+    definition->attrs = live;
+    mdev_callout_set_device(callout, definition);
+    return TRUE;
+}
+
 /**
  * mdev_ops_define:
  * @ctx: a context
@@ -764,8 +817,8 @@ find_definition(MdevContext *ctx, const char *uuid, const char *parent, GError *
  */
 char *
 mdev_ops_define(MdevContext *ctx, const char *parent, const char *type, const char *uuid,
-                gboolean autostart, GPtrArray *attrs, MdevPlacement placement, char **ret_parent,
-                GPtrArray *ret_messages, GError **error)
+                gboolean autostart, GPtrArray *attrs, MdevPlacement placement, MdevOpsFlags flags,
+                char **ret_parent, GPtrArray *ret_messages, GError **error)
 {
     g_autofree char *id = NULL;
     g_autofree char *where = NULL;
@@ -775,7 +828,8 @@ mdev_ops_define(MdevContext *ctx, const char *parent, const char *type, const ch
     g_autoptr(MdevDevice) definition = NULL;
     g_autoptr(MdevCallout) callout = NULL;
     MdevDevice *running = NULL;
-    MdevParent *present;
+    gboolean ask_before_pre = FALSE;
+    gboolean ask_after_pre = FALSE;
     gboolean ok;
 
     g_return_val_if_fail(error == NULL || *error == NULL, NULL);
@@ -787,7 +841,7 @@ mdev_ops_define(MdevContext *ctx, const char *parent, const char *type, const ch
     inv = scan(ctx, NULL, NULL, error);
     if (inv == NULL)
         return NULL;
-    if (uuid)
+    if (uuid && !(flags & MDEV_OPS_IGNORE_RUNNING))
         running = mdev_inventory_get_device(inv, id, NULL);
     if (running && !running->active)
         running = NULL;
@@ -804,28 +858,14 @@ mdev_ops_define(MdevContext *ctx, const char *parent, const char *type, const ch
             return NULL;
         }
         type_id = g_strdup(running->type);
+    } else if (flags & MDEV_OPS_TYPE_AS_GIVEN) {
+        if (!mdev_util_check_name("type", type, error))
+            return NULL;
+        type_id = g_strdup(type);
     } else {
-        present = where ? mdev_inventory_get_parent(inv, where) : NULL;
-        if (where && (present == NULL || !present->registered)) {
-            /* an absent parent: a type name another parent knows becomes
-             * its id; anything else is kept as given and must be a valid id */
-            g_autoptr(GError) local = NULL;
-
-            type_id = mdev_ops_resolve_type(inv, NULL, type, &local);
-            if (type_id == NULL) {
-                if (g_error_matches(local, MDEV_ERROR, MDEV_ERROR_AMBIGUOUS)) {
-                    g_propagate_error(error, g_steal_pointer(&local));
-                    return NULL;
-                }
-                if (!mdev_util_check_name("type", type, error))
-                    return NULL;
-                type_id = g_strdup(type);
-            }
-        } else {
-            type_id = mdev_ops_resolve_type(inv, where, type, error);
-            if (type_id == NULL)
-                return NULL;
-        }
+        type_id = definition_type(inv, where, type, error);
+        if (type_id == NULL)
+            return NULL;
     }
     if (where == NULL) {
         g_autoptr(GHashTable) offering = parents_offering(inv, type_id);
@@ -853,6 +893,12 @@ mdev_ops_define(MdevContext *ctx, const char *parent, const char *type, const ch
     definition = new_device(id, where, type_id, attrs);
     definition->autostart = autostart;
     definition->defined = TRUE;
+    /* mdevctl asks about any running device, inside the primary action;
+     * mdevtool only when nothing was given for the device's own parent */
+    if (running && (flags & MDEV_OPS_RUNNING_ATTRIBUTES))
+        ask_after_pre = TRUE;
+    else if (running && (attrs == NULL || attrs->len == 0) && strcmp(running->parent, where) == 0)
+        ask_before_pre = TRUE;
 
     lock = mdev_lock_acquire_one(ctx, where, error);
     if (lock == NULL)
@@ -863,19 +909,16 @@ mdev_ops_define(MdevContext *ctx, const char *parent, const char *type, const ch
         return NULL;
     }
     callout = mdev_callout_new(ctx, definition);
-    if (running && (attrs == NULL || attrs->len == 0) && strcmp(running->parent, where) == 0) {
-        GPtrArray *live = mdev_callout_get_attributes(callout, error);
-
-        if (live == NULL) {
-            take_messages(ret_messages, mdev_callout_get_messages(callout));
-            return NULL;
-        }
-        g_ptr_array_unref(definition->attrs);
-        definition->attrs = live;
-        mdev_callout_set_device(callout, definition);
+    if (ask_before_pre && !ask_running_attributes(callout, definition, error)) {
+        take_messages(ret_messages, mdev_callout_get_messages(callout));
+        return NULL;
     }
     if (!callout_begin(callout, MDEV_CALLOUT_ACTION_DEFINE, ret_messages, error))
         return NULL;
+    if (ask_after_pre && !ask_running_attributes(callout, definition, error)) {
+        callout_end(callout, MDEV_CALLOUT_ACTION_DEFINE, FALSE, ret_messages);
+        return NULL;
+    }
     ok = mdev_store_save(ctx, definition, error);
     callout_end(callout, MDEV_CALLOUT_ACTION_DEFINE, ok, ret_messages);
     if (!ok)
@@ -908,10 +951,8 @@ mdev_ops_undefine(MdevContext *ctx, const char *uuid, const char *parent, GPtrAr
 
     g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
 
-    id = mdev_util_uuid_canonicalize(uuid, error);
+    id = check_target(uuid, parent, error);
     if (id == NULL)
-        return FALSE;
-    if (parent && !mdev_util_check_name("parent", parent, error))
         return FALSE;
     parents = mdev_store_find_parents(ctx, id, error);
     if (parents == NULL)
@@ -970,29 +1011,39 @@ mdev_ops_undefine(MdevContext *ctx, const char *uuid, const char *parent, GPtrAr
     return TRUE;
 }
 
-/* The one definition of @uuid (see find_definition), with its parent's lock
- * taken and handed out in @ret_lock. */
+/* The one definition of @uuid (see find_definition), read under its
+ * parent's lock, which is handed out in @ret_lock. Which parent to lock is
+ * learnt before the lock; what the caller acts on is read again under it,
+ * where no other writer can change it. */
 static MdevDevice *
-lock_definition(MdevContext *ctx, const char *uuid, const char *parent, MdevLock **ret_lock,
+lock_definition(MdevContext *ctx, const char *id, const char *parent, MdevLock **ret_lock,
                 GError **error)
 {
-    g_autofree char *id = NULL;
-    g_autoptr(MdevDevice) definition = NULL;
-    g_autoptr(MdevLock) lock = NULL;
+    for (guint attempt = 0;; attempt++) {
+        g_autoptr(MdevDevice) seen = NULL;
+        g_autoptr(MdevDevice) definition = NULL;
+        g_autoptr(MdevLock) lock = NULL;
 
-    id = mdev_util_uuid_canonicalize(uuid, error);
-    if (id == NULL)
-        return NULL;
-    if (parent && !mdev_util_check_name("parent", parent, error))
-        return NULL;
-    definition = find_definition(ctx, id, parent, error);
-    if (definition == NULL)
-        return NULL;
-    lock = mdev_lock_acquire_one(ctx, definition->parent, error);
-    if (lock == NULL)
-        return NULL;
-    *ret_lock = g_steal_pointer(&lock);
-    return g_steal_pointer(&definition);
+        seen = find_definition(ctx, id, parent, error);
+        if (seen == NULL)
+            return NULL;
+        lock = mdev_lock_acquire_one(ctx, seen->parent, error);
+        if (lock == NULL)
+            return NULL;
+        definition = find_definition(ctx, id, parent, error);
+        if (definition == NULL)
+            return NULL;
+        if (strcmp(definition->parent, seen->parent) == 0) {
+            *ret_lock = g_steal_pointer(&lock);
+            return g_steal_pointer(&definition);
+        }
+        /* undefined and defined elsewhere meanwhile: lock that parent */
+        if (attempt == 2) {
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_BUSY,
+                        _("the definition of mdev '%s' keeps moving between parents"), id);
+            return NULL;
+        }
+    }
 }
 
 /**
@@ -1011,6 +1062,7 @@ gboolean
 mdev_ops_start(MdevContext *ctx, const char *uuid, const char *parent, GPtrArray *ret_messages,
                GError **error)
 {
+    g_autofree char *id = NULL;
     g_autoptr(MdevDevice) definition = NULL;
     g_autoptr(MdevInventory) inv = NULL;
     g_autoptr(MdevLock) lock = NULL;
@@ -1018,7 +1070,10 @@ mdev_ops_start(MdevContext *ctx, const char *uuid, const char *parent, GPtrArray
 
     g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
 
-    definition = lock_definition(ctx, uuid, parent, &lock, error);
+    id = check_target(uuid, parent, error);
+    if (id == NULL)
+        return FALSE;
+    definition = lock_definition(ctx, id, parent, &lock, error);
     if (definition == NULL)
         return FALSE;
     inv = scan(ctx, definition->parent, ret_messages, error);
@@ -1101,16 +1156,40 @@ mdev_ops_stop(MdevContext *ctx, const char *uuid, GPtrArray *ret_messages, GErro
     return ok;
 }
 
+static void
+set_index_error(gint64 index, guint len, GError **error)
+{
+    g_set_error(error, MDEV_ERROR, MDEV_ERROR_OUT_OF_RANGE,
+                _("attribute index %1$lld is invalid: the definition has %2$u attributes"),
+                (long long) index, len);
+}
+
+/* Applies @mod to @definition; a new type is resolved against the host as
+ * it is now (@inv, read under the lock). */
 static gboolean
-apply_modification(MdevDevice *definition, const MdevModification *mod, GError **error)
+apply_modification(MdevInventory *inv, MdevDevice *definition, const MdevModification *mod,
+                   GError **error)
 {
     guint len = definition->attrs->len;
 
-    if (mod->type) {
-        if (!mdev_util_check_name("type", mod->type, error))
+    if (mod->replace) {
+        if (!mdev_util_check_name("type", mod->replace->type, error) ||
+            !mdev_store_check_attrs(mod->replace->attrs, error))
             return FALSE;
         g_free(definition->type);
-        definition->type = g_strdup(mod->type);
+        definition->type = g_strdup(mod->replace->type);
+        definition->autostart = mod->replace->autostart;
+        g_ptr_array_unref(definition->attrs);
+        definition->attrs = mdev_attr_array_copy(mod->replace->attrs);
+        return TRUE;
+    }
+    if (mod->type) {
+        char *type_id = definition_type(inv, definition->parent, mod->type, error);
+
+        if (type_id == NULL)
+            return FALSE;
+        g_free(definition->type);
+        definition->type = type_id;
     }
     if (mod->autostart >= 0)
         definition->autostart = mod->autostart != 0;
@@ -1123,10 +1202,7 @@ apply_modification(MdevDevice *definition, const MdevModification *mod, GError *
             return FALSE;
         }
         if (mod->index > (gint64) len) {
-            g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
-                        _("attribute index %1$lld is invalid: the definition "
-                          "has %2$u attributes"),
-                        (long long) mod->index, len);
+            set_index_error(mod->index, len, error);
             return FALSE;
         }
         g_ptr_array_insert(definition->attrs, mod->index < 0 ? -1 : (gint) mod->index,
@@ -1136,10 +1212,7 @@ apply_modification(MdevDevice *definition, const MdevModification *mod, GError *
         if (len == 0 && mod->index < 0)
             return TRUE; /* nothing to remove, as with mdevctl */
         if (mod->index >= (gint64) len) {
-            g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
-                        _("attribute index %1$lld is invalid: the definition "
-                          "has %2$u attributes"),
-                        (long long) mod->index, len);
+            set_index_error(mod->index, len, error);
             return FALSE;
         }
         g_ptr_array_remove_index(definition->attrs, mod->index < 0 ? len - 1 : (guint) mod->index);
@@ -1147,45 +1220,87 @@ apply_modification(MdevDevice *definition, const MdevModification *mod, GError *
     return TRUE;
 }
 
+/* The definition a replacing modify starts from, under @parent's lock: the
+ * stored one, or a new one when there is none. */
+static MdevDevice *
+lock_or_new_definition(MdevContext *ctx, const char *id, const char *parent, MdevLock **ret_lock,
+                       GError **error)
+{
+    g_autoptr(MdevLock) lock = NULL;
+    g_autoptr(GError) local = NULL;
+    MdevDevice *definition;
+
+    if (parent == NULL) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                    _("mdev '%s': replacing a definition needs its parent"), id);
+        return NULL;
+    }
+    lock = mdev_lock_acquire_one(ctx, parent, error);
+    if (lock == NULL)
+        return NULL;
+    definition = mdev_store_load_one(ctx, parent, id, &local);
+    if (definition == NULL && !g_error_matches(local, MDEV_ERROR, MDEV_ERROR_NOT_FOUND)) {
+        g_propagate_error(error, g_steal_pointer(&local));
+        return NULL;
+    }
+    if (definition == NULL)
+        definition = mdev_device_new(id, parent);
+    *ret_lock = g_steal_pointer(&lock);
+    return definition;
+}
+
 /**
  * mdev_ops_modify:
  * @ctx: a context
  * @uuid: a defined mdev's UUID
  * @parent: (nullable): the parent, needed when @uuid is defined on several
+ *   and when @modification replaces the definition
  * @modification: what to change
  * @ret_messages: (nullable) (element-type utf8): receives warnings
  * @error: return location for a #GError
  *
  * Changes a definition (never the running device) and writes it back
- * atomically.
+ * atomically. The definition is read, changed and written under its
+ * parent's lock, so concurrent modifications all take effect. A new type is
+ * resolved as mdev_ops_create() does: a name becomes its id, and a type the
+ * (present) parent does not offer is refused.
  *
- * Returns: %TRUE on success
+ * Returns: %TRUE on success; %FALSE with %MDEV_ERROR_OUT_OF_RANGE for an
+ *   attribute index beyond the definition's attributes
  */
 gboolean
 mdev_ops_modify(MdevContext *ctx, const char *uuid, const char *parent,
                 const MdevModification *modification, GPtrArray *ret_messages, GError **error)
 {
+    g_autofree char *id = NULL;
     g_autoptr(MdevDevice) definition = NULL;
-    g_autoptr(MdevDevice) fresh = NULL;
+    g_autoptr(MdevInventory) inv = NULL;
     g_autoptr(MdevLock) lock = NULL;
     g_autoptr(MdevCallout) callout = NULL;
     gboolean ok;
 
     g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
 
-    definition = lock_definition(ctx, uuid, parent, &lock, error);
+    id = check_target(uuid, parent, error);
+    if (id == NULL)
+        return FALSE;
+    if (modification->replace)
+        definition = lock_or_new_definition(ctx, id, parent, &lock, error);
+    else
+        definition = lock_definition(ctx, id, parent, &lock, error);
     if (definition == NULL)
         return FALSE;
-    /* read it again under the lock: another writer may have been first */
-    fresh = mdev_store_load_one(ctx, definition->parent, definition->uuid, error);
-    if (fresh == NULL)
+    if (modification->type && modification->replace == NULL) {
+        inv = scan(ctx, NULL, NULL, error);
+        if (inv == NULL)
+            return FALSE;
+    }
+    if (!apply_modification(inv, definition, modification, error))
         return FALSE;
-    if (!apply_modification(fresh, modification, error))
-        return FALSE;
-    callout = mdev_callout_new(ctx, fresh);
+    callout = mdev_callout_new(ctx, definition);
     if (!callout_begin(callout, MDEV_CALLOUT_ACTION_MODIFY, ret_messages, error))
         return FALSE;
-    ok = mdev_store_save(ctx, fresh, error);
+    ok = mdev_store_save(ctx, definition, error);
     callout_end(callout, MDEV_CALLOUT_ACTION_MODIFY, ok, ret_messages);
     return ok;
 }

@@ -28,13 +28,39 @@ const char *mdev_placement_to_string(MdevPlacement placement);
 gboolean mdev_placement_from_string(const char *text, MdevPlacement *ret_placement, GError **error);
 
 /**
+ * MdevOpsFlags:
+ * @MDEV_OPS_NONE: mdevtool's behaviour
+ * @MDEV_OPS_TYPE_AS_GIVEN: define stores the type as given, without looking
+ *   at the parent's types (mdevctl defines for parents and types that are
+ *   not there yet)
+ * @MDEV_OPS_RUNNING_ATTRIBUTES: define of a running device always asks
+ *   the get-attributes callout for its attributes, after the pre callout,
+ *   as mdevctl does; without the flag they are asked for before pre, and
+ *   only when the caller gives none and the parent is the running one
+ * @MDEV_OPS_IGNORE_RUNNING: define takes nothing from a running mdev with
+ *   the UUID (the definition came whole from a file)
+ *
+ * The few places where the mdevctl front end keeps mdevctl's semantics.
+ */
+typedef enum {
+    MDEV_OPS_NONE = 0,
+    MDEV_OPS_TYPE_AS_GIVEN = 1 << 0,
+    MDEV_OPS_RUNNING_ATTRIBUTES = 1 << 1,
+    MDEV_OPS_IGNORE_RUNNING = 1 << 2,
+} MdevOpsFlags;
+
+/**
  * MdevModification:
- * @type: (nullable): new type id
+ * @type: (nullable): new type, an id or a name, resolved and checked
+ *   against the parent's types as create does
  * @autostart: -1 unchanged, 0 manual, 1 auto
  * @add_attr: (nullable): name of an attribute to insert
  * @add_value: (nullable): its value
  * @del_attr: remove an attribute
  * @index: position for @add_attr or @del_attr; -1: append / remove the last
+ * @replace: (nullable): a whole definition whose type, start mode and
+ *   attributes replace the stored ones, which need not exist (mdevctl's
+ *   modify --jsonfile); the other fields are then ignored
  *
  * Changes to a definition, applied by mdev_ops_modify().
  */
@@ -45,11 +71,12 @@ typedef struct {
     const char *add_value;
     gboolean del_attr;
     gint64 index;
+    const MdevDevice *replace;
 } MdevModification;
 
-#define MDEV_MODIFICATION_INIT          \
-    {                                   \
-        NULL, -1, NULL, NULL, FALSE, -1 \
+#define MDEV_MODIFICATION_INIT                \
+    {                                         \
+        NULL, -1, NULL, NULL, FALSE, -1, NULL \
     }
 
 char *mdev_ops_resolve_type(MdevInventory *inv, const char *parent, const char *type,
@@ -62,7 +89,8 @@ char *mdev_ops_create(MdevContext *ctx, const char *parent, const char *type, co
                       GPtrArray *ret_messages, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 char *mdev_ops_define(MdevContext *ctx, const char *parent, const char *type, const char *uuid,
                       gboolean autostart, GPtrArray *attrs, MdevPlacement placement,
-                      char **ret_parent, GPtrArray *ret_messages, GError **error)
+                      MdevOpsFlags flags, char **ret_parent, GPtrArray *ret_messages,
+                      GError **error)
     G_GNUC_WARN_UNUSED_RESULT;
 gboolean mdev_ops_undefine(MdevContext *ctx, const char *uuid, const char *parent,
                            GPtrArray *ret_messages, GError **error);

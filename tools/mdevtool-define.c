@@ -43,7 +43,7 @@ MDEVTOOL_CMD(mdevtool_cmd_define)
         return status;
 
     defined = mdev_ops_define(cli->ctx, req.parent, req.type, req.uuid, req.autostart, req.attrs,
-                              req.placement, NULL, messages, &error);
+                              req.placement, MDEV_OPS_NONE, NULL, messages, &error);
     if (defined && req.uuid == NULL)
         printf("%s\n", defined);
     return mdevtool_finish(messages, error);

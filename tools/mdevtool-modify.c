@@ -15,7 +15,7 @@ MDEVTOOL_CMD(mdevtool_cmd_modify)
     const GOptionEntry entries[] = {
         { "parent", 'p', 0, G_OPTION_ARG_STRING, &parent,
           N_("Parent, when the mdev is defined on several"), N_("PARENT") },
-        { "type", 't', 0, G_OPTION_ARG_STRING, &type, N_("New type id"), N_("TYPE") },
+        { "type", 't', 0, G_OPTION_ARG_STRING, &type, N_("New type id or name"), N_("TYPE") },
         { "auto", 0, 0, G_OPTION_ARG_NONE, &autostart, N_("Start it when its parent appears"),
           NULL },
         { "manual", 0, 0, G_OPTION_ARG_NONE, &manual, N_("Start it only when asked"), NULL },

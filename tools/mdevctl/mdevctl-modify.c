@@ -1,29 +1,19 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* mdevctl modify: change a stored definition. Accepts mdevctl 1.2.0's forms
  * (any combination of -t, --auto/--manual and one attribute change, or none)
- * and current mdevctl's --jsonfile, --defined and --live. */
+ * and current mdevctl's --jsonfile, --defined and --live. The change itself
+ * is mdev_ops_modify()'s, which reads the definition under the lock. */
 #include "mdevctl.h"
 
 #include "mdev-callout.h"
 #include "mdev-discovery.h"
 #include "mdev-error.h"
 #include "mdev-json.h"
-#include "mdev-lock.h"
+#include "mdev-ops.h"
 #include "mdev-store.h"
-#include "mdev-util.h"
 
 #include <stdio.h>
 #include <string.h>
-
-static gboolean
-modify_primary(MdevContext *ctx, MdevDevice *def, gpointer data, GError **error)
-{
-    g_autoptr(MdevLock) lock = mdev_lock_acquire_one(ctx, def->parent, error);
-
-    if (lock == NULL)
-        return FALSE;
-    return mdev_store_save(ctx, def, error);
-}
 
 static char *
 describe_attrs(const MdevDevice *def)
@@ -40,47 +30,62 @@ describe_attrs(const MdevDevice *def)
     return g_string_free(out, FALSE);
 }
 
-static gboolean
-apply_options(MdevDevice *def, const MdevctlArgs *args, GError **error)
+/* mdevctl's message for a bad index lists the attributes there are */
+static int
+fail_index(MdevContext *ctx, const MdevctlArgs *args)
 {
-    gboolean has_index = mdevctl_args_has(args, MDEVCTL_OPT_INDEX);
+    g_autoptr(MdevDevice) def = NULL;
+    g_autoptr(GPtrArray) defs = mdev_store_load(ctx, args->parent, args->uuid, NULL, NULL);
+    g_autofree char *listing = NULL;
 
-    if (args->type) {
-        g_free(def->type);
-        def->type = g_strdup(args->type);
-    }
-    if (mdevctl_args_has(args, MDEVCTL_OPT_AUTO))
-        def->autostart = TRUE;
-    if (mdevctl_args_has(args, MDEVCTL_OPT_MANUAL))
-        def->autostart = FALSE;
-    if (args->addattr) {
-        guint index = has_index ? args->index : def->attrs->len;
+    if (defs && defs->len == 1)
+        listing = describe_attrs(g_ptr_array_index(defs, 0));
+    else
+        listing = g_strdup_printf("Device %s has no attributes", args->uuid);
+    return mdevctl_fail(NULL, "Attribute index %u is invalid\n%s", args->index, listing);
+}
 
-        if (index > def->attrs->len) {
-            g_autofree char *listing = describe_attrs(def);
-            g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
-                        "Attribute index %u is invalid\n%s", args->index, listing);
-            return FALSE;
-        }
-        g_ptr_array_insert(def->attrs, (gint) index, mdev_attr_new(args->addattr, args->value));
-    }
-    if (mdevctl_args_has(args, MDEVCTL_OPT_DELATTR) && def->attrs->len > 0) {
-        guint index = has_index ? args->index : def->attrs->len - 1;
+static gboolean
+is_defined(MdevContext *ctx, const MdevctlArgs *args)
+{
+    g_autoptr(GPtrArray) parents = mdev_store_find_parents(ctx, args->uuid, NULL);
 
-        if (index >= def->attrs->len) {
-            g_autofree char *listing = describe_attrs(def);
-            g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
-                        "Attribute index %u is invalid\n%s", args->index, listing);
-            return FALSE;
-        }
-        g_ptr_array_remove_index(def->attrs, index);
-    } else if (mdevctl_args_has(args, MDEVCTL_OPT_DELATTR) && has_index) {
-        g_autofree char *listing = describe_attrs(def);
-        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
-                    "Attribute index %u is invalid\n%s", args->index, listing);
-        return FALSE;
+    for (guint i = 0; parents && i < parents->len; i++) {
+        if (args->parent == NULL || strcmp(args->parent, g_ptr_array_index(parents, i)) == 0)
+            return TRUE;
     }
-    return TRUE;
+    return FALSE;
+}
+
+static int
+fail_modify(MdevContext *ctx, const MdevctlArgs *args, const GError *error)
+{
+    if (g_error_matches(error, MDEV_ERROR, MDEV_ERROR_OUT_OF_RANGE))
+        return fail_index(ctx, args);
+    if (g_error_matches(error, MDEV_ERROR, MDEV_ERROR_AMBIGUOUS))
+        return mdevctl_fail(NULL, "Multiple definitions found for %s, specify a parent",
+                            args->uuid);
+    if (g_error_matches(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND) && !is_defined(ctx, args)) {
+        if (args->parent)
+            return mdevctl_fail(NULL, "Mediated device %s/%s is not defined", args->parent,
+                                args->uuid);
+        return mdevctl_fail(NULL, "Mediated device %s is not defined", args->uuid);
+    }
+    return mdevctl_fail_error(error);
+}
+
+static int
+run_modify(MdevContext *ctx, const MdevctlArgs *args, const MdevModification *mod)
+{
+    g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GError) error = NULL;
+    gboolean ok;
+
+    ok = mdev_ops_modify(ctx, args->uuid, args->parent, mod, messages, &error);
+    mdevctl_print_messages(messages);
+    if (!ok)
+        return fail_modify(ctx, args, error);
+    return MDEVCTL_EXIT_OK;
 }
 
 /* HEAD mdevctl's modify --live: the JSON file goes to the running device
@@ -108,11 +113,6 @@ modify_live(MdevContext *ctx, const MdevctlArgs *args)
         def = mdev_json_definition_from_string(text, args->parent, args->uuid, &error);
     if (def == NULL)
         return mdevctl_fail_error(error);
-    for (guint i = 0; i < def->attrs->len; i++) {
-        const MdevAttr *attr = g_ptr_array_index(def->attrs, i);
-        if (!mdev_util_check_name("attribute", attr->name, &error))
-            return mdevctl_fail_error(error);
-    }
 
     inv = mdev_discovery_scan(ctx, MDEV_DISCOVERY_DEVICES, NULL, NULL);
     running = inv ? mdev_inventory_get_device(inv, args->uuid, NULL) : NULL;
@@ -134,27 +134,29 @@ modify_live(MdevContext *ctx, const MdevctlArgs *args)
 
     callout = mdev_callout_new(ctx, def);
     ok = mdev_callout_live(callout, &error);
-    mdevctl_print_callout_messages(callout);
+    mdevctl_print_messages(mdev_callout_get_messages(callout));
     if (!ok && g_error_matches(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND))
         return mdevctl_fail(error->message, "No callout script with version support found that "
                                             "supports live modify");
     if (!ok)
         return mdevctl_fail_error(error);
 
-    if (mdevctl_args_has(args, MDEVCTL_OPT_DEFINED) &&
-        !mdevctl_run_with_callouts(ctx, def, MDEV_CALLOUT_ACTION_MODIFY, modify_primary, NULL,
-                                   &error))
-        return mdevctl_fail_error(error);
+    if (mdevctl_args_has(args, MDEVCTL_OPT_DEFINED)) {
+        MdevModification mod = MDEV_MODIFICATION_INIT;
+
+        mod.replace = def;
+        return run_modify(ctx, args, &mod);
+    }
     return MDEVCTL_EXIT_OK;
 }
 
 int
 mdevctl_cmd_modify(MdevContext *ctx, const MdevctlArgs *args)
 {
-    g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func(g_free);
-    g_autoptr(GPtrArray) defs = NULL;
+    MdevModification mod = MDEV_MODIFICATION_INIT;
     g_autoptr(MdevDevice) def = NULL;
     g_autoptr(GError) error = NULL;
+    gboolean has_index = mdevctl_args_has(args, MDEVCTL_OPT_INDEX);
 
     if (mdevctl_args_has(args, MDEVCTL_OPT_LIVE))
         return modify_live(ctx, args);
@@ -170,35 +172,18 @@ mdevctl_cmd_modify(MdevContext *ctx, const MdevctlArgs *args)
             def = mdev_json_definition_from_string(text, args->parent, args->uuid, &error);
         if (def == NULL)
             return mdevctl_fail_error(error);
-    } else {
-        defs = mdev_store_load(ctx, args->parent, args->uuid, problems, &error);
-        if (defs == NULL)
-            return mdevctl_fail_error(error);
-        for (guint i = 0; i < problems->len; i++)
-            mdevctl_warn("%s", (const char *) g_ptr_array_index(problems, i));
-        if (defs->len == 0) {
-            if (args->parent)
-                return mdevctl_fail(NULL, "Mediated device %s/%s is not defined", args->parent,
-                                    args->uuid);
-            return mdevctl_fail(NULL, "Mediated device %s is not defined", args->uuid);
-        }
-        if (defs->len > 1)
-            return mdevctl_fail(NULL, "Multiple definitions found for %s, specify a parent",
-                                args->uuid);
-        def = mdevctl_device_copy(g_ptr_array_index(defs, 0));
-        if (!apply_options(def, args, &error))
-            return mdevctl_fail_error(error);
+        mod.replace = def;
+        return run_modify(ctx, args, &mod);
     }
 
-    if (!mdev_util_check_name("type", def->type, &error))
-        return mdevctl_fail_error(error);
-    for (guint i = 0; i < def->attrs->len; i++) {
-        const MdevAttr *attr = g_ptr_array_index(def->attrs, i);
-        if (!mdev_util_check_name("attribute", attr->name, &error))
-            return mdevctl_fail_error(error);
-    }
-    if (!mdevctl_run_with_callouts(ctx, def, MDEV_CALLOUT_ACTION_MODIFY, modify_primary, NULL,
-                                   &error))
-        return mdevctl_fail_error(error);
-    return MDEVCTL_EXIT_OK;
+    mod.type = args->type;
+    if (mdevctl_args_has(args, MDEVCTL_OPT_AUTO))
+        mod.autostart = 1;
+    if (mdevctl_args_has(args, MDEVCTL_OPT_MANUAL))
+        mod.autostart = 0;
+    mod.add_attr = args->addattr;
+    mod.add_value = args->value;
+    mod.del_attr = mdevctl_args_has(args, MDEVCTL_OPT_DELATTR);
+    mod.index = has_index ? (gint64) args->index : -1;
+    return run_modify(ctx, args, &mod);
 }

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* mdevctl start: a defined device by UUID, or a transient one from parent and
  * type or a JSON file. The checks mdevctl makes before writing to sysfs are
- * made here, in its order and with its messages; the creation itself (lock,
- * callouts, the create write, attributes, cleanup) is mdev_ops_create(). */
+ * made here, in its order and with its messages, to choose the message; the
+ * start itself (lock, callouts, the create write, attributes, cleanup) is
+ * mdev_ops_start() for a definition, which reads it again under the lock,
+ * and mdev_ops_create() for a transient device. */
 #include "mdevctl.h"
 
 #include "mdev-discovery.h"
@@ -17,7 +19,7 @@
 
 /* Works out what to start from the options and the stored definitions. */
 static MdevDevice *
-device_to_start(MdevContext *ctx, const MdevctlArgs *args, GError **error)
+device_to_start(MdevContext *ctx, const MdevctlArgs *args, gboolean *ret_defined, GError **error)
 {
     g_autoptr(MdevDevice) device = NULL;
     g_autofree char *uuid = args->uuid ? g_strdup(args->uuid) : mdev_util_uuid_generate();
@@ -64,7 +66,8 @@ device_to_start(MdevContext *ctx, const MdevctlArgs *args, GError **error)
                             def->parent, def->type);
                 return NULL;
             }
-            return mdevctl_device_copy(def);
+            *ret_defined = TRUE;
+            return g_ptr_array_steal_index(defs, 0);
         }
     }
     if (type && args->parent == NULL) {
@@ -90,15 +93,6 @@ check_startable(MdevContext *ctx, const MdevDevice *device, GError **error)
     const MdevDevice *running;
     const MdevParent *parent;
     const MdevType *type;
-
-    if (!mdev_util_check_name("parent", device->parent, error) ||
-        !mdev_util_check_name("type", device->type, error))
-        return FALSE;
-    for (guint i = 0; i < device->attrs->len; i++) {
-        const MdevAttr *attr = g_ptr_array_index(device->attrs, i);
-        if (!mdev_util_check_name("attribute", attr->name, error))
-            return FALSE;
-    }
 
     inv = mdev_discovery_scan(ctx, MDEV_DISCOVERY_PARENTS | MDEV_DISCOVERY_DEVICES, NULL, error);
     if (inv == NULL)
@@ -188,13 +182,6 @@ fail_create(const MdevDevice *device, const GError *error)
                         device->type, device->parent);
 }
 
-static void
-print_messages(GPtrArray *messages)
-{
-    for (guint i = 0; i < messages->len; i++)
-        fprintf(stderr, "%s\n", (const char *) g_ptr_array_index(messages, i));
-}
-
 int
 mdevctl_cmd_start(MdevContext *ctx, const MdevctlArgs *args)
 {
@@ -202,14 +189,18 @@ mdevctl_cmd_start(MdevContext *ctx, const MdevctlArgs *args)
     g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GError) error = NULL;
     g_autofree char *uuid = NULL;
+    gboolean defined = FALSE;
 
-    device = device_to_start(ctx, args, &error);
+    device = device_to_start(ctx, args, &defined, &error);
     if (device == NULL || !check_startable(ctx, device, &error))
         return mdevctl_fail_error(error);
 
-    uuid = mdev_ops_create(ctx, device->parent, device->type, device->uuid, device->attrs,
-                           MDEV_PLACEMENT_PACK, NULL, messages, &error);
-    print_messages(messages);
+    if (defined && mdev_ops_start(ctx, device->uuid, device->parent, messages, &error))
+        uuid = g_strdup(device->uuid);
+    else if (!defined)
+        uuid = mdev_ops_create(ctx, device->parent, device->type, device->uuid, device->attrs,
+                               MDEV_PLACEMENT_PACK, NULL, messages, &error);
+    mdevctl_print_messages(messages);
     if (uuid == NULL)
         return fail_create(device, error);
     if (args->uuid == NULL)

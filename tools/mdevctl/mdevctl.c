@@ -2,7 +2,6 @@
 /* Dispatch and error reporting of the mdevctl-compatible front end. */
 #include "mdevctl.h"
 
-#include "mdev-callout.h"
 #include "mdev-error.h"
 
 #include <errno.h>
@@ -163,63 +162,15 @@ mdevctl_read_jsonfile(const char *path, const char *what, GError **error)
     return g_string_free(g_steal_pointer(&text), FALSE);
 }
 
-MdevDevice *
-mdevctl_device_copy(const MdevDevice *device)
-{
-    MdevDevice *copy = mdev_device_new(device->uuid, device->parent);
-
-    copy->type = g_strdup(device->type);
-    copy->active = device->active;
-    copy->defined = device->defined;
-    copy->autostart = device->autostart;
-    copy->iommu_group = device->iommu_group;
-    copy->driver = g_strdup(device->driver);
-    copy->syspath = g_strdup(device->syspath);
-    g_ptr_array_unref(copy->attrs);
-    copy->attrs = mdev_attr_array_copy(device->attrs);
-    return copy;
-}
-
+/* Callout scripts' stderr lines and the library's warnings, as mdevctl
+ * shows them. */
 void
-mdevctl_print_callout_messages(MdevCallout *callout)
+mdevctl_print_messages(GPtrArray *messages)
 {
-    GPtrArray *messages = mdev_callout_get_messages(callout);
-
-    for (guint i = 0; i < messages->len; i++)
+    for (guint i = 0; messages && i < messages->len; i++)
         fprintf(stderr, "%s\n", (const char *) g_ptr_array_index(messages, i));
-    g_ptr_array_set_size(messages, 0);
-}
-
-/* The sequence mdevctl wraps around every change: pre (which may veto,
- * unless --force made the context ignore that), the change itself, post
- * with the outcome, then the notifiers. */
-gboolean
-mdevctl_run_with_callouts(MdevContext *ctx, MdevDevice *device, int action,
-                          MdevctlPrimaryFunc primary, gpointer data, GError **error)
-{
-    g_autoptr(MdevCallout) callout = mdev_callout_new(ctx, device);
-    g_autoptr(GError) local = NULL;
-    gboolean ok;
-
-    if (!mdev_callout_pre(callout, action, &local)) {
-        mdevctl_print_callout_messages(callout);
-        mdev_callout_notify(callout, action, MDEV_CALLOUT_STATE_NONE);
-        mdevctl_print_callout_messages(callout);
-        g_propagate_error(error, g_steal_pointer(&local));
-        return FALSE;
-    }
-    mdevctl_print_callout_messages(callout);
-    ok = primary(ctx, device, data, &local);
-    mdev_callout_set_device(callout, device);
-    mdev_callout_post(callout, action, ok);
-    mdev_callout_notify(callout, action,
-                        ok ? MDEV_CALLOUT_STATE_SUCCESS : MDEV_CALLOUT_STATE_FAILURE);
-    mdevctl_print_callout_messages(callout);
-    if (!ok) {
-        g_propagate_error(error, g_steal_pointer(&local));
-        return FALSE;
-    }
-    return TRUE;
+    if (messages)
+        g_ptr_array_set_size(messages, 0);
 }
 
 int

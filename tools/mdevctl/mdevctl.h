@@ -88,17 +88,9 @@ void mdevctl_warn(const char *format, ...) G_GNUC_PRINTF(1, 2);
 
 /* Helpers shared by the commands (mdevctl.c). */
 char *mdevctl_read_jsonfile(const char *path, const char *what, GError **error);
-MdevDevice *mdevctl_device_copy(const MdevDevice *device);
 void mdevctl_set_error_caused(GError **error, const char *cause, const char *format, ...)
     G_GNUC_PRINTF(3, 4);
-
-typedef struct _MdevCallout MdevCallout;
-void mdevctl_print_callout_messages(MdevCallout *callout);
-
-typedef gboolean (*MdevctlPrimaryFunc)(MdevContext *ctx, MdevDevice *device, gpointer data,
-                                       GError **error);
-gboolean mdevctl_run_with_callouts(MdevContext *ctx, MdevDevice *device, int action,
-                                   MdevctlPrimaryFunc primary, gpointer data, GError **error);
+void mdevctl_print_messages(GPtrArray *messages);
 
 /* Entry point, called from main() when argv[0] asks for mdevctl. */
 int mdevctl_main(int argc, char **argv);
