@@ -6,6 +6,7 @@
 #include "mdev-lock.h"
 #include "mdev-placement.h"
 #include "mdev-store.h"
+#include "mdev-sysfs.h"
 #include "mdev-util.h"
 
 #include <errno.h>
@@ -27,8 +28,6 @@
  * UUID is canonical, and attributes are opened relative to the device's
  * directory without following links.
  */
-
-#define SYS_MDEV_DEVICES "/sys/bus/mdev/devices"
 
 static void
 take_messages(GPtrArray *dst, GPtrArray *src)
@@ -123,35 +122,6 @@ usable_parent(MdevContext *ctx, MdevInventory *inv, const char *name, GError **e
     return parent;
 }
 
-static gboolean
-write_once(const char *path, int dirfd, const char *text, int *ret_errno)
-{
-    gsize len = strlen(text);
-    ssize_t n;
-    int fd;
-
-    fd = dirfd >= 0 ? openat(dirfd, path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY)
-                    : open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0) {
-        *ret_errno = errno;
-        return FALSE;
-    }
-    /* sysfs takes the value from a single write() */
-    do {
-        n = write(fd, text, len);
-    } while (n < 0 && errno == EINTR);
-    if (n < 0 || (gsize) n != len) {
-        *ret_errno = n < 0 ? errno : EIO;
-        close(fd);
-        return FALSE;
-    }
-    if (close(fd) < 0 && errno != EINTR) {
-        *ret_errno = errno;
-        return FALSE;
-    }
-    return TRUE;
-}
-
 static guint
 count_active(MdevInventory *inv, const char *parent, const char *type_id)
 {
@@ -210,61 +180,6 @@ set_create_error(int err, const char *uuid, const MdevParent *parent, const Mdev
     }
 }
 
-static gboolean
-remove_device(const char *uuid, int *ret_errno)
-{
-    g_autofree char *path = g_build_filename(SYS_MDEV_DEVICES, uuid, "remove", NULL);
-
-    return write_once(path, -1, "1", ret_errno);
-}
-
-/* Writes the attributes in order; on the first failure the device is
- * removed again so nothing half-made stays behind. */
-static gboolean
-write_attrs(const char *uuid, GPtrArray *attrs, GError **error)
-{
-    g_autofree char *dir = g_build_filename(SYS_MDEV_DEVICES, uuid, NULL);
-    g_autoptr(GError) local = NULL;
-    int dirfd;
-    int err = 0;
-
-    if (attrs == NULL || attrs->len == 0)
-        return TRUE;
-    dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dirfd < 0) {
-        err = errno;
-        g_set_error(&local, MDEV_ERROR, MDEV_ERROR_KERNEL,
-                    _("cannot open the directory of the new mdev '%1$s': %2$s"), uuid,
-                    g_strerror(err));
-    }
-    for (guint i = 0; dirfd >= 0 && i < attrs->len; i++) {
-        const MdevAttr *attr = g_ptr_array_index(attrs, i);
-
-        if (write_once(attr->name, dirfd, attr->value, &err))
-            continue;
-        if (err == ENOENT)
-            g_set_error(&local, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
-                        _("mdev '%1$s' has no attribute '%2$s'"), uuid, attr->name);
-        else
-            g_set_error(&local, MDEV_ERROR, MDEV_ERROR_KERNEL,
-                        _("cannot write '%1$s' to attribute '%2$s' of mdev '%3$s': %4$s"),
-                        attr->value, attr->name, uuid, g_strerror(err));
-        break;
-    }
-    if (dirfd >= 0)
-        close(dirfd);
-    if (local == NULL)
-        return TRUE;
-
-    if (!remove_device(uuid, &err))
-        g_set_error(error, local->domain, local->code,
-                    _("%1$s; removing the device again failed too: %2$s"), local->message,
-                    g_strerror(err));
-    else
-        g_propagate_error(error, g_steal_pointer(&local));
-    return FALSE;
-}
-
 /* The part of create and start that must run under the parent's lock, on
  * an inventory read under that lock. */
 static gboolean
@@ -306,11 +221,11 @@ create_locked(MdevInventory *inv, MdevParent *parent, const char *type_id, const
         return FALSE;
     }
     path = g_build_filename(parent->syspath, "mdev_supported_types", type_id, "create", NULL);
-    if (!write_once(path, -1, uuid, &err)) {
+    if (!mdev_sysfs_write_once(-1, path, uuid, &err)) {
         set_create_error(err, uuid, parent, type, active, error);
         return FALSE;
     }
-    return write_attrs(uuid, attrs, error);
+    return mdev_sysfs_write_attrs(uuid, attrs, error);
 }
 
 /* Runs @action's pre callout; on a veto tells the notifiers and fails. */
@@ -820,7 +735,7 @@ mdev_ops_stop(MdevContext *ctx, const char *uuid, GPtrArray *ret_messages, GErro
     callout = mdev_callout_new(ctx, described);
     if (!callout_begin(callout, MDEV_CALLOUT_ACTION_STOP, ret_messages, error))
         return FALSE;
-    ok = remove_device(id, &err);
+    ok = mdev_sysfs_remove_device(id, &err);
     if (!ok) {
         if (err == ENOENT || err == ENODEV)
             g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_ACTIVE,
