@@ -6,6 +6,7 @@
 
 #include "mdev-discovery.h"
 #include "mdev-error.h"
+#include "mdev-host.h"
 #include "mdev-store.h"
 #include "mdev-xml-parse.h"
 #include "mdev-xml.h"
@@ -14,29 +15,19 @@
 #include <string.h>
 
 /* Parents and mdevs as they are now, with the store's definitions merged
- * in; what the store could not read goes to @ret_problems. */
+ * in; what could not be read goes to @ret_problems. */
 static MdevInventory *
 scan_host(MdevContext *ctx, GPtrArray *ret_problems, GError **error)
 {
     g_autoptr(MdevInventory) inv = NULL;
-    g_autoptr(GPtrArray) definitions = NULL;
-    g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func(g_free);
 
-    inv = mdev_discovery_scan(
-        ctx, MDEV_DISCOVERY_PARENTS | MDEV_DISCOVERY_DEVICES | MDEV_DISCOVERY_DEVICE_DRIVER, NULL,
-        error);
+    inv = mdev_host_scan(ctx,
+                         MDEV_HOST_PARENTS | MDEV_HOST_DEVICE_DRIVER | MDEV_HOST_ALL_DEFINITIONS,
+                         NULL, NULL, NULL, error);
     if (inv == NULL)
         return NULL;
-    definitions = mdev_store_load(ctx, NULL, NULL, problems, error);
-    if (definitions == NULL)
-        return NULL;
-    mdev_inventory_add_definitions(inv, definitions);
-    if (ret_problems) {
-        for (guint i = 0; i < inv->problems->len; i++)
-            g_ptr_array_add(ret_problems, g_strdup(g_ptr_array_index(inv->problems, i)));
-        for (guint i = 0; i < problems->len; i++)
-            g_ptr_array_add(ret_problems, g_strdup(g_ptr_array_index(problems, i)));
-    }
+    for (guint i = 0; ret_problems && i < inv->problems->len; i++)
+        g_ptr_array_add(ret_problems, g_strdup(g_ptr_array_index(inv->problems, i)));
     return g_steal_pointer(&inv);
 }
 

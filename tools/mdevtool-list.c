@@ -3,7 +3,7 @@
 
 #include "mdev-discovery.h"
 #include "mdev-error.h"
-#include "mdev-store.h"
+#include "mdev-host.h"
 #include "mdev-util.h"
 #include "mdevtool-output.h"
 
@@ -16,27 +16,6 @@ typedef enum {
     LIST_DEFINED,
     LIST_ALL,
 } ListMode;
-
-/* The definitions of the active mdevs only: one lookup per running device
- * is cheaper than reading the whole store when most definitions are for
- * stopped devices or other parents. */
-static GPtrArray *
-load_active_definitions(MdevtoolCli *cli, MdevInventory *inv, GPtrArray *problems)
-{
-    GPtrArray *found = g_ptr_array_new_with_free_func((GDestroyNotify) mdev_device_free);
-
-    for (guint i = 0; i < inv->devices->len; i++) {
-        const MdevDevice *device = g_ptr_array_index(inv->devices, i);
-        g_autoptr(GError) error = NULL;
-        MdevDevice *definition = mdev_store_load_one(cli->ctx, device->parent, device->uuid,
-                                                     &error);
-        if (definition)
-            g_ptr_array_add(found, definition);
-        else if (!g_error_matches(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND))
-            g_ptr_array_add(problems, g_strdup(error->message));
-    }
-    return found;
-}
 
 static const char *
 yes_no(gboolean value, gboolean known)
@@ -139,6 +118,17 @@ print_json(GPtrArray *devices, gboolean verbose)
 }
 
 static gboolean
+has_definitions(MdevInventory *inv)
+{
+    for (guint i = 0; i < inv->devices->len; i++) {
+        const MdevDevice *device = g_ptr_array_index(inv->devices, i);
+        if (device->defined)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+static gboolean
 wanted(const MdevDevice *device, ListMode mode, const char *uuid)
 {
     if (uuid && strcmp(device->uuid, uuid) != 0)
@@ -186,12 +176,10 @@ MDEVTOOL_CMD(mdevtool_cmd_list)
     };
     g_autoptr(GOptionContext) octx = mdevtool_option_context_new("list", NULL, entries);
     g_autoptr(MdevInventory) inv = NULL;
-    g_autoptr(GPtrArray) definitions = NULL;
-    g_autoptr(GPtrArray) store_problems = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) shown = g_ptr_array_new();
     g_autoptr(GError) error = NULL;
     g_autoptr(GError) parent_error = NULL;
-    MdevDiscoveryFlags flags = MDEV_DISCOVERY_DEVICES;
+    MdevHostFlags flags = 0;
     ListMode mode;
     int status;
 
@@ -213,37 +201,21 @@ MDEVTOOL_CMD(mdevtool_cmd_list)
     if (parent && !mdev_util_check_name("parent", parent, &error))
         return mdevtool_fail(error);
 
-    if (mode != LIST_ACTIVE) {
-        definitions = mdev_store_load(cli->ctx, parent, uuid, store_problems, &error);
-        if (definitions == NULL)
-            return mdevtool_fail(error);
-    }
-
+    if (mode != LIST_ACTIVE)
+        flags |= MDEV_HOST_ALL_DEFINITIONS;
     if (verbose)
-        flags |= MDEV_DISCOVERY_DEVICE_DRIVER;
+        flags |= MDEV_HOST_DEVICE_DRIVER;
+    inv = mdev_host_scan(cli->ctx, flags, parent, uuid, NULL, &error);
+    if (inv == NULL)
+        return mdevtool_fail(error);
     if (parent) {
         /* a named parent must exist, unless definitions wait for it */
         g_autoptr(MdevInventory) check = mdev_discovery_scan(
             cli->ctx, MDEV_DISCOVERY_PARENTS | MDEV_DISCOVERY_NO_TYPES, parent, &parent_error);
-        if (check == NULL && (mode == LIST_ACTIVE || definitions->len == 0 ||
+        if (check == NULL && (mode == LIST_ACTIVE || !has_definitions(inv) ||
                               !g_error_matches(parent_error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND)))
             return mdevtool_fail_scan(cli, parent_error, parent);
     }
-    inv = mdev_discovery_scan(cli->ctx, flags, parent, &error);
-    if (inv == NULL)
-        return mdevtool_fail(error);
-    if (mode == LIST_ACTIVE) {
-        if (uuid) {
-            /* only the one device needs its definition */
-            for (guint i = inv->devices->len; i > 0; i--) {
-                MdevDevice *device = g_ptr_array_index(inv->devices, i - 1);
-                if (strcmp(device->uuid, uuid) != 0)
-                    g_ptr_array_remove_index(inv->devices, i - 1);
-            }
-        }
-        definitions = load_active_definitions(cli, inv, store_problems);
-    }
-    mdev_inventory_add_definitions(inv, definitions);
 
     for (guint i = 0; i < inv->devices->len; i++) {
         MdevDevice *device = g_ptr_array_index(inv->devices, i);
@@ -256,7 +228,6 @@ MDEVTOOL_CMD(mdevtool_cmd_list)
         note_empty(mode, parent, uuid);
     else
         print_text(shown, verbose);
-    mdevtool_print_problems(store_problems);
     mdevtool_print_problems(inv->problems);
     return MDEVTOOL_EXIT_OK;
 }
