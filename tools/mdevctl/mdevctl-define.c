@@ -41,20 +41,19 @@ running_parent(MdevContext *ctx, const char *uuid)
 static int
 fail_define(MdevContext *ctx, const MdevctlArgs *args, const GError *error)
 {
-    g_autofree char *parent = NULL;
+    g_autofree char *running = NULL;
 
-    if (g_error_matches(error, MDEV_ERROR, MDEV_ERROR_EXISTS)) {
-        if (args->jsonfile)
-            return mdevctl_fail(NULL, "Cowardly refusing to overwrite existing config for %s/%s",
-                                args->parent, args->uuid);
-        parent = args->parent ? g_strdup(args->parent) : running_parent(ctx, args->uuid);
+    if (g_error_matches(error, MDEV_ERROR, MDEV_ERROR_EXISTS) && args->jsonfile)
+        return mdevctl_fail(NULL, "Cowardly refusing to overwrite existing config for %s/%s",
+                            args->parent, args->uuid);
+    if (args->uuid)
+        running = running_parent(ctx, args->uuid);
+    if (g_error_matches(error, MDEV_ERROR, MDEV_ERROR_EXISTS))
         return mdevctl_fail(NULL, "Device %s on %s already defined", args->uuid,
-                            parent ? parent : "?");
-    }
+                            args->parent ? args->parent : running ? running : "?");
     /* a UUID that does not run lends neither parent nor type */
-    if (args->uuid && args->jsonfile == NULL && args->type == NULL &&
-        g_error_matches(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT) &&
-        running_parent(ctx, args->uuid) == NULL)
+    if (args->uuid && args->jsonfile == NULL && args->type == NULL && running == NULL &&
+        g_error_matches(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT))
         return mdevctl_fail(NULL, "No parent specified");
     return mdevctl_fail_error(error);
 }

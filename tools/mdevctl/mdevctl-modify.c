@@ -34,7 +34,6 @@ describe_attrs(const MdevDevice *def)
 static int
 fail_index(MdevContext *ctx, const MdevctlArgs *args)
 {
-    g_autoptr(MdevDevice) def = NULL;
     g_autoptr(GPtrArray) defs = mdev_store_load(ctx, args->parent, args->uuid, NULL, NULL);
     g_autofree char *listing = NULL;
 
