@@ -99,8 +99,11 @@ mdevctl_warn(const char *format, ...)
 
 /* A message with a cause, laid out the way mdevctl_fail_error() prints a
  * chain: the first line stays the message alone. */
-void
-mdevctl_set_error_caused(GError **error, const char *cause, const char *format, ...)
+static void set_error_caused(GError **error, const char *cause, const char *format, ...)
+    G_GNUC_PRINTF(3, 4);
+
+static void
+set_error_caused(GError **error, const char *cause, const char *format, ...)
 {
     va_list ap;
     g_autofree char *msg = NULL;
@@ -129,7 +132,7 @@ mdevctl_read_jsonfile(const char *path, const char *what, GError **error)
     if (fd < 0) {
         int err = errno;
         g_autofree char *cause = os_error(err);
-        mdevctl_set_error_caused(error, cause, "Unable to read %s \"%s\"", what, path);
+        set_error_caused(error, cause, "Unable to read %s \"%s\"", what, path);
         return NULL;
     }
     for (;;) {
@@ -140,7 +143,7 @@ mdevctl_read_jsonfile(const char *path, const char *what, GError **error)
             int err = errno;
             g_autofree char *cause = os_error(err);
             close(fd);
-            mdevctl_set_error_caused(error, cause, "Unable to read %s \"%s\"", what, path);
+            set_error_caused(error, cause, "Unable to read %s \"%s\"", what, path);
             return NULL;
         }
         if (n == 0)

@@ -88,8 +88,6 @@ void mdevctl_warn(const char *format, ...) G_GNUC_PRINTF(1, 2);
 
 /* Helpers shared by the commands (mdevctl.c). */
 char *mdevctl_read_jsonfile(const char *path, const char *what, GError **error);
-void mdevctl_set_error_caused(GError **error, const char *cause, const char *format, ...)
-    G_GNUC_PRINTF(3, 4);
 void mdevctl_print_messages(GPtrArray *messages);
 
 /* Entry point, called from main() when argv[0] asks for mdevctl. */
