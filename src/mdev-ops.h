@@ -68,8 +68,7 @@ char *mdev_ops_create(MdevContext *ctx, const char *parent, const char *type, co
 char *mdev_ops_define(MdevContext *ctx, const char *parent, const char *type, const char *uuid,
                       gboolean autostart, GPtrArray *attrs, MdevPlacement placement,
                       MdevOpsFlags flags, char **ret_parent, GPtrArray *ret_messages,
-                      GError **error)
-    G_GNUC_WARN_UNUSED_RESULT;
+                      GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean mdev_ops_undefine(MdevContext *ctx, const char *uuid, const char *parent,
                            GPtrArray *ret_messages, GError **error);
 gboolean mdev_ops_start(MdevContext *ctx, const char *uuid, const char *parent,

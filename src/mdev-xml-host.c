@@ -21,9 +21,9 @@ scan_host(MdevContext *ctx, GPtrArray *ret_problems, GError **error)
 {
     g_autoptr(MdevInventory) inv = NULL;
 
-    inv = mdev_host_scan(ctx,
-                         MDEV_HOST_PARENTS | MDEV_HOST_DEVICE_DRIVER | MDEV_HOST_ALL_DEFINITIONS,
-                         NULL, NULL, NULL, error);
+    inv =
+        mdev_host_scan(ctx, MDEV_HOST_PARENTS | MDEV_HOST_DEVICE_DRIVER | MDEV_HOST_ALL_DEFINITIONS,
+                       NULL, NULL, NULL, error);
     if (inv == NULL)
         return NULL;
     for (guint i = 0; ret_problems && i < inv->problems->len; i++)

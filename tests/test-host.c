@@ -107,8 +107,9 @@ test_all_definitions(Fixture *fx, gconstpointer data)
         return;
     inv = scan(fx, MDEV_HOST_ALL_DEFINITIONS, NULL, NULL);
     text = describe(inv);
-    g_assert_cmpstr(text, ==, "gone/22222222:-D-1 mtty/11111111:ADS1 mtty/22222222:-D-1 "
-                              "mtty/33333333:A--0");
+    g_assert_cmpstr(text, ==,
+                    "gone/22222222:-D-1 mtty/11111111:ADS1 mtty/22222222:-D-1 "
+                    "mtty/33333333:A--0");
     g_assert_cmpuint(inv->parents->len, ==, 0);
 }
 

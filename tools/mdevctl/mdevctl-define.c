@@ -48,9 +48,11 @@ fail_define(MdevContext *ctx, const MdevctlArgs *args, const GError *error)
                             args->parent, args->uuid);
     if (args->uuid)
         running = running_parent(ctx, args->uuid);
+    if (g_error_matches(error, MDEV_ERROR, MDEV_ERROR_EXISTS) && args->parent)
+        return mdevctl_fail(NULL, "Device %s on %s already defined", args->uuid, args->parent);
     if (g_error_matches(error, MDEV_ERROR, MDEV_ERROR_EXISTS))
         return mdevctl_fail(NULL, "Device %s on %s already defined", args->uuid,
-                            args->parent ? args->parent : running ? running : "?");
+                            running ? running : "?");
     /* a UUID that does not run lends neither parent nor type */
     if (args->uuid && args->jsonfile == NULL && args->type == NULL && running == NULL &&
         g_error_matches(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT))
