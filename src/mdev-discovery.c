@@ -101,23 +101,6 @@ mdev_inventory_get_device(MdevInventory *inv, const char *uuid, const char *pare
     return found;
 }
 
-static MdevDevice *
-device_copy(const MdevDevice *src)
-{
-    MdevDevice *copy = mdev_device_new(src->uuid, src->parent);
-
-    copy->type = g_strdup(src->type);
-    copy->active = src->active;
-    copy->defined = src->defined;
-    copy->autostart = src->autostart;
-    copy->iommu_group = src->iommu_group;
-    copy->driver = g_strdup(src->driver);
-    copy->syspath = g_strdup(src->syspath);
-    g_ptr_array_unref(copy->attrs);
-    copy->attrs = mdev_attr_array_copy(src->attrs);
-    return copy;
-}
-
 static char *
 device_key(const MdevDevice *device)
 {
@@ -155,7 +138,7 @@ mdev_inventory_add_definitions(MdevInventory *inv, GPtrArray *defined)
         MdevDevice *device = g_hash_table_lookup(index, key);
 
         if (device == NULL) {
-            device = device_copy(def);
+            device = mdev_device_copy(def);
             device->defined = TRUE;
             device->active = FALSE;
             device->iommu_group = -1;
@@ -173,12 +156,6 @@ mdev_inventory_add_definitions(MdevInventory *inv, GPtrArray *defined)
         device->attrs = mdev_attr_array_copy(def->attrs);
     }
     g_ptr_array_sort(inv->devices, mdev_device_compare);
-}
-
-static int
-compare_names(gconstpointer a, gconstpointer b)
-{
-    return strcmp(*(const char *const *) a, *(const char *const *) b);
 }
 
 static void
@@ -789,7 +766,7 @@ mdev_discovery_scan(MdevContext *ctx, MdevDiscoveryFlags flags, const char *pare
             return NULL;
     }
     /* readdir() order is arbitrary; warnings come out the same every time */
-    g_ptr_array_sort(inv->problems, compare_names);
+    g_ptr_array_sort(inv->problems, mdev_util_compare_strings);
     return g_steal_pointer(&inv);
 }
 
@@ -840,6 +817,6 @@ mdev_discovery_find_similar_parent(MdevContext *ctx, const char *name)
             g_ptr_array_add(names, g_strdup(entry->d_name));
     }
     closedir(dir);
-    g_ptr_array_sort(names, compare_names);
+    g_ptr_array_sort(names, mdev_util_compare_strings);
     return similar_in_list(names, name);
 }

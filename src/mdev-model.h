@@ -133,6 +133,7 @@ typedef struct {
 } MdevDevice;
 
 MdevDevice *mdev_device_new(const char *uuid, const char *parent) G_GNUC_WARN_UNUSED_RESULT;
+MdevDevice *mdev_device_copy(const MdevDevice *device) G_GNUC_WARN_UNUSED_RESULT;
 void mdev_device_free(MdevDevice *device);
 
 int mdev_parent_compare(gconstpointer a, gconstpointer b);
