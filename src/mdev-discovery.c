@@ -101,23 +101,6 @@ mdev_inventory_get_device(MdevInventory *inv, const char *uuid, const char *pare
     return found;
 }
 
-static MdevDevice *
-device_copy(const MdevDevice *src)
-{
-    MdevDevice *copy = mdev_device_new(src->uuid, src->parent);
-
-    copy->type = g_strdup(src->type);
-    copy->active = src->active;
-    copy->defined = src->defined;
-    copy->autostart = src->autostart;
-    copy->iommu_group = src->iommu_group;
-    copy->driver = g_strdup(src->driver);
-    copy->syspath = g_strdup(src->syspath);
-    g_ptr_array_unref(copy->attrs);
-    copy->attrs = mdev_attr_array_copy(src->attrs);
-    return copy;
-}
-
 static char *
 device_key(const MdevDevice *device)
 {
@@ -155,7 +138,7 @@ mdev_inventory_add_definitions(MdevInventory *inv, GPtrArray *defined)
         MdevDevice *device = g_hash_table_lookup(index, key);
 
         if (device == NULL) {
-            device = device_copy(def);
+            device = mdev_device_copy(def);
             device->defined = TRUE;
             device->active = FALSE;
             device->iommu_group = -1;
@@ -173,12 +156,6 @@ mdev_inventory_add_definitions(MdevInventory *inv, GPtrArray *defined)
         device->attrs = mdev_attr_array_copy(def->attrs);
     }
     g_ptr_array_sort(inv->devices, mdev_device_compare);
-}
-
-static int
-compare_names(gconstpointer a, gconstpointer b)
-{
-    return strcmp(*(const char *const *) a, *(const char *const *) b);
 }
 
 static void
@@ -304,6 +281,42 @@ attr_dup(int dirfd, const char *path)
     if (mdev_sysfs_read_attr(dirfd, path, buf, sizeof(buf)) < 0)
         return NULL;
     return g_strdup(buf);
+}
+
+/* The device node named by DEVNAME in the uevent file, as libudev gives it
+ * (libvirt prints it); udev's symlinks to it are only in udev's database. */
+static void
+read_devnode(MdevParent *parent, int parentfd)
+{
+    char buf[MDEV_SYSFS_ATTR_MAX + 1];
+    g_auto(GStrv) lines = NULL;
+    g_autoptr(udev) uctx = NULL;
+    g_autoptr(udev_device) dev = NULL;
+    g_autoptr(GPtrArray) links = NULL;
+    struct udev_list_entry *entry;
+
+    if (mdev_sysfs_read_attr(parentfd, "uevent", buf, sizeof(buf)) < 0)
+        return;
+    lines = g_strsplit(buf, "\n", -1);
+    for (guint i = 0; lines[i]; i++) {
+        const char *name = lines[i] + strlen("DEVNAME=");
+
+        if (g_str_has_prefix(lines[i], "DEVNAME=") && *name)
+            parent->devnode = *name == '/' ? g_strdup(name) : g_strconcat("/dev/", name, NULL);
+    }
+    if (parent->devnode == NULL)
+        return;
+    uctx = udev_new();
+    dev = uctx ? udev_device_new_from_syspath(uctx, parent->syspath) : NULL;
+    if (dev == NULL)
+        return;
+    links = g_ptr_array_new_with_free_func(g_free);
+    udev_list_entry_foreach(entry, udev_device_get_devlinks_list_entry(dev))
+        g_ptr_array_add(links, g_strdup(udev_list_entry_get_name(entry)));
+    if (links->len > 0) {
+        g_ptr_array_add(links, NULL);
+        parent->devlinks = (GStrv) g_ptr_array_free(g_steal_pointer(&links), FALSE);
+    }
 }
 
 /* Reads one type. Returns NULL when it vanished meanwhile; a type with
@@ -437,6 +450,7 @@ read_parent(MdevInventory *inv, MdevParent *parent, MdevDiscoveryFlags flags)
     parent->subsystem = link_basename(parentfd, "subsystem");
     parent->driver = link_basename(parentfd, "driver");
     parent->kind = mdev_parent_kind_from_subsystem(parent->subsystem);
+    read_devnode(parent, parentfd);
     switch (parent->kind) {
     case MDEV_PARENT_KIND_PCI:
         parent->vendor_id = attr_dup(parentfd, "vendor");
@@ -752,7 +766,7 @@ mdev_discovery_scan(MdevContext *ctx, MdevDiscoveryFlags flags, const char *pare
             return NULL;
     }
     /* readdir() order is arbitrary; warnings come out the same every time */
-    g_ptr_array_sort(inv->problems, compare_names);
+    g_ptr_array_sort(inv->problems, mdev_util_compare_strings);
     return g_steal_pointer(&inv);
 }
 
@@ -803,6 +817,6 @@ mdev_discovery_find_similar_parent(MdevContext *ctx, const char *name)
             g_ptr_array_add(names, g_strdup(entry->d_name));
     }
     closedir(dir);
-    g_ptr_array_sort(names, compare_names);
+    g_ptr_array_sort(names, mdev_util_compare_strings);
     return similar_in_list(names, name);
 }

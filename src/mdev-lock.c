@@ -75,12 +75,6 @@ lock_one(const char *state_dir, const char *parent, gint64 deadline, GError **er
     }
 }
 
-static int
-compare_strings(gconstpointer a, gconstpointer b)
-{
-    return strcmp(*(const char *const *) a, *(const char *const *) b);
-}
-
 /**
  * mdev_lock_acquire:
  * @ctx: a context
@@ -109,7 +103,7 @@ mdev_lock_acquire(MdevContext *ctx, const char *const *parents, GError **error)
             return NULL;
         g_ptr_array_add(sorted, (gpointer) parents[i]);
     }
-    g_ptr_array_sort(sorted, compare_strings);
+    g_ptr_array_sort(sorted, mdev_util_compare_strings);
 
     if (sorted->len > 0 && g_mkdir_with_parents(state_dir, 0755) < 0) {
         int err = errno;

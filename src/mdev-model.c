@@ -1,21 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "mdev-model.h"
 
+#include "mdev-enum.h"
+
 #include <string.h>
 
-static const char *const parent_kind_names[MDEV_PARENT_KIND_LAST] = {
-    [MDEV_PARENT_KIND_PCI] = "pci",
-    [MDEV_PARENT_KIND_CSS] = "css",
-    [MDEV_PARENT_KIND_AP] = "ap",
-    [MDEV_PARENT_KIND_GENERIC] = "generic",
-};
-
-const char *
-mdev_parent_kind_to_string(MdevParentKind kind)
-{
-    g_return_val_if_fail(kind < MDEV_PARENT_KIND_LAST, NULL);
-    return parent_kind_names[kind];
-}
+MDEV_ENUM_IMPL(mdev_parent_kind, MdevParentKind, MDEV_PARENT_KIND_LAST, "pci", "css", "ap",
+               "generic")
 
 /**
  * mdev_parent_kind_from_subsystem:
@@ -128,6 +119,8 @@ mdev_parent_free(MdevParent *parent)
     g_free(parent->physfn);
     g_free(parent->dev_busid);
     g_free(parent->class_code);
+    g_free(parent->devnode);
+    g_strfreev(parent->devlinks);
     g_ptr_array_unref(parent->types);
     g_free(parent);
 }
@@ -160,6 +153,29 @@ mdev_device_new(const char *uuid, const char *parent)
     device->iommu_group = -1;
     device->attrs = mdev_attr_array_new();
     return device;
+}
+
+/**
+ * mdev_device_copy:
+ * @device: an mdev record
+ *
+ * Returns: (transfer full): a deep copy of @device
+ */
+MdevDevice *
+mdev_device_copy(const MdevDevice *device)
+{
+    MdevDevice *copy = mdev_device_new(device->uuid, device->parent);
+
+    copy->type = g_strdup(device->type);
+    copy->active = device->active;
+    copy->defined = device->defined;
+    copy->autostart = device->autostart;
+    copy->iommu_group = device->iommu_group;
+    copy->driver = g_strdup(device->driver);
+    copy->syspath = g_strdup(device->syspath);
+    g_ptr_array_unref(copy->attrs);
+    copy->attrs = mdev_attr_array_copy(device->attrs);
+    return copy;
 }
 
 void

@@ -2,6 +2,7 @@
 #include "mdev-monitor.h"
 
 #include "mdev-discovery.h"
+#include "mdev-enum.h"
 #include "mdev-error.h"
 #include "mdev-private.h"
 #include "mdev-sysfs.h"
@@ -63,21 +64,9 @@ static guint signals[SIGNAL_LAST];
 
 G_DEFINE_FINAL_TYPE(MdevMonitor, mdev_monitor, G_TYPE_OBJECT)
 
-static const char *const event_names[MDEV_MONITOR_EVENT_LAST] = {
-    [MDEV_MONITOR_EVENT_MDEV_ADDED] = "mdev-added",
-    [MDEV_MONITOR_EVENT_MDEV_REMOVED] = "mdev-removed",
-    [MDEV_MONITOR_EVENT_PARENT_ADDED] = "parent-added",
-    [MDEV_MONITOR_EVENT_PARENT_REMOVED] = "parent-removed",
-    [MDEV_MONITOR_EVENT_PARENT_REGISTERED] = "parent-registered",
-    [MDEV_MONITOR_EVENT_PARENT_UNREGISTERED] = "parent-unregistered",
-};
-
-const char *
-mdev_monitor_event_kind_to_string(MdevMonitorEventKind kind)
-{
-    g_return_val_if_fail(kind < MDEV_MONITOR_EVENT_LAST, NULL);
-    return event_names[kind];
-}
+MDEV_ENUM_IMPL(mdev_monitor_event_kind, MdevMonitorEventKind, MDEV_MONITOR_EVENT_LAST,
+               "mdev-added", "mdev-removed", "parent-added", "parent-removed",
+               "parent-registered", "parent-unregistered")
 
 void
 mdev_monitor_event_free(MdevMonitorEvent *event)
@@ -111,7 +100,7 @@ emit(MdevMonitor *self, MdevMonitorEventKind kind, const char *parent, const cha
     event->uuid = g_strdup(uuid);
     event->type = g_strdup(type);
     event->syspath = g_strdup(syspath);
-    g_debug("event %s parent=%s uuid=%s type=%s", event_names[kind], parent,
+    g_debug("event %s parent=%s uuid=%s type=%s", mdev_monitor_event_kind_to_string(kind), parent,
             uuid ? uuid : "-", type ? type : "-");
     g_signal_emit(self, signals[SIGNAL_EVENT], 0, event);
 }

@@ -3,32 +3,23 @@
  * type's id or name stands for, and the parent chosen for it by policy. */
 #include "mdev-placement.h"
 
+#include "mdev-enum.h"
 #include "mdev-error.h"
 #include "mdev-util.h"
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
-static const char *const placement_names[MDEV_PLACEMENT_LAST] = {
-    [MDEV_PLACEMENT_PACK] = "pack",
-    [MDEV_PLACEMENT_SPREAD] = "spread",
-};
-
-const char *
-mdev_placement_to_string(MdevPlacement placement)
-{
-    g_return_val_if_fail(placement < MDEV_PLACEMENT_LAST, NULL);
-    return placement_names[placement];
-}
+MDEV_ENUM_IMPL(mdev_placement, MdevPlacement, MDEV_PLACEMENT_LAST, "pack", "spread")
 
 gboolean
 mdev_placement_from_string(const char *text, MdevPlacement *ret_placement, GError **error)
 {
-    for (guint i = 0; i < MDEV_PLACEMENT_LAST; i++) {
-        if (g_strcmp0(text, placement_names[i]) == 0) {
-            *ret_placement = i;
-            return TRUE;
-        }
+    int value = mdev_placement_lookup(text);
+
+    if (value >= 0) {
+        *ret_placement = value;
+        return TRUE;
     }
     g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
                 _("unknown placement policy '%s': use 'pack' or 'spread'"), text ? text : "");

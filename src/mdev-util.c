@@ -127,6 +127,21 @@ mdev_util_check_name(const char *what, const char *name, GError **error)
     return FALSE;
 }
 
+/**
+ * mdev_util_compare_strings:
+ * @a: a pointer to a string
+ * @b: a pointer to a string
+ *
+ * The comparison g_ptr_array_sort() needs for an array of strings.
+ *
+ * Returns: as strcmp() on the two strings
+ */
+int
+mdev_util_compare_strings(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
 static gboolean
 uuid_shape_ok(const char *text)
 {

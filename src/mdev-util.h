@@ -12,6 +12,8 @@ gboolean mdev_util_name_is_valid(const char *name);
 gboolean mdev_util_attr_name_is_valid(const char *name);
 gboolean mdev_util_check_name(const char *what, const char *name, GError **error);
 
+int mdev_util_compare_strings(gconstpointer a, gconstpointer b);
+
 char *mdev_util_uuid_canonicalize(const char *text, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean mdev_util_uuid_is_canonical(const char *text);
 char *mdev_util_uuid_generate(void) G_GNUC_WARN_UNUSED_RESULT;

@@ -8,6 +8,7 @@
  * elements and 2-space indentation, and tools compare it textually. */
 #include "mdev-xml.h"
 
+#include "mdev-enum.h"
 #include "mdev-error.h"
 #include "mdev-util.h"
 
@@ -16,20 +17,9 @@
 
 #define SYS_IOMMU_GROUPS "/sys/kernel/iommu_groups"
 
-static const char *const switch_names[MDEV_XML_SWITCH_LAST] = {
-    [MDEV_XML_SWITCH_DEFAULT] = "default",
-    [MDEV_XML_SWITCH_ON] = "on",
-    [MDEV_XML_SWITCH_OFF] = "off",
-};
+MDEV_ENUM_IMPL(mdev_xml_switch, MdevXmlSwitch, MDEV_XML_SWITCH_LAST, "default", "on", "off")
 
 static const char *const hostdev_models[] = { "vfio-pci", "vfio-ccw", "vfio-ap", NULL };
-
-const char *
-mdev_xml_switch_to_string(MdevXmlSwitch value)
-{
-    g_return_val_if_fail(value < MDEV_XML_SWITCH_LAST, NULL);
-    return switch_names[value];
-}
 
 /**
  * mdev_xml_switch_from_string:
@@ -40,11 +30,9 @@ mdev_xml_switch_to_string(MdevXmlSwitch value)
 MdevXmlSwitch
 mdev_xml_switch_from_string(const char *text)
 {
-    for (int i = 0; i < MDEV_XML_SWITCH_LAST; i++) {
-        if (g_strcmp0(text, switch_names[i]) == 0)
-            return i;
-    }
-    return MDEV_XML_SWITCH_LAST;
+    int value = mdev_xml_switch_lookup(text);
+
+    return value >= 0 ? (MdevXmlSwitch) value : MDEV_XML_SWITCH_LAST;
 }
 
 /* ------------------------------------------------------------------ names */
@@ -241,12 +229,6 @@ parse_hex_number(const char *text, guint max, guint *ret_value)
     return parse_hex_field(digits, strlen(digits), max, ret_value);
 }
 
-static int
-compare_strings(gconstpointer a, gconstpointer b)
-{
-    return strcmp(*(const char *const *) a, *(const char *const *) b);
-}
-
 /**
  * mdev_xml_read_iommu_group:
  * @group: an IOMMU group number
@@ -280,7 +262,7 @@ mdev_xml_read_iommu_group(int group, GError **error)
         if (parse_pci_address(entry, &addr))
             g_ptr_array_add(members, g_strdup(entry));
     }
-    g_ptr_array_sort(members, compare_strings);
+    g_ptr_array_sort(members, mdev_util_compare_strings);
     return g_steal_pointer(&members);
 }
 
@@ -543,6 +525,19 @@ mdev_xml_format_parent(const MdevParent *parent, const GPtrArray *iommu_group_de
     append_element(out, 1, "name", name);
     if (parent->syspath)
         append_element(out, 1, "path", parent->syspath);
+    /* libvirt prints udev's device node and its links for any device */
+    if (parent->devnode) {
+        indent(out, 1);
+        g_string_append(out, "<devnode type='dev'>");
+        append_escaped(out, parent->devnode);
+        g_string_append(out, "</devnode>\n");
+    }
+    for (guint i = 0; parent->devlinks && parent->devlinks[i]; i++) {
+        indent(out, 1);
+        g_string_append(out, "<devnode type='link'>");
+        append_escaped(out, parent->devlinks[i]);
+        g_string_append(out, "</devnode>\n");
+    }
     append_element(out, 1, "parent", up);
     append_driver(out, parent->driver);
 
@@ -724,9 +719,9 @@ mdev_xml_format_hostdev(const char *uuid, const char *model, const char *device_
 
     g_string_append_printf(out, "<hostdev mode='subsystem' type='mdev' model='%s'", chosen);
     if (display != MDEV_XML_SWITCH_DEFAULT)
-        g_string_append_printf(out, " display='%s'", switch_names[display]);
+        g_string_append_printf(out, " display='%s'", mdev_xml_switch_to_string(display));
     if (ramfb != MDEV_XML_SWITCH_DEFAULT)
-        g_string_append_printf(out, " ramfb='%s'", switch_names[ramfb]);
+        g_string_append_printf(out, " ramfb='%s'", mdev_xml_switch_to_string(ramfb));
     g_string_append(out, ">\n");
     append_line(out, 1, "<source>");
     append_line(out, 2, "<address uuid='%s'/>", canonical);
