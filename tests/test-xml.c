@@ -837,6 +837,7 @@ test_hostile_silent(Fixture *fx, gconstpointer data)
         g_autoptr(GError) error = NULL;
         g_autoptr(MdevDevice) def = mdev_xml_parse_nodedev(converted, -1, fx->parents, &error);
 
+        g_assert_null(def);
         g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG);
         g_assert_null(strchr(error->message, '\n'));
         g_clear_error(&error);
