@@ -468,7 +468,8 @@ parse_supports(MdevCallout *self, const char *path, const char *text)
     JsonNode *root;
     JsonNode *node;
 
-    if (!json_parser_load_from_data(parser, text, -1, NULL))
+    if (!mdev_json_check(text, strlen(text), NULL) ||
+        !json_parser_load_from_data(parser, text, -1, NULL))
         return FALSE;
     root = json_parser_get_root(parser);
     if (root == NULL || !JSON_NODE_HOLDS_OBJECT(root))
