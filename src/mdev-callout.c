@@ -12,6 +12,7 @@
 #include <json-glib/json-glib.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -206,6 +207,53 @@ compare_strings(gconstpointer a, gconstpointer b)
     return strcmp(*(const char *const *) a, *(const char *const *) b);
 }
 
+/* The first of @path and the directories above it that someone other than
+ * root or us could change: one owned by someone else, or writable by group
+ * or others. Above @path, a directory with the sticky bit (such as /tmp)
+ * is fine: others cannot rename or remove what they do not own in it.
+ * Returns NULL when there is none. */
+static char *
+find_unsafe_directory(const char *path)
+{
+    g_autofree char *current = g_strdup(path);
+
+    for (gboolean top = TRUE;; top = FALSE) {
+        g_autofree char *up = NULL;
+        GStatBuf st;
+
+        if (g_stat(current, &st) < 0 || !S_ISDIR(st.st_mode) ||
+            (st.st_uid != 0 && st.st_uid != geteuid()) ||
+            ((st.st_mode & 022) != 0 && (top || !(st.st_mode & S_ISVTX))))
+            return g_steal_pointer(&current);
+        up = g_path_get_dirname(current);
+        if (strcmp(up, current) == 0)
+            return NULL;
+        g_free(current);
+        current = g_steal_pointer(&up);
+    }
+}
+
+/* Scripts run as root: a script directory is only as safe as the
+ * directories above it. Both the path as given (a symbolic link in it could
+ * be replaced) and the one it resolves to are checked. */
+static gboolean
+directory_is_safe(MdevCallout *self, const char *dir)
+{
+    g_autofree char *absolute = g_canonicalize_filename(dir, NULL);
+    g_autofree char *real = realpath(dir, NULL);
+    g_autofree char *unsafe = find_unsafe_directory(absolute);
+
+    if (unsafe == NULL && real != NULL)
+        unsafe = find_unsafe_directory(real);
+    if (unsafe == NULL && real != NULL)
+        return TRUE;
+    add_message(self, g_strdup_printf(_("ignoring the callout scripts in '%1$s': '%2$s' is "
+                                        "writable by a user other than its owner or not owned "
+                                        "by root"),
+                                      dir, unsafe ? unsafe : dir));
+    return FALSE;
+}
+
 /* Scripts of one kind ("callouts" or "notifiers"), packaged directory first,
  * each directory in name order. */
 static GPtrArray *
@@ -222,6 +270,8 @@ list_scripts(MdevCallout *self, const char *kind)
         const char *name;
 
         if (handle == NULL)
+            continue;
+        if (!directory_is_safe(self, dir))
             continue;
         while ((name = g_dir_read_name(handle)) != NULL)
             g_ptr_array_add(names, g_strdup(name));
