@@ -269,6 +269,7 @@ list_scripts(MdevCallout *self, const char *kind)
         g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
         const char *name;
 
+        g_debug("looking for %s in '%s'", kind, dir);
         if (handle == NULL)
             continue;
         if (!directory_is_safe(self, dir))
