@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "mdev-callout.h"
 
+#include "mdev-callout-private.h"
 #include "mdev-error.h"
 #include "mdev-json.h"
 #include "mdev-util.h"
@@ -376,6 +377,18 @@ reap(pid_t pid)
     return status;
 }
 
+/* A descriptor that becomes readable when @pid exits, or -1 where the
+ * kernel (before 5.3) or the C library cannot make one. */
+static int
+open_pidfd(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+    return (int) syscall(SYS_pidfd_open, pid, 0);
+#else
+    return -1;
+#endif
+}
+
 /* Reads both pipes until the script has exited and they are closed, the
  * timeout has passed, or, once the script has exited, MDEV_CALLOUT_DRAIN_MSEC
  * have passed with a pipe still open (a process it left behind holds it).
@@ -383,7 +396,7 @@ reap(pid_t pid)
 static gboolean
 collect(pid_t pid, Capture *out, Capture *err, guint timeout, gboolean *ret_left_open)
 {
-    int pidfd = (int) syscall(SYS_pidfd_open, pid, 0);
+    int pidfd = open_pidfd(pid);
     gint64 deadline = g_get_monotonic_time() + (gint64) timeout * G_USEC_PER_SEC;
     gboolean exited = FALSE;
 
@@ -569,37 +582,53 @@ run_script(MdevCallout *self, const char *path, MdevCalloutEvent event, MdevCall
 }
 
 static guint
-names_to_bits(MdevCallout *self, const char *path, JsonArray *array, const char *const *names,
-              guint count)
+names_to_bits(JsonArray *array, const char *const *names, guint count, GPtrArray *unknown)
 {
     guint bits = 0;
 
-    for (guint i = 0; array && i < json_array_get_length(array); i++) {
-        const char *name = json_array_get_string_element(array, i);
-        guint n;
+    for (guint i = 0; i < json_array_get_length(array); i++) {
+        JsonNode *element = json_array_get_element(array, i);
+        const char *name = NULL;
+        guint n = count;
 
-        for (n = 0; n < count; n++) {
-            if (name && strcmp(name, names[n]) == 0)
-                break;
+        if (JSON_NODE_HOLDS_VALUE(element) && json_node_get_value_type(element) == G_TYPE_STRING)
+            name = json_node_get_string(element);
+        for (guint k = 0; name && k < count; k++) {
+            if (strcmp(name, names[k]) == 0)
+                n = k;
         }
         if (n < count)
             bits |= 1u << n;
-        else
-            add_message(self, g_strdup_printf(_("callout script '%1$s' supports the unknown "
-                                                "name '%2$s'"),
-                                              path, name ? name : "?"));
+        else if (unknown)
+            g_ptr_array_add(unknown, g_strdup(name ? name : "?"));
     }
     return bits;
 }
 
-static gboolean
-parse_supports(MdevCallout *self, const char *path, const char *text)
+/**
+ * mdev_callout_parse_supports:
+ * @text: what a script printed for the capabilities query
+ * @ret_actions: receives a bit per #MdevCalloutAction the script supports
+ * @ret_events: receives a bit per #MdevCalloutEvent the script supports
+ * @unknown: (nullable) (element-type utf8): receives the names the script
+ *   listed that mdevtool does not know
+ *
+ * Reads mdevctl's "supports" document:
+ * {"supports":{"version":N,"actions":[…],"events":[…]}}.
+ *
+ * Returns: %TRUE when @text is one, else %FALSE and nothing is written
+ */
+gboolean
+mdev_callout_parse_supports(const char *text, guint *ret_actions, guint *ret_events,
+                            GPtrArray *unknown)
 {
     g_autoptr(JsonParser) parser = json_parser_new_immutable();
     JsonObject *object;
     JsonObject *supports;
     JsonNode *root;
     JsonNode *node;
+    JsonNode *actions;
+    JsonNode *events;
 
     if (!mdev_json_check(text, strlen(text), NULL) ||
         !json_parser_load_from_data(parser, text, -1, NULL))
@@ -616,18 +645,15 @@ parse_supports(MdevCallout *self, const char *path, const char *text)
     if (node == NULL || !JSON_NODE_HOLDS_VALUE(node) ||
         json_node_get_value_type(node) != G_TYPE_INT64)
         return FALSE;
-    node = json_object_get_member(supports, "actions");
-    if (node == NULL || !JSON_NODE_HOLDS_ARRAY(node))
+    actions = json_object_get_member(supports, "actions");
+    events = json_object_get_member(supports, "events");
+    if (actions == NULL || !JSON_NODE_HOLDS_ARRAY(actions) || events == NULL ||
+        !JSON_NODE_HOLDS_ARRAY(events))
         return FALSE;
-    node = json_object_get_member(supports, "events");
-    if (node == NULL || !JSON_NODE_HOLDS_ARRAY(node))
-        return FALSE;
-    self->versioned_actions =
-        names_to_bits(self, path, json_object_get_array_member(supports, "actions"), action_names,
-                      MDEV_CALLOUT_ACTION_LAST);
-    self->versioned_events =
-        names_to_bits(self, path, json_object_get_array_member(supports, "events"), event_names,
-                      MDEV_CALLOUT_EVENT_LAST);
+    *ret_actions = names_to_bits(json_node_get_array(actions), action_names,
+                                 MDEV_CALLOUT_ACTION_LAST, unknown);
+    *ret_events =
+        names_to_bits(json_node_get_array(events), event_names, MDEV_CALLOUT_EVENT_LAST, unknown);
     return TRUE;
 }
 
@@ -664,6 +690,7 @@ probe_versioned(MdevCallout *self, GPtrArray *scripts)
         const char *path = g_ptr_array_index(scripts, i);
         g_autofree char *out = NULL;
         g_autoptr(GError) local = NULL;
+        g_autoptr(GPtrArray) unknown = g_ptr_array_new_with_free_func(g_free);
         int status = 0;
         RunResult result;
 
@@ -679,7 +706,12 @@ probe_versioned(MdevCallout *self, GPtrArray *scripts)
         if (self->out_truncated)
             continue;
         /* the exit status does not matter here, only the document */
-        if (parse_supports(self, path, out)) {
+        if (mdev_callout_parse_supports(out, &self->versioned_actions, &self->versioned_events,
+                                        unknown)) {
+            for (guint k = 0; k < unknown->len; k++)
+                add_message(self, g_strdup_printf(_("callout script '%1$s' supports the unknown "
+                                                    "name '%2$s'"),
+                                                  path, (const char *) unknown->pdata[k]));
             self->probe = PROBE_FOUND;
             self->versioned = g_strdup(path);
             return;

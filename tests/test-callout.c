@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "mdev-callout.h"
+#include "mdev-callout-private.h"
 #include "mdev-context.h"
 #include "mdev-error.h"
 #include "test-common.h"
@@ -585,6 +586,47 @@ test_foreign_directory(Fixture *f, gconstpointer data)
     g_assert_true(has_message(c, scripts_d));
 }
 
+/* The capabilities answer goes through the same checks as every JSON
+ * document, and odd elements are reported, not trusted. */
+static void
+test_parse_supports(void)
+{
+    g_autoptr(GPtrArray) unknown = g_ptr_array_new_with_free_func(g_free);
+    g_autofree char *deep = g_strnfill(100000, '[');
+    static const char *const bad[] = {
+        "",
+        "[]",
+        "{\"supports\":7}",
+        "{\"supports\":{\"version\":\"2\",\"actions\":[],\"events\":[]}}",
+        "{\"supports\":{\"version\":2,\"actions\":{},\"events\":[]}}",
+        "{\"supports\":{\"version\":2,\"actions\":[]}}",
+        "{\"supports\":{\"version\":2,\"actions\":[\"start\\ud800\"],\"events\":[]}}",
+        "{\"supports\":{\"version\":2,\"actions\":[],\"events\":[\"pre\"]}",
+    };
+    guint actions = 0;
+    guint events = 0;
+
+    g_assert_true(mdev_callout_parse_supports(
+        "{\"supports\":{\"version\":2,\"actions\":[\"start\",{\"x\":[]},3,\"stop\"],"
+        "\"events\":[\"pre\",\"bogus\"]}}",
+        &actions, &events, unknown));
+    g_assert_cmpuint(actions, ==,
+                     (1u << MDEV_CALLOUT_ACTION_START) | (1u << MDEV_CALLOUT_ACTION_STOP));
+    g_assert_cmpuint(events, ==, 1u << MDEV_CALLOUT_EVENT_PRE);
+    g_assert_cmpuint(unknown->len, ==, 3);
+    g_assert_cmpstr(unknown->pdata[0], ==, "?");
+    g_assert_cmpstr(unknown->pdata[2], ==, "bogus");
+
+    actions = events = 0;
+    g_assert_false(mdev_callout_parse_supports(deep, &actions, &events, NULL));
+    for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_test_message("case %" G_GSIZE_FORMAT ": %s", i, bad[i]);
+        g_assert_false(mdev_callout_parse_supports(bad[i], &actions, &events, NULL));
+    }
+    g_assert_cmpuint(actions, ==, 0);
+    g_assert_cmpuint(events, ==, 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -605,5 +647,6 @@ main(int argc, char **argv)
     ADD("/callout/unsafe-directory/link", test_unsafe_directory_link);
     ADD("/callout/unsafe-directory/owner", test_foreign_directory);
 #undef ADD
+    g_test_add_func("/callout/parse-supports", test_parse_supports);
     return g_test_run();
 }
