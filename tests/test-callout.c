@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "mdev-callout.h"
+#include "mdev-callout-private.h"
 #include "mdev-context.h"
 #include "mdev-error.h"
 #include "test-common.h"
@@ -8,6 +9,7 @@
 #include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define UUID "67215cd7-f78e-4352-b10a-ba2a22b1c4d8"
 
@@ -284,12 +286,13 @@ test_versioned_bad_json(Fixture *f, gconstpointer data)
     g_assert_nonnull(strstr(error->message, "exit status 1"));
 }
 
-/* Processes running "sleep 317", found through /proc (no procps needed). */
+/* Processes running "sleep SECONDS", found through /proc (no procps
+ * needed). */
 static guint
-count_sleepers(void)
+count_sleepers(const char *seconds)
 {
-    static const char wanted[] = "sleep\0"
-                                 "317";
+    g_autofree char *wanted_text = g_strconcat("sleep", "\n", seconds, NULL);
+    gsize wanted_len = strlen(wanted_text) + 1;
     g_autoptr(GDir) proc = g_dir_open("/proc", 0, NULL);
     const char *name;
     guint n = 0;
@@ -305,8 +308,14 @@ count_sleepers(void)
         if (!g_ascii_isdigit(name[0]))
             continue;
         path = g_build_filename("/proc", name, "cmdline", NULL);
-        if (!g_file_get_contents(path, &cmdline, &len, NULL) || len < sizeof(wanted) ||
-            memcmp(cmdline, wanted, sizeof(wanted)) != 0)
+        if (!g_file_get_contents(path, &cmdline, &len, NULL) || len < wanted_len)
+            continue;
+        /* cmdline separates the arguments by NULs */
+        for (gsize i = 0; i < len; i++) {
+            if (cmdline[i] == '\0')
+                cmdline[i] = '\n';
+        }
+        if (memcmp(cmdline, wanted_text, wanted_len - 1) != 0 || cmdline[wanted_len - 1] != '\n')
             continue;
         /* a zombie no one has reaped yet is not running */
         status_path = g_build_filename("/proc", name, "status", NULL);
@@ -341,9 +350,98 @@ test_timeout(Fixture *f, gconstpointer data)
     g_assert_null(attrs);
     g_assert_error(error, MDEV_ERROR, MDEV_ERROR_CALLOUT);
     /* no sleep is left behind (give init a moment to reap them) */
-    for (int i = 0; i < 50 && count_sleepers() > 0; i++)
+    for (int i = 0; i < 50 && count_sleepers("317") > 0; i++)
         g_usleep(100000);
-    g_assert_cmpuint(count_sleepers(), ==, 0);
+    g_assert_cmpuint(count_sleepers("317"), ==, 0);
+}
+
+/* The largest resident set this process has had, in KiB. */
+static guint64
+peak_rss_kib(void)
+{
+    g_autofree char *status = NULL;
+    const char *line;
+
+    g_assert_true(g_file_get_contents("/proc/self/status", &status, NULL, NULL));
+    line = strstr(status, "VmHWM:");
+    g_assert_nonnull(line);
+    return g_ascii_strtoull(line + strlen("VmHWM:"), NULL, 10);
+}
+
+static gboolean
+has_message(MdevCallout *c, const char *part)
+{
+    GPtrArray *messages = mdev_callout_get_messages(c);
+
+    for (guint i = 0; i < messages->len; i++) {
+        if (strstr(g_ptr_array_index(messages, i), part))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* A script printing without end once drove mdevtool to gigabytes: only
+ * MDEV_CALLOUT_MAX_OUTPUT bytes of each stream are kept, the rest is read
+ * and dropped, and said so. */
+static void
+test_output_limit(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(MdevCallout) c = NULL;
+    g_autoptr(GPtrArray) attrs = NULL;
+    g_autofree char *limit = g_strdup_printf("%u bytes", (guint) MDEV_CALLOUT_MAX_OUTPUT);
+
+    add_script(f, "etc", "callouts", "50-big",
+               "[ \"$6\" = capabilities ] && exit 2\n"
+               "if [ \"$4\" = get ]; then\n"
+               "  printf '[{\"a\":\"1\"}]'; head -c 2000000 /dev/zero | tr '\\0' ' '; exit 0\n"
+               "fi\n"
+               "head -c 300000000 /dev/zero\n"
+               "head -c 3000000 /dev/zero | tr '\\0' x >&2\n"
+               "exit 0");
+    c = mdev_callout_new(f->ctx, f->device);
+    g_assert_true(mdev_callout_pre(c, MDEV_CALLOUT_ACTION_START, &error));
+    g_assert_no_error(error);
+    g_assert_cmpuint(peak_rss_kib(), <, 100 * 1024);
+    g_assert_true(has_message(c, "printed more than"));
+    g_assert_true(has_message(c, limit));
+    g_assert_true(has_message(c, "to stderr; the rest was discarded"));
+
+    /* cut output is never read as JSON, even where what is left would parse */
+    attrs = mdev_callout_get_attributes(c, &error);
+    g_assert_null(attrs);
+    g_assert_error(error, MDEV_ERROR, MDEV_ERROR_CALLOUT);
+    g_assert_nonnull(strstr(error->message, "50-big"));
+    g_assert_nonnull(strstr(error->message, "cut off"));
+}
+
+/* A script that exits is done, even when something it started still holds
+ * its stdout; whatever it left in its process group is killed. */
+static void
+test_lingering_children(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(MdevCallout) c = NULL;
+    gint64 start;
+
+    add_script(f, "etc", "callouts", "50-fork",
+               "[ \"$6\" = capabilities ] && exit 2\necho hello\nsleep 318 &\nexit 0");
+    add_script(f, "etc", "notifiers", "50-daemon",
+               "sleep 319 </dev/null >/dev/null 2>&1 &\nexit 0");
+    c = mdev_callout_new(f->ctx, f->device);
+    mdev_callout_set_timeout(c, 10);
+    start = g_get_monotonic_time();
+    g_assert_true(mdev_callout_pre(c, MDEV_CALLOUT_ACTION_START, &error));
+    g_assert_no_error(error);
+    mdev_callout_notify(c, MDEV_CALLOUT_ACTION_START, MDEV_CALLOUT_STATE_SUCCESS);
+    g_assert_cmpint(g_get_monotonic_time() - start, <, 6 * G_USEC_PER_SEC);
+    g_assert_true(has_message(c, "50-fork' exited, but processes it started still held its "
+                                 "output; they were killed"));
+    g_assert_false(has_message(c, "50-daemon"));
+    for (int i = 0; i < 50 && count_sleepers("318") + count_sleepers("319") > 0; i++)
+        g_usleep(100000);
+    g_assert_cmpuint(count_sleepers("318"), ==, 0);
+    g_assert_cmpuint(count_sleepers("319"), ==, 0);
 }
 
 static void
@@ -372,6 +470,163 @@ test_unsafe_script(Fixture *f, gconstpointer data)
     g_assert_nonnull(strstr(g_ptr_array_index(messages, 0), "50-open"));
 }
 
+/* A script directory is as safe as the directories above it: each must be
+ * owned by root or us and writable by no one else (above the script
+ * directory, the sticky bit of /tmp and its like is enough). */
+static void
+test_unsafe_directory(Fixture *f, gconstpointer data)
+{
+    static const struct {
+        const char *dir; /* below the fixture's directory */
+        guint mode;
+        gboolean runs;
+    } cases[] = {
+        { "etc/scripts.d/callouts", 0755, TRUE },
+        { "etc/scripts.d/callouts", 0775, FALSE },
+        { "etc/scripts.d/callouts", 0757, FALSE },
+        { "etc/scripts.d/callouts", 01777, FALSE },
+        { "etc/scripts.d", 0777, FALSE },
+        { "etc/scripts.d", 0770, FALSE },
+        { "etc", 0757, FALSE },
+        { "etc", 01777, TRUE },
+        { "", 0777, FALSE },
+        { "", 01777, TRUE },
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *dir = g_build_filename(f->dir, cases[i].dir, NULL);
+        g_autofree char *callouts = g_build_filename(f->dir, "etc", "scripts.d", "callouts", NULL);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(MdevCallout) c = NULL;
+
+        g_test_message("case %" G_GSIZE_FORMAT ": %s %o", i, cases[i].dir, cases[i].mode);
+        add_script(f, "etc", "callouts", "50-no", "exit 1");
+        g_assert_cmpint(g_chmod(dir, cases[i].mode), ==, 0);
+        c = mdev_callout_new(f->ctx, f->device);
+        g_assert_cmpint(mdev_callout_pre(c, MDEV_CALLOUT_ACTION_START, &error), ==, !cases[i].runs);
+        if (cases[i].runs) {
+            g_assert_error(error, MDEV_ERROR, MDEV_ERROR_CALLOUT);
+            g_assert_false(has_message(c, "ignoring"));
+        } else {
+            g_autofree char *expect = g_strdup_printf("ignoring the callout scripts in '%s': '%s' "
+                                                      "is writable",
+                                                      callouts, dir);
+
+            g_assert_no_error(error);
+            g_assert_true(has_message(c, expect));
+        }
+        g_assert_cmpint(g_chmod(dir, 0700), ==, 0);
+        test_remove_tree(callouts);
+    }
+}
+
+/* A symbolic link to a directory below an unsafe one is as unsafe, and so
+ * is a symbolic link inside an unsafe directory to a safe one. */
+static void
+test_unsafe_directory_link(Fixture *f, gconstpointer data)
+{
+    g_autofree char *open_dir = g_build_filename(f->dir, "open", NULL);
+    g_autofree char *target = g_build_filename(open_dir, "callouts", NULL);
+    g_autofree char *scripts_d = g_build_filename(f->dir, "etc", "scripts.d", NULL);
+    g_autofree char *link = g_build_filename(scripts_d, "callouts", NULL);
+    g_autofree char *safe = g_build_filename(f->dir, "safe", NULL);
+    g_autofree char *safe_callouts = g_build_filename(safe, "callouts", NULL);
+    g_autofree char *script = g_build_filename(target, "50-no", NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(MdevCallout) c = NULL;
+    g_autoptr(MdevCallout) d = NULL;
+
+    g_assert_cmpint(g_mkdir_with_parents(target, 0755), ==, 0);
+    g_assert_cmpint(g_mkdir_with_parents(scripts_d, 0755), ==, 0);
+    g_assert_true(g_file_set_contents(script, "#!/bin/sh\nexit 1\n", -1, NULL));
+    g_assert_cmpint(g_chmod(script, 0755), ==, 0);
+    g_assert_cmpint(g_chmod(open_dir, 0777), ==, 0);
+    g_assert_cmpint(symlink(target, link), ==, 0);
+    c = mdev_callout_new(f->ctx, f->device);
+    g_assert_true(mdev_callout_pre(c, MDEV_CALLOUT_ACTION_START, &error));
+    g_assert_no_error(error);
+    g_assert_true(has_message(c, "is writable by a user other than its owner"));
+    g_assert_true(has_message(c, open_dir));
+
+    /* a safe target, but the link lives where anyone may replace it */
+    g_assert_cmpint(g_mkdir_with_parents(safe, 0755), ==, 0);
+    g_assert_cmpint(g_rename(target, safe_callouts), ==, 0);
+    g_assert_cmpint(g_unlink(link), ==, 0);
+    g_assert_cmpint(symlink(safe_callouts, link), ==, 0);
+    d = mdev_callout_new(f->ctx, f->device);
+    g_assert_false(mdev_callout_pre(d, MDEV_CALLOUT_ACTION_START, &error));
+    g_assert_error(error, MDEV_ERROR, MDEV_ERROR_CALLOUT);
+    g_clear_error(&error);
+    g_assert_cmpint(g_chmod(scripts_d, 0777), ==, 0);
+    g_clear_pointer(&d, mdev_callout_free);
+    d = mdev_callout_new(f->ctx, f->device);
+    g_assert_true(mdev_callout_pre(d, MDEV_CALLOUT_ACTION_START, &error));
+    g_assert_no_error(error);
+    g_assert_true(has_message(d, scripts_d));
+}
+
+/* Directories owned by someone else than root or us are refused too. */
+static void
+test_foreign_directory(Fixture *f, gconstpointer data)
+{
+    g_autofree char *scripts_d = g_build_filename(f->dir, "etc", "scripts.d", NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(MdevCallout) c = NULL;
+
+    if (geteuid() != 0) {
+        g_test_skip("giving a directory to another user needs root");
+        return;
+    }
+    add_script(f, "etc", "callouts", "50-no", "exit 1");
+    g_assert_cmpint(chown(scripts_d, 65534, 65534), ==, 0);
+    c = mdev_callout_new(f->ctx, f->device);
+    g_assert_true(mdev_callout_pre(c, MDEV_CALLOUT_ACTION_START, &error));
+    g_assert_no_error(error);
+    g_assert_true(has_message(c, "not owned by root"));
+    g_assert_true(has_message(c, scripts_d));
+}
+
+/* The capabilities answer goes through the same checks as every JSON
+ * document, and odd elements are reported, not trusted. */
+static void
+test_parse_supports(void)
+{
+    g_autoptr(GPtrArray) unknown = g_ptr_array_new_with_free_func(g_free);
+    g_autofree char *deep = g_strnfill(100000, '[');
+    static const char *const bad[] = {
+        "",
+        "[]",
+        "{\"supports\":7}",
+        "{\"supports\":{\"version\":\"2\",\"actions\":[],\"events\":[]}}",
+        "{\"supports\":{\"version\":2,\"actions\":{},\"events\":[]}}",
+        "{\"supports\":{\"version\":2,\"actions\":[]}}",
+        "{\"supports\":{\"version\":2,\"actions\":[\"start\\ud800\"],\"events\":[]}}",
+        "{\"supports\":{\"version\":2,\"actions\":[],\"events\":[\"pre\"]}",
+    };
+    guint actions = 0;
+    guint events = 0;
+
+    g_assert_true(mdev_callout_parse_supports(
+        "{\"supports\":{\"version\":2,\"actions\":[\"start\",{\"x\":[]},3,\"stop\"],"
+        "\"events\":[\"pre\",\"bogus\"]}}",
+        &actions, &events, unknown));
+    g_assert_cmpuint(actions, ==,
+                     (1u << MDEV_CALLOUT_ACTION_START) | (1u << MDEV_CALLOUT_ACTION_STOP));
+    g_assert_cmpuint(events, ==, 1u << MDEV_CALLOUT_EVENT_PRE);
+    g_assert_cmpuint(unknown->len, ==, 3);
+    g_assert_cmpstr(unknown->pdata[0], ==, "?");
+    g_assert_cmpstr(unknown->pdata[2], ==, "bogus");
+
+    actions = events = 0;
+    g_assert_false(mdev_callout_parse_supports(deep, &actions, &events, NULL));
+    for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_test_message("case %" G_GSIZE_FORMAT ": %s", i, bad[i]);
+        g_assert_false(mdev_callout_parse_supports(bad[i], &actions, &events, NULL));
+    }
+    g_assert_cmpuint(actions, ==, 0);
+    g_assert_cmpuint(events, ==, 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -385,7 +640,13 @@ main(int argc, char **argv)
     ADD("/callout/versioned/supports", test_versioned);
     ADD("/callout/versioned/bad-json", test_versioned_bad_json);
     ADD("/callout/timeout", test_timeout);
+    ADD("/callout/output-limit", test_output_limit);
+    ADD("/callout/lingering-children", test_lingering_children);
     ADD("/callout/unsafe-script", test_unsafe_script);
+    ADD("/callout/unsafe-directory/mode", test_unsafe_directory);
+    ADD("/callout/unsafe-directory/link", test_unsafe_directory_link);
+    ADD("/callout/unsafe-directory/owner", test_foreign_directory);
 #undef ADD
+    g_test_add_func("/callout/parse-supports", test_parse_supports);
     return g_test_run();
 }
