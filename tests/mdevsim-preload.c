@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Preloaded by tests/mdevsim into the command it runs, ahead of umockdev's
- * preload. A write() to a `create` or `remove` file of the testbed goes to
- * the simulator, which answers as the kernel would; every other write goes
- * on unchanged. Only libc, and raw system calls for the socket, so that the
+ * preload. A write() to a file of the testbed's sysfs goes to the simulator,
+ * which answers as the kernel would (or fails it, when told to); every
+ * other write goes on unchanged. Only libc, and raw system calls for the socket, so that the
  * interposed functions of umockdev's preload stay out of the way.
  *
  * glibc's stdio writes through internal calls that cannot be interposed, so
@@ -48,8 +48,22 @@ raw_close(int fd)
     return syscall(SYS_close, fd);
 }
 
+/* Below the testbed's sys/: every sysfs file, so that the simulator can
+ * fail any write */
+static int
+in_testbed(const char *path, size_t len)
+{
+    const char *root = getenv(MDEVSIM_ROOT_ENV);
+    size_t n;
+
+    if (root == NULL || *root == '\0')
+        return 0;
+    n = strlen(root);
+    return len > n + 5 && memcmp(path, root, n) == 0 && memcmp(path + n, "/sys/", 5) == 0;
+}
+
 /* The path of @fd into @path (PATH_MAX bytes) when it is a `create` or
- * `remove` file, else 0. */
+ * `remove` file or a file of the testbed's sysfs, else 0. */
 static size_t
 kernel_file_path(int fd, char *path, int *ret_deleted)
 {
@@ -67,7 +81,8 @@ kernel_file_path(int fd, char *path, int *ret_deleted)
         len -= strlen(DELETED_SUFFIX);
         *ret_deleted = 1;
     }
-    if (!ends_with(path, len, "/create") && !ends_with(path, len, "/remove"))
+    if (!ends_with(path, len, "/create") && !ends_with(path, len, "/remove") &&
+        !in_testbed(path, len))
         return 0;
     return len;
 }
