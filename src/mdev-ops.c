@@ -517,7 +517,8 @@ write_attrs(const char *uuid, GPtrArray *attrs, GError **error)
     if (local == NULL)
         return TRUE;
 
-    if (!remove_device(uuid, &err))
+    /* ENODEV/ENOENT: it went already, with its parent: nothing is left */
+    if (!remove_device(uuid, &err) && err != ENODEV && err != ENOENT)
         g_set_error(error, local->domain, local->code,
                     _("%1$s; removing the device again failed too: %2$s"), local->message,
                     g_strerror(err));
