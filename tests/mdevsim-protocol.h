@@ -13,11 +13,13 @@
  *                            sysfs write never takes more)
  *   'D' <path>               the same for a file that was deleted meanwhile
  *   'C' <word> '\0' <word>   a control command (see mdevsim --help)
+ *   'O' <decimal>            an open() of /dev/vfio/<decimal>, the VFIO
+ *                            group a VM (or libvirt's check) opens
  * Replies:
  *   'P'                      not the kernel's business: do the plain write
  *   'R' <decimal>            write()'s result: bytes taken or -errno (the
  *                            remove of a held mdev is answered only when
- *                            it is released)
+ *                            it is released); for 'O' 0 or -errno
  *   'E' <decimal> ' ' <text> control command result: errno (0 on success)
  *                            and output or message
  */

@@ -218,6 +218,14 @@ handle_message(Simulator *sim, const char *message, gsize len, int *conn)
             return g_strdup_printf("R%d", -ENODEV);
         return g_strdup("P");
     }
+    case 'O': {
+        g_autofree char *text = g_strndup(path, len - 1);
+        guint64 group;
+
+        if (!g_ascii_string_to_unsigned(text, 10, 0, G_MAXINT, &group, NULL))
+            return g_strdup_printf("R%d", -ENOENT);
+        return g_strdup_printf("R%d", -mock_host_open_vfio_group(sim->host, (int) group));
+    }
     case 'C': {
         g_autoptr(GPtrArray) words = g_ptr_array_new();
         g_autofree char *text = NULL;
@@ -356,6 +364,9 @@ static const char summary[] =
     "MDEVSIM_SOCKET, MDEVSIM_ROOT, MDEVSIM_CTL, MDEVTOOL_CONF_DIR (holding the host's\n"
     "definitions) and MDEVTOOL_STATE_DIR (a scratch directory).\n"
     "\n"
+    "An open() of /dev/vfio/GROUP succeeds (on /dev/null) unless the group\n"
+    "does not exist or is held.\n"
+    "\n"
     "Writes are seen when made with write(), writev() or pwrite() (dash, dd,\n"
     "Python, Rust, C) or through a stdio stream that is flushed or closed\n"
     "(bash's echo, coreutils' printf); one write is one sysfs store.\n"
@@ -381,10 +392,11 @@ static const char summary[] =
     "                             handled: a write to a file that went with\n"
     "                             it fails with ENODEV\n"
     "  clear                      drops every fail and vanish\n"
-    "  hold UUID [SECONDS]        a VFIO user holds the mdev open: writing 1\n"
-    "                             to its remove blocks (as the kernel waits\n"
-    "                             for the user) until release, or until\n"
-    "                             SECONDS have passed\n"
+    "  hold UUID [SECONDS]        a VFIO user holds the mdev open: opening\n"
+    "                             its /dev/vfio/GROUP fails with EBUSY, and\n"
+    "                             writing 1 to its remove blocks (as the\n"
+    "                             kernel waits for the user) until release,\n"
+    "                             or until SECONDS have passed\n"
     "  release UUID               the user lets go; a waiting remove goes on\n"
     "  held UUID                  prints yes or no\n"
     "\n"

@@ -797,6 +797,26 @@ mock_host_release_mdev(MockHost *self, const char *uuid)
     return 0;
 }
 
+/* What opening /dev/vfio/<group> gives: the VFIO core lets one user
+ * have a group, so it is busy while a held mdev is in it. */
+int
+mock_host_open_vfio_group(MockHost *self, int group)
+{
+    g_autofree char *path = group_path(self, group);
+    GHashTableIter iter;
+    gpointer value;
+
+    if (group < 0 || !g_file_test(path, G_FILE_TEST_IS_DIR))
+        return ENOENT;
+    g_hash_table_iter_init(&iter, self->mdevs);
+    while (g_hash_table_iter_next(&iter, NULL, &value)) {
+        HostMdev *mdev = value;
+        if (mdev->iommu_group == group && mdev->held)
+            return EBUSY;
+    }
+    return 0;
+}
+
 gboolean
 mock_host_mdev_is_held(MockHost *self, const char *uuid)
 {

@@ -57,10 +57,14 @@ void mock_host_clear_faults(MockHost *self);
  * before that write is handled. 0, ENOENT or EINVAL (@nth 0). */
 int mock_host_vanish_at_write(MockHost *self, const char *parent, guint nth);
 /* A VFIO user (a VM) holds the mdev open: writing 1 to its remove blocks
- * until it is released. 0, ENODEV (not active) or EALREADY. */
+ * until it is released, and its /dev/vfio group is busy. 0, ENODEV (not
+ * active) or EALREADY. */
 int mock_host_hold_mdev(MockHost *self, const char *uuid);
 int mock_host_release_mdev(MockHost *self, const char *uuid);
 gboolean mock_host_mdev_is_held(MockHost *self, const char *uuid);
+/* Opening /dev/vfio/@group: 0, ENOENT (no such group) or EBUSY (a held
+ * mdev is in it). */
+int mock_host_open_vfio_group(MockHost *self, int group);
 
 /* Direct controls: 0 or an errno (ENOENT: no such parent or type,
  * EALREADY: already (un)registered, else the kernel's answer); -1 from

@@ -879,7 +879,26 @@ inside_faults(void)
     g_assert_false(exists(MTTY_TYPES));
 }
 
-/* A device open by a VFIO user: its remove waits for the release. */
+/* Opens the VFIO group of @uuid as libvirt does: 0 or the errno. */
+static int
+open_group(const char *uuid)
+{
+    g_autofree char *link = g_strdup_printf("/sys/bus/mdev/devices/%s/iommu_group", uuid);
+    g_autofree char *group = test_dup_link_basename(link);
+    g_autofree char *node = NULL;
+    int fd;
+
+    g_assert_nonnull(group);
+    node = g_strdup_printf("/dev/vfio/%s", group);
+    fd = open(node, O_RDWR | O_CLOEXEC);
+    if (fd < 0)
+        return errno;
+    close(fd);
+    return 0;
+}
+
+/* A device open by a VFIO user: its group is busy, its remove waits for
+ * the release. */
 static void
 inside_held(void)
 {
@@ -890,12 +909,17 @@ inside_held(void)
     g_assert_cmpint(create(MTTY_TYPES, "mtty-1", UUID1), ==, 0);
     g_assert_cmpint(sh("test \"$(\"$MDEVSIM_CTL\" held " UUID1 ")\" = no"), ==, 0);
     g_assert_cmpint(sh("\"$MDEVSIM_CTL\" hold " UUID2 " 2>/dev/null"), ==, 1);
+    g_assert_cmpint(open_group(UUID1), ==, 0);
     g_assert_cmpint(sh("\"$MDEVSIM_CTL\" hold " UUID1), ==, 0);
     g_assert_cmpint(sh("test \"$(\"$MDEVSIM_CTL\" held " UUID1 ")\" = yes"), ==, 0);
+    /* the VFIO core lets one user have the group */
+    g_assert_cmpint(open_group(UUID1), ==, EBUSY);
+    g_assert_cmpint(sh("exec 3<> /dev/vfio/999"), !=, 0);
     /* the writer waits until the release, then succeeds */
     g_assert_cmpint(sh("( echo 1 > /sys/bus/mdev/devices/" UUID1 "/remove; echo $? > \"$DONE\" ) &"
                        " sleep 0.5; test ! -e \"$DONE\" && test -e /sys/bus/mdev/devices/" UUID1
-                       " && \"$MDEVSIM_CTL\" release " UUID1 " && wait && test \"$(cat \"$DONE\")\" = 0"),
+                       " && \"$MDEVSIM_CTL\" release " UUID1
+                       " && wait && test \"$(cat \"$DONE\")\" = 0"),
                     ==, 0);
     g_assert_false(exists(MTTY "/" UUID1));
     g_assert_cmpint(available(MTTY_TYPES, "mtty-1"), ==, 24);
