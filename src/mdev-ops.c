@@ -194,6 +194,87 @@ set_create_error(int err, const char *uuid, const MdevParent *parent, const Mdev
     }
 }
 
+/* A VM holds an mdev through its VFIO group, and the VFIO core lets one
+ * user open a group at a time. The kernel's remove would wait for that user
+ * to let go, without a timeout, and after a first signal without being
+ * interruptible; libvirt refuses nodedev-destroy when the group is busy,
+ * and so does stop. */
+static gboolean
+device_is_in_use(int iommu_group, char **ret_node)
+{
+    g_autofree char *node = NULL;
+    int fd;
+
+    if (iommu_group < 0)
+        return FALSE;
+    node = g_strdup_printf("/dev/vfio/%d", iommu_group);
+    fd = open(node, O_RDWR | O_CLOEXEC);
+    if (fd >= 0) {
+        close(fd);
+        return FALSE;
+    }
+    if (errno != EBUSY)
+        return FALSE;
+    *ret_node = g_steal_pointer(&node);
+    return TRUE;
+}
+
+static gboolean
+remove_device(const char *uuid, int *ret_errno)
+{
+    g_autofree char *path = g_build_filename(SYS_MDEV_DEVICES, uuid, "remove", NULL);
+
+    return write_once(path, -1, "1", ret_errno);
+}
+
+/* Writes the attributes in order; on the first failure the device is
+ * removed again so nothing half-made stays behind. */
+static gboolean
+write_attrs(const char *uuid, GPtrArray *attrs, GError **error)
+{
+    g_autofree char *dir = g_build_filename(SYS_MDEV_DEVICES, uuid, NULL);
+    g_autoptr(GError) local = NULL;
+    int dirfd;
+    int err = 0;
+
+    if (attrs == NULL || attrs->len == 0)
+        return TRUE;
+    dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dirfd < 0) {
+        err = errno;
+        g_set_error(&local, MDEV_ERROR, MDEV_ERROR_KERNEL,
+                    _("cannot open the directory of the new mdev '%1$s': %2$s"), uuid,
+                    g_strerror(err));
+    }
+    for (guint i = 0; dirfd >= 0 && i < attrs->len; i++) {
+        const MdevAttr *attr = g_ptr_array_index(attrs, i);
+
+        if (write_once(attr->name, dirfd, attr->value, &err))
+            continue;
+        if (err == ENOENT)
+            g_set_error(&local, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                        _("mdev '%1$s' has no attribute '%2$s'"), uuid, attr->name);
+        else
+            g_set_error(&local, MDEV_ERROR, MDEV_ERROR_KERNEL,
+                        _("cannot write '%1$s' to attribute '%2$s' of mdev '%3$s': %4$s"),
+                        attr->value, attr->name, uuid, g_strerror(err));
+        break;
+    }
+    if (dirfd >= 0)
+        close(dirfd);
+    if (local == NULL)
+        return TRUE;
+
+    /* ENODEV/ENOENT: it went already, with its parent: nothing is left */
+    if (!remove_device(uuid, &err) && err != ENODEV && err != ENOENT)
+        g_set_error(error, local->domain, local->code,
+                    _("%1$s; removing the device again failed too: %2$s"), local->message,
+                    g_strerror(err));
+    else
+        g_propagate_error(error, g_steal_pointer(&local));
+    return FALSE;
+}
+
 /* The part of create and start that must run under the parent's lock, on
  * an inventory read under that lock. */
 static gboolean
@@ -759,6 +840,7 @@ mdev_ops_stop(MdevContext *ctx, const char *uuid, GPtrArray *ret_messages, GErro
     g_autoptr(MdevLock) lock = NULL;
     g_autoptr(MdevCallout) callout = NULL;
     g_autoptr(MdevDevice) described = NULL;
+    g_autofree char *node = NULL;
     MdevDevice *device;
     gboolean ok;
     int err = 0;
@@ -786,6 +868,13 @@ mdev_ops_stop(MdevContext *ctx, const char *uuid, GPtrArray *ret_messages, GErro
         g_clear_pointer(&described, mdev_device_free);
         described = mdev_device_new(id, device->parent);
         described->type = g_strdup(device->type);
+    }
+    if (device_is_in_use(device->iommu_group, &node)) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_BUSY,
+                    _("mdev '%1$s' on parent '%2$s' is in use: its VFIO group '%3$s' is open, "
+                      "by a virtual machine or another VFIO user"),
+                    id, device->parent, node);
+        return FALSE;
     }
     callout = mdev_callout_new(ctx, described);
     if (!callout_begin(callout, MDEV_CALLOUT_ACTION_STOP, ret_messages, error))

@@ -65,11 +65,88 @@ mdev_store_dup_path(MdevContext *ctx, const char *parent, const char *uuid, GErr
     return g_build_filename(mdev_context_get_conf_dir(ctx), parent, uuid, NULL);
 }
 
-/* A file our atomic writer may be writing right now: "<uuid>.XXXXXX". */
+/* A file of our atomic writer: "<uuid>.XXXXXX", as g_mkstemp() names it. */
 static gboolean
 is_temporary_name(const char *name)
 {
-    return strlen(name) == MDEV_UUID_STRING_LEN + 7 && name[MDEV_UUID_STRING_LEN] == '.';
+    char uuid[MDEV_UUID_STRING_LEN + 1];
+
+    if (strlen(name) != MDEV_UUID_STRING_LEN + 7 || name[MDEV_UUID_STRING_LEN] != '.')
+        return FALSE;
+    for (const char *p = name + MDEV_UUID_STRING_LEN + 1; *p; p++) {
+        if (!g_ascii_isalnum(*p))
+            return FALSE;
+    }
+    memcpy(uuid, name, MDEV_UUID_STRING_LEN);
+    uuid[MDEV_UUID_STRING_LEN] = '\0';
+    return mdev_util_uuid_is_canonical(uuid);
+}
+
+/* The rule for symbolic links among the parents' directories is mdevctl's
+ * on reading: a linked directory is not part of the store. It is the same
+ * on writing, so that a definition is never saved where no reader looks. */
+static gboolean
+parent_dir_is_link(const char *conf_dir, const char *parent)
+{
+    g_autofree char *dir = g_build_filename(conf_dir, parent, NULL);
+    GStatBuf st;
+
+    return g_lstat(dir, &st) == 0 && S_ISLNK(st.st_mode);
+}
+
+static gboolean
+check_parent_dir_writable(const char *dir, GError **error)
+{
+    GStatBuf st;
+
+    if (g_lstat(dir, &st) < 0 || S_ISDIR(st.st_mode))
+        return TRUE;
+    g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
+                S_ISLNK(st.st_mode) ? _("definitions directory '%s' is a symbolic link, "
+                                        "which the store ignores")
+                                    : _("definitions directory '%s' is not a directory"),
+                dir);
+    return FALSE;
+}
+
+static gboolean
+fsync_dir(const char *dir, GError **error)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int err;
+
+    if (fd >= 0 && fsync(fd) == 0) {
+        close(fd);
+        return TRUE;
+    }
+    err = errno;
+    if (fd >= 0)
+        close(fd);
+    g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+                _("cannot sync directory '%1$s': %2$s"), dir, g_strerror(err));
+    return FALSE;
+}
+
+/* mkdir -p in which every directory that gains an entry is synced, so that
+ * a new definition cannot vanish with its directory after a power loss. */
+static gboolean
+make_dir_durable(const char *dir, GError **error)
+{
+    g_autofree char *above = NULL;
+    int err;
+
+    if (g_file_test(dir, G_FILE_TEST_IS_DIR))
+        return TRUE;
+    above = g_path_get_dirname(dir);
+    if (strcmp(above, dir) != 0 && !make_dir_durable(above, error))
+        return FALSE;
+    if (g_mkdir(dir, 0755) < 0 && errno != EEXIST) {
+        err = errno;
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+                    _("cannot create directory '%1$s': %2$s"), dir, g_strerror(err));
+        return FALSE;
+    }
+    return fsync_dir(above, error);
 }
 
 static MdevDevice *
@@ -292,7 +369,8 @@ mdev_store_load_one(MdevContext *ctx, const char *parent, const char *uuid, GErr
 
     if (path == NULL)
         return NULL;
-    if (g_lstat(path, &st) < 0 && errno == ENOENT) {
+    if (parent_dir_is_link(mdev_context_get_conf_dir(ctx), parent) ||
+        (g_lstat(path, &st) < 0 && errno == ENOENT)) {
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
                     _("mdev '%1$s' is not defined on parent '%2$s'"), uuid, parent);
         return NULL;
@@ -360,31 +438,28 @@ mdev_store_exists(MdevContext *ctx, const char *parent, const char *uuid)
     g_autofree char *path = mdev_store_dup_path(ctx, parent, uuid, NULL);
     GStatBuf st;
 
-    return path != NULL && g_lstat(path, &st) == 0;
+    return path != NULL && !parent_dir_is_link(mdev_context_get_conf_dir(ctx), parent) &&
+           g_lstat(path, &st) == 0;
 }
 
-/* Seconds after which a temporary file is taken as left over by a crashed
- * writer rather than being written right now. */
-#define STALE_TEMPORARY_AGE 60
-
 /* A writer killed between creating its temporary file and renaming it
- * leaves "<uuid>.XXXXXX" behind; mdevctl would warn about it forever. */
+ * leaves "<uuid>.XXXXXX" behind; mdevctl would warn about it forever. Every
+ * writer of a parent's directory holds that parent's lock, so whoever holds
+ * it finds no temporary file that is being written: all are left overs. */
 static void
-remove_stale_temporaries(const char *dir, const char *uuid)
+remove_stale_temporaries(const char *dir)
 {
     g_autoptr(GDir) handle = g_dir_open(dir, 0, NULL);
-    gint64 now = g_get_real_time() / G_USEC_PER_SEC;
     const char *name;
 
     while (handle && (name = g_dir_read_name(handle)) != NULL) {
         g_autofree char *path = NULL;
         GStatBuf st;
 
-        if (!is_temporary_name(name) || strncmp(name, uuid, MDEV_UUID_STRING_LEN) != 0)
+        if (!is_temporary_name(name))
             continue;
         path = g_build_filename(dir, name, NULL);
-        if (g_lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
-            st.st_mtime < now - STALE_TEMPORARY_AGE) {
+        if (g_lstat(path, &st) == 0 && S_ISREG(st.st_mode)) {
             g_debug("removing '%s', left over by an interrupted write", path);
             g_unlink(path);
         }
@@ -427,9 +502,12 @@ mdev_store_check_attrs(const GPtrArray *attrs, GError **error)
  * @error: return location for a #GError
  *
  * Writes (or replaces) the definition file atomically, creating the parent's
- * directory when needed.
+ * directory when needed (and syncing every directory that gains an entry),
+ * and removes the temporary files that interrupted writes left in that
+ * directory. The caller holds the parent's lock (mdev_lock_acquire_one()).
  *
- * Returns: %TRUE on success
+ * Returns: %TRUE on success; %FALSE with %MDEV_ERROR_INVALID_CONFIG when
+ *   the parent's directory is a symbolic link or not a directory
  */
 gboolean
 mdev_store_save(MdevContext *ctx, const MdevDevice *definition, GError **error)
@@ -450,13 +528,9 @@ mdev_store_save(MdevContext *ctx, const MdevDevice *definition, GError **error)
         return FALSE;
 
     dir = g_path_get_dirname(path);
-    if (g_mkdir_with_parents(dir, 0755) < 0) {
-        int err = errno;
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
-                    _("cannot create directory '%1$s': %2$s"), dir, g_strerror(err));
+    if (!check_parent_dir_writable(dir, error) || !make_dir_durable(dir, error))
         return FALSE;
-    }
-    remove_stale_temporaries(dir, definition->uuid);
+    remove_stale_temporaries(dir);
     contents = mdev_json_definition_to_string(definition);
     return mdev_util_write_file_atomic(path, contents, strlen(contents), 0644, error);
 }
@@ -468,8 +542,9 @@ mdev_store_save(MdevContext *ctx, const MdevDevice *definition, GError **error)
  * @uuid: a canonical UUID
  * @error: return location for a #GError
  *
- * Removes the definition file. The parent's directory stays, as with mdevctl
- * (libvirt watches it).
+ * Removes the definition file and the temporary files that interrupted
+ * writes left beside it. The parent's directory stays, as with mdevctl
+ * (libvirt watches it). The caller holds the parent's lock.
  *
  * Returns: %TRUE on success, %FALSE with %MDEV_ERROR_NOT_FOUND when there
  *   was no such definition
@@ -479,10 +554,13 @@ mdev_store_remove(MdevContext *ctx, const char *parent, const char *uuid, GError
 {
     g_autofree char *path = mdev_store_dup_path(ctx, parent, uuid, error);
     g_autofree char *dir = NULL;
-    int fd;
 
     if (path == NULL)
         return FALSE;
+    dir = g_path_get_dirname(path);
+    if (!check_parent_dir_writable(dir, error))
+        return FALSE;
+    remove_stale_temporaries(dir);
     if (g_unlink(path) < 0) {
         int err = errno;
         if (err == ENOENT)
@@ -494,11 +572,5 @@ mdev_store_remove(MdevContext *ctx, const char *parent, const char *uuid, GError
         return FALSE;
     }
     /* make the removal durable like a save */
-    dir = g_path_get_dirname(path);
-    fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) {
-        fsync(fd);
-        close(fd);
-    }
-    return TRUE;
+    return fsync_dir(dir, error);
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Preloaded by tests/mdevsim into the command it runs, ahead of umockdev's
- * preload. A write() to a `create` or `remove` file of the testbed goes to
- * the simulator, which answers as the kernel would; every other write goes
- * on unchanged. Only libc, and raw system calls for the socket, so that the
+ * preload. A write() to a file of the testbed's sysfs goes to the simulator,
+ * which answers as the kernel would (or fails it, when told to); every
+ * other write goes on unchanged. Only libc, and raw system calls for the socket, so that the
  * interposed functions of umockdev's preload stay out of the way.
  *
  * glibc's stdio writes through internal calls that cannot be interposed, so
@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,8 +49,22 @@ raw_close(int fd)
     return syscall(SYS_close, fd);
 }
 
+/* Below the testbed's sys/: every sysfs file, so that the simulator can
+ * fail any write */
+static int
+in_testbed(const char *path, size_t len)
+{
+    const char *root = getenv(MDEVSIM_ROOT_ENV);
+    size_t n;
+
+    if (root == NULL || *root == '\0')
+        return 0;
+    n = strlen(root);
+    return len > n + 5 && memcmp(path, root, n) == 0 && memcmp(path + n, "/sys/", 5) == 0;
+}
+
 /* The path of @fd into @path (PATH_MAX bytes) when it is a `create` or
- * `remove` file, else 0. */
+ * `remove` file or a file of the testbed's sysfs, else 0. */
 static size_t
 kernel_file_path(int fd, char *path, int *ret_deleted)
 {
@@ -67,37 +82,25 @@ kernel_file_path(int fd, char *path, int *ret_deleted)
         len -= strlen(DELETED_SUFFIX);
         *ret_deleted = 1;
     }
-    if (!ends_with(path, len, "/create") && !ends_with(path, len, "/remove"))
+    if (!ends_with(path, len, "/create") && !ends_with(path, len, "/remove") &&
+        !in_testbed(path, len))
         return 0;
     return len;
 }
 
-/* Returns 1 with *ret set when the simulator answered, 0 for a plain write. */
+/* Sends one request; returns 1 with *ret set from an 'R' reply, 0 when
+ * there is no simulator or it says to go on as usual. */
 static int
-ask_simulator(int fd, const void *buf, size_t count, ssize_t *ret)
+exchange(const char *message, size_t len, ssize_t *ret)
 {
     const char *socket_path = getenv(MDEVSIM_SOCKET_ENV);
-    char message[MDEVSIM_MESSAGE_MAX];
     char reply[64];
     struct sockaddr_un addr;
-    size_t path_len, data_len, len;
     long n, sock;
     char *end;
-    int deleted;
 
     if (socket_path == NULL || *socket_path == '\0' || strlen(socket_path) >= sizeof(addr.sun_path))
         return 0;
-    path_len = kernel_file_path(fd, message + 1, &deleted);
-    if (path_len == 0)
-        return 0;
-
-    message[0] = deleted ? 'D' : 'W';
-    message[1 + path_len] = '\0';
-    data_len = count < MDEVSIM_WRITE_MAX ? count : MDEVSIM_WRITE_MAX;
-    if (data_len > 0)
-        memcpy(message + 2 + path_len, buf, data_len);
-    len = 2 + path_len + data_len;
-
     sock = syscall(SYS_socket, AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
     if (sock < 0)
         return 0;
@@ -108,7 +111,7 @@ ask_simulator(int fd, const void *buf, size_t count, ssize_t *ret)
         n = syscall(SYS_connect, sock, (struct sockaddr *) &addr, sizeof(addr));
     } while (n < 0 && errno == EINTR);
     if (n < 0) {
-        /* no simulator (it is gone): behave as a plain write */
+        /* no simulator (it is gone): behave as usual */
         raw_close((int) sock);
         return 0;
     }
@@ -132,6 +135,100 @@ ask_simulator(int fd, const void *buf, size_t count, ssize_t *ret)
         return 0;
     *ret = (ssize_t) strtoll(reply + 1, &end, 10);
     return 1;
+}
+
+/* Returns 1 with *ret set when the simulator answered, 0 for a plain write. */
+static int
+ask_simulator(int fd, const void *buf, size_t count, ssize_t *ret)
+{
+    char message[MDEVSIM_MESSAGE_MAX];
+    size_t path_len, data_len;
+    int deleted;
+
+    if (getenv(MDEVSIM_SOCKET_ENV) == NULL)
+        return 0;
+    path_len = kernel_file_path(fd, message + 1, &deleted);
+    if (path_len == 0)
+        return 0;
+
+    message[0] = deleted ? 'D' : 'W';
+    message[1 + path_len] = '\0';
+    data_len = count < MDEVSIM_WRITE_MAX ? count : MDEVSIM_WRITE_MAX;
+    if (data_len > 0)
+        memcpy(message + 2 + path_len, buf, data_len);
+    return exchange(message, 2 + path_len + data_len, ret);
+}
+
+/* The VFIO group nodes: a VM holds its device through one, and libvirt
+ * (or mdevtool) tries to open it to see whether it is in use. Returns 1
+ * with the result in *ret (an fd on /dev/null or -1 with errno) when
+ * @path is /dev/vfio/<number> and the simulator answered. */
+static int
+open_vfio_group(const char *path, int flags, int *ret)
+{
+    static const char prefix[] = "/dev/vfio/";
+    char message[32];
+    const char *p;
+    ssize_t result;
+    int saved_errno = errno;
+
+    if (path == NULL || strncmp(path, prefix, sizeof(prefix) - 1) != 0)
+        return 0;
+    p = path + sizeof(prefix) - 1;
+    if (*p == '\0' || strlen(p) > 10 || strspn(p, "0123456789") != strlen(p))
+        return 0;
+    snprintf(message, sizeof(message), "O%s", p);
+    if (!exchange(message, strlen(message), &result))
+        return 0;
+    if (result < 0) {
+        errno = (int) -result;
+        *ret = -1;
+        return 1;
+    }
+    *ret = (int) syscall(SYS_openat, AT_FDCWD, "/dev/null", O_RDWR | (flags & O_CLOEXEC));
+    if (*ret >= 0)
+        errno = saved_errno;
+    return 1;
+}
+
+int
+open(const char *path, int flags, ...)
+{
+    static int (*real_open)(const char *, int, ...);
+    mode_t mode = 0;
+    va_list ap;
+    int fd;
+
+    if (open_vfio_group(path, flags, &fd))
+        return fd;
+    if (flags & (O_CREAT | O_TMPFILE)) {
+        va_start(ap, flags);
+        mode = va_arg(ap, mode_t);
+        va_end(ap);
+    }
+    if (real_open == NULL)
+        real_open = (int (*)(const char *, int, ...)) dlsym(RTLD_NEXT, "open");
+    return real_open(path, flags, mode);
+}
+
+int
+open64(const char *path, int flags, ...)
+{
+    static int (*real_open64)(const char *, int, ...);
+    mode_t mode = 0;
+    va_list ap;
+    int fd;
+
+    if (open_vfio_group(path, flags, &fd))
+        return fd;
+    if (flags & (O_CREAT | O_TMPFILE)) {
+        va_start(ap, flags);
+        mode = va_arg(ap, mode_t);
+        va_end(ap);
+    }
+    if (real_open64 == NULL)
+        real_open64 = (int (*)(const char *, int, ...)) dlsym(RTLD_NEXT, "open64");
+    return real_open64(path, flags, mode);
 }
 
 static ssize_t

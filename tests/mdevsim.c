@@ -29,13 +29,87 @@
 #define EXIT_USAGE 2
 #define EXIT_SETUP 125
 
+/* A writer waiting for its answer: the remove of a held mdev */
+typedef struct {
+    int conn;
+    char *path;
+    GBytes *data;
+} Pending;
+
 typedef struct {
     MockHost *host;
     GMainLoop *loop;
     GPid child;
     int status;
     gboolean exited;
+    GPtrArray *pending; /* Pending */
+    const char *root;   /* canonical */
 } Simulator;
+
+static void
+pending_free(Pending *pending)
+{
+    if (pending->conn >= 0)
+        close(pending->conn);
+    g_free(pending->path);
+    g_bytes_unref(pending->data);
+    g_free(pending);
+}
+
+static void
+answer(int conn, const char *reply)
+{
+    if (send(conn, reply, strlen(reply), MSG_NOSIGNAL) < 0 && errno != EPIPE)
+        g_printerr("mdevsim: cannot answer a request: %s\n", g_strerror(errno));
+}
+
+/* Hands the waiting writes to the host again; those that no longer block
+ * get their answer. A writer that died meanwhile does not stop the remove,
+ * as a task in the kernel's wait cannot be killed. */
+static void
+retry_pending(Simulator *sim)
+{
+    for (guint i = 0; i < sim->pending->len;) {
+        Pending *pending = g_ptr_array_index(sim->pending, i);
+        gsize len;
+        const char *data = g_bytes_get_data(pending->data, &len);
+        gssize result;
+        g_autofree char *reply = NULL;
+
+        if (!mock_host_handle_write(sim->host, pending->path, data, len, &result))
+            result = -ENODEV;
+        if (result == MOCK_HOST_WRITE_BLOCKS) {
+            i++;
+            continue;
+        }
+        reply = g_strdup_printf("R%" G_GSSIZE_FORMAT, result);
+        answer(pending->conn, reply);
+        g_ptr_array_remove_index(sim->pending, i);
+    }
+}
+
+typedef struct {
+    Simulator *sim;
+    char *uuid;
+} Release;
+
+static gboolean
+on_release(gpointer user_data)
+{
+    Release *release = user_data;
+
+    mock_host_release_mdev(release->sim->host, release->uuid);
+    retry_pending(release->sim);
+    g_free(release->uuid);
+    g_free(release);
+    return G_SOURCE_REMOVE;
+}
+
+static gboolean
+parse_count(const char *text, guint64 min, guint64 *ret_value)
+{
+    return g_ascii_string_to_unsigned(text, 10, min, G_MAXUINT, ret_value, NULL);
+}
 
 static char *
 control(Simulator *sim, char **words, int *ret_errno)
@@ -58,17 +132,57 @@ control(Simulator *sim, char **words, int *ret_errno)
         if (available >= 0)
             return g_strdup_printf("%d", available);
         err = ENOENT;
+    } else if ((strcmp(cmd, "fail") == 0 || strcmp(cmd, "fail-once") == 0) && n == 3) {
+        int code = mock_host_errno_from_name(words[2]);
+        if (code == 0) {
+            *ret_errno = EINVAL;
+            return g_strdup_printf("unknown errno '%s' (use a name such as EIO)", words[2]);
+        }
+        err = mock_host_add_fault(sim->host, words[1], code, strcmp(cmd, "fail-once") == 0);
+    } else if (strcmp(cmd, "vanish") == 0 && (n == 2 || n == 3)) {
+        guint64 nth = 1;
+        if (n == 3 && !parse_count(words[2], 1, &nth)) {
+            *ret_errno = EINVAL;
+            return g_strdup_printf("invalid write count '%s'", words[2]);
+        }
+        err = mock_host_vanish_at_write(sim->host, words[1], (guint) nth);
+    } else if (strcmp(cmd, "clear") == 0 && n == 1) {
+        mock_host_clear_faults(sim->host);
+        err = 0;
+    } else if (strcmp(cmd, "hold") == 0 && (n == 2 || n == 3)) {
+        guint64 seconds = 0;
+        if (n == 3 && !parse_count(words[2], 1, &seconds)) {
+            *ret_errno = EINVAL;
+            return g_strdup_printf("invalid number of seconds '%s'", words[2]);
+        }
+        err = mock_host_hold_mdev(sim->host, words[1]);
+        if (err == 0 && seconds > 0) {
+            Release *release = g_new0(Release, 1);
+            release->sim = sim;
+            release->uuid = g_strdup(words[1]);
+            g_timeout_add_seconds((guint) seconds, on_release, release);
+        }
+    } else if (strcmp(cmd, "release") == 0 && n == 2) {
+        err = mock_host_release_mdev(sim->host, words[1]);
+        if (err == 0)
+            retry_pending(sim);
+    } else if (strcmp(cmd, "held") == 0 && n == 2) {
+        return g_strdup(mock_host_mdev_is_held(sim->host, words[1]) ? "yes" : "no");
     } else {
         *ret_errno = EINVAL;
         return g_strdup("usage: register PARENT | unregister PARENT | "
-                        "create PARENT TYPE UUID | remove UUID | available PARENT TYPE");
+                        "create PARENT TYPE UUID | remove UUID | available PARENT TYPE | "
+                        "fail GLOB ERRNO | fail-once GLOB ERRNO | vanish PARENT [N] | clear | "
+                        "hold UUID [SECONDS] | release UUID | held UUID");
     }
     *ret_errno = err;
     return g_strdup(err ? g_strerror(err) : "");
 }
 
+/* The reply to @message, or NULL when the writer has to wait: then @conn
+ * is kept and answered later. */
 static char *
-handle_message(Simulator *sim, const char *message, gsize len)
+handle_message(Simulator *sim, const char *message, gsize len, int *conn)
 {
     const char *path = message + 1;
     gsize path_len;
@@ -85,15 +199,32 @@ handle_message(Simulator *sim, const char *message, gsize len)
 
         if (!mock_host_handle_write(sim->host, p, data, data_len, &result))
             return g_strdup("P");
+        if (result == MOCK_HOST_WRITE_BLOCKS) {
+            Pending *pending = g_new0(Pending, 1);
+            pending->conn = *conn;
+            pending->path = g_steal_pointer(&p);
+            pending->data = g_bytes_new(data, data_len);
+            g_ptr_array_add(sim->pending, pending);
+            *conn = -1;
+            return NULL;
+        }
         return g_strdup_printf("R%" G_GSSIZE_FORMAT, result);
     }
     case 'D': {
         /* kernfs refuses writes to a file whose node is gone */
         g_autofree char *p = g_strndup(path, path_len);
         const char *root = mock_sysfs_get_root(mock_host_get_sysfs(sim->host));
-        if (g_str_has_prefix(p, root))
+        if (g_str_has_prefix(p, root) || g_str_has_prefix(p, sim->root))
             return g_strdup_printf("R%d", -ENODEV);
         return g_strdup("P");
+    }
+    case 'O': {
+        g_autofree char *text = g_strndup(path, len - 1);
+        guint64 group;
+
+        if (!g_ascii_string_to_unsigned(text, 10, 0, G_MAXINT, &group, NULL))
+            return g_strdup_printf("R%d", -ENOENT);
+        return g_strdup_printf("R%d", -mock_host_open_vfio_group(sim->host, (int) group));
     }
     case 'C': {
         g_autoptr(GPtrArray) words = g_ptr_array_new();
@@ -138,11 +269,12 @@ on_connection(int fd, GIOCondition condition, gpointer user_data)
     }
     n = recv(conn, message, MDEVSIM_MESSAGE_MAX, 0);
     if (n > 0) {
-        reply = handle_message(sim, message, (gsize) n);
-        if (send(conn, reply, strlen(reply), MSG_NOSIGNAL) < 0)
-            g_printerr("mdevsim: cannot answer a request: %s\n", g_strerror(errno));
+        reply = handle_message(sim, message, (gsize) n, &conn);
+        if (reply)
+            answer(conn, reply);
     }
-    close(conn);
+    if (conn >= 0)
+        close(conn);
     return G_SOURCE_CONTINUE;
 }
 
@@ -229,8 +361,11 @@ static const char summary[] =
     "writes to `create` and `remove` files behave as on the kernel.\n"
     "\n"
     "COMMAND gets UMOCKDEV_DIR, LD_PRELOAD (mdevsim's library and umockdev's),\n"
-    "MDEVSIM_SOCKET, MDEVSIM_CTL, MDEVTOOL_CONF_DIR (holding the host's\n"
+    "MDEVSIM_SOCKET, MDEVSIM_ROOT, MDEVSIM_CTL, MDEVTOOL_CONF_DIR (holding the host's\n"
     "definitions) and MDEVTOOL_STATE_DIR (a scratch directory).\n"
+    "\n"
+    "An open() of /dev/vfio/GROUP succeeds (on /dev/null) unless the group\n"
+    "does not exist or is held.\n"
     "\n"
     "Writes are seen when made with write(), writev() or pwrite() (dash, dd,\n"
     "Python, Rust, C) or through a stdio stream that is flushed or closed\n"
@@ -244,6 +379,26 @@ static const char summary[] =
     "  create PARENT TYPE UUID    an mdev appears as if written to create\n"
     "  remove UUID                the mdev goes as if 1 was written to remove\n"
     "  available PARENT TYPE      prints available_instances\n"
+    "\n"
+    "Faults (every write to a file of the testbed reaches mdevsim):\n"
+    "  fail GLOB ERRNO            every write to a file whose /sys path\n"
+    "                             matches GLOB fails with ERRNO (a name such\n"
+    "                             as EIO); GLOB's * also matches '/', e.g.\n"
+    "                             '*/mtty-2/create', '*/UUID/remove',\n"
+    "                             '*/UUID/assign_domain'\n"
+    "  fail-once GLOB ERRNO       the same for the next such write only\n"
+    "  vanish PARENT [N]          PARENT unregisters when the Nth write from\n"
+    "                             now (default 1) arrives, before it is\n"
+    "                             handled: a write to a file that went with\n"
+    "                             it fails with ENODEV\n"
+    "  clear                      drops every fail and vanish\n"
+    "  hold UUID [SECONDS]        a VFIO user holds the mdev open: opening\n"
+    "                             its /dev/vfio/GROUP fails with EBUSY, and\n"
+    "                             writing 1 to its remove blocks (as the\n"
+    "                             kernel waits for the user) until release,\n"
+    "                             or until SECONDS have passed\n"
+    "  release UUID               the user lets go; a waiting remove goes on\n"
+    "  held UUID                  prints yes or no\n"
     "\n"
     "Exit status: COMMAND's, 128+N when it died of signal N, 2 on a usage\n"
     "error, 125 when the host cannot be set up.";
@@ -290,6 +445,7 @@ main(int argc, char **argv)
     g_autofree char *socket_path = NULL;
     g_autofree char *preload = NULL;
     g_autofree char *ld_preload = NULL;
+    g_autofree char *root = NULL;
     g_auto(GStrv) envp = NULL;
     g_autoptr(GMainLoop) loop = NULL;
     char **command;
@@ -356,12 +512,22 @@ main(int argc, char **argv)
         goto out;
     }
 
+    /* as /proc/self/fd shows the testbed's files */
+    root = realpath(mock_sysfs_get_root(sysfs), NULL);
+    if (root == NULL) {
+        g_printerr("mdevsim: cannot resolve '%s': %s\n", mock_sysfs_get_root(sysfs),
+                   g_strerror(errno));
+        close(listen_fd);
+        code = EXIT_SETUP;
+        goto out;
+    }
     ld_preload = compose_preload(preload);
     ctl = g_getenv("MDEVSIM_CTL") ? g_getenv("MDEVSIM_CTL") : MDEVSIM_CTL_PATH;
     envp = g_get_environ();
     envp = g_environ_setenv(envp, "UMOCKDEV_DIR", mock_sysfs_get_root(sysfs), TRUE);
     envp = g_environ_setenv(envp, "LD_PRELOAD", ld_preload, TRUE);
     envp = g_environ_setenv(envp, MDEVSIM_SOCKET_ENV, socket_path, TRUE);
+    envp = g_environ_setenv(envp, MDEVSIM_ROOT_ENV, root, TRUE);
     envp = g_environ_setenv(envp, "MDEVSIM_CTL", ctl, TRUE);
     envp = g_environ_setenv(envp, "MDEVTOOL_CONF_DIR", conf_dir, TRUE);
     envp = g_environ_setenv(envp, "MDEVTOOL_STATE_DIR", state_dir, TRUE);
@@ -379,6 +545,8 @@ main(int argc, char **argv)
     loop = g_main_loop_new(NULL, FALSE);
     sim.host = host;
     sim.loop = loop;
+    sim.pending = g_ptr_array_new_with_free_func((GDestroyNotify) pending_free);
+    sim.root = root;
     g_unix_fd_add(listen_fd, G_IO_IN, on_connection, &sim);
     g_child_watch_add(sim.child, on_child_exit, &sim);
     g_unix_signal_add(SIGINT, on_signal, &sim);
@@ -386,6 +554,7 @@ main(int argc, char **argv)
     g_unix_signal_add(SIGHUP, on_signal, &sim);
     g_main_loop_run(loop);
     close(listen_fd);
+    g_ptr_array_unref(sim.pending);
 
     if (WIFEXITED(sim.status))
         code = WEXITSTATUS(sim.status);

@@ -58,7 +58,21 @@ typedef struct {
     int iommu_group;
     int vfio_index;
     char *vfio_dev; /* its vfio-dev/vfio<N> child */
+    gboolean held;  /* open by a VFIO user (a VM) */
 } HostMdev;
+
+/* A write that fails before any driver code sees it */
+typedef struct {
+    char *glob; /* matched against the /sys path of the written file */
+    int err;
+    gboolean once;
+} HostFault;
+
+/* A parent that goes away when a later write arrives */
+typedef struct {
+    char *parent;
+    guint countdown;
+} HostVanish;
 
 struct _MockHost {
     MockSysfs *sysfs; /* borrowed: the caller keeps it alive */
@@ -68,6 +82,8 @@ struct _MockHost {
     GHashTable *parent_names; /* name -> HostParent */
     GHashTable *mdevs;        /* uuid -> HostMdev */
     JsonNode *definitions;    /* array, or NULL */
+    GPtrArray *faults;        /* HostFault, first match wins */
+    GPtrArray *vanishes;      /* HostVanish */
 };
 
 static void
@@ -109,11 +125,27 @@ host_mdev_free(HostMdev *mdev)
     g_free(mdev);
 }
 
+static void
+host_fault_free(HostFault *fault)
+{
+    g_free(fault->glob);
+    g_free(fault);
+}
+
+static void
+host_vanish_free(HostVanish *vanish)
+{
+    g_free(vanish->parent);
+    g_free(vanish);
+}
+
 void
 mock_host_free(MockHost *self)
 {
     if (self == NULL)
         return;
+    g_ptr_array_unref(self->faults);
+    g_ptr_array_unref(self->vanishes);
     g_hash_table_unref(self->mdevs);
     g_hash_table_unref(self->parent_names);
     g_ptr_array_unref(self->parents);
@@ -134,8 +166,8 @@ mock_host_get_sysfs(MockHost *self)
 
 /* The errno a full type answers with is the driver's choice (mtty and mbochs
  * ENOSPC, mdpy ENOMEM, the core's own counter EUSERS), so host files name it. */
-static int
-errno_from_name(const char *name)
+int
+mock_host_errno_from_name(const char *name)
 {
     for (int i = 1; i < 200; i++) {
         const char *candidate = strerrorname_np(i);
@@ -469,7 +501,9 @@ store_create(MockHost *self, HostType *type, const char *buf, gsize count)
     return (gssize) count;
 }
 
-/* remove_store(): kstrtoul(), and only a non-zero value removes. */
+/* remove_store(): kstrtoul(), and only a non-zero value removes. The VFIO
+ * core does not take a device from its user: it asks the user to release
+ * it and waits, without a timeout, before the device goes. */
 static gssize
 store_remove(MockHost *self, HostMdev *mdev, const char *buf, gsize count)
 {
@@ -478,6 +512,8 @@ store_remove(MockHost *self, HostMdev *mdev, const char *buf, gsize count)
 
     if (!kernel_kstrtoul(text, &value))
         return -EINVAL;
+    if (value != 0 && mdev->held)
+        return MOCK_HOST_WRITE_BLOCKS;
     if (value != 0)
         remove_mdev(self, mdev);
     return (gssize) count;
@@ -500,27 +536,83 @@ to_syspath(MockHost *self, const char *path)
     return NULL;
 }
 
+static gboolean handle_kernel_write(MockHost *self, const char *syspath, const char *buf,
+                                    gsize count, gssize *ret_result);
+
+/* Counts a write down for every armed vanish; TRUE when a parent went. */
+static gboolean
+run_vanishes(MockHost *self)
+{
+    gboolean gone = FALSE;
+
+    for (guint i = 0; i < self->vanishes->len;) {
+        HostVanish *vanish = g_ptr_array_index(self->vanishes, i);
+
+        if (--vanish->countdown > 0) {
+            i++;
+            continue;
+        }
+        gone = mock_host_unregister_parent(self, vanish->parent) == 0 || gone;
+        g_ptr_array_remove_index(self->vanishes, i);
+    }
+    return gone;
+}
+
 /**
  * mock_host_handle_write:
  * @path: the written file, a /sys path or its real path in the testbed
  * @buf: the bytes of one write()
  * @ret_result: what write() returns: bytes taken, or a negative errno
  *
+ * Armed faults come first: a vanish that is due unregisters its parent (a
+ * write to a file that went with it fails with ENODEV), then the first
+ * fault whose pattern matches fails the write.
+ *
  * Returns: %TRUE when @path is a `create` of a registered parent's type or
- *   the `remove` of an active mdev (the kernel's business), %FALSE when the
- *   write is an ordinary file write
+ *   the `remove` of an active mdev (the kernel's business) or a fault
+ *   answered it, %FALSE when the write is an ordinary file write.
+ *   @ret_result is %MOCK_HOST_WRITE_BLOCKS for the remove of a held mdev:
+ *   the write waits for mock_host_release_mdev() and is then handled again.
  */
 gboolean
 mock_host_handle_write(MockHost *self, const char *path, const char *buf, gsize count,
                        gssize *ret_result)
 {
     g_autofree char *syspath = to_syspath(self, path);
+
+    if (syspath == NULL)
+        return FALSE;
+    if (run_vanishes(self)) {
+        g_autofree char *real = mock_sysfs_real_path(self->sysfs, syspath);
+
+        /* kernfs refuses a write to a file whose node went meanwhile */
+        if (!g_file_test(real, G_FILE_TEST_EXISTS)) {
+            *ret_result = -ENODEV;
+            return TRUE;
+        }
+    }
+    for (guint i = 0; i < self->faults->len; i++) {
+        HostFault *fault = g_ptr_array_index(self->faults, i);
+
+        if (!g_pattern_match_simple(fault->glob, syspath))
+            continue;
+        *ret_result = -fault->err;
+        if (fault->once)
+            g_ptr_array_remove_index(self->faults, i);
+        return TRUE;
+    }
+    return handle_kernel_write(self, syspath, buf, count, ret_result);
+}
+
+/* What the mdev core does with a write to one of its files. */
+static gboolean
+handle_kernel_write(MockHost *self, const char *syspath, const char *buf, gsize count,
+                    gssize *ret_result)
+{
     g_autofree char *dir = NULL;
     g_autofree char *base = NULL;
     g_autofree char *leaf = NULL;
 
-    if (syspath == NULL)
-        return FALSE;
     dir = g_path_get_dirname(syspath);
     base = g_path_get_basename(syspath);
     leaf = g_path_get_basename(dir);
@@ -630,6 +722,107 @@ mock_host_unregister_parent(MockHost *self, const char *parent_name)
         return EALREADY;
     unregister_parent(self, parent);
     return 0;
+}
+
+int
+mock_host_add_fault(MockHost *self, const char *glob, int err, gboolean once)
+{
+    HostFault *fault;
+
+    if (glob == NULL || *glob == '\0' || err <= 0)
+        return EINVAL;
+    fault = g_new0(HostFault, 1);
+    fault->glob = g_strdup(glob);
+    fault->err = err;
+    fault->once = once;
+    g_ptr_array_add(self->faults, fault);
+    return 0;
+}
+
+void
+mock_host_clear_faults(MockHost *self)
+{
+    g_ptr_array_set_size(self->faults, 0);
+    g_ptr_array_set_size(self->vanishes, 0);
+}
+
+int
+mock_host_vanish_at_write(MockHost *self, const char *parent_name, guint nth)
+{
+    HostParent *parent = g_hash_table_lookup(self->parent_names, parent_name);
+    HostVanish *vanish;
+
+    if (parent == NULL)
+        return ENOENT;
+    if (nth == 0)
+        return EINVAL;
+    vanish = g_new0(HostVanish, 1);
+    vanish->parent = g_strdup(parent_name);
+    vanish->countdown = nth;
+    g_ptr_array_add(self->vanishes, vanish);
+    return 0;
+}
+
+static HostMdev *
+lookup_mdev(MockHost *self, const char *uuid)
+{
+    g_autofree char *canonical = g_ascii_strdown(uuid, -1);
+
+    return g_hash_table_lookup(self->mdevs, canonical);
+}
+
+int
+mock_host_hold_mdev(MockHost *self, const char *uuid)
+{
+    HostMdev *mdev = lookup_mdev(self, uuid);
+
+    if (mdev == NULL)
+        return ENODEV;
+    if (mdev->held)
+        return EALREADY;
+    mdev->held = TRUE;
+    return 0;
+}
+
+int
+mock_host_release_mdev(MockHost *self, const char *uuid)
+{
+    HostMdev *mdev = lookup_mdev(self, uuid);
+
+    if (mdev == NULL)
+        return ENODEV;
+    if (!mdev->held)
+        return EALREADY;
+    mdev->held = FALSE;
+    return 0;
+}
+
+/* What opening /dev/vfio/<group> gives: the VFIO core lets one user
+ * have a group, so it is busy while a held mdev is in it. */
+int
+mock_host_open_vfio_group(MockHost *self, int group)
+{
+    g_autofree char *path = group_path(self, group);
+    GHashTableIter iter;
+    gpointer value;
+
+    if (group < 0 || !g_file_test(path, G_FILE_TEST_IS_DIR))
+        return ENOENT;
+    g_hash_table_iter_init(&iter, self->mdevs);
+    while (g_hash_table_iter_next(&iter, NULL, &value)) {
+        HostMdev *mdev = value;
+        if (mdev->iommu_group == group && mdev->held)
+            return EBUSY;
+    }
+    return 0;
+}
+
+gboolean
+mock_host_mdev_is_held(MockHost *self, const char *uuid)
+{
+    HostMdev *mdev = lookup_mdev(self, uuid);
+
+    return mdev != NULL && mdev->held;
 }
 
 /* ------------------------------------------------------------ definitions */
@@ -1135,7 +1328,7 @@ load_parent(Loader *loader, JsonObject *object, const char *where, GError **erro
      * (EUSERS); the others check in their probe */
     parent->full_errno = (kind == KIND_CSS || kind == KIND_AP) ? EUSERS : ENOSPC;
     if (full_errno) {
-        parent->full_errno = errno_from_name(full_errno);
+        parent->full_errno = mock_host_errno_from_name(full_errno);
         if (parent->full_errno == 0)
             return fail(error, "%s: 'full_errno' must be an errno name like ENOSPC, not '%s'",
                         named, full_errno);
@@ -1348,6 +1541,8 @@ mock_host_new_from_data(MockSysfs *sysfs, const char *data, gssize length, GErro
     self->parent_names = g_hash_table_new(g_str_hash, g_str_equal);
     self->mdevs = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
                                         (GDestroyNotify) host_mdev_free);
+    self->faults = g_ptr_array_new_with_free_func((GDestroyNotify) host_fault_free);
+    self->vanishes = g_ptr_array_new_with_free_func((GDestroyNotify) host_vanish_free);
 
     if (!json_parser_load_from_data(parser, data, length, &parse_error)) {
         fail(error, "invalid JSON: %s", parse_error->message);

@@ -33,11 +33,38 @@ guint mock_host_get_n_definitions(MockHost *self);
 /* The description's "definitions" as <conf_dir>/<parent>/<uuid> files. */
 gboolean mock_host_write_definitions(MockHost *self, const char *conf_dir, GError **error);
 
+/* The result of a write that waits (the remove of a held mdev). */
+#define MOCK_HOST_WRITE_BLOCKS G_MINSSIZE
+
 /* One write() to @path (a /sys path or its real path in the testbed):
- * FALSE when it is not a create/remove file of the host, else TRUE with the
- * write's result (bytes taken or -errno) in @ret_result. */
+ * FALSE when it is not a create/remove file of the host and no fault
+ * applies, else TRUE with the write's result (bytes taken, -errno or
+ * MOCK_HOST_WRITE_BLOCKS) in @ret_result. */
 gboolean mock_host_handle_write(MockHost *self, const char *path, const char *buf,
                                 gsize count, gssize *ret_result);
+
+/* The errno called @name ("EIO"), 0 when there is none. */
+int mock_host_errno_from_name(const char *name);
+
+/* Faults, all answered by mock_host_handle_write(). A write to a file whose
+ * /sys path matches @glob (g_pattern_match_simple(): '*' and '?', '*'
+ * matches '/' too) fails with @err, once or every time; the first matching
+ * fault wins. 0 or EINVAL. */
+int mock_host_add_fault(MockHost *self, const char *glob, int err, gboolean once);
+/* Drops every fault and vanish. */
+void mock_host_clear_faults(MockHost *self);
+/* The parent unregisters when the @nth write from now (1: the next) arrives,
+ * before that write is handled. 0, ENOENT or EINVAL (@nth 0). */
+int mock_host_vanish_at_write(MockHost *self, const char *parent, guint nth);
+/* A VFIO user (a VM) holds the mdev open: writing 1 to its remove blocks
+ * until it is released, and its /dev/vfio group is busy. 0, ENODEV (not
+ * active) or EALREADY. */
+int mock_host_hold_mdev(MockHost *self, const char *uuid);
+int mock_host_release_mdev(MockHost *self, const char *uuid);
+gboolean mock_host_mdev_is_held(MockHost *self, const char *uuid);
+/* Opening /dev/vfio/@group: 0, ENOENT (no such group) or EBUSY (a held
+ * mdev is in it). */
+int mock_host_open_vfio_group(MockHost *self, int group);
 
 /* Direct controls: 0 or an errno (ENOENT: no such parent or type,
  * EALREADY: already (un)registered, else the kernel's answer); -1 from

@@ -818,6 +818,130 @@ inside_nvidia(void)
     }
 }
 
+/* Faults: any write to the testbed's sysfs can be failed, and a parent
+ * can go as a later write arrives. */
+static void
+inside_faults(void)
+{
+    const char *file = MTTY "/" UUID1 "/vendor/sample_mdev_dev";
+    g_autofree char *value = NULL;
+
+    g_assert_cmpint(sh("\"$MDEVSIM_CTL\" fail-once '*/mtty-1/create' EIO"), ==, 0);
+    g_assert_cmpint(create(MTTY_TYPES, "mtty-1", UUID1), ==, EIO);
+    g_assert_false(exists(MTTY "/" UUID1));
+    g_assert_cmpint(available(MTTY_TYPES, "mtty-1"), ==, 24);
+    g_assert_cmpint(create(MTTY_TYPES, "mtty-1", UUID1), ==, 0);
+
+    /* a plain attribute: written as a file, unless a fault says otherwise */
+    g_assert_cmpint(write_str(file, "one"), ==, 0);
+    value = read_value(file);
+    g_assert_true(g_str_has_prefix(value, "one"));
+    g_assert_cmpint(sh("\"$MDEVSIM_CTL\" fail '*/" UUID1 "/vendor/*' EACCES"), ==, 0);
+    g_assert_cmpint(write_str(file, "two"), ==, EACCES);
+    g_assert_cmpint(write_str(file, "two"), ==, EACCES);
+    {
+        g_autofree char *after = read_value(file);
+        g_assert_cmpstr(after, ==, value);
+    }
+    g_assert_cmpint(sh("printf two > " MTTY "/" UUID1 "/vendor/sample_mdev_dev"), !=, 0);
+    g_assert_cmpint(sh("\"$MDEVSIM_CTL\" fail '*/remove' EBUSY"), ==, 0);
+    g_assert_cmpint(remove_mdev(UUID1, "1"), ==, EBUSY);
+    g_assert_true(exists(MTTY "/" UUID1));
+    g_assert_cmpint(sh("\"$MDEVSIM_CTL\" clear"), ==, 0);
+    g_assert_cmpint(write_str(file, "two"), ==, 0);
+    g_assert_cmpint(remove_mdev(UUID1, "1"), ==, 0);
+
+    g_assert_cmpint(sh("\"$MDEVSIM_CTL\" fail '*' ENOSUCHERRNO 2>/dev/null"), ==, 1);
+    g_assert_cmpint(sh("\"$MDEVSIM_CTL\" vanish nosuch 2>/dev/null"), ==, 1);
+    g_assert_cmpint(sh("\"$MDEVSIM_CTL\" vanish mtty 0 2>/dev/null"), ==, 1);
+
+    /* the second write from now: the first one still sees mtty */
+    g_assert_cmpint(sh("\"$MDEVSIM_CTL\" vanish mtty 2"), ==, 0);
+    g_assert_cmpint(create(MTTY_TYPES, "mtty-1", UUID1), ==, 0);
+    g_assert_true(exists(MTTY_TYPES));
+    g_assert_cmpint(create(MDPY_TYPES, "mdpy-vga", UUID2), ==, 0);
+    g_assert_false(exists(MTTY_TYPES));
+    g_assert_false(exists(MTTY "/" UUID1));
+    g_assert_true(exists(MTTY));
+    g_assert_true(exists("/sys/bus/mdev/devices/" UUID2));
+    /* a write through a file opened before the parent went */
+    g_assert_cmpint(sh("\"$MDEVSIM_CTL\" register mtty"), ==, 0);
+    g_assert_cmpint(create(MTTY_TYPES, "mtty-1", UUID1), ==, 0);
+    {
+        int fd = open(MTTY "/" UUID1 "/remove", O_WRONLY | O_CLOEXEC);
+
+        g_assert_cmpint(fd, >=, 0);
+        g_assert_cmpint(sh("\"$MDEVSIM_CTL\" vanish mtty"), ==, 0);
+        g_assert_cmpint(write(fd, "1", 1), ==, -1);
+        g_assert_cmpint(errno, ==, ENODEV);
+        close(fd);
+    }
+    g_assert_false(exists(MTTY_TYPES));
+}
+
+/* Opens the VFIO group of @uuid as libvirt does: 0 or the errno. */
+static int
+open_group(const char *uuid)
+{
+    g_autofree char *link = g_strdup_printf("/sys/bus/mdev/devices/%s/iommu_group", uuid);
+    g_autofree char *group = test_dup_link_basename(link);
+    g_autofree char *node = NULL;
+    int fd;
+
+    g_assert_nonnull(group);
+    node = g_strdup_printf("/dev/vfio/%s", group);
+    fd = open(node, O_RDWR | O_CLOEXEC);
+    if (fd < 0)
+        return errno;
+    close(fd);
+    return 0;
+}
+
+/* A device open by a VFIO user: its group is busy, its remove waits for
+ * the release. */
+static void
+inside_held(void)
+{
+    g_autofree char *tmp = g_dir_make_tmp("mdevsim-held-XXXXXX", NULL);
+    g_autofree char *done = g_build_filename(tmp, "done", NULL);
+
+    g_setenv("DONE", done, TRUE);
+    g_assert_cmpint(create(MTTY_TYPES, "mtty-1", UUID1), ==, 0);
+    g_assert_cmpint(sh("test \"$(\"$MDEVSIM_CTL\" held " UUID1 ")\" = no"), ==, 0);
+    g_assert_cmpint(sh("\"$MDEVSIM_CTL\" hold " UUID2 " 2>/dev/null"), ==, 1);
+    g_assert_cmpint(open_group(UUID1), ==, 0);
+    g_assert_cmpint(sh("\"$MDEVSIM_CTL\" hold " UUID1), ==, 0);
+    g_assert_cmpint(sh("test \"$(\"$MDEVSIM_CTL\" held " UUID1 ")\" = yes"), ==, 0);
+    /* the VFIO core lets one user have the group */
+    g_assert_cmpint(open_group(UUID1), ==, EBUSY);
+    g_assert_cmpint(sh("exec 3<> /dev/vfio/999"), !=, 0);
+    /* the writer waits until the release, then succeeds */
+    g_assert_cmpint(sh("( echo 1 > /sys/bus/mdev/devices/" UUID1 "/remove; echo $? > \"$DONE\" ) &"
+                       " sleep 0.5; test ! -e \"$DONE\" && test -e /sys/bus/mdev/devices/" UUID1
+                       " && \"$MDEVSIM_CTL\" release " UUID1
+                       " && wait && test \"$(cat \"$DONE\")\" = 0"),
+                    ==, 0);
+    g_assert_false(exists(MTTY "/" UUID1));
+    g_assert_cmpint(available(MTTY_TYPES, "mtty-1"), ==, 24);
+    g_unlink(done);
+    g_rmdir(tmp);
+
+    /* a writer killed while it waits does not stop the removal */
+    g_assert_cmpint(create(MTTY_TYPES, "mtty-1", UUID1), ==, 0);
+    g_assert_cmpint(sh("\"$MDEVSIM_CTL\" hold " UUID1), ==, 0);
+    g_assert_cmpint(sh("sh -c 'echo 1 > /sys/bus/mdev/devices/" UUID1 "/remove' & pid=$!;"
+                       " sleep 0.3; kill -9 $pid; wait $pid; test -e " MTTY "/" UUID1),
+                    ==, 0);
+    g_assert_cmpint(sh("\"$MDEVSIM_CTL\" release " UUID1), ==, 0);
+    g_assert_false(exists(MTTY "/" UUID1));
+
+    /* held for a while: the user lets go by itself */
+    g_assert_cmpint(create(MTTY_TYPES, "mtty-1", UUID1), ==, 0);
+    g_assert_cmpint(sh("\"$MDEVSIM_CTL\" hold " UUID1 " 1"), ==, 0);
+    g_assert_cmpint(remove_mdev(UUID1, "1"), ==, 0);
+    g_assert_false(exists(MTTY "/" UUID1));
+}
+
 static const struct {
     const char *name;
     void (*func)(void);
@@ -831,6 +955,8 @@ static const struct {
     { "parallel", inside_parallel },
     { "definitions", inside_definitions },
     { "nvidia", inside_nvidia },
+    { "faults", inside_faults },
+    { "held", inside_held },
 };
 
 int
@@ -858,6 +984,8 @@ main(int argc, char **argv)
     g_test_add_data_func("/mdevsim/parallel", "samples.json:parallel", test_inside);
     g_test_add_data_func("/mdevsim/definitions", "intel-gvtg.json:definitions", test_inside);
     g_test_add_data_func("/mdevsim/nvidia", "nvidia-sriov.json:nvidia", test_inside);
+    g_test_add_data_func("/mdevsim/faults", "samples.json:faults", test_inside);
+    g_test_add_data_func("/mdevsim/held", "samples.json:held", test_inside);
     g_test_add_func("/mdevsim/exit-status", test_exit_status);
     g_test_add_func("/mdevsim/malformed-host", test_malformed_host);
     g_test_add_func("/mdevsim/conf-dir", test_conf_dir);

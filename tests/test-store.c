@@ -14,7 +14,6 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <utime.h>
 
 #define U1 "11111111-1111-4111-8111-111111111111"
 #define U2 "22222222-2222-4222-8222-222222222222"
@@ -330,27 +329,132 @@ test_unreadable(Fixture *f, gconstpointer data)
     g_assert_nonnull(strstr(g_ptr_array_index(problems, 0), "ermission"));
 }
 
+/* Writers hold the parent's lock, so a temporary file found by a save or a
+ * remove is a left over of an interrupted write, whatever its age. */
 static void
 test_stale_temporaries(Fixture *f, gconstpointer data)
 {
     g_autoptr(GError) error = NULL;
     g_autoptr(MdevDevice) d = make_definition("mtty", U1, "mtty-1", FALSE);
-    g_autofree char *old = g_build_filename(f->dir, "mtty", U1 ".aB3dE9", NULL);
-    g_autofree char *fresh = g_build_filename(f->dir, "mtty", U1 ".Zz9Yy8", NULL);
-    g_autofree char *other = g_build_filename(f->dir, "mtty", U2 ".aB3dE9", NULL);
-    struct utimbuf long_ago = { 1000000000, 1000000000 };
+    g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) defs = NULL;
+    g_autofree char *own = g_build_filename(f->dir, "mtty", U1 ".aB3dE9", NULL);
+    g_autofree char *other = g_build_filename(f->dir, "mtty", U2 ".Zz9Yy8", NULL);
+    g_autofree char *elsewhere = g_build_filename(f->dir, "matrix", U1 ".aB3dE9", NULL);
+    g_autofree char *dir_like = g_build_filename(f->dir, "mtty", U3 ".dIr000", NULL);
 
     write_file(f, "mtty", U1 ".aB3dE9", "{");
-    write_file(f, "mtty", U1 ".Zz9Yy8", "{");
-    write_file(f, "mtty", U2 ".aB3dE9", "{");
-    g_assert_cmpint(utime(old, &long_ago), ==, 0);
-    g_assert_cmpint(utime(other, &long_ago), ==, 0);
+    write_file(f, "mtty", U2 ".Zz9Yy8", "{\"mdev_type\": \"mt");
+    write_file(f, "matrix", U1 ".aB3dE9", "{");
+    g_assert_cmpint(g_mkdir(dir_like, 0755), ==, 0);
+
+    /* never listed, never a problem */
+    defs = mdev_store_load(f->ctx, NULL, NULL, problems, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(defs->len, ==, 0);
+    g_assert_cmpuint(problems->len, ==, 0);
+
     g_assert_true(mdev_store_save(f->ctx, d, &error));
     g_assert_no_error(error);
-    g_assert_false(g_file_test(old, G_FILE_TEST_EXISTS));
-    /* one that may be being written right now stays, as do other UUIDs' */
-    g_assert_true(g_file_test(fresh, G_FILE_TEST_EXISTS));
-    g_assert_true(g_file_test(other, G_FILE_TEST_EXISTS));
+    g_assert_false(g_file_test(own, G_FILE_TEST_EXISTS));
+    g_assert_false(g_file_test(other, G_FILE_TEST_EXISTS));
+    /* another parent's directory is another lock's business */
+    g_assert_true(g_file_test(elsewhere, G_FILE_TEST_EXISTS));
+    g_assert_true(g_file_test(dir_like, G_FILE_TEST_IS_DIR));
+
+    /* a remove cleans up too, even when the definition is gone already */
+    write_file(f, "matrix", UAP, "{\"mdev_type\":\"vfio_ap-passthrough\",\"start\":\"manual\"}");
+    g_assert_true(mdev_store_remove(f->ctx, "matrix", UAP, &error));
+    g_assert_no_error(error);
+    g_assert_false(g_file_test(elsewhere, G_FILE_TEST_EXISTS));
+    write_file(f, "mtty", U2 ".Zz9Yy8", "{");
+    g_assert_false(mdev_store_remove(f->ctx, "mtty", U3, &error));
+    g_assert_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND);
+    g_assert_false(g_file_test(other, G_FILE_TEST_EXISTS));
+}
+
+/* A linked parent directory is not part of the store, for readers (as
+ * with mdevctl) and for writers alike. */
+static void
+test_symlinked_parent(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(MdevDevice) d = make_definition("linked", U2, "mtty-1", FALSE);
+    g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) defs = NULL;
+    g_autofree char *target = g_dir_make_tmp("mdev-store-target-XXXXXX", &error);
+    g_autofree char *link_dir = g_build_filename(f->dir, "linked", NULL);
+    g_autofree char *inside = NULL;
+    g_autofree char *written = NULL;
+    g_autofree char *before = NULL;
+    g_autofree char *after = NULL;
+
+    g_assert_no_error(error);
+    inside = g_build_filename(target, U1, NULL);
+    written = g_build_filename(target, U2, NULL);
+    g_assert_true(
+        g_file_set_contents(inside, "{\"mdev_type\":\"mtty-1\",\"start\":\"auto\"}", -1, NULL));
+    g_assert_cmpint(symlink(target, link_dir), ==, 0);
+
+    defs = mdev_store_load(f->ctx, NULL, NULL, problems, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(defs->len, ==, 0);
+    g_assert_true(problems_mention(problems, "symbolic link"));
+    g_clear_pointer(&defs, g_ptr_array_unref);
+    defs = mdev_store_load(f->ctx, "linked", NULL, NULL, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(defs->len, ==, 0);
+    g_assert_false(mdev_store_exists(f->ctx, "linked", U1));
+    g_assert_null(mdev_store_load_one(f->ctx, "linked", U1, &error));
+    g_assert_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND);
+    g_clear_error(&error);
+    g_clear_pointer(&defs, g_ptr_array_unref);
+    defs = mdev_store_find_parents(f->ctx, U1, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(defs->len, ==, 0);
+
+    /* nothing is written or removed through it */
+    g_assert_false(mdev_store_save(f->ctx, d, &error));
+    g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG);
+    g_assert_nonnull(strstr(error->message, link_dir));
+    g_assert_nonnull(strstr(error->message, "symbolic link"));
+    g_clear_error(&error);
+    g_assert_false(g_file_test(written, G_FILE_TEST_EXISTS));
+    g_assert_true(g_file_get_contents(inside, &before, NULL, NULL));
+    g_assert_false(mdev_store_remove(f->ctx, "linked", U1, &error));
+    g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG);
+    g_clear_error(&error);
+    g_assert_true(g_file_get_contents(inside, &after, NULL, NULL));
+    g_assert_cmpstr(before, ==, after);
+    test_remove_tree(target);
+}
+
+/* The store directory itself may be a link (to another file system): it is
+ * followed, and a new parent directory in it is made as usual. */
+static void
+test_symlinked_store(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(MdevDevice) d = make_definition("mtty", U1, "mtty-1", FALSE);
+    g_autoptr(GPtrArray) defs = NULL;
+    g_autofree char *real = g_build_filename(f->dir, "real", NULL);
+    g_autofree char *link_dir = g_build_filename(f->dir, "store", NULL);
+    g_autofree char *deep = g_build_filename(f->dir, "new", "store", NULL);
+
+    g_assert_cmpint(g_mkdir(real, 0755), ==, 0);
+    g_assert_cmpint(symlink(real, link_dir), ==, 0);
+    mdev_context_set_conf_dir(f->ctx, link_dir);
+    g_assert_true(mdev_store_save(f->ctx, d, &error));
+    g_assert_no_error(error);
+    defs = mdev_store_load(f->ctx, NULL, NULL, NULL, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(defs->len, ==, 1);
+
+    /* a store that does not exist yet is made, every level of it */
+    mdev_context_set_conf_dir(f->ctx, deep);
+    g_assert_true(mdev_store_save(f->ctx, d, &error));
+    g_assert_no_error(error);
+    g_assert_true(mdev_store_exists(f->ctx, "mtty", U1));
 }
 
 /* A writer killed at any moment leaves the old or the new file, whole. */
@@ -519,6 +623,8 @@ main(int argc, char **argv)
     ADD("/store/save/hostile-names", test_hostile_names);
     ADD("/store/save/crash", test_crash);
     ADD("/store/save/stale-temporaries", test_stale_temporaries);
+    ADD("/store/symlink/parent", test_symlinked_parent);
+    ADD("/store/symlink/store", test_symlinked_store);
     ADD("/store/mdevctl/reads-ours", test_mdevctl_reads_ours);
     ADD("/store/mdevctl/we-read-mdevctls", test_we_read_mdevctls);
 #undef ADD
