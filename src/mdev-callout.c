@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "mdev-callout.h"
+#include "mdev-callout-private.h"
 
 #include "mdev-error.h"
 #include "mdev-json.h"
@@ -459,8 +460,8 @@ names_to_bits(MdevCallout *self, const char *path, JsonArray *array, const char 
     return bits;
 }
 
-static gboolean
-parse_supports(MdevCallout *self, const char *path, const char *text)
+gboolean
+mdev_callout_parse_supports(MdevCallout *self, const char *path, const char *text)
 {
     g_autoptr(JsonParser) parser = json_parser_new_immutable();
     JsonObject *object;
@@ -542,7 +543,7 @@ probe_versioned(MdevCallout *self, GPtrArray *scripts)
         if (result != RUN_EXITED || status == 2)
             continue;
         /* the exit status does not matter here, only the document */
-        if (parse_supports(self, path, out)) {
+        if (mdev_callout_parse_supports(self, path, out)) {
             self->probe = PROBE_FOUND;
             self->versioned = g_strdup(path);
             return;
