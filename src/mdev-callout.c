@@ -11,10 +11,13 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /*
@@ -32,8 +35,10 @@
  * about the outcome; their status is ignored.
  *
  * Unlike mdevctl, a script may not run forever (it is killed, with its
- * process group, after the timeout) and scripts that others than their owner
- * may modify are not run as root.
+ * process group, after the timeout), nothing it starts outlives it (its
+ * process group is killed when it exits), at most MDEV_CALLOUT_MAX_OUTPUT
+ * bytes of each of its stdout and stderr are kept, and scripts that others
+ * than their owner may modify are not run as root.
  */
 
 static const char *const action_names[MDEV_CALLOUT_ACTION_LAST] = {
@@ -99,6 +104,7 @@ struct _MdevCallout {
     guint versioned_actions; /* bit per MdevCalloutAction */
     guint versioned_events;  /* bit per MdevCalloutEvent */
     char *owner;             /* the script that decided the last event */
+    gboolean out_truncated;  /* the last script printed more than was kept */
 };
 
 static guint
@@ -249,46 +255,128 @@ typedef enum {
     RUN_TIMEOUT, /* killed after the timeout */
 } RunResult;
 
+/* What is read from one of a script's output pipes: at most
+ * MDEV_CALLOUT_MAX_OUTPUT bytes are kept, the rest is read and dropped so
+ * that the script never blocks on a full pipe. */
 typedef struct {
-    gboolean communicated;
-    gboolean waited;
-    gboolean timed_out;
-    GBytes *out;
-    GBytes *err;
-} RunState;
+    int fd;
+    GByteArray *data;
+    gboolean truncated;
+} Capture;
 
 static void
-communicate_done(GObject *source, GAsyncResult *result, gpointer user_data)
+capture_clear(Capture *capture)
 {
-    RunState *state = user_data;
-
-    g_subprocess_communicate_finish(G_SUBPROCESS(source), result, &state->out, &state->err, NULL);
-    state->communicated = TRUE;
+    if (capture->fd >= 0)
+        close(capture->fd);
+    capture->fd = -1;
+    g_clear_pointer(&capture->data, g_byte_array_unref);
 }
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Capture, capture_clear)
 
 static void
-wait_done(GObject *source, GAsyncResult *result, gpointer user_data)
+capture_read(Capture *capture)
 {
-    RunState *state = user_data;
+    guint8 buffer[16384];
+    ssize_t n = read(capture->fd, buffer, sizeof(buffer));
+    gsize keep;
 
-    g_subprocess_wait_finish(G_SUBPROCESS(source), result, NULL);
-    state->waited = TRUE;
-}
-
-static gboolean
-timeout_reached(gpointer user_data)
-{
-    RunState *state = user_data;
-
-    state->timed_out = TRUE;
-    return G_SOURCE_REMOVE;
+    if (n < 0 && (errno == EINTR || errno == EAGAIN))
+        return;
+    if (n <= 0) {
+        close(capture->fd);
+        capture->fd = -1;
+        return;
+    }
+    keep = MIN((gsize) n, MDEV_CALLOUT_MAX_OUTPUT - capture->data->len);
+    g_byte_array_append(capture->data, buffer, (guint) keep);
+    if (keep < (gsize) n)
+        capture->truncated = TRUE;
 }
 
 static void
 child_setup(gpointer user_data)
 {
-    /* own process group, so a timeout kills the script's children too */
+    /* own process group, so that whatever the script starts can be killed
+     * with it */
     setpgid(0, 0);
+}
+
+/* Whether the script has exited, without reaping it: as long as its zombie
+ * is not reaped, its PID, and with it the process group's id, cannot be
+ * given to another process, so killing the group cannot hit a stranger. */
+static gboolean
+has_exited(pid_t pid)
+{
+    siginfo_t info = { 0 };
+
+    if (waitid(P_PID, (id_t) pid, &info, WEXITED | WNOHANG | WNOWAIT) < 0)
+        return errno != EINTR;
+    return info.si_pid == pid;
+}
+
+static int
+reap(pid_t pid)
+{
+    int status = 0;
+
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    return status;
+}
+
+/* Reads both pipes until the script has exited and they are closed, the
+ * timeout has passed, or, once the script has exited, MDEV_CALLOUT_DRAIN_MSEC
+ * have passed with a pipe still open (a process it left behind holds it).
+ * Returns whether the script exited. */
+static gboolean
+collect(pid_t pid, Capture *out, Capture *err, guint timeout, gboolean *ret_left_open)
+{
+    int pidfd = (int) syscall(SYS_pidfd_open, pid, 0);
+    gint64 deadline = g_get_monotonic_time() + (gint64) timeout * G_USEC_PER_SEC;
+    gboolean exited = FALSE;
+
+    for (;;) {
+        struct pollfd fds[3];
+        Capture *owners[3] = { NULL, NULL, NULL };
+        gint64 now = g_get_monotonic_time();
+        int wait_msec;
+        nfds_t n = 0;
+
+        if (!exited && has_exited(pid)) {
+            exited = TRUE;
+            deadline = MIN(deadline, now + MDEV_CALLOUT_DRAIN_MSEC * (G_USEC_PER_SEC / 1000));
+        }
+        if (exited && out->fd < 0 && err->fd < 0)
+            break;
+        if (now >= deadline)
+            break;
+        for (guint i = 0; i < 2; i++) {
+            Capture *capture = i == 0 ? out : err;
+
+            if (capture->fd >= 0) {
+                fds[n] = (struct pollfd){ .fd = capture->fd, .events = POLLIN };
+                owners[n++] = capture;
+            }
+        }
+        if (!exited && pidfd >= 0)
+            fds[n++] = (struct pollfd){ .fd = pidfd, .events = POLLIN };
+        wait_msec = (int) MIN((deadline - now + 999) / 1000, G_MAXINT);
+        /* without a pidfd (kernels before 5.3) look for the exit regularly */
+        if (!exited && pidfd < 0)
+            wait_msec = MIN(wait_msec, 20);
+        if (poll(fds, n, wait_msec) < 0 && errno != EINTR)
+            break;
+        for (nfds_t i = 0; i < n; i++) {
+            if (owners[i] && (fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
+                capture_read(owners[i]);
+        }
+    }
+    if (pidfd >= 0)
+        close(pidfd);
+    *ret_left_open = exited && (out->fd >= 0 || err->fd >= 0);
+    return exited;
 }
 
 /* stdin as an in-memory file: no pipe, so a script that never reads its
@@ -324,20 +412,15 @@ stdin_fd_for(const char *text, GError **error)
 }
 
 static void
-record_stderr(MdevCallout *self, const char *path, GBytes *err)
+record_stderr(MdevCallout *self, const char *path, const char *data)
 {
     g_autofree char *base = g_path_get_basename(path);
     g_autofree char *text = NULL;
     g_auto(GStrv) lines = NULL;
-    gsize size = 0;
-    const char *data;
 
-    if (err == NULL)
+    if (*data == '\0')
         return;
-    data = g_bytes_get_data(err, &size);
-    if (size == 0)
-        return;
-    text = g_utf8_make_valid(data, size);
+    text = g_utf8_make_valid(data, -1);
     lines = g_strsplit(text, "\n", -1);
     for (guint i = 0; lines[i]; i++) {
         g_strchomp(lines[i]);
@@ -361,79 +444,78 @@ run_script(MdevCallout *self, const char *path, MdevCalloutEvent event, MdevCall
                            "-p", self->parent,
                            NULL };
     /* clang-format on */
-    g_autoptr(GSubprocessLauncher) launcher = NULL;
-    g_autoptr(GSubprocess) proc = NULL;
-    g_autoptr(GMainContext) loop_ctx = g_main_context_new();
-    g_autoptr(GCancellable) cancellable = g_cancellable_new();
-    g_autoptr(GSource) timer = NULL;
+    g_auto(Capture) out = { .fd = -1, .data = g_byte_array_new() };
+    g_auto(Capture) err = { .fd = -1, .data = g_byte_array_new() };
     g_autoptr(GError) local = NULL;
-    RunState run = { 0 };
-    RunResult result;
+    gboolean left_open = FALSE;
+    gboolean exited;
+    GPid pid = 0;
+    pid_t group;
+    int status;
     int fd;
 
+    self->out_truncated = FALSE;
     fd = stdin_fd_for(input ? input : "", error);
     if (fd < 0)
         return RUN_SKIPPED;
-    launcher =
-        g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-    g_subprocess_launcher_take_stdin_fd(launcher, fd);
-    g_subprocess_launcher_set_child_setup(launcher, child_setup, NULL, NULL);
-    proc = g_subprocess_launcher_spawnv(launcher, argv, &local);
-    if (proc == NULL) {
+    if (!g_spawn_async_with_pipes_and_fds(
+            NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_CLOEXEC_PIPES, child_setup, NULL,
+            fd, -1, -1, NULL, NULL, 0, &pid, NULL, &out.fd, &err.fd, &local)) {
+        close(fd);
         /* mdevctl skips what it cannot execute; say so at least */
         add_message(self, g_strdup_printf(_("cannot run callout script '%1$s': %2$s"), path,
                                           local->message));
         return RUN_SKIPPED;
     }
+    close(fd);
+    /* The child has made itself the leader of a group of its own before
+     * exec; its id is the one to kill, whatever the script does later. */
+    group = pid;
 
-    g_main_context_push_thread_default(loop_ctx);
-    g_subprocess_communicate_async(proc, NULL, cancellable, communicate_done, &run);
-    g_subprocess_wait_async(proc, cancellable, wait_done, &run);
-    timer = g_timeout_source_new_seconds(self->timeout);
-    g_source_set_callback(timer, timeout_reached, &run, NULL);
-    g_source_attach(timer, loop_ctx);
-    while (!(run.communicated && run.waited) && !run.timed_out)
-        g_main_context_iteration(loop_ctx, TRUE);
-    if (run.timed_out) {
-        const char *pid = g_subprocess_get_identifier(proc);
+    exited = collect(pid, &out, &err, self->timeout, &left_open);
+    /* The script's exit ends the callout: nothing it started may outlive it
+     * (mdevctl documents callouts as synchronous). The leader is not reaped
+     * yet, so the group's id still belongs to it. */
+    kill(-group, SIGKILL);
+    if (!exited)
+        kill(pid, SIGKILL);
+    status = reap(pid);
 
-        if (pid)
-            kill(-(pid_t) atoi(pid), SIGKILL);
-        g_subprocess_force_exit(proc);
-        g_cancellable_cancel(cancellable);
-        while (!(run.communicated && run.waited))
-            g_main_context_iteration(loop_ctx, TRUE);
-    }
-    g_source_destroy(timer);
-    g_main_context_pop_thread_default(loop_ctx);
-
-    if (!run.timed_out)
-        record_stderr(self, path, run.err);
-    if (run.timed_out) {
-        g_subprocess_wait(proc, NULL, NULL);
+    if (!exited) {
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_CALLOUT,
                     _("callout script '%1$s' did not finish within %2$u seconds and was "
                       "killed"),
                     path, self->timeout);
-        result = RUN_TIMEOUT;
-    } else if (g_subprocess_get_if_exited(proc)) {
-        *ret_status = g_subprocess_get_exit_status(proc);
-        if (ret_stdout) {
-            gsize size = 0;
-            const char *data = run.out ? g_bytes_get_data(run.out, &size) : NULL;
-
-            /* the text ends at the first NUL: some scripts append NULs */
-            *ret_stdout = data ? g_strndup(data, size) : g_strdup("");
-        }
-        result = RUN_EXITED;
-    } else {
-        add_message(self, g_strdup_printf(_("callout script '%1$s' was killed by signal %2$d"),
-                                          path, g_subprocess_get_term_sig(proc)));
-        result = RUN_SKIPPED;
+        return RUN_TIMEOUT;
     }
-    g_clear_pointer(&run.out, g_bytes_unref);
-    g_clear_pointer(&run.err, g_bytes_unref);
-    return result;
+    g_byte_array_append(err.data, (const guint8 *) "", 1);
+    record_stderr(self, path, (const char *) err.data->data);
+    if (err.truncated)
+        add_message(self, g_strdup_printf(_("callout script '%1$s' wrote more than %2$u bytes "
+                                            "to stderr; the rest was discarded"),
+                                          path, (guint) MDEV_CALLOUT_MAX_OUTPUT));
+    if (out.truncated) {
+        self->out_truncated = TRUE;
+        add_message(self, g_strdup_printf(_("callout script '%1$s' printed more than %2$u "
+                                            "bytes; the rest was discarded"),
+                                          path, (guint) MDEV_CALLOUT_MAX_OUTPUT));
+    }
+    if (left_open)
+        add_message(self, g_strdup_printf(_("callout script '%1$s' exited, but processes it "
+                                            "started still held its output; they were killed"),
+                                          path));
+    if (WIFSIGNALED(status)) {
+        add_message(self, g_strdup_printf(_("callout script '%1$s' was killed by signal %2$d"),
+                                          path, WTERMSIG(status)));
+        return RUN_SKIPPED;
+    }
+    *ret_status = WEXITSTATUS(status);
+    if (ret_stdout) {
+        g_byte_array_append(out.data, (const guint8 *) "", 1);
+        /* the text ends at the first NUL: some scripts append NULs */
+        *ret_stdout = g_strdup((const char *) out.data->data);
+    }
+    return RUN_EXITED;
 }
 
 static guint
@@ -469,7 +551,8 @@ mdev_callout_parse_supports(MdevCallout *self, const char *path, const char *tex
     JsonNode *root;
     JsonNode *node;
 
-    if (!json_parser_load_from_data(parser, text, -1, NULL))
+    if (!mdev_json_check(text, strlen(text), NULL) ||
+        !json_parser_load_from_data(parser, text, -1, NULL))
         return FALSE;
     root = json_parser_get_root(parser);
     if (root == NULL || !JSON_NODE_HOLDS_OBJECT(root))
@@ -541,6 +624,9 @@ probe_versioned(MdevCallout *self, GPtrArray *scripts)
             continue;
         }
         if (result != RUN_EXITED || status == 2)
+            continue;
+        /* a document cut short is not the script's answer */
+        if (self->out_truncated)
             continue;
         /* the exit status does not matter here, only the document */
         if (mdev_callout_parse_supports(self, path, out)) {
@@ -664,8 +750,7 @@ mdev_callout_pre(MdevCallout *self, MdevCalloutAction action, GError **error)
     if (mdev_context_get_force_callouts(self->ctx) &&
         g_error_matches(local, MDEV_ERROR, MDEV_ERROR_CALLOUT)) {
         add_message(self, g_strdup_printf(_("forcing '%1$s' despite the callout failure: %2$s"),
-                                          mdev_callout_action_to_string(action),
-                                          local->message));
+                                          mdev_callout_action_to_string(action), local->message));
         return TRUE;
     }
     g_propagate_error(error, g_steal_pointer(&local));
@@ -741,6 +826,13 @@ mdev_callout_get_attributes(MdevCallout *self, GError **error)
         return NULL;
     if (out == NULL)
         return mdev_attr_array_new();
+    if (self->out_truncated) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_CALLOUT,
+                    _("callout script '%1$s' printed more than %2$u bytes of attributes for mdev "
+                      "'%3$s'; the output was cut off"),
+                    self->owner, (guint) MDEV_CALLOUT_MAX_OUTPUT, self->uuid);
+        return NULL;
+    }
     attrs = mdev_json_attrs_from_string(out, &local);
     if (attrs == NULL) {
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_CALLOUT,
@@ -776,8 +868,7 @@ mdev_callout_live(MdevCallout *self, GError **error)
         scripts = list_scripts(self, "callouts");
         probe_versioned(self, scripts);
     }
-    if (self->probe != PROBE_FOUND ||
-        !(self->versioned_events & (1u << MDEV_CALLOUT_EVENT_LIVE))) {
+    if (self->probe != PROBE_FOUND || !(self->versioned_events & (1u << MDEV_CALLOUT_EVENT_LIVE))) {
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
                     _("no versioned callout script applies changes to the running mdev '%s'"),
                     self->uuid);

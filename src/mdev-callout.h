@@ -13,6 +13,15 @@ G_BEGIN_DECLS
 #define MDEV_CALLOUT_DEFAULT_TIMEOUT 60
 #define MDEV_ENV_CALLOUT_TIMEOUT "MDEVTOOL_CALLOUT_TIMEOUT"
 
+/* Bytes of a script's stdout, and of its stderr, that are kept; the rest is
+ * read and discarded. Output that was cut is never used as JSON. */
+#define MDEV_CALLOUT_MAX_OUTPUT (1024 * 1024)
+
+/* Milliseconds to go on reading a script's output once it has exited, for
+ * what is still in the pipes; a process it left behind that keeps them open
+ * longer is killed with the script's process group. */
+#define MDEV_CALLOUT_DRAIN_MSEC 1000
+
 /* The callout protocol's version mdevtool speaks (mdevctl's "provides"). */
 #define MDEV_CALLOUT_VERSION 2
 

@@ -6,6 +6,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
+#include <stdarg.h>
 #include <string.h>
 
 /*
@@ -22,13 +23,30 @@
  *
  * Appends @value as a JSON string literal, escaped the way serde_json escapes:
  * the quote, the backslash and control characters, the latter as \b \t \n \f
- * \r or \u00xx; everything else verbatim.
+ * \r or \u00xx; everything else verbatim. A byte that is not part of valid
+ * UTF-8 becomes U+FFFD: the inputs refuse such strings, and this keeps the
+ * output readable JSON even if one slipped through.
  */
 void
 mdev_json_append_string(GString *out, const char *value)
 {
+    const unsigned char *end = (const unsigned char *) value + strlen(value);
+
     g_string_append_c(out, '"');
     for (const unsigned char *p = (const unsigned char *) value; *p; p++) {
+        if (*p >= 0x80) {
+            gunichar c = g_utf8_get_char_validated((const char *) p, end - p);
+
+            if (c == (gunichar) -1 || c == (gunichar) -2) {
+                g_string_append(out, "\xef\xbf\xbd" /* U+FFFD */);
+            } else {
+                int n = g_unichar_to_utf8(c, NULL);
+
+                g_string_append_len(out, (const char *) p, n);
+                p += n - 1;
+            }
+            continue;
+        }
         switch (*p) {
         case '"':
             g_string_append(out, "\\\"");
@@ -144,12 +162,170 @@ node_is_string(JsonNode *node)
            json_node_get_value_type(node) == G_TYPE_STRING;
 }
 
+static gboolean invalid_json(GError **error, const char *format, ...) G_GNUC_PRINTF(2, 3);
+
+static gboolean
+invalid_json(GError **error, const char *format, ...)
+{
+    g_autofree char *message = NULL;
+    va_list args;
+
+    va_start(args, format);
+    message = g_strdup_vprintf(format, args);
+    va_end(args);
+    g_set_error_literal(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG, message);
+    return FALSE;
+}
+
+static int
+hex4(const char *p, const char *end)
+{
+    int value = 0;
+
+    if (end - p < 4)
+        return -1;
+    for (int i = 0; i < 4; i++) {
+        int digit = g_ascii_xdigit_value(p[i]);
+
+        if (digit < 0)
+            return -1;
+        value = value * 16 + digit;
+    }
+    return value;
+}
+
+/* @p is just after the opening quote; returns where the string ends (after
+ * the closing quote), or NULL with @error set. */
+static const char *
+check_string(const char *text, const char *p, const char *end, GError **error)
+{
+    while (p < end) {
+        unsigned char c = (unsigned char) *p;
+        int unit;
+
+        if (c == '"')
+            return p + 1;
+        if (c < 0x20) {
+            invalid_json(error,
+                         _("not valid JSON: a control character inside a string at byte %lu"),
+                         (gulong) (p - text));
+            return NULL;
+        }
+        if (c != '\\') {
+            p++;
+            continue;
+        }
+        if (p + 1 < end && strchr("\"\\/bfnrt", p[1]) != NULL && p[1] != '\0') {
+            p += 2;
+            continue;
+        }
+        if (p + 1 >= end || p[1] != 'u' || (unit = hex4(p + 2, end)) < 0) {
+            invalid_json(error, _("not valid JSON: an invalid escape sequence at byte %lu"),
+                         (gulong) (p - text));
+            return NULL;
+        }
+        if (unit == 0) {
+            /* a C string would end there, silently losing the rest */
+            invalid_json(error,
+                         _("not valid JSON: a NUL character (\\u0000) inside a string at byte %lu"),
+                         (gulong) (p - text));
+            return NULL;
+        }
+        if (unit >= 0xdc00 && unit <= 0xdfff) {
+            invalid_json(error,
+                         _("not valid JSON: a UTF-16 low surrogate without a high one at byte %lu"),
+                         (gulong) (p - text));
+            return NULL;
+        }
+        if (unit >= 0xd800 && unit <= 0xdbff) {
+            int low = p + 7 < end && p[6] == '\\' && p[7] == 'u' ? hex4(p + 8, end) : -1;
+
+            if (low < 0xdc00 || low > 0xdfff) {
+                invalid_json(
+                    error,
+                    _("not valid JSON: a UTF-16 high surrogate without a low one at byte %lu"),
+                    (gulong) (p - text));
+                return NULL;
+            }
+            p += 6;
+        }
+        p += 6;
+    }
+    invalid_json(error, _("not valid JSON: an unterminated string at byte %lu"),
+                 (gulong) (end - text));
+    return NULL;
+}
+
+/**
+ * mdev_json_check:
+ * @text: a JSON document
+ * @length: its length in bytes
+ * @error: return location for a #GError
+ *
+ * Checks, without recursion and in one pass, what json-glib does not: that
+ * the text is valid UTF-8, that arrays and objects nest at most
+ * %MDEV_JSON_MAX_DEPTH deep (json-glib recurses once per level and crashes
+ * on deep enough input) and that every string is well-formed: escapes
+ * complete, UTF-16 surrogates in pairs (json-glib turns a lone one into
+ * invalid UTF-8 and swallows the next character), no \u0000. The grammar
+ * itself is left to json-glib. Every document goes through here before it
+ * reaches json-glib.
+ *
+ * Returns: %TRUE when json-glib may parse @text, else %FALSE with
+ *   %MDEV_ERROR_INVALID_CONFIG naming the byte offset of the problem
+ */
+gboolean
+mdev_json_check(const char *text, gsize length, GError **error)
+{
+    const char *end = text + length;
+    const char *bad = NULL;
+    guint depth = 0;
+
+    g_return_val_if_fail(text != NULL || length == 0, FALSE);
+    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+    if (!g_utf8_validate_len(text, length, &bad))
+        return invalid_json(error, _("not valid JSON: invalid UTF-8 or a NUL byte at byte %lu"),
+                            (gulong) (bad - text));
+    for (const char *p = text; p < end;) {
+        switch (*p) {
+        case '"':
+            p = check_string(text, p + 1, end, error);
+            if (p == NULL)
+                return FALSE;
+            continue;
+        case '[':
+        case '{':
+            if (++depth > MDEV_JSON_MAX_DEPTH) {
+                g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
+                            _("not valid JSON: arrays and objects nested deeper than %1$u "
+                              "levels at byte %2$lu"),
+                            MDEV_JSON_MAX_DEPTH, (gulong) (p - text));
+                return FALSE;
+            }
+            break;
+        case ']':
+        case '}':
+            /* a stray one is json-glib's to report */
+            if (depth > 0)
+                depth--;
+            break;
+        default:
+            break;
+        }
+        p++;
+    }
+    return TRUE;
+}
+
 static JsonNode *
 parse_root(JsonParser *parser, const char *text, GError **error)
 {
     g_autoptr(GError) local = NULL;
     JsonNode *root;
 
+    if (!mdev_json_check(text, strlen(text), error))
+        return NULL;
     if (!json_parser_load_from_data(parser, text, -1, &local)) {
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG, _("not valid JSON: %s"),
                     local->message);

@@ -284,12 +284,13 @@ test_versioned_bad_json(Fixture *f, gconstpointer data)
     g_assert_nonnull(strstr(error->message, "exit status 1"));
 }
 
-/* Processes running "sleep 317", found through /proc (no procps needed). */
+/* Processes running "sleep SECONDS", found through /proc (no procps
+ * needed). */
 static guint
-count_sleepers(void)
+count_sleepers(const char *seconds)
 {
-    static const char wanted[] = "sleep\0"
-                                 "317";
+    g_autofree char *wanted_text = g_strconcat("sleep", "\n", seconds, NULL);
+    gsize wanted_len = strlen(wanted_text) + 1;
     g_autoptr(GDir) proc = g_dir_open("/proc", 0, NULL);
     const char *name;
     guint n = 0;
@@ -305,8 +306,14 @@ count_sleepers(void)
         if (!g_ascii_isdigit(name[0]))
             continue;
         path = g_build_filename("/proc", name, "cmdline", NULL);
-        if (!g_file_get_contents(path, &cmdline, &len, NULL) || len < sizeof(wanted) ||
-            memcmp(cmdline, wanted, sizeof(wanted)) != 0)
+        if (!g_file_get_contents(path, &cmdline, &len, NULL) || len < wanted_len)
+            continue;
+        /* cmdline separates the arguments by NULs */
+        for (gsize i = 0; i < len; i++) {
+            if (cmdline[i] == '\0')
+                cmdline[i] = '\n';
+        }
+        if (memcmp(cmdline, wanted_text, wanted_len - 1) != 0 || cmdline[wanted_len - 1] != '\n')
             continue;
         /* a zombie no one has reaped yet is not running */
         status_path = g_build_filename("/proc", name, "status", NULL);
@@ -341,9 +348,98 @@ test_timeout(Fixture *f, gconstpointer data)
     g_assert_null(attrs);
     g_assert_error(error, MDEV_ERROR, MDEV_ERROR_CALLOUT);
     /* no sleep is left behind (give init a moment to reap them) */
-    for (int i = 0; i < 50 && count_sleepers() > 0; i++)
+    for (int i = 0; i < 50 && count_sleepers("317") > 0; i++)
         g_usleep(100000);
-    g_assert_cmpuint(count_sleepers(), ==, 0);
+    g_assert_cmpuint(count_sleepers("317"), ==, 0);
+}
+
+/* The largest resident set this process has had, in KiB. */
+static guint64
+peak_rss_kib(void)
+{
+    g_autofree char *status = NULL;
+    const char *line;
+
+    g_assert_true(g_file_get_contents("/proc/self/status", &status, NULL, NULL));
+    line = strstr(status, "VmHWM:");
+    g_assert_nonnull(line);
+    return g_ascii_strtoull(line + strlen("VmHWM:"), NULL, 10);
+}
+
+static gboolean
+has_message(MdevCallout *c, const char *part)
+{
+    GPtrArray *messages = mdev_callout_get_messages(c);
+
+    for (guint i = 0; i < messages->len; i++) {
+        if (strstr(g_ptr_array_index(messages, i), part))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* A script printing without end once drove mdevtool to gigabytes: only
+ * MDEV_CALLOUT_MAX_OUTPUT bytes of each stream are kept, the rest is read
+ * and dropped, and said so. */
+static void
+test_output_limit(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(MdevCallout) c = NULL;
+    g_autoptr(GPtrArray) attrs = NULL;
+    g_autofree char *limit = g_strdup_printf("%u bytes", (guint) MDEV_CALLOUT_MAX_OUTPUT);
+
+    add_script(f, "etc", "callouts", "50-big",
+               "[ \"$6\" = capabilities ] && exit 2\n"
+               "if [ \"$4\" = get ]; then\n"
+               "  printf '[{\"a\":\"1\"}]'; head -c 2000000 /dev/zero | tr '\\0' ' '; exit 0\n"
+               "fi\n"
+               "head -c 300000000 /dev/zero\n"
+               "head -c 3000000 /dev/zero | tr '\\0' x >&2\n"
+               "exit 0");
+    c = mdev_callout_new(f->ctx, f->device);
+    g_assert_true(mdev_callout_pre(c, MDEV_CALLOUT_ACTION_START, &error));
+    g_assert_no_error(error);
+    g_assert_cmpuint(peak_rss_kib(), <, 100 * 1024);
+    g_assert_true(has_message(c, "printed more than"));
+    g_assert_true(has_message(c, limit));
+    g_assert_true(has_message(c, "to stderr; the rest was discarded"));
+
+    /* cut output is never read as JSON, even where what is left would parse */
+    attrs = mdev_callout_get_attributes(c, &error);
+    g_assert_null(attrs);
+    g_assert_error(error, MDEV_ERROR, MDEV_ERROR_CALLOUT);
+    g_assert_nonnull(strstr(error->message, "50-big"));
+    g_assert_nonnull(strstr(error->message, "cut off"));
+}
+
+/* A script that exits is done, even when something it started still holds
+ * its stdout; whatever it left in its process group is killed. */
+static void
+test_lingering_children(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(MdevCallout) c = NULL;
+    gint64 start;
+
+    add_script(f, "etc", "callouts", "50-fork",
+               "[ \"$6\" = capabilities ] && exit 2\necho hello\nsleep 318 &\nexit 0");
+    add_script(f, "etc", "notifiers", "50-daemon",
+               "sleep 319 </dev/null >/dev/null 2>&1 &\nexit 0");
+    c = mdev_callout_new(f->ctx, f->device);
+    mdev_callout_set_timeout(c, 10);
+    start = g_get_monotonic_time();
+    g_assert_true(mdev_callout_pre(c, MDEV_CALLOUT_ACTION_START, &error));
+    g_assert_no_error(error);
+    mdev_callout_notify(c, MDEV_CALLOUT_ACTION_START, MDEV_CALLOUT_STATE_SUCCESS);
+    g_assert_cmpint(g_get_monotonic_time() - start, <, 6 * G_USEC_PER_SEC);
+    g_assert_true(has_message(c, "50-fork' exited, but processes it started still held its "
+                                 "output; they were killed"));
+    g_assert_false(has_message(c, "50-daemon"));
+    for (int i = 0; i < 50 && count_sleepers("318") + count_sleepers("319") > 0; i++)
+        g_usleep(100000);
+    g_assert_cmpuint(count_sleepers("318"), ==, 0);
+    g_assert_cmpuint(count_sleepers("319"), ==, 0);
 }
 
 static void
@@ -385,6 +481,8 @@ main(int argc, char **argv)
     ADD("/callout/versioned/supports", test_versioned);
     ADD("/callout/versioned/bad-json", test_versioned_bad_json);
     ADD("/callout/timeout", test_timeout);
+    ADD("/callout/output-limit", test_output_limit);
+    ADD("/callout/lingering-children", test_lingering_children);
     ADD("/callout/unsafe-script", test_unsafe_script);
 #undef ADD
     return g_test_run();

@@ -213,6 +213,160 @@ test_attrs(void)
     g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG);
 }
 
+static char *
+nested(guint depth, const char *inner)
+{
+    GString *text = g_string_new(NULL);
+
+    for (guint i = 0; i < depth; i++)
+        g_string_append_c(text, '[');
+    g_string_append(text, inner);
+    for (guint i = 0; i < depth; i++)
+        g_string_append_c(text, ']');
+    return g_string_free(text, FALSE);
+}
+
+/* json-glib recurses once per level: 100 000 of them crashed every reader
+ * of the store. */
+static void
+test_depth(void)
+{
+    g_autofree char *deep = g_strnfill(100000, '[');
+    g_autofree char *at_limit = nested(MDEV_JSON_MAX_DEPTH, "1");
+    g_autofree char *over_limit = nested(MDEV_JSON_MAX_DEPTH + 1, "1");
+    g_autofree char *definition = NULL;
+    g_autofree char *in_strings = NULL;
+    g_autoptr(MdevDevice) d = NULL;
+    g_autoptr(GPtrArray) attrs = NULL;
+    g_autoptr(GError) error = NULL;
+
+    d = mdev_json_definition_from_string(deep, "p", NULL, &error);
+    g_assert_null(d);
+    g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG);
+    g_assert_nonnull(strstr(error->message, "nested deeper than 128 levels at byte 128"));
+    g_clear_error(&error);
+
+    attrs = mdev_json_attrs_from_string(deep, &error);
+    g_assert_null(attrs);
+    g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG);
+    g_clear_error(&error);
+
+    g_assert_true(mdev_json_check(at_limit, strlen(at_limit), &error));
+    g_assert_no_error(error);
+    g_assert_false(mdev_json_check(over_limit, strlen(over_limit), &error));
+    g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG);
+    g_clear_error(&error);
+
+    /* the limit counts every level; an unknown key nested as deep as
+     * mdevctl reads is still read */
+    g_free(at_limit);
+    at_limit = nested(MDEV_JSON_MAX_DEPTH - 1, "1");
+    definition = g_strdup_printf("{\"mdev_type\":\"t\",\"start\":\"auto\",\"x\":%s}", at_limit);
+    g_clear_pointer(&d, mdev_device_free);
+    d = mdev_json_definition_from_string(definition, "p", NULL, &error);
+    g_assert_no_error(error);
+    g_assert_cmpstr(d->type, ==, "t");
+
+    /* brackets inside strings are text, not nesting */
+    g_free(deep);
+    deep = g_strnfill(1000, '[');
+    in_strings = g_strdup_printf("{\"mdev_type\":\"t\",\"start\":\"auto\","
+                                 "\"attrs\":[{\"a\":\"%s\\\"{\"}]}",
+                                 deep);
+    g_clear_pointer(&d, mdev_device_free);
+    d = mdev_json_definition_from_string(in_strings, "p", NULL, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(strlen(((MdevAttr *) g_ptr_array_index(d->attrs, 0))->value), ==, 1002);
+}
+
+/* A lone surrogate used to come out of json-glib as invalid UTF-8, eating
+ * the next character, and the definition was malformed from then on. */
+static void
+test_strings(void)
+{
+    static const struct {
+        const char *value; /* inside the attribute value's quotes */
+        const char *expect;
+    } bad[] = {
+        { "\\ud800x", "high surrogate without a low one at byte 47" },
+        { "\\ud800", "high surrogate without a low one" },
+        { "\\ud800\\u0041", "high surrogate without a low one" },
+        { "\\ud800\\ud800", "high surrogate without a low one" },
+        { "\\udc00", "low surrogate without a high one" },
+        { "a\\ud83d\\ude00\\udfff", "low surrogate without a high one" },
+        { "\\u0000x", "NUL character" },
+        { "\\u12", "invalid escape sequence" },
+        { "\\u12g4", "invalid escape sequence" },
+        { "\\x41", "invalid escape sequence" },
+        { "\\U0041", "invalid escape sequence" },
+        { "tab\there", "control character" },
+        { "\xff", "invalid UTF-8" },
+        { "\xc3", "invalid UTF-8" },
+        { "\xed\xa0\x80", "invalid UTF-8" }, /* a surrogate encoded in UTF-8 */
+        { "\xc0\xaf", "invalid UTF-8" },     /* overlong */
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_autofree char *text = g_strdup_printf(
+            "{\"mdev_type\":\"t\",\"start\":\"auto\",\"attrs\":[{\"a\":\"%s\"}]}", bad[i].value);
+        g_autofree char *output = g_strdup_printf("[{\"a\":\"%s\"}]", bad[i].value);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(MdevDevice) d = mdev_json_definition_from_string(text, "p", NULL, &error);
+        g_autoptr(GPtrArray) attrs = NULL;
+
+        g_test_message("case %" G_GSIZE_FORMAT ": %s", i, text);
+        g_assert_null(d);
+        g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG);
+        g_assert_nonnull(strstr(error->message, bad[i].expect));
+        g_clear_error(&error);
+        attrs = mdev_json_attrs_from_string(output, &error);
+        g_assert_null(attrs);
+        g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG);
+    }
+
+    {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(MdevDevice) d = NULL;
+        const char *unterminated = "{\"mdev_type\":\"t\",\"start\":\"auto\\\"}";
+
+        d = mdev_json_definition_from_string(unterminated, "p", NULL, &error);
+        g_assert_null(d);
+        g_assert_nonnull(strstr(error->message, "unterminated string"));
+        g_clear_error(&error);
+
+        /* what is well-formed still reads, pairs and escapes decoded */
+        d = mdev_json_definition_from_string(
+            "{\"mdev_type\":\"t\",\"start\":\"auto\",\"attrs\":[{\"a\":"
+            "\"\\ud83d\\ude00 \\u00e9\\/\\\"\\\\\\b\\f\\n\\r\\t\xc3\xa9\"}]}",
+            "p", NULL, &error);
+        g_assert_no_error(error);
+        g_assert_cmpstr(((MdevAttr *) g_ptr_array_index(d->attrs, 0))->value, ==,
+                        "\xf0\x9f\x98\x80 \xc3\xa9/\"\\\b\f\n\r\t\xc3\xa9");
+    }
+}
+
+/* Whatever reaches the writer, what it writes is UTF-8 a reader accepts. */
+static void
+test_write_invalid_utf8(void)
+{
+    const char *const attrs[] = { "a", "x\xffy\xc3", "b", "\xe2\x82\xac", NULL };
+    g_autoptr(MdevDevice) definition =
+        make_definition("p", "67215cd7-f78e-4352-b10a-ba2a22b1c4d8", "t", FALSE, attrs);
+    g_autofree char *text = mdev_json_definition_to_string(definition);
+    g_autofree char *compact = mdev_json_definition_to_compact(definition);
+    g_autoptr(MdevDevice) back = NULL;
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true(g_utf8_validate(text, -1, NULL));
+    g_assert_true(g_utf8_validate(compact, -1, NULL));
+    g_assert_nonnull(strstr(compact, "\"x\xef\xbf\xbdy\xef\xbf\xbd\""));
+    back = mdev_json_definition_from_string(text, "p", NULL, &error);
+    g_assert_no_error(error);
+    g_assert_cmpstr(((MdevAttr *) g_ptr_array_index(back->attrs, 0))->value, ==,
+                    "x\xef\xbf\xbdy\xef\xbf\xbd");
+    g_assert_cmpstr(((MdevAttr *) g_ptr_array_index(back->attrs, 1))->value, ==, "\xe2\x82\xac");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -222,5 +376,8 @@ main(int argc, char **argv)
     g_test_add_func("/json/read/rules", test_reading_rules);
     g_test_add_func("/json/read/invalid", test_invalid);
     g_test_add_func("/json/read/attrs", test_attrs);
+    g_test_add_func("/json/read/depth", test_depth);
+    g_test_add_func("/json/read/strings", test_strings);
+    g_test_add_func("/json/write/invalid-utf8", test_write_invalid_utf8);
     return g_test_run();
 }
