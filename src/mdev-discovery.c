@@ -3,6 +3,7 @@
 
 #include "mdev-error.h"
 #include "mdev-private.h"
+#include "mdev-sysfs.h"
 #include "mdev-util.h"
 
 #include <dirent.h>
@@ -23,12 +24,6 @@
  * anything. libudev finds devices that are not registered parents yet (an
  * enumeration by name, only when a caller names one); the monitor uses it
  * for events. */
-
-#define SYS_MDEV_BUS "/sys/class/mdev_bus"
-#define SYS_MDEV_DEVICES "/sys/bus/mdev/devices"
-
-/* A sysfs attribute is at most one page; one read() returns all of it. */
-#define ATTR_MAX 4096
 
 MdevInventory *
 mdev_inventory_new(void)
@@ -202,46 +197,6 @@ add_problem(MdevInventory *inv, const char *format, ...)
     g_ptr_array_add(inv->problems, msg);
 }
 
-/* Reads one attribute into buf (NUL-terminated, trailing newlines removed).
- * Returns its length, or -errno. */
-static gssize
-read_attr(int dirfd, const char *path, char *buf, gsize size)
-{
-    ssize_t n;
-    int fd;
-
-    fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0)
-        return -errno;
-    do {
-        n = read(fd, buf, size - 1);
-    } while (n < 0 && errno == EINTR);
-    if (n < 0) {
-        int err = errno;
-        close(fd);
-        return -err;
-    }
-    close(fd);
-    while (n > 0 && buf[n - 1] == '\n')
-        n--;
-    buf[n] = '\0';
-    return n;
-}
-
-/* readlinkat() into buf, NUL-terminated. Returns the length or -errno. */
-static gssize
-read_link(int dirfd, const char *path, char *buf, gsize size)
-{
-    ssize_t n = readlinkat(dirfd, path, buf, size - 1);
-
-    if (n < 0)
-        return -errno;
-    if ((gsize) n >= size - 1)
-        return -ENAMETOOLONG;
-    buf[n] = '\0';
-    return n;
-}
-
 static const char *
 last_component(const char *path)
 {
@@ -326,7 +281,7 @@ link_number(int dirfd, const char *path)
 {
     char buf[PATH_MAX];
 
-    if (read_link(dirfd, path, buf, sizeof(buf)) < 0)
+    if (mdev_sysfs_read_link(dirfd, path, buf, sizeof(buf)) < 0)
         return -1;
     return parse_int(last_component(buf), -1);
 }
@@ -336,7 +291,7 @@ link_basename(int dirfd, const char *path)
 {
     char buf[PATH_MAX];
 
-    if (read_link(dirfd, path, buf, sizeof(buf)) < 0)
+    if (mdev_sysfs_read_link(dirfd, path, buf, sizeof(buf)) < 0)
         return NULL;
     return g_strdup(last_component(buf));
 }
@@ -344,9 +299,9 @@ link_basename(int dirfd, const char *path)
 static char *
 attr_dup(int dirfd, const char *path)
 {
-    char buf[ATTR_MAX + 1];
+    char buf[MDEV_SYSFS_ATTR_MAX + 1];
 
-    if (read_attr(dirfd, path, buf, sizeof(buf)) < 0)
+    if (mdev_sysfs_read_attr(dirfd, path, buf, sizeof(buf)) < 0)
         return NULL;
     return g_strdup(buf);
 }
@@ -358,7 +313,7 @@ read_type(MdevInventory *inv, const char *parent, int typesfd, const char *id)
 {
     g_autoptr(MdevType) type = mdev_type_new(id);
     char path[NAME_MAX * 2 + 2];
-    char buf[ATTR_MAX + 1];
+    char buf[MDEV_SYSFS_ATTR_MAX + 1];
     gsize len = strlen(id);
     gssize n;
 
@@ -368,7 +323,7 @@ read_type(MdevInventory *inv, const char *parent, int typesfd, const char *id)
     path[len] = '/';
 
     strcpy(path + len + 1, "device_api");
-    n = read_attr(typesfd, path, buf, sizeof(buf));
+    n = mdev_sysfs_read_attr(typesfd, path, buf, sizeof(buf));
     if (n >= 0) {
         type->device_api = g_strndup(buf, n);
     } else if (n == -ENOENT || n == -ENOTDIR) {
@@ -389,7 +344,7 @@ read_type(MdevInventory *inv, const char *parent, int typesfd, const char *id)
     }
 
     strcpy(path + len + 1, "available_instances");
-    n = read_attr(typesfd, path, buf, sizeof(buf));
+    n = mdev_sysfs_read_attr(typesfd, path, buf, sizeof(buf));
     if (n >= 0) {
         char *end = NULL;
         gint64 value = g_ascii_strtoll(buf, &end, 10);
@@ -405,7 +360,7 @@ read_type(MdevInventory *inv, const char *parent, int typesfd, const char *id)
 
     /* name and description are optional: absent stays NULL */
     strcpy(path + len + 1, "name");
-    n = read_attr(typesfd, path, buf, sizeof(buf));
+    n = mdev_sysfs_read_attr(typesfd, path, buf, sizeof(buf));
     if (n > 0)
         type->name = g_strndup(buf, n);
     else if (n < 0 && n != -ENOENT)
@@ -413,7 +368,7 @@ read_type(MdevInventory *inv, const char *parent, int typesfd, const char *id)
                     id, parent, g_strerror((int) -n));
 
     strcpy(path + len + 1, "description");
-    n = read_attr(typesfd, path, buf, sizeof(buf));
+    n = mdev_sysfs_read_attr(typesfd, path, buf, sizeof(buf));
     if (n > 0)
         type->description = g_strndup(buf, n);
     else if (n < 0 && n != -ENOENT)
@@ -521,15 +476,15 @@ scan_registered_parent(MdevInventory *inv, int classfd, const char *name,
     char target[PATH_MAX];
     gssize n;
 
-    n = read_link(classfd, name, target, sizeof(target));
+    n = mdev_sysfs_read_link(classfd, name, target, sizeof(target));
     if (n < 0) {
         if (n != -ENOENT)
-            add_problem(inv, _("skipped '%1$s' in %2$s: %3$s"), name, SYS_MDEV_BUS,
+            add_problem(inv, _("skipped '%1$s' in %2$s: %3$s"), name, MDEV_SYSFS_PARENTS,
                         g_strerror((int) -n));
         return FALSE;
     }
     parent = mdev_parent_new(name);
-    parent->syspath = resolve_link(SYS_MDEV_BUS, target);
+    parent->syspath = resolve_link(MDEV_SYSFS_PARENTS, target);
     parent->registered = TRUE;
     if (read_parent(inv, parent, flags))
         g_ptr_array_add(inv->parents, g_steal_pointer(&parent));
@@ -568,11 +523,11 @@ scan_parents(MdevInventory *inv, MdevContext *ctx, MdevDiscoveryFlags flags,
     struct dirent *entry;
     int classfd;
 
-    classfd = open(SYS_MDEV_BUS, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    classfd = open(MDEV_SYSFS_PARENTS, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (classfd < 0 && errno != ENOENT) {
         int err = errno;
         g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
-                    _("cannot read '%1$s': %2$s"), SYS_MDEV_BUS, g_strerror(err));
+                    _("cannot read '%1$s': %2$s"), MDEV_SYSFS_PARENTS, g_strerror(err));
         return FALSE;
     }
 
@@ -612,7 +567,7 @@ scan_parents(MdevInventory *inv, MdevContext *ctx, MdevDiscoveryFlags flags,
         int err = errno;
         close(classfd);
         g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
-                    _("cannot read '%1$s': %2$s"), SYS_MDEV_BUS, g_strerror(err));
+                    _("cannot read '%1$s': %2$s"), MDEV_SYSFS_PARENTS, g_strerror(err));
         return FALSE;
     }
     while ((entry = readdir(dir)) != NULL) {
@@ -667,15 +622,15 @@ scan_device(MdevInventory *inv, int busfd, ParentDirs *dirs, const char *uuid,
     int dirfd;
 
     if (!mdev_util_uuid_is_canonical(uuid)) {
-        add_problem(inv, _("skipped '%1$s' in %2$s: not a UUID"), uuid, SYS_MDEV_DEVICES);
+        add_problem(inv, _("skipped '%1$s' in %2$s: not a UUID"), uuid, MDEV_SYSFS_DEVICES);
         return;
     }
-    n = read_link(busfd, uuid, target, sizeof(target));
+    n = mdev_sysfs_read_link(busfd, uuid, target, sizeof(target));
     if (n < 0) {
         if (n == -ENOENT)
             g_debug("mdev '%s' vanished during the scan", uuid);
         else
-            add_problem(inv, _("skipped '%1$s' in %2$s: %3$s"), uuid, SYS_MDEV_DEVICES,
+            add_problem(inv, _("skipped '%1$s' in %2$s: %3$s"), uuid, MDEV_SYSFS_DEVICES,
                         g_strerror((int) -n));
         return;
     }
@@ -690,7 +645,7 @@ scan_device(MdevInventory *inv, int busfd, ParentDirs *dirs, const char *uuid,
 
     device = mdev_device_new(uuid, parent);
     device->active = TRUE;
-    device->syspath = resolve_link(SYS_MDEV_DEVICES, target);
+    device->syspath = resolve_link(MDEV_SYSFS_DEVICES, target);
     parent_path = g_path_get_dirname(device->syspath);
     dirfd = parent_dir_fd(dirs, parent_path);
     if (dirfd < 0) {
@@ -699,7 +654,7 @@ scan_device(MdevInventory *inv, int busfd, ParentDirs *dirs, const char *uuid,
     }
 
     g_snprintf(path, sizeof(path), "%s/mdev_type", uuid);
-    n = read_link(dirfd, path, link, sizeof(link));
+    n = mdev_sysfs_read_link(dirfd, path, link, sizeof(link));
     if (n >= 0) {
         device->type = g_strdup(last_component(link));
     } else {
@@ -727,13 +682,13 @@ scan_devices(MdevInventory *inv, MdevDiscoveryFlags flags, const char *filter, G
     struct dirent *entry;
     int busfd;
 
-    busfd = open(SYS_MDEV_DEVICES, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    busfd = open(MDEV_SYSFS_DEVICES, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (busfd < 0) {
         int err = errno;
         if (err == ENOENT)
             return TRUE; /* the mdev bus is not loaded: no mdev */
         g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
-                    _("cannot read '%1$s': %2$s"), SYS_MDEV_DEVICES, g_strerror(err));
+                    _("cannot read '%1$s': %2$s"), MDEV_SYSFS_DEVICES, g_strerror(err));
         return FALSE;
     }
     dir = fdopendir(busfd);
@@ -741,7 +696,7 @@ scan_devices(MdevInventory *inv, MdevDiscoveryFlags flags, const char *filter, G
         int err = errno;
         close(busfd);
         g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
-                    _("cannot read '%1$s': %2$s"), SYS_MDEV_DEVICES, g_strerror(err));
+                    _("cannot read '%1$s': %2$s"), MDEV_SYSFS_DEVICES, g_strerror(err));
         return FALSE;
     }
     dirs.fds = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, close_fd);
@@ -840,7 +795,7 @@ mdev_discovery_find_similar_parent(MdevContext *ctx, const char *name)
 
     g_return_val_if_fail(name != NULL, NULL);
 
-    dir = opendir(SYS_MDEV_BUS);
+    dir = opendir(MDEV_SYSFS_PARENTS);
     if (dir == NULL)
         return NULL;
     while ((entry = readdir(dir)) != NULL) {

@@ -4,6 +4,7 @@
 #include "mdev-discovery.h"
 #include "mdev-error.h"
 #include "mdev-private.h"
+#include "mdev-sysfs.h"
 #include "mdev-util.h"
 
 #include <dirent.h>
@@ -29,7 +30,6 @@
  * expires.
  */
 
-#define SYS_MDEV_BUS "/sys/class/mdev_bus"
 #define TYPE_POLL_MS 25
 #define DEFAULT_TYPE_TIMEOUT_MS 2000
 
@@ -230,7 +230,7 @@ handle_mdev(MdevMonitor *self, struct udev_device *dev, const char *action)
 static gboolean
 looks_like_parent(const char *sysname, const char *syspath)
 {
-    g_autofree char *link = g_build_filename(SYS_MDEV_BUS, sysname, NULL);
+    g_autofree char *link = g_build_filename(MDEV_SYSFS_PARENTS, sysname, NULL);
     g_autofree char *types = g_build_filename(syspath, "mdev_supported_types", NULL);
 
     return access(link, F_OK) == 0 || access(types, F_OK) == 0;
@@ -347,7 +347,7 @@ static void
 remember_present(MdevMonitor *self)
 {
     g_autoptr(MdevInventory) inv = NULL;
-    DIR *dir = opendir(SYS_MDEV_BUS);
+    DIR *dir = opendir(MDEV_SYSFS_PARENTS);
     struct dirent *entry;
 
     if (dir) {

@@ -4,7 +4,9 @@
 #include "mdev-callout.h"
 #include "mdev-error.h"
 #include "mdev-lock.h"
+#include "mdev-placement.h"
 #include "mdev-store.h"
+#include "mdev-sysfs.h"
 #include "mdev-util.h"
 
 #include <errno.h>
@@ -26,34 +28,6 @@
  * UUID is canonical, and attributes are opened relative to the device's
  * directory without following links.
  */
-
-#define SYS_MDEV_DEVICES "/sys/bus/mdev/devices"
-
-static const char *const placement_names[MDEV_PLACEMENT_LAST] = {
-    [MDEV_PLACEMENT_PACK] = "pack",
-    [MDEV_PLACEMENT_SPREAD] = "spread",
-};
-
-const char *
-mdev_placement_to_string(MdevPlacement placement)
-{
-    g_return_val_if_fail(placement < MDEV_PLACEMENT_LAST, NULL);
-    return placement_names[placement];
-}
-
-gboolean
-mdev_placement_from_string(const char *text, MdevPlacement *ret_placement, GError **error)
-{
-    for (guint i = 0; i < MDEV_PLACEMENT_LAST; i++) {
-        if (g_strcmp0(text, placement_names[i]) == 0) {
-            *ret_placement = i;
-            return TRUE;
-        }
-    }
-    g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
-                _("unknown placement policy '%s': use 'pack' or 'spread'"), text ? text : "");
-    return FALSE;
-}
 
 static void
 take_messages(GPtrArray *dst, GPtrArray *src)
@@ -148,271 +122,6 @@ usable_parent(MdevContext *ctx, MdevInventory *inv, const char *name, GError **e
     return parent;
 }
 
-static void
-append_type_list(GString *out, const MdevParent *parent)
-{
-    for (guint i = 0; i < parent->types->len; i++) {
-        const MdevType *type = g_ptr_array_index(parent->types, i);
-
-        g_string_append_printf(out, "%s%s", i ? ", " : "", type->id);
-        if (type->name)
-            g_string_append_printf(out, " (%s)", type->name);
-    }
-}
-
-static void
-free_gstring(gpointer data)
-{
-    g_string_free(data, TRUE);
-}
-
-/**
- * mdev_ops_resolve_type:
- * @inv: an inventory with parents and types
- * @parent: (nullable): only look at this parent's types
- * @type: a type id (`nvidia-558`) or a type's name (`NVIDIA A40-4Q`)
- * @error: return location for a #GError
- *
- * An id always wins over a name. A name that belongs to several different
- * type ids is ambiguous: the error lists the candidates, nothing is guessed.
- *
- * Returns: (transfer full): the type id, or %NULL with %MDEV_ERROR_NOT_FOUND
- *   or %MDEV_ERROR_AMBIGUOUS
- */
-char *
-mdev_ops_resolve_type(MdevInventory *inv, const char *parent, const char *type, GError **error)
-{
-    g_autoptr(GHashTable) by_name =
-        g_hash_table_new_full(g_str_hash, g_str_equal, NULL, free_gstring);
-    g_autoptr(GPtrArray) ids = g_ptr_array_new();
-    gboolean any_parent = FALSE;
-
-    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
-
-    if (type == NULL || *type == '\0') {
-        g_set_error_literal(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
-                            _("no mdev type given"));
-        return NULL;
-    }
-    for (guint i = 0; i < inv->parents->len; i++) {
-        MdevParent *p = g_ptr_array_index(inv->parents, i);
-
-        if ((parent && strcmp(p->name, parent) != 0) || !p->registered)
-            continue;
-        any_parent = TRUE;
-        if (mdev_util_name_is_valid(type) && mdev_parent_get_type(p, type))
-            return g_strdup(type);
-        for (guint t = 0; t < p->types->len; t++) {
-            MdevType *candidate = g_ptr_array_index(p->types, t);
-            GString *where;
-
-            if (g_strcmp0(candidate->name, type) != 0)
-                continue;
-            where = g_hash_table_lookup(by_name, candidate->id);
-            if (where == NULL) {
-                where = g_string_new(NULL);
-                g_hash_table_insert(by_name, candidate->id, where);
-                g_ptr_array_add(ids, candidate->id);
-            }
-            g_string_append_printf(where, "%s%s", where->len ? ", " : "", p->name);
-        }
-    }
-    if (ids->len == 1)
-        return g_strdup(g_ptr_array_index(ids, 0));
-    if (ids->len > 1) {
-        GString *list = g_string_new(NULL);
-        g_autofree char *text = NULL;
-
-        for (guint i = 0; i < ids->len; i++) {
-            const char *id = g_ptr_array_index(ids, i);
-            GString *where = g_hash_table_lookup(by_name, id);
-
-            /* TRANSLATORS: one candidate: "nvidia-558 on 0000:41:00.4" */
-            g_string_append_printf(list, _("%s'%s' on %s"), i ? "; " : "", id, where->str);
-        }
-        text = g_string_free(list, FALSE);
-        g_set_error(error, MDEV_ERROR, MDEV_ERROR_AMBIGUOUS,
-                    _("the type name '%1$s' is ambiguous: it names %2$s; give the type id "
-                      "or a parent"),
-                    type, text);
-        return NULL;
-    }
-    /* matched nothing: a string that cannot be an id is reported as such */
-    if (!mdev_util_check_name("type", type, error))
-        return NULL;
-    if (parent && any_parent) {
-        GString *list = g_string_new(NULL);
-        g_autofree char *text = NULL;
-
-        append_type_list(list, mdev_inventory_get_parent(inv, parent));
-        text = g_string_free(list, FALSE);
-        g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
-                    _("parent '%1$s' has no mdev type with the id or name '%2$s'; its types "
-                      "are: %3$s"),
-                    parent, type, *text ? text : _("none"));
-        return NULL;
-    }
-    g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
-                _("no parent offers an mdev type with the id or name '%s'"), type);
-    return NULL;
-}
-
-static const char *
-group_of(const MdevParent *parent)
-{
-    /* SR-IOV: the VFs of one GPU share its capacity and its load */
-    return parent->physfn ? parent->physfn : parent->name;
-}
-
-typedef struct {
-    const char *key;
-    guint load;
-    gint64 free;
-} Group;
-
-static MdevParent *
-place_among(MdevInventory *inv, const char *type_id, MdevPlacement placement, GHashTable *allowed,
-            GError **error)
-{
-    g_autoptr(GHashTable) groups = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
-    g_autoptr(GHashTable) parent_group = g_hash_table_new(g_str_hash, g_str_equal);
-    MdevParent *best = NULL;
-    Group *best_group = NULL;
-    guint offering = 0;
-
-    for (guint i = 0; i < inv->parents->len; i++) {
-        MdevParent *p = g_ptr_array_index(inv->parents, i);
-        MdevType *type;
-        Group *g;
-
-        g_hash_table_insert(parent_group, p->name, (gpointer) group_of(p));
-        if (!p->registered || (allowed && !g_hash_table_contains(allowed, p->name)))
-            continue;
-        type = mdev_parent_get_type(p, type_id);
-        if (type == NULL)
-            continue;
-        offering++;
-        g = g_hash_table_lookup(groups, group_of(p));
-        if (g == NULL) {
-            g = g_new0(Group, 1);
-            g->key = group_of(p);
-            g_hash_table_insert(groups, (gpointer) g->key, g);
-        }
-        if (type->available_instances > 0)
-            g->free += type->available_instances;
-    }
-    for (guint i = 0; i < inv->devices->len; i++) {
-        MdevDevice *d = g_ptr_array_index(inv->devices, i);
-        const char *key = g_hash_table_lookup(parent_group, d->parent);
-        Group *g = g_hash_table_lookup(groups, key ? key : d->parent);
-
-        if (g && d->active)
-            g->load++;
-    }
-
-    for (guint i = 0; i < inv->parents->len; i++) {
-        MdevParent *p = g_ptr_array_index(inv->parents, i);
-        MdevType *type;
-        Group *g;
-        gboolean better;
-
-        if (!p->registered || (allowed && !g_hash_table_contains(allowed, p->name)))
-            continue;
-        type = mdev_parent_get_type(p, type_id);
-        if (type == NULL || type->available_instances <= 0)
-            continue;
-        g = g_hash_table_lookup(groups, group_of(p));
-        if (best == NULL) {
-            better = TRUE;
-        } else if (g != best_group) {
-            if (placement == MDEV_PLACEMENT_PACK)
-                better = g->load > best_group->load ||
-                         (g->load == best_group->load && g->free < best_group->free);
-            else
-                better = g->load < best_group->load ||
-                         (g->load == best_group->load && g->free > best_group->free);
-        } else {
-            gint64 mine = type->available_instances;
-            gint64 theirs = mdev_parent_get_type(best, type_id)->available_instances;
-
-            better = placement == MDEV_PLACEMENT_PACK ? mine < theirs : mine > theirs;
-        }
-        /* parents come sorted by name: ties keep the first */
-        if (better) {
-            best = p;
-            best_group = g;
-        }
-    }
-    if (best)
-        return best;
-    if (offering > 0)
-        g_set_error(error, MDEV_ERROR, MDEV_ERROR_NO_CAPACITY,
-                    g_dngettext(GETTEXT_PACKAGE,
-                                "no free instance of mdev type '%2$s': the %1$u parent "
-                                "offering it is full",
-                                "no free instance of mdev type '%2$s': all %1$u parents "
-                                "offering it are full",
-                                offering),
-                    offering, type_id);
-    else
-        g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
-                    _("no parent offers the mdev type '%s'"), type_id);
-    return NULL;
-}
-
-/**
- * mdev_ops_place:
- * @inv: an inventory with parents, their types and the active mdevs
- * @type_id: a type id
- * @placement: the policy
- * @error: return location for a #GError
- *
- * Chooses a registered parent with a free instance of @type_id. Parents are
- * grouped by physical function (an SR-IOV VF counts towards its PF; any
- * other parent is a group of its own); a group's load is its number of
- * active mdevs. Pack picks the most loaded group that has room, spread the
- * least loaded; ties go to the group with fewer (pack) or more (spread)
- * free instances, then to the first parent by name.
- *
- * Returns: (transfer none): the chosen parent, or %NULL with
- *   %MDEV_ERROR_NO_CAPACITY or %MDEV_ERROR_NOT_FOUND
- */
-MdevParent *
-mdev_ops_place(MdevInventory *inv, const char *type_id, MdevPlacement placement, GError **error)
-{
-    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
-    return place_among(inv, type_id, placement, NULL, error);
-}
-
-static gboolean
-write_once(const char *path, int dirfd, const char *text, int *ret_errno)
-{
-    gsize len = strlen(text);
-    ssize_t n;
-    int fd;
-
-    fd = dirfd >= 0 ? openat(dirfd, path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY)
-                    : open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0) {
-        *ret_errno = errno;
-        return FALSE;
-    }
-    /* sysfs takes the value from a single write() */
-    do {
-        n = write(fd, text, len);
-    } while (n < 0 && errno == EINTR);
-    if (n < 0 || (gsize) n != len) {
-        *ret_errno = n < 0 ? errno : EIO;
-        close(fd);
-        return FALSE;
-    }
-    if (close(fd) < 0 && errno != EINTR) {
-        *ret_errno = errno;
-        return FALSE;
-    }
-    return TRUE;
-}
-
 static guint
 count_active(MdevInventory *inv, const char *parent, const char *type_id)
 {
@@ -471,61 +180,6 @@ set_create_error(int err, const char *uuid, const MdevParent *parent, const Mdev
     }
 }
 
-static gboolean
-remove_device(const char *uuid, int *ret_errno)
-{
-    g_autofree char *path = g_build_filename(SYS_MDEV_DEVICES, uuid, "remove", NULL);
-
-    return write_once(path, -1, "1", ret_errno);
-}
-
-/* Writes the attributes in order; on the first failure the device is
- * removed again so nothing half-made stays behind. */
-static gboolean
-write_attrs(const char *uuid, GPtrArray *attrs, GError **error)
-{
-    g_autofree char *dir = g_build_filename(SYS_MDEV_DEVICES, uuid, NULL);
-    g_autoptr(GError) local = NULL;
-    int dirfd;
-    int err = 0;
-
-    if (attrs == NULL || attrs->len == 0)
-        return TRUE;
-    dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dirfd < 0) {
-        err = errno;
-        g_set_error(&local, MDEV_ERROR, MDEV_ERROR_KERNEL,
-                    _("cannot open the directory of the new mdev '%1$s': %2$s"), uuid,
-                    g_strerror(err));
-    }
-    for (guint i = 0; dirfd >= 0 && i < attrs->len; i++) {
-        const MdevAttr *attr = g_ptr_array_index(attrs, i);
-
-        if (write_once(attr->name, dirfd, attr->value, &err))
-            continue;
-        if (err == ENOENT)
-            g_set_error(&local, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
-                        _("mdev '%1$s' has no attribute '%2$s'"), uuid, attr->name);
-        else
-            g_set_error(&local, MDEV_ERROR, MDEV_ERROR_KERNEL,
-                        _("cannot write '%1$s' to attribute '%2$s' of mdev '%3$s': %4$s"),
-                        attr->value, attr->name, uuid, g_strerror(err));
-        break;
-    }
-    if (dirfd >= 0)
-        close(dirfd);
-    if (local == NULL)
-        return TRUE;
-
-    if (!remove_device(uuid, &err))
-        g_set_error(error, local->domain, local->code,
-                    _("%1$s; removing the device again failed too: %2$s"), local->message,
-                    g_strerror(err));
-    else
-        g_propagate_error(error, g_steal_pointer(&local));
-    return FALSE;
-}
-
 /* The part of create and start that must run under the parent's lock, on
  * an inventory read under that lock. */
 static gboolean
@@ -567,11 +221,11 @@ create_locked(MdevInventory *inv, MdevParent *parent, const char *type_id, const
         return FALSE;
     }
     path = g_build_filename(parent->syspath, "mdev_supported_types", type_id, "create", NULL);
-    if (!write_once(path, -1, uuid, &err)) {
+    if (!mdev_sysfs_write_once(-1, path, uuid, &err)) {
         set_create_error(err, uuid, parent, type, active, error);
         return FALSE;
     }
-    return write_attrs(uuid, attrs, error);
+    return mdev_sysfs_write_attrs(uuid, attrs, error);
 }
 
 /* Runs @action's pre callout; on a veto tells the notifiers and fails. */
@@ -672,7 +326,7 @@ mdev_ops_create(MdevContext *ctx, const char *parent, const char *type, const ch
         return NULL;
     if (parent && usable_parent(ctx, inv, parent, error) == NULL)
         return NULL;
-    type_id = mdev_ops_resolve_type(inv, parent, type, error);
+    type_id = mdev_placement_resolve_type(inv, parent, type, error);
     if (type_id == NULL)
         return NULL;
 
@@ -695,7 +349,7 @@ mdev_ops_create(MdevContext *ctx, const char *parent, const char *type, const ch
         if (chosen == NULL)
             return NULL;
     } else {
-        chosen = place_among(inv, type_id, placement, allowed, error);
+        chosen = mdev_placement_choose(inv, type_id, placement, allowed, error);
         if (chosen == NULL)
             return NULL;
     }
@@ -811,7 +465,7 @@ mdev_ops_define(MdevContext *ctx, const char *parent, const char *type, const ch
              * its id; anything else is kept as given and must be a valid id */
             g_autoptr(GError) local = NULL;
 
-            type_id = mdev_ops_resolve_type(inv, NULL, type, &local);
+            type_id = mdev_placement_resolve_type(inv, NULL, type, &local);
             if (type_id == NULL) {
                 if (g_error_matches(local, MDEV_ERROR, MDEV_ERROR_AMBIGUOUS)) {
                     g_propagate_error(error, g_steal_pointer(&local));
@@ -822,7 +476,7 @@ mdev_ops_define(MdevContext *ctx, const char *parent, const char *type, const ch
                 type_id = g_strdup(type);
             }
         } else {
-            type_id = mdev_ops_resolve_type(inv, where, type, error);
+            type_id = mdev_placement_resolve_type(inv, where, type, error);
             if (type_id == NULL)
                 return NULL;
         }
@@ -834,7 +488,7 @@ mdev_ops_define(MdevContext *ctx, const char *parent, const char *type, const ch
 
         /* capacity does not matter for a definition: any parent offering
          * the type will do, chosen by the same policy */
-        chosen = place_among(inv, type_id, placement, offering, &local);
+        chosen = mdev_placement_choose(inv, type_id, placement, offering, &local);
         for (guint i = 0; chosen == NULL && i < inv->parents->len; i++) {
             MdevParent *p = g_ptr_array_index(inv->parents, i);
             if (g_hash_table_contains(offering, p->name))
@@ -1081,7 +735,7 @@ mdev_ops_stop(MdevContext *ctx, const char *uuid, GPtrArray *ret_messages, GErro
     callout = mdev_callout_new(ctx, described);
     if (!callout_begin(callout, MDEV_CALLOUT_ACTION_STOP, ret_messages, error))
         return FALSE;
-    ok = remove_device(id, &err);
+    ok = mdev_sysfs_remove_device(id, &err);
     if (!ok) {
         if (err == ENOENT || err == ENODEV)
             g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_ACTIVE,

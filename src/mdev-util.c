@@ -12,9 +12,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Largest sysfs attribute the kernel hands out in one read: one page. */
-#define ATTR_MAX 4096
-
 /**
  * mdev_util_name_is_valid:
  * @name: (nullable): a parent, type or attribute name
@@ -133,49 +130,6 @@ char *
 mdev_util_uuid_generate(void)
 {
     return g_uuid_string_random();
-}
-
-/**
- * mdev_util_read_attr_at:
- * @dirfd: directory file descriptor of a sysfs device or type
- * @name: attribute file name, relative to @dirfd
- * @error: return location for a #GError
- *
- * Reads a sysfs attribute with one read(), as the kernel hands out the whole
- * value at once, and strips the trailing newline.
- *
- * Returns: (transfer full): the value, or %NULL with a %G_IO_ERROR
- */
-char *
-mdev_util_read_attr_at(int dirfd, const char *name, GError **error)
-{
-    char buf[ATTR_MAX + 1];
-    ssize_t n;
-    int fd;
-
-    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
-
-    fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0) {
-        int err = errno;
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
-                    _("cannot open '%1$s': %2$s"), name, g_strerror(err));
-        return NULL;
-    }
-    do {
-        n = read(fd, buf, ATTR_MAX);
-    } while (n < 0 && errno == EINTR);
-    if (n < 0) {
-        int err = errno;
-        close(fd);
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
-                    _("cannot read '%1$s': %2$s"), name, g_strerror(err));
-        return NULL;
-    }
-    close(fd);
-    while (n > 0 && buf[n - 1] == '\n')
-        n--;
-    return g_strndup(buf, n);
 }
 
 static gboolean

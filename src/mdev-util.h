@@ -15,7 +15,6 @@ char *mdev_util_uuid_canonicalize(const char *text, GError **error) G_GNUC_WARN_
 gboolean mdev_util_uuid_is_canonical(const char *text);
 char *mdev_util_uuid_generate(void) G_GNUC_WARN_UNUSED_RESULT;
 
-char *mdev_util_read_attr_at(int dirfd, const char *name, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean mdev_util_write_file_atomic(const char *path, const char *contents, gsize length,
                                      int mode, GError **error);
 

@@ -8,9 +8,6 @@
 
 G_BEGIN_DECLS
 
-/* Node-device documents larger than this are refused before parsing. */
-#define MDEV_XML_MAX_SIZE (256 * 1024)
-
 /**
  * MdevXmlFormatFlags:
  * @MDEV_XML_FORMAT_NONE: the device as it is now
@@ -52,18 +49,5 @@ char *mdev_xml_format_device(const MdevDevice *device, const MdevParent *parent,
 char *mdev_xml_format_hostdev(const char *uuid, const char *model, const char *device_api,
                               MdevXmlSwitch display, MdevXmlSwitch ramfb, GError **error)
     G_GNUC_WARN_UNUSED_RESULT;
-
-MdevDevice *mdev_xml_parse_nodedev(const char *xml, gssize length, const GPtrArray *parents,
-                                   GError **error) G_GNUC_WARN_UNUSED_RESULT;
-MdevDevice *mdev_xml_parse_nodedev_file(const char *path, const GPtrArray *parents, GError **error)
-    G_GNUC_WARN_UNUSED_RESULT;
-
-MdevDevice *mdev_xml_read_definition(MdevContext *ctx, const char *path, GError **error)
-    G_GNUC_WARN_UNUSED_RESULT;
-char *mdev_xml_dump_nodedev(MdevContext *ctx, const char *name, MdevXmlFormatFlags flags,
-                            GPtrArray *ret_problems, GError **error) G_GNUC_WARN_UNUSED_RESULT;
-char *mdev_xml_dump_hostdev(MdevContext *ctx, const char *uuid, const char *model,
-                            MdevXmlSwitch display, MdevXmlSwitch ramfb, GPtrArray *ret_problems,
-                            GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

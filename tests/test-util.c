@@ -102,28 +102,6 @@ test_write_atomic(void)
     g_rmdir(dir);
 }
 
-static void
-test_read_attr(void)
-{
-    g_autoptr(GError) error = NULL;
-    g_autofree char *dir = g_dir_make_tmp("mdev-util-XXXXXX", &error);
-    g_autofree char *path = g_build_filename(dir, "available_instances", NULL);
-    g_autofree char *value = NULL;
-    int dirfd;
-
-    g_assert_true(g_file_set_contents(path, "24\n", -1, NULL));
-    dirfd = open(dir, O_RDONLY | O_DIRECTORY);
-    g_assert_cmpint(dirfd, >=, 0);
-    value = mdev_util_read_attr_at(dirfd, "available_instances", &error);
-    g_assert_no_error(error);
-    g_assert_cmpstr(value, ==, "24");
-    g_assert_null(mdev_util_read_attr_at(dirfd, "description", &error));
-    g_assert_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
-    close(dirfd);
-    g_unlink(path);
-    g_rmdir(dir);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -133,6 +111,5 @@ main(int argc, char **argv)
     g_test_add_func("/util/uuid/canonicalize", test_uuid_canonicalize);
     g_test_add_func("/util/uuid/generate", test_uuid_generate);
     g_test_add_func("/util/file/write-atomic", test_write_atomic);
-    g_test_add_func("/util/file/read-attr", test_read_attr);
     return g_test_run();
 }

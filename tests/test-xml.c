@@ -9,6 +9,8 @@
 #include "mdev-error.h"
 #include "mdev-json.h"
 #include "mdev-store.h"
+#include "mdev-xml-host.h"
+#include "mdev-xml-parse.h"
 #include "mdev-xml.h"
 #include "test-common.h"
 #include "xml-testbeds.h"
@@ -1083,7 +1085,7 @@ test_read_definition(Fixture *fx, gconstpointer data)
 
     if (test_skip_without_umockdev())
         return;
-    def = mdev_xml_read_definition(fx->ctx, path, &error);
+    def = mdev_xml_host_read_definition(fx->ctx, path, &error);
     g_assert_no_error(error);
     g_assert_cmpstr(def->parent, ==, "matrix");
     g_assert_cmpstr(def->uuid, ==, "9e0d8c7b-6a5f-4e3d-8c2b-1a0f9e8d7c6b");
@@ -1119,7 +1121,7 @@ test_parse_like_libvirt(Fixture *fx, gconstpointer data)
         g_autofree char *ours_json = NULL;
         g_autofree char *ours_path = NULL;
         g_autoptr(GError) error = NULL;
-        g_autoptr(MdevDevice) def = mdev_xml_read_definition(fx->ctx, example, &error);
+        g_autoptr(MdevDevice) def = mdev_xml_host_read_definition(fx->ctx, example, &error);
 
         g_assert_no_error(error);
         g_assert_true(g_file_get_contents(json_file, &libvirt_json, NULL, &error));
@@ -1149,15 +1151,16 @@ test_dump_ambiguous(Fixture *fx, gconstpointer data)
                                       "{\n  \"mdev_type\": \"vfio_ap-passthrough\",\n"
                                       "  \"start\": \"manual\",\n  \"attrs\": []\n}",
                                       -1, &error));
-    by_uuid = mdev_xml_dump_nodedev(fx->ctx, "5f6c7b02-7815-4b90-ae2c-4828080c15ea",
-                                    MDEV_XML_FORMAT_NONE, NULL, &error);
+    by_uuid = mdev_xml_host_dump_nodedev(fx->ctx, "5f6c7b02-7815-4b90-ae2c-4828080c15ea",
+                                         MDEV_XML_FORMAT_NONE, NULL, &error);
     g_assert_null(by_uuid);
     g_assert_error(error, MDEV_ERROR, MDEV_ERROR_AMBIGUOUS);
     g_assert_nonnull(strstr(error->message, "matrix, mtty"));
     g_clear_error(&error);
 
-    by_name = mdev_xml_dump_nodedev(fx->ctx, "mdev_5f6c7b02_7815_4b90_ae2c_4828080c15ea_matrix",
-                                    MDEV_XML_FORMAT_NONE, NULL, &error);
+    by_name =
+        mdev_xml_host_dump_nodedev(fx->ctx, "mdev_5f6c7b02_7815_4b90_ae2c_4828080c15ea_matrix",
+                                   MDEV_XML_FORMAT_NONE, NULL, &error);
     g_assert_no_error(error);
     g_assert_nonnull(strstr(by_name, "<type id='vfio_ap-passthrough'/>"));
     g_assert_nonnull(strstr(by_name, "<parent>ap_matrix</parent>"));

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "mdevtool-cmds.h"
 
-#include "mdev-xml.h"
+#include "mdev-xml-host.h"
 #include "mdevtool-output.h"
 
 #include <glib/gi18n.h>
@@ -31,9 +31,9 @@ MDEVTOOL_CMD(mdevtool_cmd_dumpxml)
     if (argc > 2)
         return mdevtool_usage_error("dumpxml", _("unexpected argument '%s'"), argv[2]);
 
-    xml = mdev_xml_dump_nodedev(cli->ctx, argv[1],
-                                inactive ? MDEV_XML_FORMAT_INACTIVE : MDEV_XML_FORMAT_NONE,
-                                problems, &error);
+    xml = mdev_xml_host_dump_nodedev(cli->ctx, argv[1],
+                                     inactive ? MDEV_XML_FORMAT_INACTIVE : MDEV_XML_FORMAT_NONE,
+                                     problems, &error);
     mdevtool_print_problems(problems);
     if (xml == NULL)
         return mdevtool_fail(error);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "mdevtool-cmds.h"
 
-#include "mdev-xml.h"
+#include "mdev-xml-host.h"
 #include "mdevtool-lifecycle.h"
 #include "mdevtool-output.h"
 
@@ -61,7 +61,7 @@ MDEVTOOL_CMD(mdevtool_cmd_hostdev)
     if (uuid == NULL)
         return status;
 
-    xml = mdev_xml_dump_hostdev(cli->ctx, uuid, model, display, ramfb, problems, &error);
+    xml = mdev_xml_host_dump_hostdev(cli->ctx, uuid, model, display, ramfb, problems, &error);
     mdevtool_print_problems(problems);
     if (xml == NULL)
         return mdevtool_fail(error);

@@ -3,7 +3,7 @@
 
 #include "mdev-error.h"
 #include "mdev-util.h"
-#include "mdev-xml.h"
+#include "mdev-xml-host.h"
 #include "mdevtool-output.h"
 
 #include <glib/gi18n.h>
@@ -163,7 +163,7 @@ mdevtool_request_load(MdevtoolCli *cli, const char *cmd, MdevtoolRequest *reques
     }
     if (request->xml == NULL)
         return TRUE;
-    document = mdev_xml_read_definition(cli->ctx, request->xml, &error);
+    document = mdev_xml_host_read_definition(cli->ctx, request->xml, &error);
     if (document == NULL) {
         *ret_status = mdevtool_fail(error);
         return FALSE;

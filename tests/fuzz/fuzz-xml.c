@@ -6,7 +6,7 @@
 
 #include "mdev-json.h"
 #include "mdev-model.h"
-#include "mdev-xml.h"
+#include "mdev-xml-parse.h"
 
 static GPtrArray *parents;
 

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "mdev-discovery.h"
 #include "mdev-error.h"
-#include "mdev-ops.h"
+#include "mdev-placement.h"
 
 #include <string.h>
 
 /* Placement and type resolution are pure functions of an inventory; these
- * tests build inventories by hand. The operations themselves are tested on
- * the simulated kernel (test-lifecycle.sh). */
+ * tests build inventories by hand. The operations that use them are tested
+ * on the simulated kernel (test-lifecycle.sh). */
 
 static MdevParent *
 add_parent(MdevInventory *inv, const char *name, const char *physfn, gboolean registered)
@@ -78,32 +78,32 @@ test_place_sriov(void)
     MdevParent *p;
 
     /* idle host: both GPUs equal, the first wins either way */
-    p = mdev_ops_place(inv, "nvidia-558", MDEV_PLACEMENT_PACK, &error);
+    p = mdev_placement_choose(inv, "nvidia-558", MDEV_PLACEMENT_PACK, NULL, &error);
     g_assert_no_error(error);
     g_assert_cmpstr(p->name, ==, "0000:41:00.4");
-    p = mdev_ops_place(inv, "nvidia-558", MDEV_PLACEMENT_SPREAD, &error);
+    p = mdev_placement_choose(inv, "nvidia-558", MDEV_PLACEMENT_SPREAD, NULL, &error);
     g_assert_cmpstr(p->name, ==, "0000:41:00.4");
 
     /* one VF of GPU 41 in use: pack stays on GPU 41, spread moves to 42 */
     use(inv, "0000:41:00.4");
-    p = mdev_ops_place(inv, "nvidia-558", MDEV_PLACEMENT_PACK, &error);
+    p = mdev_placement_choose(inv, "nvidia-558", MDEV_PLACEMENT_PACK, NULL, &error);
     g_assert_cmpstr(p->name, ==, "0000:41:00.5");
-    p = mdev_ops_place(inv, "nvidia-558", MDEV_PLACEMENT_SPREAD, &error);
+    p = mdev_placement_choose(inv, "nvidia-558", MDEV_PLACEMENT_SPREAD, NULL, &error);
     g_assert_cmpstr(p->name, ==, "0000:42:00.4");
 
     /* GPU 41 full: both go to 42 */
     use(inv, "0000:41:00.5");
-    p = mdev_ops_place(inv, "nvidia-558", MDEV_PLACEMENT_PACK, &error);
+    p = mdev_placement_choose(inv, "nvidia-558", MDEV_PLACEMENT_PACK, NULL, &error);
     g_assert_cmpstr(p->name, ==, "0000:42:00.4");
 
     /* everything full */
     use(inv, "0000:42:00.4");
     use(inv, "0000:42:00.5");
-    g_assert_null(mdev_ops_place(inv, "nvidia-558", MDEV_PLACEMENT_SPREAD, &error));
+    g_assert_null(mdev_placement_choose(inv, "nvidia-558", MDEV_PLACEMENT_SPREAD, NULL, &error));
     g_assert_error(error, MDEV_ERROR, MDEV_ERROR_NO_CAPACITY);
     g_assert_nonnull(strstr(error->message, "all 4 parents offering it are full"));
     g_clear_error(&error);
-    g_assert_null(mdev_ops_place(inv, "nvidia-999", MDEV_PLACEMENT_PACK, &error));
+    g_assert_null(mdev_placement_choose(inv, "nvidia-999", MDEV_PLACEMENT_PACK, NULL, &error));
     g_assert_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND);
 }
 
@@ -124,18 +124,18 @@ test_place_plain(void)
     add_active(inv, "0000:00:02.0", "i915-GVTg_V5_8");
 
     /* pack: the busier GPU; spread: the idle one; never the unregistered */
-    p = mdev_ops_place(inv, "i915-GVTg_V5_4", MDEV_PLACEMENT_PACK, &error);
+    p = mdev_placement_choose(inv, "i915-GVTg_V5_4", MDEV_PLACEMENT_PACK, NULL, &error);
     g_assert_no_error(error);
     g_assert_cmpstr(p->name, ==, "0000:00:02.0");
-    p = mdev_ops_place(inv, "i915-GVTg_V5_4", MDEV_PLACEMENT_SPREAD, &error);
+    p = mdev_placement_choose(inv, "i915-GVTg_V5_4", MDEV_PLACEMENT_SPREAD, NULL, &error);
     g_assert_cmpstr(p->name, ==, "0000:00:03.0");
 
     /* equal load: pack takes the one with fewer free instances */
     add_active(inv, "0000:00:03.0", "x");
     add_active(inv, "0000:00:03.0", "x");
-    p = mdev_ops_place(inv, "i915-GVTg_V5_4", MDEV_PLACEMENT_PACK, &error);
+    p = mdev_placement_choose(inv, "i915-GVTg_V5_4", MDEV_PLACEMENT_PACK, NULL, &error);
     g_assert_cmpstr(p->name, ==, "0000:00:02.0");
-    p = mdev_ops_place(inv, "i915-GVTg_V5_4", MDEV_PLACEMENT_SPREAD, &error);
+    p = mdev_placement_choose(inv, "i915-GVTg_V5_4", MDEV_PLACEMENT_SPREAD, NULL, &error);
     g_assert_cmpstr(p->name, ==, "0000:00:03.0");
 }
 
@@ -160,21 +160,21 @@ test_resolve_type(void)
     add_type(mbochs, "mbochs-large", "mtty-1", 1);
     add_type(off, "i915-GVTg_V5_4", "Hidden", 1);
 
-    a = mdev_ops_resolve_type(inv, NULL, "mtty-1", &error);
+    a = mdev_placement_resolve_type(inv, NULL, "mtty-1", &error);
     g_assert_no_error(error);
     g_assert_cmpstr(a, ==, "mtty-1");
     /* the same name on four VFs is one type */
-    b = mdev_ops_resolve_type(inv, NULL, "NVIDIA A40-4Q", &error);
+    b = mdev_placement_resolve_type(inv, NULL, "NVIDIA A40-4Q", &error);
     g_assert_no_error(error);
     g_assert_cmpstr(b, ==, "nvidia-558");
-    c = mdev_ops_resolve_type(inv, "mbochs", "Dual port serial", &error);
+    c = mdev_placement_resolve_type(inv, "mbochs", "Dual port serial", &error);
     g_assert_no_error(error);
     g_assert_cmpstr(c, ==, "mbochs-small");
-    d = mdev_ops_resolve_type(inv, "mbochs", "mtty-1", &error);
+    d = mdev_placement_resolve_type(inv, "mbochs", "mtty-1", &error);
     g_assert_no_error(error);
     g_assert_cmpstr(d, ==, "mbochs-large");
 
-    bad = mdev_ops_resolve_type(inv, NULL, "Dual port serial", &error);
+    bad = mdev_placement_resolve_type(inv, NULL, "Dual port serial", &error);
     g_assert_null(bad);
     g_assert_error(error, MDEV_ERROR, MDEV_ERROR_AMBIGUOUS);
     g_assert_nonnull(strstr(error->message, "'mbochs-small' on mbochs"));
@@ -182,15 +182,15 @@ test_resolve_type(void)
     g_clear_error(&error);
 
     /* types of unregistered parents are not offered */
-    bad = mdev_ops_resolve_type(inv, NULL, "Hidden", &error);
+    bad = mdev_placement_resolve_type(inv, NULL, "Hidden", &error);
     g_assert_null(bad);
     g_assert_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND);
     g_clear_error(&error);
-    bad = mdev_ops_resolve_type(inv, "mtty", "../mtty-1", &error);
+    bad = mdev_placement_resolve_type(inv, "mtty", "../mtty-1", &error);
     g_assert_null(bad);
     g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT);
     g_clear_error(&error);
-    bad = mdev_ops_resolve_type(inv, "mtty", "mtty-3", &error);
+    bad = mdev_placement_resolve_type(inv, "mtty", "mtty-3", &error);
     g_assert_null(bad);
     g_assert_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND);
     g_assert_nonnull(
@@ -214,9 +214,9 @@ int
 main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-    g_test_add_func("/ops/place/sriov", test_place_sriov);
-    g_test_add_func("/ops/place/plain", test_place_plain);
-    g_test_add_func("/ops/place/names", test_placement_names);
-    g_test_add_func("/ops/resolve-type", test_resolve_type);
+    g_test_add_func("/placement/choose/sriov", test_place_sriov);
+    g_test_add_func("/placement/choose/plain", test_place_plain);
+    g_test_add_func("/placement/names", test_placement_names);
+    g_test_add_func("/placement/resolve-type", test_resolve_type);
     return g_test_run();
 }

@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* libvirt's XML for what exists on this host now: a node-device name or an
+ * mdev's UUID looked up among the parents, the active mdevs and the
+ * definitions, and node-device input resolved against the parents present. */
+#include "mdev-xml-host.h"
+
+#include "mdev-discovery.h"
+#include "mdev-error.h"
+#include "mdev-store.h"
+#include "mdev-xml-parse.h"
+#include "mdev-xml.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+/* Parents and mdevs as they are now, with the store's definitions merged
+ * in; what the store could not read goes to @ret_problems. */
+static MdevInventory *
+scan_host(MdevContext *ctx, GPtrArray *ret_problems, GError **error)
+{
+    g_autoptr(MdevInventory) inv = NULL;
+    g_autoptr(GPtrArray) definitions = NULL;
+    g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func(g_free);
+
+    inv = mdev_discovery_scan(
+        ctx, MDEV_DISCOVERY_PARENTS | MDEV_DISCOVERY_DEVICES | MDEV_DISCOVERY_DEVICE_DRIVER, NULL,
+        error);
+    if (inv == NULL)
+        return NULL;
+    definitions = mdev_store_load(ctx, NULL, NULL, problems, error);
+    if (definitions == NULL)
+        return NULL;
+    mdev_inventory_add_definitions(inv, definitions);
+    if (ret_problems) {
+        for (guint i = 0; i < inv->problems->len; i++)
+            g_ptr_array_add(ret_problems, g_strdup(g_ptr_array_index(inv->problems, i)));
+        for (guint i = 0; i < problems->len; i++)
+            g_ptr_array_add(ret_problems, g_strdup(g_ptr_array_index(problems, i)));
+    }
+    return g_steal_pointer(&inv);
+}
+
+/* Every mdev record with @uuid (one UUID may exist under several parents). */
+static GPtrArray *
+devices_with_uuid(MdevInventory *inv, const char *uuid)
+{
+    GPtrArray *found = g_ptr_array_new();
+
+    for (guint i = 0; i < inv->devices->len; i++) {
+        MdevDevice *device = g_ptr_array_index(inv->devices, i);
+        if (strcmp(device->uuid, uuid) == 0)
+            g_ptr_array_add(found, device);
+    }
+    return found;
+}
+
+static char *
+join_parents(GPtrArray *devices)
+{
+    GString *text = g_string_new(NULL);
+
+    for (guint i = 0; i < devices->len; i++) {
+        const MdevDevice *device = g_ptr_array_index(devices, i);
+        if (i > 0)
+            g_string_append(text, ", ");
+        g_string_append(text, device->parent);
+    }
+    return g_string_free(text, FALSE);
+}
+
+static char *
+dump_device(MdevContext *ctx, MdevInventory *inv, MdevDevice *device, MdevXmlFormatFlags flags,
+            GError **error)
+{
+    MdevParent *parent = mdev_inventory_get_parent(inv, device->parent);
+    g_autoptr(MdevDevice) definition = NULL;
+
+    if (!(flags & MDEV_XML_FORMAT_INACTIVE))
+        return mdev_xml_format_device(device, parent, flags, error);
+    /* the merged record keeps the running type: take the definition itself */
+    if (!device->defined) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
+                    _("mdev '%1$s' on parent '%2$s' has no persistent definition"), device->uuid,
+                    device->parent);
+        return NULL;
+    }
+    definition = mdev_store_load_one(ctx, device->parent, device->uuid, error);
+    if (definition == NULL)
+        return NULL;
+    return mdev_xml_format_device(definition, parent, flags, error);
+}
+
+static char *
+dump_parent(MdevParent *parent, MdevXmlFormatFlags flags, GError **error)
+{
+    g_autoptr(GPtrArray) group = NULL;
+
+    if (flags & MDEV_XML_FORMAT_INACTIVE) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                    _("'%s' is a parent device: only mdevs have an inactive form"), parent->name);
+        return NULL;
+    }
+    /* without the group's members the parent is listed alone */
+    if (parent->kind == MDEV_PARENT_KIND_PCI && parent->iommu_group >= 0)
+        group = mdev_xml_read_iommu_group(parent->iommu_group, NULL);
+    return mdev_xml_format_parent(parent, group, error);
+}
+
+/**
+ * mdev_xml_host_dump_nodedev:
+ * @ctx: a context
+ * @name: an mdev's UUID or node-device name, or a parent's kernel or
+ *   node-device name
+ * @flags: %MDEV_XML_FORMAT_INACTIVE for an mdev's definition alone
+ * @ret_problems: (nullable) (element-type utf8): receives what the scan
+ *   skipped
+ * @error: return location for a #GError
+ *
+ * Looks @name up among the parents, the active mdevs and the definitions,
+ * and formats it as `virsh nodedev-dumpxml` does.
+ *
+ * Returns: (transfer full): the document; %NULL with %MDEV_ERROR_NOT_FOUND
+ *   when nothing has that name, %MDEV_ERROR_AMBIGUOUS when a UUID exists
+ *   under several parents
+ */
+char *
+mdev_xml_host_dump_nodedev(MdevContext *ctx, const char *name, MdevXmlFormatFlags flags,
+                           GPtrArray *ret_problems, GError **error)
+{
+    g_autoptr(MdevInventory) inv = NULL;
+    g_autofree char *uuid = NULL;
+
+    g_return_val_if_fail(name != NULL, NULL);
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+    inv = scan_host(ctx, ret_problems, error);
+    if (inv == NULL)
+        return NULL;
+
+    uuid = mdev_xml_parse_uuid(name, NULL);
+    if (uuid) {
+        g_autoptr(GPtrArray) found = devices_with_uuid(inv, uuid);
+        g_autofree char *parents = NULL;
+
+        if (found->len == 1)
+            return dump_device(ctx, inv, g_ptr_array_index(found, 0), flags, error);
+        if (found->len == 0) {
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
+                        _("mdev '%s' is neither active nor defined"), uuid);
+            return NULL;
+        }
+        parents = join_parents(found);
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_AMBIGUOUS,
+                    _("mdev '%1$s' exists on several parents (%2$s): give its node-device "
+                      "name"),
+                    uuid, parents);
+        return NULL;
+    }
+
+    for (guint i = 0; i < inv->devices->len; i++) {
+        MdevDevice *device = g_ptr_array_index(inv->devices, i);
+        g_autofree char *nodedev = mdev_xml_device_nodedev_name(device->uuid, device->parent);
+        if (strcmp(nodedev, name) == 0)
+            return dump_device(ctx, inv, device, flags, error);
+    }
+    for (guint i = 0; i < inv->parents->len; i++) {
+        MdevParent *parent = g_ptr_array_index(inv->parents, i);
+        g_autofree char *nodedev = mdev_xml_parent_nodedev_name(parent);
+        if (strcmp(nodedev, name) == 0 || strcmp(parent->name, name) == 0)
+            return dump_parent(parent, flags, error);
+    }
+    g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
+                _("no mdev or parent device is named '%s'"), name);
+    return NULL;
+}
+
+/**
+ * mdev_xml_host_dump_hostdev:
+ * @ctx: a context
+ * @uuid: the mdev's UUID
+ * @model: (nullable): the model; %NULL takes the device API of the mdev's
+ *   type
+ * @display: the `display` attribute
+ * @ramfb: the `ramfb` attribute
+ * @ret_problems: (nullable) (element-type utf8): receives what the scan
+ *   skipped
+ * @error: return location for a #GError
+ *
+ * The `<hostdev>` element for an active or defined mdev. With @model given,
+ * an mdev that does not exist yet is accepted: a domain may be written
+ * before its mdev is defined.
+ *
+ * Returns: (transfer full): the element, or %NULL with @error set
+ */
+char *
+mdev_xml_host_dump_hostdev(MdevContext *ctx, const char *uuid, const char *model,
+                           MdevXmlSwitch display, MdevXmlSwitch ramfb, GPtrArray *ret_problems,
+                           GError **error)
+{
+    g_autoptr(MdevInventory) inv = NULL;
+    g_autoptr(GPtrArray) found = NULL;
+    g_autofree char *canonical = NULL;
+    const char *device_api = NULL;
+
+    g_return_val_if_fail(uuid != NULL, NULL);
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+    canonical = mdev_xml_parse_uuid(uuid, error);
+    if (canonical == NULL)
+        return NULL;
+    inv = scan_host(ctx, ret_problems, error);
+    if (inv == NULL)
+        return NULL;
+
+    found = devices_with_uuid(inv, canonical);
+    if (found->len == 0 && model == NULL) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
+                    _("mdev '%s' is neither active nor defined: give the model to write its "
+                      "hostdev anyway"),
+                    canonical);
+        return NULL;
+    }
+    /* one UUID on several parents: they must agree on the device API */
+    for (guint i = 0; i < found->len; i++) {
+        const MdevDevice *device = g_ptr_array_index(found, i);
+        MdevParent *parent = mdev_inventory_get_parent(inv, device->parent);
+        const MdevType *type =
+            parent && device->type ? mdev_parent_get_type(parent, device->type) : NULL;
+        const char *api = type ? type->device_api : NULL;
+
+        if (api == NULL)
+            continue;
+        if (device_api && strcmp(device_api, api) != 0 && model == NULL) {
+            g_autofree char *parents = join_parents(found);
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_AMBIGUOUS,
+                        _("mdev '%1$s' exists on several parents (%2$s) with different device "
+                          "APIs: give the model"),
+                        canonical, parents);
+            return NULL;
+        }
+        if (device_api == NULL)
+            device_api = api;
+    }
+    return mdev_xml_format_hostdev(canonical, model, device_api, display, ramfb, error);
+}
+
+/**
+ * mdev_xml_host_read_definition:
+ * @ctx: a context
+ * @path: a node-device XML file, `-` for standard input
+ * @error: return location for a #GError
+ *
+ * What `define --xml` and `create --xml` need: the document of @path
+ * (mdev_xml_parse_nodedev_file()) with its `<parent>` resolved against the
+ * parents present now, as `virsh nodedev-define` resolves it.
+ *
+ * Returns: (transfer full): the definition (parent, type, attributes in
+ *   order, autostart, and the UUID or %NULL when the document has none), or
+ *   %NULL with @error set
+ */
+MdevDevice *
+mdev_xml_host_read_definition(MdevContext *ctx, const char *path, GError **error)
+{
+    g_autoptr(MdevInventory) inv = NULL;
+
+    g_return_val_if_fail(path != NULL, NULL);
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+    inv = mdev_discovery_scan(ctx, MDEV_DISCOVERY_PARENTS | MDEV_DISCOVERY_NO_TYPES, NULL, error);
+    if (inv == NULL)
+        return NULL;
+    if (strcmp(path, "-") == 0)
+        path = "/dev/stdin";
+    return mdev_xml_parse_nodedev_file(path, inv->parents, error);
+}

@@ -1,0 +1,374 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The node-device documents `virsh nodedev-define` and `nodedev-create`
+ * accept, read from untrusted input into a definition. */
+#include "mdev-xml-parse.h"
+
+#include "mdev-error.h"
+#include "mdev-private.h"
+#include "mdev-util.h"
+#include "mdev-xml.h"
+
+#include <errno.h>
+#include <gio/gio.h>
+#include <glib/gi18n-lib.h>
+#include <libxml/parserInternals.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef struct {
+    char *first_error;
+    gboolean has_dtd;
+} ParseState;
+
+/* libxml2 would print to stderr; the library never prints. Keep the first
+ * message for the GError. */
+static void
+collect_error(void *user_data, xmlErrorPtr err)
+{
+    xmlParserCtxtPtr ctxt = user_data;
+    ParseState *state = ctxt->_private;
+
+    if (state->first_error == NULL && err && err->message) {
+        g_autofree char *message = g_strchomp(g_strdup(err->message));
+        state->first_error = g_strdup_printf(_("line %1$d: %2$s"), err->line, message);
+    }
+}
+
+/* Node-device documents have no use for a DTD; refusing any DOCTYPE at the
+ * first SAX event closes entity expansion attacks (billion laughs),
+ * external entities and external DTD loading before libxml2 processes a
+ * single declaration. */
+static void
+refuse_dtd(void *user_data, const xmlChar *name, const xmlChar *external_id,
+           const xmlChar *system_id)
+{
+    xmlParserCtxtPtr ctxt = user_data;
+    ParseState *state = ctxt->_private;
+
+    state->has_dtd = TRUE;
+    xmlStopParser(ctxt);
+}
+
+static char *
+node_text(xmlNodePtr node)
+{
+    xmlChar *content = xmlNodeGetContent(node);
+    char *text = g_strstrip(g_strdup(content ? (const char *) content : ""));
+
+    xmlFree(content);
+    return text;
+}
+
+static char *
+node_prop(xmlNodePtr node, const char *name)
+{
+    xmlChar *value = xmlGetNoNsProp(node, (const xmlChar *) name);
+    char *text = value ? g_strdup((const char *) value) : NULL;
+
+    xmlFree(value);
+    return text;
+}
+
+static gboolean
+node_is(xmlNodePtr node, const char *name)
+{
+    return node->type == XML_ELEMENT_NODE && xmlStrEqual(node->name, (const xmlChar *) name);
+}
+
+static xmlNodePtr
+first_child(xmlNodePtr parent, const char *name)
+{
+    for (xmlNodePtr n = parent->children; n; n = n->next) {
+        if (node_is(n, name))
+            return n;
+    }
+    return NULL;
+}
+
+static gboolean invalid(GError **error, const char *format, ...) G_GNUC_PRINTF(2, 3);
+
+static gboolean
+invalid(GError **error, const char *format, ...)
+{
+    va_list ap;
+    g_autofree char *message = NULL;
+
+    va_start(ap, format);
+    message = g_strdup_vprintf(format, ap);
+    va_end(ap);
+    g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG, _("invalid node device XML: %s"),
+                message);
+    return FALSE;
+}
+
+/**
+ * mdev_xml_parse_uuid:
+ * @text: a UUID, with or without hyphens (libvirt accepts both)
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the UUID in canonical form, or %NULL with
+ *   @error set
+ */
+char *
+mdev_xml_parse_uuid(const char *text, GError **error)
+{
+    if (strlen(text) == 32 && strspn(text, "0123456789abcdefABCDEF") == 32) {
+        g_autofree char *hyphenated = g_strdup_printf("%.8s-%.4s-%.4s-%.4s-%.12s", text, text + 8,
+                                                      text + 12, text + 16, text + 20);
+        return mdev_util_uuid_canonicalize(hyphenated, error);
+    }
+    return mdev_util_uuid_canonicalize(text, error);
+}
+
+static const MdevParent *
+find_parent(const GPtrArray *parents, const char *nodedev)
+{
+    for (guint i = 0; parents && i < parents->len; i++) {
+        const MdevParent *parent = g_ptr_array_index((GPtrArray *) parents, i);
+        g_autofree char *name = mdev_xml_parent_nodedev_name(parent);
+
+        if (strcmp(name, nodedev) == 0)
+            return parent;
+    }
+    return NULL;
+}
+
+static gboolean
+parse_mdev_capability(xmlNodePtr cap, MdevDevice *device, GError **error)
+{
+    xmlNodePtr type = first_child(cap, "type");
+    xmlNodePtr uuid = first_child(cap, "uuid");
+    xmlNodePtr start = first_child(cap, "start");
+    g_autofree char *type_id = NULL;
+
+    if (type == NULL)
+        return invalid(error, _("missing <type> element in <capability type='mdev'>"));
+    type_id = node_prop(type, "id");
+    if (type_id == NULL || *type_id == '\0')
+        return invalid(error, _("missing 'id' attribute in <type>"));
+    if (!mdev_util_check_name("type", type_id, NULL))
+        return invalid(error, _("invalid type id '%s' in <type>"), type_id);
+    device->type = g_steal_pointer(&type_id);
+
+    /* an empty <uuid/> counts as absent, as in libvirt */
+    if (uuid) {
+        g_autofree char *text = node_text(uuid);
+        if (*text) {
+            g_autoptr(GError) local = NULL;
+            device->uuid = mdev_xml_parse_uuid(text, &local);
+            if (device->uuid == NULL)
+                return invalid(error, _("invalid UUID '%s' in <uuid>"), text);
+        }
+    }
+
+    /* newer libvirt writes the start mode into the document */
+    if (start) {
+        g_autofree char *mode = node_prop(start, "type");
+        if (g_strcmp0(mode, "auto") == 0)
+            device->autostart = TRUE;
+        else if (g_strcmp0(mode, "manual") != 0)
+            return invalid(error, _("invalid start type '%s' in <start>: expected auto or manual"),
+                           mode ? mode : "");
+    }
+
+    for (xmlNodePtr n = cap->children; n; n = n->next) {
+        g_autofree char *name = NULL;
+        g_autofree char *value = NULL;
+
+        if (!node_is(n, "attr"))
+            continue;
+        name = node_prop(n, "name");
+        value = node_prop(n, "value");
+        if (name == NULL || *name == '\0')
+            return invalid(error, _("missing 'name' attribute in <attr>"));
+        if (value == NULL)
+            return invalid(error, _("missing 'value' attribute in <attr name='%s'>"), name);
+        if (!mdev_util_check_name("attribute", name, NULL))
+            return invalid(error, _("invalid attribute name '%s' in <attr>"), name);
+        g_ptr_array_add(device->attrs, mdev_attr_new(name, value));
+    }
+    return TRUE;
+}
+
+/**
+ * mdev_xml_parse_nodedev:
+ * @xml: a node-device document
+ * @length: its length, or -1 when NUL-terminated
+ * @parents: (element-type MdevParent): the parents that exist now
+ * @error: return location for a #GError
+ *
+ * Reads the document `virsh nodedev-define` and `nodedev-create` accept:
+ * `<parent>` names the parent's node device (`pci_0000_00_02_0`) and is
+ * resolved against @parents; `<capability type='mdev'>` gives the type id
+ * (required), the UUID (optional) and `<attr>` elements in order.
+ * `<name>`, `<path>`, `<driver>`, `<parent_addr>` and `<iommuGroup>` are
+ * ignored, as libvirt ignores them.
+ *
+ * Parsing is safe on untrusted input: documents over %MDEV_XML_MAX_SIZE and
+ * documents with a DOCTYPE are refused, no entity is expanded, nothing is
+ * loaded from the network or from files.
+ *
+ * Returns: (transfer full): a definition (parent, type, attrs, the UUID or
+ *   %NULL when the document has none) with defined and active unset; %NULL
+ *   with %MDEV_ERROR_INVALID_CONFIG for a bad document, or
+ *   %MDEV_ERROR_NOT_FOUND when no parent has the given node-device name
+ */
+MdevDevice *
+mdev_xml_parse_nodedev(const char *xml, gssize length, const GPtrArray *parents, GError **error)
+{
+    xmlParserCtxtPtr ctxt = NULL;
+    g_autoptr(xmlDoc) doc = NULL;
+    g_autoptr(MdevDevice) device = NULL;
+    ParseState state = { NULL, FALSE };
+    xmlNodePtr root;
+    xmlNodePtr parent_node;
+    xmlNodePtr mdev_cap = NULL;
+    g_autofree char *parent_name = NULL;
+    const MdevParent *parent;
+    gsize size;
+
+    g_return_val_if_fail(xml != NULL, NULL);
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+    size = length < 0 ? strlen(xml) : (gsize) length;
+    if (size > MDEV_XML_MAX_SIZE) {
+        invalid(error, _("the document is %1$llu bytes long, more than the %2$d bytes accepted"),
+                (unsigned long long) size, MDEV_XML_MAX_SIZE);
+        return NULL;
+    }
+
+    ctxt = xmlNewParserCtxt();
+    if (ctxt == NULL) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_FAILED, _("cannot create an XML parser"));
+        return NULL;
+    }
+    ctxt->_private = &state;
+    ctxt->sax->serror = collect_error;
+    ctxt->sax->error = NULL;
+    ctxt->sax->warning = NULL;
+    ctxt->sax->internalSubset = refuse_dtd;
+    ctxt->sax->externalSubset = refuse_dtd;
+    /* XML_PARSE_NOENT is deliberately absent: it would expand entities */
+    doc = xmlCtxtReadMemory(ctxt, xml, (int) size, "nodedev.xml", NULL,
+                            XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOWARNING |
+                                XML_PARSE_NOERROR);
+    xmlFreeParserCtxt(ctxt);
+
+    if (state.has_dtd) {
+        g_free(state.first_error);
+        invalid(error, _("a DOCTYPE is not accepted in node device XML"));
+        return NULL;
+    }
+    if (doc == NULL) {
+        invalid(error, "%s", state.first_error ? state.first_error : _("malformed document"));
+        g_free(state.first_error);
+        return NULL;
+    }
+    g_free(state.first_error);
+
+    root = xmlDocGetRootElement(doc);
+    if (root == NULL || !node_is(root, "device")) {
+        invalid(error, _("the root element must be <device>"));
+        return NULL;
+    }
+
+    parent_node = first_child(root, "parent");
+    if (parent_node)
+        parent_name = node_text(parent_node);
+    if (parent_name == NULL || *parent_name == '\0') {
+        invalid(error, _("missing <parent> element"));
+        return NULL;
+    }
+
+    for (xmlNodePtr n = root->children; n; n = n->next) {
+        g_autofree char *type = NULL;
+
+        if (!node_is(n, "capability"))
+            continue;
+        type = node_prop(n, "type");
+        if (g_strcmp0(type, "mdev") != 0) {
+            invalid(error,
+                    _("<capability type='%s'> cannot be defined: only mediated "
+                      "devices (type='mdev') can"),
+                    type ? type : "");
+            return NULL;
+        }
+        if (mdev_cap) {
+            invalid(error, _("more than one <capability type='mdev'> element"));
+            return NULL;
+        }
+        mdev_cap = n;
+    }
+    if (mdev_cap == NULL) {
+        invalid(error, _("missing <capability type='mdev'> element"));
+        return NULL;
+    }
+
+    device = mdev_device_new(NULL, NULL);
+    if (!parse_mdev_capability(mdev_cap, device, error))
+        return NULL;
+
+    parent = find_parent(parents, parent_name);
+    if (parent == NULL) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
+                    _("invalid parent device '%s' in <parent>: no such parent node device"),
+                    parent_name);
+        return NULL;
+    }
+    device->parent = g_strdup(parent->name);
+    return g_steal_pointer(&device);
+}
+
+/**
+ * mdev_xml_parse_nodedev_file:
+ * @path: a file holding a node-device document
+ * @parents: (element-type MdevParent): the parents that exist now
+ * @error: return location for a #GError
+ *
+ * mdev_xml_parse_nodedev() on a file; a file larger than
+ * %MDEV_XML_MAX_SIZE is refused without reading it.
+ *
+ * Returns: (transfer full): the definition, or %NULL with @error set
+ */
+MdevDevice *
+mdev_xml_parse_nodedev_file(const char *path, const GPtrArray *parents, GError **error)
+{
+    g_autofree char *contents = NULL;
+    gsize length;
+    FILE *file;
+    MdevDevice *device;
+    int saved_errno;
+
+    g_return_val_if_fail(path != NULL, NULL);
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+    /* read at most one byte more than accepted: a huge file or an endless
+     * stream is refused without being read */
+    file = fopen(path, "re");
+    if (file == NULL) {
+        saved_errno = errno;
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(saved_errno),
+                    _("cannot open '%1$s': %2$s"), path, g_strerror(saved_errno));
+        return NULL;
+    }
+    contents = g_malloc(MDEV_XML_MAX_SIZE + 1);
+    length = fread(contents, 1, MDEV_XML_MAX_SIZE + 1, file);
+    saved_errno = errno;
+    if (ferror(file)) {
+        fclose(file);
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(saved_errno),
+                    _("cannot read '%1$s': %2$s"), path, g_strerror(saved_errno));
+        return NULL;
+    }
+    fclose(file);
+    if (length > MDEV_XML_MAX_SIZE) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
+                    _("%1$s: the document is longer than the %2$d bytes accepted"), path,
+                    MDEV_XML_MAX_SIZE);
+        return NULL;
+    }
+    device = mdev_xml_parse_nodedev(contents, (gssize) length, parents, error);
+    if (device == NULL)
+        g_prefix_error(error, "%s: ", path);
+    return device;
+}
