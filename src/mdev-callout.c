@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "mdev-callout.h"
-#include "mdev-callout-private.h"
 
+#include "mdev-callout-private.h"
 #include "mdev-error.h"
 #include "mdev-json.h"
 #include "mdev-util.h"
@@ -13,6 +13,7 @@
 #include <json-glib/json-glib.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -207,6 +208,53 @@ compare_strings(gconstpointer a, gconstpointer b)
     return strcmp(*(const char *const *) a, *(const char *const *) b);
 }
 
+/* The first of @path and the directories above it that someone other than
+ * root or us could change: one owned by someone else, or writable by group
+ * or others. Above @path, a directory with the sticky bit (such as /tmp)
+ * is fine: others cannot rename or remove what they do not own in it.
+ * Returns NULL when there is none. */
+static char *
+find_unsafe_directory(const char *path)
+{
+    g_autofree char *current = g_strdup(path);
+
+    for (gboolean top = TRUE;; top = FALSE) {
+        g_autofree char *up = NULL;
+        GStatBuf st;
+
+        if (g_stat(current, &st) < 0 || !S_ISDIR(st.st_mode) ||
+            (st.st_uid != 0 && st.st_uid != geteuid()) ||
+            ((st.st_mode & 022) != 0 && (top || !(st.st_mode & S_ISVTX))))
+            return g_steal_pointer(&current);
+        up = g_path_get_dirname(current);
+        if (strcmp(up, current) == 0)
+            return NULL;
+        g_free(current);
+        current = g_steal_pointer(&up);
+    }
+}
+
+/* Scripts run as root: a script directory is only as safe as the
+ * directories above it. Both the path as given (a symbolic link in it could
+ * be replaced) and the one it resolves to are checked. */
+static gboolean
+directory_is_safe(MdevCallout *self, const char *dir)
+{
+    g_autofree char *absolute = g_canonicalize_filename(dir, NULL);
+    g_autofree char *real = realpath(dir, NULL);
+    g_autofree char *unsafe = find_unsafe_directory(absolute);
+
+    if (unsafe == NULL && real != NULL)
+        unsafe = find_unsafe_directory(real);
+    if (unsafe == NULL && real != NULL)
+        return TRUE;
+    add_message(self, g_strdup_printf(_("ignoring the callout scripts in '%1$s': '%2$s' is "
+                                        "writable by a user other than its owner or not owned "
+                                        "by root"),
+                                      dir, unsafe ? unsafe : dir));
+    return FALSE;
+}
+
 /* Scripts of one kind ("callouts" or "notifiers"), packaged directory first,
  * each directory in name order. */
 static GPtrArray *
@@ -222,7 +270,10 @@ list_scripts(MdevCallout *self, const char *kind)
         g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
         const char *name;
 
+        g_debug("looking for %s in '%s'", kind, dir);
         if (handle == NULL)
+            continue;
+        if (!directory_is_safe(self, dir))
             continue;
         while ((name = g_dir_read_name(handle)) != NULL)
             g_ptr_array_add(names, g_strdup(name));
@@ -326,6 +377,18 @@ reap(pid_t pid)
     return status;
 }
 
+/* A descriptor that becomes readable when @pid exits, or -1 where the
+ * kernel (before 5.3) or the C library cannot make one. */
+static int
+open_pidfd(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+    return (int) syscall(SYS_pidfd_open, pid, 0);
+#else
+    return -1;
+#endif
+}
+
 /* Reads both pipes until the script has exited and they are closed, the
  * timeout has passed, or, once the script has exited, MDEV_CALLOUT_DRAIN_MSEC
  * have passed with a pipe still open (a process it left behind holds it).
@@ -333,7 +396,7 @@ reap(pid_t pid)
 static gboolean
 collect(pid_t pid, Capture *out, Capture *err, guint timeout, gboolean *ret_left_open)
 {
-    int pidfd = (int) syscall(SYS_pidfd_open, pid, 0);
+    int pidfd = open_pidfd(pid);
     gint64 deadline = g_get_monotonic_time() + (gint64) timeout * G_USEC_PER_SEC;
     gboolean exited = FALSE;
 
@@ -519,37 +582,53 @@ run_script(MdevCallout *self, const char *path, MdevCalloutEvent event, MdevCall
 }
 
 static guint
-names_to_bits(MdevCallout *self, const char *path, JsonArray *array, const char *const *names,
-              guint count)
+names_to_bits(JsonArray *array, const char *const *names, guint count, GPtrArray *unknown)
 {
     guint bits = 0;
 
-    for (guint i = 0; array && i < json_array_get_length(array); i++) {
-        const char *name = json_array_get_string_element(array, i);
-        guint n;
+    for (guint i = 0; i < json_array_get_length(array); i++) {
+        JsonNode *element = json_array_get_element(array, i);
+        const char *name = NULL;
+        guint n = count;
 
-        for (n = 0; n < count; n++) {
-            if (name && strcmp(name, names[n]) == 0)
-                break;
+        if (JSON_NODE_HOLDS_VALUE(element) && json_node_get_value_type(element) == G_TYPE_STRING)
+            name = json_node_get_string(element);
+        for (guint k = 0; name && k < count; k++) {
+            if (strcmp(name, names[k]) == 0)
+                n = k;
         }
         if (n < count)
             bits |= 1u << n;
-        else
-            add_message(self, g_strdup_printf(_("callout script '%1$s' supports the unknown "
-                                                "name '%2$s'"),
-                                              path, name ? name : "?"));
+        else if (unknown)
+            g_ptr_array_add(unknown, g_strdup(name ? name : "?"));
     }
     return bits;
 }
 
+/**
+ * mdev_callout_parse_supports:
+ * @text: what a script printed for the capabilities query
+ * @ret_actions: receives a bit per #MdevCalloutAction the script supports
+ * @ret_events: receives a bit per #MdevCalloutEvent the script supports
+ * @unknown: (nullable) (element-type utf8): receives the names the script
+ *   listed that mdevtool does not know
+ *
+ * Reads mdevctl's "supports" document:
+ * {"supports":{"version":N,"actions":[…],"events":[…]}}.
+ *
+ * Returns: %TRUE when @text is one, else %FALSE and nothing is written
+ */
 gboolean
-mdev_callout_parse_supports(MdevCallout *self, const char *path, const char *text)
+mdev_callout_parse_supports(const char *text, guint *ret_actions, guint *ret_events,
+                            GPtrArray *unknown)
 {
     g_autoptr(JsonParser) parser = json_parser_new_immutable();
     JsonObject *object;
     JsonObject *supports;
     JsonNode *root;
     JsonNode *node;
+    JsonNode *actions;
+    JsonNode *events;
 
     if (!mdev_json_check(text, strlen(text), NULL) ||
         !json_parser_load_from_data(parser, text, -1, NULL))
@@ -566,18 +645,15 @@ mdev_callout_parse_supports(MdevCallout *self, const char *path, const char *tex
     if (node == NULL || !JSON_NODE_HOLDS_VALUE(node) ||
         json_node_get_value_type(node) != G_TYPE_INT64)
         return FALSE;
-    node = json_object_get_member(supports, "actions");
-    if (node == NULL || !JSON_NODE_HOLDS_ARRAY(node))
+    actions = json_object_get_member(supports, "actions");
+    events = json_object_get_member(supports, "events");
+    if (actions == NULL || !JSON_NODE_HOLDS_ARRAY(actions) || events == NULL ||
+        !JSON_NODE_HOLDS_ARRAY(events))
         return FALSE;
-    node = json_object_get_member(supports, "events");
-    if (node == NULL || !JSON_NODE_HOLDS_ARRAY(node))
-        return FALSE;
-    self->versioned_actions =
-        names_to_bits(self, path, json_object_get_array_member(supports, "actions"), action_names,
-                      MDEV_CALLOUT_ACTION_LAST);
-    self->versioned_events =
-        names_to_bits(self, path, json_object_get_array_member(supports, "events"), event_names,
-                      MDEV_CALLOUT_EVENT_LAST);
+    *ret_actions = names_to_bits(json_node_get_array(actions), action_names,
+                                 MDEV_CALLOUT_ACTION_LAST, unknown);
+    *ret_events =
+        names_to_bits(json_node_get_array(events), event_names, MDEV_CALLOUT_EVENT_LAST, unknown);
     return TRUE;
 }
 
@@ -614,6 +690,7 @@ probe_versioned(MdevCallout *self, GPtrArray *scripts)
         const char *path = g_ptr_array_index(scripts, i);
         g_autofree char *out = NULL;
         g_autoptr(GError) local = NULL;
+        g_autoptr(GPtrArray) unknown = g_ptr_array_new_with_free_func(g_free);
         int status = 0;
         RunResult result;
 
@@ -629,7 +706,12 @@ probe_versioned(MdevCallout *self, GPtrArray *scripts)
         if (self->out_truncated)
             continue;
         /* the exit status does not matter here, only the document */
-        if (mdev_callout_parse_supports(self, path, out)) {
+        if (mdev_callout_parse_supports(out, &self->versioned_actions, &self->versioned_events,
+                                        unknown)) {
+            for (guint k = 0; k < unknown->len; k++)
+                add_message(self, g_strdup_printf(_("callout script '%1$s' supports the unknown "
+                                                    "name '%2$s'"),
+                                                  path, (const char *) unknown->pdata[k]));
             self->probe = PROBE_FOUND;
             self->versioned = g_strdup(path);
             return;

@@ -58,8 +58,9 @@ mdev_context_init(MdevContext *self)
 {
     self->conf_dir = dir_from_env(MDEV_ENV_CONF_DIR, MDEV_CONF_DIR);
     self->state_dir = dir_from_env(MDEV_ENV_STATE_DIR, MDEV_STATE_DIR);
-    /* mdevctl ≥ 1.3 keeps packaged callouts in /usr/lib/mdevctl/scripts.d */
-    self->lib_dir = dir_from_env(MDEV_ENV_LIB_DIR, MDEV_PREFIX_LIB_DIR "/mdevctl");
+    /* configure's --with-mdevlibdir: /usr/lib/mdevctl, where mdevctl ≥ 1.3
+     * and vendor callouts keep their scripts.d, whatever our prefix */
+    self->lib_dir = dir_from_env(MDEV_ENV_LIB_DIR, MDEV_LIB_DIR);
 }
 
 /**

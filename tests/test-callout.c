@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "mdev-callout.h"
+#include "mdev-callout-private.h"
 #include "mdev-context.h"
 #include "mdev-error.h"
 #include "test-common.h"
@@ -8,6 +9,7 @@
 #include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define UUID "67215cd7-f78e-4352-b10a-ba2a22b1c4d8"
 
@@ -468,6 +470,163 @@ test_unsafe_script(Fixture *f, gconstpointer data)
     g_assert_nonnull(strstr(g_ptr_array_index(messages, 0), "50-open"));
 }
 
+/* A script directory is as safe as the directories above it: each must be
+ * owned by root or us and writable by no one else (above the script
+ * directory, the sticky bit of /tmp and its like is enough). */
+static void
+test_unsafe_directory(Fixture *f, gconstpointer data)
+{
+    static const struct {
+        const char *dir; /* below the fixture's directory */
+        guint mode;
+        gboolean runs;
+    } cases[] = {
+        { "etc/scripts.d/callouts", 0755, TRUE },
+        { "etc/scripts.d/callouts", 0775, FALSE },
+        { "etc/scripts.d/callouts", 0757, FALSE },
+        { "etc/scripts.d/callouts", 01777, FALSE },
+        { "etc/scripts.d", 0777, FALSE },
+        { "etc/scripts.d", 0770, FALSE },
+        { "etc", 0757, FALSE },
+        { "etc", 01777, TRUE },
+        { "", 0777, FALSE },
+        { "", 01777, TRUE },
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *dir = g_build_filename(f->dir, cases[i].dir, NULL);
+        g_autofree char *callouts = g_build_filename(f->dir, "etc", "scripts.d", "callouts", NULL);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(MdevCallout) c = NULL;
+
+        g_test_message("case %" G_GSIZE_FORMAT ": %s %o", i, cases[i].dir, cases[i].mode);
+        add_script(f, "etc", "callouts", "50-no", "exit 1");
+        g_assert_cmpint(g_chmod(dir, cases[i].mode), ==, 0);
+        c = mdev_callout_new(f->ctx, f->device);
+        g_assert_cmpint(mdev_callout_pre(c, MDEV_CALLOUT_ACTION_START, &error), ==, !cases[i].runs);
+        if (cases[i].runs) {
+            g_assert_error(error, MDEV_ERROR, MDEV_ERROR_CALLOUT);
+            g_assert_false(has_message(c, "ignoring"));
+        } else {
+            g_autofree char *expect = g_strdup_printf("ignoring the callout scripts in '%s': '%s' "
+                                                      "is writable",
+                                                      callouts, dir);
+
+            g_assert_no_error(error);
+            g_assert_true(has_message(c, expect));
+        }
+        g_assert_cmpint(g_chmod(dir, 0700), ==, 0);
+        test_remove_tree(callouts);
+    }
+}
+
+/* A symbolic link to a directory below an unsafe one is as unsafe, and so
+ * is a symbolic link inside an unsafe directory to a safe one. */
+static void
+test_unsafe_directory_link(Fixture *f, gconstpointer data)
+{
+    g_autofree char *open_dir = g_build_filename(f->dir, "open", NULL);
+    g_autofree char *target = g_build_filename(open_dir, "callouts", NULL);
+    g_autofree char *scripts_d = g_build_filename(f->dir, "etc", "scripts.d", NULL);
+    g_autofree char *link = g_build_filename(scripts_d, "callouts", NULL);
+    g_autofree char *safe = g_build_filename(f->dir, "safe", NULL);
+    g_autofree char *safe_callouts = g_build_filename(safe, "callouts", NULL);
+    g_autofree char *script = g_build_filename(target, "50-no", NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(MdevCallout) c = NULL;
+    g_autoptr(MdevCallout) d = NULL;
+
+    g_assert_cmpint(g_mkdir_with_parents(target, 0755), ==, 0);
+    g_assert_cmpint(g_mkdir_with_parents(scripts_d, 0755), ==, 0);
+    g_assert_true(g_file_set_contents(script, "#!/bin/sh\nexit 1\n", -1, NULL));
+    g_assert_cmpint(g_chmod(script, 0755), ==, 0);
+    g_assert_cmpint(g_chmod(open_dir, 0777), ==, 0);
+    g_assert_cmpint(symlink(target, link), ==, 0);
+    c = mdev_callout_new(f->ctx, f->device);
+    g_assert_true(mdev_callout_pre(c, MDEV_CALLOUT_ACTION_START, &error));
+    g_assert_no_error(error);
+    g_assert_true(has_message(c, "is writable by a user other than its owner"));
+    g_assert_true(has_message(c, open_dir));
+
+    /* a safe target, but the link lives where anyone may replace it */
+    g_assert_cmpint(g_mkdir_with_parents(safe, 0755), ==, 0);
+    g_assert_cmpint(g_rename(target, safe_callouts), ==, 0);
+    g_assert_cmpint(g_unlink(link), ==, 0);
+    g_assert_cmpint(symlink(safe_callouts, link), ==, 0);
+    d = mdev_callout_new(f->ctx, f->device);
+    g_assert_false(mdev_callout_pre(d, MDEV_CALLOUT_ACTION_START, &error));
+    g_assert_error(error, MDEV_ERROR, MDEV_ERROR_CALLOUT);
+    g_clear_error(&error);
+    g_assert_cmpint(g_chmod(scripts_d, 0777), ==, 0);
+    g_clear_pointer(&d, mdev_callout_free);
+    d = mdev_callout_new(f->ctx, f->device);
+    g_assert_true(mdev_callout_pre(d, MDEV_CALLOUT_ACTION_START, &error));
+    g_assert_no_error(error);
+    g_assert_true(has_message(d, scripts_d));
+}
+
+/* Directories owned by someone else than root or us are refused too. */
+static void
+test_foreign_directory(Fixture *f, gconstpointer data)
+{
+    g_autofree char *scripts_d = g_build_filename(f->dir, "etc", "scripts.d", NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(MdevCallout) c = NULL;
+
+    if (geteuid() != 0) {
+        g_test_skip("giving a directory to another user needs root");
+        return;
+    }
+    add_script(f, "etc", "callouts", "50-no", "exit 1");
+    g_assert_cmpint(chown(scripts_d, 65534, 65534), ==, 0);
+    c = mdev_callout_new(f->ctx, f->device);
+    g_assert_true(mdev_callout_pre(c, MDEV_CALLOUT_ACTION_START, &error));
+    g_assert_no_error(error);
+    g_assert_true(has_message(c, "not owned by root"));
+    g_assert_true(has_message(c, scripts_d));
+}
+
+/* The capabilities answer goes through the same checks as every JSON
+ * document, and odd elements are reported, not trusted. */
+static void
+test_parse_supports(void)
+{
+    g_autoptr(GPtrArray) unknown = g_ptr_array_new_with_free_func(g_free);
+    g_autofree char *deep = g_strnfill(100000, '[');
+    static const char *const bad[] = {
+        "",
+        "[]",
+        "{\"supports\":7}",
+        "{\"supports\":{\"version\":\"2\",\"actions\":[],\"events\":[]}}",
+        "{\"supports\":{\"version\":2,\"actions\":{},\"events\":[]}}",
+        "{\"supports\":{\"version\":2,\"actions\":[]}}",
+        "{\"supports\":{\"version\":2,\"actions\":[\"start\\ud800\"],\"events\":[]}}",
+        "{\"supports\":{\"version\":2,\"actions\":[],\"events\":[\"pre\"]}",
+    };
+    guint actions = 0;
+    guint events = 0;
+
+    g_assert_true(mdev_callout_parse_supports(
+        "{\"supports\":{\"version\":2,\"actions\":[\"start\",{\"x\":[]},3,\"stop\"],"
+        "\"events\":[\"pre\",\"bogus\"]}}",
+        &actions, &events, unknown));
+    g_assert_cmpuint(actions, ==,
+                     (1u << MDEV_CALLOUT_ACTION_START) | (1u << MDEV_CALLOUT_ACTION_STOP));
+    g_assert_cmpuint(events, ==, 1u << MDEV_CALLOUT_EVENT_PRE);
+    g_assert_cmpuint(unknown->len, ==, 3);
+    g_assert_cmpstr(unknown->pdata[0], ==, "?");
+    g_assert_cmpstr(unknown->pdata[2], ==, "bogus");
+
+    actions = events = 0;
+    g_assert_false(mdev_callout_parse_supports(deep, &actions, &events, NULL));
+    for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_test_message("case %" G_GSIZE_FORMAT ": %s", i, bad[i]);
+        g_assert_false(mdev_callout_parse_supports(bad[i], &actions, &events, NULL));
+    }
+    g_assert_cmpuint(actions, ==, 0);
+    g_assert_cmpuint(events, ==, 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -484,6 +643,10 @@ main(int argc, char **argv)
     ADD("/callout/output-limit", test_output_limit);
     ADD("/callout/lingering-children", test_lingering_children);
     ADD("/callout/unsafe-script", test_unsafe_script);
+    ADD("/callout/unsafe-directory/mode", test_unsafe_directory);
+    ADD("/callout/unsafe-directory/link", test_unsafe_directory_link);
+    ADD("/callout/unsafe-directory/owner", test_foreign_directory);
 #undef ADD
+    g_test_add_func("/callout/parse-supports", test_parse_supports);
     return g_test_run();
 }

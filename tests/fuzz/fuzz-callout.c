@@ -7,20 +7,16 @@
 
 #include "mdev-callout-private.h"
 #include "mdev-callout.h"
-#include "mdev-context.h"
 #include "mdev-json.h"
 #include "mdev-model.h"
 
 #define PARENT "0000:00:02.0"
 #define UUID "11111111-1111-4111-8111-111111111111"
 
-static MdevContext *ctx;
-
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     fuzz_setup();
-    ctx = mdev_context_new();
     return 0;
 }
 
@@ -50,18 +46,25 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     g_autofree char *text = g_strndup((const char *) data, size);
-    g_autoptr(MdevDevice) device = mdev_device_new(UUID, PARENT);
-    g_autoptr(MdevCallout) callout = NULL;
     g_autoptr(GPtrArray) attrs = NULL;
+    g_autoptr(GPtrArray) unknown = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GError) error = NULL;
+    guint actions = 0;
+    guint events = 0;
 
     attrs = mdev_json_attrs_from_string(text, &error);
     g_assert_true((attrs == NULL) != (error == NULL));
     if (attrs)
         check_attrs_storable(attrs);
 
-    device->type = g_strdup("i915-GVTg_V5_4");
-    callout = mdev_callout_new(ctx, device);
-    (void) mdev_callout_parse_supports(callout, "/usr/lib/mdevctl/scripts.d/callouts/fuzz", text);
+    if (mdev_callout_parse_supports(text, &actions, &events, unknown)) {
+        /* only the names it knows become bits */
+        g_assert_cmpuint(actions >> MDEV_CALLOUT_ACTION_LAST, ==, 0);
+        g_assert_cmpuint(events >> MDEV_CALLOUT_EVENT_LAST, ==, 0);
+    } else {
+        g_assert_cmpuint(actions, ==, 0);
+        g_assert_cmpuint(events, ==, 0);
+        g_assert_cmpuint(unknown->len, ==, 0);
+    }
     return 0;
 }
