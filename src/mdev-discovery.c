@@ -306,6 +306,42 @@ attr_dup(int dirfd, const char *path)
     return g_strdup(buf);
 }
 
+/* The device node named by DEVNAME in the uevent file, as libudev gives it
+ * (libvirt prints it); udev's symlinks to it are only in udev's database. */
+static void
+read_devnode(MdevParent *parent, int parentfd)
+{
+    char buf[MDEV_SYSFS_ATTR_MAX + 1];
+    g_auto(GStrv) lines = NULL;
+    g_autoptr(udev) uctx = NULL;
+    g_autoptr(udev_device) dev = NULL;
+    g_autoptr(GPtrArray) links = NULL;
+    struct udev_list_entry *entry;
+
+    if (mdev_sysfs_read_attr(parentfd, "uevent", buf, sizeof(buf)) < 0)
+        return;
+    lines = g_strsplit(buf, "\n", -1);
+    for (guint i = 0; lines[i]; i++) {
+        const char *name = lines[i] + strlen("DEVNAME=");
+
+        if (g_str_has_prefix(lines[i], "DEVNAME=") && *name)
+            parent->devnode = *name == '/' ? g_strdup(name) : g_strconcat("/dev/", name, NULL);
+    }
+    if (parent->devnode == NULL)
+        return;
+    uctx = udev_new();
+    dev = uctx ? udev_device_new_from_syspath(uctx, parent->syspath) : NULL;
+    if (dev == NULL)
+        return;
+    links = g_ptr_array_new_with_free_func(g_free);
+    udev_list_entry_foreach(entry, udev_device_get_devlinks_list_entry(dev))
+        g_ptr_array_add(links, g_strdup(udev_list_entry_get_name(entry)));
+    if (links->len > 0) {
+        g_ptr_array_add(links, NULL);
+        parent->devlinks = (GStrv) g_ptr_array_free(g_steal_pointer(&links), FALSE);
+    }
+}
+
 /* Reads one type. Returns NULL when it vanished meanwhile; a type with
  * unreadable required files is kept, with the gaps recorded as problems. */
 static MdevType *
@@ -437,6 +473,7 @@ read_parent(MdevInventory *inv, MdevParent *parent, MdevDiscoveryFlags flags)
     parent->subsystem = link_basename(parentfd, "subsystem");
     parent->driver = link_basename(parentfd, "driver");
     parent->kind = mdev_parent_kind_from_subsystem(parent->subsystem);
+    read_devnode(parent, parentfd);
     switch (parent->kind) {
     case MDEV_PARENT_KIND_PCI:
         parent->vendor_id = attr_dup(parentfd, "vendor");

@@ -128,6 +128,8 @@ mdev_parent_free(MdevParent *parent)
     g_free(parent->physfn);
     g_free(parent->dev_busid);
     g_free(parent->class_code);
+    g_free(parent->devnode);
+    g_strfreev(parent->devlinks);
     g_ptr_array_unref(parent->types);
     g_free(parent);
 }

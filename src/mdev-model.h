@@ -76,6 +76,9 @@ void mdev_type_free(MdevType *type);
  * @registered: whether the parent is registered with the mdev core
  * @types: (element-type MdevType): supported types, sorted by id
  * @class_code: (nullable): PCI class as the kernel prints it (`0x030000`)
+ * @devnode: (nullable): the device node the kernel names in the parent's
+ *   uevent (`/dev/mtty` for the mtty sample)
+ * @devlinks: (nullable): udev's symlinks to @devnode
  */
 typedef struct {
     char *name;
@@ -92,6 +95,8 @@ typedef struct {
     gboolean registered;
     GPtrArray *types;
     char *class_code;
+    char *devnode;
+    GStrv devlinks;
 } MdevParent;
 
 MdevParent *mdev_parent_new(const char *name) G_GNUC_WARN_UNUSED_RESULT;

@@ -24,9 +24,9 @@
  * into a message that says what it means for this parent and type.
  *
  * Nothing is written outside the store and the mdev's own sysfs directory:
- * parent, type and attribute names are single path components (checked), the
- * UUID is canonical, and attributes are opened relative to the device's
- * directory without following links.
+ * parent and type names are single path components (checked), the UUID is
+ * canonical, and attributes are opened component by component relative to
+ * the device's directory without following links (mdev-sysfs.c).
  */
 
 static void

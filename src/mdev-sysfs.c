@@ -6,6 +6,7 @@
 
 #include "mdev-error.h"
 #include "mdev-model.h"
+#include "mdev-util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -73,6 +74,29 @@ mdev_sysfs_read_link(int dirfd, const char *path, char *buf, gsize size)
     return n;
 }
 
+/* Writes @text to @fd and closes it. */
+static gboolean
+write_value(int fd, const char *text, int *ret_errno)
+{
+    gsize len = strlen(text);
+    ssize_t n;
+
+    /* sysfs takes the value from a single write() */
+    do {
+        n = write(fd, text, len);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0 || (gsize) n != len) {
+        *ret_errno = n < 0 ? errno : EIO;
+        close(fd);
+        return FALSE;
+    }
+    if (close(fd) < 0 && errno != EINTR) {
+        *ret_errno = errno;
+        return FALSE;
+    }
+    return TRUE;
+}
+
 /**
  * mdev_sysfs_write_once:
  * @dirfd: a directory file descriptor, or -1 for an absolute @path
@@ -88,8 +112,6 @@ mdev_sysfs_read_link(int dirfd, const char *path, char *buf, gsize size)
 gboolean
 mdev_sysfs_write_once(int dirfd, const char *path, const char *text, int *ret_errno)
 {
-    gsize len = strlen(text);
-    ssize_t n;
     int fd;
 
     fd = dirfd >= 0 ? openat(dirfd, path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY)
@@ -98,20 +120,7 @@ mdev_sysfs_write_once(int dirfd, const char *path, const char *text, int *ret_er
         *ret_errno = errno;
         return FALSE;
     }
-    /* sysfs takes the value from a single write() */
-    do {
-        n = write(fd, text, len);
-    } while (n < 0 && errno == EINTR);
-    if (n < 0 || (gsize) n != len) {
-        *ret_errno = n < 0 ? errno : EIO;
-        close(fd);
-        return FALSE;
-    }
-    if (close(fd) < 0 && errno != EINTR) {
-        *ret_errno = errno;
-        return FALSE;
-    }
-    return TRUE;
+    return write_value(fd, text, ret_errno);
 }
 
 /**
@@ -130,12 +139,134 @@ mdev_sysfs_remove_device(const char *uuid, int *ret_errno)
 }
 
 /**
+ * mdev_sysfs_open_device:
+ * @uuid: a canonical UUID
+ * @error: return location for a #GError
+ *
+ * Opens the mdev's sysfs directory once, so that every attribute written
+ * through the descriptor lands in this device and no other, and a device
+ * that has gone is noticed instead of written past.
+ *
+ * Returns: the directory's descriptor, or -1 with %MDEV_ERROR_NOT_ACTIVE
+ *   when the mdev does not exist
+ */
+int
+mdev_sysfs_open_device(const char *uuid, GError **error)
+{
+    g_autofree char *dir = g_build_filename(MDEV_SYSFS_DEVICES, uuid, NULL);
+    int fd;
+    int err;
+
+    g_return_val_if_fail(error == NULL || *error == NULL, -1);
+
+    fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0)
+        return fd;
+    err = errno;
+    if (err == ENOENT)
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_ACTIVE,
+                    _("mdev '%s' does not exist: it was removed or never created"), uuid);
+    else
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_KERNEL,
+                    _("cannot open the sysfs directory of mdev '%1$s': %2$s"), uuid,
+                    g_strerror(err));
+    return -1;
+}
+
+/* Opens @path below @dirfd one component at a time, never following a
+ * symlink, so the file reached is inside the directory whatever the path's
+ * components are on disk. Returns a descriptor or -errno. */
+static int
+open_below(int dirfd, const char *path, int flags)
+{
+    g_auto(GStrv) parts = g_strsplit(path, "/", -1);
+    int fd = dirfd;
+
+    for (guint i = 0; parts[i]; i++) {
+        gboolean last = parts[i + 1] == NULL;
+        int next = openat(fd, parts[i],
+                          last ? flags | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY
+                               : O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        int err = errno;
+
+        if (fd != dirfd)
+            close(fd);
+        if (next < 0)
+            return -err;
+        fd = next;
+    }
+    return fd;
+}
+
+static gboolean
+device_exists(const char *uuid)
+{
+    g_autofree char *dir = g_build_filename(MDEV_SYSFS_DEVICES, uuid, NULL);
+
+    return access(dir, F_OK) == 0;
+}
+
+/**
+ * mdev_sysfs_write_attr:
+ * @devfd: the mdev's directory (mdev_sysfs_open_device())
+ * @uuid: the mdev's UUID, for messages
+ * @name: the attribute, a relative path (mdev_util_attr_name_is_valid())
+ * @value: the value
+ * @error: return location for a #GError
+ *
+ * Writes one attribute with a single write(). Each component of @name is
+ * checked and opened relative to the one before without following links,
+ * so `nvidia/vgpu_params` is written while `nvidia/../x`, `remove`,
+ * `uevent` and a path through a symlink are refused.
+ *
+ * Returns: whether the value was written; %FALSE with
+ *   %MDEV_ERROR_INVALID_ARGUMENT for a name that is no attribute,
+ *   %MDEV_ERROR_NOT_ACTIVE when the mdev has gone, %MDEV_ERROR_KERNEL when
+ *   the kernel refuses the value
+ */
+gboolean
+mdev_sysfs_write_attr(int devfd, const char *uuid, const char *name, const char *value,
+                      GError **error)
+{
+    int fd;
+    int err = 0;
+
+    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+    if (!mdev_util_check_name("attribute", name, error))
+        return FALSE;
+    fd = open_below(devfd, name, O_WRONLY);
+    if (fd < 0)
+        err = -fd;
+    else if (write_value(fd, value, &err))
+        return TRUE;
+
+    if ((err == ENOENT || err == ENODEV) && !device_exists(uuid))
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_ACTIVE,
+                    _("mdev '%1$s' went away before its attribute '%2$s' was written"), uuid, name);
+    else if (err == ENOENT)
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                    _("mdev '%1$s' has no attribute '%2$s'"), uuid, name);
+    else if (err == ELOOP || err == ENOTDIR)
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                    _("attribute '%2$s' of mdev '%1$s' is not written: a component of its path "
+                      "is a symbolic link or not a directory"),
+                    uuid, name);
+    else
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_KERNEL,
+                    _("cannot write '%1$s' to attribute '%2$s' of mdev '%3$s': %4$s"), value, name,
+                    uuid, g_strerror(err));
+    return FALSE;
+}
+
+/**
  * mdev_sysfs_write_attrs:
  * @uuid: the canonical UUID of an mdev that was just created
  * @attrs: (nullable) (element-type MdevAttr): attributes, in order
  * @error: return location for a #GError
  *
- * Writes the attributes in order; on the first failure the device is
+ * Writes the attributes in order (mdev_sysfs_write_attr()) through one
+ * descriptor of the device's directory; on the first failure the device is
  * removed again so nothing half-made stays behind.
  *
  * Returns: whether every attribute was written
@@ -143,40 +274,28 @@ mdev_sysfs_remove_device(const char *uuid, int *ret_errno)
 gboolean
 mdev_sysfs_write_attrs(const char *uuid, GPtrArray *attrs, GError **error)
 {
-    g_autofree char *dir = g_build_filename(MDEV_SYSFS_DEVICES, uuid, NULL);
     g_autoptr(GError) local = NULL;
-    int dirfd;
+    int devfd;
     int err = 0;
 
     if (attrs == NULL || attrs->len == 0)
         return TRUE;
-    dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dirfd < 0) {
-        err = errno;
-        g_set_error(&local, MDEV_ERROR, MDEV_ERROR_KERNEL,
-                    _("cannot open the directory of the new mdev '%1$s': %2$s"), uuid,
-                    g_strerror(err));
-    }
-    for (guint i = 0; dirfd >= 0 && i < attrs->len; i++) {
+    devfd = mdev_sysfs_open_device(uuid, &local);
+    for (guint i = 0; devfd >= 0 && i < attrs->len; i++) {
         const MdevAttr *attr = g_ptr_array_index(attrs, i);
 
-        if (mdev_sysfs_write_once(dirfd, attr->name, attr->value, &err))
-            continue;
-        if (err == ENOENT)
-            g_set_error(&local, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
-                        _("mdev '%1$s' has no attribute '%2$s'"), uuid, attr->name);
-        else
-            g_set_error(&local, MDEV_ERROR, MDEV_ERROR_KERNEL,
-                        _("cannot write '%1$s' to attribute '%2$s' of mdev '%3$s': %4$s"),
-                        attr->value, attr->name, uuid, g_strerror(err));
-        break;
+        if (!mdev_sysfs_write_attr(devfd, uuid, attr->name, attr->value, &local))
+            break;
     }
-    if (dirfd >= 0)
-        close(dirfd);
+    if (devfd >= 0)
+        close(devfd);
     if (local == NULL)
         return TRUE;
 
-    if (!mdev_sysfs_remove_device(uuid, &err))
+    /* a device that has gone needs no removal */
+    if (g_error_matches(local, MDEV_ERROR, MDEV_ERROR_NOT_ACTIVE))
+        g_propagate_error(error, g_steal_pointer(&local));
+    else if (!mdev_sysfs_remove_device(uuid, &err))
         g_set_error(error, local->domain, local->code,
                     _("%1$s; removing the device again failed too: %2$s"), local->message,
                     g_strerror(err));

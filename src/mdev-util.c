@@ -36,11 +36,61 @@ mdev_util_name_is_valid(const char *name)
     return strlen(name) <= 255;
 }
 
+/* Files of every sysfs device that act rather than hold a value: writing
+ * `remove` destroys the mdev, writing `uevent` fakes a uevent. Neither is
+ * an attribute a definition may set. */
+static const char *const reserved_attr_components[] = { "remove", "uevent", NULL };
+
+/**
+ * mdev_util_attr_name_is_valid:
+ * @name: (nullable): an attribute name
+ *
+ * An attribute is a file below the mdev's sysfs directory, possibly in a
+ * vendor subdirectory (`nvidia/vgpu_params`): a relative path whose every
+ * component is a valid name (mdev_util_name_is_valid()) other than `remove`
+ * and `uevent`.
+ *
+ * Returns: %TRUE when @name may be written as an attribute
+ */
+gboolean
+mdev_util_attr_name_is_valid(const char *name)
+{
+    g_auto(GStrv) parts = NULL;
+
+    if (name == NULL || *name == '\0' || strlen(name) > 4095)
+        return FALSE;
+    parts = g_strsplit(name, "/", -1);
+    for (guint i = 0; parts[i]; i++) {
+        if (!mdev_util_name_is_valid(parts[i]) ||
+            g_strv_contains(reserved_attr_components, parts[i]))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+static const char *
+reserved_component(const char *name)
+{
+    g_auto(GStrv) parts = g_strsplit(name, "/", -1);
+
+    for (guint i = 0; parts[i]; i++) {
+        for (guint r = 0; reserved_attr_components[r]; r++) {
+            if (strcmp(parts[i], reserved_attr_components[r]) == 0)
+                return reserved_attr_components[r];
+        }
+    }
+    return NULL;
+}
+
 /**
  * mdev_util_check_name:
  * @what: what the name names, for the message ("parent", "type", "attribute")
  * @name: (nullable): the name
  * @error: return location for a #GError
+ *
+ * Parents and types are one path component (mdev_util_name_is_valid()); an
+ * attribute, @what being "attribute", is a relative path
+ * (mdev_util_attr_name_is_valid()).
  *
  * Returns: %TRUE when valid, else %FALSE with %MDEV_ERROR_INVALID_ARGUMENT
  */
@@ -49,10 +99,28 @@ mdev_util_check_name(const char *what, const char *name, GError **error)
 {
     g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
 
+    if (g_strcmp0(what, "attribute") == 0) {
+        const char *reserved;
+
+        if (mdev_util_attr_name_is_valid(name))
+            return TRUE;
+        reserved = name ? reserved_component(name) : NULL;
+        if (reserved)
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                        _("invalid attribute name '%1$s': '%2$s' is a control file of the "
+                          "device, not an attribute"),
+                        name, reserved);
+        else
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                        _("invalid attribute name '%s': it must be a relative path whose "
+                          "components are not empty, '.' or '..'"),
+                        name ? name : "");
+        return FALSE;
+    }
     if (mdev_util_name_is_valid(name))
         return TRUE;
     g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
-                /* TRANSLATORS: %1$s is "parent", "type" or "attribute" */
+                /* TRANSLATORS: %1$s is "parent" or "type" */
                 _("invalid %1$s name '%2$s': it must be one path component, not "
                   "empty, '.', '..' or containing '/'"),
                 what, name ? name : "");

@@ -9,6 +9,7 @@ G_BEGIN_DECLS
 #define MDEV_UUID_STRING_LEN 36
 
 gboolean mdev_util_name_is_valid(const char *name);
+gboolean mdev_util_attr_name_is_valid(const char *name);
 gboolean mdev_util_check_name(const char *what, const char *name, GError **error);
 
 char *mdev_util_uuid_canonicalize(const char *text, GError **error) G_GNUC_WARN_UNUSED_RESULT;

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <gio/gio.h>
 #include <glib/gi18n-lib.h>
+#include <libxml/SAX2.h>
 #include <libxml/parserInternals.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,7 +19,24 @@
 typedef struct {
     char *first_error;
     gboolean has_dtd;
+    gboolean too_deep;
+    guint depth;
 } ParseState;
+
+static void
+keep_first_error(ParseState *state, int line, const char *text)
+{
+    g_autofree char *message = NULL;
+
+    if (state->first_error || text == NULL)
+        return;
+    /* some messages continue on a second line ("Bytes: 0x..."): the
+     * GError holds one line */
+    message = g_strndup(text, strcspn(text, "\n"));
+    g_strchomp(message);
+    state->first_error =
+        line > 0 ? g_strdup_printf(_("line %1$d: %2$s"), line, message) : g_strdup(message);
+}
 
 /* libxml2 would print to stderr; the library never prints. Keep the first
  * message for the GError. */
@@ -26,12 +44,63 @@ static void
 collect_error(void *user_data, xmlErrorPtr err)
 {
     xmlParserCtxtPtr ctxt = user_data;
+
+    if (err)
+        keep_first_error(ctxt->_private, err->line, err->message);
+}
+
+/* Errors libxml2 raises without a parser context (encoding conversion,
+ * I/O) go to its thread's global handlers, which print on stderr unless
+ * replaced for the duration of the parse. */
+static void
+collect_global_error(void *user_data, xmlErrorPtr err)
+{
+    if (err)
+        keep_first_error(user_data, err->line, err->message);
+}
+
+static void collect_generic_error(void *user_data, const char *format, ...) G_GNUC_PRINTF(2, 3);
+
+static void
+collect_generic_error(void *user_data, const char *format, ...)
+{
+    g_autofree char *text = NULL;
+    va_list ap;
+
+    va_start(ap, format);
+    text = g_strdup_vprintf(format, ap);
+    va_end(ap);
+    keep_first_error(user_data, 0, text);
+}
+
+/* libxml2 recurses once per element level; node-device documents are a
+ * few levels deep, so a deep document is refused at the first element
+ * beyond the limit, long before the recursion matters. */
+static void
+start_element(void *user_data, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri,
+              int nb_namespaces, const xmlChar **namespaces, int nb_attributes, int nb_defaulted,
+              const xmlChar **attributes)
+{
+    xmlParserCtxtPtr ctxt = user_data;
     ParseState *state = ctxt->_private;
 
-    if (state->first_error == NULL && err && err->message) {
-        g_autofree char *message = g_strchomp(g_strdup(err->message));
-        state->first_error = g_strdup_printf(_("line %1$d: %2$s"), err->line, message);
+    if (++state->depth > MDEV_XML_MAX_DEPTH) {
+        state->too_deep = TRUE;
+        xmlStopParser(ctxt);
+        return;
     }
+    xmlSAX2StartElementNs(ctxt, localname, prefix, uri, nb_namespaces, namespaces, nb_attributes,
+                          nb_defaulted, attributes);
+}
+
+static void
+end_element(void *user_data, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri)
+{
+    xmlParserCtxtPtr ctxt = user_data;
+    ParseState *state = ctxt->_private;
+
+    state->depth--;
+    xmlSAX2EndElementNs(ctxt, localname, prefix, uri);
 }
 
 /* Node-device documents have no use for a DTD; refusing any DOCTYPE at the
@@ -219,7 +288,12 @@ mdev_xml_parse_nodedev(const char *xml, gssize length, const GPtrArray *parents,
     xmlParserCtxtPtr ctxt = NULL;
     g_autoptr(xmlDoc) doc = NULL;
     g_autoptr(MdevDevice) device = NULL;
-    ParseState state = { NULL, FALSE };
+    ParseState state = { NULL, FALSE, FALSE, 0 };
+    xmlStructuredErrorFunc saved_serror;
+    void *saved_serror_data;
+    xmlGenericErrorFunc saved_generic;
+    void *saved_generic_data;
+    const char *invalid_utf8;
     xmlNodePtr root;
     xmlNodePtr parent_node;
     xmlNodePtr mdev_cap = NULL;
@@ -236,6 +310,13 @@ mdev_xml_parse_nodedev(const char *xml, gssize length, const GPtrArray *parents,
                 (unsigned long long) size, MDEV_XML_MAX_SIZE);
         return NULL;
     }
+    /* the document is read as UTF-8 whatever it declares: no converter of
+     * libxml2 ever runs on untrusted bytes */
+    if (!g_utf8_validate_len(xml, size, &invalid_utf8)) {
+        invalid(error, _("the document is not valid UTF-8 (at byte %llu)"),
+                (unsigned long long) (invalid_utf8 - xml));
+        return NULL;
+    }
 
     ctxt = xmlNewParserCtxt();
     if (ctxt == NULL) {
@@ -248,15 +329,30 @@ mdev_xml_parse_nodedev(const char *xml, gssize length, const GPtrArray *parents,
     ctxt->sax->warning = NULL;
     ctxt->sax->internalSubset = refuse_dtd;
     ctxt->sax->externalSubset = refuse_dtd;
+    ctxt->sax->startElementNs = start_element;
+    ctxt->sax->endElementNs = end_element;
+    saved_serror = xmlStructuredError;
+    saved_serror_data = xmlStructuredErrorContext;
+    saved_generic = xmlGenericError;
+    saved_generic_data = xmlGenericErrorContext;
+    xmlSetStructuredErrorFunc(&state, collect_global_error);
+    xmlSetGenericErrorFunc(&state, collect_generic_error);
     /* XML_PARSE_NOENT is deliberately absent: it would expand entities */
-    doc = xmlCtxtReadMemory(ctxt, xml, (int) size, "nodedev.xml", NULL,
+    doc = xmlCtxtReadMemory(ctxt, xml, (int) size, "nodedev.xml", "UTF-8",
                             XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOWARNING |
                                 XML_PARSE_NOERROR);
     xmlFreeParserCtxt(ctxt);
+    xmlSetStructuredErrorFunc(saved_serror_data, saved_serror);
+    xmlSetGenericErrorFunc(saved_generic_data, saved_generic);
 
     if (state.has_dtd) {
         g_free(state.first_error);
         invalid(error, _("a DOCTYPE is not accepted in node device XML"));
+        return NULL;
+    }
+    if (state.too_deep) {
+        g_free(state.first_error);
+        invalid(error, _("elements are nested more than %d levels deep"), MDEV_XML_MAX_DEPTH);
         return NULL;
     }
     if (doc == NULL) {

@@ -543,6 +543,19 @@ mdev_xml_format_parent(const MdevParent *parent, const GPtrArray *iommu_group_de
     append_element(out, 1, "name", name);
     if (parent->syspath)
         append_element(out, 1, "path", parent->syspath);
+    /* libvirt prints udev's device node and its links for any device */
+    if (parent->devnode) {
+        indent(out, 1);
+        g_string_append(out, "<devnode type='dev'>");
+        append_escaped(out, parent->devnode);
+        g_string_append(out, "</devnode>\n");
+    }
+    for (guint i = 0; parent->devlinks && parent->devlinks[i]; i++) {
+        indent(out, 1);
+        g_string_append(out, "<devnode type='link'>");
+        append_escaped(out, parent->devlinks[i]);
+        g_string_append(out, "</devnode>\n");
+    }
     append_element(out, 1, "parent", up);
     append_driver(out, parent->driver);
 

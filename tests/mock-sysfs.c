@@ -332,7 +332,12 @@ mock_sysfs_add_generic_parent(MockSysfs *self, const char *name)
     g_autofree char *syspath = g_strdup_printf("/sys/devices/virtual/%s/%s", name, name);
     g_autoptr(GString) text = g_string_new(NULL);
 
+    /* the kernel's sample parents (mtty, mdpy, mbochs) are character
+     * devices of their own class, with a node in /dev */
     g_string_append_printf(text, "P: /devices/virtual/%s/%s\n", name, name);
+    g_string_append_printf(text, "N: %s\n", name);
+    g_string_append_printf(text, "E: DEVNAME=/dev/%s\n", name);
+    g_string_append(text, "E: MAJOR=235\nE: MINOR=0\n");
     g_string_append_printf(text, "E: SUBSYSTEM=%s\n", name);
     add_from_string(self, text->str);
     return remember_parent(self, name, syspath);

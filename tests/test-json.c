@@ -208,7 +208,7 @@ test_attrs(void)
     g_assert_null(bad);
     g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG);
     g_clear_error(&error);
-    bad = mdev_json_attrs_from_string("[{\"a/b\":\"1\"}]", &error);
+    bad = mdev_json_attrs_from_string("[{\"a/../b\":\"1\"}]", &error);
     g_assert_null(bad);
     g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG);
 }

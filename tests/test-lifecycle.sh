@@ -168,12 +168,30 @@ verdict "an unknown policy is a usage error"
 for args in "--parent ../../etc --type mtty-1" "--parent mtty --type ../mtty-1" \
             "--parent mtty --type mtty-1 --attr ../remove=1" \
             "--parent mtty --type mtty-1 --attr /etc/passwd=x" \
+            "--parent mtty --type mtty-1 --attr remove=1" \
+            "--parent mtty --type mtty-1 --attr uevent=change" \
+            "--parent 0000:41:00.4 --type nvidia-558 --attr nvidia/../remove=1" \
+            "--parent 0000:41:00.4 --type nvidia-558 --attr nvidia//vgpu_params=x" \
             "--parent mtty --type mtty-1 --uuid ../../etc/passwd" \
             "--parent . --type mtty-1"; do
     expect_failure "hostile create $args" "cmd create $args" "invalid" ""
     expect_failure "hostile define $args" "cmd define $args" "invalid" ""
 done
 expect_failure "hostile start UUID" 'cmd start ../../etc/passwd' "invalid UUID" ""
+
+# --- attributes in vendor subdirectories ----------------------------------
+
+sim 'cmd create --parent 0000:41:00.4 --type nvidia-558 --uuid $U3 --attr nvidia/vgpu_params=frame_rate_limiter=0
+     cat /sys/bus/mdev/devices/$U3/nvidia/vgpu_params > "$W/attr"'
+[ "$(rc)" = 0 ] && [ "$(out)" = "$U3" ] && [ "$(cat "$W/attr")" = frame_rate_limiter=0 ]
+verdict "create writes an attribute in a vendor subdirectory"
+
+sim 'cmd define --parent 0000:41:00.4 --type nvidia-558 --uuid $U1 --attr nvidia/vgpu_params=frame_rate_limiter=0
+     cmd list --defined; cp "$W/out" "$W/listed"; cp "$W/err" "$W/list.err"
+     cmd start $U1; cat /sys/bus/mdev/devices/$U1/nvidia/vgpu_params > "$W/attr"'
+[ "$(rc)" = 0 ] && grep -q "$U1" "$W/listed" && [ ! -s "$W/list.err" ] &&
+    [ "$(cat "$W/attr")" = frame_rate_limiter=0 ] && [ ! -s "$W/err" ]
+verdict "a definition with a vendor attribute is listed and started"
 
 # --- define, start, stop, undefine -----------------------------------------
 

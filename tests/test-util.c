@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <string.h>
 #include <unistd.h>
 
 static void
@@ -20,6 +21,33 @@ test_name_valid(void)
     for (gsize i = 0; i < G_N_ELEMENTS(bad); i++)
         g_assert_false(mdev_util_name_is_valid(bad[i]));
     g_assert_false(mdev_util_name_is_valid(NULL));
+}
+
+static void
+test_attr_name_valid(void)
+{
+    const char *good[] = { "assign_adapter", "nvidia/vgpu_params", "intel_vgpu/vgpu_id",
+                           "vendor/sample_mdev_dev", "a..b/.hidden" };
+    const char *bad[] = { "", ".", "..", "/abs", "../x", "nvidia/../x", "./x", "x/.",
+                          "x//y", "x/", "remove", "uevent", "nvidia/remove", "tab\there",
+                          "new\nline/x" };
+    g_autoptr(GError) error = NULL;
+
+    for (gsize i = 0; i < G_N_ELEMENTS(good); i++) {
+        g_assert_true(mdev_util_attr_name_is_valid(good[i]));
+        g_assert_true(mdev_util_check_name("attribute", good[i], NULL));
+    }
+    for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_assert_false(mdev_util_attr_name_is_valid(bad[i]));
+        g_assert_false(mdev_util_check_name("attribute", bad[i], NULL));
+    }
+    g_assert_false(mdev_util_attr_name_is_valid(NULL));
+    /* parents and types stay single components */
+    g_assert_false(mdev_util_check_name("type", "nvidia/vgpu_params", NULL));
+
+    g_assert_false(mdev_util_check_name("attribute", "remove", &error));
+    g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT);
+    g_assert_nonnull(strstr(error->message, "'remove' is a control file"));
 }
 
 static void
@@ -108,6 +136,7 @@ main(int argc, char **argv)
     g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
     g_test_add_func("/util/name/valid", test_name_valid);
     g_test_add_func("/util/name/check-error", test_name_check_error);
+    g_test_add_func("/util/name/attribute", test_attr_name_valid);
     g_test_add_func("/util/uuid/canonicalize", test_uuid_canonicalize);
     g_test_add_func("/util/uuid/generate", test_uuid_generate);
     g_test_add_func("/util/file/write-atomic", test_write_atomic);

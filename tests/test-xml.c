@@ -436,15 +436,31 @@ test_hostdev_libvirt_round_trip(void)
 
         start = strstr(out, "<hostdev ");
         g_assert_nonnull(start);
-        end = strstr(start, "</hostdev>");
+        end = strstr(start, "</hostdev>\n");
         g_assert_nonnull(end);
         {
-            g_autofree char *got = g_strndup(start, end - start + strlen("</hostdev>"));
-            got_norm = xml_testbed_normalise(got);
+            /* the element as libvirt writes it inside <devices>, moved back
+             * to the left margin by its own indentation, byte for byte */
+            const char *line = start;
+            gsize margin;
+            g_autofree char *element = NULL;
+            g_auto(GStrv) lines = NULL;
+            g_autoptr(GString) got = g_string_new(NULL);
+
+            while (line > out && line[-1] == ' ')
+                line--;
+            margin = (gsize) (start - line);
+            element = g_strndup(line, end - line + strlen("</hostdev>\n"));
+            lines = g_strsplit(element, "\n", -1);
+            for (guint l = 0; lines[l] && lines[l + 1]; l++) {
+                g_assert_true(strspn(lines[l], " ") >= margin);
+                g_string_append_printf(got, "%s\n", lines[l] + margin);
+            }
+            got_norm = g_string_free(g_steal_pointer(&got), FALSE);
         }
         expect = g_string_new(hostdev);
         g_string_replace(expect, "type='mdev' ", "type='mdev' managed='no' ", 1);
-        expect_norm = xml_testbed_normalise(expect->str);
+        expect_norm = g_string_free(g_steal_pointer(&expect), FALSE);
         g_assert_cmpstr(got_norm, ==, expect_norm);
         g_unlink(path);
     }
@@ -758,20 +774,80 @@ test_hostile_external_entity(Fixture *fx, gconstpointer data)
     g_assert_cmpstr(attr->value, ==, "v");
 }
 
-/* Deep nesting within the size limit: libxml2's depth limit refuses it. */
+/* Deep nesting within the size limit is refused at the first element past
+ * the depth limit, with a message that says so. */
 static void
 test_hostile_deep(Fixture *fx, gconstpointer data)
 {
-    const guint depth = 20000;
-    g_autoptr(GString) xml = g_string_new("<device><parent>mtty_mtty</parent>");
+    const guint depths[] = { MDEV_XML_MAX_DEPTH + 1, 1000, 20000 };
 
-    for (guint i = 0; i < depth; i++)
+    for (gsize d = 0; d < G_N_ELEMENTS(depths); d++) {
+        g_autoptr(GString) xml = g_string_new("<device><parent>mtty_mtty</parent>");
+
+        for (guint i = 0; i < depths[d]; i++)
+            g_string_append(xml, "<a>");
+        for (guint i = 0; i < depths[d]; i++)
+            g_string_append(xml, "</a>");
+        g_string_append(xml, "<capability type='mdev'><type id='mtty-1'/></capability></device>");
+        g_assert_cmpuint(xml->len, <, MDEV_XML_MAX_SIZE);
+        assert_refused_quickly(xml->str, (gssize) xml->len, fx->parents, "nested more than");
+    }
+}
+
+/* 100 000 levels do not fit in the size limit; unclosed, they are refused
+ * all the same, and as fast. */
+static void
+test_hostile_deep_100000(Fixture *fx, gconstpointer data)
+{
+    g_autoptr(GString) xml = g_string_new(NULL);
+
+    for (guint i = 0; i < 100000; i++)
         g_string_append(xml, "<a>");
-    for (guint i = 0; i < depth; i++)
-        g_string_append(xml, "</a>");
-    g_string_append(xml, "<capability type='mdev'><type id='mtty-1'/></capability></device>");
-    g_assert_cmpuint(xml->len, <, MDEV_XML_MAX_SIZE);
-    assert_refused_quickly(xml->str, (gssize) xml->len, fx->parents, "line 1");
+    assert_refused_quickly(xml->str, (gssize) xml->len, fx->parents, "bytes");
+    g_string_truncate(xml, MDEV_XML_MAX_SIZE - MDEV_XML_MAX_SIZE % 3);
+    assert_refused_quickly(xml->str, (gssize) xml->len, fx->parents, "nested more than");
+}
+
+/* The document is UTF-8: a declared legacy encoding does not make libxml2
+ * convert bytes that are not. */
+static void
+test_hostile_not_utf8(Fixture *fx, gconstpointer data)
+{
+    const char *latin1 = "<?xml version='1.0' encoding='ISO-8859-1'?>\n"
+                         "<device><parent>mtty_mtty</parent><capability type='mdev'>"
+                         "<type id='mtty-1'/><attr name='a' value='caf\xe9'/></capability>"
+                         "</device>\n";
+    const char *nul = "<device><parent>mtty_mtty</parent><capability type='mdev'>"
+                      "<type id='mtty-1'/></capability></device>\0<junk/>";
+
+    assert_refused_quickly(latin1, -1, fx->parents, "not valid UTF-8");
+    assert_refused_quickly(nul, 120, fx->parents, "not valid UTF-8");
+}
+
+/* Nothing of libxml2's reaches stderr, not even the errors it raises
+ * outside a parser context (encoding conversion). */
+static void
+test_hostile_silent(Fixture *fx, gconstpointer data)
+{
+    if (g_test_subprocess()) {
+        const char *converted = "<?xml version='1.0' encoding='ISO-2022-JP'?>\n"
+                                "<device><parent>mtty_mtty\xc3\xa9</parent></device>\n";
+        const char *broken = "<device><parent>mtty_mtty</parent><capability type='mdev'>"
+                             "<type id='mtty-1'/><attr name='a' value='<'/>";
+        g_autoptr(GError) error = NULL;
+        g_autoptr(MdevDevice) def = mdev_xml_parse_nodedev(converted, -1, fx->parents, &error);
+
+        g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG);
+        g_assert_null(strchr(error->message, '\n'));
+        g_clear_error(&error);
+        g_assert_null(mdev_xml_parse_nodedev(broken, -1, fx->parents, &error));
+        g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG);
+        g_assert_null(strchr(error->message, '\n'));
+        return;
+    }
+    g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+    g_test_trap_assert_passed();
+    g_test_trap_assert_stderr("");
 }
 
 static void
@@ -1475,6 +1551,9 @@ main(int argc, char **argv)
     ADD("/xml/hostile/external-entity", test_hostile_external_entity);
     ADD("/xml/hostile/huge", test_hostile_huge);
     ADD("/xml/hostile/deep", test_hostile_deep);
+    ADD("/xml/hostile/deep-100000", test_hostile_deep_100000);
+    ADD("/xml/hostile/not-utf8", test_hostile_not_utf8);
+    ADD("/xml/hostile/silent", test_hostile_silent);
     ADD("/xml/schema/emitted", test_schema_emitted);
     ADD("/xml/parse/read-definition", test_read_definition);
     ADD("/xml/parse/like-libvirt", test_parse_like_libvirt);

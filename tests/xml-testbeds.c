@@ -200,39 +200,39 @@ compare_strings(gconstpointer a, gconstpointer b)
     return strcmp(*(const char *const *) a, *(const char *const *) b);
 }
 
-/* Whitespace normalisation: every line trimmed, empty lines dropped. libvirt
- * lists a parent's types and the members of its IOMMU group in directory
- * order, which depends on the filesystem; mdevtool sorts them. So the <type>
- * blocks of each mdev_types capability and each run of <address> lines are
- * put in order on both sides. */
+/* libvirt lists a parent's types and the members of its IOMMU group in
+ * directory order, which depends on the filesystem; mdevtool sorts them. So
+ * the <type> blocks of each mdev_types capability and each run of <address>
+ * lines are put in order on both sides. Nothing else changes: indentation,
+ * blank lines and the final newline are compared byte for byte. */
+static gboolean
+line_starts(const char *line, const char *prefix)
+{
+    while (*line == ' ')
+        line++;
+    return g_str_has_prefix(line, prefix);
+}
+
 char *
 xml_testbed_normalise(const char *text)
 {
-    g_auto(GStrv) raw = g_strsplit(text, "\n", -1);
-    g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func(g_free);
+    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+    guint n = g_strv_length(lines);
     g_autoptr(GString) out = g_string_new(NULL);
     guint i = 0;
 
-    for (char **l = raw; *l; l++) {
-        char *line = g_strstrip(g_strdup(*l));
-        if (*line)
-            g_ptr_array_add(lines, line);
-        else
-            g_free(line);
-    }
-    while (i < lines->len) {
-        const char *line = g_ptr_array_index(lines, i);
+    while (i < n) {
+        const char *line = lines[i];
 
-        if (g_str_has_prefix(line, "<type id=") && !g_str_has_suffix(line, "/>")) {
+        if (line_starts(line, "<type id=") && !g_str_has_suffix(line, "/>")) {
             g_autoptr(GPtrArray) blocks = g_ptr_array_new_with_free_func(g_free);
-            while (i < lines->len &&
-                   g_str_has_prefix((const char *) g_ptr_array_index(lines, i), "<type id=")) {
+            while (i < n && line_starts(lines[i], "<type id=")) {
                 GString *block = g_string_new(NULL);
                 const char *l;
                 do {
-                    l = g_ptr_array_index(lines, i++);
+                    l = lines[i++];
                     g_string_append_printf(block, "%s\n", l);
-                } while (strcmp(l, "</type>") != 0 && i < lines->len);
+                } while (!line_starts(l, "</type>") && i < n);
                 g_ptr_array_add(blocks, g_string_free(block, FALSE));
             }
             g_ptr_array_sort(blocks, compare_strings);
@@ -240,17 +240,20 @@ xml_testbed_normalise(const char *text)
                 g_string_append(out, g_ptr_array_index(blocks, b));
             continue;
         }
-        if (g_str_has_prefix(line, "<address ")) {
+        if (line_starts(line, "<address ")) {
             g_autoptr(GPtrArray) run = g_ptr_array_new();
-            while (i < lines->len &&
-                   g_str_has_prefix((const char *) g_ptr_array_index(lines, i), "<address "))
-                g_ptr_array_add(run, g_ptr_array_index(lines, i++));
+            while (i < n && line_starts(lines[i], "<address "))
+                g_ptr_array_add(run, lines[i++]);
             g_ptr_array_sort(run, compare_strings);
             for (guint r = 0; r < run->len; r++)
                 g_string_append_printf(out, "%s\n", (const char *) g_ptr_array_index(run, r));
             continue;
         }
-        g_string_append_printf(out, "%s\n", line);
+        /* the piece after the last newline, empty for a complete text */
+        if (i + 1 == n)
+            g_string_append(out, line);
+        else
+            g_string_append_printf(out, "%s\n", line);
         i++;
     }
     return g_string_free(g_steal_pointer(&out), FALSE);
