@@ -486,12 +486,19 @@ rm -f "$W"/c*.rc
 # up after MDEVTOOL_LOCK_TIMEOUT), creates on other parents go ahead.
 
 if command -v flock > /dev/null 2>&1; then
+    # The holder keeps the lock until the creates are done, and they start
+    # only once it holds it: no guessing how long either takes.
+    rm -f "$W/held" "$W/release"
     sim 'mkdir -p "$MDEVTOOL_STATE_DIR"
-         flock "$MDEVTOOL_STATE_DIR/parent-0000:41:00.5.lock" sleep 4 &
-         sleep 0.5
+         flock "$MDEVTOOL_STATE_DIR/parent-0000:41:00.5.lock" sh -c "touch \"\$W/held\"
+             while [ ! -e \"\$W/release\" ]; do sleep 0.05; done" &
+         i=0
+         while [ ! -e "$W/held" ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i + 1)); done
+         [ -e "$W/held" ] || echo "flock did not take the lock within 60 s" >&2
          export MDEVTOOL_LOCK_TIMEOUT=1
          cmd create --parent 0000:41:00.4 --type nvidia-558; cp "$W/rc" "$W/other.rc"
          cmd create --type nvidia-559
+         touch "$W/release"
          wait'
     [ "$(cat "$W/other.rc")" = 0 ] && [ "$(rc)" = 1 ] && [ "$(lines err)" = 1 ] &&
         grep -q "parent '0000:41:00.5' is locked by another process" "$W/err" &&

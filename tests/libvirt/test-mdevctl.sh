@@ -130,30 +130,55 @@ check() {
     fi
 }
 
-# wait_for NAME SECONDS SHELL-CONDITION
+# wait_for NAME SECONDS COMMAND...: polls the command until it succeeds, for
+# at most SECONDS of wall-clock time, and fails early when libvirtd has exited.
+# The limits are generous (a condition that holds ends the wait at once) so
+# that a loaded machine does not fail; a wait that runs out says how long it
+# waited, for what, and what the command said the last time.
 wait_for() {
     name=$1
-    tries=$(($2 * 10))
-    while [ $tries -gt 0 ]; do
-        if sh -c "$3" >/dev/null 2>&1; then
+    limit=$2
+    shift 2
+    start=$(date +%s)
+    while :; do
+        if last=$("$@" 2>&1); then
             ok "$name"
             return 0
         fi
-        tries=$((tries - 1))
+        waited=$(($(date +%s) - start))
+        if [ -n "$daemon" ] && ! kill -0 "$daemon" 2>/dev/null; then
+            not_ok "$name" "libvirtd exited after $waited s of waiting for: $*" \
+                "last output: $last" "$(sed 's/^/libvirtd: /' "$work/libvirtd.out")"
+            return 1
+        fi
+        [ "$waited" -lt "$limit" ] || break
         sleep 0.1
     done
-    not_ok "$name" "condition never held: $3"
+    not_ok "$name" "waited $waited s (limit $limit s) for: $*" "last output: $last"
     return 1
+}
+
+# listed NAME ARGS...: virsh nodedev-list ARGS names NAME (the list is
+# printed for wait_for's report); unlisted: it does not, and virsh worked
+listed() {
+    want=$1
+    shift
+    list=$(virsh_c nodedev-list "$@" 2>&1) || { echo "$list"; return 2; }
+    echo "$list"
+    echo "$list" | grep -qx "$want"
+}
+unlisted() {
+    listed "$@"
+    [ $? -eq 1 ]
 }
 
 LD_PRELOAD="$LD_PRELOAD:$NLSHIM" LIBVIRT_DRIVER_DIR="$work/drivers" PATH="$work/bin:$PATH" \
     libvirtd --config "$work/libvirtd.conf" --pid-file "$work/libvirtd.pid" \
     >"$work/libvirtd.out" 2>&1 &
 daemon=$!
-export work
 parent=pci_0000_00_02_0
-if ! wait_for "libvirtd lists the parent with --cap mdev_types" 20 \
-    "env -u LD_PRELOAD virsh -q -c nodedev:///system nodedev-list --cap mdev_types | grep -qx $parent"; then
+if ! wait_for "libvirtd lists the parent with --cap mdev_types" 120 \
+    listed "$parent" --cap mdev_types; then
     sed 's/^/# /' "$work/libvirtd.out"
     finish
 fi
@@ -177,8 +202,7 @@ if [ -f "/etc/mdevctl.d/0000:00:02.0/$uuid" ] &&
 else
     not_ok "the definition is stored in mdevctl's layout" "$(ls -lR /etc/mdevctl.d)"
 fi
-wait_for "nodedev-list --inactive --cap mdev shows it" 10 \
-    "env -u LD_PRELOAD virsh -q -c nodedev:///system nodedev-list --inactive --cap mdev | grep -qx $mdev"
+wait_for "nodedev-list --inactive --cap mdev shows it" 60 listed "$mdev" --inactive --cap mdev
 check "nodedev-autostart" virsh_c nodedev-autostart "$mdev"
 if grep -q '"start": "auto"' "/etc/mdevctl.d/0000:00:02.0/$uuid"; then
     ok "autostart is stored"
@@ -186,8 +210,7 @@ else
     not_ok "autostart is stored" "$(cat "/etc/mdevctl.d/0000:00:02.0/$uuid")"
 fi
 check "nodedev-start" virsh_c nodedev-start "$mdev"
-wait_for "the started mdev is active" 10 \
-    "env -u LD_PRELOAD virsh -q -c nodedev:///system nodedev-list --cap mdev | grep -qx $mdev"
+wait_for "the started mdev is active" 60 listed "$mdev" --cap mdev
 if xml=$(virsh_c nodedev-dumpxml "$mdev" 2>&1) &&
    echo "$xml" | grep -q "<type id='i915-GVTg_V5_8'/>" &&
    echo "$xml" | grep -q "<uuid>$uuid</uuid>" &&
@@ -197,16 +220,14 @@ else
     not_ok "nodedev-dumpxml" "$xml"
 fi
 check "nodedev-destroy" virsh_c nodedev-destroy "$mdev"
-wait_for "the destroyed mdev is inactive again" 10 \
-    "env -u LD_PRELOAD virsh -q -c nodedev:///system nodedev-list --inactive --cap mdev | grep -qx $mdev"
+wait_for "the destroyed mdev is inactive again" 60 listed "$mdev" --inactive --cap mdev
 if [ -f "/etc/mdevctl.d/0000:00:02.0/$uuid" ]; then
     ok "the definition outlives the device"
 else
     not_ok "the definition outlives the device"
 fi
 check "nodedev-undefine" virsh_c nodedev-undefine "$mdev"
-wait_for "the undefined mdev is gone" 10 \
-    "! env -u LD_PRELOAD virsh -q -c nodedev:///system nodedev-list --all --cap mdev | grep -qx $mdev"
+wait_for "the undefined mdev is gone" 60 unlisted "$mdev" --all --cap mdev
 if [ ! -e "/etc/mdevctl.d/0000:00:02.0/$uuid" ]; then
     ok "the definition file is removed"
 else
@@ -217,16 +238,14 @@ tuuid=0d3f7a52-6f3e-4b1e-8a55-2f9a3c1d7e21
 tmdev=mdev_$(echo "$tuuid" | tr - _)_0000_00_02_0
 sed -e "s/$uuid/$tuuid/" -e "s/i915-GVTg_V5_8/i915-GVTg_V5_4/" "$work/mdev.xml" > "$work/transient.xml"
 check "nodedev-create of a transient mdev" virsh_c nodedev-create "$work/transient.xml"
-wait_for "the transient mdev is active" 10 \
-    "env -u LD_PRELOAD virsh -q -c nodedev:///system nodedev-list --cap mdev | grep -qx $tmdev"
+wait_for "the transient mdev is active" 60 listed "$tmdev" --cap mdev
 if [ ! -e "/etc/mdevctl.d/0000:00:02.0/$tuuid" ]; then
     ok "a transient mdev is not stored"
 else
     not_ok "a transient mdev is not stored"
 fi
 check "nodedev-destroy of the transient mdev" virsh_c nodedev-destroy "$tmdev"
-wait_for "the transient mdev is gone" 10 \
-    "! env -u LD_PRELOAD virsh -q -c nodedev:///system nodedev-list --all --cap mdev | grep -qx $tmdev"
+wait_for "the transient mdev is gone" 60 unlisted "$tmdev" --all --cap mdev
 
 # The daemon's log shows every mdevctl call libvirt made; the real mdevctl
 # cannot run here, so they all reached mdevtool.

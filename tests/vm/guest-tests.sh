@@ -12,6 +12,11 @@
 #
 # Scenarios that need an mdevtool command run only when "mdevtool COMMAND
 # --help" succeeds; otherwise they report a TAP SKIP naming the command.
+#
+# Nothing here sleeps and hopes: every step waits for the event or state it
+# needs, with a deadline.  Deadlines and the scenarios' time limits are given
+# for an unloaded host and multiplied by $VM_SCALE, the speed factor vm-stage2
+# measured at boot (1.0 when unset).
 
 set -u
 
@@ -22,7 +27,7 @@ VM_BUILDDIR=${VM_BUILDDIR:-}
 only=()
 list_only=0
 
-# name  function  time limit (s)  description
+# name  function  time limit (s, times $VM_SCALE)  description
 scenarios=(
     "kernel-parents        t_kernel_parents        60   sysfs: the three sample parents and their types as the kernel registers them"
     "sysfs-create-remove   t_sysfs_create_remove   180  sysfs: create and remove one mdev of every type, IOMMU group and /dev/vfio node"
@@ -58,6 +63,11 @@ while [ $# -gt 0 ]; do
     esac
 done
 export MDEVTOOL VM_SRCDIR VM_BUILDDIR
+
+VM_SCALE=${VM_SCALE:-1.0}
+[[ $VM_SCALE =~ ^[0-9]+\.[0-9]$ ]] || VM_SCALE=1.0
+SCALE10=$((${VM_SCALE%.*} * 10 + ${VM_SCALE#*.}))
+export VM_SCALE
 
 SYS_MDEV=/sys/bus/mdev/devices
 SYS_CLASS=/sys/class/mdev_bus
@@ -132,21 +142,41 @@ check_mdev() { # UUID PARENT TYPE
     fi
     group=$(readlink "$d/iommu_group")
     group=${group##*/}
-    for i in 1 2 3 4 5 6 7 8 9 10; do
-        [ -c "/dev/vfio/$group" ] && break
-        sleep 0.2
-    done
-    [ -c "/dev/vfio/$group" ] || fail "/dev/vfio/$group of $1 is not a character device"
+    # devtmpfs makes the node in its own thread, after the write returned.
+    wait_for 2 test -c "/dev/vfio/$group" ||
+        fail "/dev/vfio/$group of $1 is not a character device"
     MDEV_GROUP=$group
 }
 
-wait_for() { # SECONDS COMMAND... : poll every 0.2 s
-    local end=$(( $(date +%s) + $1 ))
+scaled() { # SECONDS: the deadline for this machine, whole seconds rounded up
+    echo $(( ($1 * SCALE10 + 9) / 10 ))
+}
+
+# wait_for SECONDS COMMAND...: poll COMMAND every 0.2 s until it succeeds, for
+# at most SECONDS times the speed factor.  A wait that does not hold at once
+# says so (a scenario killed by its time limit then shows what it was waiting
+# for); one that runs out says what it waited for, how long, and what the
+# command said and returned the last time.  The command's output is kept, not
+# shown, so callers do not redirect it.
+WAIT_OUT=/tmp/wait-for.out
+wait_for() {
+    local base=$1 limit start now rc
     shift
-    while ! "$@"; do
-        [ "$(date +%s)" -lt "$end" ] || return 1
+    limit=$(scaled "$base")
+    start=$(date +%s.%N)
+    "$@" >"$WAIT_OUT" 2>&1 && return 0
+    note "waiting up to $limit s for: $*"
+    while :; do
         sleep 0.2
+        "$@" >"$WAIT_OUT" 2>&1 && return 0
+        rc=$?
+        now=$(date +%s.%N)
+        awk -v a="$start" -v b="$now" -v l="$limit" 'BEGIN { exit !(b - a < l) }' || break
     done
+    note "WAIT RAN OUT after $(awk -v a="$start" -v b="$now" 'BEGIN { printf "%.1f", b - a }') s" \
+        "(limit $base s x speed factor $VM_SCALE) for: $*"
+    note "  last exit status $rc, last output: $(head -c 600 "$WAIT_OUT" | tr '\n' '|')"
+    return 1
 }
 
 # Guard: every named mdevtool command must answer --help with status 0.
@@ -186,11 +216,22 @@ start_udevd() {
     udevadm trigger --action=add --subsystem-match=mdev --subsystem-match=mtty \
         --subsystem-match=mdpy --subsystem-match=mbochs --subsystem-match=vfio \
         >/dev/null 2>&1
-    timeout 60 udevadm settle || fail "udevadm settle timed out"
+    settle 60
 }
+settle() { # SECONDS: wait for udevd's queue to be empty, rules' programs run
+    local limit
+    limit=$(scaled "$1")
+    udevadm settle --timeout="$limit" && return 0
+    fail "udevadm settle: udevd's queue not empty after $limit s ($1 s x speed factor $VM_SCALE)"
+    return 1
+}
+udevd_gone() { ! pgrep -a -x systemd-udevd; }
 stop_udevd() {
+    pgrep -x systemd-udevd >/dev/null || return 0
     udevadm control --exit >/dev/null 2>&1
     pkill -x systemd-udevd 2>/dev/null
+    # The next scenario's udevd must not meet this one's sockets.
+    wait_for 20 udevd_gone || pkill -9 -x systemd-udevd
     return 0
 }
 
@@ -207,17 +248,28 @@ start_libvirtd() { # [PATH_PREFIX]
         LIBVIRT_LOG_FILTERS="1:node_device 1:util.command 1:util.mdev 3:*" \
         /usr/sbin/libvirtd --daemon --pid-file=/run/libvirtd.pid >/dev/null 2>&1 ||
         { fail "libvirtd did not start"; return 1; }
-    wait_for 60 lv nodedev-list >/dev/null 2>&1 || { fail "libvirtd not ready after 60 s"; return 1; }
+    wait_for 60 lv nodedev-list || { fail "libvirtd not ready (virsh nodedev-list failed)"; return 1; }
 }
+pid_gone() { ! kill -0 "$1" 2>/dev/null; }
 stop_libvirtd() {
     local pid
     pid=$(cat /run/libvirtd.pid 2>/dev/null) || return 0
     kill "$pid" 2>/dev/null
-    wait_for 20 sh -c "! kill -0 $pid 2>/dev/null" || kill -9 "$pid" 2>/dev/null
+    wait_for 20 pid_gone "$pid" || kill -9 "$pid" 2>/dev/null
     rm -f /run/libvirtd.pid
     return 0
 }
 lv() { virsh -q -c nodedev:///system "$@"; }
+# lv_lists NAME ARGS...: nodedev-list ARGS names NAME (the list is printed,
+# so that a wait that runs out shows it).
+lv_lists() {
+    local name=$1 out
+    shift
+    out=$(lv nodedev-list "$@" 2>&1) || { echo "$out"; return 2; }
+    echo "$out"
+    grep -qx -- "$name" <<<"$out"
+}
+lv_lacks() { lv_lists "$@"; [ $? = 1 ]; }
 
 mdev_xml() { # UUID TYPE
     cat <<EOF
@@ -245,11 +297,11 @@ libvirt_sequence() {
     name=$(nodedev_name "$u")
     mdev_xml "$u" mtty-1 >/tmp/mdev.xml
     lv nodedev-define /tmp/mdev.xml || fail "nodedev-define"
-    wait_for 20 sh -c "virsh -q -c nodedev:///system nodedev-list --inactive --cap mdev | grep -qx $name" ||
+    wait_for 20 lv_lists "$name" --inactive --cap mdev ||
         fail "$name not listed as inactive after nodedev-define"
     lv nodedev-start "$name" || fail "nodedev-start $name"
     check_mdev "$u" mtty mtty-1
-    wait_for 20 sh -c "virsh -q -c nodedev:///system nodedev-list --cap mdev | grep -qx $name" ||
+    wait_for 20 lv_lists "$name" --cap mdev ||
         fail "$name not listed as active after nodedev-start"
     lv nodedev-dumpxml "$name" >/tmp/nodedev.xml 2>&1 || fail "nodedev-dumpxml $name"
     note "nodedev-dumpxml $name:"; sed 's/^/  /' /tmp/nodedev.xml
@@ -267,13 +319,14 @@ libvirt_sequence() {
         diff -u /tmp/nodedev.xml /tmp/ours.xml || fail "nodedev-dumpxml differs from $DUMPXML_CMD (defined)"
     fi
     lv nodedev-undefine "$name" || fail "nodedev-undefine $name"
-    wait_for 20 sh -c "! virsh -q -c nodedev:///system nodedev-list --all | grep -qx $name" ||
+    wait_for 20 lv_lacks "$name" --all ||
         fail "$name still listed after nodedev-undefine"
 
     u=$(new_uuid)
     name=$(nodedev_name "$u")
     mdev_xml "$u" mtty-2 >/tmp/mdev.xml
-    timeout 120 virsh -q -c nodedev:///system nodedev-create /tmp/mdev.xml || fail "nodedev-create"
+    timeout "$(scaled 120)" virsh -q -c nodedev:///system nodedev-create /tmp/mdev.xml ||
+        fail "nodedev-create (exit status $?, 124: no answer within $(scaled 120) s)"
     check_mdev "$u" mtty mtty-2
     lv nodedev-destroy "$name" || fail "nodedev-destroy $name (transient)"
     wait_for 10 test ! -e "$SYS_MDEV/$u" || fail "$u still in sysfs after nodedev-destroy"
@@ -509,24 +562,43 @@ t_mdevctl_debian() {
     finish
 }
 
+# uevent_seen SOURCE STATE FILE: udevadm monitor --property wrote a change
+# event from SOURCE (KERNEL or UDEV) with MDEV_STATE=STATE to FILE.  When not,
+# prints the change events it did see.
+uevent_seen() {
+    awk -v src="$1" -v want="$2" 'BEGIN { RS = "" }
+        $0 ~ "^(KERNEL|UDEV) *\\[[0-9.]+\\] +change " {
+            st = "none"
+            if (match($0, /\nMDEV_STATE=[a-z]*/))
+                st = substr($0, RSTART + 12, RLENGTH - 12)
+            sub(/ *\[.*/, "", $1)
+            seen = seen " " $1 "/" st
+            if ($1 == src && st == want)
+                found = 1
+        }
+        END { if (!found) print "change events seen:" (seen == "" ? " none" : seen); exit !found }' "$3"
+}
+monitor_listening() { # FILE: both netlink groups are bound before these lines
+    grep -q '^KERNEL - the kernel uevent' "$1" && grep -q '^UDEV - the event' "$1"
+}
+
 t_uevent_registered() {
-    local mon=/tmp/uevents
+    local mon=/tmp/uevents pid
     start_udevd || finish
     udevadm monitor --kernel --udev --property --subsystem-match=mtty >"$mon" 2>&1 &
-    local pid=$!
-    sleep 1
+    pid=$!
+    wait_for 30 monitor_listening "$mon" || fail "udevadm monitor did not start listening"
     reload_module mtty
-    sleep 2
+    # The udev event with MDEV_STATE=registered is the last of the reload.
+    wait_for 30 uevent_seen UDEV registered "$mon" ||
+        fail "no udev change event with MDEV_STATE=registered"
     kill "$pid"
     wait "$pid" 2>/dev/null
     stop_udevd
     grep -E '^(KERNEL|UDEV)|MDEV_STATE' "$mon" | sed 's/^/  /'
-    grep -A8 '^KERNEL.*change' "$mon" | grep -q '^MDEV_STATE=unregistered' ||
-        fail "no kernel change event with MDEV_STATE=unregistered"
-    grep -A8 '^KERNEL.*change' "$mon" | grep -q '^MDEV_STATE=registered' ||
-        fail "no kernel change event with MDEV_STATE=registered"
-    grep -A8 '^UDEV.*change' "$mon" | grep -q '^MDEV_STATE=registered' ||
-        fail "no udev change event with MDEV_STATE=registered"
+    uevent_seen KERNEL unregistered "$mon" || fail "no kernel change event with MDEV_STATE=unregistered"
+    uevent_seen KERNEL registered "$mon" || fail "no kernel change event with MDEV_STATE=registered"
+    uevent_seen UDEV unregistered "$mon" || fail "no udev change event with MDEV_STATE=unregistered"
     finish
 }
 
@@ -759,7 +831,8 @@ t_mdevtool_udev_autostart() {
     "$MDEVTOOL" define --type mtty-2 --parent mtty --uuid "$v" || fail "define (manual)"
     start_udevd || finish
     reload_module mtty
-    udevadm settle --timeout=60
+    # The rule's RUN program has finished when settle returns.
+    settle 60
     wait_for 30 test -e "$SYS_MDEV/$u" || fail "$u not started by the udev rule after the mtty reload"
     check_mdev "$u" mtty mtty-1
     [ ! -e "$SYS_MDEV/$v" ] || fail "manual $v was started"
@@ -767,8 +840,7 @@ t_mdevtool_udev_autostart() {
     # send MDEV_STATE: a synthetic uevent names its variables SYNTH_ARG_*.)
     udevadm trigger --action=add /sys/devices/virtual/mtty/mtty
     udevadm trigger --action=change /sys/devices/virtual/mtty/mtty
-    udevadm settle --timeout=60
-    sleep 1
+    settle 60
     expect_eq "$(mdevs_of mtty | wc -l)" 1 "mtty devices after duplicate events"
     stop_udevd
     "$MDEVTOOL" stop "$u" || fail "stop $u"
@@ -870,6 +942,7 @@ emit() { echo "$*"; echo "$*" >>"$tap"; }
 
 emit "1..${#selected[@]}"
 echo "# kernel $(uname -r), mdevtool: ${MDEVTOOL:-none} ($("${MDEVTOOL:-false}" --version 2>/dev/null || echo 'not runnable'))"
+echo "# speed factor $VM_SCALE: time limits and deadlines are $VM_SCALE times those for an unloaded host"
 n=0
 failed=0
 t_all=$(date +%s.%N)
@@ -878,21 +951,25 @@ for s in "${selected[@]}"; do
     n=$((n + 1))
     skipf=/tmp/skip.$n
     rm -f "$skipf"
-    echo "# --- $n $name: $desc"
+    slimit=$(scaled "$limit")
+    echo "# --- $n $name: $desc (limit $slimit s)"
     t0=$(date +%s.%N)
-    timeout -k 10 "$limit" bash "$self" --run "$func" "$skipf" </dev/null 2>&1 | sed -u 's/^/#   /'
+    timeout -k 10 "$slimit" bash "$self" --run "$func" "$skipf" </dev/null 2>&1 |
+        tee /tmp/scenario.log | sed -u 's/^/#   /'
     rc=${PIPESTATUS[0]}
     secs=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
     case $rc in
     0) emit "ok $n - $name ($secs s)" ;;
     "$SKIP_RC") emit "ok $n - $name # SKIP $(cat "$skipf" 2>/dev/null)" ;;
-    124|137) emit "not ok $n - $name (time limit of $limit s hit)"; failed=$((failed + 1)) ;;
+    124|137)
+        emit "not ok $n - $name (time limit of $slimit s hit: $limit s x speed factor $VM_SCALE)"
+        emit "# $name was killed; its last line: $(grep -v '^[[:space:]]*$' /tmp/scenario.log | tail -n1)"
+        failed=$((failed + 1)) ;;
     *) emit "not ok $n - $name ($secs s)"; failed=$((failed + 1)) ;;
     esac
     # Whatever a scenario left behind must not spoil the next one.
-    pidf=/run/libvirtd.pid
-    [ -f $pidf ] && kill "$(cat $pidf)" 2>/dev/null && rm -f $pidf
-    pgrep -x systemd-udevd >/dev/null && { udevadm control --exit 2>/dev/null; pkill -x systemd-udevd; }
+    stop_libvirtd
+    stop_udevd
     remove_all_mdevs
     for m in mtty mdpy mbochs; do
         [ -d "$SYS_CLASS/$m" ] || modprobe "$m"

@@ -7,8 +7,9 @@
 # Usage: run-vm.sh [-t SECONDS] [-d RUNDIR] [-b HOSTDIR]... [-e NAME=VALUE]...
 #                  GUEST_SCRIPT [ARGS...]
 #
-#   -t SECONDS    host-side limit for the whole boot (default 600); the guest
-#                 script gets a shorter one so the exit marker still gets out
+#   -t SECONDS    host-side limit for the whole boot (default 600), scaled by
+#                 the speed factor the guest measures; the guest script gets a
+#                 shorter one so the exit marker still gets out
 #   -d RUNDIR     where console.log and out/ go (default: a new temporary dir)
 #   -b HOSTDIR    make this host directory visible, read-only, at the same path
 #                 in the guest (for build trees below /tmp, /run, ...)
@@ -26,7 +27,8 @@
 # Environment: MDEVTOOL_VM_CACHE (default /var/tmp/mdevtool-vm),
 # MDEVTOOL_VM_KVER (kernel ABI, default: the one linux-image-amd64 points to),
 # MDEVTOOL_VM_MEM (MiB, 1024), MDEVTOOL_VM_SMP (2), MDEVTOOL_VM_ACCEL (tcg),
-# MDEVTOOL_VM_MODULES (extra modules), MDEVTOOL_VM_APPEND (extra kernel args).
+# MDEVTOOL_VM_MODULES (extra modules), MDEVTOOL_VM_APPEND (extra kernel args),
+# MDEVTOOL_VM_SCALE (speed factor, instead of the guest's measurement).
 
 set -euo pipefail
 
@@ -69,6 +71,9 @@ while getopts "t:d:b:e:Sh" opt; do
 done
 shift $((OPTIND - 1))
 [[ $limit =~ ^[0-9]+$ ]] && [ "$limit" -ge 30 ] || die "-t wants a number of seconds (>= 30)"
+scale_fixed=${MDEVTOOL_VM_SCALE:-}
+[ -z "$scale_fixed" ] || [[ $scale_fixed =~ ^[1-9][0-9]?(\.[0-9])?$ ]] ||
+    die "MDEVTOOL_VM_SCALE wants a factor from 1 to 99.9 with at most one decimal"
 if [ "$setup_only" = 0 ]; then
     [ $# -ge 1 ] || usage
     script=$1
@@ -289,6 +294,7 @@ chmod 0755 "$r/init" "$r/stage2" "$r/guest-script"
     printf 'VM_KVER=%q\n' "$kver"
     printf 'VM_GUEST_LIMIT=%q\n' "$guest_limit"
     printf 'VM_BINDS=%q\n' "${binds[*]:-}"
+    printf 'VM_SCALE_FIXED=%q\n' "$scale_fixed"
 } >"$r/vm.conf"
 {
     printf 'exec /bin/bash /tmp/guest-script'
@@ -303,27 +309,60 @@ done >"$r/guest-env"
 cat "$base" "$rundir/run.cpio.gz" >"$rundir/initrd.img"
 rm -rf "$r" "$rundir/run.cpio.gz"
 
-log "booting $kver ($accel, ${mem} MiB, $smp vCPUs), limit ${limit} s, guest ${guest_limit} s"
+log "booting $kver ($accel, ${mem} MiB, $smp vCPUs), limit ${limit} s, guest ${guest_limit} s (both times the guest's speed factor)"
+# The limit applies to the boot as it is; once the guest has written its
+# speed factor to out/vm-scale, the limit is that many times longer, as the
+# guest's own limits are.  A watchdog enforces it, since it is known only
+# after QEMU has started.
 t_boot=$(now)
+# no_timer_check: on a starved host the kernel's check that the IO-APIC
+# timer ticks can fail ("IO-APIC + timer doesn't work!") and panic the boot.
+cmdline="console=ttyS0 quiet panic=-1 no_timer_check ${MDEVTOOL_VM_APPEND:-}"
+rm -f "$rundir/qemu.pid" "$rundir/timed-out"
+watchdog() {
+    local start=$SECONDS scale=1.0 s10 allowed pid
+    while sleep 2; do
+        read -r scale 2>/dev/null <"$rundir/out/vm-scale" || scale=1.0
+        [[ $scale =~ ^([0-9]+)\.([0-9])$ ]] || scale=1.0
+        s10=$((${scale%.*} * 10 + ${scale#*.}))
+        allowed=$((limit * s10 / 10))
+        [ $((SECONDS - start)) -ge "$allowed" ] || continue
+        echo "$allowed $scale" >"$rundir/timed-out"
+        pid=$(cat "$rundir/qemu.pid" 2>/dev/null) || return 0
+        kill "$pid" 2>/dev/null
+        sleep 10
+        kill -9 "$pid" 2>/dev/null
+        return 0
+    done
+}
+# Its sleeps must not hold the output pipe open after it has been killed.
+watchdog </dev/null >/dev/null 2>&1 &
+watchdog_pid=$!
 set +e
-timeout -k 10 "$limit" qemu-system-x86_64 \
+# The outer timeout only guards against a watchdog that failed itself.
+timeout -k 10 $((limit * 100)) qemu-system-x86_64 \
     -accel "$accel" -m "$mem" -smp "$smp" -nodefaults -display none -no-reboot \
+    -pidfile "$rundir/qemu.pid" \
     -serial stdio -kernel "$vmlinuz" -initrd "$rundir/initrd.img" \
-    -append "console=ttyS0 quiet panic=-1 ${MDEVTOOL_VM_APPEND:-}" \
+    -append "$cmdline" \
     -fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap \
     -device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot \
     -fsdev "local,id=out,path=$rundir/out,security_model=none,multidevs=remap" \
     -device virtio-9p-pci,fsdev=out,mount_tag=out \
     </dev/null 2>&1 | sed -u 's/\r//g' | tee "$rundir/console.log"
 qemu_rc=${PIPESTATUS[0]}
+kill "$watchdog_pid" 2>/dev/null
+wait "$watchdog_pid" 2>/dev/null
 set -e
-rm -f "$rundir/initrd.img"
+rm -f "$rundir/initrd.img" "$rundir/qemu.pid"
 
 marker=$(sed -n 's/^=== VM-GUEST-EXIT rc=\([0-9]*\) ===$/\1/p' "$rundir/console.log" | tail -n1)
 if [ -n "$marker" ]; then
     rc=$marker
-elif [ "$qemu_rc" = 124 ] || [ "$qemu_rc" = 137 ]; then
-    log "time limit of $limit s hit, QEMU killed"
+elif [ -f "$rundir/timed-out" ] || [ "$qemu_rc" = 124 ] || [ "$qemu_rc" = 137 ]; then
+    read -r allowed scale 2>/dev/null <"$rundir/timed-out" || { allowed=$((limit * 100)); scale=100; }
+    log "time limit of $allowed s ($limit s x speed factor $scale) hit, QEMU killed"
+    log "the guest's last line: $(grep -v -e '^[[:space:]]*$' -e '^qemu-system' "$rundir/console.log" | tail -n1)"
     rc=124
 else
     log "no exit marker from the guest (QEMU exit status $qemu_rc)"
