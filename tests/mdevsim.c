@@ -230,7 +230,8 @@ static const char summary[] =
     "\n"
     "COMMAND gets UMOCKDEV_DIR, LD_PRELOAD (mdevsim's library and umockdev's),\n"
     "MDEVSIM_SOCKET, MDEVSIM_CTL, MDEVTOOL_CONF_DIR (holding the host's\n"
-    "definitions) and MDEVTOOL_STATE_DIR (a scratch directory).\n"
+    "definitions), MDEVTOOL_STATE_DIR (a scratch directory), and\n"
+    "MDEVTOOL_PROC_DIR and MDEVTOOL_UDEV_RULES_DIRS (the host's \"system\").\n"
     "\n"
     "Writes are seen when made with write(), writev() or pwrite() (dash, dd,\n"
     "Python, Rust, C) or through a stdio stream that is flushed or closed\n"
@@ -365,6 +366,9 @@ main(int argc, char **argv)
     envp = g_environ_setenv(envp, "MDEVSIM_CTL", ctl, TRUE);
     envp = g_environ_setenv(envp, "MDEVTOOL_CONF_DIR", conf_dir, TRUE);
     envp = g_environ_setenv(envp, "MDEVTOOL_STATE_DIR", state_dir, TRUE);
+    envp = g_environ_setenv(envp, "MDEVTOOL_PROC_DIR", mock_host_get_proc_dir(host), TRUE);
+    envp = g_environ_setenv(envp, "MDEVTOOL_UDEV_RULES_DIRS",
+                            mock_host_get_udev_rules_dir(host), TRUE);
 
     if (!g_spawn_async(NULL, command, envp,
                        G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_SEARCH_PATH |

@@ -26,6 +26,7 @@ static const MdevtoolCmd commands[] = {
     { "dumpxml", mdevtool_cmd_dumpxml, N_("Print libvirt node-device XML") },
     { "hostdev", mdevtool_cmd_hostdev, N_("Print a domain's <hostdev> element for an mdev") },
     { "start-parent", mdevtool_cmd_start_parent, N_("Start a parent's autostart mdevs") },
+    { "doctor", mdevtool_cmd_doctor, N_("Say why parents or types are missing or full") },
     { NULL, NULL, NULL },
 };
 
