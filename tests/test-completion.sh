@@ -118,7 +118,8 @@ expect "every command of mdevtool --help" "mdevtool " "$(sorted $commands)"
 expect "commands by prefix" "mdevtool st" "start start-parent stop"
 for cmd in $commands; do
     options=$(mdevtool "$cmd" --help | grep -oE "^ +(-[a-zA-Z?], )?--[a-z-]+" | grep -oE -- "--[a-z-]+")
-    expect "options of $cmd as in its --help" "mdevtool $cmd --" "$(sorted $options)"
+    expect "options of $cmd as in its --help" "mdevtool $cmd --" \
+        "$(sorted $options --json --connect)"
 done
 global=$(mdevtool --help-all | grep -oE "^ +(-[a-zA-Z?], )?--[a-z-]+" | grep -oE -- "--[a-z-]+" | grep -v -- "--help-")
 expect "global options as in mdevtool --help" "mdevtool --" "$(sorted $global)"
@@ -151,7 +152,9 @@ expect "the parent of start-parent" "mdevtool start-parent m" "mbochs mdpy mtty"
 expect "after the global -c and its value" "mdevtool -c qemu:///system ty" "types"
 expect "after --json" "mdevtool --json p" "parents"
 expect "no UUID on a host without devices" "mdevtool stop " ""
-expect "options after arguments" "mdevtool start --parent mtty --" "--help --parent"
+expect "options after arguments" "mdevtool start --parent mtty --" \
+    "--connect --help --json --parent"
+expect "a URI after the command" "mdevtool list -c qemu:///system --j" "--json"
 ' samples.json
 
 run '

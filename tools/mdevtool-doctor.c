@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 #include <stdio.h>
+#include <string.h>
 
 static const char *
 severity_label(MdevSeverity severity)
@@ -72,6 +73,11 @@ MDEVTOOL_CMD(mdevtool_cmd_doctor)
                 "Exit status 1 when an error is found, 0 otherwise."));
     if (!mdevtool_parse_options(octx, &argc, &argv, &status))
         return status;
+    /* GOption keeps a "--" that precedes a word starting with '-' */
+    if (argc > 1 && strcmp(argv[1], "--") == 0) {
+        argc--;
+        argv++;
+    }
     if (argc > 2)
         return mdevtool_usage_error("doctor", _("unexpected argument '%s'"), argv[2]);
 
