@@ -40,8 +40,7 @@ mdev_severity_to_string(MdevSeverity severity)
  *   @parent and @type when it concerns one of them
  */
 MdevFinding *
-mdev_finding_new(MdevSeverity severity, const char *subject, const char *problem,
-                 const char *fix)
+mdev_finding_new(MdevSeverity severity, const char *subject, const char *problem, const char *fix)
 {
     MdevFinding *finding = g_new0(MdevFinding, 1);
 
@@ -95,9 +94,9 @@ typedef struct {
     MdevInventory *inv;
     GPtrArray *definitions; /* MdevDevice */
     GPtrArray *store_problems;
-    GPtrArray *pci;            /* BusDevice */
-    GPtrArray *css;            /* BusDevice */
-    GHashTable *modules;       /* loaded module names */
+    GPtrArray *pci;      /* BusDevice */
+    GPtrArray *css;      /* BusDevice */
+    GHashTable *modules; /* loaded module names */
     gboolean modules_readable;
     GStrv cmdline;
     GPtrArray *findings;
@@ -119,8 +118,8 @@ doctor_clear(Doctor *d)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Doctor, doctor_clear)
 
 static MdevFinding *
-add(Doctor *d, MdevSeverity severity, const char *parent, const char *type,
-    const char *subject, char *problem, char *fix)
+add(Doctor *d, MdevSeverity severity, const char *parent, const char *type, const char *subject,
+    char *problem, char *fix)
 {
     MdevFinding *finding = mdev_finding_new(severity, subject, problem, fix);
 
@@ -373,8 +372,7 @@ check_iommu(Doctor *d)
                                    word)
                  : g_strdup(_("no IOMMU is active: no PCI device has an IOMMU group, so VFIO "
                               "cannot isolate GPUs and their VFs")),
-            word ? g_strdup_printf(_("remove '%s' from the kernel command line and reboot"),
-                                   word)
+            word ? g_strdup_printf(_("remove '%s' from the kernel command line and reboot"), word)
                  : g_strdup(_("enable VT-d or AMD-Vi in the firmware, add intel_iommu=on "
                               "(Intel) to the kernel command line and reboot")));
         return;
@@ -522,8 +520,8 @@ check_nvidia_daemons(Doctor *d)
 
     for (guint i = 0; i < d->pci->len && !nvidia; i++) {
         const BusDevice *dev = g_ptr_array_index(d->pci, i);
-        nvidia = g_strcmp0(dev->vendor, NVIDIA_VENDOR) == 0 &&
-                 g_strcmp0(dev->driver, "nvidia") == 0;
+        nvidia =
+            g_strcmp0(dev->vendor, NVIDIA_VENDOR) == 0 && g_strcmp0(dev->driver, "nvidia") == 0;
     }
     if (!nvidia)
         return;
@@ -531,8 +529,7 @@ check_nvidia_daemons(Doctor *d)
         if (process_running(d, daemons[i].name))
             continue;
         add(d, daemons[i].severity, NULL, NULL, daemons[i].name, g_strdup(_(daemons[i].problem)),
-            systemd ? g_strdup_printf(_("run 'systemctl enable --now %s.service'"),
-                                      daemons[i].name)
+            systemd ? g_strdup_printf(_("run 'systemctl enable --now %s.service'"), daemons[i].name)
                     : g_strdup_printf(_("start %s, which comes with the NVIDIA vGPU host "
                                         "driver"),
                                       daemons[i].name));
@@ -572,8 +569,8 @@ check_s390(Doctor *d, const char *subject)
         !g_file_test(SYS_AP_MATRIX, G_FILE_TEST_EXISTS)) {
         gboolean loaded = module_loaded(d, "vfio_ap");
 
-        add(d, is_defined_on(d, "matrix") ? MDEV_SEVERITY_ERROR : MDEV_SEVERITY_WARNING,
-            "matrix", NULL, "matrix",
+        add(d, is_defined_on(d, "matrix") ? MDEV_SEVERITY_ERROR : MDEV_SEVERITY_WARNING, "matrix",
+            NULL, "matrix",
             loaded ? g_strdup(_("the vfio_ap module is loaded but there is no vfio_ap matrix "
                                 "device, so no vfio-ap mdev can be created"))
                    : g_strdup(_("there is no vfio_ap matrix device (the vfio_ap module is not "
@@ -609,6 +606,7 @@ check_full_types(Doctor *d)
             g_autoptr(GString) holders = g_string_new(NULL);
             guint members = 0;
             gboolean full = TRUE;
+            const char *where;
 
             if (!g_hash_table_add(seen, g_steal_pointer(&key)))
                 continue;
@@ -626,27 +624,29 @@ check_full_types(Doctor *d)
             }
             if (!full)
                 continue;
+            /* one VF alone is named itself, not by its physical function */
+            where = members > 1 ? group : first->name;
             for (guint k = 0; k < d->inv->devices->len; k++) {
                 const MdevDevice *dev = g_ptr_array_index(d->inv->devices, k);
                 const MdevParent *p = mdev_inventory_get_parent(d->inv, dev->parent);
 
                 if (!dev->active || p == NULL || strcmp(group_of(p), group) != 0)
                     continue;
-                g_string_append_printf(holders, "%s%s (%s)", holders->len ? ", " : "",
-                                       dev->uuid, dev->type ? dev->type : "?");
+                g_string_append_printf(holders, "%s%s (%s)", holders->len ? ", " : "", dev->uuid,
+                                       dev->type ? dev->type : "?");
             }
             add(d, MDEV_SEVERITY_WARNING, group, type->id, type->id,
                 holders->len == 0
                     ? g_strdup_printf(_("type '%1$s' has no free instance on %2$s, and no "
                                         "mdev holds its capacity"),
-                                      type->id, group)
+                                      type->id, where)
                 : members > 1
                     ? g_strdup_printf(_("type '%1$s' has no free instance on the %2$u VFs of "
                                         "%3$s; their capacity is held by %4$s"),
                                       type->id, members, group, holders->str)
                     : g_strdup_printf(_("type '%1$s' has no free instance on %2$s; its "
                                         "capacity is held by %3$s"),
-                                      type->id, group, holders->str),
+                                      type->id, where, holders->str),
                 holders->len == 0
                     ? NULL
                     : g_strdup(_("stop a device that holds it ('mdevtool stop UUID') or create "
@@ -801,8 +801,7 @@ mdev_doctor_check(MdevContext *ctx, const char *subject, GError **error)
     g_return_val_if_fail(MDEV_IS_CONTEXT(ctx), NULL);
     g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
-    d.inv = mdev_discovery_scan(ctx, MDEV_DISCOVERY_PARENTS | MDEV_DISCOVERY_DEVICES, NULL,
-                                error);
+    d.inv = mdev_discovery_scan(ctx, MDEV_DISCOVERY_PARENTS | MDEV_DISCOVERY_DEVICES, NULL, error);
     if (d.inv == NULL)
         return NULL;
     d.store_problems = g_ptr_array_new_with_free_func(g_free);

@@ -94,8 +94,7 @@ summary(const GPtrArray *findings)
 
     for (guint i = 0; i < findings->len; i++) {
         const MdevFinding *f = g_ptr_array_index((GPtrArray *) findings, i);
-        g_string_append_printf(text, "%s %s\n", mdev_severity_to_string(f->severity),
-                               f->subject);
+        g_string_append_printf(text, "%s %s\n", mdev_severity_to_string(f->severity), f->subject);
     }
     return g_string_free(text, FALSE);
 }
@@ -119,13 +118,13 @@ finding(const GPtrArray *findings, const char *subject)
     g_assert_not_reached();
 }
 
-#define assert_contains(haystack, needle)                                                  \
-    G_STMT_START                                                                           \
-    {                                                                                      \
-        const char *h_ = (haystack);                                                       \
-        if (h_ == NULL || strstr(h_, (needle)) == NULL)                                    \
-            g_error("'%s' does not contain '%s'", h_ ? h_ : "(null)", (needle));           \
-    }                                                                                      \
+#define assert_contains(haystack, needle)                                        \
+    G_STMT_START                                                                 \
+    {                                                                            \
+        const char *h_ = (haystack);                                             \
+        if (h_ == NULL || strstr(h_, (needle)) == NULL)                          \
+            g_error("'%s' does not contain '%s'", h_ ? h_ : "(null)", (needle)); \
+    }                                                                            \
     G_STMT_END
 
 /* ----------------------------------------------------------------- cases */
@@ -304,15 +303,35 @@ test_full_pools(Fixture *fx, gconstpointer data)
     g_assert_false(mdev_doctor_has_errors(findings));
 
     /* one VF and one port free again: only the dual-port type stays full */
-    g_assert_cmpint(mock_host_remove_mdev(fx->host, "22222222-2222-4222-8222-222222222222"), ==,
-                    0);
-    g_assert_cmpint(mock_host_remove_mdev(fx->host, "503c922c-a10b-47e0-8a94-f67ac92bce5a"), ==,
-                    0);
+    g_assert_cmpint(mock_host_remove_mdev(fx->host, "22222222-2222-4222-8222-222222222222"), ==, 0);
+    g_assert_cmpint(mock_host_remove_mdev(fx->host, "503c922c-a10b-47e0-8a94-f67ac92bce5a"), ==, 0);
     after = check(fx, NULL);
     assert_summary(after, "warning mtty-2\n");
     f = finding(after, "mtty-2");
     assert_contains(f->problem, "held by ee1919f7-25e2-4b73-be23-2a2cd6c4308f (mtty-2)");
     g_assert_null(strstr(f->problem, "503c922c"));
+}
+
+/* A VF alone in its group is named itself. */
+static void
+test_full_single_vf(Fixture *fx, gconstpointer data)
+{
+    g_autoptr(GPtrArray) findings = NULL;
+    g_autoptr(GPtrArray) by_pf = NULL;
+
+    if (!load(fx, "nvidia-daemons-no-systemd.json"))
+        return;
+    g_assert_cmpint(mock_host_create_mdev(fx->host, "0000:41:00.4", "nvidia-558",
+                                          "33333333-3333-4333-8333-333333333333"),
+                    ==, 0);
+    findings = check(fx, NULL);
+    assert_summary(findings, "error nvidia-vgpu-mgr\nwarning nvidia-558\n");
+    assert_contains(finding(findings, "nvidia-558")->problem,
+                    "no free instance on 0000:41:00.4; its capacity is held by "
+                    "33333333-3333-4333-8333-333333333333 (nvidia-558)");
+    /* and found when asking about its physical function */
+    by_pf = check(fx, "0000:41:00.0");
+    assert_summary(by_pf, "error nvidia-vgpu-mgr\nwarning nvidia-558\n");
 }
 
 static void
@@ -453,8 +472,8 @@ run_cli(Fixture *fx, const char *const *args, char **ret_out, char **ret_err)
     envp = g_environ_setenv(envp, "MDEVTOOL_PROC_DIR", mock_host_get_proc_dir(fx->host), TRUE);
     envp = g_environ_setenv(envp, "MDEVTOOL_UDEV_RULES_DIRS",
                             mock_host_get_udev_rules_dir(fx->host), TRUE);
-    g_spawn_sync(NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL, ret_out,
-                 ret_err, &status, &error);
+    g_spawn_sync(NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL, ret_out, ret_err,
+                 &status, &error);
     g_assert_no_error(error);
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
@@ -545,9 +564,9 @@ test_cli_json(Fixture *fx, gconstpointer data)
         }
         g_assert_cmpstr(json_object_get_string_member(object, "severity"), ==, severities[i]);
     }
-    g_assert_cmpstr(json_object_get_string_member(json_array_get_object_element(array, 0),
-                                                  "subject"),
-                    ==, "0.0.0052");
+    g_assert_cmpstr(
+        json_object_get_string_member(json_array_get_object_element(array, 0), "subject"), ==,
+        "0.0.0052");
 }
 
 static void
@@ -596,6 +615,7 @@ main(int argc, char **argv)
     add("/doctor/nvidia/daemons-no-systemd", NULL, test_nvidia_daemons_no_systemd);
     add("/doctor/s390/unbound", NULL, test_s390_unbound);
     add("/doctor/full/pools", NULL, test_full_pools);
+    add("/doctor/full/single-vf", NULL, test_full_single_vf);
     add("/doctor/definitions/cannot-start", NULL, test_definitions);
     add("/doctor/udev/both", NULL, test_udev_both);
     add("/doctor/udev/masked", NULL, test_udev_masked);
