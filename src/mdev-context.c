@@ -21,6 +21,8 @@ struct _MdevContext {
     char *conf_dir;
     char *state_dir;
     char *lib_dir;
+    char *proc_dir;
+    GStrv udev_rules_dirs;
     struct udev *udev;
     gboolean force_callouts;
 };
@@ -35,6 +37,8 @@ mdev_context_finalize(GObject *object)
     g_free(self->conf_dir);
     g_free(self->state_dir);
     g_free(self->lib_dir);
+    g_free(self->proc_dir);
+    g_strfreev(self->udev_rules_dirs);
     g_clear_pointer(&self->udev, udev_unref);
     G_OBJECT_CLASS(mdev_context_parent_class)->finalize(object);
 }
@@ -53,6 +57,27 @@ dir_from_env(const char *variable, const char *fallback)
     return g_strdup(value && *value ? value : fallback);
 }
 
+/* udev reads rules from these, a file in an earlier one hiding the same name
+ * in a later one; the last is where this build installs its own rule. */
+static GStrv
+rules_dirs_from_env(void)
+{
+    const char *value = g_getenv(MDEV_ENV_UDEV_RULES_DIRS);
+    g_autoptr(GPtrArray) dirs = g_ptr_array_new_with_free_func(g_free);
+    const char *const defaults[] = { "/etc/udev/rules.d", "/run/udev/rules.d",
+                                     "/usr/local/lib/udev/rules.d", "/usr/lib/udev/rules.d",
+                                     "/lib/udev/rules.d", MDEV_UDEV_RULES_DIR };
+
+    if (value && *value)
+        return g_strsplit(value, ":", -1);
+    for (guint i = 0; i < G_N_ELEMENTS(defaults); i++) {
+        if (!g_ptr_array_find_with_equal_func(dirs, defaults[i], g_str_equal, NULL))
+            g_ptr_array_add(dirs, g_strdup(defaults[i]));
+    }
+    g_ptr_array_add(dirs, NULL);
+    return (GStrv) g_ptr_array_free(g_steal_pointer(&dirs), FALSE);
+}
+
 static void
 mdev_context_init(MdevContext *self)
 {
@@ -61,6 +86,10 @@ mdev_context_init(MdevContext *self)
     /* configure's --with-mdevlibdir: /usr/lib/mdevctl, where mdevctl ≥ 1.3
      * and vendor callouts keep their scripts.d, whatever our prefix */
     self->lib_dir = dir_from_env(MDEV_ENV_LIB_DIR, MDEV_LIB_DIR);
+    /* mdevctl ≥ 1.3 keeps packaged callouts in /usr/lib/mdevctl/scripts.d */
+    self->lib_dir = dir_from_env(MDEV_ENV_LIB_DIR, MDEV_PREFIX_LIB_DIR "/mdevctl");
+    self->proc_dir = dir_from_env(MDEV_ENV_PROC_DIR, "/proc");
+    self->udev_rules_dirs = rules_dirs_from_env();
 }
 
 /**
@@ -118,6 +147,51 @@ mdev_context_set_lib_dir(MdevContext *self, const char *dir)
     g_return_if_fail(MDEV_IS_CONTEXT(self));
     g_free(self->lib_dir);
     self->lib_dir = g_strdup(dir);
+}
+
+/**
+ * mdev_context_get_proc_dir:
+ * @self: a context
+ *
+ * Returns: where the host's proc file system is read (`/proc`, or
+ *   `MDEVTOOL_PROC_DIR`): loaded modules, the kernel command line, processes
+ */
+const char *
+mdev_context_get_proc_dir(MdevContext *self)
+{
+    g_return_val_if_fail(MDEV_IS_CONTEXT(self), NULL);
+    return self->proc_dir;
+}
+
+void
+mdev_context_set_proc_dir(MdevContext *self, const char *dir)
+{
+    g_return_if_fail(MDEV_IS_CONTEXT(self));
+    g_free(self->proc_dir);
+    self->proc_dir = g_strdup(dir);
+}
+
+/**
+ * mdev_context_get_udev_rules_dirs:
+ * @self: a context
+ *
+ * Returns: (transfer none): udev's rules directories, highest priority first
+ *   (`MDEVTOOL_UDEV_RULES_DIRS`, colon-separated, replaces them)
+ */
+const char *const *
+mdev_context_get_udev_rules_dirs(MdevContext *self)
+{
+    g_return_val_if_fail(MDEV_IS_CONTEXT(self), NULL);
+    return (const char *const *) self->udev_rules_dirs;
+}
+
+void
+mdev_context_set_udev_rules_dirs(MdevContext *self, const char *const *dirs)
+{
+    g_return_if_fail(MDEV_IS_CONTEXT(self));
+    g_return_if_fail(dirs != NULL);
+    g_strfreev(self->udev_rules_dirs);
+    self->udev_rules_dirs = g_strdupv((char **) dirs);
 }
 
 /**

@@ -15,6 +15,9 @@ G_DECLARE_FINAL_TYPE(MdevContext, mdev_context, MDEV, CONTEXT, GObject)
 #define MDEV_ENV_CONF_DIR "MDEVTOOL_CONF_DIR"
 #define MDEV_ENV_STATE_DIR "MDEVTOOL_STATE_DIR"
 #define MDEV_ENV_LIB_DIR "MDEVTOOL_LIB_DIR"
+/* Where the host's /proc and udev rules directories are read (doctor). */
+#define MDEV_ENV_PROC_DIR "MDEVTOOL_PROC_DIR"
+#define MDEV_ENV_UDEV_RULES_DIRS "MDEVTOOL_UDEV_RULES_DIRS"
 
 MdevContext *mdev_context_new(void) G_GNUC_WARN_UNUSED_RESULT;
 
@@ -24,6 +27,10 @@ const char *mdev_context_get_lib_dir(MdevContext *self);
 void mdev_context_set_conf_dir(MdevContext *self, const char *dir);
 void mdev_context_set_state_dir(MdevContext *self, const char *dir);
 void mdev_context_set_lib_dir(MdevContext *self, const char *dir);
+const char *mdev_context_get_proc_dir(MdevContext *self);
+void mdev_context_set_proc_dir(MdevContext *self, const char *dir);
+const char *const *mdev_context_get_udev_rules_dirs(MdevContext *self);
+void mdev_context_set_udev_rules_dirs(MdevContext *self, const char *const *dirs);
 void mdev_context_set_force_callouts(MdevContext *self, gboolean force);
 gboolean mdev_context_get_force_callouts(MdevContext *self);
 

@@ -363,6 +363,9 @@ static const char summary[] =
     "COMMAND gets UMOCKDEV_DIR, LD_PRELOAD (mdevsim's library and umockdev's),\n"
     "MDEVSIM_SOCKET, MDEVSIM_ROOT, MDEVSIM_CTL, MDEVTOOL_CONF_DIR (holding the host's\n"
     "definitions) and MDEVTOOL_STATE_DIR (a scratch directory).\n"
+    "MDEVSIM_SOCKET, MDEVSIM_CTL, MDEVTOOL_CONF_DIR (holding the host's\n"
+    "definitions), MDEVTOOL_STATE_DIR (a scratch directory), and\n"
+    "MDEVTOOL_PROC_DIR and MDEVTOOL_UDEV_RULES_DIRS (the host's \"system\").\n"
     "\n"
     "An open() of /dev/vfio/GROUP succeeds (on /dev/null) unless the group\n"
     "does not exist or is held.\n"
@@ -531,6 +534,9 @@ main(int argc, char **argv)
     envp = g_environ_setenv(envp, "MDEVSIM_CTL", ctl, TRUE);
     envp = g_environ_setenv(envp, "MDEVTOOL_CONF_DIR", conf_dir, TRUE);
     envp = g_environ_setenv(envp, "MDEVTOOL_STATE_DIR", state_dir, TRUE);
+    envp = g_environ_setenv(envp, "MDEVTOOL_PROC_DIR", mock_host_get_proc_dir(host), TRUE);
+    envp = g_environ_setenv(envp, "MDEVTOOL_UDEV_RULES_DIRS",
+                            mock_host_get_udev_rules_dir(host), TRUE);
 
     if (!g_spawn_async(NULL, command, envp,
                        G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_SEARCH_PATH |

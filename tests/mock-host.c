@@ -84,6 +84,8 @@ struct _MockHost {
     JsonNode *definitions;    /* array, or NULL */
     GPtrArray *faults;        /* HostFault, first match wins */
     GPtrArray *vanishes;      /* HostVanish */
+    char *proc_dir;           /* the host's /proc, as far as doctor reads it */
+    char *udev_rules_dir;     /* its active udev rules */
 };
 
 static void
@@ -153,6 +155,8 @@ mock_host_free(MockHost *self)
         json_node_unref(self->definitions);
     g_free(self->root);
     g_free(self->root_canonical);
+    g_free(self->proc_dir);
+    g_free(self->udev_rules_dir);
     g_free(self);
 }
 
@@ -160,6 +164,18 @@ MockSysfs *
 mock_host_get_sysfs(MockHost *self)
 {
     return self->sysfs;
+}
+
+const char *
+mock_host_get_proc_dir(MockHost *self)
+{
+    return self->proc_dir;
+}
+
+const char *
+mock_host_get_udev_rules_dir(MockHost *self)
+{
+    return self->udev_rules_dir;
 }
 
 /* ------------------------------------------------------------------ errno */
@@ -904,6 +920,7 @@ mock_host_write_definitions(MockHost *self, const char *conf_dir, GError **error
 typedef struct {
     MockHost *host;
     GHashTable *pci_info; /* name -> MockPciInfo strings kept alive by the parser */
+    GHashTable *drivers;  /* every driver the description binds */
 } Loader;
 
 static gboolean G_GNUC_PRINTF(2, 3)
@@ -1172,6 +1189,8 @@ load_device(Loader *loader, JsonObject *object, const char *where, GError **erro
                     kind);
     if (g_hash_table_contains(loader->pci_info, name))
         return fail(error, "%s: device '%s' is listed twice", where, name);
+    if (driver)
+        g_hash_table_add(loader->drivers, g_strdup(driver));
     return add_pci_device(loader, object, name, driver, where, error);
 }
 
@@ -1324,6 +1343,14 @@ load_parent(Loader *loader, JsonObject *object, const char *where, GError **erro
     }
     parent->syspath = g_strdup(mock_sysfs_get_parent_syspath(self->sysfs, name));
     parent->mdev_driver = g_strdup(mdev_driver);
+    if (driver)
+        g_hash_table_add(loader->drivers, g_strdup(driver));
+    else if (kind == KIND_GENERIC)
+        g_hash_table_add(loader->drivers, g_strdup(name));
+    else if (kind == KIND_CSS)
+        g_hash_table_add(loader->drivers, g_strdup("vfio_ccw"));
+    else if (kind == KIND_AP)
+        g_hash_table_add(loader->drivers, g_strdup("vfio_ap"));
     /* s390's drivers leave capacity to the core's per-parent counter
      * (EUSERS); the others check in their probe */
     parent->full_errno = (kind == KIND_CSS || kind == KIND_AP) ? EUSERS : ENOSPC;
@@ -1463,6 +1490,161 @@ load_definitions(Loader *loader, JsonObject *root, GError **error)
 }
 
 static gboolean
+get_names(JsonObject *object, const char *member, const char *where, GPtrArray *ret_names,
+          GError **error)
+{
+    JsonArray *array;
+
+    if (!get_array(object, member, where, FALSE, &array, error))
+        return FALSE;
+    for (guint i = 0; array && i < json_array_get_length(array); i++) {
+        JsonNode *node = json_array_get_element(array, i);
+        const char *name = JSON_NODE_HOLDS_VALUE(node) &&
+                                   json_node_get_value_type(node) == G_TYPE_STRING
+                               ? json_node_get_string(node)
+                               : NULL;
+
+        if (name == NULL || !mdev_util_name_is_valid(name) || strchr(name, ' '))
+            return fail(error, "%s.%s[%u]: must be a name without spaces", where, member, i);
+        g_ptr_array_add(ret_names, g_strdup(name));
+    }
+    return TRUE;
+}
+
+static void
+write_host_file(const char *dir, const char *name, const char *contents)
+{
+    g_autofree char *path = g_build_filename(dir, name, NULL);
+    g_autofree char *parent = g_path_get_dirname(path);
+    g_autoptr(GError) error = NULL;
+
+    g_mkdir_with_parents(parent, 0755);
+    if (!g_file_set_contents(path, contents, -1, &error))
+        g_error("mock-host: %s", error->message);
+}
+
+/* "system": what the host's /proc, /sys/module and udev rules directories
+ * say beside the devices. Absent members describe a host that is set up
+ * for its devices: vfio and mdev loaded with every driver the description
+ * names, systemd as init with NVIDIA's daemons beside an nvidia driver,
+ * GVT-g enabled beside an i915 parent, no udev rule active. */
+static gboolean
+load_system(Loader *loader, JsonObject *root, GError **error)
+{
+    static const char *const members[] = { "cmdline", "modules", "module_parameters",
+                                           "init", "processes", "udev_rules", NULL };
+    MockHost *self = loader->host;
+    g_autoptr(GPtrArray) modules = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) processes = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) rules = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GString) text = g_string_new(NULL);
+    const char *where = "system";
+    const char *cmdline = "BOOT_IMAGE=/boot/vmlinuz root=/dev/vda1 ro quiet";
+    const char *init = "systemd";
+    JsonObject *system = NULL, *parameters = NULL;
+    gboolean nvidia = g_hash_table_contains(loader->drivers, "nvidia");
+    gboolean gvt = FALSE;
+
+    if (!get_object(root, "system", "host", FALSE, &system, error))
+        return FALSE;
+    if (system && (!check_members(system, where, members, error) ||
+                   !get_string(system, "cmdline", where, FALSE, &cmdline, error) ||
+                   !get_string(system, "init", where, FALSE, &init, error) ||
+                   !get_object(system, "module_parameters", where, FALSE, &parameters, error)))
+        return FALSE;
+    if (cmdline == NULL)
+        cmdline = "BOOT_IMAGE=/boot/vmlinuz root=/dev/vda1 ro quiet";
+    if (init == NULL)
+        init = "systemd";
+    if (system && json_object_has_member(system, "modules")) {
+        if (!get_names(system, "modules", where, modules, error))
+            return FALSE;
+    } else {
+        GHashTableIter iter;
+        gpointer key;
+
+        g_ptr_array_add(modules, g_strdup("mdev"));
+        g_ptr_array_add(modules, g_strdup("vfio"));
+        g_ptr_array_add(modules, g_strdup("vfio_iommu_type1"));
+        g_hash_table_iter_init(&iter, loader->drivers);
+        while (g_hash_table_iter_next(&iter, &key, NULL))
+            g_ptr_array_add(modules, g_strdelimit(g_strdup(key), "-", '_'));
+        for (guint i = 0; i < self->parents->len; i++) {
+            HostParent *parent = g_ptr_array_index(self->parents, i);
+            if (g_strcmp0(parent->mdev_driver, "intel_vgpu_mdev") == 0)
+                gvt = TRUE;
+        }
+        if (gvt)
+            g_ptr_array_add(modules, g_strdup("kvmgt"));
+    }
+    if (system && json_object_has_member(system, "processes")) {
+        if (!get_names(system, "processes", where, processes, error))
+            return FALSE;
+    } else if (nvidia) {
+        g_ptr_array_add(processes, g_strdup("nvidia-vgpud"));
+        g_ptr_array_add(processes, g_strdup("nvidia-vgpu-mgr"));
+    }
+    if (system && !get_names(system, "udev_rules", where, rules, error))
+        return FALSE;
+
+    self->proc_dir = g_build_filename(self->root, "host", "proc", NULL);
+    self->udev_rules_dir = g_build_filename(self->root, "host", "udev-rules", NULL);
+    g_mkdir_with_parents(self->udev_rules_dir, 0755);
+
+    g_string_append_printf(text, "%s\n", cmdline);
+    write_host_file(self->proc_dir, "cmdline", text->str);
+    g_string_truncate(text, 0);
+    for (guint i = 0; i < modules->len; i++)
+        g_string_append_printf(text, "%s 16384 0 - Live 0x0000000000000000\n",
+                               (const char *) g_ptr_array_index(modules, i));
+    write_host_file(self->proc_dir, "modules", text->str);
+    g_string_printf(text, "%s\n", init);
+    write_host_file(self->proc_dir, "1/comm", text->str);
+    for (guint i = 0; i < processes->len; i++) {
+        g_autofree char *name = g_strdup_printf("%u/comm", 1000 + i);
+        g_string_printf(text, "%s\n", (const char *) g_ptr_array_index(processes, i));
+        write_host_file(self->proc_dir, name, text->str);
+    }
+    for (guint i = 0; i < rules->len; i++)
+        write_host_file(self->udev_rules_dir, g_ptr_array_index(rules, i),
+                        "# an active rule\n");
+
+    if (parameters == NULL && gvt) {
+        mock_sysfs_write_file(self->sysfs, "/sys/module/i915/parameters/enable_gvt", "Y\n");
+    } else if (parameters) {
+        g_autoptr(GList) names = json_object_get_members(parameters);
+
+        for (GList *l = names; l; l = l->next) {
+            g_autofree char *module_where = g_strdup_printf("%s.module_parameters.%s", where,
+                                                            (const char *) l->data);
+            JsonObject *values;
+            g_autoptr(GList) params = NULL;
+
+            if (!mdev_util_name_is_valid(l->data))
+                return fail(error, "%s: invalid module name", module_where);
+            if (!get_object(parameters, l->data, module_where, TRUE, &values, error))
+                return FALSE;
+            params = json_object_get_members(values);
+            for (GList *p = params; p; p = p->next) {
+                const char *value;
+                g_autofree char *path = NULL;
+                g_autofree char *contents = NULL;
+
+                if (!mdev_util_name_is_valid(p->data))
+                    return fail(error, "%s: invalid parameter name", module_where);
+                if (!get_string(values, p->data, module_where, TRUE, &value, error))
+                    return FALSE;
+                path = g_strdup_printf("/sys/module/%s/parameters/%s", (const char *) l->data,
+                                       (const char *) p->data);
+                contents = g_strdup_printf("%s\n", value);
+                mock_sysfs_write_file(self->sysfs, path, contents);
+            }
+        }
+    }
+    return TRUE;
+}
+
+static gboolean
 self_has_parents(MockHost *self)
 {
     return self->parents->len > 0;
@@ -1472,7 +1654,7 @@ static gboolean
 load_root(Loader *loader, JsonNode *root_node, GError **error)
 {
     static const char *const members[] = { "$schema", "description", "devices", "parents",
-                                           "definitions", NULL };
+                                           "definitions", "system", NULL };
     JsonObject *root;
     JsonArray *devices, *parents;
     const char *description;
@@ -1510,7 +1692,7 @@ load_root(Loader *loader, JsonNode *root_node, GError **error)
         if (!load_mdevs(loader, json_array_get_object_element(parents, i), i, error))
             return FALSE;
     }
-    return load_definitions(loader, root, error);
+    return load_definitions(loader, root, error) && load_system(loader, root, error);
 }
 
 /**
@@ -1526,7 +1708,8 @@ mock_host_new_from_data(MockSysfs *sysfs, const char *data, gssize length, GErro
     g_autoptr(MockHost) self = g_new0(MockHost, 1);
     g_autoptr(JsonParser) parser = json_parser_new();
     g_autoptr(GHashTable) pci_info = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    Loader loader = { .host = self, .pci_info = pci_info };
+    g_autoptr(GHashTable) drivers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    Loader loader = { .host = self, .pci_info = pci_info, .drivers = drivers };
     g_autoptr(GError) parse_error = NULL;
     char *canonical;
 

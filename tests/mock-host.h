@@ -29,6 +29,11 @@ void mock_host_free(MockHost *self);
 char *mock_host_find_example(const char *name) G_GNUC_WARN_UNUSED_RESULT;
 
 MockSysfs *mock_host_get_sysfs(MockHost *self);
+/* The description's "system": a /proc with cmdline, modules and <pid>/comm,
+ * and a directory of active udev rules (MDEVTOOL_PROC_DIR and
+ * MDEVTOOL_UDEV_RULES_DIRS for the library). */
+const char *mock_host_get_proc_dir(MockHost *self);
+const char *mock_host_get_udev_rules_dir(MockHost *self);
 guint mock_host_get_n_definitions(MockHost *self);
 /* The description's "definitions" as <conf_dir>/<parent>/<uuid> files. */
 gboolean mock_host_write_definitions(MockHost *self, const char *conf_dir, GError **error);

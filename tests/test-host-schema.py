@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Host descriptions against schemas/host.schema.json, printing TAP.
 
-Every examples/hosts/*.json must validate; every tests/data/hosts/*-invalid.json
+Every examples/hosts/*.json and tests/data/doctor/*.json must validate; every tests/data/hosts/*-invalid.json
 must not (test-mock-host checks that the loader refuses the same files).
 """
 import glob
@@ -25,7 +25,8 @@ validator_class = jsonschema.validators.validator_for(schema)
 validator_class.check_schema(schema)
 validator = validator_class(schema)
 
-valid = sorted(glob.glob(os.path.join(top, "examples", "hosts", "*.json")))
+valid = sorted(glob.glob(os.path.join(top, "examples", "hosts", "*.json")) +
+               glob.glob(os.path.join(here, "data", "doctor", "*.json")))
 invalid = sorted(glob.glob(os.path.join(here, "data", "hosts", "*-invalid.json")))
 print("1..%d" % (len(valid) + len(invalid) + 1))
 n = 0

@@ -434,6 +434,11 @@ static const struct {
       "\"503c922c-a10b-47e0-8a94-f67ac92bce5a\", \"mdev_type\": \"x-1\", \"attrs\": "
       "[{\"a\": \"1\", \"b\": \"2\"}]}]}",
       "one member" },
+    { "{\"parents\": [], \"system\": {\"kernel\": \"6.1\"}}", "system: unknown member 'kernel'" },
+    { "{\"parents\": [], \"system\": {\"processes\": [\"nvidia vgpu\"]}}",
+      "system.processes[0]: must be a name" },
+    { "{\"parents\": [], \"system\": {\"module_parameters\": {\"i915\": \"Y\"}}}",
+      "system.module_parameters.i915: 'i915' must be an object" },
 };
 
 static void

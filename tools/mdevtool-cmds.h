@@ -22,5 +22,6 @@ MDEVTOOL_CMD(mdevtool_cmd_autostart);
 MDEVTOOL_CMD(mdevtool_cmd_start_parent);
 MDEVTOOL_CMD(mdevtool_cmd_dumpxml);
 MDEVTOOL_CMD(mdevtool_cmd_hostdev);
+MDEVTOOL_CMD(mdevtool_cmd_doctor);
 
 G_END_DECLS

@@ -26,6 +26,7 @@ static const MdevtoolCmd commands[] = {
     { "dumpxml", mdevtool_cmd_dumpxml, N_("Print libvirt node-device XML") },
     { "hostdev", mdevtool_cmd_hostdev, N_("Print a domain's <hostdev> element for an mdev") },
     { "start-parent", mdevtool_cmd_start_parent, N_("Start a parent's autostart mdevs") },
+    { "doctor", mdevtool_cmd_doctor, N_("Say why parents or types are missing or full") },
     { NULL, NULL, NULL },
 };
 
@@ -51,6 +52,48 @@ commands_description(void)
     return g_string_free(text, FALSE);
 }
 
+/* Global options may also follow the command ("mdevtool list --json"):
+ * they are taken out of the command's arguments, up to a "--", before the
+ * command parses the rest. No command has an option of the same name. */
+static gboolean
+take_global_options(int *argc, char **argv, gboolean *json, char **uri, int *ret_status)
+{
+    int out = 1;
+    int i;
+
+    for (i = 1; i < *argc; i++) {
+        const char *arg = argv[i];
+        const char *value = NULL;
+
+        if (strcmp(arg, "--") == 0)
+            break;
+        if (strcmp(arg, "--json") == 0) {
+            *json = TRUE;
+            continue;
+        }
+        if (strcmp(arg, "-c") == 0 || strcmp(arg, "--connect") == 0) {
+            if (i + 1 >= *argc) {
+                *ret_status = mdevtool_usage_error(argv[0], _("missing URI after '%s'"), arg);
+                return FALSE;
+            }
+            value = argv[++i];
+        } else if (g_str_has_prefix(arg, "--connect=")) {
+            value = arg + strlen("--connect=");
+        }
+        if (value) {
+            g_free(*uri);
+            *uri = g_strdup(value);
+            continue;
+        }
+        argv[out++] = argv[i];
+    }
+    for (; i < *argc; i++)
+        argv[out++] = argv[i];
+    argv[out] = NULL;
+    *argc = out;
+    return TRUE;
+}
+
 static int
 run_native(int argc, char **argv)
 {
@@ -70,6 +113,7 @@ run_native(int argc, char **argv)
     g_autoptr(MdevContext) ctx = NULL;
     const MdevtoolCmd *cmd;
     MdevtoolCli cli = { 0 };
+    int status;
 
     g_option_context_set_translation_domain(octx, GETTEXT_PACKAGE);
     g_option_context_add_main_entries(octx, entries, GETTEXT_PACKAGE);
@@ -90,12 +134,16 @@ run_native(int argc, char **argv)
     cmd = find_command(argv[1]);
     if (cmd == NULL)
         return mdevtool_usage_error(NULL, _("unknown command '%s'"), argv[1]);
+    argc--;
+    argv++;
+    if (!take_global_options(&argc, argv, &json, &uri, &status))
+        return status;
 
     ctx = mdev_context_new();
     cli.json = json;
     cli.uri = uri;
     cli.ctx = ctx;
-    return cmd->run(&cli, argc - 1, argv + 1);
+    return cmd->run(&cli, argc, argv);
 }
 
 /* Installed (or linked) as "mdevctl" or "lsmdev", the binary is the
