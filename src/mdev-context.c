@@ -86,8 +86,6 @@ mdev_context_init(MdevContext *self)
     /* configure's --with-mdevlibdir: /usr/lib/mdevctl, where mdevctl ≥ 1.3
      * and vendor callouts keep their scripts.d, whatever our prefix */
     self->lib_dir = dir_from_env(MDEV_ENV_LIB_DIR, MDEV_LIB_DIR);
-    /* mdevctl ≥ 1.3 keeps packaged callouts in /usr/lib/mdevctl/scripts.d */
-    self->lib_dir = dir_from_env(MDEV_ENV_LIB_DIR, MDEV_PREFIX_LIB_DIR "/mdevctl");
     self->proc_dir = dir_from_env(MDEV_ENV_PROC_DIR, "/proc");
     self->udev_rules_dirs = rules_dirs_from_env();
 }

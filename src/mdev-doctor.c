@@ -3,7 +3,7 @@
 
 #include "mdev-discovery.h"
 #include "mdev-error.h"
-#include "mdev-ops.h"
+#include "mdev-placement.h"
 #include "mdev-store.h"
 #include "mdev-util.h"
 
@@ -741,7 +741,7 @@ resolve_subject(Doctor *d, const char *subject, Scope *scope, GError **error)
         scope->parent = g_strdup(subject);
         return TRUE;
     }
-    type = mdev_ops_resolve_type(d->inv, NULL, subject, &local);
+    type = mdev_placement_resolve_type(d->inv, NULL, subject, &local);
     if (type) {
         scope->type = g_steal_pointer(&type);
         return TRUE;

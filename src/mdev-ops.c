@@ -219,62 +219,6 @@ device_is_in_use(int iommu_group, char **ret_node)
     return TRUE;
 }
 
-static gboolean
-remove_device(const char *uuid, int *ret_errno)
-{
-    g_autofree char *path = g_build_filename(SYS_MDEV_DEVICES, uuid, "remove", NULL);
-
-    return write_once(path, -1, "1", ret_errno);
-}
-
-/* Writes the attributes in order; on the first failure the device is
- * removed again so nothing half-made stays behind. */
-static gboolean
-write_attrs(const char *uuid, GPtrArray *attrs, GError **error)
-{
-    g_autofree char *dir = g_build_filename(SYS_MDEV_DEVICES, uuid, NULL);
-    g_autoptr(GError) local = NULL;
-    int dirfd;
-    int err = 0;
-
-    if (attrs == NULL || attrs->len == 0)
-        return TRUE;
-    dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dirfd < 0) {
-        err = errno;
-        g_set_error(&local, MDEV_ERROR, MDEV_ERROR_KERNEL,
-                    _("cannot open the directory of the new mdev '%1$s': %2$s"), uuid,
-                    g_strerror(err));
-    }
-    for (guint i = 0; dirfd >= 0 && i < attrs->len; i++) {
-        const MdevAttr *attr = g_ptr_array_index(attrs, i);
-
-        if (write_once(attr->name, dirfd, attr->value, &err))
-            continue;
-        if (err == ENOENT)
-            g_set_error(&local, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
-                        _("mdev '%1$s' has no attribute '%2$s'"), uuid, attr->name);
-        else
-            g_set_error(&local, MDEV_ERROR, MDEV_ERROR_KERNEL,
-                        _("cannot write '%1$s' to attribute '%2$s' of mdev '%3$s': %4$s"),
-                        attr->value, attr->name, uuid, g_strerror(err));
-        break;
-    }
-    if (dirfd >= 0)
-        close(dirfd);
-    if (local == NULL)
-        return TRUE;
-
-    /* ENODEV/ENOENT: it went already, with its parent: nothing is left */
-    if (!remove_device(uuid, &err) && err != ENODEV && err != ENOENT)
-        g_set_error(error, local->domain, local->code,
-                    _("%1$s; removing the device again failed too: %2$s"), local->message,
-                    g_strerror(err));
-    else
-        g_propagate_error(error, g_steal_pointer(&local));
-    return FALSE;
-}
-
 /* The part of create and start that must run under the parent's lock, on
  * an inventory read under that lock. */
 static gboolean

@@ -362,8 +362,6 @@ static const char summary[] =
     "\n"
     "COMMAND gets UMOCKDEV_DIR, LD_PRELOAD (mdevsim's library and umockdev's),\n"
     "MDEVSIM_SOCKET, MDEVSIM_ROOT, MDEVSIM_CTL, MDEVTOOL_CONF_DIR (holding the host's\n"
-    "definitions) and MDEVTOOL_STATE_DIR (a scratch directory).\n"
-    "MDEVSIM_SOCKET, MDEVSIM_CTL, MDEVTOOL_CONF_DIR (holding the host's\n"
     "definitions), MDEVTOOL_STATE_DIR (a scratch directory), and\n"
     "MDEVTOOL_PROC_DIR and MDEVTOOL_UDEV_RULES_DIRS (the host's \"system\").\n"
     "\n"
