@@ -267,8 +267,10 @@ check_string(const char *text, const char *p, const char *end, GError **error)
  * %MDEV_JSON_MAX_DEPTH deep (json-glib recurses once per level and crashes
  * on deep enough input) and that every string is well-formed: escapes
  * complete, UTF-16 surrogates in pairs (json-glib turns a lone one into
- * invalid UTF-8 and swallows the next character), no \u0000. The grammar
- * itself is left to json-glib. Every document goes through here before it
+ * invalid UTF-8 and swallows the next character), no \u0000, and that the
+ * text holds one value only (json-glib reads the first of `{}{}` and
+ * leaks the rest, where mdevctl refuses the file). The rest of the grammar
+ * is left to json-glib. Every document goes through here before it
  * reaches json-glib.
  *
  * Returns: %TRUE when json-glib may parse @text, else %FALSE with
@@ -280,6 +282,7 @@ mdev_json_check(const char *text, gsize length, GError **error)
     const char *end = text + length;
     const char *bad = NULL;
     guint depth = 0;
+    gboolean root_seen = FALSE;
 
     g_return_val_if_fail(text != NULL || length == 0, FALSE);
     g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
@@ -288,11 +291,26 @@ mdev_json_check(const char *text, gsize length, GError **error)
         return invalid_json(error, _("not valid JSON: invalid UTF-8 or a NUL byte at byte %lu"),
                             (gulong) (bad - text));
     for (const char *p = text; p < end;) {
+        if (depth == 0 && !g_ascii_isspace(*p) && *p != ']' && *p != '}') {
+            /* the start of a value at the top level: there may be one */
+            if (root_seen)
+                return invalid_json(error, _("not valid JSON: a second value at byte %lu"),
+                                    (gulong) (p - text));
+            if (*p != '"' && *p != '[' && *p != '{') {
+                /* a number or literal runs to the next delimiter */
+                while (p < end && !g_ascii_isspace(*p) && strchr("\"[{]}", *p) == NULL)
+                    p++;
+                root_seen = TRUE;
+                continue;
+            }
+        }
         switch (*p) {
         case '"':
             p = check_string(text, p + 1, end, error);
             if (p == NULL)
                 return FALSE;
+            if (depth == 0)
+                root_seen = TRUE;
             continue;
         case '[':
         case '{':
@@ -307,8 +325,8 @@ mdev_json_check(const char *text, gsize length, GError **error)
         case ']':
         case '}':
             /* a stray one is json-glib's to report */
-            if (depth > 0)
-                depth--;
+            if (depth > 0 && --depth == 0)
+                root_seen = TRUE;
             break;
         default:
             break;

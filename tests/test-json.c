@@ -251,6 +251,24 @@ test_depth(void)
     g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG);
     g_clear_error(&error);
 
+    /* one value only: json-glib would read the first and leak the rest */
+    for (guint i = 0; i < 5; i++) {
+        static const char *const two[] = { "{}{}", "\"x\"{\"a\":1}", "[] []", "1 2", "{} \"x\"" };
+        g_assert_false(mdev_json_check(two[i], strlen(two[i]), &error));
+        g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG);
+        g_assert_nonnull(strstr(error->message, "a second value"));
+        g_clear_error(&error);
+    }
+    g_assert_true(mdev_json_check(" {\"a\": [1, \"}{\"]} \n", 19, &error));
+    g_assert_no_error(error);
+    g_assert_true(mdev_json_check("-1.5e3", 6, &error));
+    g_assert_no_error(error);
+    d = mdev_json_definition_from_string("\"../\"{\"mdev_type\":\"mtty-1\",\"start\":\"manual\"}",
+                                         "p", NULL, &error);
+    g_assert_null(d);
+    g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG);
+    g_clear_error(&error);
+
     g_assert_true(mdev_json_check(at_limit, strlen(at_limit), &error));
     g_assert_no_error(error);
     g_assert_false(mdev_json_check(over_limit, strlen(over_limit), &error));
