@@ -100,6 +100,10 @@ sim 'cmd "$T" undefine $LONE'
 [ "$(rc)" = 0 ] && [ "$(store)" = "./mtty/$DEEP ./mtty/$GOOD" ]
 verdict "undefine removes the definition with a lone surrogate"
 
+sim 'cmd "$W/mdevctl" undefine -u '"$DEEP"
+[ "$(rc)" = 0 ] && [ "$(store)" = "./mtty/$GOOD ./mtty/$LONE" ]
+verdict "mdevctl undefine removes the deeply nested definition"
+
 for doc in deep lone; do
     sim "cmd \"\$W/mdevctl\" define -u \$NEW -p mtty --jsonfile \"\$W/$doc.json\""
     [ "$(rc)" = 1 ] && grep -q "not valid JSON" "$W/err" && [ "$(store)" = "$ALL" ]
