@@ -2,6 +2,7 @@
 #include "mdev-callout.h"
 
 #include "mdev-callout-private.h"
+#include "mdev-enum.h"
 #include "mdev-error.h"
 #include "mdev-json.h"
 #include "mdev-util.h"
@@ -42,48 +43,14 @@
  * than their owner may modify are not run as root.
  */
 
-static const char *const action_names[MDEV_CALLOUT_ACTION_LAST] = {
-    [MDEV_CALLOUT_ACTION_DEFINE] = "define",
-    [MDEV_CALLOUT_ACTION_UNDEFINE] = "undefine",
-    [MDEV_CALLOUT_ACTION_MODIFY] = "modify",
-    [MDEV_CALLOUT_ACTION_START] = "start",
-    [MDEV_CALLOUT_ACTION_STOP] = "stop",
-    [MDEV_CALLOUT_ACTION_ATTRIBUTES] = "attributes",
-    [MDEV_CALLOUT_ACTION_CAPABILITIES] = "capabilities",
-};
+MDEV_ENUM_IMPL(mdev_callout_action, MdevCalloutAction, MDEV_CALLOUT_ACTION_LAST, "define",
+               "undefine", "modify", "start", "stop", "attributes", "capabilities")
 
-static const char *const event_names[MDEV_CALLOUT_EVENT_LAST] = {
-    [MDEV_CALLOUT_EVENT_PRE] = "pre",       [MDEV_CALLOUT_EVENT_POST] = "post",
-    [MDEV_CALLOUT_EVENT_NOTIFY] = "notify", [MDEV_CALLOUT_EVENT_GET] = "get",
-    [MDEV_CALLOUT_EVENT_LIVE] = "live",
-};
+MDEV_ENUM_IMPL(mdev_callout_event, MdevCalloutEvent, MDEV_CALLOUT_EVENT_LAST, "pre", "post",
+               "notify", "get", "live")
 
-static const char *const state_names[MDEV_CALLOUT_STATE_LAST] = {
-    [MDEV_CALLOUT_STATE_NONE] = "none",
-    [MDEV_CALLOUT_STATE_SUCCESS] = "success",
-    [MDEV_CALLOUT_STATE_FAILURE] = "failure",
-};
-
-const char *
-mdev_callout_action_to_string(MdevCalloutAction action)
-{
-    g_return_val_if_fail(action < MDEV_CALLOUT_ACTION_LAST, NULL);
-    return action_names[action];
-}
-
-const char *
-mdev_callout_event_to_string(MdevCalloutEvent event)
-{
-    g_return_val_if_fail(event < MDEV_CALLOUT_EVENT_LAST, NULL);
-    return event_names[event];
-}
-
-const char *
-mdev_callout_state_to_string(MdevCalloutState state)
-{
-    g_return_val_if_fail(state < MDEV_CALLOUT_STATE_LAST, NULL);
-    return state_names[state];
-}
+MDEV_ENUM_IMPL(mdev_callout_state, MdevCalloutState, MDEV_CALLOUT_STATE_LAST, "none", "success",
+               "failure")
 
 typedef enum {
     PROBE_NOT_DONE,
@@ -202,12 +169,6 @@ add_message(MdevCallout *self, char *message)
     g_ptr_array_add(self->messages, message);
 }
 
-static int
-compare_strings(gconstpointer a, gconstpointer b)
-{
-    return strcmp(*(const char *const *) a, *(const char *const *) b);
-}
-
 /* The first of @path and the directories above it that someone other than
  * root or us could change: one owned by someone else, or writable by group
  * or others. Above @path, a directory with the sticky bit (such as /tmp)
@@ -277,7 +238,7 @@ list_scripts(MdevCallout *self, const char *kind)
             continue;
         while ((name = g_dir_read_name(handle)) != NULL)
             g_ptr_array_add(names, g_strdup(name));
-        g_ptr_array_sort(names, compare_strings);
+        g_ptr_array_sort(names, mdev_util_compare_strings);
         for (guint i = 0; i < names->len; i++) {
             const char *entry = g_ptr_array_index(names, i);
             g_autofree char *path = g_build_filename(dir, entry, NULL);
@@ -500,9 +461,9 @@ run_script(MdevCallout *self, const char *path, MdevCalloutEvent event, MdevCall
     /* clang-format off */
     const char *argv[] = { path,
                            "-t", self->type ? self->type : "",
-                           "-e", event_names[event],
-                           "-a", action_names[action],
-                           "-s", state_names[state],
+                           "-e", mdev_callout_event_strings[event],
+                           "-a", mdev_callout_action_strings[action],
+                           "-s", mdev_callout_state_strings[state],
                            "-u", self->uuid,
                            "-p", self->parent,
                            NULL };
@@ -650,10 +611,10 @@ mdev_callout_parse_supports(const char *text, guint *ret_actions, guint *ret_eve
     if (actions == NULL || !JSON_NODE_HOLDS_ARRAY(actions) || events == NULL ||
         !JSON_NODE_HOLDS_ARRAY(events))
         return FALSE;
-    *ret_actions = names_to_bits(json_node_get_array(actions), action_names,
+    *ret_actions = names_to_bits(json_node_get_array(actions), mdev_callout_action_strings,
                                  MDEV_CALLOUT_ACTION_LAST, unknown);
     *ret_events =
-        names_to_bits(json_node_get_array(events), event_names, MDEV_CALLOUT_EVENT_LAST, unknown);
+        names_to_bits(json_node_get_array(events), mdev_callout_event_strings, MDEV_CALLOUT_EVENT_LAST, unknown);
     return TRUE;
 }
 
@@ -665,10 +626,10 @@ provides_json(void)
     g_string_append_printf(out, "{\"provides\":{\"version\":%d,\"actions\":[",
                            MDEV_CALLOUT_VERSION);
     for (guint i = 0; i < MDEV_CALLOUT_ACTION_LAST; i++)
-        g_string_append_printf(out, "%s\"%s\"", i ? "," : "", action_names[i]);
+        g_string_append_printf(out, "%s\"%s\"", i ? "," : "", mdev_callout_action_strings[i]);
     g_string_append(out, "],\"events\":[");
     for (guint i = 0; i < MDEV_CALLOUT_EVENT_LAST; i++)
-        g_string_append_printf(out, "%s\"%s\"", i ? "," : "", event_names[i]);
+        g_string_append_printf(out, "%s\"%s\"", i ? "," : "", mdev_callout_event_strings[i]);
     g_string_append(out, "]}}");
     return g_string_free(out, FALSE);
 }
@@ -741,13 +702,13 @@ run_event(MdevCallout *self, MdevCalloutEvent event, MdevCalloutAction action,
         if (!(self->versioned_actions & (1u << action))) {
             g_set_error(error, MDEV_ERROR, MDEV_ERROR_CALLOUT,
                         _("callout script '%1$s' does not support action '%2$s'"), self->versioned,
-                        action_names[action]);
+                        mdev_callout_action_strings[action]);
             return FALSE;
         }
         if (!(self->versioned_events & (1u << event))) {
             g_set_error(error, MDEV_ERROR, MDEV_ERROR_CALLOUT,
                         _("callout script '%1$s' does not support event '%2$s'"), self->versioned,
-                        event_names[event]);
+                        mdev_callout_event_strings[event]);
             return FALSE;
         }
         switch (
@@ -766,7 +727,7 @@ run_event(MdevCallout *self, MdevCalloutEvent event, MdevCalloutAction action,
             g_set_error(error, MDEV_ERROR, MDEV_ERROR_CALLOUT,
                         _("callout script '%1$s' failed the '%2$s' event of '%3$s' with exit "
                           "status %4$d"),
-                        self->versioned, event_names[event], action_names[action], status);
+                        self->versioned, mdev_callout_event_strings[event], mdev_callout_action_strings[action], status);
             return FALSE;
         }
         g_free(self->owner);
@@ -796,7 +757,7 @@ run_event(MdevCallout *self, MdevCalloutEvent event, MdevCalloutAction action,
             g_set_error(error, MDEV_ERROR, MDEV_ERROR_CALLOUT,
                         _("callout script '%1$s' failed the '%2$s' event of '%3$s' with exit "
                           "status %4$d"),
-                        path, event_names[event], action_names[action], status);
+                        path, mdev_callout_event_strings[event], mdev_callout_action_strings[action], status);
             return FALSE;
         }
         g_free(self->owner);

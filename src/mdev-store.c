@@ -202,12 +202,6 @@ add_problem(GPtrArray *problems, char *message)
         g_free(message);
 }
 
-static int
-compare_strings(gconstpointer a, gconstpointer b)
-{
-    return strcmp(*(const char *const *) a, *(const char *const *) b);
-}
-
 /* Names in @dir, sorted; NULL (and no error) when @dir does not exist. */
 static GPtrArray *
 list_dir(const char *dir, GError **error)
@@ -226,7 +220,7 @@ list_dir(const char *dir, GError **error)
     }
     while ((name = g_dir_read_name(handle)) != NULL)
         g_ptr_array_add(names, g_strdup(name));
-    g_ptr_array_sort(names, compare_strings);
+    g_ptr_array_sort(names, mdev_util_compare_strings);
     return g_steal_pointer(&names);
 }
 
