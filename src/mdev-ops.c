@@ -194,31 +194,6 @@ set_create_error(int err, const char *uuid, const MdevParent *parent, const Mdev
     }
 }
 
-/* A VM holds an mdev through its VFIO group, and the VFIO core lets one
- * user open a group at a time. The kernel's remove would wait for that user
- * to let go, without a timeout, and after a first signal without being
- * interruptible; libvirt refuses nodedev-destroy when the group is busy,
- * and so does stop. */
-static gboolean
-device_is_in_use(int iommu_group, char **ret_node)
-{
-    g_autofree char *node = NULL;
-    int fd;
-
-    if (iommu_group < 0)
-        return FALSE;
-    node = g_strdup_printf("/dev/vfio/%d", iommu_group);
-    fd = open(node, O_RDWR | O_CLOEXEC);
-    if (fd >= 0) {
-        close(fd);
-        return FALSE;
-    }
-    if (errno != EBUSY)
-        return FALSE;
-    *ret_node = g_steal_pointer(&node);
-    return TRUE;
-}
-
 /* The part of create and start that must run under the parent's lock, on
  * an inventory read under that lock. */
 static gboolean
@@ -784,7 +759,6 @@ mdev_ops_stop(MdevContext *ctx, const char *uuid, GPtrArray *ret_messages, GErro
     g_autoptr(MdevLock) lock = NULL;
     g_autoptr(MdevCallout) callout = NULL;
     g_autoptr(MdevDevice) described = NULL;
-    g_autofree char *node = NULL;
     MdevDevice *device;
     gboolean ok;
     int err = 0;
@@ -812,13 +786,6 @@ mdev_ops_stop(MdevContext *ctx, const char *uuid, GPtrArray *ret_messages, GErro
         g_clear_pointer(&described, mdev_device_free);
         described = mdev_device_new(id, device->parent);
         described->type = g_strdup(device->type);
-    }
-    if (device_is_in_use(device->iommu_group, &node)) {
-        g_set_error(error, MDEV_ERROR, MDEV_ERROR_BUSY,
-                    _("mdev '%1$s' on parent '%2$s' is in use: its VFIO group '%3$s' is open, "
-                      "by a virtual machine or another VFIO user"),
-                    id, device->parent, node);
-        return FALSE;
     }
     callout = mdev_callout_new(ctx, described);
     if (!callout_begin(callout, MDEV_CALLOUT_ACTION_STOP, ret_messages, error))

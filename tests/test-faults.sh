@@ -179,30 +179,6 @@ sim '"$T" define --parent matrix --type vfio_ap-passthrough --uuid $U1 --auto
 if [ $? = 0 ]; then ok "start-parent: a parent going away fails its devices only"
 else not_ok "start-parent: a parent going away fails its devices only"; fi
 
-# --- a device held open ------------------------------------------------------------
-
-# The kernel would make remove wait for the VM, without a timeout: stop
-# refuses instead, as libvirt's nodedev-destroy does.
-sim '"$T" create --parent mtty --type mtty-1 --uuid $U1 > /dev/null
-     "$T" define --uuid $U1
-     "$MDEVSIM_CTL" hold $U1' \
-    'cmd timeout 20 "$T" stop $U1; "$MDEVSIM_CTL" held $U1 > "$W/held"
-     group=$(basename "$(readlink /sys/bus/mdev/devices/$U1/iommu_group)")
-     echo "$group" > "$W/group"'
-native_failure "mdev '$U1' on parent 'mtty' is in use: its VFIO group '/dev/vfio/$(cat "$W/group")' is open" &&
-    clean "$U1 $A" && [ "$(cat "$W/held")" = yes ]
-if [ $? = 0 ]; then ok "stop: a device held open by a VM is refused"
-else not_ok "stop: a device held open by a VM is refused"; fi
-
-sim '"$T" create --parent mtty --type mtty-1 --uuid $U1 > /dev/null
-     "$MDEVSIM_CTL" hold $U1' \
-    'timeout 20 "$T" stop $U1 2> /dev/null && echo stopped > "$W/early"
-     "$MDEVSIM_CTL" release $U1; cmd "$T" stop $U1'
-[ ! -e "$W/early" ] && [ "$(cat "$W/rc")" = 0 ] && [ ! -s "$W/err" ] && clean "$A"
-if [ $? = 0 ]; then ok "stop: a device goes once its user released it"
-else not_ok "stop: a device goes once its user released it"; fi
-rm -f "$W/early"
-
 # --- the mdevctl front end ------------------------------------------------------------
 
 sim '"$C" define -u $U1 -p matrix -t vfio_ap-passthrough
@@ -225,13 +201,6 @@ sim '"$C" start -u $U1 -p mtty -t mtty-1
     'cmd "$C" stop -u $U1'
 mdevctl_failure "$EBUSY" && grep -q "$U1" "$W/err" && clean "$U1 $A"
 if [ $? = 0 ]; then ok "mdevctl stop: a refused remove"; else not_ok "mdevctl stop: a refused remove"; fi
-
-sim '"$C" start -u $U1 -p mtty -t mtty-1
-     "$MDEVSIM_CTL" hold $U1' \
-    'cmd timeout 20 "$C" stop -u $U1'
-mdevctl_failure "is in use" && grep -q "$U1" "$W/err" && clean "$U1 $A"
-if [ $? = 0 ]; then ok "mdevctl stop: a device held open by a VM is refused"
-else not_ok "mdevctl stop: a device held open by a VM is refused"; fi
 
 sim '"$MDEVSIM_CTL" vanish matrix 1' \
     'cmd "$C" start -u $U1 -p matrix -t vfio_ap-passthrough'
