@@ -43,13 +43,13 @@
  * than their owner may modify are not run as root.
  */
 
-MDEV_ENUM_IMPL(mdev_callout_action, MdevCalloutAction, MDEV_CALLOUT_ACTION_LAST, "define",
+MDEV_ENUM_TABLE(mdev_callout_action, MdevCalloutAction, MDEV_CALLOUT_ACTION_LAST, "define",
                "undefine", "modify", "start", "stop", "attributes", "capabilities")
 
-MDEV_ENUM_IMPL(mdev_callout_event, MdevCalloutEvent, MDEV_CALLOUT_EVENT_LAST, "pre", "post",
+MDEV_ENUM_TABLE(mdev_callout_event, MdevCalloutEvent, MDEV_CALLOUT_EVENT_LAST, "pre", "post",
                "notify", "get", "live")
 
-MDEV_ENUM_IMPL(mdev_callout_state, MdevCalloutState, MDEV_CALLOUT_STATE_LAST, "none", "success",
+MDEV_ENUM_TABLE(mdev_callout_state, MdevCalloutState, MDEV_CALLOUT_STATE_LAST, "none", "success",
                "failure")
 
 typedef enum {
@@ -793,7 +793,7 @@ mdev_callout_pre(MdevCallout *self, MdevCalloutAction action, GError **error)
     if (mdev_context_get_force_callouts(self->ctx) &&
         g_error_matches(local, MDEV_ERROR, MDEV_ERROR_CALLOUT)) {
         add_message(self, g_strdup_printf(_("forcing '%1$s' despite the callout failure: %2$s"),
-                                          mdev_callout_action_to_string(action), local->message));
+                                          mdev_callout_action_strings[action], local->message));
         return TRUE;
     }
     g_propagate_error(error, g_steal_pointer(&local));
