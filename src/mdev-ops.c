@@ -239,7 +239,7 @@ create_locked(MdevInventory *inv, MdevParent *parent, const char *type_id, const
         set_create_error(err, uuid, parent, type, active, error);
         return FALSE;
     }
-    return mdev_sysfs_write_attrs(uuid, attrs, error);
+    return mdev_sysfs_write_attrs(uuid, parent->name, attrs, error);
 }
 
 /* Runs @action's pre callout; on a veto tells the notifiers and fails. */
@@ -794,8 +794,9 @@ mdev_ops_stop(MdevContext *ctx, const char *uuid, GPtrArray *ret_messages, GErro
     if (!ok) {
         if (err == ENOENT || err == ENODEV)
             g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_ACTIVE,
-                        _("mdev '%1$s' went away while it was being stopped: %2$s"), id,
-                        g_strerror(err));
+                        _("mdev '%1$s' on parent '%2$s' went away while it was being stopped: "
+                          "%3$s"),
+                        id, device->parent, g_strerror(err));
         else if (err == EBUSY || err == EAGAIN)
             g_set_error(error, MDEV_ERROR, MDEV_ERROR_BUSY,
                         _("mdev '%1$s' on parent '%2$s' cannot be removed now, it is in use or "
