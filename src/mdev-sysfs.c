@@ -225,7 +225,9 @@ device_exists(const char *uuid)
  * the device, its parent, the attribute and what the kernel said.
  *
  * Returns: whether the value was written; %FALSE with
- *   %MDEV_ERROR_INVALID_ARGUMENT for a name that is no attribute,
+ *   %MDEV_ERROR_FAILED for a name that is no attribute (callers pass
+ *   checked names: mdev_util_guard_path()),
+ *   %MDEV_ERROR_INVALID_ARGUMENT for a symbolic link or a missing file,
  *   %MDEV_ERROR_NOT_ACTIVE when the mdev has gone, %MDEV_ERROR_KERNEL when
  *   the kernel refuses the value
  */
@@ -238,7 +240,7 @@ mdev_sysfs_write_attr(int devfd, const char *uuid, const char *parent, const cha
 
     g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
 
-    if (!mdev_util_check_name("attribute", name, error))
+    if (!mdev_util_guard_path(mdev_util_attr_name_is_valid(name), name, error))
         return FALSE;
     fd = open_below(devfd, name, O_WRONLY);
     if (fd < 0)
