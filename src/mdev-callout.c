@@ -5,6 +5,7 @@
 #include "mdev-enum.h"
 #include "mdev-error.h"
 #include "mdev-json.h"
+#include "mdev-sysfs.h"
 #include "mdev-util.h"
 
 #include <errno.h>
@@ -12,11 +13,13 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -38,18 +41,20 @@
  *
  * Unlike mdevctl, a script may not run forever (it is killed, with its
  * process group, after the timeout), nothing it starts outlives it (its
- * process group is killed when it exits), at most MDEV_CALLOUT_MAX_OUTPUT
+ * process group is killed when it exits, and while it runs this process is
+ * the child subreaper, so that what left the group with setsid() comes back
+ * to us as an orphan and is killed too), at most MDEV_CALLOUT_MAX_OUTPUT
  * bytes of each of its stdout and stderr are kept, and scripts that others
  * than their owner may modify are not run as root.
  */
 
-MDEV_ENUM_IMPL(mdev_callout_action, MdevCalloutAction, MDEV_CALLOUT_ACTION_LAST, "define",
+MDEV_ENUM_TABLE(mdev_callout_action, MdevCalloutAction, MDEV_CALLOUT_ACTION_LAST, "define",
                "undefine", "modify", "start", "stop", "attributes", "capabilities")
 
-MDEV_ENUM_IMPL(mdev_callout_event, MdevCalloutEvent, MDEV_CALLOUT_EVENT_LAST, "pre", "post",
+MDEV_ENUM_TABLE(mdev_callout_event, MdevCalloutEvent, MDEV_CALLOUT_EVENT_LAST, "pre", "post",
                "notify", "get", "live")
 
-MDEV_ENUM_IMPL(mdev_callout_state, MdevCalloutState, MDEV_CALLOUT_STATE_LAST, "none", "success",
+MDEV_ENUM_TABLE(mdev_callout_state, MdevCalloutState, MDEV_CALLOUT_STATE_LAST, "none", "success",
                "failure")
 
 typedef enum {
@@ -403,6 +408,89 @@ collect(pid_t pid, Capture *out, Capture *err, guint timeout, gboolean *ret_left
     return exited;
 }
 
+/* Whether this process has any child, running or not yet reaped. */
+static gboolean
+has_children(void)
+{
+    siginfo_t info = { 0 };
+
+    return waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) == 0 || errno != ECHILD;
+}
+
+/* The ids of this process's children, read from /proc (the `children`
+ * files need CONFIG_PROC_CHILDREN, which not every kernel has). Scanning
+ * /proc costs milliseconds on a busy host, so a process without children,
+ * the command line tool's case, skips it. */
+static GArray *
+list_children(void)
+{
+    GArray *pids = g_array_new(FALSE, FALSE, sizeof(pid_t));
+    g_autoptr(GDir) dir = NULL;
+    pid_t self = getpid();
+    const char *name;
+
+    if (!has_children())
+        return pids;
+    dir = g_dir_open("/proc", 0, NULL);
+    while (dir && (name = g_dir_read_name(dir))) {
+        char path[64];
+        char stat[1024];
+        const char *end;
+        pid_t pid;
+        long ppid;
+
+        if (!g_ascii_isdigit(name[0]))
+            continue;
+        g_snprintf(path, sizeof(path), "/proc/%s/stat", name);
+        /* "pid (comm) state ppid ...": comm may hold anything, even ")" */
+        if (mdev_sysfs_read_attr(AT_FDCWD, path, stat, sizeof(stat)) < 0 ||
+            (end = strrchr(stat, ')')) == NULL || sscanf(end + 1, " %*c %ld", &ppid) != 1 ||
+            ppid != self)
+            continue;
+        pid = (pid_t) g_ascii_strtoll(name, NULL, 10);
+        g_array_append_val(pids, pid);
+    }
+    return pids;
+}
+
+static gboolean
+pid_in(GArray *pids, pid_t pid)
+{
+    for (guint i = 0; i < pids->len; i++) {
+        if (g_array_index(pids, pid_t, i) == pid)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* Kills and reaps the children of this process that were not among
+ * @before: the script's descendants that had left its process group and
+ * were handed to us, the subreaper, when their parents died. Killing one
+ * orphans its own children, which come to us in turn; a bounded number of
+ * rounds stops a script that forks faster than it is killed from keeping
+ * us here. */
+static void
+kill_orphans(GArray *before)
+{
+    for (guint round = 0; round < 64; round++) {
+        g_autoptr(GArray) now = list_children();
+        guint killed = 0;
+
+        for (guint i = 0; i < now->len; i++) {
+            pid_t pid = g_array_index(now, pid_t, i);
+
+            if (pid_in(before, pid))
+                continue;
+            kill(pid, SIGKILL);
+            while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+                ;
+            killed++;
+        }
+        if (killed == 0)
+            return;
+    }
+}
+
 /* stdin as an in-memory file: no pipe, so a script that never reads its
  * input can neither block us nor make us die of SIGPIPE. */
 static int
@@ -471,8 +559,10 @@ run_script(MdevCallout *self, const char *path, MdevCalloutEvent event, MdevCall
     g_auto(Capture) out = { .fd = -1, .data = g_byte_array_new() };
     g_auto(Capture) err = { .fd = -1, .data = g_byte_array_new() };
     g_autoptr(GError) local = NULL;
+    g_autoptr(GArray) children_before = NULL;
     gboolean left_open = FALSE;
     gboolean exited;
+    int was_subreaper = 0;
     GPid pid = 0;
     pid_t group;
     int status;
@@ -482,9 +572,19 @@ run_script(MdevCallout *self, const char *path, MdevCalloutEvent event, MdevCall
     fd = stdin_fd_for(input ? input : "", error);
     if (fd < 0)
         return RUN_SKIPPED;
+    /* The process group does not hold what calls setsid(); as subreaper we
+     * inherit such descendants when their parents die, and kill them. The
+     * flag is the process's, so it is put back as it was. */
+    if (prctl(PR_GET_CHILD_SUBREAPER, &was_subreaper, 0, 0, 0) < 0)
+        was_subreaper = 1; /* cannot tell: leave it alone */
+    if (!was_subreaper)
+        prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    children_before = list_children();
     if (!g_spawn_async_with_pipes_and_fds(
             NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_CLOEXEC_PIPES, child_setup, NULL,
             fd, -1, -1, NULL, NULL, 0, &pid, NULL, &out.fd, &err.fd, &local)) {
+        if (!was_subreaper)
+            prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
         close(fd);
         /* mdevctl skips what it cannot execute; say so at least */
         add_message(self, g_strdup_printf(_("cannot run callout script '%1$s': %2$s"), path,
@@ -504,6 +604,9 @@ run_script(MdevCallout *self, const char *path, MdevCalloutEvent event, MdevCall
     if (!exited)
         kill(pid, SIGKILL);
     status = reap(pid);
+    kill_orphans(children_before);
+    if (!was_subreaper)
+        prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
 
     if (!exited) {
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_CALLOUT,
@@ -793,7 +896,7 @@ mdev_callout_pre(MdevCallout *self, MdevCalloutAction action, GError **error)
     if (mdev_context_get_force_callouts(self->ctx) &&
         g_error_matches(local, MDEV_ERROR, MDEV_ERROR_CALLOUT)) {
         add_message(self, g_strdup_printf(_("forcing '%1$s' despite the callout failure: %2$s"),
-                                          mdev_callout_action_to_string(action), local->message));
+                                          mdev_callout_action_strings[action], local->message));
         return TRUE;
     }
     g_propagate_error(error, g_steal_pointer(&local));

@@ -52,10 +52,6 @@ typedef enum {
     MDEV_CALLOUT_STATE_LAST
 } MdevCalloutState;
 
-const char *mdev_callout_action_to_string(MdevCalloutAction action);
-const char *mdev_callout_event_to_string(MdevCalloutEvent event);
-const char *mdev_callout_state_to_string(MdevCalloutState state);
-
 typedef struct _MdevCallout MdevCallout;
 
 MdevCallout *mdev_callout_new(MdevContext *ctx, const MdevDevice *device) G_GNUC_WARN_UNUSED_RESULT;

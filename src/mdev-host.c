@@ -7,6 +7,7 @@
 
 #include "mdev-error.h"
 #include "mdev-store.h"
+#include "mdev-util.h"
 
 #include <string.h>
 
@@ -78,6 +79,20 @@ mdev_host_scan(MdevContext *ctx, MdevHostFlags flags, const char *parent, const 
     MdevDiscoveryFlags what = MDEV_DISCOVERY_DEVICES;
 
     g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+    /* the filters enter the library here */
+    if ((parent && !mdev_util_check_name("parent", parent, &local)) ||
+        (uuid && !mdev_util_check_uuid(uuid, &local))) {
+        if (!(flags & MDEV_HOST_TOLERANT)) {
+            g_propagate_error(error, g_steal_pointer(&local));
+            return NULL;
+        }
+        inv = mdev_inventory_new();
+        add_problem(inv, local);
+        if (ret_definitions)
+            *ret_definitions = g_ptr_array_new_with_free_func((GDestroyNotify) mdev_device_free);
+        return g_steal_pointer(&inv);
+    }
 
     if (flags & MDEV_HOST_PARENTS)
         what |= MDEV_DISCOVERY_PARENTS;

@@ -99,7 +99,8 @@ mdev_lock_acquire(MdevContext *ctx, const char *const *parents, GError **error)
 
     lock->fds = g_array_new(FALSE, FALSE, sizeof(int));
     for (guint i = 0; parents && parents[i]; i++) {
-        if (!mdev_util_check_name("parent", parents[i], error))
+        /* the callers checked the names; this is where they become paths */
+        if (!mdev_util_guard_path(mdev_util_name_is_valid(parents[i]), parents[i], error))
             return NULL;
         g_ptr_array_add(sorted, (gpointer) parents[i]);
     }

@@ -36,6 +36,24 @@ take_messages(GPtrArray *dst, GPtrArray *src)
         g_ptr_array_add(dst, g_strdup(g_ptr_array_index(src, i)));
 }
 
+/* Every attribute has a valid name and a value, as a definition needs. */
+static gboolean
+check_attrs(const GPtrArray *attrs, GError **error)
+{
+    for (guint i = 0; attrs && i < attrs->len; i++) {
+        const MdevAttr *attr = g_ptr_array_index(attrs, i);
+
+        if (!mdev_util_check_name("attribute", attr->name, error))
+            return FALSE;
+        if (attr->value == NULL) {
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                        _("attribute '%s' has no value"), attr->name);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
 /* The canonical UUID of an operation on an existing mdev or definition,
  * once the parent's name, if given, is known to be usable. */
 static char *
@@ -58,7 +76,7 @@ check_request(const char *uuid, GPtrArray *attrs, const char *parent, GError **e
     g_autofree char *id = NULL;
 
     id = uuid ? check_target(uuid, parent, error) : mdev_util_uuid_generate();
-    if (id == NULL || !mdev_store_check_attrs(attrs, error))
+    if (id == NULL || !check_attrs(attrs, error))
         return NULL;
     if (uuid == NULL && parent && !mdev_util_check_name("parent", parent, error))
         return NULL;
@@ -239,7 +257,7 @@ create_locked(MdevInventory *inv, MdevParent *parent, const char *type_id, const
         set_create_error(err, uuid, parent, type, active, error);
         return FALSE;
     }
-    return mdev_sysfs_write_attrs(uuid, attrs, error);
+    return mdev_sysfs_write_attrs(uuid, parent->name, attrs, error);
 }
 
 /* Runs @action's pre callout; on a veto tells the notifiers and fails. */
@@ -794,8 +812,9 @@ mdev_ops_stop(MdevContext *ctx, const char *uuid, GPtrArray *ret_messages, GErro
     if (!ok) {
         if (err == ENOENT || err == ENODEV)
             g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_ACTIVE,
-                        _("mdev '%1$s' went away while it was being stopped: %2$s"), id,
-                        g_strerror(err));
+                        _("mdev '%1$s' on parent '%2$s' went away while it was being stopped: "
+                          "%3$s"),
+                        id, device->parent, g_strerror(err));
         else if (err == EBUSY || err == EAGAIN)
             g_set_error(error, MDEV_ERROR, MDEV_ERROR_BUSY,
                         _("mdev '%1$s' on parent '%2$s' cannot be removed now, it is in use or "
@@ -828,7 +847,7 @@ apply_modification(MdevInventory *inv, MdevDevice *definition, const MdevModific
 
     if (mod->replace) {
         if (!mdev_util_check_name("type", mod->replace->type, error) ||
-            !mdev_store_check_attrs(mod->replace->attrs, error))
+            !check_attrs(mod->replace->attrs, error))
             return FALSE;
         g_free(definition->type);
         definition->type = g_strdup(mod->replace->type);

@@ -24,25 +24,15 @@
 /* mdevctl keeps its callout scripts in the store's top directory. */
 #define SCRIPTS_DIR "scripts.d"
 
+/* The guard where a parent and a UUID become a path (mdev_util_guard_path()):
+ * callers pass names their entry point checked. */
 static gboolean
-check_parent_uuid(const char *parent, const char *uuid, GError **error)
+guard_parent_uuid(const char *parent, const char *uuid, GError **error)
 {
-    if (!mdev_util_check_name("parent", parent, error))
+    if (!mdev_util_guard_path(mdev_util_name_is_valid(parent) && strcmp(parent, SCRIPTS_DIR) != 0,
+                              parent, error))
         return FALSE;
-    if (!mdev_util_uuid_is_canonical(uuid)) {
-        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
-                    _("invalid UUID '%s': expected the lowercase form "
-                      "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"),
-                    uuid ? uuid : "");
-        return FALSE;
-    }
-    if (strcmp(parent, SCRIPTS_DIR) == 0) {
-        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
-                    _("invalid parent name '%s': the name is reserved for callout scripts"),
-                    parent);
-        return FALSE;
-    }
-    return TRUE;
+    return mdev_util_guard_path(mdev_util_uuid_is_canonical(uuid), uuid, error);
 }
 
 /**
@@ -53,14 +43,14 @@ check_parent_uuid(const char *parent, const char *uuid, GError **error)
  * @error: return location for a #GError
  *
  * Returns: (transfer full): the definition file's path, or %NULL with
- *   %MDEV_ERROR_INVALID_ARGUMENT when a name is not usable
+ *   %MDEV_ERROR_FAILED when a name is not usable (mdev_util_guard_path())
  */
 char *
 mdev_store_dup_path(MdevContext *ctx, const char *parent, const char *uuid, GError **error)
 {
     g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
-    if (!check_parent_uuid(parent, uuid, error))
+    if (!guard_parent_uuid(parent, uuid, error))
         return NULL;
     return g_build_filename(mdev_context_get_conf_dir(ctx), parent, uuid, NULL);
 }
@@ -298,15 +288,12 @@ mdev_store_load(MdevContext *ctx, const char *parent, const char *uuid, GPtrArra
 
     g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
-    if (parent && !mdev_util_check_name("parent", parent, error))
+    if (parent && !mdev_util_guard_path(mdev_util_name_is_valid(parent) &&
+                                            strcmp(parent, SCRIPTS_DIR) != 0,
+                                        parent, error))
         return NULL;
-    if (uuid && !mdev_util_uuid_is_canonical(uuid)) {
-        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
-                    _("invalid UUID '%s': expected the lowercase form "
-                      "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"),
-                    uuid);
+    if (uuid && !mdev_util_guard_path(mdev_util_uuid_is_canonical(uuid), uuid, error))
         return NULL;
-    }
 
     result = g_ptr_array_new_with_free_func((GDestroyNotify) mdev_device_free);
     if (parent) {
@@ -392,11 +379,7 @@ mdev_store_find_parents(MdevContext *ctx, const char *uuid, GError **error)
 
     g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
-    if (!mdev_util_uuid_is_canonical(uuid)) {
-        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
-                    _("invalid UUID '%s': expected the lowercase form "
-                      "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"),
-                    uuid ? uuid : "");
+    if (!mdev_util_guard_path(mdev_util_uuid_is_canonical(uuid), uuid, error)) {
         return NULL;
     }
     parents = list_dir(conf_dir, error);
@@ -460,31 +443,19 @@ remove_stale_temporaries(const char *dir)
     }
 }
 
-/**
- * mdev_store_check_attrs:
- * @attrs: (nullable) (element-type MdevAttr): attributes
- * @error: return location for a #GError
- *
- * Checks that every attribute has a valid name and a value, as a
- * definition needs them.
- *
- * Returns: %TRUE when all are usable
- */
-gboolean
-mdev_store_check_attrs(const GPtrArray *attrs, GError **error)
+/* The guard on what the definition holds (mdev_util_guard_path()): a name
+ * the reader would refuse would make the saved definition unreadable. */
+static gboolean
+guard_contents(const MdevDevice *definition, GError **error)
 {
-    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+    if (!mdev_util_guard_path(mdev_util_name_is_valid(definition->type), definition->type, error))
+        return FALSE;
+    for (guint i = 0; definition->attrs && i < definition->attrs->len; i++) {
+        const MdevAttr *attr = g_ptr_array_index(definition->attrs, i);
 
-    for (guint i = 0; attrs && i < attrs->len; i++) {
-        const MdevAttr *attr = g_ptr_array_index(attrs, i);
-
-        if (!mdev_util_check_name("attribute", attr->name, error))
+        if (!mdev_util_guard_path(mdev_util_attr_name_is_valid(attr->name) && attr->value,
+                                  attr->name, error))
             return FALSE;
-        if (attr->value == NULL) {
-            g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
-                        _("attribute '%s' has no value"), attr->name);
-            return FALSE;
-        }
     }
     return TRUE;
 }
@@ -516,9 +487,7 @@ mdev_store_save(MdevContext *ctx, const MdevDevice *definition, GError **error)
     path = mdev_store_dup_path(ctx, definition->parent, definition->uuid, error);
     if (path == NULL)
         return FALSE;
-    if (!mdev_util_check_name("type", definition->type, error))
-        return FALSE;
-    if (!mdev_store_check_attrs(definition->attrs, error))
+    if (!guard_contents(definition, error))
         return FALSE;
 
     dir = g_path_get_dirname(path);

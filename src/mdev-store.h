@@ -20,7 +20,6 @@ MdevDevice *mdev_store_load_one(MdevContext *ctx, const char *parent, const char
 GPtrArray *mdev_store_find_parents(MdevContext *ctx, const char *uuid, GError **error)
     G_GNUC_WARN_UNUSED_RESULT;
 gboolean mdev_store_exists(MdevContext *ctx, const char *parent, const char *uuid);
-gboolean mdev_store_check_attrs(const GPtrArray *attrs, GError **error);
 gboolean mdev_store_save(MdevContext *ctx, const MdevDevice *definition, GError **error);
 gboolean mdev_store_remove(MdevContext *ctx, const char *parent, const char *uuid, GError **error);
 

@@ -141,6 +141,7 @@ mdev_sysfs_remove_device(const char *uuid, int *ret_errno)
 /**
  * mdev_sysfs_open_device:
  * @uuid: a canonical UUID
+ * @parent: the mdev's parent, for messages
  * @error: return location for a #GError
  *
  * Opens the mdev's sysfs directory once, so that every attribute written
@@ -151,7 +152,7 @@ mdev_sysfs_remove_device(const char *uuid, int *ret_errno)
  *   when the mdev does not exist
  */
 int
-mdev_sysfs_open_device(const char *uuid, GError **error)
+mdev_sysfs_open_device(const char *uuid, const char *parent, GError **error)
 {
     g_autofree char *dir = g_build_filename(MDEV_SYSFS_DEVICES, uuid, NULL);
     int fd;
@@ -165,11 +166,13 @@ mdev_sysfs_open_device(const char *uuid, GError **error)
     err = errno;
     if (err == ENOENT)
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_ACTIVE,
-                    _("mdev '%s' does not exist: it was removed or never created"), uuid);
+                    _("mdev '%1$s' on parent '%2$s' does not exist: it was removed or never "
+                      "created"),
+                    uuid, parent);
     else
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_KERNEL,
-                    _("cannot open the sysfs directory of mdev '%1$s': %2$s"), uuid,
-                    g_strerror(err));
+                    _("cannot open the sysfs directory of mdev '%1$s' on parent '%2$s': %3$s"),
+                    uuid, parent, g_strerror(err));
     return -1;
 }
 
@@ -210,6 +213,7 @@ device_exists(const char *uuid)
  * mdev_sysfs_write_attr:
  * @devfd: the mdev's directory (mdev_sysfs_open_device())
  * @uuid: the mdev's UUID, for messages
+ * @parent: the mdev's parent, for messages
  * @name: the attribute, a relative path (mdev_util_attr_name_is_valid())
  * @value: the value
  * @error: return location for a #GError
@@ -217,23 +221,26 @@ device_exists(const char *uuid)
  * Writes one attribute with a single write(). Each component of @name is
  * checked and opened relative to the one before without following links,
  * so `nvidia/vgpu_params` is written while `nvidia/../x`, `remove`,
- * `uevent` and a path through a symlink are refused.
+ * `uevent` and a path through a symlink are refused. Every error names
+ * the device, its parent, the attribute and what the kernel said.
  *
  * Returns: whether the value was written; %FALSE with
- *   %MDEV_ERROR_INVALID_ARGUMENT for a name that is no attribute,
+ *   %MDEV_ERROR_FAILED for a name that is no attribute (callers pass
+ *   checked names: mdev_util_guard_path()),
+ *   %MDEV_ERROR_INVALID_ARGUMENT for a symbolic link or a missing file,
  *   %MDEV_ERROR_NOT_ACTIVE when the mdev has gone, %MDEV_ERROR_KERNEL when
  *   the kernel refuses the value
  */
 gboolean
-mdev_sysfs_write_attr(int devfd, const char *uuid, const char *name, const char *value,
-                      GError **error)
+mdev_sysfs_write_attr(int devfd, const char *uuid, const char *parent, const char *name,
+                      const char *value, GError **error)
 {
     int fd;
     int err = 0;
 
     g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
 
-    if (!mdev_util_check_name("attribute", name, error))
+    if (!mdev_util_guard_path(mdev_util_attr_name_is_valid(name), name, error))
         return FALSE;
     fd = open_below(devfd, name, O_WRONLY);
     if (fd < 0)
@@ -243,25 +250,30 @@ mdev_sysfs_write_attr(int devfd, const char *uuid, const char *name, const char 
 
     if ((err == ENOENT || err == ENODEV) && !device_exists(uuid))
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_ACTIVE,
-                    _("mdev '%1$s' went away before its attribute '%2$s' was written"), uuid, name);
+                    _("mdev '%1$s' on parent '%2$s' went away before its attribute '%3$s' was "
+                      "written: %4$s"),
+                    uuid, parent, name, g_strerror(err));
     else if (err == ENOENT)
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
-                    _("mdev '%1$s' has no attribute '%2$s'"), uuid, name);
+                    _("mdev '%1$s' on parent '%2$s' has no attribute '%3$s': %4$s"), uuid, parent,
+                    name, g_strerror(err));
     else if (err == ELOOP || err == ENOTDIR)
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
-                    _("attribute '%2$s' of mdev '%1$s' is not written: a component of its path "
-                      "is a symbolic link or not a directory"),
-                    uuid, name);
+                    _("attribute '%3$s' of mdev '%1$s' on parent '%2$s' is not written: a "
+                      "component of its path is a symbolic link or not a directory (%4$s)"),
+                    uuid, parent, name, g_strerror(err));
     else
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_KERNEL,
-                    _("cannot write '%1$s' to attribute '%2$s' of mdev '%3$s': %4$s"), value, name,
-                    uuid, g_strerror(err));
+                    _("cannot write '%1$s' to attribute '%2$s' of mdev '%3$s' on parent '%4$s': "
+                      "%5$s"),
+                    value, name, uuid, parent, g_strerror(err));
     return FALSE;
 }
 
 /**
  * mdev_sysfs_write_attrs:
  * @uuid: the canonical UUID of an mdev that was just created
+ * @parent: its parent, for messages
  * @attrs: (nullable) (element-type MdevAttr): attributes, in order
  * @error: return location for a #GError
  *
@@ -272,7 +284,7 @@ mdev_sysfs_write_attr(int devfd, const char *uuid, const char *name, const char 
  * Returns: whether every attribute was written
  */
 gboolean
-mdev_sysfs_write_attrs(const char *uuid, GPtrArray *attrs, GError **error)
+mdev_sysfs_write_attrs(const char *uuid, const char *parent, GPtrArray *attrs, GError **error)
 {
     g_autoptr(GError) local = NULL;
     int devfd;
@@ -280,11 +292,11 @@ mdev_sysfs_write_attrs(const char *uuid, GPtrArray *attrs, GError **error)
 
     if (attrs == NULL || attrs->len == 0)
         return TRUE;
-    devfd = mdev_sysfs_open_device(uuid, &local);
+    devfd = mdev_sysfs_open_device(uuid, parent, &local);
     for (guint i = 0; devfd >= 0 && i < attrs->len; i++) {
         const MdevAttr *attr = g_ptr_array_index(attrs, i);
 
-        if (!mdev_sysfs_write_attr(devfd, uuid, attr->name, attr->value, &local))
+        if (!mdev_sysfs_write_attr(devfd, uuid, parent, attr->name, attr->value, &local))
             break;
     }
     if (devfd >= 0)

@@ -17,9 +17,10 @@ gssize mdev_sysfs_read_link(int dirfd, const char *path, char *buf, gsize size);
 
 gboolean mdev_sysfs_write_once(int dirfd, const char *path, const char *text, int *ret_errno);
 gboolean mdev_sysfs_remove_device(const char *uuid, int *ret_errno);
-int mdev_sysfs_open_device(const char *uuid, GError **error);
-gboolean mdev_sysfs_write_attr(int devfd, const char *uuid, const char *name, const char *value,
-                               GError **error);
-gboolean mdev_sysfs_write_attrs(const char *uuid, GPtrArray *attrs, GError **error);
+int mdev_sysfs_open_device(const char *uuid, const char *parent, GError **error);
+gboolean mdev_sysfs_write_attr(int devfd, const char *uuid, const char *parent, const char *name,
+                               const char *value, GError **error);
+gboolean mdev_sysfs_write_attrs(const char *uuid, const char *parent, GPtrArray *attrs,
+                                GError **error);
 
 G_END_DECLS

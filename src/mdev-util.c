@@ -82,15 +82,21 @@ reserved_component(const char *name)
     return NULL;
 }
 
+/* The store keeps mdevctl's callout scripts beside the parents'
+ * directories, so no parent may take this name. */
+#define RESERVED_PARENT "scripts.d"
+
 /**
  * mdev_util_check_name:
  * @what: what the name names, for the message ("parent", "type", "attribute")
  * @name: (nullable): the name
  * @error: return location for a #GError
  *
- * Parents and types are one path component (mdev_util_name_is_valid()); an
+ * Parents and types are one path component (mdev_util_name_is_valid()),
+ * and no parent is named "scripts.d", the store's callout directory; an
  * attribute, @what being "attribute", is a relative path
- * (mdev_util_attr_name_is_valid()).
+ * (mdev_util_attr_name_is_valid()). This is the check, with the message a
+ * user reads, that names get where they enter the library.
  *
  * Returns: %TRUE when valid, else %FALSE with %MDEV_ERROR_INVALID_ARGUMENT
  */
@@ -117,6 +123,12 @@ mdev_util_check_name(const char *what, const char *name, GError **error)
                         name ? name : "");
         return FALSE;
     }
+    if (g_strcmp0(what, "parent") == 0 && g_strcmp0(name, RESERVED_PARENT) == 0) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                    _("invalid parent name '%s': the name is reserved for callout scripts"),
+                    name);
+        return FALSE;
+    }
     if (mdev_util_name_is_valid(name))
         return TRUE;
     g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
@@ -124,6 +136,56 @@ mdev_util_check_name(const char *what, const char *name, GError **error)
                 _("invalid %1$s name '%2$s': it must be one path component, not "
                   "empty, '.', '..' or containing '/'"),
                 what, name ? name : "");
+    return FALSE;
+}
+
+/**
+ * mdev_util_check_uuid:
+ * @uuid: (nullable): a UUID
+ * @error: return location for a #GError
+ *
+ * The check, with the message a user reads, of a UUID that enters the
+ * library already canonical.
+ *
+ * Returns: %TRUE when @uuid is canonical, else %FALSE with
+ *   %MDEV_ERROR_INVALID_ARGUMENT
+ */
+gboolean
+mdev_util_check_uuid(const char *uuid, GError **error)
+{
+    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+    if (mdev_util_uuid_is_canonical(uuid))
+        return TRUE;
+    g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                _("invalid UUID '%s': expected the lowercase form "
+                  "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"),
+                uuid ? uuid : "");
+    return FALSE;
+}
+
+/**
+ * mdev_util_guard_path:
+ * @checked: whether the names about to become a path pass the check their
+ *   entry point made (mdev_util_name_is_valid() and the like)
+ * @name: (nullable): the name that fails, for the message
+ * @error: return location for a #GError
+ *
+ * The last line of defence of the modules that build paths from names
+ * (store, lock, sysfs): the names were checked, with a message for the
+ * user, where they entered the library; one that fails here never was,
+ * which is a bug of the caller, so there is one terse message for all.
+ *
+ * Returns: @checked; when %FALSE, with %MDEV_ERROR_FAILED
+ */
+gboolean
+mdev_util_guard_path(gboolean checked, const char *name, GError **error)
+{
+    if (G_LIKELY(checked))
+        return TRUE;
+    g_set_error(error, MDEV_ERROR, MDEV_ERROR_FAILED,
+                _("internal error: the unchecked name '%s' was not made into a path"),
+                name ? name : "");
     return FALSE;
 }
 

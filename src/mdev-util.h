@@ -11,6 +11,8 @@ G_BEGIN_DECLS
 gboolean mdev_util_name_is_valid(const char *name);
 gboolean mdev_util_attr_name_is_valid(const char *name);
 gboolean mdev_util_check_name(const char *what, const char *name, GError **error);
+gboolean mdev_util_check_uuid(const char *uuid, GError **error);
+gboolean mdev_util_guard_path(gboolean checked, const char *name, GError **error);
 
 int mdev_util_compare_strings(gconstpointer a, gconstpointer b);
 

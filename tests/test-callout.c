@@ -5,10 +5,13 @@
 #include "mdev-error.h"
 #include "test-common.h"
 
+#include <errno.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define UUID "67215cd7-f78e-4352-b10a-ba2a22b1c4d8"
@@ -444,6 +447,46 @@ test_lingering_children(Fixture *f, gconstpointer data)
     g_assert_cmpuint(count_sleepers("319"), ==, 0);
 }
 
+/* A process group does not hold what leaves it with setsid(), the way a
+ * daemon starts: such descendants are killed too, whether the script exits
+ * or times out, at once and without leaving zombies behind. */
+static void
+test_escaped_descendants(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(MdevCallout) c = NULL;
+    int subreaper = -1;
+
+    add_script(f, "etc", "callouts", "50-daemon",
+               "[ \"$6\" = capabilities ] && exit 2\n"
+               "setsid sleep 320 </dev/null >/dev/null 2>&1 &\n"
+               "setsid sh -c 'sleep 321 & sleep 322' </dev/null >/dev/null 2>&1 &\n"
+               "[ \"$4\" = get ] && sleep 323\n"
+               "sleep 0.3\n"
+               "exit 0");
+    c = mdev_callout_new(f->ctx, f->device);
+    mdev_callout_set_timeout(c, 1);
+    g_assert_true(mdev_callout_pre(c, MDEV_CALLOUT_ACTION_START, &error));
+    g_assert_no_error(error);
+    for (guint i = 0; i < 4; i++) {
+        g_autofree char *arg = g_strdup_printf("%u", 320 + i);
+        g_assert_cmpuint(count_sleepers(arg), ==, 0);
+    }
+    /* on a timeout as well */
+    g_assert_null(mdev_callout_get_attributes(c, &error));
+    g_assert_error(error, MDEV_ERROR, MDEV_ERROR_CALLOUT);
+    g_assert_nonnull(strstr(error->message, "did not finish"));
+    for (guint i = 0; i < 4; i++) {
+        g_autofree char *arg = g_strdup_printf("%u", 320 + i);
+        g_assert_cmpuint(count_sleepers(arg), ==, 0);
+    }
+    /* every one was reaped, and the process is no subreaper afterwards */
+    g_assert_cmpint(waitpid(-1, NULL, WNOHANG), ==, -1);
+    g_assert_cmpint(errno, ==, ECHILD);
+    g_assert_cmpint(prctl(PR_GET_CHILD_SUBREAPER, &subreaper, 0, 0, 0), ==, 0);
+    g_assert_cmpint(subreaper, ==, 0);
+}
+
 static void
 test_unsafe_script(Fixture *f, gconstpointer data)
 {
@@ -642,6 +685,7 @@ main(int argc, char **argv)
     ADD("/callout/timeout", test_timeout);
     ADD("/callout/output-limit", test_output_limit);
     ADD("/callout/lingering-children", test_lingering_children);
+    ADD("/callout/escaped-descendants", test_escaped_descendants);
     ADD("/callout/unsafe-script", test_unsafe_script);
     ADD("/callout/unsafe-directory/mode", test_unsafe_directory);
     ADD("/callout/unsafe-directory/link", test_unsafe_directory_link);

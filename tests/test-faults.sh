@@ -108,7 +108,8 @@ if [ $? = 0 ]; then ok "create: a failing write to create"; else not_ok "create:
 sim '"$MDEVSIM_CTL" fail "*/assign_domain" EINVAL' \
     'cmd "$T" create --parent matrix --type vfio_ap-passthrough --uuid $U1 --attr assign_adapter=5 --attr assign_domain=0xab
      "$MDEVSIM_CTL" available matrix vfio_ap-passthrough > "$W/avail"'
-native_failure "attribute 'assign_domain' of mdev '$U1': $EINVAL" && clean "$A" &&
+native_failure "cannot write '0xab' to attribute 'assign_domain' of mdev '$U1' on parent 'matrix': $EINVAL\$" &&
+    clean "$A" &&
     [ "$(cat "$W/avail")" = 3 ]
 if [ $? = 0 ]; then ok "create --attr: a refused attribute removes the new device"
 else not_ok "create --attr: a refused attribute removes the new device"; fi
@@ -126,7 +127,8 @@ sim '"$T" define --parent matrix --type vfio_ap-passthrough --uuid $U1 --attr as
      ls /sys/bus/mdev/devices > "$W/devs.first"
      "$T" start $U1 && "$T" stop $U1'
 cp "$W/first.err" "$W/err"; cp "$W/first.rc" "$W/rc"; cp "$W/first.out" "$W/out"
-native_failure "attribute 'assign_domain' of mdev '$U1': $EINVAL" && clean "$A" &&
+native_failure "cannot write '0xab' to attribute 'assign_domain' of mdev '$U1' on parent 'matrix': $EINVAL\$" &&
+    clean "$A" &&
     [ "$(tr '\n' ' ' < "$W/devs.first")" = "$A " ]
 if [ $? = 0 ]; then ok "start: a refused attribute removes the device, the next start works"
 else not_ok "start: a refused attribute removes the device, the next start works"; fi
@@ -159,7 +161,8 @@ else not_ok "create: the parent goes as create is written"; fi
 # removal failed
 sim '"$MDEVSIM_CTL" vanish matrix 2' \
     'cmd "$T" create --parent matrix --type vfio_ap-passthrough --uuid $U1 --attr assign_adapter=5'
-native_failure "mdev '$U1' went away before its attribute 'assign_adapter' was written$" && clean "$A"
+native_failure "mdev '$U1' on parent 'matrix' went away before its attribute 'assign_adapter' was written: $ENODEV\$" &&
+    clean "$A"
 if [ $? = 0 ]; then ok "create --attr: the parent goes as the attribute is written"
 else not_ok "create --attr: the parent goes as the attribute is written"; fi
 
@@ -192,7 +195,8 @@ sim '"$C" define -u $U1 -p matrix -t vfio_ap-passthrough
      "$C" modify -u $U1 --addattr=assign_adapter --value=5
      "$MDEVSIM_CTL" fail "*/assign_adapter" EINVAL' \
     'cmd "$C" start -u $U1'
-mdevctl_failure "assign_adapter.*$EINVAL" && clean "$A"
+mdevctl_failure "cannot write '5' to attribute 'assign_adapter' of mdev '$U1' on parent 'matrix': $EINVAL" &&
+    clean "$A"
 if [ $? = 0 ]; then ok "mdevctl start: a refused attribute removes the device"
 else not_ok "mdevctl start: a refused attribute removes the device"; fi
 

@@ -103,7 +103,7 @@ verdict "an upper-case UUID is made canonical"
 
 sim 'cmd create --parent matrix --type vfio_ap-passthrough --uuid $U3 --attr assign_adapter=5 --attr no_such_attr=1
      "$MDEVSIM_CTL" available matrix vfio_ap-passthrough > "$W/avail"'
-check_failure "mdev '$U3' has no attribute 'no_such_attr'" "" && [ "$(cat "$W/avail")" = 3 ]
+check_failure "mdev '$U3' on parent 'matrix' has no attribute 'no_such_attr': No such file or directory\$" "" && [ "$(cat "$W/avail")" = 3 ]
 verdict "a missing attribute removes the new device again"
 
 sim 'cmd create --type "NVIDIA A40-8Q"; cp "$W/out" "$W/uuid"

@@ -58,6 +58,22 @@ static const Case cases[] = {
     { "mdevctl", "list -u 111111111-111-4111-8111-111111111111", 2, NULL,
       "error: Invalid value \"111111111-111-4111-8111-111111111111\" for '--uuid <UUID>': "
       "invalid group length in group 0: expected 8, found 9" },
+    /* clap refuses arguments that are not UTF-8, wherever they stand */
+    { "mdevctl", "list -p \xff", 2, NULL,
+      "error: Invalid UTF-8 was detected in one or more arguments" },
+    { "mdevctl", "list --parent=mt\xc3ty", 2, NULL,
+      "error: Invalid UTF-8 was detected in one or more arguments" },
+    { "mdevctl", "types -p\xed\xa0\x80", 2, NULL,
+      "error: Invalid UTF-8 was detected in one or more arguments" },
+    { "lsmdev", "-d \xc0\xaf", 2, NULL,
+      "error: Invalid UTF-8 was detected in one or more arguments" },
+    { "mdevctl", "\xfflist", 2, NULL,
+      "error: Invalid UTF-8 was detected in one or more arguments" },
+    { "mdevctl", "help li\xffst", 2, NULL,
+      "error: Invalid UTF-8 was detected in one or more arguments" },
+    /* an earlier error wins, as clap stops at the first */
+    { "mdevctl", "list --bogus \xff", 2, NULL,
+      "error: Found argument '--bogus' which wasn't expected, or isn't valid in this context" },
     { "mdevctl", "define --jsonfile F -t T -p P", 2, NULL,
       "error: The argument '--jsonfile <JSONFILE>' cannot be used with '--type <type>'" },
     { "mdevctl", "define -t T --jsonfile F -p P", 2, NULL,

@@ -184,5 +184,30 @@ sim 'cmd "$T" modify $U2 --type mtty-9; cp "$MDEVTOOL_CONF_DIR/mtty/$U2" "$W/fla
     grep -q "^mdevtool: error: parent 'mtty' has no mdev type with the id or name 'mtty-9'; its types are: mtty-1 (Single port serial), mtty-2 (Dual port serial)\$" "$W/err"
 verdict "mdevtool modify --type refuses an unknown type with the parent's types"
 
+# --- --jsonfile with a NUL byte ----------------------------------------------
+
+# What precedes the NUL is a whole definition: cutting the text there would
+# act on it silently.
+rm -rf "$W/callouts"
+printf '{"mdev_type":"mtty-2","start":"auto","attrs":[]}\000{"mdev_type":"mtty-1"}' > "$W/nul.json"
+sim 'cmd "$M" define -p mtty -u $U4 --jsonfile "$W/nul.json"
+     [ -e "$MDEVTOOL_CONF_DIR/mtty/$U4" ] && echo stored >> "$W/err"'
+[ "$(rc)" = 1 ] && grep -q "^Error: file \"$W/nul.json\" contains a NUL byte\$" "$W/err" &&
+    ! grep -q stored "$W/err"
+verdict "mdevctl define --jsonfile refuses a NUL byte and stores nothing"
+
+sim 'cmd "$M" start -p mtty -u $U4 --jsonfile "$W/nul.json"
+     [ -e /sys/bus/mdev/devices/$U4 ] && echo started >> "$W/err"'
+[ "$(rc)" = 1 ] && grep -q "^Error: jsonfile \"$W/nul.json\" contains a NUL byte\$" "$W/err" &&
+    ! grep -q started "$W/err"
+verdict "mdevctl start --jsonfile refuses a NUL byte and starts nothing"
+
+sim 'cp "$MDEVTOOL_CONF_DIR/mtty/$U2" "$W/flags/before"
+     cmd "$M" modify -p mtty -u $U2 --jsonfile "$W/nul.json"
+     cmp -s "$MDEVTOOL_CONF_DIR/mtty/$U2" "$W/flags/before" || echo changed >> "$W/err"'
+[ "$(rc)" = 1 ] && grep -q "^Error: file \"$W/nul.json\" contains a NUL byte\$" "$W/err" &&
+    ! grep -q changed "$W/err"
+verdict "mdevctl modify --jsonfile refuses a NUL byte and keeps the definition"
+
 echo "1..$n"
 exit $failed

@@ -59,6 +59,35 @@ test_name_check_error(void)
     g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT);
     g_assert_nonnull(strstr(error->message, "'../etc'"));
     g_assert_nonnull(strstr(error->message, "parent"));
+    g_clear_error(&error);
+
+    /* the store's callout directory is no parent, but a type may be named so */
+    g_assert_false(mdev_util_check_name("parent", "scripts.d", &error));
+    g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT);
+    g_assert_cmpstr(error->message, ==,
+                    "invalid parent name 'scripts.d': the name is reserved for callout scripts");
+    g_clear_error(&error);
+    g_assert_true(mdev_util_check_name("type", "scripts.d", NULL));
+
+    g_assert_true(mdev_util_check_uuid("83b8f4f2-509f-382f-3c1e-e6bfe0fa1001", NULL));
+    g_assert_false(mdev_util_check_uuid("83B8F4F2-509F-382F-3C1E-E6BFE0FA1001", &error));
+    g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT);
+    g_assert_nonnull(strstr(error->message, "'83B8F4F2-509F-382F-3C1E-E6BFE0FA1001'"));
+}
+
+/* Below the entry points a name that fails is a bug of the caller: one
+ * terse error, never the user-facing validation message. */
+static void
+test_guard_path(void)
+{
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true(mdev_util_guard_path(TRUE, "mtty", &error));
+    g_assert_no_error(error);
+    g_assert_false(mdev_util_guard_path(FALSE, "../etc", &error));
+    g_assert_error(error, MDEV_ERROR, MDEV_ERROR_FAILED);
+    g_assert_cmpstr(error->message, ==,
+                    "internal error: the unchecked name '../etc' was not made into a path");
 }
 
 static void
@@ -136,6 +165,7 @@ main(int argc, char **argv)
     g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
     g_test_add_func("/util/name/valid", test_name_valid);
     g_test_add_func("/util/name/check-error", test_name_check_error);
+    g_test_add_func("/util/name/guard-path", test_guard_path);
     g_test_add_func("/util/name/attribute", test_attr_name_valid);
     g_test_add_func("/util/uuid/canonicalize", test_uuid_canonicalize);
     g_test_add_func("/util/uuid/generate", test_uuid_generate);

@@ -518,6 +518,14 @@ missing_value(MdevctlOpt opt)
     return MDEVCTL_EXIT_USAGE;
 }
 
+/* clap refuses an argument that is not UTF-8 when it reaches it, whatever
+ * the argument is, before looking at what it means. */
+static int
+invalid_utf8(const Command *cmd, gboolean lsmdev)
+{
+    return usage_error(cmd, lsmdev, "Invalid UTF-8 was detected in one or more arguments");
+}
+
 static int
 unexpected_argument(const Command *cmd, gboolean lsmdev, const char *arg)
 {
@@ -677,6 +685,10 @@ take_value(Parser *p, MdevctlOpt opt, const char *inline_value, int argc, char *
         return NULL;
     }
     next = argv[*i + 1];
+    if (!g_utf8_validate(next, -1, NULL)) {
+        *ret_status = invalid_utf8(p->cmd, p->lsmdev);
+        return NULL;
+    }
     if (is_option_like(next)) {
         gboolean known = FALSE;
         if (g_str_has_prefix(next, "--")) {
@@ -703,6 +715,8 @@ parse_command_args(Parser *p, int argc, char **argv, int first)
     for (int i = first; i < argc; i++) {
         const char *arg = argv[i];
 
+        if (!g_utf8_validate(arg, -1, NULL))
+            return invalid_utf8(p->cmd, p->lsmdev);
         if (!only_positional && strcmp(arg, "--") == 0) {
             only_positional = TRUE;
         } else if (!only_positional && g_str_has_prefix(arg, "--")) {
@@ -855,6 +869,8 @@ mdevctl_args_parse(int argc, char **argv, MdevctlArgs *ret_args)
     } else {
         const char *word = argc > 1 ? argv[1] : NULL;
 
+        if (word && !g_utf8_validate(word, -1, NULL))
+            return invalid_utf8(NULL, FALSE);
         if (word == NULL) {
             g_autofree char *help = main_help();
             fputs(help, stderr);
@@ -872,6 +888,8 @@ mdevctl_args_parse(int argc, char **argv, MdevctlArgs *ret_args)
         }
         if (strcmp(word, "help") == 0) {
             const Command *cmd = find_command(argv[2]);
+            if (!g_utf8_validate(argv[2], -1, NULL))
+                return invalid_utf8(NULL, FALSE);
             if (cmd == NULL)
                 return usage_error(NULL, FALSE, "The subcommand '%s' wasn't recognized", argv[2]);
             return help_or_version(cmd, FALSE, FALSE);

@@ -43,7 +43,7 @@ device_to_start(MdevContext *ctx, const MdevctlArgs *args, gboolean *ret_defined
         g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func(g_free);
         g_autoptr(GPtrArray) defs = NULL;
 
-        if (args->parent && !mdev_util_name_is_valid(args->parent))
+        if (args->parent && !mdev_util_check_name("parent", args->parent, NULL))
             defs = g_ptr_array_new_with_free_func((GDestroyNotify) mdev_device_free);
         else
             defs = mdev_store_load(ctx, args->parent, args->uuid, problems, error);
