@@ -201,7 +201,9 @@ MDEVTOOL_CMD(mdevtool_cmd_list)
     if (parent && !mdev_util_check_name("parent", parent, &error))
         return mdevtool_fail(error);
 
-    if (mode != LIST_ACTIVE)
+    if (mode == LIST_DEFINED)
+        flags |= MDEV_HOST_DEFINED_ONLY;
+    else if (mode == LIST_ALL)
         flags |= MDEV_HOST_ALL_DEFINITIONS;
     if (verbose)
         flags |= MDEV_HOST_DEVICE_DRIVER;
