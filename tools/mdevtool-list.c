@@ -20,9 +20,16 @@ typedef enum {
 static const char *
 yes_no(gboolean value, gboolean known)
 {
+    /* translated once: a catalog lookup per cell was a sixth of a listing */
+    static const char *yes, *no;
+
     if (!known)
         return NULL;
-    return value ? _("yes") : _("no");
+    if (yes == NULL) {
+        yes = _("yes");
+        no = _("no");
+    }
+    return value ? yes : no;
 }
 
 static void
