@@ -12,7 +12,8 @@
  *                   whether it is defined and starts automatically
  *   floor defined CONF_DIR
  *                   uuid, parent, type, start mode, attribute count of every
- *                   definition, and whether it is active
+ *                   definition, and whether it is active (one readlink of
+ *                   its bus entry: no other mdev is looked at)
  *   floor rss FILE COMMAND...
  *                   runs COMMAND and writes its peak RSS in KiB to FILE: a
  *                   child's high-water mark includes the process it was
@@ -245,15 +246,40 @@ json_string(const char *text, const char *key, char *out, size_t size)
     out[end - p] = '\0';
 }
 
+/* The parent a defined UUID is running on, "" when it is not running: one
+ * readlink of its bus entry, without looking at any other mdev. */
+static void
+active_parent(int busfd, const char *uuid, char *parent, size_t size)
+{
+    char target[4096];
+    ssize_t n = readlinkat(busfd, uuid, target, sizeof(target) - 1);
+    const char *name;
+    char *slash;
+    size_t len;
+
+    parent[0] = '\0';
+    if (n <= 0)
+        return;
+    target[n] = '\0';
+    slash = strrchr(target, '/');
+    if (slash == NULL)
+        return;
+    *slash = '\0';
+    name = basename_of(target);
+    len = strlen(name);
+    if (len < size)
+        memcpy(parent, name, len + 1);
+}
+
 static int
 floor_defined(const char *conf)
 {
     DIR *top = opendir(conf);
+    int busfd = open("/sys/bus/mdev/devices", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     struct dirent *p;
 
     if (top == NULL)
         return 0;
-    scan_active();
     while ((p = readdir(top)) != NULL) {
         DIR *dir;
         struct dirent *d;
@@ -264,8 +290,7 @@ floor_defined(const char *conf)
         if (dir == NULL)
             continue;
         while ((d = readdir(dir)) != NULL) {
-            char text[8192], type[256], start[32], line[MAX_LINE];
-            Active key, *found;
+            char text[8192], type[256], start[32], line[MAX_LINE], running[256];
             int attrs = 0;
 
             if (d->d_name[0] == '.' || strlen(d->d_name) != 36)
@@ -275,16 +300,16 @@ floor_defined(const char *conf)
             json_string(text, "\"start\"", start, sizeof(start));
             for (const char *q = strstr(text, "\"attrs\""); q && (q = strchr(q + 1, '{'));)
                 attrs++;
-            strcpy(key.uuid, d->d_name);
-            found = bsearch(&key, active, n_active, sizeof(*active), cmp_active);
+            active_parent(busfd, d->d_name, running, sizeof(running));
             snprintf(line, sizeof(line), "%s\t%s\t%s\t%s\t%d\t%s", p->d_name, d->d_name, type,
-                     start, attrs,
-                     found && strcmp(found->parent, p->d_name) == 0 ? "active" : "-");
+                     start, attrs, strcmp(running, p->d_name) == 0 ? "active" : "-");
             add_line(line);
         }
         closedir(dir);
     }
     closedir(top);
+    if (busfd >= 0)
+        close(busfd);
     print_sorted();
     return 0;
 }

@@ -688,21 +688,36 @@ scan_device(MdevInventory *inv, int busfd, ParentDirs *dirs, const char *uuid,
     g_ptr_array_add(inv->devices, g_steal_pointer(&device));
 }
 
+/* The bus directory's fd; -1 with no error when the mdev bus is not
+ * loaded (no mdev at all). */
+static int
+open_bus(GError **error)
+{
+    int busfd = open(MDEV_SYSFS_DEVICES, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+    if (busfd < 0) {
+        int err = errno;
+        if (err != ENOENT)
+            g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+                        _("cannot read '%1$s': %2$s"), MDEV_SYSFS_DEVICES, g_strerror(err));
+    }
+    return busfd;
+}
+
 static gboolean
 scan_devices(MdevInventory *inv, MdevDiscoveryFlags flags, const char *filter, GError **error)
 {
     ParentDirs dirs;
     DIR *dir;
     struct dirent *entry;
+    GError *local = NULL;
     int busfd;
 
-    busfd = open(MDEV_SYSFS_DEVICES, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    busfd = open_bus(&local);
     if (busfd < 0) {
-        int err = errno;
-        if (err == ENOENT)
-            return TRUE; /* the mdev bus is not loaded: no mdev */
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
-                    _("cannot read '%1$s': %2$s"), MDEV_SYSFS_DEVICES, g_strerror(err));
+        if (local == NULL)
+            return TRUE;
+        g_propagate_error(error, local);
         return FALSE;
     }
     dir = fdopendir(busfd);
@@ -723,6 +738,53 @@ scan_devices(MdevInventory *inv, MdevDiscoveryFlags flags, const char *filter, G
     closedir(dir);
     g_ptr_array_sort(inv->devices, mdev_device_compare);
     return TRUE;
+}
+
+/**
+ * mdev_discovery_scan_uuids:
+ * @ctx: a context
+ * @flags: %MDEV_DISCOVERY_DEVICE_DRIVER or 0
+ * @uuids: (array zero-terminated=1): canonical UUIDs
+ * @error: return location for a #GError
+ *
+ * Looks up the active mdevs with these UUIDs, each by its own bus entry,
+ * without listing the bus: what a caller that knows which mdevs it is
+ * about (the defined ones, the one it creates) needs, at a cost that does
+ * not grow with the number of other mdevs. A UUID that is not active is
+ * simply absent from the result.
+ *
+ * Returns: (transfer full): an inventory with only devices, or %NULL with
+ *   @error set
+ */
+MdevInventory *
+mdev_discovery_scan_uuids(MdevContext *ctx, MdevDiscoveryFlags flags, const char *const *uuids,
+                          GError **error)
+{
+    g_autoptr(MdevInventory) inv = NULL;
+    ParentDirs dirs;
+    GError *local = NULL;
+    int busfd;
+
+    g_return_val_if_fail(MDEV_IS_CONTEXT(ctx), NULL);
+    g_return_val_if_fail(uuids != NULL, NULL);
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+    inv = mdev_inventory_new();
+    busfd = open_bus(&local);
+    if (busfd < 0) {
+        if (local == NULL)
+            return g_steal_pointer(&inv);
+        g_propagate_error(error, local);
+        return NULL;
+    }
+    dirs.fds = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, close_fd);
+    for (const char *const *uuid = uuids; *uuid; uuid++)
+        scan_device(inv, busfd, &dirs, *uuid, flags, NULL);
+    g_hash_table_unref(dirs.fds);
+    close(busfd);
+    g_ptr_array_sort(inv->devices, mdev_device_compare);
+    g_ptr_array_sort(inv->problems, mdev_util_compare_strings);
+    return g_steal_pointer(&inv);
 }
 
 /**

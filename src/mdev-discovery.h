@@ -53,6 +53,10 @@ MdevInventory *mdev_discovery_scan(MdevContext *ctx, MdevDiscoveryFlags flags,
                                    const char *parent, GError **error)
     G_GNUC_WARN_UNUSED_RESULT;
 
+MdevInventory *mdev_discovery_scan_uuids(MdevContext *ctx, MdevDiscoveryFlags flags,
+                                         const char *const *uuids, GError **error)
+    G_GNUC_WARN_UNUSED_RESULT;
+
 char *mdev_discovery_find_similar_parent(MdevContext *ctx, const char *name)
     G_GNUC_WARN_UNUSED_RESULT;
 

@@ -38,6 +38,54 @@ load_active_definitions(MdevContext *ctx, MdevInventory *inv, GPtrArray *problem
     return found;
 }
 
+/* The active mdevs among @definitions' UUIDs, each looked up by its bus
+ * entry: a listing of definitions costs what the definitions cost, however
+ * many other mdevs run. */
+static MdevInventory *
+scan_defined(MdevContext *ctx, MdevDiscoveryFlags what, const char *parent,
+             GPtrArray *definitions, GError **error)
+{
+    g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+    g_autoptr(GPtrArray) uuids = g_ptr_array_new();
+    MdevInventory *inv;
+
+    for (guint i = 0; i < definitions->len; i++) {
+        const MdevDevice *definition = g_ptr_array_index(definitions, i);
+
+        if (g_hash_table_add(seen, definition->uuid))
+            g_ptr_array_add(uuids, definition->uuid);
+    }
+    g_ptr_array_add(uuids, NULL);
+    inv = mdev_discovery_scan_uuids(ctx, what & MDEV_DISCOVERY_DEVICE_DRIVER,
+                                    (const char *const *) uuids->pdata, error);
+    for (guint i = inv && parent ? inv->devices->len : 0; i > 0; i--) {
+        const MdevDevice *device = g_ptr_array_index(inv->devices, i - 1);
+
+        if (strcmp(device->parent, parent) != 0)
+            g_ptr_array_remove_index(inv->devices, i - 1);
+    }
+    return inv;
+}
+
+/* Every definition (of @parent, of @uuid). A store that cannot be read is
+ * an error, or when @flags tolerate it, no definitions and @ret_unreadable. */
+static GPtrArray *
+load_definitions(MdevContext *ctx, MdevHostFlags flags, const char *parent, const char *uuid,
+                 GPtrArray *problems, GError **ret_unreadable, GError **error)
+{
+    GError *local = NULL;
+    GPtrArray *definitions = mdev_store_load(ctx, parent, uuid, problems, &local);
+
+    if (definitions)
+        return definitions;
+    if (!(flags & MDEV_HOST_TOLERANT)) {
+        g_propagate_error(error, local);
+        return NULL;
+    }
+    *ret_unreadable = local;
+    return g_ptr_array_new_with_free_func((GDestroyNotify) mdev_device_free);
+}
+
 static void
 keep_uuid(GPtrArray *devices, const char *uuid)
 {
@@ -76,6 +124,7 @@ mdev_host_scan(MdevContext *ctx, MdevHostFlags flags, const char *parent, const 
     g_autoptr(GPtrArray) definitions = NULL;
     g_autoptr(GPtrArray) store_problems = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GError) local = NULL;
+    g_autoptr(GError) unreadable = NULL;
     MdevDiscoveryFlags what = MDEV_DISCOVERY_DEVICES;
 
     g_return_val_if_fail(error == NULL || *error == NULL, NULL);
@@ -98,7 +147,16 @@ mdev_host_scan(MdevContext *ctx, MdevHostFlags flags, const char *parent, const 
         what |= MDEV_DISCOVERY_PARENTS;
     if (flags & MDEV_HOST_DEVICE_DRIVER)
         what |= MDEV_DISCOVERY_DEVICE_DRIVER;
-    inv = mdev_discovery_scan(ctx, what, parent, &local);
+    if (flags & MDEV_HOST_DEFINED_ONLY) {
+        g_return_val_if_fail(!(flags & MDEV_HOST_PARENTS), NULL);
+        definitions = load_definitions(ctx, flags, parent, uuid, store_problems, &unreadable,
+                                       error);
+        if (definitions == NULL)
+            return NULL;
+        inv = scan_defined(ctx, what, parent, definitions, &local);
+    } else {
+        inv = mdev_discovery_scan(ctx, what, parent, &local);
+    }
     if (inv == NULL) {
         /* an absent parent has nothing running; its definitions remain */
         if (!(parent && g_error_matches(local, MDEV_ERROR, MDEV_ERROR_NOT_FOUND)) &&
@@ -114,19 +172,18 @@ mdev_host_scan(MdevContext *ctx, MdevHostFlags flags, const char *parent, const 
     if (uuid)
         keep_uuid(inv->devices, uuid);
 
-    if (flags & MDEV_HOST_ALL_DEFINITIONS) {
-        definitions = mdev_store_load(ctx, parent, uuid, store_problems, &local);
-        if (definitions == NULL) {
-            if (!(flags & MDEV_HOST_TOLERANT)) {
-                g_propagate_error(error, g_steal_pointer(&local));
-                return NULL;
-            }
-            add_problem(inv, local);
-            definitions = g_ptr_array_new_with_free_func((GDestroyNotify) mdev_device_free);
-        }
+    if (flags & MDEV_HOST_DEFINED_ONLY) {
+        /* read above */
+    } else if (flags & MDEV_HOST_ALL_DEFINITIONS) {
+        definitions = load_definitions(ctx, flags, parent, uuid, store_problems, &unreadable,
+                                       error);
+        if (definitions == NULL)
+            return NULL;
     } else {
         definitions = load_active_definitions(ctx, inv, store_problems);
     }
+    if (unreadable)
+        add_problem(inv, unreadable);
     mdev_inventory_add_definitions(inv, definitions);
     for (guint i = 0; i < store_problems->len; i++)
         g_ptr_array_add(inv->problems, g_strdup(g_ptr_array_index(store_problems, i)));

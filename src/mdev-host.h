@@ -17,6 +17,9 @@ G_BEGIN_DECLS
  *   active mdevs are read (one lookup each)
  * @MDEV_HOST_TOLERANT: sysfs or a store that cannot be read is a problem
  *   (in the inventory's problems), not an error: the view is then partial
+ * @MDEV_HOST_DEFINED_ONLY: every definition, and of the active mdevs only
+ *   those with a defined UUID, each looked up directly (not with
+ *   %MDEV_HOST_PARENTS)
  *
  * What mdev_host_scan() reads.
  */
@@ -25,6 +28,7 @@ typedef enum {
     MDEV_HOST_DEVICE_DRIVER = 1 << 1,
     MDEV_HOST_ALL_DEFINITIONS = 1 << 2,
     MDEV_HOST_TOLERANT = 1 << 3,
+    MDEV_HOST_DEFINED_ONLY = 1 << 4,
 } MdevHostFlags;
 
 MdevInventory *mdev_host_scan(MdevContext *ctx, MdevHostFlags flags, const char *parent,

@@ -108,10 +108,24 @@ set_parent_not_found(MdevContext *ctx, const char *name, GError **error)
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND, _("no mdev parent '%s'"), name);
 }
 
-/* Parents (all, or the one named) and every active mdev: the duplicate
- * check for a UUID is host-wide, like the kernel's. */
+/* The active mdevs: every one (the duplicate check is host-wide, like the
+ * kernel's; placement and capacity messages count a parent's mdevs), or
+ * only @uuid's, one lookup however many mdevs run, where that is all that
+ * is needed. */
 static MdevInventory *
-scan(MdevContext *ctx, const char *parent, GPtrArray *messages, GError **error)
+scan_devices(MdevContext *ctx, const char *uuid, GError **error)
+{
+    const char *const one[] = { uuid, NULL };
+
+    if (uuid)
+        return mdev_discovery_scan_uuids(ctx, 0, one, error);
+    return mdev_discovery_scan(ctx, MDEV_DISCOVERY_DEVICES, NULL, error);
+}
+
+/* Parents (all, or the one named) and the active mdevs (all, or @uuid). */
+static MdevInventory *
+scan(MdevContext *ctx, const char *parent, const char *uuid, GPtrArray *messages,
+     GError **error)
 {
     g_autoptr(MdevInventory) inv = NULL;
     g_autoptr(MdevInventory) devices = NULL;
@@ -125,7 +139,7 @@ scan(MdevContext *ctx, const char *parent, GPtrArray *messages, GError **error)
             g_propagate_error(error, g_steal_pointer(&local));
         return NULL;
     }
-    devices = mdev_discovery_scan(ctx, MDEV_DISCOVERY_DEVICES, NULL, error);
+    devices = scan_devices(ctx, uuid, error);
     if (devices == NULL)
         return NULL;
     g_ptr_array_extend_and_steal(inv->devices, g_steal_pointer(&devices->devices));
@@ -353,7 +367,8 @@ mdev_ops_create(MdevContext *ctx, const char *parent, const char *type, const ch
     if (id == NULL)
         return NULL;
 
-    inv = scan(ctx, parent, NULL, error);
+    /* type and candidate parents only: the mdevs are read under the lock */
+    inv = scan(ctx, parent, id, NULL, error);
     if (inv == NULL)
         return NULL;
     if (parent && usable_parent(ctx, inv, parent, error) == NULL)
@@ -373,7 +388,7 @@ mdev_ops_create(MdevContext *ctx, const char *parent, const char *type, const ch
     if (lock == NULL)
         return NULL;
     g_clear_pointer(&inv, mdev_inventory_free);
-    inv = scan(ctx, parent, ret_messages, error);
+    inv = scan(ctx, parent, NULL, ret_messages, error);
     if (inv == NULL)
         return NULL;
     if (parent) {
@@ -451,6 +466,32 @@ definition_type(MdevInventory *inv, const char *where, const char *type, GError 
     return g_strdup(type);
 }
 
+/* What define needs: the named parent's types when it is present and
+ * registered, else every parent's (a type name is then looked up on all of
+ * them), and whether @uuid runs. The cost of "define --parent" does not grow
+ * with the number of other parents or mdevs. */
+static MdevInventory *
+scan_for_definition(MdevContext *ctx, const char *parent, const char *uuid, GError **error)
+{
+    if (parent) {
+        g_autoptr(MdevInventory) inv = mdev_discovery_scan(ctx, MDEV_DISCOVERY_PARENTS, parent,
+                                                           NULL);
+        MdevParent *p = inv ? mdev_inventory_get_parent(inv, parent) : NULL;
+        g_autoptr(MdevInventory) devices = NULL;
+
+        if (p && p->registered) {
+            devices = scan_devices(ctx, uuid, error);
+            if (devices == NULL)
+                return NULL;
+            g_ptr_array_extend_and_steal(inv->devices, g_steal_pointer(&devices->devices));
+            devices->devices = g_ptr_array_new();
+            return g_steal_pointer(&inv);
+        }
+    }
+    /* without a parent, placement weighs every parent's active mdevs */
+    return scan(ctx, NULL, parent ? uuid : NULL, NULL, error);
+}
+
 /* Replaces @definition's attributes with what the get-attributes callout
  * reports for the running device. */
 static gboolean
@@ -510,7 +551,7 @@ mdev_ops_define(MdevContext *ctx, const char *parent, const char *type, const ch
     if (id == NULL)
         return NULL;
 
-    inv = scan(ctx, NULL, NULL, error);
+    inv = scan_for_definition(ctx, parent, id, error);
     if (inv == NULL)
         return NULL;
     if (uuid && !(flags & MDEV_OPS_IGNORE_RUNNING))
@@ -748,7 +789,7 @@ mdev_ops_start(MdevContext *ctx, const char *uuid, const char *parent, GPtrArray
     definition = lock_definition(ctx, id, parent, &lock, error);
     if (definition == NULL)
         return FALSE;
-    inv = scan(ctx, definition->parent, ret_messages, error);
+    inv = scan(ctx, definition->parent, NULL, ret_messages, error);
     if (inv == NULL)
         return FALSE;
     p = usable_parent(ctx, inv, definition->parent, error);
@@ -786,7 +827,7 @@ mdev_ops_stop(MdevContext *ctx, const char *uuid, GPtrArray *ret_messages, GErro
     id = mdev_util_uuid_canonicalize(uuid, error);
     if (id == NULL)
         return FALSE;
-    inv = mdev_discovery_scan(ctx, MDEV_DISCOVERY_DEVICES, NULL, error);
+    inv = scan_devices(ctx, id, error);
     if (inv == NULL)
         return FALSE;
     device = mdev_inventory_get_device(inv, id, NULL);
@@ -964,7 +1005,7 @@ mdev_ops_modify(MdevContext *ctx, const char *uuid, const char *parent,
     if (definition == NULL)
         return FALSE;
     if (modification->type && modification->replace == NULL) {
-        inv = scan(ctx, NULL, NULL, error);
+        inv = scan(ctx, NULL, id, NULL, error);
         if (inv == NULL)
             return FALSE;
     }
@@ -1049,7 +1090,7 @@ mdev_ops_start_parent(MdevContext *ctx, const char *parent, guint *ret_started,
     if (autos->len == 0)
         return TRUE;
 
-    inv = scan(ctx, parent, ret_messages, &local);
+    inv = scan(ctx, parent, NULL, ret_messages, &local);
     p = inv ? mdev_inventory_get_parent(inv, parent) : NULL;
     if (p == NULL || !p->registered) {
         g_debug("parent '%s' is not registered yet: no mdev started", parent);
@@ -1075,7 +1116,7 @@ mdev_ops_start_parent(MdevContext *ctx, const char *parent, guint *ret_started,
         started++;
         /* the next one must see this one as active and its capacity used */
         g_clear_pointer(&inv, mdev_inventory_free);
-        inv = scan(ctx, parent, NULL, &local);
+        inv = scan(ctx, parent, NULL, NULL, &local);
         p = inv ? mdev_inventory_get_parent(inv, parent) : NULL;
         if (p == NULL) {
             g_propagate_error(error, g_steal_pointer(&local));

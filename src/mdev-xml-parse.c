@@ -3,6 +3,7 @@
  * accept, read from untrusted input into a definition. */
 #include "mdev-xml-parse.h"
 
+#include "mdev-dlopen.h"
 #include "mdev-error.h"
 #include "mdev-private.h"
 #include "mdev-util.h"
@@ -15,6 +16,61 @@
 #include <libxml/parserInternals.h>
 #include <stdio.h>
 #include <string.h>
+
+/* libxml2 (with ICU and libstdc++ behind it) is opened on the first parse:
+ * only the node-device commands parse XML, and every other command would
+ * pay for loading it at start-up. The error handler globals are macros
+ * over these accessor functions. */
+MDEV_DLOPEN_DECLARE(xmlStopParser);
+MDEV_DLOPEN_DECLARE(xmlSAX2StartElementNs);
+MDEV_DLOPEN_DECLARE(xmlSAX2EndElementNs);
+MDEV_DLOPEN_DECLARE(xmlNodeGetContent);
+MDEV_DLOPEN_DECLARE(xmlGetNoNsProp);
+MDEV_DLOPEN_DECLARE(xmlStrEqual);
+MDEV_DLOPEN_DECLARE(xmlFree);
+MDEV_DLOPEN_DECLARE(xmlNewParserCtxt);
+MDEV_DLOPEN_DECLARE(xmlFreeParserCtxt);
+MDEV_DLOPEN_DECLARE(xmlCtxtReadMemory);
+MDEV_DLOPEN_DECLARE(xmlDocGetRootElement);
+MDEV_DLOPEN_DECLARE(xmlFreeDoc);
+MDEV_DLOPEN_DECLARE(xmlSetStructuredErrorFunc);
+MDEV_DLOPEN_DECLARE(xmlSetGenericErrorFunc);
+MDEV_DLOPEN_DECLARE(__xmlStructuredError);
+MDEV_DLOPEN_DECLARE(__xmlStructuredErrorContext);
+MDEV_DLOPEN_DECLARE(__xmlGenericError);
+MDEV_DLOPEN_DECLARE(__xmlGenericErrorContext);
+
+static const MdevDlopenSymbol xml_symbols[] = {
+    MDEV_DLOPEN_SYMBOL(xmlStopParser),
+    MDEV_DLOPEN_SYMBOL(xmlSAX2StartElementNs),
+    MDEV_DLOPEN_SYMBOL(xmlSAX2EndElementNs),
+    MDEV_DLOPEN_SYMBOL(xmlNodeGetContent),
+    MDEV_DLOPEN_SYMBOL(xmlGetNoNsProp),
+    MDEV_DLOPEN_SYMBOL(xmlStrEqual),
+    MDEV_DLOPEN_SYMBOL(xmlFree),
+    MDEV_DLOPEN_SYMBOL(xmlNewParserCtxt),
+    MDEV_DLOPEN_SYMBOL(xmlFreeParserCtxt),
+    MDEV_DLOPEN_SYMBOL(xmlCtxtReadMemory),
+    MDEV_DLOPEN_SYMBOL(xmlDocGetRootElement),
+    MDEV_DLOPEN_SYMBOL(xmlFreeDoc),
+    MDEV_DLOPEN_SYMBOL(xmlSetStructuredErrorFunc),
+    MDEV_DLOPEN_SYMBOL(xmlSetGenericErrorFunc),
+    MDEV_DLOPEN_SYMBOL(__xmlStructuredError),
+    MDEV_DLOPEN_SYMBOL(__xmlStructuredErrorContext),
+    MDEV_DLOPEN_SYMBOL(__xmlGenericError),
+    MDEV_DLOPEN_SYMBOL(__xmlGenericErrorContext),
+};
+static MdevDlopenLibrary xml_library = MDEV_DLOPEN_LIBRARY("libxml2.so.2", xml_symbols);
+
+typedef xmlDoc ParsedDoc;
+
+static void
+parsed_doc_free(ParsedDoc *doc)
+{
+    sym_xmlFreeDoc(doc);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ParsedDoc, parsed_doc_free)
 
 typedef struct {
     char *first_error;
@@ -86,10 +142,10 @@ start_element(void *user_data, const xmlChar *localname, const xmlChar *prefix, 
 
     if (++state->depth > MDEV_XML_MAX_DEPTH) {
         state->too_deep = TRUE;
-        xmlStopParser(ctxt);
+        sym_xmlStopParser(ctxt);
         return;
     }
-    xmlSAX2StartElementNs(ctxt, localname, prefix, uri, nb_namespaces, namespaces, nb_attributes,
+    sym_xmlSAX2StartElementNs(ctxt, localname, prefix, uri, nb_namespaces, namespaces, nb_attributes,
                           nb_defaulted, attributes);
 }
 
@@ -100,7 +156,7 @@ end_element(void *user_data, const xmlChar *localname, const xmlChar *prefix, co
     ParseState *state = ctxt->_private;
 
     state->depth--;
-    xmlSAX2EndElementNs(ctxt, localname, prefix, uri);
+    sym_xmlSAX2EndElementNs(ctxt, localname, prefix, uri);
 }
 
 /* Node-device documents have no use for a DTD; refusing any DOCTYPE at the
@@ -115,33 +171,33 @@ refuse_dtd(void *user_data, const xmlChar *name, const xmlChar *external_id,
     ParseState *state = ctxt->_private;
 
     state->has_dtd = TRUE;
-    xmlStopParser(ctxt);
+    sym_xmlStopParser(ctxt);
 }
 
 static char *
 node_text(xmlNodePtr node)
 {
-    xmlChar *content = xmlNodeGetContent(node);
+    xmlChar *content = sym_xmlNodeGetContent(node);
     char *text = g_strstrip(g_strdup(content ? (const char *) content : ""));
 
-    xmlFree(content);
+    (*sym_xmlFree)(content);
     return text;
 }
 
 static char *
 node_prop(xmlNodePtr node, const char *name)
 {
-    xmlChar *value = xmlGetNoNsProp(node, (const xmlChar *) name);
+    xmlChar *value = sym_xmlGetNoNsProp(node, (const xmlChar *) name);
     char *text = value ? g_strdup((const char *) value) : NULL;
 
-    xmlFree(value);
+    (*sym_xmlFree)(value);
     return text;
 }
 
 static gboolean
 node_is(xmlNodePtr node, const char *name)
 {
-    return node->type == XML_ELEMENT_NODE && xmlStrEqual(node->name, (const xmlChar *) name);
+    return node->type == XML_ELEMENT_NODE && sym_xmlStrEqual(node->name, (const xmlChar *) name);
 }
 
 static xmlNodePtr
@@ -286,7 +342,7 @@ MdevDevice *
 mdev_xml_parse_nodedev(const char *xml, gssize length, const GPtrArray *parents, GError **error)
 {
     xmlParserCtxtPtr ctxt = NULL;
-    g_autoptr(xmlDoc) doc = NULL;
+    g_autoptr(ParsedDoc) doc = NULL;
     g_autoptr(MdevDevice) device = NULL;
     ParseState state = { NULL, FALSE, FALSE, 0 };
     xmlStructuredErrorFunc saved_serror;
@@ -318,7 +374,9 @@ mdev_xml_parse_nodedev(const char *xml, gssize length, const GPtrArray *parents,
         return NULL;
     }
 
-    ctxt = xmlNewParserCtxt();
+    if (!mdev_dlopen_load(&xml_library, error))
+        return NULL;
+    ctxt = sym_xmlNewParserCtxt();
     if (ctxt == NULL) {
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_FAILED, _("cannot create an XML parser"));
         return NULL;
@@ -331,19 +389,19 @@ mdev_xml_parse_nodedev(const char *xml, gssize length, const GPtrArray *parents,
     ctxt->sax->externalSubset = refuse_dtd;
     ctxt->sax->startElementNs = start_element;
     ctxt->sax->endElementNs = end_element;
-    saved_serror = xmlStructuredError;
-    saved_serror_data = xmlStructuredErrorContext;
-    saved_generic = xmlGenericError;
-    saved_generic_data = xmlGenericErrorContext;
-    xmlSetStructuredErrorFunc(&state, collect_global_error);
-    xmlSetGenericErrorFunc(&state, collect_generic_error);
+    saved_serror = *sym___xmlStructuredError();
+    saved_serror_data = *sym___xmlStructuredErrorContext();
+    saved_generic = *sym___xmlGenericError();
+    saved_generic_data = *sym___xmlGenericErrorContext();
+    sym_xmlSetStructuredErrorFunc(&state, collect_global_error);
+    sym_xmlSetGenericErrorFunc(&state, collect_generic_error);
     /* XML_PARSE_NOENT is deliberately absent: it would expand entities */
-    doc = xmlCtxtReadMemory(ctxt, xml, (int) size, "nodedev.xml", "UTF-8",
+    doc = sym_xmlCtxtReadMemory(ctxt, xml, (int) size, "nodedev.xml", "UTF-8",
                             XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOWARNING |
                                 XML_PARSE_NOERROR);
-    xmlFreeParserCtxt(ctxt);
-    xmlSetStructuredErrorFunc(saved_serror_data, saved_serror);
-    xmlSetGenericErrorFunc(saved_generic_data, saved_generic);
+    sym_xmlFreeParserCtxt(ctxt);
+    sym_xmlSetStructuredErrorFunc(saved_serror_data, saved_serror);
+    sym_xmlSetGenericErrorFunc(saved_generic_data, saved_generic);
 
     if (state.has_dtd) {
         g_free(state.first_error);
@@ -362,7 +420,7 @@ mdev_xml_parse_nodedev(const char *xml, gssize length, const GPtrArray *parents,
     }
     g_free(state.first_error);
 
-    root = xmlDocGetRootElement(doc);
+    root = sym_xmlDocGetRootElement(doc);
     if (root == NULL || !node_is(root, "device")) {
         invalid(error, _("the root element must be <device>"));
         return NULL;

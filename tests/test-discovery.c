@@ -448,6 +448,50 @@ test_vanished(Fixture *fx, gconstpointer data)
     g_assert_true(has_problem(inv, "'junk'"));
 }
 
+/* Looked up by UUID: only the named active mdevs, each read like in a
+ * full scan, and nothing from the bus entries that were not asked for. */
+static void
+test_by_uuid(Fixture *fx, gconstpointer data)
+{
+    const char *const wanted[] = { UUID_C, UUID_B, NULL };
+    const char *const none[] = { NULL };
+    g_autoptr(MdevInventory) inv = NULL;
+    g_autoptr(MdevInventory) empty = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *junk = NULL;
+    g_autofree char *bus = NULL;
+    MdevDevice *d;
+
+    if (test_skip_without_umockdev())
+        return;
+    add_mtty(fx);
+    mock_sysfs_add_mdev(fx->sysfs, "mtty", UUID_A, "mtty-1", 3, "mtty");
+    mock_sysfs_add_mdev(fx->sysfs, "mtty", UUID_C, "mtty-2", 5, "mtty");
+    bus = mock_sysfs_real_path(fx->sysfs, "/sys/bus/mdev/devices");
+    junk = g_build_filename(bus, "junk", NULL);
+    g_assert_cmpint(symlink("../../../devices/virtual/mtty/mtty", junk), ==, 0);
+
+    inv = mdev_discovery_scan_uuids(fx->ctx, MDEV_DISCOVERY_DEVICE_DRIVER, wanted, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(inv->parents->len, ==, 0);
+    /* UUID_B is not active: absent, and no problem */
+    g_assert_cmpuint(inv->devices->len, ==, 1);
+    g_assert_cmpuint(inv->problems->len, ==, 0);
+    d = g_ptr_array_index(inv->devices, 0);
+    g_assert_cmpstr(d->uuid, ==, UUID_C);
+    g_assert_cmpstr(d->parent, ==, "mtty");
+    g_assert_cmpstr(d->type, ==, "mtty-2");
+    g_assert_cmpint(d->iommu_group, ==, 5);
+    g_assert_cmpstr(d->driver, ==, "mtty");
+    g_assert_true(d->active);
+    g_assert_cmpstr(d->syspath, ==,
+                    "/sys/devices/virtual/mtty/mtty/33333333-3333-4333-8333-333333333333");
+
+    empty = mdev_discovery_scan_uuids(fx->ctx, 0, none, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(empty->devices->len, ==, 0);
+}
+
 /* Right after the add uevent the kernel has not linked the type yet. */
 static void
 test_untyped(Fixture *fx, gconstpointer data)
@@ -581,6 +625,7 @@ main(int argc, char **argv)
     ADD("/discovery/type/broken", test_broken_type);
     ADD("/discovery/device/list", test_devices);
     ADD("/discovery/device/vanished", test_vanished);
+    ADD("/discovery/device/by-uuid", test_by_uuid);
     ADD("/discovery/device/untyped", test_untyped);
     g_test_add_func("/discovery/inventory/definitions", test_merge);
     return g_test_run();

@@ -11,6 +11,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #define U1 "11111111-1111-4111-8111-111111111111"
 #define U2 "22222222-2222-4222-8222-222222222222"
@@ -129,6 +130,41 @@ test_active_definitions(Fixture *fx, gconstpointer data)
 }
 
 static void
+test_defined_only(Fixture *fx, gconstpointer data)
+{
+    g_autoptr(MdevInventory) inv = NULL;
+    g_autoptr(MdevInventory) on_mtty = NULL;
+    g_autoptr(MdevInventory) all = NULL;
+    g_autofree char *text = NULL;
+    g_autofree char *bus = NULL;
+    g_autofree char *junk = NULL;
+
+    if (test_skip_without_umockdev())
+        return;
+    /* a stray bus entry: a scan of the bus reports it, a lookup of the
+     * defined UUIDs never sees it */
+    bus = mock_sysfs_real_path(fx->sysfs, "/sys/bus/mdev/devices");
+    junk = g_build_filename(bus, "junk", NULL);
+    g_assert_cmpint(symlink("../../../devices/virtual/mtty/mtty", junk), ==, 0);
+
+    inv = scan(fx, MDEV_HOST_DEFINED_ONLY, NULL, NULL);
+    text = describe(inv);
+    g_assert_cmpstr(text, ==, "gone/22222222:-D-1 mtty/11111111:ADS1 mtty/22222222:-D-1");
+    g_assert_cmpuint(inv->problems->len, ==, 0);
+    g_clear_pointer(&text, g_free);
+
+    /* U1 runs on mtty: under the filter "gone" it is only defined there */
+    save(fx, "gone", U1, "other-1", FALSE);
+    on_mtty = scan(fx, MDEV_HOST_DEFINED_ONLY, "gone", NULL);
+    text = describe(on_mtty);
+    g_assert_cmpstr(text, ==, "gone/11111111:-D-1 gone/22222222:-D-1");
+    g_clear_pointer(&text, g_free);
+
+    all = scan(fx, MDEV_HOST_ALL_DEFINITIONS, NULL, NULL);
+    g_assert_cmpuint(all->problems->len, ==, 1);
+}
+
+static void
 test_filters(Fixture *fx, gconstpointer data)
 {
     g_autoptr(MdevInventory) by_uuid = NULL;
@@ -218,6 +254,7 @@ main(int argc, char **argv)
     g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
     ADD("/host/scan/all-definitions", test_all_definitions);
     ADD("/host/scan/active-definitions", test_active_definitions);
+    ADD("/host/scan/defined-only", test_defined_only);
     ADD("/host/scan/filters", test_filters);
     ADD("/host/scan/definitions-out", test_definitions_out);
     ADD("/host/scan/malformed", test_malformed);

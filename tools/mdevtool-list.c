@@ -20,9 +20,16 @@ typedef enum {
 static const char *
 yes_no(gboolean value, gboolean known)
 {
+    /* translated once: a catalog lookup per cell was a sixth of a listing */
+    static const char *yes, *no;
+
     if (!known)
         return NULL;
-    return value ? _("yes") : _("no");
+    if (yes == NULL) {
+        yes = _("yes");
+        no = _("no");
+    }
+    return value ? yes : no;
 }
 
 static void
@@ -201,7 +208,9 @@ MDEVTOOL_CMD(mdevtool_cmd_list)
     if (parent && !mdev_util_check_name("parent", parent, &error))
         return mdevtool_fail(error);
 
-    if (mode != LIST_ACTIVE)
+    if (mode == LIST_DEFINED)
+        flags |= MDEV_HOST_DEFINED_ONLY;
+    else if (mode == LIST_ALL)
         flags |= MDEV_HOST_ALL_DEFINITIONS;
     if (verbose)
         flags |= MDEV_HOST_DEVICE_DRIVER;

@@ -37,13 +37,14 @@ warn_problems(const GPtrArray *problems)
  * warning, never a failed listing: libvirt gives up on udev events for
  * good when "mdevctl list" fails while it starts. */
 static MdevInventory *
-scan(MdevContext *ctx, const MdevctlArgs *args, GPtrArray **ret_definitions)
+scan(MdevContext *ctx, MdevHostFlags flags, const MdevctlArgs *args,
+     GPtrArray **ret_definitions)
 {
     g_autoptr(GError) error = NULL;
     MdevInventory *inv;
 
-    inv = mdev_host_scan(ctx, MDEV_HOST_ALL_DEFINITIONS | MDEV_HOST_TOLERANT, args->parent,
-                         args->uuid, ret_definitions, &error);
+    inv = mdev_host_scan(ctx, flags | MDEV_HOST_TOLERANT, args->parent, args->uuid,
+                         ret_definitions, &error);
     g_assert(inv != NULL);
     warn_problems(inv->problems);
     return inv;
@@ -52,7 +53,7 @@ scan(MdevContext *ctx, const MdevctlArgs *args, GPtrArray **ret_definitions)
 static int
 list_active(MdevContext *ctx, const MdevctlArgs *args)
 {
-    g_autoptr(MdevInventory) inv = scan(ctx, args, NULL);
+    g_autoptr(MdevInventory) inv = scan(ctx, MDEV_HOST_ALL_DEFINITIONS, args, NULL);
     g_autoptr(GPtrArray) shown = g_ptr_array_new();
 
     for (guint i = 0; i < inv->devices->len; i++) {
@@ -77,7 +78,9 @@ static int
 list_defined(MdevContext *ctx, const MdevctlArgs *args)
 {
     g_autoptr(GPtrArray) defs = NULL;
-    g_autoptr(MdevInventory) inv = scan(ctx, args, &defs);
+    /* what libvirt runs on every change of the store: only the defined
+     * UUIDs are looked up in sysfs */
+    g_autoptr(MdevInventory) inv = scan(ctx, MDEV_HOST_DEFINED_ONLY, args, &defs);
 
     for (guint i = 0; i < defs->len; i++) {
         MdevDevice *def = g_ptr_array_index(defs, i);
