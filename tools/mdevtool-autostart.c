@@ -28,6 +28,7 @@ MDEVTOOL_CMD(mdevtool_cmd_autostart)
     uuid = mdevtool_take_uuid_argument("autostart", argc, argv, &status);
     if (uuid == NULL)
         return status;
-    mdev_ops_set_autostart(cli->ctx, uuid, parent, !disable, messages, &error);
+    if (mdev_ops_set_autostart(cli->ctx, uuid, parent, !disable, messages, &error))
+        mdevtool_report_change(cli, "autostart", uuid, parent, NULL, !disable);
     return mdevtool_finish(messages, error);
 }

@@ -37,6 +37,6 @@ MDEVTOOL_CMD(mdevtool_cmd_dumpxml)
     mdevtool_print_problems(problems);
     if (xml == NULL)
         return mdevtool_fail(error);
-    fputs(xml, stdout);
+    mdevtool_print_xml(cli, "name", argv[1], xml);
     return MDEVTOOL_EXIT_OK;
 }

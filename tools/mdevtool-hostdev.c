@@ -65,6 +65,6 @@ MDEVTOOL_CMD(mdevtool_cmd_hostdev)
     mdevtool_print_problems(problems);
     if (xml == NULL)
         return mdevtool_fail(error);
-    fputs(xml, stdout);
+    mdevtool_print_xml(cli, "uuid", uuid, xml);
     return MDEVTOOL_EXIT_OK;
 }

@@ -100,6 +100,31 @@ mdevtool_finish(GPtrArray *messages, const GError *error)
     return MDEVTOOL_EXIT_OK;
 }
 
+/**
+ * mdevtool_report_change:
+ * @cli: the CLI state
+ * @action: the command
+ * @uuid: the mdev it changed
+ * @parent: (nullable): its parent, when known
+ * @placement: (nullable): see mdevtool_report()
+ * @autostart: see mdevtool_report()
+ *
+ * Reports a change after it is made (mdevtool_report()), with the mdev's
+ * parent and type as they are now.
+ */
+void
+mdevtool_report_change(MdevtoolCli *cli, const char *action, const char *uuid, const char *parent,
+                       const char *placement, int autostart)
+{
+    g_autofree char *where = NULL;
+    g_autofree char *type = NULL;
+
+    if (!mdevtool_report_wanted(cli))
+        return;
+    mdevtool_lookup_device(cli, uuid, parent, &where, &type);
+    mdevtool_report(cli, action, uuid, where, type, placement, autostart);
+}
+
 void
 mdevtool_request_clear(MdevtoolRequest *request)
 {

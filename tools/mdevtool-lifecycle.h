@@ -14,6 +14,8 @@ GPtrArray *mdevtool_parse_attrs(char **specs, GError **error);
 char *mdevtool_take_uuid_argument(const char *cmd, int argc, char **argv, int *ret_status);
 gboolean mdevtool_parse_placement(const char *text, MdevPlacement *ret_placement, int *ret_status);
 int mdevtool_finish(GPtrArray *messages, const GError *error);
+void mdevtool_report_change(MdevtoolCli *cli, const char *action, const char *uuid,
+                            const char *parent, const char *placement, int autostart);
 
 /* What create and define are asked to make: given by options, or by an
  * --xml document that mdevtool_request_load() reads. */

@@ -189,6 +189,8 @@ MDEVTOOL_CMD(mdevtool_cmd_list)
         return status;
     if (argc > 1)
         return mdevtool_usage_error("list", _("unexpected argument '%s'"), argv[1]);
+    /* the global --verbose, which also reaches list when given after it */
+    verbose = verbose || cli->verbose;
     if (defined && all)
         return mdevtool_usage_error("list", _("--defined and --all exclude each other"));
     mode = all ? LIST_ALL : defined ? LIST_DEFINED : LIST_ACTIVE;

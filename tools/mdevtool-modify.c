@@ -65,6 +65,7 @@ MDEVTOOL_CMD(mdevtool_cmd_modify)
     mod.autostart = autostart ? 1 : manual ? 0 : -1;
     mod.del_attr = del_attr;
     mod.index = index;
-    mdev_ops_modify(cli->ctx, uuid, parent, &mod, messages, &error);
+    if (mdev_ops_modify(cli->ctx, uuid, parent, &mod, messages, &error))
+        mdevtool_report_change(cli, "modify", uuid, parent, NULL, mod.autostart);
     return mdevtool_finish(messages, error);
 }

@@ -91,6 +91,8 @@ print_json(MdevInventory *inv)
         const MdevParent *parent = g_ptr_array_index(inv->parents, i);
 
         json_builder_begin_object(b);
+        /* "parent" as in every other output; "name" stays for scripts */
+        mdevtool_json_add_string(b, "parent", parent->name);
         mdevtool_json_add_string(b, "name", parent->name);
         mdevtool_json_add_string(b, "kind", mdev_parent_kind_to_string(parent->kind));
         mdevtool_json_add_string(b, "path", parent->syspath);

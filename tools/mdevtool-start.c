@@ -25,6 +25,7 @@ MDEVTOOL_CMD(mdevtool_cmd_start)
     uuid = mdevtool_take_uuid_argument("start", argc, argv, &status);
     if (uuid == NULL)
         return status;
-    mdev_ops_start(cli->ctx, uuid, parent, messages, &error);
+    if (mdev_ops_start(cli->ctx, uuid, parent, messages, &error))
+        mdevtool_report_change(cli, "start", uuid, parent, NULL, -1);
     return mdevtool_finish(messages, error);
 }
