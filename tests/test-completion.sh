@@ -153,7 +153,7 @@ expect "after the global -c and its value" "mdevtool -c qemu:///system ty" "type
 expect "after --json" "mdevtool --json p" "parents"
 expect "no UUID on a host without devices" "mdevtool stop " ""
 expect "options after arguments" "mdevtool start --parent mtty --" \
-    "--connect --help --json --parent --quiet --verbose"
+    "--connect --help --json --parent --quiet --uuid --verbose"
 expect "a URI after the command" "mdevtool list -c qemu:///system --j" "--json"
 ' samples.json
 

@@ -2,6 +2,7 @@
 #include "mdevtool-cmds.h"
 
 #include "mdev-store.h"
+#include "mdev-xml-host.h"
 #include "mdevtool-lifecycle.h"
 #include "mdevtool-output.h"
 
@@ -33,8 +34,8 @@ MDEVTOOL_CMD(mdevtool_cmd_start_parent)
 {
     gboolean all = FALSE;
     const GOptionEntry entries[] = {
-        { "all", 0, 0, G_OPTION_ARG_NONE, &all, N_("Every parent that has autostart definitions"),
-          NULL },
+        { "all", 'A', 0, G_OPTION_ARG_NONE, &all,
+          N_("Every parent that has autostart definitions"), NULL },
         { NULL },
     };
     g_autoptr(GOptionContext) octx =
@@ -60,7 +61,7 @@ MDEVTOOL_CMD(mdevtool_cmd_start_parent)
         if (argc != 2)
             return mdevtool_usage_error("start-parent", _("give one PARENT, or --all"));
         parents = g_ptr_array_new_with_free_func(g_free);
-        g_ptr_array_add(parents, g_strdup(argv[1]));
+        g_ptr_array_add(parents, mdev_xml_host_resolve_parent(cli->ctx, argv[1]));
     }
     if (cli->json) {
         report = json_builder_new();

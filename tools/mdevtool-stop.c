@@ -8,7 +8,13 @@
 
 MDEVTOOL_CMD(mdevtool_cmd_stop)
 {
-    g_autoptr(GOptionContext) octx = mdevtool_option_context_new("stop", N_("UUID"), NULL);
+    g_autofree char *uuid_option = NULL;
+    const GOptionEntry entries[] = {
+        { "uuid", 'u', 0, G_OPTION_ARG_STRING, &uuid_option,
+          N_("The mdev, instead of the UUID argument"), N_("UUID") },
+        { NULL },
+    };
+    g_autoptr(GOptionContext) octx = mdevtool_option_context_new("stop", N_("UUID"), entries);
     g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GError) error = NULL;
     g_autofree char *uuid = NULL;
@@ -19,7 +25,7 @@ MDEVTOOL_CMD(mdevtool_cmd_stop)
     g_option_context_set_summary(octx, _("Remove an active mdev; its definition stays."));
     if (!mdevtool_parse_options(octx, &argc, &argv, &status))
         return status;
-    uuid = mdevtool_take_uuid_argument("stop", argc, argv, &status);
+    uuid = mdevtool_take_device(cli, "stop", argc, argv, uuid_option, NULL, &status);
     if (uuid == NULL)
         return status;
     /* afterwards the mdev may be gone: what it was is looked up first */

@@ -9,7 +9,10 @@
 MDEVTOOL_CMD(mdevtool_cmd_undefine)
 {
     g_autofree char *parent = NULL;
+    g_autofree char *uuid_option = NULL;
     const GOptionEntry entries[] = {
+        { "uuid", 'u', 0, G_OPTION_ARG_STRING, &uuid_option,
+          N_("The mdev, instead of the UUID argument"), N_("UUID") },
         { "parent", 'p', 0, G_OPTION_ARG_STRING, &parent,
           N_("Only the definition on this parent (default: all of the UUID's)"), N_("PARENT") },
         { NULL },
@@ -26,7 +29,7 @@ MDEVTOOL_CMD(mdevtool_cmd_undefine)
                                          "keeps running."));
     if (!mdevtool_parse_options(octx, &argc, &argv, &status))
         return status;
-    uuid = mdevtool_take_uuid_argument("undefine", argc, argv, &status);
+    uuid = mdevtool_take_device(cli, "undefine", argc, argv, uuid_option, &parent, &status);
     if (uuid == NULL)
         return status;
     /* afterwards the mdev may be gone: what it was is looked up first */
