@@ -8,6 +8,7 @@
 #include "mdev-error.h"
 #include "mdev-host.h"
 #include "mdev-store.h"
+#include "mdev-util.h"
 #include "mdev-xml-parse.h"
 #include "mdev-xml.h"
 
@@ -163,6 +164,141 @@ mdev_xml_host_dump_nodedev(MdevContext *ctx, const char *name, MdevXmlFormatFlag
     g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
                 _("no mdev or parent device is named '%s'"), name);
     return NULL;
+}
+
+/**
+ * mdev_xml_host_resolve_device:
+ * @ctx: a context
+ * @name: a UUID (with or without hyphens) or an mdev's node-device name:
+ *   `mdev_<uuid>` with `_` for `-`, as libvirt names mdevs before 7.9, or
+ *   `mdev_<uuid>_<parent>`
+ * @ret_uuid: (out) (transfer full): the UUID, canonical
+ * @ret_parent: (out) (transfer full) (nullable): the parent's kernel name
+ *   when @name includes it, else %NULL
+ * @error: return location for a #GError
+ *
+ * Names an mdev as the commands take it. The parent part of a node-device
+ * name has lost its punctuation, so it is looked up among the parents
+ * present and the definitions and running mdevs with the UUID; only a name
+ * with that part costs a scan.
+ *
+ * Returns: %TRUE, or %FALSE with %MDEV_ERROR_INVALID_ARGUMENT for a name
+ *   that is neither, %MDEV_ERROR_NOT_FOUND when no parent matches
+ */
+gboolean
+mdev_xml_host_resolve_device(MdevContext *ctx, const char *name, char **ret_uuid,
+                             char **ret_parent, GError **error)
+{
+    const gsize prefix = strlen("mdev_");
+    const gsize uuid_len = 36;
+    g_autoptr(MdevInventory) inv = NULL;
+    g_autofree char *uuid = NULL;
+    g_autofree char *hyphenated = NULL;
+    const char *rest;
+
+    g_return_val_if_fail(name != NULL, FALSE);
+    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+    /* anything but a node-device name gets the UUID parser's own error */
+    if (!g_str_has_prefix(name, "mdev_")) {
+        uuid = mdev_xml_parse_uuid(name, error);
+        if (uuid == NULL)
+            return FALSE;
+        *ret_uuid = g_steal_pointer(&uuid);
+        *ret_parent = NULL;
+        return TRUE;
+    }
+    if (strlen(name) >= prefix + uuid_len) {
+        hyphenated = g_strndup(name + prefix, uuid_len);
+        g_strdelimit(hyphenated, "_", '-');
+        uuid = mdev_util_uuid_canonicalize(hyphenated, NULL);
+    }
+    rest = uuid ? name + prefix + uuid_len : NULL;
+    if (rest == NULL || (*rest != '\0' && *rest != '_')) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                    _("'%s' is neither a UUID nor the node-device name of an mdev"), name);
+        return FALSE;
+    }
+    if (*rest == '\0') {
+        *ret_uuid = g_steal_pointer(&uuid);
+        *ret_parent = NULL;
+        return TRUE;
+    }
+    inv = mdev_host_scan(ctx, MDEV_HOST_PARENTS | MDEV_HOST_ALL_DEFINITIONS | MDEV_HOST_TOLERANT,
+                         NULL, uuid, NULL, error);
+    if (inv == NULL)
+        return FALSE;
+    for (guint i = 0; i < inv->devices->len + inv->parents->len; i++) {
+        const char *parent = i < inv->devices->len
+                                 ? ((MdevDevice *) g_ptr_array_index(inv->devices, i))->parent
+                                 : ((MdevParent *) g_ptr_array_index(
+                                        inv->parents, i - inv->devices->len))->name;
+        g_autofree char *nodedev = mdev_xml_device_nodedev_name(uuid, parent);
+
+        if (strcmp(nodedev, name) == 0) {
+            *ret_uuid = g_steal_pointer(&uuid);
+            *ret_parent = g_strdup(parent);
+            return TRUE;
+        }
+    }
+    g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
+                _("no parent matches the node-device name '%s'"), name);
+    return FALSE;
+}
+
+/* The kernel name that the node-device name of a PCI device or a CSS
+ * subchannel spells, for a device the scan does not list (a GPU whose
+ * driver has not registered with the mdev core); any other name as it is. */
+static char *
+kernel_name_of(const char *name)
+{
+    g_auto(GStrv) parts = g_strsplit(name, "_", -1);
+    guint n = g_strv_length(parts);
+
+    if (n == 5 && strcmp(parts[0], "pci") == 0)
+        return g_strdup_printf("%s:%s:%s.%s", parts[1], parts[2], parts[3], parts[4]);
+    if (n == 4 && strcmp(parts[0], "css") == 0)
+        return g_strdup_printf("%s.%s.%s", parts[1], parts[2], parts[3]);
+    return g_strdup(name);
+}
+
+/**
+ * mdev_xml_host_resolve_parent:
+ * @ctx: a context
+ * @name: a parent's kernel name or its node-device name (`pci_0000_00_02_0`,
+ *   `css_0_0_0052`, `ap_matrix`, `mtty_mtty`)
+ *
+ * A node-device name has a `_` and never a `:` or `.`; any other name is
+ * taken as a kernel name without a scan. A PCI or CSS node-device name no
+ * parent present answers to is spelt back into a kernel name; any other is
+ * taken as it is, so that the caller's own error names it.
+ *
+ * Returns: (transfer full): the parent's kernel name
+ */
+char *
+mdev_xml_host_resolve_parent(MdevContext *ctx, const char *name)
+{
+    g_autoptr(MdevInventory) inv = NULL;
+
+    g_return_val_if_fail(name != NULL, NULL);
+
+    if (strchr(name, '_') == NULL || strpbrk(name, ":.") != NULL)
+        return g_strdup(name);
+    inv = mdev_discovery_scan(ctx, MDEV_DISCOVERY_PARENTS | MDEV_DISCOVERY_NO_TYPES, NULL, NULL);
+    for (guint i = 0; inv && i < inv->parents->len; i++) {
+        const MdevParent *parent = g_ptr_array_index(inv->parents, i);
+
+        if (strcmp(parent->name, name) == 0)
+            return g_strdup(name);
+    }
+    for (guint i = 0; inv && i < inv->parents->len; i++) {
+        const MdevParent *parent = g_ptr_array_index(inv->parents, i);
+        g_autofree char *nodedev = mdev_xml_parent_nodedev_name(parent);
+
+        if (strcmp(nodedev, name) == 0)
+            return g_strdup(parent->name);
+    }
+    return kernel_name_of(name);
 }
 
 /**

@@ -13,6 +13,9 @@ MdevDevice *mdev_xml_host_read_definition(MdevContext *ctx, const char *path, GE
     G_GNUC_WARN_UNUSED_RESULT;
 char *mdev_xml_host_dump_nodedev(MdevContext *ctx, const char *name, MdevXmlFormatFlags flags,
                                  GPtrArray *ret_problems, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean mdev_xml_host_resolve_device(MdevContext *ctx, const char *name, char **ret_uuid,
+                                      char **ret_parent, GError **error);
+char *mdev_xml_host_resolve_parent(MdevContext *ctx, const char *name) G_GNUC_WARN_UNUSED_RESULT;
 char *mdev_xml_host_dump_hostdev(MdevContext *ctx, const char *uuid, const char *model,
                                  MdevXmlSwitch display, MdevXmlSwitch ramfb,
                                  GPtrArray *ret_problems, GError **error) G_GNUC_WARN_UNUSED_RESULT;

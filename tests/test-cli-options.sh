@@ -1,7 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Global options after the command: "mdevtool list --json" must do what
-# "mdevtool --json list" does, on the simulated kernel. TAP output.
+# "mdevtool --json list" does, on the simulated kernel; the one option
+# vocabulary: --uuid/-u where a positional UUID is taken, libvirt's
+# node-device names where a kernel name is, -A for --all. TAP output.
 #
 # Environment (from tests/Makefile.am.inc): MDEVTOOL, MDEVSIM.
 set -u
@@ -16,7 +18,9 @@ fi
 
 # Runs the commands of $2 (one "NAME|ARGS A|ARGS B" a line: both argument
 # lists must give the same stdout, stderr and exit status, which for ARGS A
-# is also written to $W/<n>.a) on the simulated host $1.
+# is also written to $W/<n>.a) on the simulated host $1. With SUCCESS=1
+# that status must be 0 and stdout not empty, so that two failures do not
+# pass as alike.
 cat > "$W/same.sh" <<'SAME'
 set -u
 n=0
@@ -24,7 +28,10 @@ while IFS='|' read -r name a b; do
     n=$((n + 1))
     eval "\"\$MDEVTOOL\" $a" > "$W/$n.a" 2> "$W/$n.a.err"; echo $? >> "$W/$n.a.err"
     eval "\"\$MDEVTOOL\" $b" > "$W/$n.b" 2> "$W/$n.b.err"; echo $? >> "$W/$n.b.err"
-    if cmp -s "$W/$n.a" "$W/$n.b" && cmp -s "$W/$n.a.err" "$W/$n.b.err"; then
+    if [ "${SUCCESS:-0}" = 1 ] && { [ "$(tail -n 1 "$W/$n.a.err")" != 0 ] || [ ! -s "$W/$n.a" ]; }; then
+        echo "FAIL $name"
+        sed 's/^/# /' "$W/$n.a.err"
+    elif cmp -s "$W/$n.a" "$W/$n.b" && cmp -s "$W/$n.a.err" "$W/$n.b.err"; then
         echo "PASS $name"
     else
         echo "FAIL $name"
@@ -37,7 +44,8 @@ SAME
 : > "$W/results"
 run() {
     printf '%s\n' "$2" > "$W/cases"
-    W="$W" MDEVTOOL="$MDEVTOOL" "$MDEVSIM" --host "$1" -- sh "$W/same.sh" >> "$W/results" 2>&1
+    W="$W" MDEVTOOL="$MDEVTOOL" SUCCESS="${SUCCESS:-0}" "$MDEVSIM" --host "$1" -- \
+        sh "$W/same.sh" >> "$W/results" 2>&1
 }
 
 run intel-gvtg.json 'list --json is --json list|--json list|list --json
@@ -57,6 +65,24 @@ if grep -q '"uuid" : "4b20d080-1b54-4048-85b3-a6a62d165c01"' "$W/1.a" 2> /dev/nu
 else
     echo "FAIL list --json printed the devices as JSON" >> "$W/results"
 fi
+
+# one vocabulary: each pair names the same thing two ways
+A=aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa
+A_=aaaaaaaa_aaaa_4aaa_8aaa_aaaaaaaaaaaa
+LIFECYCLE=$G_TEST_SRCDIR/data/lifecycle/host.json
+SUCCESS=1 run "$LIFECYCLE" "dumpxml -u UUID|dumpxml -u $A|dumpxml $A
+hostdev -u UUID|hostdev -u $A|hostdev $A
+hostdev mdev_UUID_PARENT|hostdev mdev_${A_}_mtty|hostdev $A
+hostdev mdev_UUID|hostdev mdev_${A_}|hostdev $A
+list -u mdev_UUID_PARENT|list -u mdev_${A_}_mtty|list -u $A
+list -A|list -A|list --all
+list -a, the older spelling|list -a|list --all
+list -p generic node-device name|list -p mtty_mtty|list -p mtty
+types -p pci_…|types -p pci_0000_41_00_4|types -p 0000:41:00.4
+types -p ap_matrix|types -p ap_matrix|types -p matrix
+parents -p pci_… of a parent not registered|parents -p pci_0000_00_02_0|parents -p 0000:00:02.0
+doctor pci_…|doctor pci_0000_41_00_5|doctor 0000:41:00.5
+--json list -u UUID|--json list -u $A|--json list --uuid=$A"
 
 # "NAME|ARGS|STATUS|FIRST LINE OF STDERR" a line
 cat > "$W/expect.sh" <<'EXPECT'
@@ -80,6 +106,25 @@ printf '%s\n' \
     "an unknown option stays unknown|list --bogus|2|mdevtool: Unknown option --bogus" \
     > "$W/cases"
 W="$W" MDEVTOOL="$MDEVTOOL" "$MDEVSIM" --host samples.json -- sh "$W/expect.sh" \
+    >> "$W/results" 2>&1
+
+# changes through the same names, in order, on one host
+B=bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb
+B_=bbbbbbbb_bbbb_4bbb_8bbb_bbbbbbbbbbbb
+printf '%s\n' \
+    "define -u mdev_UUID -p mtty_mtty|define -t mtty-1 -p mtty_mtty -u mdev_$B_|0|" \
+    "start -u mdev_UUID_PARENT|start -u mdev_${B_}_mtty|0|" \
+    "--verbose names what stop did|--verbose stop -u $B|0|mdevtool: stopped mdev '$B' on parent 'mtty'" \
+    "-q hides the notes|-q list -p mbochs|0|" \
+    "--quiet and --verbose exclude each other|--quiet list -v|2|mdevtool: --quiet and --verbose exclude each other" \
+    "a node-device name against --parent|start -p mbochs mdev_${B_}_mtty|2|mdevtool: --parent 'mbochs' is not the parent 'mtty' that the node-device name names" \
+    "the UUID given twice|stop -u $B $B|2|mdevtool: give the mdev once: as the argument or with --uuid" \
+    "a node-device name no parent matches|start mdev_${B_}_nosuch|1|mdevtool: error: no parent matches the node-device name 'mdev_${B_}_nosuch'" \
+    "neither UUID nor node-device name|autostart -u mdev_zz|1|mdevtool: error: 'mdev_zz' is neither a UUID nor the node-device name of an mdev" \
+    "undefine -u mdev_UUID_PARENT|undefine -u mdev_${B_}_mtty|0|" \
+    "undefined: gone|list --defined -u $B|0|mdevtool: no mdev '$B' matches" \
+    > "$W/cases"
+W="$W" MDEVTOOL="$MDEVTOOL" "$MDEVSIM" --host "$LIFECYCLE" -- sh "$W/expect.sh" \
     >> "$W/results" 2>&1
 
 total=$(grep -c '^\(PASS\|FAIL\) ' "$W/results")

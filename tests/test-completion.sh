@@ -119,7 +119,7 @@ expect "commands by prefix" "mdevtool st" "start start-parent stop"
 for cmd in $commands; do
     options=$(mdevtool "$cmd" --help | grep -oE "^ +(-[a-zA-Z?], )?--[a-z-]+" | grep -oE -- "--[a-z-]+")
     expect "options of $cmd as in its --help" "mdevtool $cmd --" \
-        "$(sorted $options --json --connect)"
+        "$(sorted $(printf "%s\n" $options --json --quiet --verbose --connect | sort -u))"
 done
 global=$(mdevtool --help-all | grep -oE "^ +(-[a-zA-Z?], )?--[a-z-]+" | grep -oE -- "--[a-z-]+" | grep -v -- "--help-")
 expect "global options as in mdevtool --help" "mdevtool --" "$(sorted $global)"
@@ -153,7 +153,7 @@ expect "after the global -c and its value" "mdevtool -c qemu:///system ty" "type
 expect "after --json" "mdevtool --json p" "parents"
 expect "no UUID on a host without devices" "mdevtool stop " ""
 expect "options after arguments" "mdevtool start --parent mtty --" \
-    "--connect --help --json --parent"
+    "--connect --help --json --parent --quiet --uuid --verbose"
 expect "a URI after the command" "mdevtool list -c qemu:///system --j" "--json"
 ' samples.json
 

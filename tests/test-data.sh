@@ -16,12 +16,12 @@ check() {
 echo "1..6"
 check "rule has no placeholder left" "! grep -q '@[a-z]*@' '$rule'"
 check "rule runs the configured binary" \
-    "[ \$(grep -c \"RUN+=\\\"/bin/sh -c '$bindir/mdevtool start-parent\" '$rule') -eq 2 ]"
+    "[ \$(grep -c \"RUN+=\\\"/bin/sh -c '$bindir/mdevtool --verbose start-parent\" '$rule') -eq 2 ]"
 check "rule reacts to registration and to add" \
     "grep -q 'ENV{MDEV_STATE}==\"registered\"' '$rule' && grep -q 'ACTION==\"add\"' '$rule'"
 check "unit has no placeholder left" "! grep -q '@[a-z]*@' '$unit'"
 check "unit runs the configured binary" \
-    "grep -qx 'ExecStart=$bindir/mdevtool start-parent --all' '$unit'"
+    "grep -qx 'ExecStart=$bindir/mdevtool --verbose start-parent --all' '$unit'"
 if command -v systemd-analyze >/dev/null 2>&1; then
     check "systemd-analyze accepts the unit" \
         "systemd-analyze verify --man=no '$unit' 2>&1 | grep -v -e 'libvirtd' -e 'virtqemud' -e 'mdevtool: .*No such file' | grep -q . && false || true"

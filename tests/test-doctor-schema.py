@@ -13,25 +13,20 @@ import os
 import subprocess
 import sys
 
-here = os.environ.get("G_TEST_SRCDIR") or os.path.dirname(os.path.abspath(__file__))
-top = os.path.normpath(os.path.join(here, ".."))
+sys.dont_write_bytecode = True  # the source tree may be read-only (distcheck)
+sys.path.insert(0, os.environ.get("G_TEST_SRCDIR") or os.path.dirname(os.path.abspath(__file__)))
+import schemacheck  # noqa: E402
+
+here, top = schemacheck.here, schemacheck.top
 mdevtool = os.environ.get("MDEVTOOL")
 mdevsim = os.environ.get("MDEVSIM")
 
-try:
-    import jsonschema
-except ImportError:
-    print("1..0 # SKIP python3-jsonschema is not installed")
-    sys.exit(0)
+schemacheck.skip_unless_jsonschema()
 if not mdevtool or not mdevsim or not os.access(mdevsim, os.X_OK):
     print("1..0 # SKIP the simulated kernel (tests/mdevsim) is not built")
     sys.exit(0)
 
-with open(os.path.join(top, "schemas", "doctor.schema.json")) as f:
-    schema = json.load(f)
-validator_class = jsonschema.validators.validator_for(schema)
-validator_class.check_schema(schema)
-validator = validator_class(schema)
+validator = schemacheck.validator("doctor.schema.json")
 
 hosts = [(path, []) for path in
          sorted(glob.glob(os.path.join(here, "data", "doctor", "*.json")) +

@@ -10,20 +10,13 @@ import json
 import os
 import sys
 
-here = os.environ.get("G_TEST_SRCDIR") or os.path.dirname(os.path.abspath(__file__))
-top = os.path.normpath(os.path.join(here, ".."))
+sys.dont_write_bytecode = True  # the source tree may be read-only (distcheck)
+sys.path.insert(0, os.environ.get("G_TEST_SRCDIR") or os.path.dirname(os.path.abspath(__file__)))
+import schemacheck  # noqa: E402
 
-try:
-    import jsonschema
-except ImportError:
-    print("1..0 # SKIP python3-jsonschema is not installed")
-    sys.exit(0)
-
-with open(os.path.join(top, "schemas", "host.schema.json")) as f:
-    schema = json.load(f)
-validator_class = jsonschema.validators.validator_for(schema)
-validator_class.check_schema(schema)
-validator = validator_class(schema)
+here, top = schemacheck.here, schemacheck.top
+schemacheck.skip_unless_jsonschema()
+validator = schemacheck.validator("host.schema.json")
 
 valid = sorted(glob.glob(os.path.join(top, "examples", "hosts", "*.json")) +
                glob.glob(os.path.join(here, "data", "doctor", "*.json")))

@@ -9,7 +9,10 @@ MDEVTOOL_CMD(mdevtool_cmd_autostart)
 {
     g_autofree char *parent = NULL;
     gboolean disable = FALSE;
+    g_autofree char *uuid_option = NULL;
     const GOptionEntry entries[] = {
+        { "uuid", 'u', 0, G_OPTION_ARG_STRING, &uuid_option,
+          N_("The mdev, instead of the UUID argument"), N_("UUID") },
         { "disable", 0, 0, G_OPTION_ARG_NONE, &disable, N_("Turn autostart off"), NULL },
         { "parent", 'p', 0, G_OPTION_ARG_STRING, &parent,
           N_("Parent, when the mdev is defined on several"), N_("PARENT") },
@@ -25,9 +28,10 @@ MDEVTOOL_CMD(mdevtool_cmd_autostart)
                                          "or (--disable) only when asked."));
     if (!mdevtool_parse_options(octx, &argc, &argv, &status))
         return status;
-    uuid = mdevtool_take_uuid_argument("autostart", argc, argv, &status);
+    uuid = mdevtool_take_device(cli, "autostart", argc, argv, uuid_option, &parent, &status);
     if (uuid == NULL)
         return status;
-    mdev_ops_set_autostart(cli->ctx, uuid, parent, !disable, messages, &error);
+    if (mdev_ops_set_autostart(cli->ctx, uuid, parent, !disable, messages, &error))
+        mdevtool_report_change(cli, "autostart", uuid, parent, NULL, !disable);
     return mdevtool_finish(messages, error);
 }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "mdevtool.h"
 
+#include "mdevtool-output.h"
+
 #include <glib/gi18n.h>
 #include <stdio.h>
 #include <string.h>
@@ -54,15 +56,15 @@ mdevtool_parse_options(GOptionContext *octx, int *argc, char ***argv, int *ret_s
  * @format: printf-like message
  * @ap: its arguments
  *
- * Prints the line "mdevtool: <message>" on stderr, the form both usage
- * errors and notes about a result take.
+ * Prints a note about a result: the line "mdevtool: <message>" on stderr
+ * (nothing with --quiet).
  */
 void
 mdevtool_vnote(const char *format, va_list ap)
 {
     g_autofree char *msg = g_strdup_vprintf(format, ap);
 
-    fprintf(stderr, "mdevtool: %s\n", msg);
+    mdevtool_message(MDEVTOOL_MESSAGE_NOTE, msg);
 }
 
 /**
@@ -76,10 +78,18 @@ int
 mdevtool_usage_error(const char *cmd, const char *format, ...)
 {
     va_list ap;
+    g_autofree char *msg = NULL;
 
     va_start(ap, format);
-    mdevtool_vnote(format, ap);
+    msg = g_strdup_vprintf(format, ap);
     va_end(ap);
+    /* the text form is "mdevtool: MESSAGE" and a pointer to --help, as
+     * GOption's own errors read; with --json one error object and no more */
+    if (mdevtool_output_is_json()) {
+        mdevtool_message(MDEVTOOL_MESSAGE_ERROR, msg);
+        return MDEVTOOL_EXIT_USAGE;
+    }
+    fprintf(stderr, "mdevtool: %s\n", msg);
     if (cmd && *cmd)
         fprintf(stderr, _("Try \"mdevtool %s --help\" for more information.\n"), cmd);
     else
@@ -96,7 +106,7 @@ mdevtool_usage_error(const char *cmd, const char *format, ...)
 int
 mdevtool_fail(const GError *error)
 {
-    fprintf(stderr, _("mdevtool: error: %s\n"), error->message);
+    mdevtool_message(MDEVTOOL_MESSAGE_ERROR, error->message);
     return MDEVTOOL_EXIT_FAILURE;
 }
 
@@ -109,6 +119,6 @@ mdevtool_fail_message(const char *format, ...)
     va_start(ap, format);
     msg = g_strdup_vprintf(format, ap);
     va_end(ap);
-    fprintf(stderr, _("mdevtool: error: %s\n"), msg);
+    mdevtool_message(MDEVTOOL_MESSAGE_ERROR, msg);
     return MDEVTOOL_EXIT_FAILURE;
 }

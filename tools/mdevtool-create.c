@@ -2,6 +2,7 @@
 #include "mdevtool-cmds.h"
 
 #include "mdevtool-lifecycle.h"
+#include "mdevtool-output.h"
 
 #include <glib/gi18n.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@ MDEVTOOL_CMD(mdevtool_cmd_create)
     g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GError) error = NULL;
     g_autofree char *created = NULL;
+    g_autofree char *chosen = NULL;
     int status;
 
     mdevtool_request_add_options(octx, &req);
@@ -38,9 +40,19 @@ MDEVTOOL_CMD(mdevtool_cmd_create)
         return status;
 
     created = mdev_ops_create(cli->ctx, req.parent, req.type, req.uuid, req.attrs, req.placement,
-                              NULL, messages, &error);
-    /* the UUID is printed even when given: it comes back canonical */
-    if (created)
-        printf("%s\n", created);
+                              &chosen, messages, &error);
+    if (created) {
+        const char *policy = req.parent ? NULL : mdev_placement_to_string(req.placement);
+
+        if (policy)
+            mdevtool_note(_("placed mdev '%1$s' on parent '%2$s' (placement policy %3$s)"),
+                          created, chosen, policy);
+        /* the UUID is printed even when given: it comes back canonical */
+        if (!cli->json)
+            printf("%s\n", created);
+        /* with the placement note, --verbose has nothing to add */
+        if (cli->json || policy == NULL)
+            mdevtool_report_change(cli, "create", created, chosen, policy, -1);
+    }
     return mdevtool_finish(messages, error);
 }

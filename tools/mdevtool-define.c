@@ -2,6 +2,7 @@
 #include "mdevtool-cmds.h"
 
 #include "mdevtool-lifecycle.h"
+#include "mdevtool-output.h"
 
 #include <glib/gi18n.h>
 #include <stdio.h>
@@ -25,6 +26,7 @@ MDEVTOOL_CMD(mdevtool_cmd_define)
     g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GError) error = NULL;
     g_autofree char *defined = NULL;
+    g_autofree char *chosen = NULL;
     int status;
 
     mdevtool_request_add_options(octx, &req);
@@ -43,8 +45,10 @@ MDEVTOOL_CMD(mdevtool_cmd_define)
         return status;
 
     defined = mdev_ops_define(cli->ctx, req.parent, req.type, req.uuid, req.autostart, req.attrs,
-                              req.placement, MDEV_OPS_NONE, NULL, messages, &error);
-    if (defined && req.uuid == NULL)
+                              req.placement, MDEV_OPS_NONE, &chosen, messages, &error);
+    if (defined && !cli->json && req.uuid == NULL)
         printf("%s\n", defined);
+    if (defined)
+        mdevtool_report_change(cli, "define", defined, chosen, NULL, req.autostart);
     return mdevtool_finish(messages, error);
 }

@@ -2,6 +2,7 @@
 #include "mdevtool-cmds.h"
 
 #include "mdev-doctor.h"
+#include "mdev-xml-host.h"
 #include "mdevtool-output.h"
 
 #include <glib/gi18n.h>
@@ -66,6 +67,7 @@ MDEVTOOL_CMD(mdevtool_cmd_doctor)
         mdevtool_option_context_new("doctor", N_("[PARENT|TYPE]"), NULL);
     g_autoptr(GPtrArray) findings = NULL;
     g_autoptr(GError) error = NULL;
+    g_autofree char *subject = NULL;
     int status;
 
     g_option_context_set_summary(
@@ -81,7 +83,9 @@ MDEVTOOL_CMD(mdevtool_cmd_doctor)
     if (argc > 2)
         return mdevtool_usage_error("doctor", _("unexpected argument '%s'"), argv[2]);
 
-    findings = mdev_doctor_check(cli->ctx, argc > 1 ? argv[1] : NULL, &error);
+    if (argc > 1)
+        subject = mdev_xml_host_resolve_parent(cli->ctx, argv[1]);
+    findings = mdev_doctor_check(cli->ctx, subject, &error);
     if (findings == NULL)
         return mdevtool_fail(error);
     if (cli->json)

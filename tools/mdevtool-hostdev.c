@@ -32,7 +32,10 @@ MDEVTOOL_CMD(mdevtool_cmd_hostdev)
     g_autofree char *model = NULL;
     g_autofree char *display_text = NULL;
     g_autofree char *ramfb_text = NULL;
+    g_autofree char *uuid_option = NULL;
     const GOptionEntry entries[] = {
+        { "uuid", 'u', 0, G_OPTION_ARG_STRING, &uuid_option,
+          N_("The mdev, instead of the UUID argument"), N_("UUID") },
         { "model", 0, 0, G_OPTION_ARG_STRING, &model,
           N_("vfio-pci, vfio-ccw or vfio-ap; default: the type's device API"), N_("MODEL") },
         { "display", 0, 0, G_OPTION_ARG_STRING, &display_text,
@@ -57,7 +60,7 @@ MDEVTOOL_CMD(mdevtool_cmd_hostdev)
     if (!parse_switch("--display", display_text, &display, &status) ||
         !parse_switch("--ramfb", ramfb_text, &ramfb, &status))
         return status;
-    uuid = mdevtool_take_uuid_argument("hostdev", argc, argv, &status);
+    uuid = mdevtool_take_device(cli, "hostdev", argc, argv, uuid_option, NULL, &status);
     if (uuid == NULL)
         return status;
 
@@ -65,6 +68,6 @@ MDEVTOOL_CMD(mdevtool_cmd_hostdev)
     mdevtool_print_problems(problems);
     if (xml == NULL)
         return mdevtool_fail(error);
-    fputs(xml, stdout);
+    mdevtool_print_xml(cli, "uuid", uuid, xml);
     return MDEVTOOL_EXIT_OK;
 }

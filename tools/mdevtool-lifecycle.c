@@ -40,21 +40,54 @@ mdevtool_parse_attrs(char **specs, GError **error)
 }
 
 /**
- * mdevtool_take_uuid_argument:
+ * mdevtool_resolve_parent:
+ * @cli: the CLI state
+ * @parent: (inout) (nullable): a parent as the user named it, replaced by
+ *   its kernel name when it was a libvirt node-device name
+ */
+void
+mdevtool_resolve_parent(MdevtoolCli *cli, char **parent)
+{
+    char *resolved;
+
+    if (*parent == NULL)
+        return;
+    resolved = mdev_xml_host_resolve_parent(cli->ctx, *parent);
+    g_free(*parent);
+    *parent = resolved;
+}
+
+/**
+ * mdevtool_take_device:
+ * @cli: the CLI state
  * @cmd: the command, for usage errors
  * @argc: remaining argument count (argv[0] is the command)
  * @argv: remaining arguments
+ * @uuid_option: (nullable): the value of --uuid, the other way to name it
+ * @parent: (inout) (nullable): the command's --parent, resolved to a
+ *   kernel name and set from a node-device name that includes the parent;
+ *   %NULL for a command that takes no parent
  * @ret_status: set to the exit status on failure
  *
- * Returns: (transfer full) (nullable): the one positional UUID, canonical
+ * The mdev a command acts on: a UUID or an mdev's node-device name, as the
+ * one positional argument or with --uuid.
+ *
+ * Returns: (transfer full) (nullable): the UUID, canonical
  */
 char *
-mdevtool_take_uuid_argument(const char *cmd, int argc, char **argv, int *ret_status)
+mdevtool_take_device(MdevtoolCli *cli, const char *cmd, int argc, char **argv,
+                     const char *uuid_option, char **parent, int *ret_status)
 {
     g_autoptr(GError) error = NULL;
-    char *uuid;
+    g_autofree char *uuid = NULL;
+    g_autofree char *named_parent = NULL;
 
-    if (argc < 2) {
+    if (uuid_option && argc > 1) {
+        *ret_status = mdevtool_usage_error(cmd, _("give the mdev once: as the argument or with "
+                                                  "--uuid"));
+        return NULL;
+    }
+    if (uuid_option == NULL && argc < 2) {
         *ret_status = mdevtool_usage_error(cmd, _("no UUID given"));
         return NULL;
     }
@@ -62,10 +95,24 @@ mdevtool_take_uuid_argument(const char *cmd, int argc, char **argv, int *ret_sta
         *ret_status = mdevtool_usage_error(cmd, _("unexpected argument '%s'"), argv[2]);
         return NULL;
     }
-    uuid = mdev_util_uuid_canonicalize(argv[1], &error);
-    if (uuid == NULL)
+    if (!mdev_xml_host_resolve_device(cli->ctx, uuid_option ? uuid_option : argv[1], &uuid,
+                                      &named_parent, &error)) {
         *ret_status = mdevtool_fail(error);
-    return uuid;
+        return NULL;
+    }
+    if (parent == NULL)
+        return g_steal_pointer(&uuid);
+    mdevtool_resolve_parent(cli, parent);
+    if (named_parent && *parent && strcmp(*parent, named_parent) != 0) {
+        *ret_status = mdevtool_usage_error(cmd,
+                                           _("--parent '%1$s' is not the parent '%2$s' that the "
+                                             "node-device name names"),
+                                           *parent, named_parent);
+        return NULL;
+    }
+    if (named_parent && *parent == NULL)
+        *parent = g_steal_pointer(&named_parent);
+    return g_steal_pointer(&uuid);
 }
 
 gboolean
@@ -98,6 +145,31 @@ mdevtool_finish(GPtrArray *messages, const GError *error)
     if (error)
         return mdevtool_fail(error);
     return MDEVTOOL_EXIT_OK;
+}
+
+/**
+ * mdevtool_report_change:
+ * @cli: the CLI state
+ * @action: the command
+ * @uuid: the mdev it changed
+ * @parent: (nullable): its parent, when known
+ * @placement: (nullable): see mdevtool_report()
+ * @autostart: see mdevtool_report()
+ *
+ * Reports a change after it is made (mdevtool_report()), with the mdev's
+ * parent and type as they are now.
+ */
+void
+mdevtool_report_change(MdevtoolCli *cli, const char *action, const char *uuid, const char *parent,
+                       const char *placement, int autostart)
+{
+    g_autofree char *where = NULL;
+    g_autofree char *type = NULL;
+
+    if (!mdevtool_report_wanted(cli))
+        return;
+    mdevtool_lookup_device(cli, uuid, parent, &where, &type);
+    mdevtool_report(cli, action, uuid, where, type, placement, autostart);
 }
 
 void
@@ -161,8 +233,31 @@ mdevtool_request_load(MdevtoolCli *cli, const char *cmd, MdevtoolRequest *reques
         *ret_status = mdevtool_usage_error(cmd, "%s", error->message);
         return FALSE;
     }
-    if (request->xml == NULL)
+    if (request->xml == NULL) {
+        g_autofree char *uuid = NULL;
+        g_autofree char *named_parent = NULL;
+
+        mdevtool_resolve_parent(cli, &request->parent);
+        if (request->uuid == NULL)
+            return TRUE;
+        if (!mdev_xml_host_resolve_device(cli->ctx, request->uuid, &uuid, &named_parent,
+                                          &error)) {
+            *ret_status = mdevtool_fail(error);
+            return FALSE;
+        }
+        if (named_parent && request->parent && strcmp(request->parent, named_parent) != 0) {
+            *ret_status = mdevtool_usage_error(cmd,
+                                               _("--parent '%1$s' is not the parent '%2$s' that "
+                                                 "the node-device name names"),
+                                               request->parent, named_parent);
+            return FALSE;
+        }
+        g_free(request->uuid);
+        request->uuid = g_steal_pointer(&uuid);
+        if (named_parent && request->parent == NULL)
+            request->parent = g_steal_pointer(&named_parent);
         return TRUE;
+    }
     document = mdev_xml_host_read_definition(cli->ctx, request->xml, &error);
     if (document == NULL) {
         *ret_status = mdevtool_fail(error);

@@ -11,9 +11,13 @@ G_BEGIN_DECLS
 /* Helpers shared by the commands that create, change or remove mdevs. */
 
 GPtrArray *mdevtool_parse_attrs(char **specs, GError **error);
-char *mdevtool_take_uuid_argument(const char *cmd, int argc, char **argv, int *ret_status);
+void mdevtool_resolve_parent(MdevtoolCli *cli, char **parent);
+char *mdevtool_take_device(MdevtoolCli *cli, const char *cmd, int argc, char **argv,
+                           const char *uuid_option, char **parent, int *ret_status);
 gboolean mdevtool_parse_placement(const char *text, MdevPlacement *ret_placement, int *ret_status);
 int mdevtool_finish(GPtrArray *messages, const GError *error);
+void mdevtool_report_change(MdevtoolCli *cli, const char *action, const char *uuid,
+                            const char *parent, const char *placement, int autostart);
 
 /* What create and define are asked to make: given by options, or by an
  * --xml document that mdevtool_request_load() reads. */

@@ -5,6 +5,7 @@
 #include "mdev-error.h"
 #include "mdev-host.h"
 #include "mdev-util.h"
+#include "mdevtool-lifecycle.h"
 #include "mdevtool-output.h"
 
 #include <glib/gi18n.h>
@@ -173,10 +174,13 @@ MDEVTOOL_CMD(mdevtool_cmd_list)
     g_autofree char *uuid = NULL;
     const GOptionEntry entries[] = {
         { "defined", 'd', 0, G_OPTION_ARG_NONE, &defined, N_("List the defined mdevs"), NULL },
-        { "all", 'a', 0, G_OPTION_ARG_NONE, &all, N_("List active and defined mdevs"), NULL },
+        { "all", 'A', 0, G_OPTION_ARG_NONE, &all, N_("List active and defined mdevs"), NULL },
+        /* -a is --attr elsewhere; list's older -a keeps working, unlisted */
+        { "all-mdevs", 'a', G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &all, NULL, NULL },
         { "parent", 'p', 0, G_OPTION_ARG_STRING, &parent, N_("Only mdevs of this parent"),
           N_("PARENT") },
-        { "uuid", 'u', 0, G_OPTION_ARG_STRING, &uuid_arg, N_("Only this mdev"), N_("UUID") },
+        { "uuid", 'u', 0, G_OPTION_ARG_STRING, &uuid_arg,
+          N_("Only this mdev (a UUID or node-device name)"), N_("UUID") },
         { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
           N_("Also show drivers and attributes"), NULL },
         { NULL },
@@ -196,14 +200,20 @@ MDEVTOOL_CMD(mdevtool_cmd_list)
         return status;
     if (argc > 1)
         return mdevtool_usage_error("list", _("unexpected argument '%s'"), argv[1]);
+    /* the global --verbose, which also reaches list when given after it */
+    verbose = verbose || cli->verbose;
     if (defined && all)
         return mdevtool_usage_error("list", _("--defined and --all exclude each other"));
     mode = all ? LIST_ALL : defined ? LIST_DEFINED : LIST_ACTIVE;
 
     if (uuid_arg) {
-        uuid = mdev_util_uuid_canonicalize(uuid_arg, &error);
+        char *argv_uuid[] = { (char *) "list", uuid_arg, NULL };
+
+        uuid = mdevtool_take_device(cli, "list", 2, argv_uuid, NULL, &parent, &status);
         if (uuid == NULL)
-            return mdevtool_fail(error);
+            return status;
+    } else {
+        mdevtool_resolve_parent(cli, &parent);
     }
     if (parent && !mdev_util_check_name("parent", parent, &error))
         return mdevtool_fail(error);

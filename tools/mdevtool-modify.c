@@ -12,7 +12,10 @@ MDEVTOOL_CMD(mdevtool_cmd_modify)
     g_autofree char *attr = NULL;
     gboolean autostart = FALSE, manual = FALSE, del_attr = FALSE;
     gint64 index = -1;
+    g_autofree char *uuid_option = NULL;
     const GOptionEntry entries[] = {
+        { "uuid", 'u', 0, G_OPTION_ARG_STRING, &uuid_option,
+          N_("The mdev, instead of the UUID argument"), N_("UUID") },
         { "parent", 'p', 0, G_OPTION_ARG_STRING, &parent,
           N_("Parent, when the mdev is defined on several"), N_("PARENT") },
         { "type", 't', 0, G_OPTION_ARG_STRING, &type, N_("New type id or name"), N_("TYPE") },
@@ -37,7 +40,7 @@ MDEVTOOL_CMD(mdevtool_cmd_modify)
                                          "not touched."));
     if (!mdevtool_parse_options(octx, &argc, &argv, &status))
         return status;
-    uuid = mdevtool_take_uuid_argument("modify", argc, argv, &status);
+    uuid = mdevtool_take_device(cli, "modify", argc, argv, uuid_option, &parent, &status);
     if (uuid == NULL)
         return status;
     if (autostart && manual)
@@ -65,6 +68,7 @@ MDEVTOOL_CMD(mdevtool_cmd_modify)
     mod.autostart = autostart ? 1 : manual ? 0 : -1;
     mod.del_attr = del_attr;
     mod.index = index;
-    mdev_ops_modify(cli->ctx, uuid, parent, &mod, messages, &error);
+    if (mdev_ops_modify(cli->ctx, uuid, parent, &mod, messages, &error))
+        mdevtool_report_change(cli, "modify", uuid, parent, NULL, mod.autostart);
     return mdevtool_finish(messages, error);
 }

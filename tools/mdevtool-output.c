@@ -3,10 +3,18 @@
 
 #include "mdev-discovery.h"
 #include "mdev-error.h"
+#include "mdev-host.h"
 
 #include <glib/gi18n.h>
 #include <stdio.h>
 #include <string.h>
+
+/* Set once from the global options, before the command runs; the error
+ * helpers have no other way to learn them. */
+static struct {
+    gboolean json;
+    gboolean quiet;
+} output_mode;
 
 struct _MdevtoolTable {
     guint columns;
@@ -211,13 +219,239 @@ mdevtool_json_add_bool(JsonBuilder *builder, const char *key, gboolean value, gb
         json_builder_add_null_value(builder);
 }
 
+/**
+ * mdevtool_output_set_mode:
+ * @json: every stderr line is a JSON object (--json)
+ * @quiet: notes are not printed (--quiet); warnings and errors are
+ */
+void
+mdevtool_output_set_mode(gboolean json, gboolean quiet)
+{
+    output_mode.json = json;
+    output_mode.quiet = quiet;
+}
+
+gboolean
+mdevtool_output_is_json(void)
+{
+    return output_mode.json;
+}
+
+static const char *
+message_key(MdevtoolMessage kind)
+{
+    switch (kind) {
+    case MDEVTOOL_MESSAGE_ERROR:
+        return "error";
+    case MDEVTOOL_MESSAGE_WARNING:
+        return "warning";
+    case MDEVTOOL_MESSAGE_NOTE:
+    default:
+        return "note";
+    }
+}
+
+/**
+ * mdevtool_message:
+ * @kind: error, warning or note
+ * @message: the message, without "mdevtool:" and without newline
+ *
+ * Prints one line on stderr: "mdevtool: error: MESSAGE" (or warning, or a
+ * bare note); with --json the object {"error": {"message": MESSAGE}} (or
+ * "warning", "note") on one line, so that a script reads stderr line by
+ * line as JSON (schemas/message.schema.json).
+ */
+void
+mdevtool_message(MdevtoolMessage kind, const char *message)
+{
+    if (kind == MDEVTOOL_MESSAGE_NOTE && output_mode.quiet)
+        return;
+    if (output_mode.json) {
+        g_autoptr(JsonBuilder) b = json_builder_new();
+        g_autoptr(JsonGenerator) gen = json_generator_new();
+        g_autoptr(JsonNode) root = NULL;
+        g_autofree char *text = NULL;
+
+        json_builder_begin_object(b);
+        json_builder_set_member_name(b, message_key(kind));
+        json_builder_begin_object(b);
+        mdevtool_json_add_string(b, "message", message);
+        json_builder_end_object(b);
+        json_builder_end_object(b);
+        root = json_builder_get_root(b);
+        json_generator_set_root(gen, root);
+        text = json_generator_to_data(gen, NULL);
+        fprintf(stderr, "%s\n", text);
+        return;
+    }
+    switch (kind) {
+    case MDEVTOOL_MESSAGE_ERROR:
+        fprintf(stderr, _("mdevtool: error: %s\n"), message);
+        break;
+    case MDEVTOOL_MESSAGE_WARNING:
+        fprintf(stderr, _("mdevtool: warning: %s\n"), message);
+        break;
+    case MDEVTOOL_MESSAGE_NOTE:
+    default:
+        fprintf(stderr, "mdevtool: %s\n", message);
+        break;
+    }
+}
+
+/**
+ * mdevtool_lookup_device:
+ * @cli: the CLI state
+ * @uuid: an mdev
+ * @parent: (nullable): its parent, when known
+ * @ret_parent: (out) (transfer full) (nullable): its parent
+ * @ret_type: (out) (transfer full) (nullable): its type id
+ *
+ * What the host and the store show of an mdev, for the report of a change
+ * (mdevtool_report()): the parent, and the type by id whatever name was
+ * given. When the UUID names several definitions that differ, the value
+ * they differ in is @parent or %NULL. Only worth calling when a report is
+ * printed (mdevtool_report_wanted()).
+ */
+void
+mdevtool_lookup_device(MdevtoolCli *cli, const char *uuid, const char *parent, char **ret_parent,
+                       char **ret_type)
+{
+    g_autoptr(MdevInventory) inv = NULL;
+    const char *found_parent = NULL;
+    const char *found_type = NULL;
+    gboolean parents_differ = FALSE;
+    gboolean types_differ = FALSE;
+
+    /* the change says its own warnings: the look-up's stay unsaid */
+    inv = mdev_host_scan(cli->ctx, MDEV_HOST_ALL_DEFINITIONS | MDEV_HOST_TOLERANT, parent, uuid,
+                         NULL, NULL);
+    for (guint i = 0; inv && i < inv->devices->len; i++) {
+        const MdevDevice *d = g_ptr_array_index(inv->devices, i);
+
+        if (i == 0) {
+            found_parent = d->parent;
+            found_type = d->type;
+            continue;
+        }
+        parents_differ = parents_differ || g_strcmp0(found_parent, d->parent) != 0;
+        types_differ = types_differ || g_strcmp0(found_type, d->type) != 0;
+    }
+    *ret_parent = g_strdup(parents_differ || found_parent == NULL ? parent : found_parent);
+    *ret_type = types_differ ? NULL : g_strdup(found_type);
+}
+
+/* Whether a change is reported: as an object with --json, as a note with
+ * --verbose. */
+gboolean
+mdevtool_report_wanted(MdevtoolCli *cli)
+{
+    return cli->json || cli->verbose;
+}
+
+static void
+note_change(const char *action, const char *uuid, const char *parent, int autostart)
+{
+    const char *p = mdevtool_text_or_dash(parent);
+
+    if (strcmp(action, "create") == 0)
+        mdevtool_note(_("created mdev '%1$s' on parent '%2$s'"), uuid, p);
+    else if (strcmp(action, "define") == 0)
+        mdevtool_note(_("defined mdev '%1$s' on parent '%2$s'"), uuid, p);
+    else if (strcmp(action, "start") == 0)
+        mdevtool_note(_("started mdev '%1$s' on parent '%2$s'"), uuid, p);
+    else if (strcmp(action, "stop") == 0)
+        mdevtool_note(_("stopped mdev '%1$s' on parent '%2$s'"), uuid, p);
+    else if (strcmp(action, "undefine") == 0)
+        mdevtool_note(_("removed the definition of mdev '%1$s' on parent '%2$s'"), uuid, p);
+    else if (strcmp(action, "modify") == 0)
+        mdevtool_note(_("changed the definition of mdev '%1$s' on parent '%2$s'"), uuid, p);
+    else if (strcmp(action, "autostart") == 0 && autostart == 1)
+        mdevtool_note(_("mdev '%1$s' on parent '%2$s' now starts with its parent"), uuid, p);
+    else if (strcmp(action, "autostart") == 0)
+        mdevtool_note(_("mdev '%1$s' on parent '%2$s' now starts only when asked"), uuid, p);
+    else
+        /* TRANSLATORS: %1$s is a command name such as "attach" */
+        mdevtool_note(_("%1$s: done for mdev '%2$s' on parent '%3$s'"), action, uuid, p);
+}
+
+/**
+ * mdevtool_report:
+ * @cli: the CLI state
+ * @action: the command that made the change
+ * @uuid: the mdev it changed
+ * @parent: (nullable): its parent
+ * @type: (nullable): its type id
+ * @placement: (nullable): the policy that chose @parent, when none was named
+ * @autostart: the start mode the change left, or -1 when it did not touch it
+ *
+ * Says what a change did: with --json the object of
+ * schemas/result.schema.json on stdout (every member present, null when it
+ * does not apply), with --verbose a note on stderr, else nothing.
+ */
+void
+mdevtool_report(MdevtoolCli *cli, const char *action, const char *uuid, const char *parent,
+                const char *type, const char *placement, int autostart)
+{
+    g_autoptr(JsonBuilder) b = NULL;
+
+    if (!cli->json) {
+        if (cli->verbose)
+            note_change(action, uuid, parent, autostart);
+        return;
+    }
+    b = json_builder_new();
+    json_builder_begin_object(b);
+    mdevtool_json_add_string(b, "action", action);
+    mdevtool_json_add_string(b, "uuid", uuid);
+    mdevtool_json_add_string(b, "parent", parent);
+    mdevtool_json_add_string(b, "type", type);
+    mdevtool_json_add_string(b, "placement", placement);
+    mdevtool_json_add_bool(b, "autostart", autostart, autostart >= 0);
+    json_builder_end_object(b);
+    mdevtool_json_print(b);
+}
+
+/**
+ * mdevtool_print_xml:
+ * @cli: the CLI state
+ * @key: what @name is ("name", "uuid")
+ * @name: what the user asked for
+ * @xml: the document
+ *
+ * Prints an XML document as it is, or with --json wrapped in an object
+ * {@key: @name, "xml": @xml} (schemas/xml.schema.json).
+ */
+void
+mdevtool_print_xml(MdevtoolCli *cli, const char *key, const char *name, const char *xml)
+{
+    g_autoptr(JsonBuilder) b = NULL;
+
+    if (!cli->json) {
+        fputs(xml, stdout);
+        return;
+    }
+    b = json_builder_new();
+    json_builder_begin_object(b);
+    mdevtool_json_add_string(b, key, name);
+    mdevtool_json_add_string(b, "xml", xml);
+    json_builder_end_object(b);
+    mdevtool_json_print(b);
+}
+
 /* What the scan skipped, one warning line each, after the listing. */
 void
 mdevtool_print_problems(GPtrArray *problems)
 {
     for (guint i = 0; problems && i < problems->len; i++) {
-        g_autofree char *text = mdevtool_text_escape(g_ptr_array_index(problems, i));
-        fprintf(stderr, _("mdevtool: warning: %s\n"), text);
+        const char *problem = g_ptr_array_index(problems, i);
+        g_autofree char *text = NULL;
+
+        if (output_mode.json) {
+            mdevtool_message(MDEVTOOL_MESSAGE_WARNING, problem);
+            continue;
+        }
+        text = mdevtool_text_escape(problem);
+        mdevtool_message(MDEVTOOL_MESSAGE_WARNING, text);
     }
 }
 

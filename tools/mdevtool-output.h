@@ -8,8 +8,19 @@
 
 G_BEGIN_DECLS
 
-/* Output helpers shared by the listing commands: aligned text tables, JSON
- * documents, warnings. */
+/* Output helpers shared by the commands: aligned text tables, JSON
+ * documents, the result object of a change, and every line on stderr
+ * (errors, warnings, notes), in text or, with --json, as JSON. */
+
+typedef enum {
+    MDEVTOOL_MESSAGE_ERROR,
+    MDEVTOOL_MESSAGE_WARNING,
+    MDEVTOOL_MESSAGE_NOTE,
+} MdevtoolMessage;
+
+void mdevtool_output_set_mode(gboolean json, gboolean quiet);
+gboolean mdevtool_output_is_json(void);
+void mdevtool_message(MdevtoolMessage kind, const char *message);
 
 /* A table is printed in two passes over the records, so that a listing of
  * thousands of types needs no copy of its cells: first every row is
@@ -31,6 +42,13 @@ void mdevtool_json_add_string(JsonBuilder *builder, const char *key, const char 
 void mdevtool_json_add_int(JsonBuilder *builder, const char *key, gint64 value, gboolean present);
 void mdevtool_json_add_bool(JsonBuilder *builder, const char *key, gboolean value,
                             gboolean present);
+
+gboolean mdevtool_report_wanted(MdevtoolCli *cli);
+void mdevtool_lookup_device(MdevtoolCli *cli, const char *uuid, const char *parent,
+                            char **ret_parent, char **ret_type);
+void mdevtool_report(MdevtoolCli *cli, const char *action, const char *uuid, const char *parent,
+                     const char *type, const char *placement, int autostart);
+void mdevtool_print_xml(MdevtoolCli *cli, const char *key, const char *name, const char *xml);
 
 void mdevtool_print_problems(GPtrArray *problems);
 void mdevtool_note(const char *format, ...) G_GNUC_PRINTF(1, 2);

@@ -2,6 +2,7 @@
 #include "mdevtool-cmds.h"
 
 #include "mdev-discovery.h"
+#include "mdevtool-lifecycle.h"
 #include "mdevtool-output.h"
 
 #include <glib/gi18n.h>
@@ -91,6 +92,8 @@ print_json(MdevInventory *inv)
         const MdevParent *parent = g_ptr_array_index(inv->parents, i);
 
         json_builder_begin_object(b);
+        /* "parent" as in every other output; "name" stays for scripts */
+        mdevtool_json_add_string(b, "parent", parent->name);
         mdevtool_json_add_string(b, "name", parent->name);
         mdevtool_json_add_string(b, "kind", mdev_parent_kind_to_string(parent->kind));
         mdevtool_json_add_string(b, "path", parent->syspath);
@@ -131,6 +134,7 @@ MDEVTOOL_CMD(mdevtool_cmd_parents)
     if (argc > 1)
         return mdevtool_usage_error("parents", _("unexpected argument '%s'"), argv[1]);
 
+    mdevtool_resolve_parent(cli, &parent);
     inv = mdev_discovery_scan(cli->ctx, MDEV_DISCOVERY_PARENTS, parent, &error);
     if (inv == NULL)
         return mdevtool_fail_scan(cli, error, parent);

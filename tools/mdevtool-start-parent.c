@@ -2,6 +2,7 @@
 #include "mdevtool-cmds.h"
 
 #include "mdev-store.h"
+#include "mdev-xml-host.h"
 #include "mdevtool-lifecycle.h"
 #include "mdevtool-output.h"
 
@@ -33,8 +34,8 @@ MDEVTOOL_CMD(mdevtool_cmd_start_parent)
 {
     gboolean all = FALSE;
     const GOptionEntry entries[] = {
-        { "all", 0, 0, G_OPTION_ARG_NONE, &all, N_("Every parent that has autostart definitions"),
-          NULL },
+        { "all", 'A', 0, G_OPTION_ARG_NONE, &all,
+          N_("Every parent that has autostart definitions"), NULL },
         { NULL },
     };
     g_autoptr(GOptionContext) octx =
@@ -42,6 +43,7 @@ MDEVTOOL_CMD(mdevtool_cmd_start_parent)
     g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) parents = NULL;
     g_autoptr(GError) error = NULL;
+    g_autoptr(JsonBuilder) report = NULL;
     int status;
     guint failed = 0;
 
@@ -59,19 +61,42 @@ MDEVTOOL_CMD(mdevtool_cmd_start_parent)
         if (argc != 2)
             return mdevtool_usage_error("start-parent", _("give one PARENT, or --all"));
         parents = g_ptr_array_new_with_free_func(g_free);
-        g_ptr_array_add(parents, g_strdup(argv[1]));
+        g_ptr_array_add(parents, mdev_xml_host_resolve_parent(cli->ctx, argv[1]));
+    }
+    if (cli->json) {
+        report = json_builder_new();
+        json_builder_begin_array(report);
     }
     for (guint i = 0; i < parents->len; i++) {
+        const char *parent = g_ptr_array_index(parents, i);
         g_autoptr(GError) local = NULL;
+        guint started = 0;
+        gboolean ok;
 
-        if (!mdev_ops_start_parent(cli->ctx, g_ptr_array_index(parents, i), NULL, messages,
-                                   &local)) {
+        ok = mdev_ops_start_parent(cli->ctx, parent, &started, messages, &local);
+        if (report) {
+            json_builder_begin_object(report);
+            mdevtool_json_add_string(report, "parent", parent);
+            mdevtool_json_add_int(report, "started", started, ok);
+            json_builder_end_object(report);
+        } else if (ok && cli->verbose) {
+            /* the boot unit and the udev rule run with --verbose: the
+             * journal says what each parent started */
+            mdevtool_note(g_dngettext(GETTEXT_PACKAGE, "parent '%1$s': started %2$u mdev",
+                                      "parent '%1$s': started %2$u mdevs", started),
+                          parent, started);
+        }
+        if (!ok) {
             failed++;
             if (error == NULL)
                 error = g_steal_pointer(&local);
             else
                 g_ptr_array_add(messages, g_strdup(local->message));
         }
+    }
+    if (report) {
+        json_builder_end_array(report);
+        mdevtool_json_print(report);
     }
     return mdevtool_finish(messages, error);
 }

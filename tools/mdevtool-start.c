@@ -8,7 +8,10 @@
 MDEVTOOL_CMD(mdevtool_cmd_start)
 {
     g_autofree char *parent = NULL;
+    g_autofree char *uuid_option = NULL;
     const GOptionEntry entries[] = {
+        { "uuid", 'u', 0, G_OPTION_ARG_STRING, &uuid_option,
+          N_("The mdev, instead of the UUID argument"), N_("UUID") },
         { "parent", 'p', 0, G_OPTION_ARG_STRING, &parent,
           N_("Parent, when the mdev is defined on several"), N_("PARENT") },
         { NULL },
@@ -22,9 +25,10 @@ MDEVTOOL_CMD(mdevtool_cmd_start)
     g_option_context_set_summary(octx, _("Start a defined mdev."));
     if (!mdevtool_parse_options(octx, &argc, &argv, &status))
         return status;
-    uuid = mdevtool_take_uuid_argument("start", argc, argv, &status);
+    uuid = mdevtool_take_device(cli, "start", argc, argv, uuid_option, &parent, &status);
     if (uuid == NULL)
         return status;
-    mdev_ops_start(cli->ctx, uuid, parent, messages, &error);
+    if (mdev_ops_start(cli->ctx, uuid, parent, messages, &error))
+        mdevtool_report_change(cli, "start", uuid, parent, NULL, -1);
     return mdevtool_finish(messages, error);
 }

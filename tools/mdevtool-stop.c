@@ -2,23 +2,36 @@
 #include "mdevtool-cmds.h"
 
 #include "mdevtool-lifecycle.h"
+#include "mdevtool-output.h"
 
 #include <glib/gi18n.h>
 
 MDEVTOOL_CMD(mdevtool_cmd_stop)
 {
-    g_autoptr(GOptionContext) octx = mdevtool_option_context_new("stop", N_("UUID"), NULL);
+    g_autofree char *uuid_option = NULL;
+    const GOptionEntry entries[] = {
+        { "uuid", 'u', 0, G_OPTION_ARG_STRING, &uuid_option,
+          N_("The mdev, instead of the UUID argument"), N_("UUID") },
+        { NULL },
+    };
+    g_autoptr(GOptionContext) octx = mdevtool_option_context_new("stop", N_("UUID"), entries);
     g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GError) error = NULL;
     g_autofree char *uuid = NULL;
+    g_autofree char *where = NULL;
+    g_autofree char *type = NULL;
     int status;
 
     g_option_context_set_summary(octx, _("Remove an active mdev; its definition stays."));
     if (!mdevtool_parse_options(octx, &argc, &argv, &status))
         return status;
-    uuid = mdevtool_take_uuid_argument("stop", argc, argv, &status);
+    uuid = mdevtool_take_device(cli, "stop", argc, argv, uuid_option, NULL, &status);
     if (uuid == NULL)
         return status;
-    mdev_ops_stop(cli->ctx, uuid, messages, &error);
+    /* afterwards the mdev may be gone: what it was is looked up first */
+    if (mdevtool_report_wanted(cli))
+        mdevtool_lookup_device(cli, uuid, NULL, &where, &type);
+    if (mdev_ops_stop(cli->ctx, uuid, messages, &error))
+        mdevtool_report(cli, "stop", uuid, where, type, NULL, -1);
     return mdevtool_finish(messages, error);
 }

@@ -2,6 +2,7 @@
 #include "mdevtool-cmds.h"
 
 #include "mdev-discovery.h"
+#include "mdevtool-lifecycle.h"
 #include "mdevtool-output.h"
 
 #include <glib/gi18n.h>
@@ -109,6 +110,7 @@ MDEVTOOL_CMD(mdevtool_cmd_types)
     if (argc > 1)
         return mdevtool_usage_error("types", _("unexpected argument '%s'"), argv[1]);
 
+    mdevtool_resolve_parent(cli, &parent);
     inv = mdev_discovery_scan(cli->ctx, MDEV_DISCOVERY_PARENTS, parent, &error);
     if (inv == NULL)
         return mdevtool_fail_scan(cli, error, parent);

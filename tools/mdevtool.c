@@ -2,6 +2,7 @@
 #include "mdevtool.h"
 
 #include "mdevtool-cmds.h"
+#include "mdevtool-output.h"
 #include "mdevctl/mdevctl.h"
 
 #include <glib/gi18n.h>
@@ -54,9 +55,10 @@ commands_description(void)
 
 /* Global options may also follow the command ("mdevtool list --json"):
  * they are taken out of the command's arguments, up to a "--", before the
- * command parses the rest. No command has an option of the same name. */
+ * command parses the rest. No command has an option of the same name with
+ * another meaning (list's --verbose is the global one). */
 static gboolean
-take_global_options(int *argc, char **argv, gboolean *json, char **uri, int *ret_status)
+take_global_options(int *argc, char **argv, MdevtoolCli *cli, char **uri, int *ret_status)
 {
     int out = 1;
     int i;
@@ -68,7 +70,15 @@ take_global_options(int *argc, char **argv, gboolean *json, char **uri, int *ret
         if (strcmp(arg, "--") == 0)
             break;
         if (strcmp(arg, "--json") == 0) {
-            *json = TRUE;
+            cli->json = TRUE;
+            continue;
+        }
+        if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {
+            cli->quiet = TRUE;
+            continue;
+        }
+        if (strcmp(arg, "-v") == 0 || strcmp(arg, "--verbose") == 0) {
+            cli->verbose = TRUE;
             continue;
         }
         if (strcmp(arg, "-c") == 0 || strcmp(arg, "--connect") == 0) {
@@ -99,9 +109,14 @@ run_native(int argc, char **argv)
 {
     gboolean version = FALSE;
     g_autofree char *uri = NULL;
-    gboolean json = FALSE;
+    MdevtoolCli cli = { 0 };
     const GOptionEntry entries[] = {
-        { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON instead of text"), NULL },
+        { "json", 0, 0, G_OPTION_ARG_NONE, &cli.json,
+          N_("Print JSON instead of text, errors too"), NULL },
+        { "quiet", 'q', 0, G_OPTION_ARG_NONE, &cli.quiet,
+          N_("Print no notes, only results, warnings and errors"), NULL },
+        { "verbose", 'v', 0, G_OPTION_ARG_NONE, &cli.verbose,
+          N_("Say what each change did; list shows more"), NULL },
         { "connect", 'c', 0, G_OPTION_ARG_STRING, &uri,
           N_("libvirt connection URI, for commands that use libvirt"), N_("URI") },
         { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Print the version and exit"), NULL },
@@ -112,7 +127,6 @@ run_native(int argc, char **argv)
     g_autofree char *description = commands_description();
     g_autoptr(MdevContext) ctx = NULL;
     const MdevtoolCmd *cmd;
-    MdevtoolCli cli = { 0 };
     int status;
 
     g_option_context_set_translation_domain(octx, GETTEXT_PACKAGE);
@@ -122,8 +136,15 @@ run_native(int argc, char **argv)
     /* Stop at the command name: the rest belongs to the command. */
     g_option_context_set_strict_posix(octx, TRUE);
 
+    /* a usage error in the global options is JSON already when --json is
+     * among them */
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+        if (strcmp(argv[i], "--json") == 0)
+            mdevtool_output_set_mode(TRUE, FALSE);
+    }
     if (!g_option_context_parse(octx, &argc, &argv, &error))
         return mdevtool_usage_error(NULL, "%s", error->message);
+    mdevtool_output_set_mode(cli.json, cli.quiet);
     if (version) {
         printf("mdevtool %s\n", PACKAGE_VERSION);
         return MDEVTOOL_EXIT_OK;
@@ -136,11 +157,13 @@ run_native(int argc, char **argv)
         return mdevtool_usage_error(NULL, _("unknown command '%s'"), argv[1]);
     argc--;
     argv++;
-    if (!take_global_options(&argc, argv, &json, &uri, &status))
+    if (!take_global_options(&argc, argv, &cli, &uri, &status))
         return status;
+    if (cli.quiet && cli.verbose)
+        return mdevtool_usage_error(NULL, _("--quiet and --verbose exclude each other"));
+    mdevtool_output_set_mode(cli.json, cli.quiet);
 
     ctx = mdev_context_new();
-    cli.json = json;
     cli.uri = uri;
     cli.ctx = ctx;
     return cmd->run(&cli, argc, argv);

@@ -17,6 +17,8 @@ enum {
 /* State shared by every command: the global options and the library context. */
 typedef struct {
     gboolean json;
+    gboolean quiet;
+    gboolean verbose;
     char *uri;
     MdevContext *ctx;
 } MdevtoolCli;
