@@ -7,7 +7,13 @@
 
 MDEVTOOL_CMD(mdevtool_cmd_stop)
 {
-    g_autoptr(GOptionContext) octx = mdevtool_option_context_new("stop", N_("UUID"), NULL);
+    gboolean force = FALSE;
+    const GOptionEntry entries[] = {
+        { "force", 'f', 0, G_OPTION_ARG_NONE, &force,
+          N_("Remove the device even when a process holds it"), NULL },
+        { NULL },
+    };
+    g_autoptr(GOptionContext) octx = mdevtool_option_context_new("stop", N_("UUID"), entries);
     g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GError) error = NULL;
     g_autofree char *uuid = NULL;
@@ -19,6 +25,6 @@ MDEVTOOL_CMD(mdevtool_cmd_stop)
     uuid = mdevtool_take_uuid_argument("stop", argc, argv, &status);
     if (uuid == NULL)
         return status;
-    mdev_ops_stop(cli->ctx, uuid, messages, &error);
+    mdev_ops_stop_full(cli->ctx, uuid, force ? MDEV_OPS_FORCE : MDEV_OPS_NONE, messages, &error);
     return mdevtool_finish(messages, error);
 }

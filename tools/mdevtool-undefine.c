@@ -8,9 +8,12 @@
 MDEVTOOL_CMD(mdevtool_cmd_undefine)
 {
     g_autofree char *parent = NULL;
+    gboolean force = FALSE;
     const GOptionEntry entries[] = {
         { "parent", 'p', 0, G_OPTION_ARG_STRING, &parent,
           N_("Only the definition on this parent (default: all of the UUID's)"), N_("PARENT") },
+        { "force", 'f', 0, G_OPTION_ARG_NONE, &force,
+          N_("Undefine the device even when a process holds it"), NULL },
         { NULL },
     };
     g_autoptr(GOptionContext) octx = mdevtool_option_context_new("undefine", N_("UUID"), entries);
@@ -26,6 +29,7 @@ MDEVTOOL_CMD(mdevtool_cmd_undefine)
     uuid = mdevtool_take_uuid_argument("undefine", argc, argv, &status);
     if (uuid == NULL)
         return status;
-    mdev_ops_undefine(cli->ctx, uuid, parent, messages, &error);
+    mdev_ops_undefine_full(cli->ctx, uuid, parent, force ? MDEV_OPS_FORCE : MDEV_OPS_NONE,
+                           messages, &error);
     return mdevtool_finish(messages, error);
 }
