@@ -203,6 +203,18 @@ if [ $? = 0 ]; then ok "undefine: the definition of a device a VM holds stays"
 else not_ok "undefine: the definition of a device a VM holds stays"; fi
 
 sim '"$T" create --parent mtty --type mtty-1 --uuid $U1 > /dev/null
+     "$T" create --parent mtty --type mtty-1 --uuid $U2 > /dev/null
+     "$MDEVSIM_CTL" hold $U1 0 /usr/bin/qemu-system-x86_64 vm-a' \
+    'cmd "$T" --json list; cp "$W/out" "$W/json"; cmd "$T" list'
+python3 -c '
+import json, sys
+rows = {d["uuid"]: (d["domain"], d["in_use"]) for d in json.load(open(sys.argv[1]))}
+sys.exit(rows != {sys.argv[2]: ("vm-a", True), sys.argv[3]: (None, False), sys.argv[4]: (None, False)})
+' "$W/json" $U1 $U2 $A && grep -q "^$U1 .* vm-a *yes\$" "$W/out" && grep -q "^$U2 .* - *no\$" "$W/out"
+if [ $? = 0 ]; then ok "list: a held device shows its domain and that it is in use"
+else not_ok "list: a held device shows its domain and that it is in use"; fi
+
+sim '"$T" create --parent mtty --type mtty-1 --uuid $U1 > /dev/null
      "$MDEVSIM_CTL" hold $U1 0 /usr/bin/python3' \
     'cmd timeout 20 "$T" stop $U1'
 native_failure "is in use by process [0-9]* ('python3'), which holds" && clean "$U1 $A" &&

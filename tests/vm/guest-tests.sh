@@ -949,6 +949,12 @@ t_mdevtool_in_use() {
     wait_for 60 holds_vfio "$q" "/dev/vfio/$g" ||
         { fail "QEMU did not open /dev/vfio/$g: $(cat /tmp/qemu.log)"; kill "$q"; finish; }
     note "QEMU $q holds /dev/vfio/$g"
+    "$MDEVTOOL" --json list >/tmp/list.json || fail "list --json"
+    python3 -c '
+import json, sys
+d = [e for e in json.load(open(sys.argv[1])) if e["uuid"] == sys.argv[2]]
+sys.exit(not (len(d) == 1 and d[0]["domain"] == "in-use-vm" and d[0]["in_use"] is True))
+' /tmp/list.json "$u" || fail "list does not show the domain and in_use: $(cat /tmp/list.json)"
 
     "$MDEVTOOL" stop "$u" >/tmp/out 2>/tmp/err
     rc=$?
