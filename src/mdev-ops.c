@@ -7,6 +7,7 @@
 #include "mdev-placement.h"
 #include "mdev-store.h"
 #include "mdev-sysfs.h"
+#include "mdev-use.h"
 #include "mdev-util.h"
 
 #include <errno.h>
@@ -651,12 +652,52 @@ mdev_ops_define(MdevContext *ctx, const char *parent, const char *type, const ch
  * @error: return location for a #GError
  *
  * Removes definitions (also malformed ones); running devices are untouched.
+ * mdev_ops_undefine_full() with %MDEV_OPS_NONE.
  *
  * Returns: %TRUE when every matching definition was removed
  */
 gboolean
 mdev_ops_undefine(MdevContext *ctx, const char *uuid, const char *parent, GPtrArray *ret_messages,
                   GError **error)
+{
+    return mdev_ops_undefine_full(ctx, uuid, parent, MDEV_OPS_NONE, ret_messages, error);
+}
+
+/* A process that holds the running device would lose what brings it back
+ * after the next restart of the device or the host. */
+static gboolean
+check_running_idle(MdevContext *ctx, const char *id, GError **error)
+{
+    g_autoptr(MdevInventory) inv = NULL;
+    MdevDevice *device;
+
+    inv = mdev_discovery_scan(ctx, MDEV_DISCOVERY_DEVICES, NULL, error);
+    if (inv == NULL)
+        return FALSE;
+    device = mdev_inventory_get_device(inv, id, NULL);
+    if (device == NULL || !device->active)
+        return TRUE;
+    return mdev_use_check_idle(ctx, device, error);
+}
+
+/**
+ * mdev_ops_undefine_full:
+ * @ctx: a context
+ * @uuid: the mdev's UUID
+ * @parent: (nullable): only this parent's definition; %NULL: every
+ *   definition of @uuid, as mdevctl does
+ * @flags: %MDEV_OPS_FORCE also undefines a running device that a process
+ *   holds; without it that fails with %MDEV_ERROR_BUSY
+ * @ret_messages: (nullable) (element-type utf8): receives warnings
+ * @error: return location for a #GError
+ *
+ * Removes definitions (also malformed ones); running devices are untouched.
+ *
+ * Returns: %TRUE when every matching definition was removed
+ */
+gboolean
+mdev_ops_undefine_full(MdevContext *ctx, const char *uuid, const char *parent,
+                       MdevOpsFlags flags, GPtrArray *ret_messages, GError **error)
 {
     g_autofree char *id = NULL;
     g_autoptr(GPtrArray) parents = NULL;
@@ -687,6 +728,8 @@ mdev_ops_undefine(MdevContext *ctx, const char *uuid, const char *parent, GPtrAr
             g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND, _("mdev '%s' is not defined"), id);
         return FALSE;
     }
+    if (!(flags & MDEV_OPS_FORCE) && !check_running_idle(ctx, id, error))
+        return FALSE;
 
     for (guint i = 0; i < parents->len; i++) {
         const char *where = g_ptr_array_index(parents, i);
@@ -806,12 +849,34 @@ mdev_ops_start(MdevContext *ctx, const char *uuid, const char *parent, GPtrArray
  * @error: return location for a #GError
  *
  * Removes an active mdev; its definition, if any, stays.
+ * mdev_ops_stop_full() with %MDEV_OPS_NONE.
  *
  * Returns: %TRUE on success, %FALSE with %MDEV_ERROR_NOT_ACTIVE when it is
  *   not running
  */
 gboolean
 mdev_ops_stop(MdevContext *ctx, const char *uuid, GPtrArray *ret_messages, GError **error)
+{
+    return mdev_ops_stop_full(ctx, uuid, MDEV_OPS_NONE, ret_messages, error);
+}
+
+/**
+ * mdev_ops_stop_full:
+ * @ctx: a context
+ * @uuid: an active mdev's UUID
+ * @flags: %MDEV_OPS_FORCE removes the device even when a process holds it
+ *   (the kernel then waits until that process lets go)
+ * @ret_messages: (nullable) (element-type utf8): receives warnings
+ * @error: return location for a #GError
+ *
+ * Removes an active mdev; its definition, if any, stays.
+ *
+ * Returns: %TRUE on success, %FALSE with %MDEV_ERROR_NOT_ACTIVE when it is
+ *   not running, with %MDEV_ERROR_BUSY when a process holds it
+ */
+gboolean
+mdev_ops_stop_full(MdevContext *ctx, const char *uuid, MdevOpsFlags flags,
+                   GPtrArray *ret_messages, GError **error)
 {
     g_autofree char *id = NULL;
     g_autoptr(MdevInventory) inv = NULL;
@@ -846,6 +911,8 @@ mdev_ops_stop(MdevContext *ctx, const char *uuid, GPtrArray *ret_messages, GErro
         described = mdev_device_new(id, device->parent);
         described->type = g_strdup(device->type);
     }
+    if (!(flags & MDEV_OPS_FORCE) && !mdev_use_check_idle(ctx, device, error))
+        return FALSE;
     callout = mdev_callout_new(ctx, described);
     if (!callout_begin(callout, MDEV_CALLOUT_ACTION_STOP, ret_messages, error))
         return FALSE;

@@ -22,14 +22,18 @@ G_BEGIN_DECLS
  *   only when the caller gives none and the parent is the running one
  * @MDEV_OPS_IGNORE_RUNNING: define takes nothing from a running mdev with
  *   the UUID (the definition came whole from a file)
+ * @MDEV_OPS_FORCE: stop and undefine act on a device that a process holds
+ *   (see mdev_use_check_idle())
  *
- * The few places where the mdevctl front end keeps mdevctl's semantics.
+ * The few places where the mdevctl front end keeps mdevctl's semantics,
+ * and what the user may override.
  */
 typedef enum {
     MDEV_OPS_NONE = 0,
     MDEV_OPS_TYPE_AS_GIVEN = 1 << 0,
     MDEV_OPS_RUNNING_ATTRIBUTES = 1 << 1,
     MDEV_OPS_IGNORE_RUNNING = 1 << 2,
+    MDEV_OPS_FORCE = 1 << 3,
 } MdevOpsFlags;
 
 /**
@@ -71,9 +75,13 @@ char *mdev_ops_define(MdevContext *ctx, const char *parent, const char *type, co
                       GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean mdev_ops_undefine(MdevContext *ctx, const char *uuid, const char *parent,
                            GPtrArray *ret_messages, GError **error);
+gboolean mdev_ops_undefine_full(MdevContext *ctx, const char *uuid, const char *parent,
+                                MdevOpsFlags flags, GPtrArray *ret_messages, GError **error);
 gboolean mdev_ops_start(MdevContext *ctx, const char *uuid, const char *parent,
                         GPtrArray *ret_messages, GError **error);
 gboolean mdev_ops_stop(MdevContext *ctx, const char *uuid, GPtrArray *ret_messages, GError **error);
+gboolean mdev_ops_stop_full(MdevContext *ctx, const char *uuid, MdevOpsFlags flags,
+                            GPtrArray *ret_messages, GError **error);
 gboolean mdev_ops_modify(MdevContext *ctx, const char *uuid, const char *parent,
                          const MdevModification *modification, GPtrArray *ret_messages,
                          GError **error);

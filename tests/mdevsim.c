@@ -149,13 +149,14 @@ control(Simulator *sim, char **words, int *ret_errno)
     } else if (strcmp(cmd, "clear") == 0 && n == 1) {
         mock_host_clear_faults(sim->host);
         err = 0;
-    } else if (strcmp(cmd, "hold") == 0 && (n == 2 || n == 3)) {
+    } else if (strcmp(cmd, "hold") == 0 && n >= 2 && n <= 5) {
         guint64 seconds = 0;
-        if (n == 3 && !parse_count(words[2], 1, &seconds)) {
+        if (n >= 3 && !parse_count(words[2], n == 3 ? 1 : 0, &seconds)) {
             *ret_errno = EINVAL;
             return g_strdup_printf("invalid number of seconds '%s'", words[2]);
         }
-        err = mock_host_hold_mdev(sim->host, words[1]);
+        err = mock_host_hold_mdev_by(sim->host, words[1], n >= 4 ? words[3] : NULL,
+                                     n == 5 ? words[4] : NULL, FALSE);
         if (err == 0 && seconds > 0) {
             Release *release = g_new0(Release, 1);
             release->sim = sim;
@@ -173,7 +174,7 @@ control(Simulator *sim, char **words, int *ret_errno)
         return g_strdup("usage: register PARENT | unregister PARENT | "
                         "create PARENT TYPE UUID | remove UUID | available PARENT TYPE | "
                         "fail GLOB ERRNO | fail-once GLOB ERRNO | vanish PARENT [N] | clear | "
-                        "hold UUID [SECONDS] | release UUID | held UUID");
+                        "hold UUID [SECONDS [COMMAND [DOMAIN]]] | release UUID | held UUID");
     }
     *ret_errno = err;
     return g_strdup(err ? g_strerror(err) : "");
@@ -393,11 +394,16 @@ static const char summary[] =
     "                             handled: a write to a file that went with\n"
     "                             it fails with ENODEV\n"
     "  clear                      drops every fail and vanish\n"
-    "  hold UUID [SECONDS]        a VFIO user holds the mdev open: opening\n"
+    "  hold UUID [SECONDS [COMMAND [DOMAIN]]]\n"
+    "                             a VFIO user holds the mdev open: opening\n"
     "                             its /dev/vfio/GROUP fails with EBUSY, and\n"
     "                             writing 1 to its remove blocks (as the\n"
     "                             kernel waits for the user) until release,\n"
-    "                             or until SECONDS have passed\n"
+    "                             or until SECONDS (0: never) have passed;\n"
+    "                             with COMMAND the holder shows in the\n"
+    "                             host's /proc as a process running COMMAND\n"
+    "                             (as QEMU of domain DOMAIN: -name guest=)\n"
+    "                             with the group's node open\n"
     "  release UUID               the user lets go; a waiting remove goes on\n"
     "  held UUID                  prints yes or no\n"
     "\n"

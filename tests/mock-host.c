@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* One sysfs write is at most a page: kernfs hands the store callback no more. */
 #define SYSFS_WRITE_MAX 4096
@@ -787,8 +788,75 @@ lookup_mdev(MockHost *self, const char *uuid)
     return g_hash_table_lookup(self->mdevs, canonical);
 }
 
+static void write_host_file(const char *dir, const char *name, const char *contents);
+
+/* The holder as /proc shows it: a process whose fd 3 is the node. Its pid
+ * follows from the mdev's VFIO index, so no two holders share one. */
+static int
+holder_pid(const HostMdev *mdev)
+{
+    return 40000 + mdev->vfio_index;
+}
+
+static void
+add_holder_process(MockHost *self, const HostMdev *mdev, const char *command, const char *domain,
+                   gboolean cdev)
+{
+    g_autofree char *dir = g_strdup_printf("%s/%d", self->proc_dir, holder_pid(mdev));
+    g_autofree char *fddir = g_build_filename(dir, "fd", NULL);
+    g_autofree char *fd = g_build_filename(fddir, "3", NULL);
+    g_autofree char *node = NULL;
+    g_autofree char *comm = NULL;
+    g_autoptr(GString) cmdline = g_string_new(command);
+    g_autofree char *path = NULL;
+    g_autofree char *base = g_path_get_basename(command);
+    g_autoptr(GError) error = NULL;
+
+    if (cdev)
+        node = g_strdup_printf("/dev/vfio/devices/vfio%d", mdev->vfio_index);
+    else
+        node = g_strdup_printf("/dev/vfio/%d", mdev->iommu_group);
+    /* the kernel keeps 15 bytes of the name in comm */
+    comm = g_strdup_printf("%.15s\n", base);
+    write_host_file(dir, "comm", comm);
+    write_host_file(dir, "status", "Name:\tholder\nState:\tS (sleeping)\nPPid:\t1\n");
+    g_string_append_c(cmdline, '\0');
+    if (domain) {
+        g_autofree char *guest = g_strdup_printf("guest=%s,debug-threads=on", domain);
+        g_string_append(cmdline, "-name");
+        g_string_append_c(cmdline, '\0');
+        g_string_append(cmdline, guest);
+        g_string_append_c(cmdline, '\0');
+    }
+    path = g_build_filename(dir, "cmdline", NULL);
+    if (!g_file_set_contents(path, cmdline->str, (gssize) cmdline->len, &error))
+        g_error("mock-host: %s", error->message);
+    g_mkdir_with_parents(fddir, 0755);
+    if (symlink(node, fd) < 0)
+        g_error("mock-host: cannot link %s: %s", fd, g_strerror(errno));
+}
+
+static void
+remove_holder_process(MockHost *self, const HostMdev *mdev)
+{
+    static const char *const files[] = { "fd/3", "fd", "comm", "status", "cmdline", "", NULL };
+    g_autofree char *dir = g_strdup_printf("%s/%d", self->proc_dir, holder_pid(mdev));
+
+    for (guint i = 0; files[i]; i++) {
+        g_autofree char *path = g_build_filename(dir, files[i], NULL);
+        g_remove(path);
+    }
+}
+
 int
 mock_host_hold_mdev(MockHost *self, const char *uuid)
+{
+    return mock_host_hold_mdev_by(self, uuid, NULL, NULL, FALSE);
+}
+
+int
+mock_host_hold_mdev_by(MockHost *self, const char *uuid, const char *command, const char *domain,
+                       gboolean cdev)
 {
     HostMdev *mdev = lookup_mdev(self, uuid);
 
@@ -797,6 +865,8 @@ mock_host_hold_mdev(MockHost *self, const char *uuid)
     if (mdev->held)
         return EALREADY;
     mdev->held = TRUE;
+    if (command)
+        add_holder_process(self, mdev, command, domain, cdev);
     return 0;
 }
 
@@ -810,6 +880,7 @@ mock_host_release_mdev(MockHost *self, const char *uuid)
     if (!mdev->held)
         return EALREADY;
     mdev->held = FALSE;
+    remove_holder_process(self, mdev);
     return 0;
 }
 

@@ -65,6 +65,11 @@ int mock_host_vanish_at_write(MockHost *self, const char *parent, guint nth);
  * until it is released, and its /dev/vfio group is busy. 0, ENODEV (not
  * active) or EALREADY. */
 int mock_host_hold_mdev(MockHost *self, const char *uuid);
+/* The same, and the holder appears in the host's /proc as a process
+ * running @command (with `-name guest=@domain` unless %NULL) whose fd 3 is
+ * the mdev's /dev/vfio/GROUP, or with @cdev its /dev/vfio/devices/vfioN. */
+int mock_host_hold_mdev_by(MockHost *self, const char *uuid, const char *command,
+                           const char *domain, gboolean cdev);
 int mock_host_release_mdev(MockHost *self, const char *uuid);
 gboolean mock_host_mdev_is_held(MockHost *self, const char *uuid);
 /* Opening /dev/vfio/@group: 0, ENOENT (no such group) or EBUSY (a held

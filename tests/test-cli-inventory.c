@@ -163,17 +163,21 @@ host_broken(MockSysfs *sysfs)
 
 /* ------------------------------------------------------------------ runs */
 
-/* An empty definition store of the test's own, never the host's. */
+/* An empty definition store of the test's own, never the host's; and an
+ * empty /proc, so that no process of the host holds a testbed's device. */
 static void
 isolate_store(void)
 {
     g_autofree char *conf = g_build_filename(g_get_user_config_dir(), "mdevctl.d", NULL);
     g_autofree char *state = g_build_filename(g_get_user_runtime_dir(), "mdevtool", NULL);
+    g_autofree char *proc = g_build_filename(g_get_user_runtime_dir(), "proc", NULL);
 
     g_mkdir_with_parents(conf, 0755);
     g_mkdir_with_parents(state, 0755);
+    g_mkdir_with_parents(proc, 0755);
     g_setenv("MDEVTOOL_CONF_DIR", conf, TRUE);
     g_setenv("MDEVTOOL_STATE_DIR", state, TRUE);
+    g_setenv("MDEVTOOL_PROC_DIR", proc, TRUE);
 }
 
 static char *

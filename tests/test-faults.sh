@@ -182,6 +182,85 @@ sim '"$T" define --parent matrix --type vfio_ap-passthrough --uuid $U1 --auto
 if [ $? = 0 ]; then ok "start-parent: a parent going away fails its devices only"
 else not_ok "start-parent: a parent going away fails its devices only"; fi
 
+# --- a device held open ------------------------------------------------------------
+
+# The kernel would make remove wait for the holder, without a time limit:
+# stop and undefine refuse and name it (the simulator shows the holder in
+# its /proc as a process with the group's node open).
+HOLDER="process [0-9]* ('qemu-system-x86') of domain 'vm-a', which holds '/dev/vfio/[0-9]*' open"
+sim '"$T" create --parent mtty --type mtty-1 --uuid $U1 > /dev/null
+     "$MDEVSIM_CTL" hold $U1 0 /usr/bin/qemu-system-x86_64 vm-a' \
+    'cmd timeout 20 "$T" stop $U1; "$MDEVSIM_CTL" held $U1 > "$W/held"'
+native_failure "mdev '$U1' on parent 'mtty' is in use by $HOLDER" && clean "$U1 $A" &&
+    [ "$(cat "$W/held")" = yes ]
+if [ $? = 0 ]; then ok "stop: a device a VM holds is refused, naming the VM"
+else not_ok "stop: a device a VM holds is refused, naming the VM"; fi
+
+sim '"$T" create --parent mtty --type mtty-1 --uuid $U1 > /dev/null
+     "$T" define --uuid $U1
+     "$MDEVSIM_CTL" hold $U1 0 /usr/bin/qemu-system-x86_64 vm-a' \
+    'cmd timeout 20 "$T" undefine $U1'
+native_failure "mdev '$U1' on parent 'mtty' is in use by $HOLDER" && clean "$U1 $A" &&
+    grep -q "$U1" "$W/store.after"
+if [ $? = 0 ]; then ok "undefine: the definition of a device a VM holds stays"
+else not_ok "undefine: the definition of a device a VM holds stays"; fi
+
+sim '"$T" create --parent mtty --type mtty-1 --uuid $U1 > /dev/null
+     "$T" create --parent mtty --type mtty-1 --uuid $U2 > /dev/null
+     "$MDEVSIM_CTL" hold $U1 0 /usr/bin/qemu-system-x86_64 vm-a' \
+    'cmd "$T" --json list; cp "$W/out" "$W/json"; cmd "$T" list'
+python3 -c '
+import json, sys
+rows = {d["uuid"]: (d["domain"], d["in_use"]) for d in json.load(open(sys.argv[1]))}
+sys.exit(rows != {sys.argv[2]: ("vm-a", True), sys.argv[3]: (None, False), sys.argv[4]: (None, False)})
+' "$W/json" $U1 $U2 $A && grep -q "^$U1 .* vm-a *yes\$" "$W/out" && grep -q "^$U2 .* - *no\$" "$W/out"
+if [ $? = 0 ]; then ok "list: a held device shows its domain and that it is in use"
+else not_ok "list: a held device shows its domain and that it is in use"; fi
+
+sim '"$T" create --parent mtty --type mtty-1 --uuid $U1 > /dev/null
+     "$MDEVSIM_CTL" hold $U1 0 /usr/bin/python3' \
+    'cmd timeout 20 "$T" stop $U1'
+native_failure "is in use by process [0-9]* ('python3'), which holds" && clean "$U1 $A" &&
+    ! grep -q domain "$W/err"
+if [ $? = 0 ]; then ok "stop: a device another program holds is refused, naming it"
+else not_ok "stop: a device another program holds is refused, naming it"; fi
+
+sim '"$T" create --parent mtty --type mtty-1 --uuid $U1 > /dev/null
+     "$MDEVSIM_CTL" hold $U1 1 /usr/bin/qemu-system-x86_64 vm-a' \
+    'cmd timeout 20 "$T" stop --force $U1'
+[ "$(cat "$W/rc")" = 0 ] && [ ! -s "$W/err" ] && clean "$A"
+if [ $? = 0 ]; then ok "stop --force: the device goes once its holder let go"
+else not_ok "stop --force: the device goes once its holder let go"; fi
+
+sim '"$T" create --parent mtty --type mtty-1 --uuid $U1 > /dev/null
+     "$T" define --uuid $U1
+     "$MDEVSIM_CTL" hold $U1 0 /usr/bin/qemu-system-x86_64 vm-a' \
+    'cmd timeout 20 "$T" undefine --force $U1'
+[ "$(cat "$W/rc")" = 0 ] && [ ! -s "$W/err" ] && [ "$(devs)" = "$U1 $A" ] &&
+    ! grep -q "$U1" "$W/store.after"
+if [ $? = 0 ]; then ok "undefine --force: the definition goes, the held device runs on"
+else not_ok "undefine --force: the definition goes, the held device runs on"; fi
+
+# --- the mdevctl front end ------------------------------------------------------------
+
+# Instead of waiting in the kernel (and keeping libvirtd's nodedev-destroy
+# waiting), the front end's stop refuses a held device too.
+sim '"$C" start -u $U1 -p mtty -t mtty-1
+     "$MDEVSIM_CTL" hold $U1 0 /usr/bin/qemu-system-x86_64 vm-a' \
+    'cmd timeout 20 "$C" stop -u $U1'
+mdevctl_failure "is in use by $HOLDER" && grep -q "$U1" "$W/err" && clean "$U1 $A"
+if [ $? = 0 ]; then ok "mdevctl stop: a device a VM holds is refused"
+else not_ok "mdevctl stop: a device a VM holds is refused"; fi
+
+# mdevctl's undefine leaves the running device alone, whoever holds it
+sim '"$C" define -u $U1 -p mtty -t mtty-1
+     "$C" start -u $U1
+     "$MDEVSIM_CTL" hold $U1 0 /usr/bin/qemu-system-x86_64 vm-a' \
+    'cmd timeout 20 "$C" undefine -u $U1'
+[ "$(cat "$W/rc")" = 0 ] && [ "$(devs)" = "$U1 $A" ] && ! grep -q "$U1" "$W/store.after"
+if [ $? = 0 ]; then ok "mdevctl undefine: a held device's definition goes"
+else not_ok "mdevctl undefine: a held device's definition goes"; fi
+
 # --- the mdevctl front end ------------------------------------------------------------
 
 sim '"$C" define -u $U1 -p matrix -t vfio_ap-passthrough

@@ -4,6 +4,7 @@
 #include "mdev-discovery.h"
 #include "mdev-error.h"
 #include "mdev-host.h"
+#include "mdev-use.h"
 #include "mdev-util.h"
 #include "mdevtool-lifecycle.h"
 #include "mdevtool-output.h"
@@ -17,6 +18,60 @@ typedef enum {
     LIST_DEFINED,
     LIST_ALL,
 } ListMode;
+
+/* Who uses a device: -1 unknown, 0 nobody, 1 a process; and the domain
+ * it belongs to, when known */
+typedef struct {
+    int in_use;
+    char *domain;
+} Usage;
+
+static void
+usage_clear(Usage *usage)
+{
+    g_free(usage->domain);
+}
+
+/* One pass over /proc for all devices. Without it (an unreadable /proc)
+ * the use of an active device is unknown, never guessed. */
+static Usage *
+read_usage(MdevtoolCli *cli, GPtrArray *devices)
+{
+    g_autoptr(MdevUse) use = NULL;
+    Usage *usage = g_new0(Usage, devices->len + 1);
+    gboolean any_active = FALSE;
+
+    for (guint i = 0; i < devices->len; i++)
+        any_active = any_active || ((MdevDevice *) g_ptr_array_index(devices, i))->active;
+    if (any_active)
+        use = mdev_use_scan(cli->ctx, NULL);
+    for (guint i = 0; i < devices->len; i++) {
+        const MdevDevice *device = g_ptr_array_index(devices, i);
+        g_autoptr(GPtrArray) holders = NULL;
+
+        if (!device->active)
+            continue;
+        usage[i].in_use = -1;
+        if (use == NULL)
+            continue;
+        holders = mdev_use_dup_holders(use, device);
+        for (guint h = 0; h < holders->len && usage[i].domain == NULL; h++)
+            usage[i].domain = g_strdup(((MdevHolder *) g_ptr_array_index(holders, h))->domain);
+        if (holders->len > 0)
+            usage[i].in_use = 1;
+        else if (mdev_use_is_complete(use))
+            usage[i].in_use = 0;
+    }
+    return usage;
+}
+
+static void
+usage_free(Usage *usage, guint n)
+{
+    for (guint i = 0; i < n; i++)
+        usage_clear(&usage[i]);
+    g_free(usage);
+}
 
 static const char *
 yes_no(gboolean value, gboolean known)
@@ -34,7 +89,7 @@ yes_no(gboolean value, gboolean known)
 }
 
 static void
-device_row(const MdevDevice *device, char group[16], const char *cells[9])
+device_row(const MdevDevice *device, const Usage *usage, char group[16], const char *cells[11])
 {
     g_snprintf(group, 16, "%d", device->iommu_group);
     cells[0] = device->uuid;
@@ -44,22 +99,24 @@ device_row(const MdevDevice *device, char group[16], const char *cells[9])
     cells[4] = yes_no(device->defined, TRUE);
     cells[5] = yes_no(device->autostart, device->defined);
     cells[6] = device->iommu_group >= 0 ? group : NULL;
-    cells[7] = device->driver;
-    cells[8] = device->syspath;
+    cells[7] = usage->domain;
+    cells[8] = yes_no(usage->in_use == 1, usage->in_use >= 0);
+    cells[9] = device->driver;
+    cells[10] = device->syspath;
 }
 
 static void
-print_text(GPtrArray *devices, gboolean verbose)
+print_text(GPtrArray *devices, const Usage *usage, gboolean verbose)
 {
     const char *const headers[] = {
         /* TRANSLATORS: column headers of "mdevtool list" */
         _("UUID"), _("PARENT"), _("TYPE"), _("ACTIVE"), _("DEFINED"), _("AUTOSTART"),
-        _("GROUP"), _("DRIVER"), _("PATH"), NULL,
+        _("GROUP"), _("DOMAIN"), _("IN USE"), _("DRIVER"), _("PATH"), NULL,
     };
     const char *shown_headers[G_N_ELEMENTS(headers)] = { NULL };
-    const guint columns = verbose ? 9 : 7;
+    const guint columns = verbose ? 11 : 9;
     g_autoptr(MdevtoolTable) table = NULL;
-    const char *cells[9];
+    const char *cells[11];
     char group[16];
 
     /* DRIVER and PATH only with --verbose */
@@ -67,14 +124,14 @@ print_text(GPtrArray *devices, gboolean verbose)
     table = mdevtool_table_new(shown_headers);
 
     for (guint i = 0; i < devices->len; i++) {
-        device_row(g_ptr_array_index(devices, i), group, cells);
+        device_row(g_ptr_array_index(devices, i), &usage[i], group, cells);
         mdevtool_table_measure(table, cells);
     }
     mdevtool_table_print_header(table);
     for (guint i = 0; i < devices->len; i++) {
         const MdevDevice *device = g_ptr_array_index(devices, i);
 
-        device_row(device, group, cells);
+        device_row(device, &usage[i], group, cells);
         mdevtool_table_print_row(table, cells);
         for (guint a = 0; verbose && a < device->attrs->len; a++) {
             const MdevAttr *attr = g_ptr_array_index(device->attrs, a);
@@ -86,7 +143,7 @@ print_text(GPtrArray *devices, gboolean verbose)
 }
 
 static void
-print_json(GPtrArray *devices, gboolean verbose)
+print_json(GPtrArray *devices, const Usage *usage, gboolean verbose)
 {
     g_autoptr(JsonBuilder) b = json_builder_new();
 
@@ -117,6 +174,8 @@ print_json(GPtrArray *devices, gboolean verbose)
             json_builder_add_null_value(b);
         }
         mdevtool_json_add_string(b, "path", device->syspath);
+        mdevtool_json_add_string(b, "domain", usage[i].domain);
+        mdevtool_json_add_bool(b, "in_use", usage[i].in_use == 1, usage[i].in_use >= 0);
         if (verbose)
             mdevtool_json_add_string(b, "driver", device->driver);
         json_builder_end_object(b);
@@ -191,6 +250,7 @@ MDEVTOOL_CMD(mdevtool_cmd_list)
     g_autoptr(GError) error = NULL;
     g_autoptr(GError) parent_error = NULL;
     MdevHostFlags flags = 0;
+    Usage *usage;
     ListMode mode;
     int status;
 
@@ -241,12 +301,14 @@ MDEVTOOL_CMD(mdevtool_cmd_list)
         if (wanted(device, mode, uuid))
             g_ptr_array_add(shown, device);
     }
+    usage = read_usage(cli, shown);
     if (cli->json)
-        print_json(shown, verbose);
+        print_json(shown, usage, verbose);
     else if (shown->len == 0)
         note_empty(mode, parent, uuid);
     else
-        print_text(shown, verbose);
+        print_text(shown, usage, verbose);
+    usage_free(usage, shown->len);
     mdevtool_print_problems(inv->problems);
     return MDEVTOOL_EXIT_OK;
 }

@@ -9,9 +9,12 @@
 MDEVTOOL_CMD(mdevtool_cmd_stop)
 {
     g_autofree char *uuid_option = NULL;
+    gboolean force = FALSE;
     const GOptionEntry entries[] = {
         { "uuid", 'u', 0, G_OPTION_ARG_STRING, &uuid_option,
           N_("The mdev, instead of the UUID argument"), N_("UUID") },
+        { "force", 'f', 0, G_OPTION_ARG_NONE, &force,
+          N_("Remove the device even when a process holds it"), NULL },
         { NULL },
     };
     g_autoptr(GOptionContext) octx = mdevtool_option_context_new("stop", N_("UUID"), entries);
@@ -31,7 +34,8 @@ MDEVTOOL_CMD(mdevtool_cmd_stop)
     /* afterwards the mdev may be gone: what it was is looked up first */
     if (mdevtool_report_wanted(cli))
         mdevtool_lookup_device(cli, uuid, NULL, &where, &type);
-    if (mdev_ops_stop(cli->ctx, uuid, messages, &error))
+    if (mdev_ops_stop_full(cli->ctx, uuid, force ? MDEV_OPS_FORCE : MDEV_OPS_NONE, messages,
+                           &error))
         mdevtool_report(cli, "stop", uuid, where, type, NULL, -1);
     return mdevtool_finish(messages, error);
 }

@@ -10,11 +10,14 @@ MDEVTOOL_CMD(mdevtool_cmd_undefine)
 {
     g_autofree char *parent = NULL;
     g_autofree char *uuid_option = NULL;
+    gboolean force = FALSE;
     const GOptionEntry entries[] = {
         { "uuid", 'u', 0, G_OPTION_ARG_STRING, &uuid_option,
           N_("The mdev, instead of the UUID argument"), N_("UUID") },
         { "parent", 'p', 0, G_OPTION_ARG_STRING, &parent,
           N_("Only the definition on this parent (default: all of the UUID's)"), N_("PARENT") },
+        { "force", 'f', 0, G_OPTION_ARG_NONE, &force,
+          N_("Undefine the device even when a process holds it"), NULL },
         { NULL },
     };
     g_autoptr(GOptionContext) octx = mdevtool_option_context_new("undefine", N_("UUID"), entries);
@@ -35,7 +38,8 @@ MDEVTOOL_CMD(mdevtool_cmd_undefine)
     /* afterwards the mdev may be gone: what it was is looked up first */
     if (mdevtool_report_wanted(cli))
         mdevtool_lookup_device(cli, uuid, parent, &where, &type);
-    if (mdev_ops_undefine(cli->ctx, uuid, parent, messages, &error))
+    if (mdev_ops_undefine_full(cli->ctx, uuid, parent, force ? MDEV_OPS_FORCE : MDEV_OPS_NONE,
+                               messages, &error))
         mdevtool_report(cli, "undefine", uuid, where, type, NULL, -1);
     return mdevtool_finish(messages, error);
 }

@@ -48,6 +48,7 @@ scenarios=(
     "mdevtool-udev-autostart t_mdevtool_udev_autostart 300 mdevtool: the udev rule starts --auto devices on MDEV_STATE=registered"
     "mdevtool-libvirt      t_mdevtool_libvirt      400  libvirt: nodedev driver with mdevtool as mdevctl; nodedev-dumpxml equals mdevtool dumpxml"
     "mdevtool-hostile-names t_mdevtool_hostile     300  mdevtool: names with ../ and / write nothing on the real kernel"
+    "mdevtool-in-use       t_mdevtool_in_use       300  mdevtool: a QEMU holding an mtty mdev: stop and undefine refuse naming it, --force waits for it"
 )
 
 while [ $# -gt 0 ]; do
@@ -910,6 +911,92 @@ t_mdevtool_hostile() {
     expect_eq "$(snapshot)" "$before_sys" "sysfs after the hostile names"
     expect_eq "$(find /etc/mdevctl.d | sort)" "$before_etc" "/etc/mdevctl.d after the hostile names"
     [ ! -e /tmp/x ] || fail "/tmp/x was created"
+    finish
+}
+
+# A real QEMU (TCG, stopped before its first instruction) holds an mtty mdev
+# through its VFIO group, as a domain's does.
+holds_vfio() { # PID NODE
+    local f
+    for f in /proc/"$1"/fd/*; do
+        [ "$(readlink "$f" 2>/dev/null)" = "$2" ] && return 0
+    done
+    return 1
+}
+blocked_in_write() { # PID: in write(2) or pwrite64(2), per /proc/PID/syscall
+    local nr rest
+    read -r nr rest <"/proc/$1/syscall" || return 1
+    [ "$nr" = 1 ] || [ "$nr" = 18 ]
+}
+start_holder_qemu() { # UUID NAME: prints the pid
+    qemu-system-x86_64 -M q35 -m 64 -S -nodefaults -display none -name "guest=$2,debug-threads=on" \
+        -device "vfio-pci,sysfsdev=$SYS_MDEV/$1" </dev/null >/tmp/qemu.log 2>&1 &
+    echo $!
+}
+t_mdevtool_in_use() {
+    need_mdevtool create define stop undefine
+    command -v qemu-system-x86_64 >/dev/null || skip "no qemu-system-x86_64"
+    local u g q d rc lines t0 secs
+    u=$("$MDEVTOOL" create --type mtty-1 --parent mtty) || { fail "create"; finish; }
+    g=$(basename "$(readlink "$SYS_MDEV/$u/iommu_group")")
+    "$MDEVTOOL" stop "$u" || fail "stop of an idle device"
+    "$MDEVTOOL" create --type mtty-1 --parent mtty --uuid "$u" >/dev/null || fail "create again"
+    "$MDEVTOOL" define --uuid "$u" --type mtty-1 --parent mtty || fail "define"
+    q=$(start_holder_qemu "$u" in-use-vm)
+    # a QEMU left behind would make the runner's clean-up wait in the kernel
+    trap 'kill "$q" 2>/dev/null' EXIT
+    trap 'exit 1' TERM
+    wait_for 60 holds_vfio "$q" "/dev/vfio/$g" ||
+        { fail "QEMU did not open /dev/vfio/$g: $(cat /tmp/qemu.log)"; kill "$q"; finish; }
+    note "QEMU $q holds /dev/vfio/$g"
+    "$MDEVTOOL" --json list >/tmp/list.json || fail "list --json"
+    python3 -c '
+import json, sys
+d = [e for e in json.load(open(sys.argv[1])) if e["uuid"] == sys.argv[2]]
+sys.exit(not (len(d) == 1 and d[0]["domain"] == "in-use-vm" and d[0]["in_use"] is True))
+' /tmp/list.json "$u" || fail "list does not show the domain and in_use: $(cat /tmp/list.json)"
+
+    "$MDEVTOOL" stop "$u" >/tmp/out 2>/tmp/err
+    rc=$?
+    note "stop: $rc: $(cat /tmp/err)"
+    expect_eq "$rc" 1 "exit status of stop of a held device"
+    lines=$(grep -c . /tmp/err)
+    expect_eq "$lines" 1 "lines on stderr of stop of a held device"
+    grep -q "process $q ('qemu-system-x86') of domain 'in-use-vm'" /tmp/err ||
+        fail "stop does not name the holder: $(cat /tmp/err)"
+    [ -e "$SYS_MDEV/$u" ] || fail "stop removed the held device"
+
+    "$MDEVTOOL" undefine "$u" >/tmp/out 2>/tmp/err
+    rc=$?
+    note "undefine: $rc: $(cat /tmp/err)"
+    expect_eq "$rc" 1 "exit status of undefine of a held device"
+    grep -q "process $q ('qemu-system-x86')" /tmp/err || fail "undefine does not name the holder"
+    [ -e "/etc/mdevctl.d/mtty/$u" ] || fail "undefine removed the definition of a held device"
+
+    # the mdevctl front end refuses too, at once, instead of waiting in the kernel
+    d=$(mdevtool_as_mdevctl_dir)
+    t0=$(date +%s.%N)
+    timeout "$(scaled 60)" "$d/mdevctl" stop --uuid "$u" >/tmp/out 2>/tmp/err
+    rc=$?
+    secs=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+    note "mdevctl stop: $rc after $secs s: $(tr '\n' ' ' </tmp/err)"
+    expect_eq "$rc" 1 "exit status of mdevctl stop of a held device"
+    grep -q "qemu-system-x86" /tmp/err || fail "mdevctl stop does not name the holder"
+    [ -e "$SYS_MDEV/$u" ] || fail "mdevctl stop removed the held device"
+
+    # --force goes ahead; the kernel completes the remove once QEMU lets go
+    "$MDEVTOOL" stop --force "$u" >/tmp/force.out 2>&1 &
+    local s=$!
+    wait_for 30 blocked_in_write "$s" || fail "stop --force is not waiting in its write to remove"
+    # the kernel unlinks the device from the bus at once and waits in the
+    # driver's remove until QEMU lets go
+    kill -0 "$s" 2>/dev/null || fail "stop --force returned while QEMU held the device"
+    kill "$q"
+    wait "$s"
+    expect_eq "$?" 0 "exit status of stop --force once QEMU exited ($(cat /tmp/force.out))"
+    wait_for 20 test ! -e "$SYS_MDEV/$u" || fail "$u still there after stop --force"
+    "$MDEVTOOL" undefine "$u" || fail "undefine once QEMU is gone"
+    expect_eq "$(mdev_count)" 0 "mdevs at the end"
     finish
 }
 

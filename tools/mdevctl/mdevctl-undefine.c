@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* mdevctl undefine: remove the definitions of a UUID, each one through
- * mdev_ops_undefine(), so that one parent's veto or failure is reported
+ * mdev_ops_undefine_full(), so that one parent's veto or failure is reported
  * with its parent and the others are still removed. */
 #include "mdevctl.h"
 
@@ -32,7 +32,9 @@ mdevctl_cmd_undefine(MdevContext *ctx, const MdevctlArgs *args)
         if (args->parent && strcmp(args->parent, parent) != 0)
             continue;
         matched++;
-        if (!mdev_ops_undefine(ctx, args->uuid, parent, messages, &local)) {
+        /* mdevctl leaves a running device alone here, whoever holds it:
+         * libvirt's nodedev-undefine of a device in use makes it transient */
+        if (!mdev_ops_undefine_full(ctx, args->uuid, parent, MDEV_OPS_FORCE, messages, &local)) {
             mdevctl_print_messages(messages);
             mdevctl_warn("Undefine of %s on parent %s failed with error: %s", args->uuid, parent,
                          local->message);
