@@ -161,7 +161,8 @@ mdevtool_request_load(MdevtoolCli *cli, const char *cmd, MdevtoolRequest *reques
         *ret_status = mdevtool_usage_error(cmd, "%s", error->message);
         return FALSE;
     }
-    if (request->xml == NULL)
+    /* with -c, the document names a parent of another host: read there */
+    if (request->xml == NULL || cli->uris)
         return TRUE;
     document = mdev_xml_host_read_definition(cli->ctx, request->xml, &error);
     if (document == NULL) {

@@ -5,6 +5,7 @@
 #include "mdev-error.h"
 #include "mdev-host.h"
 #include "mdev-util.h"
+#include "mdevtool-fleet.h"
 #include "mdevtool-output.h"
 
 #include <glib/gi18n.h>
@@ -25,10 +26,13 @@ yes_no(gboolean value, gboolean known)
     return value ? _("yes") : _("no");
 }
 
+/* With -c, the first column is the host's URI. */
 static void
-device_row(const MdevDevice *device, char group[16], const char *cells[9])
+device_row(const MdevDevice *device, const char *host, char group[16], const char *cells[10])
 {
     g_snprintf(group, 16, "%d", device->iommu_group);
+    if (host)
+        *cells++ = host;
     cells[0] = device->uuid;
     cells[1] = device->parent;
     cells[2] = device->type;
@@ -41,32 +45,34 @@ device_row(const MdevDevice *device, char group[16], const char *cells[9])
 }
 
 static void
-print_text(GPtrArray *devices, gboolean verbose)
+print_text(GPtrArray *devices, GPtrArray *hosts, gboolean verbose)
 {
     const char *const headers[] = {
         /* TRANSLATORS: column headers of "mdevtool list" */
-        _("UUID"), _("PARENT"), _("TYPE"), _("ACTIVE"), _("DEFINED"), _("AUTOSTART"),
-        _("GROUP"), _("DRIVER"), _("PATH"), NULL,
+        _("HOST"),      _("UUID"),  _("PARENT"), _("TYPE"), _("ACTIVE"), _("DEFINED"),
+        _("AUTOSTART"), _("GROUP"), _("DRIVER"), _("PATH"), NULL,
     };
     const char *shown_headers[G_N_ELEMENTS(headers)] = { NULL };
-    const guint columns = verbose ? 9 : 7;
+    const guint first = hosts ? 0 : 1;
+    const guint columns = (verbose ? 9 : 7) + 1 - first;
     g_autoptr(MdevtoolTable) table = NULL;
-    const char *cells[9];
+    const char *cells[10];
     char group[16];
 
     /* DRIVER and PATH only with --verbose */
-    memcpy(shown_headers, headers, columns * sizeof(char *));
+    memcpy(shown_headers, headers + first, columns * sizeof(char *));
     table = mdevtool_table_new(shown_headers);
 
     for (guint i = 0; i < devices->len; i++) {
-        device_row(g_ptr_array_index(devices, i), group, cells);
+        device_row(g_ptr_array_index(devices, i), hosts ? g_ptr_array_index(hosts, i) : NULL, group,
+                   cells);
         mdevtool_table_measure(table, cells);
     }
     mdevtool_table_print_header(table);
     for (guint i = 0; i < devices->len; i++) {
         const MdevDevice *device = g_ptr_array_index(devices, i);
 
-        device_row(device, group, cells);
+        device_row(device, hosts ? g_ptr_array_index(hosts, i) : NULL, group, cells);
         mdevtool_table_print_row(table, cells);
         for (guint a = 0; verbose && a < device->attrs->len; a++) {
             const MdevAttr *attr = g_ptr_array_index(device->attrs, a);
@@ -78,7 +84,7 @@ print_text(GPtrArray *devices, gboolean verbose)
 }
 
 static void
-print_json(GPtrArray *devices, gboolean verbose)
+print_json(GPtrArray *devices, GPtrArray *hosts, gboolean verbose)
 {
     g_autoptr(JsonBuilder) b = json_builder_new();
 
@@ -87,6 +93,8 @@ print_json(GPtrArray *devices, gboolean verbose)
         const MdevDevice *device = g_ptr_array_index(devices, i);
 
         json_builder_begin_object(b);
+        if (hosts)
+            mdevtool_json_add_string(b, "host", g_ptr_array_index(hosts, i));
         mdevtool_json_add_string(b, "uuid", device->uuid);
         mdevtool_json_add_string(b, "parent", device->parent);
         mdevtool_json_add_string(b, "type", device->type);
@@ -156,6 +164,39 @@ note_empty(ListMode mode, const char *parent, const char *uuid)
         mdevtool_note(_("no mdev is active or defined"));
 }
 
+/* Every host's devices in one table: the hosts in the order given, each
+ * host's devices sorted as locally. */
+static int
+list_fleet(MdevtoolCli *cli, ListMode mode, const char *parent, const char *uuid, gboolean verbose)
+{
+    g_autoptr(MdevtoolFleet) fleet = mdevtool_fleet_open(cli, MDEV_FLEET_SCAN_DEVICES);
+    g_autoptr(GPtrArray) shown = g_ptr_array_new();
+    g_autoptr(GPtrArray) hosts = g_ptr_array_new();
+
+    for (guint h = 0; h < fleet->hosts->len; h++) {
+        MdevtoolFleetHost *host = g_ptr_array_index(fleet->hosts, h);
+        GPtrArray *devices = host->inventory->inv->devices;
+
+        for (guint i = 0; i < devices->len; i++) {
+            MdevDevice *device = g_ptr_array_index(devices, i);
+
+            if (wanted(device, mode, uuid) &&
+                (parent == NULL || strcmp(device->parent, parent) == 0)) {
+                g_ptr_array_add(shown, device);
+                g_ptr_array_add(hosts, host->uri);
+            }
+        }
+    }
+    if (cli->json)
+        print_json(shown, hosts, verbose);
+    else if (shown->len == 0 && fleet->hosts->len > 0)
+        note_empty(mode, parent, uuid);
+    else if (shown->len > 0)
+        print_text(shown, hosts, verbose);
+    mdevtool_fleet_print_problems(fleet);
+    return mdevtool_fleet_status(fleet);
+}
+
 MDEVTOOL_CMD(mdevtool_cmd_list)
 {
     gboolean defined = FALSE;
@@ -200,6 +241,8 @@ MDEVTOOL_CMD(mdevtool_cmd_list)
     }
     if (parent && !mdev_util_check_name("parent", parent, &error))
         return mdevtool_fail(error);
+    if (cli->uris)
+        return list_fleet(cli, mode, parent, uuid, verbose);
 
     if (mode != LIST_ACTIVE)
         flags |= MDEV_HOST_ALL_DEFINITIONS;
@@ -223,11 +266,11 @@ MDEVTOOL_CMD(mdevtool_cmd_list)
             g_ptr_array_add(shown, device);
     }
     if (cli->json)
-        print_json(shown, verbose);
+        print_json(shown, NULL, verbose);
     else if (shown->len == 0)
         note_empty(mode, parent, uuid);
     else
-        print_text(shown, verbose);
+        print_text(shown, NULL, verbose);
     mdevtool_print_problems(inv->problems);
     return MDEVTOOL_EXIT_OK;
 }

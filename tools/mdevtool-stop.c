@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "mdevtool-cmds.h"
 
+#include "mdevtool-fleet.h"
 #include "mdevtool-lifecycle.h"
 
 #include <glib/gi18n.h>
@@ -19,6 +20,8 @@ MDEVTOOL_CMD(mdevtool_cmd_stop)
     uuid = mdevtool_take_uuid_argument("stop", argc, argv, &status);
     if (uuid == NULL)
         return status;
+    if (cli->uris)
+        return mdevtool_fleet_device_op(cli, "stop", uuid, NULL, FALSE);
     mdev_ops_stop(cli->ctx, uuid, messages, &error);
     return mdevtool_finish(messages, error);
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "mdevtool-cmds.h"
 
+#include "mdevtool-fleet.h"
 #include "mdevtool-lifecycle.h"
 
 #include <glib/gi18n.h>
@@ -26,6 +27,8 @@ MDEVTOOL_CMD(mdevtool_cmd_undefine)
     uuid = mdevtool_take_uuid_argument("undefine", argc, argv, &status);
     if (uuid == NULL)
         return status;
+    if (cli->uris)
+        return mdevtool_fleet_device_op(cli, "undefine", uuid, parent, FALSE);
     mdev_ops_undefine(cli->ctx, uuid, parent, messages, &error);
     return mdevtool_finish(messages, error);
 }

@@ -18,6 +18,8 @@ enum {
 typedef struct {
     gboolean json;
     char *uri;
+    /* every -c URI in order, %NULL-terminated; %NULL without -c */
+    char **uris;
     MdevContext *ctx;
 } MdevtoolCli;
 

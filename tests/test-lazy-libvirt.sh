@@ -1,0 +1,65 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# libvirt is opened on first use: commands without -c never map it, a
+# command with -c does. The dynamic loader's own trace (LD_DEBUG=files)
+# says which libraries the process opened. TAP output.
+#
+# Environment (from tests/Makefile.am.inc): MDEVTOOL.
+set -u
+
+W=$(mktemp -d "${TMPDIR:-/tmp}/mdev-lazy-libvirt-XXXXXX")
+trap 'rm -rf "$W"' EXIT
+n=0
+failed=0
+
+ok() {
+    n=$((n + 1))
+    echo "ok $n $1"
+}
+not_ok() {
+    n=$((n + 1))
+    failed=$((failed + 1))
+    echo "not ok $n $1"
+    sed 's/^/# /' "$2" | tail -n 20
+}
+
+# loads NAME FILE: the trace in FILE shows libvirt.so being opened
+loads_libvirt() {
+    grep -q 'file=libvirt\.so' "$1"
+}
+
+# The umockdev preload of make check is not needed here and would add its
+# own libraries to the trace.
+for args in "--version" "list" "--json list --all" "types" "parents" "list --help"; do
+    # shellcheck disable=SC2086
+    env -u LD_PRELOAD LD_DEBUG=files "$MDEVTOOL" $args > "$W/out" 2> "$W/trace"
+    if ! grep -q 'file=libglib' "$W/trace"; then
+        not_ok "the loader's trace is readable for 'mdevtool $args'" "$W/trace"
+    elif loads_libvirt "$W/trace"; then
+        not_ok "'mdevtool $args' does not load libvirt" "$W/trace"
+    else
+        ok "'mdevtool $args' does not load libvirt"
+    fi
+done
+
+# The test driver is built into libvirt itself: no daemon is needed.
+env -u LD_PRELOAD LD_DEBUG=files "$MDEVTOOL" -c test:///default list --all > "$W/out" 2> "$W/trace"
+if loads_libvirt "$W/trace"; then
+    ok "'mdevtool -c test:///default list' loads libvirt"
+else
+    not_ok "'mdevtool -c test:///default list' loads libvirt" "$W/trace"
+fi
+
+# A malformed URI is refused before libvirt is even loaded.
+env -u LD_PRELOAD LD_DEBUG=files "$MDEVTOOL" -c 'not a uri' list > "$W/out" 2> "$W/trace"
+status=$?
+if [ "$status" -eq 1 ] && grep -q "malformed connection URI 'not a uri'" "$W/trace" &&
+   ! loads_libvirt "$W/trace"; then
+    ok "a malformed URI is refused without loading libvirt"
+else
+    echo "exit status $status" >> "$W/trace"
+    not_ok "a malformed URI is refused without loading libvirt" "$W/trace"
+fi
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
