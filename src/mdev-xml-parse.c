@@ -315,50 +315,20 @@ parse_mdev_capability(xmlNodePtr cap, MdevDevice *device, GError **error)
     return TRUE;
 }
 
-/**
- * mdev_xml_parse_nodedev:
- * @xml: a node-device document
- * @length: its length, or -1 when NUL-terminated
- * @parents: (element-type MdevParent): the parents that exist now
- * @error: return location for a #GError
- *
- * Reads the document `virsh nodedev-define` and `nodedev-create` accept:
- * `<parent>` names the parent's node device (`pci_0000_00_02_0`) and is
- * resolved against @parents; `<capability type='mdev'>` gives the type id
- * (required), the UUID (optional) and `<attr>` elements in order.
- * `<name>`, `<path>`, `<driver>`, `<parent_addr>` and `<iommuGroup>` are
- * ignored, as libvirt ignores them.
- *
- * Parsing is safe on untrusted input: documents over %MDEV_XML_MAX_SIZE and
- * documents with a DOCTYPE are refused, no entity is expanded, nothing is
- * loaded from the network or from files.
- *
- * Returns: (transfer full): a definition (parent, type, attrs, the UUID or
- *   %NULL when the document has none) with defined and active unset; %NULL
- *   with %MDEV_ERROR_INVALID_CONFIG for a bad document, or
- *   %MDEV_ERROR_NOT_FOUND when no parent has the given node-device name
- */
-MdevDevice *
-mdev_xml_parse_nodedev(const char *xml, gssize length, const GPtrArray *parents, GError **error)
+/* Reads @xml into a document, safe on untrusted input (see
+ * mdev_xml_parse_nodedev()). */
+static ParsedDoc *
+read_document(const char *xml, gssize length, GError **error)
 {
     xmlParserCtxtPtr ctxt = NULL;
     g_autoptr(ParsedDoc) doc = NULL;
-    g_autoptr(MdevDevice) device = NULL;
     ParseState state = { NULL, FALSE, FALSE, 0 };
     xmlStructuredErrorFunc saved_serror;
     void *saved_serror_data;
     xmlGenericErrorFunc saved_generic;
     void *saved_generic_data;
     const char *invalid_utf8;
-    xmlNodePtr root;
-    xmlNodePtr parent_node;
-    xmlNodePtr mdev_cap = NULL;
-    g_autofree char *parent_name = NULL;
-    const MdevParent *parent;
     gsize size;
-
-    g_return_val_if_fail(xml != NULL, NULL);
-    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
     size = length < 0 ? strlen(xml) : (gsize) length;
     if (size > MDEV_XML_MAX_SIZE) {
@@ -420,11 +390,55 @@ mdev_xml_parse_nodedev(const char *xml, gssize length, const GPtrArray *parents,
     }
     g_free(state.first_error);
 
-    root = sym_xmlDocGetRootElement(doc);
-    if (root == NULL || !node_is(root, "device")) {
+    if (sym_xmlDocGetRootElement(doc) == NULL || !node_is(sym_xmlDocGetRootElement(doc), "device")) {
         invalid(error, _("the root element must be <device>"));
         return NULL;
     }
+    return g_steal_pointer(&doc);
+}
+
+/**
+ * mdev_xml_parse_nodedev:
+ * @xml: a node-device document
+ * @length: its length, or -1 when NUL-terminated
+ * @parents: (element-type MdevParent): the parents that exist now
+ * @error: return location for a #GError
+ *
+ * Reads the document `virsh nodedev-define` and `nodedev-create` accept:
+ * `<parent>` names the parent's node device (`pci_0000_00_02_0`) and is
+ * resolved against @parents; `<capability type='mdev'>` gives the type id
+ * (required), the UUID (optional) and `<attr>` elements in order.
+ * `<name>`, `<path>`, `<driver>`, `<parent_addr>` and `<iommuGroup>` are
+ * ignored, as libvirt ignores them.
+ *
+ * Parsing is safe on untrusted input: documents over %MDEV_XML_MAX_SIZE and
+ * documents with a DOCTYPE are refused, no entity is expanded, nothing is
+ * loaded from the network or from files.
+ *
+ * Returns: (transfer full): a definition (parent, type, attrs, the UUID or
+ *   %NULL when the document has none) with defined and active unset; %NULL
+ *   with %MDEV_ERROR_INVALID_CONFIG for a bad document, or
+ *   %MDEV_ERROR_NOT_FOUND when no parent has the given node-device name
+ */
+MdevDevice *
+mdev_xml_parse_nodedev(const char *xml, gssize length, const GPtrArray *parents, GError **error)
+{
+    g_autoptr(ParsedDoc) doc = NULL;
+    g_autoptr(MdevDevice) device = NULL;
+    xmlNodePtr root;
+    xmlNodePtr parent_node;
+    xmlNodePtr mdev_cap = NULL;
+    g_autofree char *parent_name = NULL;
+    const MdevParent *parent;
+
+    g_return_val_if_fail(xml != NULL, NULL);
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+    doc = read_document(xml, length, error);
+    if (doc == NULL)
+        return NULL;
+
+    root = sym_xmlDocGetRootElement(doc);
 
     parent_node = first_child(root, "parent");
     if (parent_node)
@@ -525,4 +539,254 @@ mdev_xml_parse_nodedev_file(const char *path, const GPtrArray *parents, GError *
     if (device == NULL)
         g_prefix_error(error, "%s: ", path);
     return device;
+}
+
+/* libvirt prints numbers in decimal or, for addresses, with 0x */
+static gboolean
+parse_number(const char *text, guint64 *ret_value)
+{
+    if (g_str_has_prefix(text, "0x"))
+        return g_ascii_string_to_unsigned(text + 2, 16, 0, G_MAXINT, ret_value, NULL);
+    return g_ascii_string_to_unsigned(text, 10, 0, G_MAXINT, ret_value, NULL);
+}
+
+static int
+node_int_prop(xmlNodePtr node, const char *name, int fallback)
+{
+    g_autofree char *text = node ? node_prop(node, name) : NULL;
+    guint64 value;
+
+    if (text == NULL || !parse_number(text, &value))
+        return fallback;
+    return (int) value;
+}
+
+static gboolean
+node_uint_child(xmlNodePtr parent, const char *name, guint64 *ret_value)
+{
+    xmlNodePtr node = first_child(parent, name);
+    g_autofree char *text = node ? node_text(node) : NULL;
+
+    return text != NULL && parse_number(text, ret_value);
+}
+
+/**
+ * mdev_xml_parse_listed_device:
+ * @xml: a node-device document of an mdev, as libvirt lists it
+ * @length: its length, or -1 when NUL-terminated
+ * @error: return location for a #GError
+ *
+ * Reads what `virNodeDeviceGetXMLDesc()` says about an mdev: the parent as
+ * its kernel name (`<parent_addr>`), the type, the UUID, the attributes,
+ * and for a running device its sysfs path, driver and IOMMU group.
+ * Whether the device is active, defined or starts automatically is not in
+ * the document; the caller sets those.
+ *
+ * Returns: (transfer full): the device, or %NULL with
+ *   %MDEV_ERROR_INVALID_CONFIG
+ */
+MdevDevice *
+mdev_xml_parse_listed_device(const char *xml, gssize length, GError **error)
+{
+    g_autoptr(ParsedDoc) doc = NULL;
+    g_autoptr(MdevDevice) device = NULL;
+    xmlNodePtr root;
+    xmlNodePtr cap = NULL;
+    xmlNodePtr node;
+    g_autofree char *parent_addr = NULL;
+
+    g_return_val_if_fail(xml != NULL, NULL);
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+    doc = read_document(xml, length, error);
+    if (doc == NULL)
+        return NULL;
+    root = sym_xmlDocGetRootElement(doc);
+    for (xmlNodePtr n = root->children; n; n = n->next) {
+        g_autofree char *type = node_is(n, "capability") ? node_prop(n, "type") : NULL;
+
+        if (g_strcmp0(type, "mdev") == 0)
+            cap = n;
+    }
+    if (cap == NULL) {
+        invalid(error, _("missing <capability type='mdev'> element"));
+        return NULL;
+    }
+    device = mdev_device_new(NULL, NULL);
+    if (!parse_mdev_capability(cap, device, error))
+        return NULL;
+    if (device->uuid == NULL) {
+        invalid(error, _("missing <uuid> element in <capability type='mdev'>"));
+        return NULL;
+    }
+    node = first_child(cap, "parent_addr");
+    parent_addr = node ? node_text(node) : NULL;
+    if (parent_addr == NULL || !mdev_util_check_name("parent", parent_addr, NULL)) {
+        invalid(error, _("missing or invalid <parent_addr> in <capability type='mdev'>"));
+        return NULL;
+    }
+    device->parent = g_steal_pointer(&parent_addr);
+    device->iommu_group = node_int_prop(first_child(cap, "iommuGroup"), "number", -1);
+    node = first_child(root, "path");
+    if (node)
+        device->syspath = node_text(node);
+    node = first_child(root, "driver");
+    if (node && first_child(node, "name"))
+        device->driver = node_text(first_child(node, "name"));
+    return g_steal_pointer(&device);
+}
+
+static void
+collect_types(xmlNodePtr node, MdevParent *parent)
+{
+    for (xmlNodePtr n = node->children; n; n = n->next) {
+        g_autofree char *kind = NULL;
+
+        if (!node_is(n, "capability"))
+            continue;
+        kind = node_prop(n, "type");
+        /* 9.0 nests a generic parent's mdev_types capability in another */
+        if (g_strcmp0(kind, "mdev_types") == 0) {
+            for (xmlNodePtr t = n->children; t; t = t->next) {
+                g_autofree char *id = node_is(t, "type") ? node_prop(t, "id") : NULL;
+                MdevType *type;
+                xmlNodePtr field;
+                guint64 count;
+
+                if (id == NULL || !mdev_util_name_is_valid(id) || mdev_parent_get_type(parent, id))
+                    continue;
+                type = mdev_type_new(id);
+                if ((field = first_child(t, "name")))
+                    type->name = node_text(field);
+                if ((field = first_child(t, "deviceAPI")))
+                    type->device_api = node_text(field);
+                type->available_instances =
+                    node_uint_child(t, "availableInstances", &count) ? (gint64) count : -1;
+                g_ptr_array_add(parent->types, type);
+            }
+        }
+        collect_types(n, parent);
+    }
+}
+
+/**
+ * mdev_xml_parse_parent:
+ * @xml: the node-device document of a device with mdev types
+ * @length: its length, or -1 when NUL-terminated
+ * @error: return location for a #GError
+ *
+ * Reads a parent as libvirt describes it (`virNodeDeviceGetXMLDesc()` of
+ * a device listed with the mdev_types capability): its kernel name, kind,
+ * driver, PCI identity, SR-IOV physical function and types with their
+ * free instances. Fields libvirt does not give stay unset.
+ *
+ * Returns: (transfer full): the parent, or %NULL with
+ *   %MDEV_ERROR_INVALID_CONFIG
+ */
+MdevParent *
+mdev_xml_parse_parent(const char *xml, gssize length, GError **error)
+{
+    g_autoptr(ParsedDoc) doc = NULL;
+    g_autoptr(MdevParent) parent = NULL;
+    g_autofree char *nodedev = NULL;
+    g_autofree char *name = NULL;
+    xmlNodePtr root;
+    xmlNodePtr node;
+    xmlNodePtr cap = NULL;
+    g_autofree char *cap_type = NULL;
+
+    g_return_val_if_fail(xml != NULL, NULL);
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+    doc = read_document(xml, length, error);
+    if (doc == NULL)
+        return NULL;
+    root = sym_xmlDocGetRootElement(doc);
+    node = first_child(root, "name");
+    nodedev = node ? node_text(node) : g_strdup("");
+    cap = first_child(root, "capability");
+    if (cap == NULL) {
+        invalid(error, _("node device '%s' has no capability"), nodedev);
+        return NULL;
+    }
+    cap_type = node_prop(cap, "type");
+    parent = mdev_parent_new(NULL);
+    node = first_child(root, "path");
+    if (node) {
+        parent->syspath = node_text(node);
+        name = g_path_get_basename(parent->syspath);
+    }
+
+    if (g_strcmp0(cap_type, "pci") == 0) {
+        guint64 domain, bus, slot, function;
+        xmlNodePtr physfn;
+
+        parent->kind = MDEV_PARENT_KIND_PCI;
+        parent->subsystem = g_strdup("pci");
+        if (name == NULL && node_uint_child(cap, "domain", &domain) &&
+            node_uint_child(cap, "bus", &bus) && node_uint_child(cap, "slot", &slot) &&
+            node_uint_child(cap, "function", &function))
+            name = g_strdup_printf("%04x:%02x:%02x.%x", (guint) domain, (guint) bus, (guint) slot,
+                                   (guint) function);
+        if ((node = first_child(cap, "vendor")))
+            parent->vendor_id = node_prop(node, "id");
+        if ((node = first_child(cap, "product")))
+            parent->device_id = node_prop(node, "id");
+        if ((node = first_child(cap, "class")))
+            parent->class_code = node_text(node);
+        parent->iommu_group = node_int_prop(first_child(cap, "iommuGroup"), "number", -1);
+        parent->numa_node = node_int_prop(first_child(cap, "numa"), "node", -1);
+        for (physfn = cap->children; physfn; physfn = physfn->next) {
+            g_autofree char *kind =
+                node_is(physfn, "capability") ? node_prop(physfn, "type") : NULL;
+            xmlNodePtr address;
+
+            if (g_strcmp0(kind, "phys_function") != 0)
+                continue;
+            address = first_child(physfn, "address");
+            if (address) {
+                int d = node_int_prop(address, "domain", -1), b = node_int_prop(address, "bus", -1),
+                    s = node_int_prop(address, "slot", -1),
+                    f = node_int_prop(address, "function", -1);
+                if (d >= 0 && b >= 0 && s >= 0 && f >= 0)
+                    parent->physfn = g_strdup_printf("%04x:%02x:%02x.%x", d, b, s, f);
+            }
+        }
+    } else if (g_strcmp0(cap_type, "css") == 0) {
+        guint64 cssid, ssid, devno;
+
+        parent->kind = MDEV_PARENT_KIND_CSS;
+        parent->subsystem = g_strdup("css");
+        if (name == NULL && node_uint_child(cap, "cssid", &cssid) &&
+            node_uint_child(cap, "ssid", &ssid) && node_uint_child(cap, "devno", &devno))
+            name = g_strdup_printf("%x.%x.%04x", (guint) cssid, (guint) ssid, (guint) devno);
+    } else if (g_strcmp0(cap_type, "ap_matrix") == 0) {
+        parent->kind = MDEV_PARENT_KIND_AP;
+        parent->subsystem = g_strdup("matrix");
+        if (name == NULL)
+            name = g_strdup("matrix");
+    } else if (g_strcmp0(cap_type, "mdev_types") == 0) {
+        const char *underscore = strchr(nodedev, '_');
+
+        parent->kind = MDEV_PARENT_KIND_GENERIC;
+        if (underscore)
+            parent->subsystem = g_strndup(nodedev, underscore - nodedev);
+    } else {
+        invalid(error, _("node device '%1$s' has capability '%2$s', which cannot host mdevs"),
+                nodedev, cap_type ? cap_type : "");
+        return NULL;
+    }
+    if (name == NULL || !mdev_util_check_name("parent", name, NULL)) {
+        invalid(error, _("cannot tell the kernel name of node device '%s'"), nodedev);
+        return NULL;
+    }
+    parent->name = g_steal_pointer(&name);
+    node = first_child(root, "driver");
+    if (node && first_child(node, "name"))
+        parent->driver = node_text(first_child(node, "name"));
+    /* libvirt only lists types the mdev core has registered */
+    parent->registered = TRUE;
+    collect_types(root, parent);
+    g_ptr_array_sort(parent->types, mdev_type_compare);
+    return g_steal_pointer(&parent);
 }

@@ -18,5 +18,9 @@ MdevDevice *mdev_xml_parse_nodedev(const char *xml, gssize length, const GPtrArr
                                    GError **error) G_GNUC_WARN_UNUSED_RESULT;
 MdevDevice *mdev_xml_parse_nodedev_file(const char *path, const GPtrArray *parents, GError **error)
     G_GNUC_WARN_UNUSED_RESULT;
+MdevDevice *mdev_xml_parse_listed_device(const char *xml, gssize length, GError **error)
+    G_GNUC_WARN_UNUSED_RESULT;
+MdevParent *mdev_xml_parse_parent(const char *xml, gssize length, GError **error)
+    G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

@@ -57,7 +57,7 @@ doctor TYPE --json|--json doctor i915-GVTg_V5_4|doctor i915-GVTg_V5_4 --json
 list -c URI|-c qemu:///system list|list -c qemu:///system
 list --connect URI|--connect qemu:///system list|list --connect qemu:///system
 list --connect=URI|--connect=qemu:///system list|list --connect=qemu:///system
-text stays text without --json|list|list -c qemu:///system'
+text stays text without --json|list|list --'
 
 # the outputs compared above were not empty or alike by accident
 if grep -q '"uuid" : "4b20d080-1b54-4048-85b3-a6a62d165c01"' "$W/1.a" 2> /dev/null; then

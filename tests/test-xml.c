@@ -1523,6 +1523,117 @@ test_cli_define_xml(Fixture *fx, gconstpointer data)
     g_assert_cmpstr(stored, ==, golden);
 }
 
+/* What libvirt itself printed for the testbed (the golden files) reads
+ * back into the records the local discovery makes of the same testbed:
+ * the fleet commands see other hosts through exactly these documents. */
+static void
+test_parse_libvirt_listing(Fixture *fx, gconstpointer data)
+{
+    if (test_skip_without_umockdev())
+        return;
+    for (const XmlTestbedCase *c = xml_testbed_cases; c->golden; c++) {
+        g_autofree char *golden = read_golden(c->golden);
+        g_autoptr(GError) error = NULL;
+
+        g_test_message("%s", c->golden);
+        if (c->is_parent) {
+            const MdevParent *want = find_parent(fx, c->kernel_name);
+            g_autoptr(MdevParent) got = mdev_xml_parse_parent(golden, -1, &error);
+
+            g_assert_no_error(error);
+            g_assert_cmpstr(got->name, ==, want->name);
+            g_assert_cmpint(got->kind, ==, want->kind);
+            g_assert_cmpstr(got->syspath, ==, want->syspath);
+            g_assert_cmpstr(got->driver, ==, want->driver);
+            g_assert_cmpstr(got->vendor_id, ==, want->vendor_id);
+            g_assert_cmpstr(got->device_id, ==, want->device_id);
+            g_assert_cmpstr(got->physfn, ==, want->physfn);
+            g_assert_true(got->registered);
+            if (want->kind == MDEV_PARENT_KIND_PCI) {
+                g_assert_cmpint(got->iommu_group, ==, want->iommu_group);
+                g_assert_cmpint(got->numa_node, ==, MAX(want->numa_node, -1));
+            }
+            g_assert_cmpuint(got->types->len, ==, want->types->len);
+            for (guint t = 0; t < want->types->len; t++) {
+                const MdevType *wt = g_ptr_array_index(want->types, t);
+                const MdevType *gt = g_ptr_array_index(got->types, t);
+
+                g_assert_cmpstr(gt->id, ==, wt->id);
+                g_assert_cmpstr(gt->name, ==, wt->name);
+                g_assert_cmpstr(gt->device_api, ==, wt->device_api);
+                g_assert_cmpint(gt->available_instances, ==, wt->available_instances);
+            }
+        } else {
+            const MdevDevice *want = find_device(fx->devices, c->kernel_name, c->mdev_parent);
+            g_autoptr(MdevDevice) got = mdev_xml_parse_listed_device(golden, -1, &error);
+
+            g_assert_no_error(error);
+            g_assert_cmpstr(got->uuid, ==, want->uuid);
+            g_assert_cmpstr(got->parent, ==, want->parent);
+            g_assert_cmpstr(got->type, ==, want->type);
+            if (want->active) {
+                g_assert_cmpint(got->iommu_group, ==, want->iommu_group);
+                g_assert_cmpstr(got->syspath, ==, want->syspath);
+                g_assert_cmpstr(got->driver, ==, want->driver);
+            } else {
+                g_assert_null(got->syspath);
+            }
+            g_assert_cmpuint(got->attrs->len, ==, want->attrs->len);
+            for (guint a = 0; a < want->attrs->len; a++) {
+                const MdevAttr *wa = g_ptr_array_index(want->attrs, a);
+                const MdevAttr *ga = g_ptr_array_index(got->attrs, a);
+
+                g_assert_cmpstr(ga->name, ==, wa->name);
+                g_assert_cmpstr(ga->value, ==, wa->value);
+            }
+        }
+    }
+}
+
+static void
+test_parse_listing_errors(void)
+{
+    static const struct {
+        const char *xml;
+        const char *message_part;
+    } parents[] = {
+        { "<device><name>x</name></device>", "has no capability" },
+        { "<device><name>net_eth0</name><capability type='net'/></device>",
+          "capability 'net', which cannot host mdevs" },
+        { "<device><name>css_x</name><capability type='css'/></device>",
+          "cannot tell the kernel name" },
+        { "<!DOCTYPE device [<!ENTITY a 'b'>]><device/>", "DOCTYPE" },
+    }, devices[] = {
+        { "<device><name>m</name></device>", "missing <capability type='mdev'>" },
+        { "<device><capability type='mdev'><type id='t'/></capability></device>",
+          "missing <uuid>" },
+        { "<device><capability type='mdev'><type id='t'/>"
+          "<uuid>c0ffee00-5a1e-4c0d-9e7f-41a40a40a404</uuid></capability></device>",
+          "<parent_addr>" },
+        { "<device><capability type='mdev'><type id='t'/>"
+          "<uuid>c0ffee00-5a1e-4c0d-9e7f-41a40a40a404</uuid>"
+          "<parent_addr>../x</parent_addr></capability></device>",
+          "<parent_addr>" },
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(parents); i++) {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(MdevParent) parent = mdev_xml_parse_parent(parents[i].xml, -1, &error);
+
+        g_assert_null(parent);
+        g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG);
+        g_assert_nonnull(strstr(error->message, parents[i].message_part));
+    }
+    for (gsize i = 0; i < G_N_ELEMENTS(devices); i++) {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(MdevDevice) device = mdev_xml_parse_listed_device(devices[i].xml, -1, &error);
+
+        g_assert_null(device);
+        g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG);
+        g_assert_nonnull(strstr(error->message, devices[i].message_part));
+    }
+}
+
 #define ADD(path, func) g_test_add(path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
 int
@@ -1558,6 +1669,8 @@ main(int argc, char **argv)
     ADD("/xml/schema/emitted", test_schema_emitted);
     ADD("/xml/parse/read-definition", test_read_definition);
     ADD("/xml/parse/like-libvirt", test_parse_like_libvirt);
+    ADD("/xml/parse/libvirt-listing", test_parse_libvirt_listing);
+    g_test_add_func("/xml/parse/listing-errors", test_parse_listing_errors);
     ADD("/xml/dump/ambiguous", test_dump_ambiguous);
     ADD("/xml/cli/dumpxml", test_cli_dumpxml);
     ADD("/xml/cli/dumpxml-inactive", test_cli_dumpxml_inactive);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "mdevtool-cmds.h"
 
+#include "mdevtool-fleet.h"
 #include "mdevtool-lifecycle.h"
 
 #include <glib/gi18n.h>
@@ -31,6 +32,8 @@ MDEVTOOL_CMD(mdevtool_cmd_autostart)
     uuid = mdevtool_take_device(cli, "autostart", argc, argv, uuid_option, &parent, &status);
     if (uuid == NULL)
         return status;
+    if (cli->uris)
+        return mdevtool_fleet_device_op(cli, "autostart", uuid, parent, !disable);
     if (mdev_ops_set_autostart(cli->ctx, uuid, parent, !disable, messages, &error))
         mdevtool_report_change(cli, "autostart", uuid, parent, NULL, !disable);
     return mdevtool_finish(messages, error);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "mdevtool-cmds.h"
 
+#include "mdevtool-fleet.h"
 #include "mdevtool-lifecycle.h"
 #include "mdevtool-output.h"
 
@@ -38,6 +39,9 @@ MDEVTOOL_CMD(mdevtool_cmd_create)
         return mdevtool_usage_error("create", _("--type is required"));
     if (!mdevtool_request_load(cli, "create", &req, &status))
         return status;
+    if (cli->uris)
+        return mdevtool_fleet_define(cli, "create", req.type, req.parent, req.uuid, req.attrs,
+                                     FALSE, req.placement, req.xml);
 
     created = mdev_ops_create(cli->ctx, req.parent, req.type, req.uuid, req.attrs, req.placement,
                               &chosen, messages, &error);

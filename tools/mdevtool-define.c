@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "mdevtool-cmds.h"
 
+#include "mdevtool-fleet.h"
 #include "mdevtool-lifecycle.h"
 #include "mdevtool-output.h"
 
@@ -43,6 +44,11 @@ MDEVTOOL_CMD(mdevtool_cmd_define)
         return mdevtool_usage_error("define", _("--type is required"));
     if (!mdevtool_request_load(cli, "define", &req, &status))
         return status;
+    if (cli->uris && req.xml == NULL && req.type == NULL)
+        return mdevtool_usage_error("define", _("with -c, --type is required"));
+    if (cli->uris)
+        return mdevtool_fleet_define(cli, "define", req.type, req.parent, req.uuid, req.attrs,
+                                     req.autostart, req.placement, req.xml);
 
     defined = mdev_ops_define(cli->ctx, req.parent, req.type, req.uuid, req.autostart, req.attrs,
                               req.placement, MDEV_OPS_NONE, &chosen, messages, &error);

@@ -2,6 +2,7 @@
 #include "mdevtool-cmds.h"
 
 #include "mdev-xml-host.h"
+#include "mdevtool-fleet.h"
 #include "mdevtool-output.h"
 
 #include <glib/gi18n.h>
@@ -38,6 +39,8 @@ MDEVTOOL_CMD(mdevtool_cmd_dumpxml)
     if (argc > 2)
         return mdevtool_usage_error("dumpxml", _("unexpected argument '%s'"), argv[2]);
     name = uuid_option ? uuid_option : argv[1];
+    if (cli->uris)
+        return mdevtool_fleet_dumpxml(cli, name, inactive);
 
     xml = mdev_xml_host_dump_nodedev(cli->ctx, name,
                                      inactive ? MDEV_XML_FORMAT_INACTIVE : MDEV_XML_FORMAT_NONE,

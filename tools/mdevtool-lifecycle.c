@@ -233,6 +233,9 @@ mdevtool_request_load(MdevtoolCli *cli, const char *cmd, MdevtoolRequest *reques
         *ret_status = mdevtool_usage_error(cmd, "%s", error->message);
         return FALSE;
     }
+    /* with -c, the names and the document are another host's: read there */
+    if (cli->uris)
+        return TRUE;
     if (request->xml == NULL) {
         g_autofree char *uuid = NULL;
         g_autofree char *named_parent = NULL;

@@ -6,6 +6,7 @@
 #include "mdev-host.h"
 #include "mdev-use.h"
 #include "mdev-util.h"
+#include "mdevtool-fleet.h"
 #include "mdevtool-lifecycle.h"
 #include "mdevtool-output.h"
 
@@ -88,10 +89,14 @@ yes_no(gboolean value, gboolean known)
     return value ? yes : no;
 }
 
+/* With -c, the first column is the host's URI. */
 static void
-device_row(const MdevDevice *device, const Usage *usage, char group[16], const char *cells[11])
+device_row(const MdevDevice *device, const char *host, const Usage *usage, char group[16],
+           const char *cells[12])
 {
     g_snprintf(group, 16, "%d", device->iommu_group);
+    if (host)
+        *cells++ = host;
     cells[0] = device->uuid;
     cells[1] = device->parent;
     cells[2] = device->type;
@@ -106,32 +111,34 @@ device_row(const MdevDevice *device, const Usage *usage, char group[16], const c
 }
 
 static void
-print_text(GPtrArray *devices, const Usage *usage, gboolean verbose)
+print_text(GPtrArray *devices, GPtrArray *hosts, const Usage *usage, gboolean verbose)
 {
     const char *const headers[] = {
         /* TRANSLATORS: column headers of "mdevtool list" */
-        _("UUID"), _("PARENT"), _("TYPE"), _("ACTIVE"), _("DEFINED"), _("AUTOSTART"),
-        _("GROUP"), _("DOMAIN"), _("IN USE"), _("DRIVER"), _("PATH"), NULL,
+        _("HOST"),  _("UUID"),   _("PARENT"), _("TYPE"),   _("ACTIVE"), _("DEFINED"),
+        _("AUTOSTART"), _("GROUP"), _("DOMAIN"), _("IN USE"), _("DRIVER"), _("PATH"), NULL,
     };
     const char *shown_headers[G_N_ELEMENTS(headers)] = { NULL };
-    const guint columns = verbose ? 11 : 9;
+    const guint first = hosts ? 0 : 1;
+    const guint columns = (verbose ? 11 : 9) + 1 - first;
     g_autoptr(MdevtoolTable) table = NULL;
-    const char *cells[11];
+    const char *cells[12];
     char group[16];
 
-    /* DRIVER and PATH only with --verbose */
-    memcpy(shown_headers, headers, columns * sizeof(char *));
+    /* HOST only with -c, DRIVER and PATH only with --verbose */
+    memcpy(shown_headers, headers + first, columns * sizeof(char *));
     table = mdevtool_table_new(shown_headers);
 
     for (guint i = 0; i < devices->len; i++) {
-        device_row(g_ptr_array_index(devices, i), &usage[i], group, cells);
+        device_row(g_ptr_array_index(devices, i), hosts ? g_ptr_array_index(hosts, i) : NULL,
+                   &usage[i], group, cells);
         mdevtool_table_measure(table, cells);
     }
     mdevtool_table_print_header(table);
     for (guint i = 0; i < devices->len; i++) {
         const MdevDevice *device = g_ptr_array_index(devices, i);
 
-        device_row(device, &usage[i], group, cells);
+        device_row(device, hosts ? g_ptr_array_index(hosts, i) : NULL, &usage[i], group, cells);
         mdevtool_table_print_row(table, cells);
         for (guint a = 0; verbose && a < device->attrs->len; a++) {
             const MdevAttr *attr = g_ptr_array_index(device->attrs, a);
@@ -143,7 +150,7 @@ print_text(GPtrArray *devices, const Usage *usage, gboolean verbose)
 }
 
 static void
-print_json(GPtrArray *devices, const Usage *usage, gboolean verbose)
+print_json(GPtrArray *devices, GPtrArray *hosts, const Usage *usage, gboolean verbose)
 {
     g_autoptr(JsonBuilder) b = json_builder_new();
 
@@ -152,6 +159,8 @@ print_json(GPtrArray *devices, const Usage *usage, gboolean verbose)
         const MdevDevice *device = g_ptr_array_index(devices, i);
 
         json_builder_begin_object(b);
+        if (hosts)
+            mdevtool_json_add_string(b, "host", g_ptr_array_index(hosts, i));
         mdevtool_json_add_string(b, "uuid", device->uuid);
         mdevtool_json_add_string(b, "parent", device->parent);
         mdevtool_json_add_string(b, "type", device->type);
@@ -223,6 +232,45 @@ note_empty(ListMode mode, const char *parent, const char *uuid)
         mdevtool_note(_("no mdev is active or defined"));
 }
 
+/* Every host's devices in one table: the hosts in the order given, each
+ * host's devices sorted as locally. Whether a remote device is in use is
+ * not something libvirt's node-device API says: it stays unknown. */
+static int
+list_fleet(MdevtoolCli *cli, ListMode mode, const char *parent, const char *uuid, gboolean verbose)
+{
+    g_autoptr(MdevtoolFleet) fleet = mdevtool_fleet_open(cli, MDEV_FLEET_SCAN_DEVICES);
+    g_autoptr(GPtrArray) shown = g_ptr_array_new();
+    g_autoptr(GPtrArray) hosts = g_ptr_array_new();
+    Usage *usage;
+
+    for (guint h = 0; h < fleet->hosts->len; h++) {
+        MdevtoolFleetHost *host = g_ptr_array_index(fleet->hosts, h);
+        GPtrArray *devices = host->inventory->inv->devices;
+
+        for (guint i = 0; i < devices->len; i++) {
+            MdevDevice *device = g_ptr_array_index(devices, i);
+
+            if (wanted(device, mode, uuid) &&
+                (parent == NULL || strcmp(device->parent, parent) == 0)) {
+                g_ptr_array_add(shown, device);
+                g_ptr_array_add(hosts, host->uri);
+            }
+        }
+    }
+    usage = g_new0(Usage, shown->len + 1);
+    for (guint i = 0; i < shown->len; i++)
+        usage[i].in_use = ((MdevDevice *) g_ptr_array_index(shown, i))->active ? -1 : 0;
+    if (cli->json)
+        print_json(shown, hosts, usage, verbose);
+    else if (shown->len == 0 && fleet->hosts->len > 0)
+        note_empty(mode, parent, uuid);
+    else if (shown->len > 0)
+        print_text(shown, hosts, usage, verbose);
+    usage_free(usage, shown->len);
+    mdevtool_fleet_print_problems(fleet);
+    return mdevtool_fleet_status(fleet);
+}
+
 MDEVTOOL_CMD(mdevtool_cmd_list)
 {
     gboolean defined = FALSE;
@@ -277,6 +325,8 @@ MDEVTOOL_CMD(mdevtool_cmd_list)
     }
     if (parent && !mdev_util_check_name("parent", parent, &error))
         return mdevtool_fail(error);
+    if (cli->uris)
+        return list_fleet(cli, mode, parent, uuid, verbose);
 
     if (mode == LIST_DEFINED)
         flags |= MDEV_HOST_DEFINED_ONLY;
@@ -303,11 +353,11 @@ MDEVTOOL_CMD(mdevtool_cmd_list)
     }
     usage = read_usage(cli, shown);
     if (cli->json)
-        print_json(shown, usage, verbose);
+        print_json(shown, NULL, usage, verbose);
     else if (shown->len == 0)
         note_empty(mode, parent, uuid);
     else
-        print_text(shown, usage, verbose);
+        print_text(shown, NULL, usage, verbose);
     usage_free(usage, shown->len);
     mdevtool_print_problems(inv->problems);
     return MDEVTOOL_EXIT_OK;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "mdevtool-cmds.h"
 
+#include "mdevtool-fleet.h"
 #include "mdevtool-lifecycle.h"
 
 #include <glib/gi18n.h>
@@ -53,6 +54,14 @@ MDEVTOOL_CMD(mdevtool_cmd_modify)
         return mdevtool_usage_error("modify", _("--index needs --attr or --del-attr"));
     if (!type && !autostart && !manual && !attr && !del_attr)
         return mdevtool_usage_error("modify", _("nothing to change"));
+    /* libvirt 9.0 cannot change a definition (nodedev-define refuses an
+     * existing one before 10.1): only the start mode has its own call */
+    if (cli->uris && (type || attr || del_attr))
+        return mdevtool_fail_message(_("with -c, modify can only change --auto or --manual: "
+                                       "libvirt's node-device API cannot change a definition's "
+                                       "type or attributes; undefine it and define it again"));
+    if (cli->uris)
+        return mdevtool_fleet_device_op(cli, "autostart", uuid, parent, autostart);
     if (attr) {
         char *specs[] = { attr, NULL };
         const MdevAttr *added;

@@ -3,10 +3,12 @@
 
 #include "mdev-discovery.h"
 #include "mdevtool-lifecycle.h"
+#include "mdevtool-fleet.h"
 #include "mdevtool-output.h"
 
 #include <glib/gi18n.h>
 #include <stdio.h>
+#include <string.h>
 
 /* How many types could get a new instance now; capacity is usually shared
  * between a parent's types, so a sum of instances would overstate it. */
@@ -31,8 +33,9 @@ typedef struct {
     char creatable[16];
 } ParentRowBuf;
 
+/* With -c, the first column is the host's URI. */
 static void
-parent_row(const MdevParent *parent, ParentRowBuf *buf, const char *cells[10])
+parent_row(const MdevParent *parent, const char *host, ParentRowBuf *buf, const char *cells[11])
 {
     buf->device[0] = '\0';
     if (parent->vendor_id && parent->device_id) {
@@ -47,6 +50,8 @@ parent_row(const MdevParent *parent, ParentRowBuf *buf, const char *cells[10])
     g_snprintf(buf->numa, sizeof(buf->numa), "%d", parent->numa_node);
     g_snprintf(buf->types, sizeof(buf->types), "%u", parent->types->len);
     g_snprintf(buf->creatable, sizeof(buf->creatable), "%u", creatable_types(parent));
+    if (host)
+        *cells++ = host;
     cells[0] = parent->name;
     cells[1] = mdev_parent_kind_to_string(parent->kind);
     cells[2] = parent->driver;
@@ -60,40 +65,44 @@ parent_row(const MdevParent *parent, ParentRowBuf *buf, const char *cells[10])
 }
 
 static void
-print_text(MdevInventory *inv)
+print_text(GPtrArray *parents, GPtrArray *hosts)
 {
     const char *const headers[] = {
         /* TRANSLATORS: column headers of "mdevtool parents" */
-        _("NAME"), _("KIND"), _("DRIVER"), _("DEVICE"), _("NUMA"), _("PHYSFN"),
-        _("REGISTERED"), _("TYPES"), _("CREATABLE"), _("PATH"), NULL,
+        _("HOST"),   _("NAME"),       _("KIND"),  _("DRIVER"),    _("DEVICE"), _("NUMA"),
+        _("PHYSFN"), _("REGISTERED"), _("TYPES"), _("CREATABLE"), _("PATH"),   NULL,
     };
-    g_autoptr(MdevtoolTable) table = mdevtool_table_new(headers);
+    g_autoptr(MdevtoolTable) table = mdevtool_table_new(headers + (hosts ? 0 : 1));
     ParentRowBuf buf;
-    const char *cells[10];
+    const char *cells[11];
 
-    for (guint i = 0; i < inv->parents->len; i++) {
-        parent_row(g_ptr_array_index(inv->parents, i), &buf, cells);
+    for (guint i = 0; i < parents->len; i++) {
+        parent_row(g_ptr_array_index(parents, i), hosts ? g_ptr_array_index(hosts, i) : NULL, &buf,
+                   cells);
         mdevtool_table_measure(table, cells);
     }
     mdevtool_table_print_header(table);
-    for (guint i = 0; i < inv->parents->len; i++) {
-        parent_row(g_ptr_array_index(inv->parents, i), &buf, cells);
+    for (guint i = 0; i < parents->len; i++) {
+        parent_row(g_ptr_array_index(parents, i), hosts ? g_ptr_array_index(hosts, i) : NULL, &buf,
+                   cells);
         mdevtool_table_print_row(table, cells);
     }
 }
 
 static void
-print_json(MdevInventory *inv)
+print_json(GPtrArray *parents, GPtrArray *hosts)
 {
     g_autoptr(JsonBuilder) b = json_builder_new();
 
     json_builder_begin_array(b);
-    for (guint i = 0; i < inv->parents->len; i++) {
-        const MdevParent *parent = g_ptr_array_index(inv->parents, i);
+    for (guint i = 0; i < parents->len; i++) {
+        const MdevParent *parent = g_ptr_array_index(parents, i);
 
         json_builder_begin_object(b);
         /* "parent" as in every other output; "name" stays for scripts */
         mdevtool_json_add_string(b, "parent", parent->name);
+        if (hosts)
+            mdevtool_json_add_string(b, "host", g_ptr_array_index(hosts, i));
         mdevtool_json_add_string(b, "name", parent->name);
         mdevtool_json_add_string(b, "kind", mdev_parent_kind_to_string(parent->kind));
         mdevtool_json_add_string(b, "path", parent->syspath);
@@ -115,6 +124,39 @@ print_json(MdevInventory *inv)
     mdevtool_json_print(b);
 }
 
+/* Every host's parents in one listing: the hosts in the order given. */
+static int
+parents_fleet(MdevtoolCli *cli, const char *parent)
+{
+    g_autoptr(MdevtoolFleet) fleet = mdevtool_fleet_open(cli, MDEV_FLEET_SCAN_PARENTS);
+    g_autoptr(GPtrArray) shown = g_ptr_array_new();
+    g_autoptr(GPtrArray) hosts = g_ptr_array_new();
+
+    for (guint h = 0; h < fleet->hosts->len; h++) {
+        MdevtoolFleetHost *host = g_ptr_array_index(fleet->hosts, h);
+        GPtrArray *parents = host->inventory->inv->parents;
+
+        for (guint i = 0; i < parents->len; i++) {
+            MdevParent *p = g_ptr_array_index(parents, i);
+
+            if (parent == NULL || strcmp(p->name, parent) == 0) {
+                g_ptr_array_add(shown, p);
+                g_ptr_array_add(hosts, host->uri);
+            }
+        }
+    }
+    if (cli->json)
+        print_json(shown, hosts);
+    else if (shown->len > 0)
+        print_text(shown, hosts);
+    else if (fleet->hosts->len > 0 && parent)
+        mdevtool_note(_("no host given has a parent '%s'"), parent);
+    else if (fleet->hosts->len > 0)
+        mdevtool_note(_("no host given has an mdev parent"));
+    mdevtool_fleet_print_problems(fleet);
+    return mdevtool_fleet_status(fleet);
+}
+
 MDEVTOOL_CMD(mdevtool_cmd_parents)
 {
     g_autofree char *parent = NULL;
@@ -133,6 +175,8 @@ MDEVTOOL_CMD(mdevtool_cmd_parents)
         return status;
     if (argc > 1)
         return mdevtool_usage_error("parents", _("unexpected argument '%s'"), argv[1]);
+    if (cli->uris)
+        return parents_fleet(cli, parent);
 
     mdevtool_resolve_parent(cli, &parent);
     inv = mdev_discovery_scan(cli->ctx, MDEV_DISCOVERY_PARENTS, parent, &error);
@@ -140,11 +184,11 @@ MDEVTOOL_CMD(mdevtool_cmd_parents)
         return mdevtool_fail_scan(cli, error, parent);
 
     if (cli->json) {
-        print_json(inv);
+        print_json(inv->parents, NULL);
     } else if (inv->parents->len == 0) {
         mdevtool_note_no_parents();
     } else {
-        print_text(inv);
+        print_text(inv->parents, NULL);
     }
     mdevtool_print_problems(inv->problems);
     return MDEVTOOL_EXIT_OK;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "mdevtool-cmds.h"
 
+#include "mdevtool-fleet.h"
 #include "mdevtool-lifecycle.h"
 
 #include <glib/gi18n.h>
@@ -28,6 +29,8 @@ MDEVTOOL_CMD(mdevtool_cmd_start)
     uuid = mdevtool_take_device(cli, "start", argc, argv, uuid_option, &parent, &status);
     if (uuid == NULL)
         return status;
+    if (cli->uris)
+        return mdevtool_fleet_device_op(cli, "start", uuid, parent, TRUE);
     if (mdev_ops_start(cli->ctx, uuid, parent, messages, &error))
         mdevtool_report_change(cli, "start", uuid, parent, NULL, -1);
     return mdevtool_finish(messages, error);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "mdevtool-cmds.h"
 
+#include "mdevtool-fleet.h"
 #include "mdevtool-lifecycle.h"
 #include "mdevtool-output.h"
 
@@ -31,6 +32,8 @@ MDEVTOOL_CMD(mdevtool_cmd_stop)
     uuid = mdevtool_take_device(cli, "stop", argc, argv, uuid_option, NULL, &status);
     if (uuid == NULL)
         return status;
+    if (cli->uris)
+        return mdevtool_fleet_device_op(cli, "stop", uuid, NULL, FALSE);
     /* afterwards the mdev may be gone: what it was is looked up first */
     if (mdevtool_report_wanted(cli))
         mdevtool_lookup_device(cli, uuid, NULL, &where, &type);

@@ -3,16 +3,21 @@
 
 #include "mdev-discovery.h"
 #include "mdevtool-lifecycle.h"
+#include "mdevtool-fleet.h"
 #include "mdevtool-output.h"
 
 #include <glib/gi18n.h>
 #include <stdio.h>
+#include <string.h>
 
 /* The cells of one row: a type, or a parent without types (type NULL). */
+/* With -c, the first column is the host's URI. */
 static void
-type_row(const MdevParent *parent, const MdevType *type, char available[32],
-         const char *cells[6])
+type_row(const MdevParent *parent, const char *host, const MdevType *type, char available[32],
+         const char *cells[7])
 {
+    if (host)
+        *cells++ = host;
     cells[0] = parent->name;
     cells[1] = type ? type->id : NULL;
     cells[2] = NULL;
@@ -26,26 +31,27 @@ type_row(const MdevParent *parent, const MdevType *type, char available[32],
 }
 
 static void
-print_text(MdevInventory *inv)
+print_text(GPtrArray *parents, GPtrArray *hosts)
 {
     const char *const headers[] = {
         /* TRANSLATORS: column headers of "mdevtool types" */
-        _("PARENT"), _("TYPE"), _("AVAILABLE"), _("API"), _("NAME"), _("DESCRIPTION"), NULL,
+        _("HOST"), _("PARENT"), _("TYPE"),        _("AVAILABLE"),
+        _("API"),  _("NAME"),   _("DESCRIPTION"), NULL,
     };
-    g_autoptr(MdevtoolTable) table = mdevtool_table_new(headers);
+    g_autoptr(MdevtoolTable) table = mdevtool_table_new(headers + (hosts ? 0 : 1));
     char available[32];
-    const char *cells[6];
+    const char *cells[7];
 
     for (int pass = 0; pass < 2; pass++) {
         if (pass == 1)
             mdevtool_table_print_header(table);
-        for (guint i = 0; i < inv->parents->len; i++) {
-            const MdevParent *parent = g_ptr_array_index(inv->parents, i);
+        for (guint i = 0; i < parents->len; i++) {
+            const MdevParent *parent = g_ptr_array_index(parents, i);
             guint n = MAX(parent->types->len, 1);
 
             for (guint t = 0; t < n; t++) {
-                type_row(parent, t < parent->types->len ? g_ptr_array_index(parent->types, t)
-                                                         : NULL,
+                type_row(parent, hosts ? g_ptr_array_index(hosts, i) : NULL,
+                         t < parent->types->len ? g_ptr_array_index(parent->types, t) : NULL,
                          available, cells);
                 if (pass == 0)
                     mdevtool_table_measure(table, cells);
@@ -57,15 +63,17 @@ print_text(MdevInventory *inv)
 }
 
 static void
-print_json(MdevInventory *inv)
+print_json(GPtrArray *parents, GPtrArray *hosts)
 {
     g_autoptr(JsonBuilder) b = json_builder_new();
 
     json_builder_begin_array(b);
-    for (guint i = 0; i < inv->parents->len; i++) {
-        const MdevParent *parent = g_ptr_array_index(inv->parents, i);
+    for (guint i = 0; i < parents->len; i++) {
+        const MdevParent *parent = g_ptr_array_index(parents, i);
 
         json_builder_begin_object(b);
+        if (hosts)
+            mdevtool_json_add_string(b, "host", g_ptr_array_index(hosts, i));
         mdevtool_json_add_string(b, "parent", parent->name);
         mdevtool_json_add_string(b, "kind", mdev_parent_kind_to_string(parent->kind));
         mdevtool_json_add_string(b, "path", parent->syspath);
@@ -91,6 +99,39 @@ print_json(MdevInventory *inv)
     mdevtool_json_print(b);
 }
 
+/* Every host's parents in one listing: the hosts in the order given. */
+static int
+types_fleet(MdevtoolCli *cli, const char *parent)
+{
+    g_autoptr(MdevtoolFleet) fleet = mdevtool_fleet_open(cli, MDEV_FLEET_SCAN_PARENTS);
+    g_autoptr(GPtrArray) shown = g_ptr_array_new();
+    g_autoptr(GPtrArray) hosts = g_ptr_array_new();
+
+    for (guint h = 0; h < fleet->hosts->len; h++) {
+        MdevtoolFleetHost *host = g_ptr_array_index(fleet->hosts, h);
+        GPtrArray *parents = host->inventory->inv->parents;
+
+        for (guint i = 0; i < parents->len; i++) {
+            MdevParent *p = g_ptr_array_index(parents, i);
+
+            if (parent == NULL || strcmp(p->name, parent) == 0) {
+                g_ptr_array_add(shown, p);
+                g_ptr_array_add(hosts, host->uri);
+            }
+        }
+    }
+    if (cli->json)
+        print_json(shown, hosts);
+    else if (shown->len > 0)
+        print_text(shown, hosts);
+    else if (fleet->hosts->len > 0 && parent)
+        mdevtool_note(_("no host given has a parent '%s'"), parent);
+    else if (fleet->hosts->len > 0)
+        mdevtool_note(_("no host given has an mdev parent"));
+    mdevtool_fleet_print_problems(fleet);
+    return mdevtool_fleet_status(fleet);
+}
+
 MDEVTOOL_CMD(mdevtool_cmd_types)
 {
     g_autofree char *parent = NULL;
@@ -109,6 +150,8 @@ MDEVTOOL_CMD(mdevtool_cmd_types)
         return status;
     if (argc > 1)
         return mdevtool_usage_error("types", _("unexpected argument '%s'"), argv[1]);
+    if (cli->uris)
+        return types_fleet(cli, parent);
 
     mdevtool_resolve_parent(cli, &parent);
     inv = mdev_discovery_scan(cli->ctx, MDEV_DISCOVERY_PARENTS, parent, &error);
@@ -116,11 +159,11 @@ MDEVTOOL_CMD(mdevtool_cmd_types)
         return mdevtool_fail_scan(cli, error, parent);
 
     if (cli->json)
-        print_json(inv);
+        print_json(inv->parents, NULL);
     else if (inv->parents->len == 0)
         mdevtool_note_no_parents();
     else
-        print_text(inv);
+        print_text(inv->parents, NULL);
 
     for (guint i = 0; !cli->json && i < inv->parents->len; i++) {
         const MdevParent *p = g_ptr_array_index(inv->parents, i);

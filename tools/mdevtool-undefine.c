@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "mdevtool-cmds.h"
 
+#include "mdevtool-fleet.h"
 #include "mdevtool-lifecycle.h"
 #include "mdevtool-output.h"
 
@@ -35,6 +36,8 @@ MDEVTOOL_CMD(mdevtool_cmd_undefine)
     uuid = mdevtool_take_device(cli, "undefine", argc, argv, uuid_option, &parent, &status);
     if (uuid == NULL)
         return status;
+    if (cli->uris)
+        return mdevtool_fleet_device_op(cli, "undefine", uuid, parent, FALSE);
     /* afterwards the mdev may be gone: what it was is looked up first */
     if (mdevtool_report_wanted(cli))
         mdevtool_lookup_device(cli, uuid, parent, &where, &type);

@@ -31,6 +31,12 @@ static const MdevtoolCmd commands[] = {
     { NULL, NULL, NULL },
 };
 
+/* The commands that act on other hosts through libvirt when given -c. */
+static const char *const fleet_commands[] = {
+    "parents", "types",    "list",   "create",    "define",  "start",
+    "stop",    "undefine", "modify", "autostart", "dumpxml", NULL,
+};
+
 static const MdevtoolCmd *
 find_command(const char *name)
 {
@@ -58,7 +64,7 @@ commands_description(void)
  * command parses the rest. No command has an option of the same name with
  * another meaning (list's --verbose is the global one). */
 static gboolean
-take_global_options(int *argc, char **argv, MdevtoolCli *cli, char **uri, int *ret_status)
+take_global_options(int *argc, char **argv, MdevtoolCli *cli, GPtrArray *uris, int *ret_status)
 {
     int out = 1;
     int i;
@@ -91,8 +97,7 @@ take_global_options(int *argc, char **argv, MdevtoolCli *cli, char **uri, int *r
             value = arg + strlen("--connect=");
         }
         if (value) {
-            g_free(*uri);
-            *uri = g_strdup(value);
+            g_ptr_array_add(uris, g_strdup(value));
             continue;
         }
         argv[out++] = argv[i];
@@ -108,7 +113,8 @@ static int
 run_native(int argc, char **argv)
 {
     gboolean version = FALSE;
-    g_autofree char *uri = NULL;
+    g_auto(GStrv) leading_uris = NULL;
+    g_autoptr(GPtrArray) uris = g_ptr_array_new_with_free_func(g_free);
     MdevtoolCli cli = { 0 };
     const GOptionEntry entries[] = {
         { "json", 0, 0, G_OPTION_ARG_NONE, &cli.json,
@@ -117,8 +123,8 @@ run_native(int argc, char **argv)
           N_("Print no notes, only results, warnings and errors"), NULL },
         { "verbose", 'v', 0, G_OPTION_ARG_NONE, &cli.verbose,
           N_("Say what each change did; list shows more"), NULL },
-        { "connect", 'c', 0, G_OPTION_ARG_STRING, &uri,
-          N_("libvirt connection URI, for commands that use libvirt"), N_("URI") },
+        { "connect", 'c', 0, G_OPTION_ARG_STRING_ARRAY, &leading_uris,
+          N_("Act on the host at this libvirt URI (repeatable)"), N_("URI") },
         { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Print the version and exit"), NULL },
         { NULL },
     };
@@ -157,14 +163,23 @@ run_native(int argc, char **argv)
         return mdevtool_usage_error(NULL, _("unknown command '%s'"), argv[1]);
     argc--;
     argv++;
-    if (!take_global_options(&argc, argv, &cli, &uri, &status))
+    for (guint i = 0; leading_uris && leading_uris[i]; i++)
+        g_ptr_array_add(uris, g_strdup(leading_uris[i]));
+    if (!take_global_options(&argc, argv, &cli, uris, &status))
         return status;
     if (cli.quiet && cli.verbose)
         return mdevtool_usage_error(NULL, _("--quiet and --verbose exclude each other"));
     mdevtool_output_set_mode(cli.json, cli.quiet);
+    if (uris->len > 0 && !g_strv_contains(fleet_commands, cmd->name))
+        return mdevtool_usage_error(cmd->name,
+                                    _("'%s' acts on this host only: -c is not "
+                                      "accepted"),
+                                    cmd->name);
+    g_ptr_array_add(uris, NULL);
 
     ctx = mdev_context_new();
-    cli.uri = uri;
+    cli.uris = uris->len > 1 ? (char **) uris->pdata : NULL;
+    cli.uri = cli.uris ? cli.uris[0] : NULL;
     cli.ctx = ctx;
     return cmd->run(&cli, argc, argv);
 }

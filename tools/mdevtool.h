@@ -20,6 +20,8 @@ typedef struct {
     gboolean quiet;
     gboolean verbose;
     char *uri;
+    /* every -c URI in order, %NULL-terminated; %NULL without -c */
+    char **uris;
     MdevContext *ctx;
 } MdevtoolCli;
 

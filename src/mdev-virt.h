@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* How long opening a connection may take when the caller gives no limit. */
+#define MDEV_VIRT_DEFAULT_TIMEOUT_MS 10000
+
+/**
+ * MdevVirtConnection:
+ *
+ * An open libvirt connection and the URI it was opened with. libvirt
+ * itself is loaded on the first call that needs it (see mdev-dlopen.h):
+ * a process that never connects never maps it.
+ */
+typedef struct _MdevVirtConnection MdevVirtConnection;
+
+/**
+ * MdevVirtHost:
+ * @uri: the URI as the caller gave it
+ * @connection: (nullable): the open connection, %NULL when opening failed
+ * @error: (nullable): why opening failed
+ *
+ * The outcome of opening one of several connections.
+ */
+typedef struct {
+    char *uri;
+    MdevVirtConnection *connection;
+    GError *error;
+} MdevVirtHost;
+
+/* Called in the caller's thread while connections are being opened. */
+typedef void (*MdevVirtProgressFunc)(guint answered, guint total, gpointer user_data);
+
+gboolean mdev_virt_load(GError **error);
+gboolean mdev_virt_check_uri(const char *uri, GError **error);
+
+MdevVirtConnection *mdev_virt_connection_open(const char *uri, guint timeout_ms, GError **error)
+    G_GNUC_WARN_UNUSED_RESULT;
+void mdev_virt_connection_free(MdevVirtConnection *connection);
+const char *mdev_virt_connection_get_uri(const MdevVirtConnection *connection);
+gpointer mdev_virt_connection_get_handle(const MdevVirtConnection *connection);
+void mdev_virt_connection_set_error(const MdevVirtConnection *connection, GError **error,
+                                    const char *what);
+
+GPtrArray *mdev_virt_open_hosts(const char *const *uris, guint timeout_ms,
+                                MdevVirtProgressFunc progress, gpointer user_data)
+    G_GNUC_WARN_UNUSED_RESULT;
+void mdev_virt_host_free(MdevVirtHost *host);
+
+G_END_DECLS
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(MdevVirtConnection, mdev_virt_connection_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(MdevVirtHost, mdev_virt_host_free)

@@ -1,0 +1,369 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# mdevtool -c URI on two hosts: two real libvirtd instances (only their
+# node-device driver), each in its own mount namespace on its own simulated
+# host (tests/mdevsim) with mdevtool as its mdevctl, reached through
+# libvirt's remote driver over their UNIX sockets, the protocol ssh carries.
+# Each daemon's definition store is a directory of this test, so the test
+# sees which host a change reached. Prints TAP; skipped (visibly) when
+# libvirtd is not installed or the test cannot get mount namespaces.
+#
+# Environment: MDEVSIM, MDEVTOOL (set by make check), NLSHIM (the nlshim.so
+# built in tests/libvirt; see nlshim.c).
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+
+skip_all() {
+    echo "1..0 # SKIP $*"
+    exit 0
+}
+
+find_nodedev_driver() {
+    for d in /usr/lib/*/libvirt/connection-driver /usr/lib64/libvirt/connection-driver \
+             /usr/lib/libvirt/connection-driver; do
+        if [ -e "$d/libvirt_driver_nodedev.so" ]; then
+            echo "$d/libvirt_driver_nodedev.so"
+            return
+        fi
+    done
+}
+
+# The daemon of one host, run by mdevsim inside that host's namespace.
+if [ "${1:-}" = daemon ]; then
+    dir=$2
+    LD_PRELOAD="$LD_PRELOAD:$NLSHIM" LIBVIRT_DRIVER_DIR="$WORK/drivers" PATH="$WORK/bin:$PATH" \
+        exec libvirtd --config "$dir/libvirtd.conf" --pid-file "$dir/libvirtd.pid"
+fi
+
+# One host's namespace: its own /run, libvirt state and mdevctl store.
+if [ "${1:-}" = host ]; then
+    dir=$2
+    mount --make-rprivate /
+    mount -t tmpfs tmpfs /run
+    for d in /var/lib/libvirt /var/cache/libvirt /var/log/libvirt; do
+        if [ -d "$d" ]; then
+            mount -t tmpfs tmpfs "$d"
+        fi
+    done
+    mount --bind "$dir/conf" /etc/mdevctl.d
+    # The real mdevctl cannot run here: a call that works reached mdevtool.
+    for real in /usr/bin/mdevctl /usr/sbin/mdevctl /usr/local/bin/mdevctl \
+                /usr/local/sbin/mdevctl /bin/mdevctl /sbin/mdevctl; do
+        if [ -e "$real" ] && [ "$(readlink -f "$real")" != "$(readlink -f "$MDEVTOOL")" ]; then
+            mount --bind "$WORK/not-mdevctl" "$real"
+        fi
+    done
+    LD_PRELOAD=libumockdev-preload.so.0 \
+        exec "$MDEVSIM" --host "$3" --conf-dir /etc/mdevctl.d -- sh "$0" daemon "$dir"
+fi
+
+command -v libvirtd >/dev/null || skip_all "libvirtd is not installed"
+[ -n "$(find_nodedev_driver)" ] || skip_all "libvirt's node-device driver is not installed"
+[ -n "${MDEVSIM:-}" ] && [ -x "$MDEVSIM" ] || skip_all "the simulator (MDEVSIM) is not built"
+[ -n "${MDEVTOOL:-}" ] && [ -x "$MDEVTOOL" ] || skip_all "mdevtool (MDEVTOOL) is not built"
+[ -n "${NLSHIM:-}" ] && [ -e "$NLSHIM" ] || skip_all "nlshim.so (NLSHIM) is not built"
+[ "$(id -u)" -eq 0 ] || skip_all "needs root for private mount namespaces"
+unshare -m true 2>/dev/null || skip_all "unshare -m is not permitted"
+mkdir -p /etc/mdevctl.d 2>/dev/null || skip_all "cannot create /etc/mdevctl.d to mount over"
+
+unset LD_PRELOAD
+# UNIX socket paths are short: not under a deep TMPDIR
+WORK=$(mktemp -d /tmp/mdev-fleet-XXXXXX)
+export WORK NLSHIM MDEVSIM MDEVTOOL
+mkdir -p "$WORK/drivers" "$WORK/bin"
+ln -s "$(find_nodedev_driver)" "$WORK/drivers/"
+ln -s "$MDEVTOOL" "$WORK/bin/mdevctl"
+printf '#!/bin/sh\necho "$0 $*" >> %s/reference-mdevctl-calls\nexit 127\n' "$WORK" \
+    > "$WORK/not-mdevctl"
+chmod 755 "$WORK/not-mdevctl"
+
+n=0
+failed=0
+pids=
+silent=
+
+finish() {
+    for dir in "$WORK/a" "$WORK/b"; do
+        if [ -e "$dir/libvirtd.pid" ]; then
+            kill "$(cat "$dir/libvirtd.pid")" 2>/dev/null
+        fi
+    done
+    [ -n "$silent" ] && kill "$silent" 2>/dev/null
+    for pid in $pids; do
+        wait "$pid" 2>/dev/null
+    done
+    if [ $failed -ne 0 ]; then
+        for dir in "$WORK/a" "$WORK/b"; do
+            echo "# last lines of $dir/libvirtd.log:"
+            grep -e mdevctl -e error "$dir/libvirtd.log" 2>/dev/null | tail -n 20 | sed 's/^/#   /'
+        done
+    fi
+    rm -rf "$WORK"
+    echo "1..$n"
+    [ $failed -eq 0 ]
+    exit $?
+}
+
+ok() {
+    n=$((n + 1))
+    echo "ok $n $1"
+}
+
+not_ok() {
+    n=$((n + 1))
+    failed=$((failed + 1))
+    echo "not ok $n $1"
+    shift
+    for line in "$@"; do
+        printf '%s\n' "$line" | sed 's/^/# /'
+    done
+}
+
+start_host() {
+    dir="$WORK/$1"
+    mkdir -p "$dir/conf" "$dir/sock"
+    cat > "$dir/libvirtd.conf" <<CONF
+unix_sock_dir = "$dir/sock"
+log_filters = "1:node_device 1:util.command 3:*"
+log_outputs = "1:file:$dir/libvirtd.log"
+CONF
+    unshare -m sh "$0" host "$dir" "$here/$2" > "$dir/out" 2>&1 &
+    pids="$pids $!"
+}
+
+uri_of() {
+    echo "nodedev:///system?socket=$WORK/$1/sock/libvirt-sock"
+}
+
+start_host a fleet-host-a.json
+start_host b fleet-host-b.json
+A=$(uri_of a)
+B=$(uri_of b)
+
+# run ARGS...: mdevtool's stdout, stderr and exit status in $out, $err, $status
+run() {
+    "$MDEVTOOL" "$@" > "$WORK/stdout" 2> "$WORK/stderr"
+    status=$?
+    out=$(cat "$WORK/stdout")
+    err=$(cat "$WORK/stderr")
+}
+
+# Each daemon answers once it has read its testbed and definitions.
+for h in a b; do
+    uri=$(uri_of $h)
+    start=$(date +%s)
+    while :; do
+        run -c "$uri" list --defined
+        if [ $status -eq 0 ] && [ -n "$out" ]; then
+            ok "host $h answers through its socket"
+            break
+        fi
+        if [ $(($(date +%s) - start)) -ge 120 ]; then
+            not_ok "host $h answers through its socket" "$err" "$(cat "$WORK/$h/out")"
+            finish
+        fi
+        sleep 0.2
+    done
+done
+
+# check NAME CONDITION: report the last run with the condition's outcome
+check() {
+    if eval "$2"; then
+        ok "$1"
+    else
+        not_ok "$1" "exit status $status" "stdout: $out" "stderr: $err"
+    fi
+}
+
+# expect_json NAME PYTHON: the last run's stdout is JSON for which the
+# Python expression over "d" holds
+expect_json() {
+    if python3 -c "import json, sys; d = json.load(open(sys.argv[1])); sys.exit(0 if ($2) else 1)" \
+        "$WORK/stdout" 2>"$WORK/py.err"; then
+        ok "$1"
+    else
+        not_ok "$1" "exit status $status" "stdout: $out" "stderr: $err" "$(cat "$WORK/py.err")"
+    fi
+}
+
+A1=a1a1a1a1-0000-4000-8000-000000000001
+A2=a2a2a2a2-0000-4000-8000-000000000002
+B1=b1b1b1b1-0000-4000-8000-000000000001
+
+# Inventories, per host and merged
+run -c "$A" parents
+check "parents of one host: HOST column and its parent" \
+    '[ $status -eq 0 ] && echo "$out" | head -n 1 | grep -q "^HOST  *NAME" &&
+     [ "$(echo "$out" | grep -c "^nodedev:///system?socket=$WORK/a/sock/libvirt-sock  *0000:00:02.0 ")" -eq 1 ] &&
+     [ "$(echo "$out" | wc -l)" -eq 2 ]'
+run -c "$A" -c "$B" --json types
+expect_json "types of two hosts: the same parent name stays two entries, by host" \
+    "sorted((e['host'], e['parent']) for e in d) == sorted([('$A', '0000:00:02.0'), ('$B', '0000:00:02.0'), ('$B', '0000:00:04.0')])
+     and [t['available_instances'] for e in d if e['host'] == '$A' for t in e['types']] == [1, 2]
+     and [t['available_instances'] for e in d if e['host'] == '$B' and e['parent'] == '0000:00:02.0' for t in e['types']] == [4, 8]"
+run -c "$A" -c "$B" list --all --json
+expect_json "list --all of two hosts: every mdev once, with its host and state" \
+    "sorted((e['host'], e['uuid'], e['parent'], e['type'], e['active'], e['defined'], e['autostart']) for e in d) == sorted([
+        ('$A', '$A1', '0000:00:02.0', 'i915-GVTg_V5_4', True, True, False),
+        ('$A', '$A2', '0000:00:02.0', 'i915-GVTg_V5_8', False, True, True),
+        ('$B', '$B1', '0000:00:04.0', 'i915-GVTg_V5_8', False, True, False)])"
+run -c "$B" list
+check "list of a host with nothing running says so" \
+    '[ $status -eq 0 ] && [ -z "$out" ] && echo "$err" | grep -q "no mdev is active"'
+run -c "$A" -c "$B" list
+check "list of two hosts: the running mdev on its host's row" \
+    '[ $status -eq 0 ] && echo "$out" | head -n 1 | grep -q "^HOST  *UUID  *PARENT" &&
+     echo "$out" | grep -q "^nodedev:///system?socket=$WORK/a/sock/libvirt-sock  *$A1 " &&
+     [ "$(echo "$out" | wc -l)" -eq 2 ]'
+
+# The life cycle on the host that holds the device, and only there
+U=5c3e0f4a-7d21-4c39-9a1e-0b6f2d8c4e11
+run -c "$B" define --type GVTg_V5_8 --parent 0000:00:02.0 --uuid "$U"
+check "define on one host" '[ $status -eq 0 ] && [ -z "$out" ]'
+check "the definition is in that host's store only" \
+    '[ -f "$WORK/b/conf/0000:00:02.0/$U" ] && grep -q "\"mdev_type\": \"i915-GVTg_V5_8\"" "$WORK/b/conf/0000:00:02.0/$U" &&
+     [ ! -e "$WORK/a/conf/0000:00:02.0/$U" ]'
+run -c "$A" -c "$B" autostart "$U"
+check "autostart finds the mdev on its host" '[ $status -eq 0 ]'
+check "autostart is in that host's store" \
+    'grep -q "\"start\": \"auto\"" "$WORK/b/conf/0000:00:02.0/$U"'
+run -c "$A" -c "$B" autostart --disable "$U"
+check "autostart --disable" \
+    '[ $status -eq 0 ] && grep -q "\"start\": \"manual\"" "$WORK/b/conf/0000:00:02.0/$U"'
+run -c "$A" -c "$B" modify --auto "$U"
+check "modify --auto goes through libvirt's autostart call" \
+    '[ $status -eq 0 ] && grep -q "\"start\": \"auto\"" "$WORK/b/conf/0000:00:02.0/$U"'
+run -c "$B" modify --type i915-GVTg_V5_4 "$U"
+check "modify --type says what libvirt cannot do and changes nothing" \
+    '[ $status -eq 1 ] && echo "$err" | grep -q "can only change --auto or --manual" &&
+     grep -q "\"mdev_type\": \"i915-GVTg_V5_8\"" "$WORK/b/conf/0000:00:02.0/$U"'
+run -c "$A" -c "$B" start "$U"
+check "start on its host" '[ $status -eq 0 ]'
+wait_active() {
+    start=$(date +%s)
+    while :; do
+        run -c "$B" --json list --all --uuid "$U"
+        if python3 -c "import json, sys; d = json.load(open(sys.argv[1])); sys.exit(0 if len(d) == 1 and d[0]['active'] == ($1 == 1) else 1)" \
+            "$WORK/stdout" 2>/dev/null; then
+            return 0
+        fi
+        [ $(($(date +%s) - start)) -lt 60 ] || return 1
+        sleep 0.2
+    done
+}
+if wait_active 1; then
+    ok "the started mdev is listed active on its host"
+else
+    not_ok "the started mdev is listed active on its host" "$out" "$err"
+fi
+run -c "$A" dumpxml "$U"
+check "dumpxml on a host without the mdev fails naming it" \
+    '[ $status -eq 1 ] && echo "$err" | grep -q "no mdev or parent .$U."'
+run -c "$A" -c "$B" dumpxml "$U"
+check "dumpxml through libvirt" \
+    '[ $status -eq 0 ] && echo "$out" | grep -q "<uuid>$U</uuid>" &&
+     echo "$out" | grep -q "<parent>pci_0000_00_02_0</parent>"'
+run -c "$A" -c "$B" stop "$U"
+check "stop on its host" '[ $status -eq 0 ]'
+if wait_active 0; then
+    ok "the stopped mdev is listed inactive"
+else
+    not_ok "the stopped mdev is listed inactive" "$out" "$err"
+fi
+run -c "$A" -c "$B" undefine "$U"
+check "undefine on its host" '[ $status -eq 0 ] && [ ! -e "$WORK/b/conf/0000:00:02.0/$U" ]'
+
+# define --xml: the document names a parent node device of the host
+cat > "$WORK/define.xml" <<XML
+<device>
+  <parent>pci_0000_00_04_0</parent>
+  <capability type='mdev'>
+    <type id='i915-GVTg_V5_8'/>
+    <uuid>$U</uuid>
+    <attr name='foo' value='bar'/>
+  </capability>
+</device>
+XML
+run -c "$A" -c "$B" define --xml "$WORK/define.xml"
+check "define --xml lands on the host with that parent" \
+    '[ $status -eq 0 ] && [ -f "$WORK/b/conf/0000:00:04.0/$U" ] &&
+     grep -q "\"foo\": \"bar\"" "$WORK/b/conf/0000:00:04.0/$U"'
+run -c "$A" -c "$B" define --xml "$WORK/define.xml"
+check "a definition libvirt rejects: its message, named by URI" \
+    '[ $status -eq 1 ] && echo "$err" | grep -q "^mdevtool: error: nodedev:///system?socket=$WORK/b/"'
+run -c "$B" undefine "$U"
+check "undefine the --xml definition" '[ $status -eq 0 ] && [ ! -e "$WORK/b/conf/0000:00:04.0/$U" ]'
+
+# Placement across hosts: host a has a running mdev, host b none
+run -c "$A" -c "$B" create --type i915-GVTg_V5_8
+P1=$out
+check "create without a parent packs onto the busier host" \
+    '[ $status -eq 0 ] && echo "$err" | grep -q "chose parent .0000:00:02.0. of host .nodedev:///system?socket=$WORK/a/"'
+run -c "$A" -c "$B" create --type GVTg_V5_8 --policy spread
+P2=$out
+check "create --policy spread picks the idle host" \
+    '[ $status -eq 0 ] && echo "$err" | grep -q "chose parent .0000:00:02.0. of host .nodedev:///system?socket=$WORK/b/"'
+run -c "$A" -c "$B" --json list
+expect_json "the created mdevs run where the notes said" \
+    "sorted((e['host'], e['uuid'], e['defined']) for e in d if e['uuid'] in ('$P1', '$P2')) == sorted([('$A', '$P1', False), ('$B', '$P2', False)])"
+run -c "$A" -c "$B" stop "$P1"
+check "stop the transient mdev on host a" '[ $status -eq 0 ]'
+run -c "$A" -c "$B" stop "$P2"
+check "stop the transient mdev on host b" '[ $status -eq 0 ]'
+run -c "$A" -c "$B" create --type i915-GVTg_V5_4 --parent 0000:00:04.0
+check "create on a parent without that type fails" \
+    '[ $status -eq 1 ] && echo "$err" | grep -q "i915-GVTg_V5_4"'
+
+# Faults: one bad host is one line, the others are still listed
+DEAD="nodedev:///system?socket=$WORK/dead-sock"
+run -c "$A" -c "$DEAD" list --all
+check "a dead socket: one line naming it, the other host listed, exit 1" \
+    '[ $status -eq 1 ] && [ "$(echo "$err" | wc -l)" -eq 1 ] &&
+     echo "$err" | grep -q "^mdevtool: error: $DEAD: " &&
+     echo "$out" | grep -q "$A1" && echo "$out" | grep -q "$A2"'
+run -c "$A" -c "not a uri" --json types
+check "a malformed URI: refused by name, the other host listed, exit 1" \
+    '[ $status -eq 1 ] && echo "$err" | grep -q "malformed connection URI .not a uri." &&
+     echo "$out" | grep -q "\"host\" : \"$A\""'
+# On a terminal, a progress line counts the hosts while they answer and is
+# wiped once they all have; elsewhere (above) stderr has none.
+if command -v script >/dev/null; then
+    SCRIPT_CMD="\"$MDEVTOOL\" -c \"$A\" -c \"$B\" list > $WORK/tty.out"
+    script -qec "$SCRIPT_CMD" /dev/null > "$WORK/tty.err" 2>&1
+    status=$?
+    out=$(cat "$WORK/tty.out")
+    err=$(tr '\r' '\n' < "$WORK/tty.err")
+    check "a progress line on a terminal, wiped at the end" \
+        '[ $status -eq 0 ] && echo "$err" | grep -q "^mdevtool: 0 of 2 hosts answered" &&
+         grep -q "$(printf "\033")\[K" "$WORK/tty.err" && echo "$out" | grep -q "$A1"'
+fi
+run -c "$A" hostdev "$A1"
+check "a command that works on this host only refuses -c" \
+    '[ $status -eq 2 ] && echo "$err" | grep -q "acts on this host only"'
+
+# A host that accepts the connection and never answers costs the timeout
+python3 -c 'import socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1])
+s.listen(8)
+time.sleep(120)' "$WORK/silent-sock" &
+silent=$!
+while [ ! -S "$WORK/silent-sock" ]; do sleep 0.1; done
+SILENT="nodedev:///system?socket=$WORK/silent-sock"
+begin=$(date +%s)
+export MDEVTOOL_CONNECT_TIMEOUT=2
+run -c "$SILENT" -c "$A" list
+unset MDEVTOOL_CONNECT_TIMEOUT
+took=$(($(date +%s) - begin))
+check "a host that never answers costs the timeout, not more" \
+    '[ $status -eq 1 ] && [ $took -le 8 ] && echo "$err" | grep -q "$SILENT: no answer within 2 seconds" &&
+     echo "$out" | grep -q "$A1"'
+
+if [ ! -e "$WORK/reference-mdevctl-calls" ]; then
+    ok "no call reached another mdevctl"
+else
+    not_ok "no call reached another mdevctl" "$(cat "$WORK/reference-mdevctl-calls")"
+fi
+finish
