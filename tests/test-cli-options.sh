@@ -3,16 +3,11 @@
 # Global options after the command: "mdevtool list --json" must do what
 # "mdevtool --json list" does, on the simulated kernel. TAP output.
 #
-# Environment (from tests/Makefile.am.inc): MDEVTOOL, MDEVSIM.
+# Environment (from tests/Makefile.am.inc): MDEVTOOL, MDEVSIM, G_TEST_SRCDIR.
 set -u
 
-W=$(mktemp -d "${TMPDIR:-/tmp}/mdev-cli-options-XXXXXX")
-trap 'rm -rf "$W"' EXIT
-
-if [ -z "${MDEVSIM:-}" ] || [ ! -x "${MDEVSIM:-}" ]; then
-    echo "1..0 # SKIP the simulated kernel (tests/mdevsim) is not built"
-    exit 0
-fi
+SIM_NAME=cli-options
+. "$G_TEST_SRCDIR/sim-lib.sh"
 
 # Runs the commands of $2 (one "NAME|ARGS A|ARGS B" a line: both argument
 # lists must give the same stdout, stderr and exit status, which for ARGS A
@@ -82,15 +77,4 @@ printf '%s\n' \
 W="$W" MDEVTOOL="$MDEVTOOL" "$MDEVSIM" --host samples.json -- sh "$W/expect.sh" \
     >> "$W/results" 2>&1
 
-total=$(grep -c '^\(PASS\|FAIL\) ' "$W/results")
-echo "1..$total"
-status=0
-n=0
-while IFS= read -r line; do
-    case $line in
-    "PASS "*) n=$((n + 1)); echo "ok $n - ${line#PASS }" ;;
-    "FAIL "*) n=$((n + 1)); status=1; echo "not ok $n - ${line#FAIL }" ;;
-    *) echo "$line" ;;
-    esac
-done < "$W/results"
-exit $status
+tap_from_results "$W/results"
