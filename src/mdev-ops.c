@@ -37,20 +37,28 @@ take_messages(GPtrArray *dst, GPtrArray *src)
         g_ptr_array_add(dst, g_strdup(g_ptr_array_index(src, i)));
 }
 
-/* Every attribute has a valid name and a value, as a definition needs. */
+/* An attribute has a valid name and a value, as a definition needs. */
+static gboolean
+check_attr(const char *name, const char *value, GError **error)
+{
+    if (!mdev_util_check_name("attribute", name, error))
+        return FALSE;
+    if (value == NULL) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                    _("attribute '%s' has no value"), name);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 static gboolean
 check_attrs(const GPtrArray *attrs, GError **error)
 {
     for (guint i = 0; attrs && i < attrs->len; i++) {
         const MdevAttr *attr = g_ptr_array_index(attrs, i);
 
-        if (!mdev_util_check_name("attribute", attr->name, error))
+        if (!check_attr(attr->name, attr->value, error))
             return FALSE;
-        if (attr->value == NULL) {
-            g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
-                        _("attribute '%s' has no value"), attr->name);
-            return FALSE;
-        }
     }
     return TRUE;
 }
@@ -975,13 +983,8 @@ apply_modification(MdevInventory *inv, MdevDevice *definition, const MdevModific
     if (mod->autostart >= 0)
         definition->autostart = mod->autostart != 0;
     if (mod->add_attr) {
-        if (!mdev_util_check_name("attribute", mod->add_attr, error))
+        if (!check_attr(mod->add_attr, mod->add_value, error))
             return FALSE;
-        if (mod->add_value == NULL) {
-            g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
-                        _("attribute '%s' has no value"), mod->add_attr);
-            return FALSE;
-        }
         if (mod->index > (gint64) len) {
             set_index_error(mod->index, len, error);
             return FALSE;

@@ -191,45 +191,39 @@ open_vfio_group(const char *path, int flags, int *ret)
     return 1;
 }
 
-int
-open(const char *path, int flags, ...)
+typedef int (*OpenFunc)(const char *, int, ...);
+
+/* open() and open64() alike: a VFIO group node is the simulator's, any
+ * other path goes to the C library's function @name. */
+static int
+open_via(const char *name, OpenFunc *real, const char *path, int flags, mode_t mode)
 {
-    static int (*real_open)(const char *, int, ...);
-    mode_t mode = 0;
-    va_list ap;
     int fd;
 
     if (open_vfio_group(path, flags, &fd))
         return fd;
-    if (flags & (O_CREAT | O_TMPFILE)) {
-        va_start(ap, flags);
-        mode = va_arg(ap, mode_t);
-        va_end(ap);
-    }
-    if (real_open == NULL)
-        real_open = (int (*)(const char *, int, ...)) dlsym(RTLD_NEXT, "open");
-    return real_open(path, flags, mode);
+    if (*real == NULL)
+        *real = (OpenFunc) dlsym(RTLD_NEXT, name);
+    return (*real)(path, flags, mode);
 }
 
-int
-open64(const char *path, int flags, ...)
-{
-    static int (*real_open64)(const char *, int, ...);
-    mode_t mode = 0;
-    va_list ap;
-    int fd;
-
-    if (open_vfio_group(path, flags, &fd))
-        return fd;
-    if (flags & (O_CREAT | O_TMPFILE)) {
-        va_start(ap, flags);
-        mode = va_arg(ap, mode_t);
-        va_end(ap);
+/* The mode argument is there only with O_CREAT or O_TMPFILE. */
+#define DEFINE_OPEN(name)                                       \
+    int name(const char *path, int flags, ...)                  \
+    {                                                           \
+        static OpenFunc real;                                   \
+        mode_t mode = 0;                                        \
+        va_list ap;                                             \
+                                                                \
+        va_start(ap, flags);                                    \
+        if (flags & (O_CREAT | O_TMPFILE))                      \
+            mode = va_arg(ap, mode_t);                          \
+        va_end(ap);                                             \
+        return open_via(#name, &real, path, flags, mode);       \
     }
-    if (real_open64 == NULL)
-        real_open64 = (int (*)(const char *, int, ...)) dlsym(RTLD_NEXT, "open64");
-    return real_open64(path, flags, mode);
-}
+
+DEFINE_OPEN(open)
+DEFINE_OPEN(open64)
 
 static ssize_t
 answer(ssize_t result, int saved_errno)

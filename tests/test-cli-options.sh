@@ -5,16 +5,11 @@
 # vocabulary: --uuid/-u where a positional UUID is taken, libvirt's
 # node-device names where a kernel name is, -A for --all. TAP output.
 #
-# Environment (from tests/Makefile.am.inc): MDEVTOOL, MDEVSIM.
+# Environment (from tests/Makefile.am.inc): MDEVTOOL, MDEVSIM, G_TEST_SRCDIR.
 set -u
 
-W=$(mktemp -d "${TMPDIR:-/tmp}/mdev-cli-options-XXXXXX")
-trap 'rm -rf "$W"' EXIT
-
-if [ -z "${MDEVSIM:-}" ] || [ ! -x "${MDEVSIM:-}" ]; then
-    echo "1..0 # SKIP the simulated kernel (tests/mdevsim) is not built"
-    exit 0
-fi
+SIM_NAME=cli-options
+. "$G_TEST_SRCDIR/sim-lib.sh"
 
 # Runs the commands of $2 (one "NAME|ARGS A|ARGS B" a line: both argument
 # lists must give the same stdout, stderr and exit status, which for ARGS A
@@ -127,15 +122,4 @@ printf '%s\n' \
 W="$W" MDEVTOOL="$MDEVTOOL" "$MDEVSIM" --host "$LIFECYCLE" -- sh "$W/expect.sh" \
     >> "$W/results" 2>&1
 
-total=$(grep -c '^\(PASS\|FAIL\) ' "$W/results")
-echo "1..$total"
-status=0
-n=0
-while IFS= read -r line; do
-    case $line in
-    "PASS "*) n=$((n + 1)); echo "ok $n - ${line#PASS }" ;;
-    "FAIL "*) n=$((n + 1)); status=1; echo "not ok $n - ${line#FAIL }" ;;
-    *) echo "$line" ;;
-    esac
-done < "$W/results"
-exit $status
+tap_from_results "$W/results"

@@ -11,22 +11,16 @@
 set -u
 
 COMPLETION="$G_TEST_SRCDIR/../data/mdevtool.bash-completion"
-W=$(mktemp -d "${TMPDIR:-/tmp}/mdev-completion-XXXXXX")
-trap 'rm -rf "$W"' EXIT
-
-if [ -z "${MDEVSIM:-}" ] || [ ! -x "${MDEVSIM:-}" ]; then
-    echo "1..0 # SKIP the simulated kernel (tests/mdevsim) is not built"
-    exit 0
-fi
+SIM_NAME=completion
+. "$G_TEST_SRCDIR/sim-lib.sh"
 if ! command -v bash > /dev/null; then
     echo "1..0 # SKIP bash is not installed"
     exit 0
 fi
 
 # mdevtool, mdevctl and lsmdev on PATH, all the binary under test
-mkdir -p "$W/bin" "$W/other"
+mkdir -p "$W/other"
 ln -s "$MDEVTOOL" "$W/bin/mdevtool"
-ln -s "$MDEVTOOL" "$W/bin/mdevctl"
 ln -s "$MDEVTOOL" "$W/bin/lsmdev"
 # a mdevctl that is not mdevtool
 printf '#!/bin/sh\nexit 0\n' > "$W/other/mdevctl"
@@ -201,15 +195,4 @@ if [ "$count" -ge 40 ]; then
 else
     echo "FAIL only $count cases ran" >> "$W/results"
 fi
-total=$(grep -c '^\(PASS\|FAIL\) ' "$W/results")
-echo "1..$total"
-status=0
-n=0
-while IFS= read -r line; do
-    case $line in
-    "PASS "*) n=$((n + 1)); echo "ok $n - ${line#PASS }" ;;
-    "FAIL "*) n=$((n + 1)); status=1; echo "not ok $n - ${line#FAIL }" ;;
-    *) echo "$line" ;;
-    esac
-done < "$W/results"
-exit $status
+tap_from_results "$W/results"

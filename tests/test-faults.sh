@@ -13,45 +13,23 @@
 set -u
 
 HOST="$G_TEST_SRCDIR/data/lifecycle/host.json"
-W=$(mktemp -d "${TMPDIR:-/tmp}/mdev-faults-XXXXXX")
-trap 'rm -rf "$W"' EXIT
-mkdir -p "$W/bin"
-ln -s "$MDEVTOOL" "$W/bin/mdevctl"
-export T="$MDEVTOOL" C="$W/bin/mdevctl" W
+SIM_NAME=faults
+SIM_SHOW="out err rc devs store.before store.after temps locks log"
+. "$G_TEST_SRCDIR/sim-lib.sh"
+export C="$W/bin/mdevctl"
 
 A=aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa
 U1=11111111-1111-4111-8111-111111111111
 U2=22222222-2222-4222-8222-222222222222
 export A U1 U2
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-    n=$((n + 1)); failed=1
-    echo "not ok $n - $1"
-    for f in out err rc devs store.before store.after temps locks log; do
-        [ -s "$W/$f" ] && sed "s/^/# $f: /" "$W/$f"
-    done
-    return 0
-}
-
-if [ -z "${MDEVSIM:-}" ] || [ ! -x "${MDEVSIM:-}" ]; then
-    echo "1..0 # SKIP the simulated kernel (tests/mdevsim) is not built"
-    exit 0
-fi
-
 # Runs the setup $1 and then the step $2 on a fresh simulated host. The
 # step's last command leaves rc, out and err in $W; the store is recorded
 # before and after the step, then the active mdevs, the temporary files
 # and the locks that are still held.
 sim() {
-    rm -rf "$W/conf" "$W/lib" "$W"/out "$W"/err "$W"/rc "$W"/devs "$W"/store.* "$W"/temps \
-        "$W"/locks "$W"/log
-    mkdir -p "$W/conf" "$W/lib"
-    cat > "$W/scenario.sh" <<SCENARIO
-set -u
-cmd() { "\$@" > "\$W/out" 2> "\$W/err"; echo \$? > "\$W/rc"; }
+    rm -rf "$W"/devs "$W"/store.* "$W"/temps "$W"/locks
+    sim_run "$(cat <<STEP
 store() { ( cd "\$MDEVTOOL_CONF_DIR" && find . -type f | sort | xargs -r md5sum ); }
 $1
 store > "\$W/store.before"
@@ -62,9 +40,8 @@ find "\$MDEVTOOL_CONF_DIR" "\$MDEVTOOL_STATE_DIR" -name '*.??????' > "\$W/temps"
 for lock in "\$MDEVTOOL_STATE_DIR"/*.lock; do
     [ -e "\$lock" ] && command -v flock > /dev/null && ! flock -n "\$lock" true && echo "\$lock"
 done > "\$W/locks"
-SCENARIO
-    MDEVTOOL_LIB_DIR="$W/lib" MDEVTOOL_LOCK_TIMEOUT=5 \
-        "$MDEVSIM" --host "$HOST" --conf-dir "$W/conf" -- sh "$W/scenario.sh" > "$W/log" 2>&1
+STEP
+)" MDEVTOOL_LOCK_TIMEOUT=5
 }
 
 devs() { tr '\n' ' ' < "$W/devs" | sed 's/ $//'; }
@@ -291,5 +268,4 @@ mdevctl_failure "$ENODEV" && grep -q matrix "$W/err" && clean "$A"
 if [ $? = 0 ]; then ok "mdevctl start: the parent goes as create is written"
 else not_ok "mdevctl start: the parent goes as create is written"; fi
 
-echo "1..$n"
-exit $failed
+tap_end

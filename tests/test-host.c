@@ -98,36 +98,30 @@ describe(MdevInventory *inv)
     return g_string_free(out, FALSE);
 }
 
-static void
-test_all_definitions(Fixture *fx, gconstpointer data)
-{
-    g_autoptr(MdevInventory) inv = NULL;
-    g_autofree char *text = NULL;
+/* One scan and the records it gives. */
+typedef struct {
+    const char *path;
+    MdevHostFlags flags;
+    const char *parent;   /* filter, or NULL */
+    const char *uuid;     /* filter, or NULL */
+    const char *expected; /* describe() */
+    int parents;          /* how many parents the inventory has, or -1 */
+} ScanCase;
 
-    if (test_skip_without_umockdev())
-        return;
-    inv = scan(fx, MDEV_HOST_ALL_DEFINITIONS, NULL, NULL);
-    text = describe(inv);
-    g_assert_cmpstr(text, ==,
-                    "gone/22222222:-D-1 mtty/11111111:ADS1 mtty/22222222:-D-1 "
-                    "mtty/33333333:A--0");
-    g_assert_cmpuint(inv->parents->len, ==, 0);
-}
-
-static void
-test_active_definitions(Fixture *fx, gconstpointer data)
-{
-    g_autoptr(MdevInventory) inv = NULL;
-    g_autofree char *text = NULL;
-
-    if (test_skip_without_umockdev())
-        return;
+static const ScanCase scan_cases[] = {
+    { "/host/scan/all-definitions", MDEV_HOST_ALL_DEFINITIONS, NULL, NULL,
+      "gone/22222222:-D-1 mtty/11111111:ADS1 mtty/22222222:-D-1 mtty/33333333:A--0", 0 },
     /* only the running devices' own definitions are read */
-    inv = scan(fx, MDEV_HOST_PARENTS, NULL, NULL);
-    text = describe(inv);
-    g_assert_cmpstr(text, ==, "mtty/11111111:ADS1 mtty/33333333:A--0");
-    g_assert_cmpuint(inv->parents->len, ==, 1);
-}
+    { "/host/scan/active-definitions", MDEV_HOST_PARENTS, NULL, NULL,
+      "mtty/11111111:ADS1 mtty/33333333:A--0", 1 },
+    { "/host/scan/filters/uuid", MDEV_HOST_ALL_DEFINITIONS, NULL, U2,
+      "gone/22222222:-D-1 mtty/22222222:-D-1", -1 },
+    /* an absent parent has no active mdevs but keeps its definitions */
+    { "/host/scan/filters/absent-parent", MDEV_HOST_ALL_DEFINITIONS, "gone", NULL,
+      "gone/22222222:-D-1", -1 },
+    { "/host/scan/filters/parent-and-uuid", MDEV_HOST_ALL_DEFINITIONS, "mtty", U3,
+      "mtty/33333333:A--0", -1 },
+};
 
 static void
 test_defined_only(Fixture *fx, gconstpointer data)
@@ -165,29 +159,19 @@ test_defined_only(Fixture *fx, gconstpointer data)
 }
 
 static void
-test_filters(Fixture *fx, gconstpointer data)
+test_scan(Fixture *fx, gconstpointer data)
 {
-    g_autoptr(MdevInventory) by_uuid = NULL;
-    g_autoptr(MdevInventory) absent = NULL;
-    g_autoptr(MdevInventory) present = NULL;
+    const ScanCase *c = data;
+    g_autoptr(MdevInventory) inv = NULL;
     g_autofree char *text = NULL;
 
     if (test_skip_without_umockdev())
         return;
-    by_uuid = scan(fx, MDEV_HOST_ALL_DEFINITIONS, NULL, U2);
-    text = describe(by_uuid);
-    g_assert_cmpstr(text, ==, "gone/22222222:-D-1 mtty/22222222:-D-1");
-    g_clear_pointer(&text, g_free);
-
-    /* an absent parent has no active mdevs but keeps its definitions */
-    absent = scan(fx, MDEV_HOST_ALL_DEFINITIONS, "gone", NULL);
-    text = describe(absent);
-    g_assert_cmpstr(text, ==, "gone/22222222:-D-1");
-    g_clear_pointer(&text, g_free);
-
-    present = scan(fx, MDEV_HOST_ALL_DEFINITIONS, "mtty", U3);
-    text = describe(present);
-    g_assert_cmpstr(text, ==, "mtty/33333333:A--0");
+    inv = scan(fx, c->flags, c->parent, c->uuid);
+    text = describe(inv);
+    g_assert_cmpstr(text, ==, c->expected);
+    if (c->parents >= 0)
+        g_assert_cmpuint(inv->parents->len, ==, (guint) c->parents);
 }
 
 static void
@@ -252,10 +236,10 @@ int
 main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-    ADD("/host/scan/all-definitions", test_all_definitions);
-    ADD("/host/scan/active-definitions", test_active_definitions);
+    for (gsize i = 0; i < G_N_ELEMENTS(scan_cases); i++)
+        g_test_add(scan_cases[i].path, Fixture, &scan_cases[i], fixture_setup, test_scan,
+                   fixture_teardown);
     ADD("/host/scan/defined-only", test_defined_only);
-    ADD("/host/scan/filters", test_filters);
     ADD("/host/scan/definitions-out", test_definitions_out);
     ADD("/host/scan/malformed", test_malformed);
     ADD("/host/scan/tolerant", test_tolerant);

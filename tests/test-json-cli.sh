@@ -9,32 +9,15 @@
 set -u
 
 HOST="$G_TEST_SRCDIR/data/lifecycle/host.json"
-W=$(mktemp -d "${TMPDIR:-/tmp}/mdev-json-cli-XXXXXX")
-trap 'rm -rf "$W"' EXIT
-export T="$MDEVTOOL" W
+SIM_NAME=json-cli
+SIM_SHOW="out err rc devs conf.list log"
+. "$G_TEST_SRCDIR/sim-lib.sh"
 
 DEEP=11111111-1111-4111-8111-111111111111
 GOOD=22222222-2222-4222-8222-222222222222
 LONE=33333333-3333-4333-8333-333333333333
 NEW=44444444-4444-4444-8444-444444444444
 export DEEP GOOD LONE NEW
-
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-    n=$((n + 1))
-    echo "not ok $n - $1"
-    for f in out err rc devs conf.list log; do
-        [ -s "$W/$f" ] && sed "s/^/# $f: /" "$W/$f"
-    done
-    return 0
-}
-verdict() { if [ $? -eq 0 ]; then ok "$1"; else not_ok "$1"; fi; }
-
-if [ -z "${MDEVSIM:-}" ] || [ ! -x "${MDEVSIM:-}" ]; then
-    echo "1..0 # SKIP the simulated kernel (tests/mdevsim) is not built"
-    exit 0
-fi
 
 # 100 000 nested arrays: about 100 KB, well under the store's size cap
 awk 'BEGIN { for (i = 0; i < 100000; i++) printf "["; }' > "$W/deep.json"
@@ -114,4 +97,4 @@ for doc in deep lone; do
     verdict "mdevctl start --jsonfile refuses the $doc document and starts nothing"
 done
 
-echo "1..$n"
+tap_end

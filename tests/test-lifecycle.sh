@@ -9,9 +9,9 @@
 set -u
 
 HOST="$G_TEST_SRCDIR/data/lifecycle/host.json"
-W=$(mktemp -d "${TMPDIR:-/tmp}/mdev-lifecycle-XXXXXX")
-trap 'rm -rf "$W"' EXIT
-export T="$MDEVTOOL" W
+SIM_NAME=lifecycle
+SIM_SHOW="out err rc devs conf.list log"
+. "$G_TEST_SRCDIR/sim-lib.sh"
 
 A=aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa
 U1=11111111-1111-4111-8111-111111111111
@@ -19,26 +19,7 @@ U2=22222222-2222-4222-8222-222222222222
 U3=33333333-3333-4333-8333-333333333333
 export A U1 U2 U3
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-    n=$((n + 1)); failed=1
-    echo "not ok $n - $1"
-    for f in out err rc devs conf.list log; do
-        [ -f "$W/$f" ] && [ -s "$W/$f" ] && sed "s/^/# $f: /" "$W/$f"
-    done
-    return 0
-}
 skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
-# ok or not ok for the name $1, by the exit status of the command just
-# before (a name must not hold a command substitution: it would reset $?)
-verdict() { if [ $? -eq 0 ]; then ok "$1"; else not_ok "$1"; fi; }
-
-if [ -z "${MDEVSIM:-}" ] || [ ! -x "${MDEVSIM:-}" ]; then
-    echo "1..0 # SKIP the simulated kernel (tests/mdevsim) is not built"
-    exit 0
-fi
 
 # Runs the script $1 on a fresh simulated host with the store in $W/conf.
 # The script leaves the last command's rc, out and err in $W, and the
@@ -537,5 +518,4 @@ unset MDEVTOOL_CONF_DIR MDEVTOOL_STATE_DIR
 [ $whole = 1 ]
 verdict "define and modify killed at random moments leave every definition whole"
 
-echo "1..$n"
-exit $failed
+tap_end

@@ -11,49 +11,23 @@
 set -u
 
 HOST="$G_TEST_SRCDIR/mdevctl-compat/host.json"
-W=$(mktemp -d "${TMPDIR:-/tmp}/mdevctl-ops-XXXXXX")
-trap 'rm -rf "$W"' EXIT
-mkdir -p "$W/bin"
-ln -s "$MDEVTOOL" "$W/bin/mdevctl"
-export W T="$MDEVTOOL" M="$W/bin/mdevctl"
+SIM_NAME=mdevctl-ops
+SIM_SHOW="out err log calls"
+. "$G_TEST_SRCDIR/sim-lib.sh"
+export M="$W/bin/mdevctl"
 
 U2=22222222-2222-4222-8222-222222222222
 U4=44444444-4444-4444-8444-444444444444
 U5=55555555-5555-4555-8555-555555555555
 export U2 U4 U5
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-    n=$((n + 1)); failed=1
-    echo "not ok $n - $1"
-    for f in out err log calls; do
-        [ -s "$W/$f" ] && sed "s/^/# $f: /" "$W/$f"
-    done
-    return 0
-}
-verdict() { if [ $? -eq 0 ]; then ok "$1"; else not_ok "$1"; fi; }
-
-if [ -z "${MDEVSIM:-}" ] || [ ! -x "${MDEVSIM:-}" ]; then
-    echo "1..0 # SKIP the simulated kernel (tests/mdevsim) is not built"
-    exit 0
-fi
-
-# Runs the script $1 on a fresh simulated host with the store in $W/conf
-# and the callouts of $W/callouts; "cmd" leaves stdout, stderr and the exit
-# status in $W/out, $W/err and $W/rc.
+# Runs the script $1 on a fresh simulated host with the callouts of
+# $W/callouts (sim_run).
 sim() {
-    rm -rf "$W/conf" "$W/lib" "$W/out" "$W/err" "$W/rc" "$W/log" "$W/calls" "$W/flags"
-    mkdir -p "$W/conf" "$W/lib/scripts.d/callouts" "$W/lib/scripts.d/notifiers" "$W/flags"
+    rm -rf "$W/lib" "$W/calls" "$W/flags"
+    mkdir -p "$W/lib/scripts.d/callouts" "$W/lib/scripts.d/notifiers" "$W/flags"
     [ -d "$W/callouts" ] && cp "$W/callouts/"* "$W/lib/scripts.d/callouts/"
-    cat > "$W/scenario.sh" <<SCENARIO
-set -u
-cmd() { "\$@" > "\$W/out" 2> "\$W/err"; echo \$? > "\$W/rc"; }
-$1
-SCENARIO
-    MDEVTOOL_LIB_DIR="$W/lib" "$MDEVSIM" --host "$HOST" --conf-dir "$W/conf" -- \
-        sh "$W/scenario.sh" > "$W/log" 2>&1
+    sim_run "$1"
 }
 
 callout() { # name, body
@@ -209,5 +183,4 @@ sim 'cp "$MDEVTOOL_CONF_DIR/mtty/$U2" "$W/flags/before"
     ! grep -q changed "$W/err"
 verdict "mdevctl modify --jsonfile refuses a NUL byte and keeps the definition"
 
-echo "1..$n"
-exit $failed
+tap_end

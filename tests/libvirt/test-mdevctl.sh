@@ -171,6 +171,16 @@ unlisted() {
     listed "$@"
     [ $? -eq 1 ]
 }
+# has_iommu_group NAME: libvirt's XML of the device names its IOMMU group.
+# A start is done for libvirt in two steps: mdevctl's answer makes the mdev
+# active at once, the udev event with the new device's iommu_group link
+# comes later; on a loaded machine a step that needs the group (dumpxml,
+# destroy) could run in between.
+has_iommu_group() {
+    xml=$(virsh_c nodedev-dumpxml "$1" 2>&1) || { echo "$xml"; return 2; }
+    echo "$xml"
+    echo "$xml" | grep -q "<iommuGroup number='[0-9]*'/>"
+}
 
 LD_PRELOAD="$LD_PRELOAD:$NLSHIM" LIBVIRT_DRIVER_DIR="$work/drivers" PATH="$work/bin:$PATH" \
     libvirtd --config "$work/libvirtd.conf" --pid-file "$work/libvirtd.pid" \
@@ -211,6 +221,7 @@ else
 fi
 check "nodedev-start" virsh_c nodedev-start "$mdev"
 wait_for "the started mdev is active" 60 listed "$mdev" --cap mdev
+wait_for "libvirt has the started mdev's IOMMU group" 60 has_iommu_group "$mdev"
 if xml=$(virsh_c nodedev-dumpxml "$mdev" 2>&1) &&
    echo "$xml" | grep -q "<type id='i915-GVTg_V5_8'/>" &&
    echo "$xml" | grep -q "<uuid>$uuid</uuid>" &&
@@ -239,6 +250,7 @@ tmdev=mdev_$(echo "$tuuid" | tr - _)_0000_00_02_0
 sed -e "s/$uuid/$tuuid/" -e "s/i915-GVTg_V5_8/i915-GVTg_V5_4/" "$work/mdev.xml" > "$work/transient.xml"
 check "nodedev-create of a transient mdev" virsh_c nodedev-create "$work/transient.xml"
 wait_for "the transient mdev is active" 60 listed "$tmdev" --cap mdev
+wait_for "libvirt has the transient mdev's IOMMU group" 60 has_iommu_group "$tmdev"
 if [ ! -e "/etc/mdevctl.d/0000:00:02.0/$tuuid" ]; then
     ok "a transient mdev is not stored"
 else
