@@ -14,6 +14,8 @@
  *                   uuid, parent, type, start mode, attribute count of every
  *                   definition, and whether it is active (one readlink of
  *                   its bus entry: no other mdev is looked at)
+ *   floor version   one line: the cost of starting a process, the floor
+ *                   of "--version"
  *   floor rss FILE COMMAND...
  *                   runs COMMAND and writes its peak RSS in KiB to FILE: a
  *                   child's high-water mark includes the process it was
@@ -341,12 +343,14 @@ main(int argc, char **argv)
 {
     if (argc >= 4 && strcmp(argv[1], "rss") == 0)
         return floor_rss(argv[2], argv + 3);
+    if (argc >= 2 && strcmp(argv[1], "version") == 0)
+        return puts("floor") == EOF;
     if (argc >= 2 && strcmp(argv[1], "types") == 0)
         return floor_types();
     if (argc >= 3 && strcmp(argv[1], "list") == 0)
         return floor_list(argv[2]);
     if (argc >= 3 && strcmp(argv[1], "defined") == 0)
         return floor_defined(argv[2]);
-    fprintf(stderr, "usage: floor types | list CONF_DIR | defined CONF_DIR | rss FILE CMD...\n");
+    fprintf(stderr, "usage: floor version | types | list CONF_DIR | defined CONF_DIR | rss FILE CMD...\n");
     return 2;
 }

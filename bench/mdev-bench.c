@@ -49,6 +49,7 @@ typedef enum { TOOL_MDEVTOOL, TOOL_MDEVCTL, TOOL_FLOOR, TOOL_LAST } Tool;
 typedef struct {
     const char *name;
     const char *argv[TOOL_LAST][8];
+    gboolean reads_conf; /* mdevctl's figures need the private mount */
 } Query;
 
 typedef struct {
@@ -376,6 +377,7 @@ main(int argc, char **argv)
     const char *mdevctl = g_getenv("MDEVCTL") ? g_getenv("MDEVCTL") : "/usr/bin/mdevctl";
     const char *floor_bin = g_getenv("FLOOR");
     g_autofree char *tmp = NULL;
+    g_autofree char *front_end = NULL;
     g_autofree char *scripts = NULL;
     const char *exec_cmd = NULL;
     gboolean plain_sys = FALSE;
@@ -420,6 +422,12 @@ main(int argc, char **argv)
         g_mkdir_with_parents(notifiers, 0755);
     }
     mdevctl_sees_conf = enter_private_conf();
+    /* the mdevctl front end is the same binary called "mdevctl" */
+    front_end = g_build_filename(tmp, "mdevctl", NULL);
+    if (symlink(mdevtool, front_end) < 0) {
+        fprintf(stderr, "mdev-bench: cannot link %s: %s\n", front_end, g_strerror(errno));
+        return 1;
+    }
     g_setenv("MDEVTOOL_CONF_DIR", conf_dir, TRUE);
     {
         g_autofree char *state = g_build_filename(tmp, "state", NULL);
@@ -441,6 +449,9 @@ main(int argc, char **argv)
         g_autoptr(MockSysfs) sysfs = NULL;
         guint n;
         const Query queries[] = {
+            { "--version", { { mdevtool, "--version", NULL },
+                             { mdevctl, "--version", NULL },
+                             { floor_bin, "version", NULL } } },
             { "types", { { mdevtool, "types", NULL },
                          { mdevctl, "types", NULL },
                          { floor_bin, "types", NULL } } },
@@ -449,7 +460,13 @@ main(int argc, char **argv)
                         { floor_bin, "list", conf_dir, NULL } } },
             { "--json list --defined", { { mdevtool, "--json", "list", "--defined", NULL },
                                          { mdevctl, "list", "--dumpjson", "--defined", NULL },
-                                         { floor_bin, "defined", conf_dir, NULL } } },
+                                         { floor_bin, "defined", conf_dir, NULL } },
+              TRUE },
+            { "front end: list --dumpjson --defined",
+              { { front_end, "list", "--dumpjson", "--defined", NULL },
+                { mdevctl, "list", "--dumpjson", "--defined", NULL },
+                { floor_bin, "defined", conf_dir, NULL } },
+              TRUE },
         };
 
         if (!parse_size(argv[i], &size)) {
@@ -483,7 +500,7 @@ main(int argc, char **argv)
             bench_query(&queries[q], floor_bin, n, r);
             tool_ok = r[TOOL_MDEVTOOL].status == 0;
             floor_ok = r[TOOL_FLOOR].status == 0;
-            ctl_ok = r[TOOL_MDEVCTL].status == 0 && (q < 2 || mdevctl_sees_conf);
+            ctl_ok = r[TOOL_MDEVCTL].status == 0 && (!queries[q].reads_conf || mdevctl_sees_conf);
             printf("| %u×%u×%u, D %u | `%s` |", size.parents, size.types, size.mdevs,
                    size.definitions, queries[q].name);
             for (int pass = 0; pass < 2; pass++) {

@@ -5,6 +5,7 @@
 #include "mdev-json.h"
 #include "mdev-util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <gio/gio.h>
@@ -139,36 +140,97 @@ make_dir_durable(const char *dir, GError **error)
     return fsync_dir(above, error);
 }
 
+static gboolean
+set_read_error(int err, const char *path, GError **error)
+{
+    g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+                _("cannot read definition '%1$s': %2$s"), path, g_strerror(err));
+    return FALSE;
+}
+
+/* The whole file behind @fd, NUL-terminated: reads until end of file, the
+ * size being what it was at fstat() time. */
+static char *
+read_fd(int fd, gsize size_hint, const char *path, gsize *ret_length, GError **error)
+{
+    gsize capacity = size_hint + 1;
+    gsize length = 0;
+    g_autofree char *buffer = g_malloc(capacity + 1);
+
+    for (;;) {
+        gssize n;
+
+        if (length == capacity) {
+            if (capacity > MDEV_STORE_MAX_FILE_SIZE)
+                break;
+            capacity *= 2;
+            buffer = g_realloc(buffer, capacity + 1);
+        }
+        n = read(fd, buffer + length, capacity - length);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            set_read_error(errno, path, error);
+            return NULL;
+        }
+        if (n == 0)
+            break;
+        length += (gsize) n;
+    }
+    if (length > MDEV_STORE_MAX_FILE_SIZE) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG, _("definition '%s' is too large"),
+                    path);
+        return NULL;
+    }
+    buffer[length] = '\0';
+    *ret_length = length;
+    return g_steal_pointer(&buffer);
+}
+
+/* The definition @name in @dirfd (@path in messages): one open, fstat,
+ * read and close. O_NOFOLLOW refuses a symbolic link; O_NONBLOCK keeps
+ * something that turned into a FIFO since it was checked from blocking. */
 static MdevDevice *
-read_definition(const char *path, const char *parent, const char *uuid, GError **error)
+read_definition_at(int dirfd, const char *name, const char *path, const char *parent,
+                   const char *uuid, GError **error)
 {
     g_autofree char *contents = NULL;
     g_autoptr(GError) local = NULL;
     gsize length = 0;
-    GStatBuf st;
+    struct stat st;
     MdevDevice *definition;
+    int fd;
 
-    if (g_lstat(path, &st) < 0) {
-        int err = errno;
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
-                    _("cannot read definition '%1$s': %2$s"), path, g_strerror(err));
+    fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ELOOP)
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
+                        _("definition '%s' is not a regular file"), path);
+        else
+            set_read_error(errno, path, error);
+        return NULL;
+    }
+    if (fstat(fd, &st) < 0) {
+        set_read_error(errno, path, error);
+        close(fd);
         return NULL;
     }
     if (!S_ISREG(st.st_mode)) {
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
                     _("definition '%s' is not a regular file"), path);
+        close(fd);
         return NULL;
     }
     if (st.st_size > MDEV_STORE_MAX_FILE_SIZE) {
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG, _("definition '%s' is too large"),
                     path);
+        close(fd);
         return NULL;
     }
-    if (!g_file_get_contents(path, &contents, &length, &local)) {
-        g_set_error(error, local->domain, local->code, _("cannot read definition '%1$s': %2$s"),
-                    path, local->message);
+    contents = read_fd(fd, (gsize) st.st_size, path, &length, error);
+    close(fd);
+    if (contents == NULL)
         return NULL;
-    }
     if (strlen(contents) != length) {
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
                     _("definition '%s' contains a NUL byte"), path);
@@ -181,6 +243,25 @@ read_definition(const char *path, const char *parent, const char *uuid, GError *
         return NULL;
     }
     return definition;
+}
+
+/* By path: checked with lstat() first, so that nothing but a regular file
+ * is ever opened. */
+static MdevDevice *
+read_definition(const char *path, const char *parent, const char *uuid, GError **error)
+{
+    GStatBuf st;
+
+    if (g_lstat(path, &st) < 0) {
+        set_read_error(errno, path, error);
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
+                    _("definition '%s' is not a regular file"), path);
+        return NULL;
+    }
+    return read_definition_at(AT_FDCWD, path, path, parent, uuid, error);
 }
 
 static void
@@ -214,30 +295,82 @@ list_dir(const char *dir, GError **error)
     return g_steal_pointer(&names);
 }
 
+typedef struct {
+    char *name;
+    unsigned char type; /* DT_*, from readdir() */
+} Entry;
+
+static void
+clear_entry(gpointer data)
+{
+    g_free(((Entry *) data)->name);
+}
+
+static int
+compare_entries(gconstpointer a, gconstpointer b)
+{
+    return strcmp(((const Entry *) a)->name, ((const Entry *) b)->name);
+}
+
+/* The type readdir() did not know, without following a link. */
+static unsigned char
+entry_type(int dirfd, const char *name)
+{
+    struct stat st;
+
+    if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        return DT_UNKNOWN; /* removed meanwhile */
+    if (S_ISDIR(st.st_mode))
+        return DT_DIR;
+    if (S_ISLNK(st.st_mode))
+        return DT_LNK;
+    return S_ISREG(st.st_mode) ? DT_REG : DT_FIFO;
+}
+
+/* A parent's definitions. The entries' types come with the directory
+ * listing, so a definition costs its open, fstat, read and close. */
 static void
 load_parent(const char *conf_dir, const char *parent, const char *uuid, GPtrArray *result,
             GPtrArray *problems)
 {
     g_autofree char *dir = g_build_filename(conf_dir, parent, NULL);
+    g_autoptr(GArray) entries = g_array_new(FALSE, FALSE, sizeof(Entry));
     g_autoptr(GError) local = NULL;
-    g_autoptr(GPtrArray) names = NULL;
+    DIR *handle = opendir(dir);
+    struct dirent *d;
 
-    names = list_dir(dir, &local);
-    if (names == NULL) {
-        add_problem(problems, g_strdup(local->message));
+    if (handle == NULL) {
+        /* list_dir() words the error, or finds the directory gone */
+        g_autoptr(GPtrArray) names = list_dir(dir, &local);
+        if (names == NULL)
+            add_problem(problems, g_strdup(local->message));
         return;
     }
-    for (guint i = 0; i < names->len; i++) {
-        const char *name = g_ptr_array_index(names, i);
-        g_autofree char *path = g_build_filename(dir, name, NULL);
-        MdevDevice *definition;
-        GStatBuf st;
+    g_array_set_clear_func(entries, clear_entry);
+    while ((d = readdir(handle)) != NULL) {
+        Entry entry = { NULL, d->d_type };
 
-        if (uuid && strcmp(name, uuid) != 0)
+        if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0 ||
+            (uuid && strcmp(d->d_name, uuid) != 0))
             continue;
-        if (g_lstat(path, &st) < 0)
-            continue; /* removed meanwhile */
-        if (S_ISDIR(st.st_mode) || name[0] == '.' || is_temporary_name(name))
+        entry.name = g_strdup(d->d_name);
+        g_array_append_val(entries, entry);
+    }
+    g_array_sort(entries, compare_entries);
+
+    for (guint i = 0; i < entries->len; i++) {
+        const Entry *entry = &g_array_index(entries, Entry, i);
+        const char *name = entry->name;
+        g_autofree char *path = g_build_filename(dir, name, NULL);
+        unsigned char type = entry->type;
+        MdevDevice *definition;
+
+        if (type == DT_UNKNOWN) {
+            type = entry_type(dirfd(handle), name);
+            if (type == DT_UNKNOWN)
+                continue;
+        }
+        if (type == DT_DIR || name[0] == '.' || is_temporary_name(name))
             continue;
         if (!mdev_util_uuid_is_canonical(name)) {
             add_problem(problems, g_strdup_printf(_("ignoring '%s': its name is not a "
@@ -245,20 +378,27 @@ load_parent(const char *conf_dir, const char *parent, const char *uuid, GPtrArra
                                                   path));
             continue;
         }
-        if (S_ISLNK(st.st_mode)) {
+        if (type == DT_LNK) {
             add_problem(problems, g_strdup_printf(_("ignoring definition '%s': it is a "
                                                     "symbolic link"),
                                                   path));
             continue;
         }
-        definition = read_definition(path, parent, name, &local);
+        if (type != DT_REG) {
+            add_problem(problems,
+                        g_strdup_printf(_("definition '%s' is not a regular file"), path));
+            continue;
+        }
+        definition = read_definition_at(dirfd(handle), name, path, parent, name, &local);
         if (definition == NULL) {
-            add_problem(problems, g_strdup(local->message));
+            if (!g_error_matches(local, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+                add_problem(problems, g_strdup(local->message)); /* else removed meanwhile */
             g_clear_error(&local);
             continue;
         }
         g_ptr_array_add(result, definition);
     }
+    closedir(handle);
 }
 
 /**
