@@ -852,6 +852,18 @@ mdev_ops_stop_full(MdevContext *ctx, const char *uuid, MdevOpsFlags flags,
         described = mdev_device_new(id, device->parent);
         described->type = g_strdup(device->type);
     }
+    if (flags & MDEV_OPS_UNDEFINED_ONLY) {
+        g_autoptr(GPtrArray) parents = mdev_store_find_parents(ctx, id, error);
+
+        if (parents == NULL)
+            return FALSE;
+        if (parents->len > 0) {
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_EXISTS,
+                        _("mdev '%1$s' was defined on parent '%2$s' meanwhile"), id,
+                        (const char *) g_ptr_array_index(parents, 0));
+            return FALSE;
+        }
+    }
     if (!(flags & MDEV_OPS_FORCE) && !mdev_use_check_idle(ctx, device, error))
         return FALSE;
     callout = mdev_callout_new(ctx, described);
