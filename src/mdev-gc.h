@@ -57,8 +57,7 @@ void mdev_gc_entry_free(MdevGcEntry *entry);
 
 GPtrArray *mdev_gc_plan(MdevContext *ctx, MdevGcFlags flags, GError **error)
     G_GNUC_WARN_UNUSED_RESULT;
-gboolean mdev_gc_run(MdevContext *ctx, GPtrArray *plan, MdevGcFlags flags,
-                     GPtrArray *ret_messages);
+gboolean mdev_gc_run(MdevContext *ctx, GPtrArray *plan, MdevGcFlags flags, GPtrArray *ret_messages);
 
 G_END_DECLS
 

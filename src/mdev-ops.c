@@ -637,8 +637,8 @@ check_running_idle(MdevContext *ctx, const char *id, GError **error)
  * Returns: %TRUE when every matching definition was removed
  */
 gboolean
-mdev_ops_undefine_full(MdevContext *ctx, const char *uuid, const char *parent,
-                       MdevOpsFlags flags, GPtrArray *ret_messages, GError **error)
+mdev_ops_undefine_full(MdevContext *ctx, const char *uuid, const char *parent, MdevOpsFlags flags,
+                       GPtrArray *ret_messages, GError **error)
 {
     g_autofree char *id = NULL;
     g_autoptr(GPtrArray) parents = NULL;
@@ -816,8 +816,8 @@ mdev_ops_stop(MdevContext *ctx, const char *uuid, GPtrArray *ret_messages, GErro
  *   not running, with %MDEV_ERROR_BUSY when a process holds it
  */
 gboolean
-mdev_ops_stop_full(MdevContext *ctx, const char *uuid, MdevOpsFlags flags,
-                   GPtrArray *ret_messages, GError **error)
+mdev_ops_stop_full(MdevContext *ctx, const char *uuid, MdevOpsFlags flags, GPtrArray *ret_messages,
+                   GError **error)
 {
     g_autofree char *id = NULL;
     g_autoptr(MdevInventory) inv = NULL;

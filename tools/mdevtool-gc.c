@@ -49,8 +49,8 @@ MDEVTOOL_CMD(mdevtool_cmd_gc)
     gboolean dry_run = FALSE;
     gboolean no_libvirt = FALSE;
     const GOptionEntry entries[] = {
-        { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run,
-          N_("Only say what would be removed"), NULL },
+        { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run, N_("Only say what would be removed"),
+          NULL },
         { "no-libvirt", 0, 0, G_OPTION_ARG_NONE, &no_libvirt,
           N_("Judge by definitions and use alone, without asking libvirt"), NULL },
         { NULL },

@@ -29,7 +29,7 @@ MDEVTOOL_CMD(mdevtool_cmd_undefine)
     uuid = mdevtool_take_uuid_argument("undefine", argc, argv, &status);
     if (uuid == NULL)
         return status;
-    mdev_ops_undefine_full(cli->ctx, uuid, parent, force ? MDEV_OPS_FORCE : MDEV_OPS_NONE,
-                           messages, &error);
+    mdev_ops_undefine_full(cli->ctx, uuid, parent, force ? MDEV_OPS_FORCE : MDEV_OPS_NONE, messages,
+                           &error);
     return mdevtool_finish(messages, error);
 }
