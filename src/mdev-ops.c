@@ -704,8 +704,8 @@ check_running_idle(MdevContext *ctx, const char *id, GError **error)
  * Returns: %TRUE when every matching definition was removed
  */
 gboolean
-mdev_ops_undefine_full(MdevContext *ctx, const char *uuid, const char *parent,
-                       MdevOpsFlags flags, GPtrArray *ret_messages, GError **error)
+mdev_ops_undefine_full(MdevContext *ctx, const char *uuid, const char *parent, MdevOpsFlags flags,
+                       GPtrArray *ret_messages, GError **error)
 {
     g_autofree char *id = NULL;
     g_autoptr(GPtrArray) parents = NULL;
@@ -883,8 +883,8 @@ mdev_ops_stop(MdevContext *ctx, const char *uuid, GPtrArray *ret_messages, GErro
  *   not running, with %MDEV_ERROR_BUSY when a process holds it
  */
 gboolean
-mdev_ops_stop_full(MdevContext *ctx, const char *uuid, MdevOpsFlags flags,
-                   GPtrArray *ret_messages, GError **error)
+mdev_ops_stop_full(MdevContext *ctx, const char *uuid, MdevOpsFlags flags, GPtrArray *ret_messages,
+                   GError **error)
 {
     g_autofree char *id = NULL;
     g_autoptr(MdevInventory) inv = NULL;
@@ -918,6 +918,18 @@ mdev_ops_stop_full(MdevContext *ctx, const char *uuid, MdevOpsFlags flags,
         g_clear_pointer(&described, mdev_device_free);
         described = mdev_device_new(id, device->parent);
         described->type = g_strdup(device->type);
+    }
+    if (flags & MDEV_OPS_UNDEFINED_ONLY) {
+        g_autoptr(GPtrArray) parents = mdev_store_find_parents(ctx, id, error);
+
+        if (parents == NULL)
+            return FALSE;
+        if (parents->len > 0) {
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_EXISTS,
+                        _("mdev '%1$s' was defined on parent '%2$s' meanwhile"), id,
+                        (const char *) g_ptr_array_index(parents, 0));
+            return FALSE;
+        }
     }
     if (!(flags & MDEV_OPS_FORCE) && !mdev_use_check_idle(ctx, device, error))
         return FALSE;

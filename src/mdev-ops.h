@@ -24,6 +24,8 @@ G_BEGIN_DECLS
  *   the UUID (the definition came whole from a file)
  * @MDEV_OPS_FORCE: stop and undefine act on a device that a process holds
  *   (see mdev_use_check_idle())
+ * @MDEV_OPS_UNDEFINED_ONLY: stop leaves a device alone that is defined
+ *   (under any parent) by the time it holds the lock (gc)
  *
  * The few places where the mdevctl front end keeps mdevctl's semantics,
  * and what the user may override.
@@ -34,6 +36,7 @@ typedef enum {
     MDEV_OPS_RUNNING_ATTRIBUTES = 1 << 1,
     MDEV_OPS_IGNORE_RUNNING = 1 << 2,
     MDEV_OPS_FORCE = 1 << 3,
+    MDEV_OPS_UNDEFINED_ONLY = 1 << 4,
 } MdevOpsFlags;
 
 /**

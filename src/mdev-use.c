@@ -274,8 +274,8 @@ mdev_use_scan(MdevContext *ctx, GError **error)
     g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
     use->complete = TRUE;
-    use->nodes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-                                       (GDestroyNotify) g_ptr_array_unref);
+    use->nodes =
+        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
     dir = g_dir_open(proc, 0, &local);
     if (dir == NULL) {
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_FAILED,
@@ -285,8 +285,7 @@ mdev_use_scan(MdevContext *ctx, GError **error)
     lineage = own_lineage(proc);
     while ((name = g_dir_read_name(dir))) {
         if (strspn(name, "0123456789") != strlen(name) ||
-            g_hash_table_contains(lineage,
-                                  GINT_TO_POINTER((int) g_ascii_strtoll(name, NULL, 10))))
+            g_hash_table_contains(lineage, GINT_TO_POINTER((int) g_ascii_strtoll(name, NULL, 10))))
             continue;
         scan_process(use, proc, name);
     }
@@ -362,8 +361,7 @@ holder_compare(gconstpointer a, gconstpointer b)
 GPtrArray *
 mdev_use_dup_holders(MdevUse *use, const MdevDevice *device)
 {
-    g_autoptr(GPtrArray) result =
-        g_ptr_array_new_with_free_func((GDestroyNotify) mdev_holder_free);
+    g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func((GDestroyNotify) mdev_holder_free);
     g_autoptr(GPtrArray) nodes = NULL;
 
     g_return_val_if_fail(use != NULL && device != NULL, NULL);

@@ -218,6 +218,35 @@ sim '"$T" create --parent mtty --type mtty-1 --uuid $U1 > /dev/null
 if [ $? = 0 ]; then ok "undefine --force: the definition goes, the held device runs on"
 else not_ok "undefine --force: the definition goes, the held device runs on"; fi
 
+# --- gc ---------------------------------------------------------------------------
+
+sim '"$T" create --parent mtty --type mtty-1 --uuid $U1 > /dev/null' \
+    'cmd "$T" gc'
+native_failure "gc cannot ask libvirt which devices its domains use yet: with --no-libvirt" &&
+    clean "$U1 $A"
+if [ $? = 0 ]; then ok "gc: without libvirt's answer nothing is removed"
+else not_ok "gc: without libvirt's answer nothing is removed"; fi
+
+GC_SETUP='"$T" create --parent mtty --type mtty-1 --uuid $U1 > /dev/null
+     "$T" create --parent mtty --type mtty-2 --uuid $U2 > /dev/null
+     "$T" define --uuid $U2
+     "$MDEVSIM_CTL" hold $A 0 /usr/bin/qemu-system-x86_64 vm-a'
+sim "$GC_SETUP" 'cmd "$T" gc --no-libvirt --dry-run'
+[ "$(cat "$W/rc")" = 0 ] && [ ! -s "$W/err" ] && clean "$U1 $U2 $A" &&
+    grep -q "^would remove $U1 (parent 'mtty', type 'mtty-1'): no definition" "$W/out" &&
+    grep -q "^kept $U2: it is defined\$" "$W/out" &&
+    grep -q "^kept $A: in use by process [0-9]* ('qemu-system-x86') of domain 'vm-a'\$" "$W/out" &&
+    [ "$(wc -l < "$W/out")" = 3 ]
+if [ $? = 0 ]; then ok "gc --dry-run: says what it would remove and why the rest stays"
+else not_ok "gc --dry-run: says what it would remove and why the rest stays"; fi
+
+sim "$GC_SETUP" 'cmd "$T" gc --no-libvirt'
+[ "$(cat "$W/rc")" = 0 ] && [ ! -s "$W/err" ] && clean "$U2 $A" &&
+    grep -q "^removed $U1 (parent 'mtty', type 'mtty-1'): no definition" "$W/out" &&
+    grep -q "^kept $U2: it is defined\$" "$W/out" && grep -q "^kept $A: in use by" "$W/out"
+if [ $? = 0 ]; then ok "gc --no-libvirt: removes what nothing claims, keeps the defined and the held"
+else not_ok "gc --no-libvirt: removes what nothing claims, keeps the defined and the held"; fi
+
 # --- the mdevctl front end ------------------------------------------------------------
 
 # Instead of waiting in the kernel (and keeping libvirtd's nodedev-destroy

@@ -51,7 +51,8 @@ static MdevDevice *
 get_device(Fixture *fx, const char *uuid)
 {
     g_autoptr(GError) error = NULL;
-    g_autoptr(MdevInventory) inv = mdev_discovery_scan(fx->ctx, MDEV_DISCOVERY_DEVICES, NULL, &error);
+    g_autoptr(MdevInventory) inv =
+        mdev_discovery_scan(fx->ctx, MDEV_DISCOVERY_DEVICES, NULL, &error);
     MdevDevice *device;
 
     g_assert_no_error(error);
@@ -100,9 +101,9 @@ test_qemu_group(Fixture *fx, gconstpointer data)
 
     if (fx->host == NULL)
         return;
-    g_assert_cmpint(mock_host_hold_mdev_by(fx->host, UUID_A, "/usr/bin/qemu-system-x86_64",
-                                           "web,,1", FALSE),
-                    ==, 0);
+    g_assert_cmpint(
+        mock_host_hold_mdev_by(fx->host, UUID_A, "/usr/bin/qemu-system-x86_64", "web,,1", FALSE),
+        ==, 0);
     device = get_device(fx, UUID_A);
     node = g_strdup_printf("/dev/vfio/%d", device->iommu_group);
     holders = holders_of(fx, UUID_A);
@@ -140,8 +141,8 @@ test_cdev(Fixture *fx, gconstpointer data)
 
     if (fx->host == NULL)
         return;
-    g_assert_cmpint(mock_host_hold_mdev_by(fx->host, UUID_B, "qemu-system-x86_64", "db", TRUE),
-                    ==, 0);
+    g_assert_cmpint(mock_host_hold_mdev_by(fx->host, UUID_B, "qemu-system-x86_64", "db", TRUE), ==,
+                    0);
     holders = holders_of(fx, UUID_B);
     g_assert_cmpuint(holders->len, ==, 1);
     h = g_ptr_array_index(holders, 0);

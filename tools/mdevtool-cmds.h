@@ -17,6 +17,7 @@ MDEVTOOL_CMD(mdevtool_cmd_define);
 MDEVTOOL_CMD(mdevtool_cmd_start);
 MDEVTOOL_CMD(mdevtool_cmd_stop);
 MDEVTOOL_CMD(mdevtool_cmd_undefine);
+MDEVTOOL_CMD(mdevtool_cmd_gc);
 MDEVTOOL_CMD(mdevtool_cmd_modify);
 MDEVTOOL_CMD(mdevtool_cmd_autostart);
 MDEVTOOL_CMD(mdevtool_cmd_start_parent);

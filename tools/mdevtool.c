@@ -28,6 +28,7 @@ static const MdevtoolCmd commands[] = {
     { "hostdev", mdevtool_cmd_hostdev, N_("Print a domain's <hostdev> element for an mdev") },
     { "start-parent", mdevtool_cmd_start_parent, N_("Start a parent's autostart mdevs") },
     { "doctor", mdevtool_cmd_doctor, N_("Say why parents or types are missing or full") },
+    { "gc", mdevtool_cmd_gc, N_("Remove active mdevs that nothing claims") },
     { NULL, NULL, NULL },
 };
 

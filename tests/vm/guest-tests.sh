@@ -48,7 +48,7 @@ scenarios=(
     "mdevtool-udev-autostart t_mdevtool_udev_autostart 300 mdevtool: the udev rule starts --auto devices on MDEV_STATE=registered"
     "mdevtool-libvirt      t_mdevtool_libvirt      400  libvirt: nodedev driver with mdevtool as mdevctl; nodedev-dumpxml equals mdevtool dumpxml"
     "mdevtool-hostile-names t_mdevtool_hostile     300  mdevtool: names with ../ and / write nothing on the real kernel"
-    "mdevtool-in-use       t_mdevtool_in_use       300  mdevtool: a QEMU holding an mtty mdev: stop and undefine refuse naming it, --force waits for it"
+    "mdevtool-in-use       t_mdevtool_in_use       300  mdevtool: a QEMU holding an mtty mdev: list shows it, stop and undefine refuse naming it, gc keeps it, --force waits for it"
 )
 
 while [ $# -gt 0 ]; do
@@ -934,9 +934,9 @@ start_holder_qemu() { # UUID NAME: prints the pid
     echo $!
 }
 t_mdevtool_in_use() {
-    need_mdevtool create define stop undefine
+    need_mdevtool create define stop undefine gc
     command -v qemu-system-x86_64 >/dev/null || skip "no qemu-system-x86_64"
-    local u g q d rc lines t0 secs
+    local u g q d l rc lines t0 secs
     u=$("$MDEVTOOL" create --type mtty-1 --parent mtty) || { fail "create"; finish; }
     g=$(basename "$(readlink "$SYS_MDEV/$u/iommu_group")")
     "$MDEVTOOL" stop "$u" || fail "stop of an idle device"
@@ -984,6 +984,21 @@ sys.exit(not (len(d) == 1 and d[0]["domain"] == "in-use-vm" and d[0]["in_use"] i
     grep -q "qemu-system-x86" /tmp/err || fail "mdevctl stop does not name the holder"
     [ -e "$SYS_MDEV/$u" ] || fail "mdevctl stop removed the held device"
 
+    # undefine --force leaves the held device running; gc then removes a
+    # leaked transient device and keeps the held one
+    "$MDEVTOOL" undefine --force "$u" || fail "undefine --force"
+    [ ! -e "/etc/mdevctl.d/mtty/$u" ] || fail "undefine --force kept the definition"
+    l=$("$MDEVTOOL" create --type mtty-2 --parent mtty) || fail "create of the leaked device"
+    "$MDEVTOOL" gc --no-libvirt >/tmp/out 2>/tmp/err
+    rc=$?
+    note "gc: $rc: $(cat /tmp/out /tmp/err)"
+    expect_eq "$rc" 0 "exit status of gc"
+    grep -q "^removed $l (parent 'mtty', type 'mtty-2')" /tmp/out || fail "gc did not say it removed $l"
+    grep -q "^kept $u: in use by process $q ('qemu-system-x86') of domain 'in-use-vm'" /tmp/out ||
+        fail "gc did not say why it kept $u"
+    [ ! -e "$SYS_MDEV/$l" ] || fail "gc left the leaked device"
+    [ -e "$SYS_MDEV/$u" ] || fail "gc removed the held device"
+
     # --force goes ahead; the kernel completes the remove once QEMU lets go
     "$MDEVTOOL" stop --force "$u" >/tmp/force.out 2>&1 &
     local s=$!
@@ -995,7 +1010,6 @@ sys.exit(not (len(d) == 1 and d[0]["domain"] == "in-use-vm" and d[0]["in_use"] i
     wait "$s"
     expect_eq "$?" 0 "exit status of stop --force once QEMU exited ($(cat /tmp/force.out))"
     wait_for 20 test ! -e "$SYS_MDEV/$u" || fail "$u still there after stop --force"
-    "$MDEVTOOL" undefine "$u" || fail "undefine once QEMU is gone"
     expect_eq "$(mdev_count)" 0 "mdevs at the end"
     finish
 }
