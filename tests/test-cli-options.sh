@@ -124,6 +124,8 @@ printf '%s\n' \
     "neither UUID nor node-device name|autostart -u mdev_zz|1|mdevtool: error: 'mdev_zz' is neither a UUID nor the node-device name of an mdev" \
     "undefine -u mdev_UUID_PARENT|undefine -u mdev_${B_}_mtty|0|" \
     "undefined: gone|list --defined -u $B|0|mdevtool: no mdev '$B' matches" \
+    "a failed create points at doctor when it knows more|create -t i915-GVTg_V5_4 -p pci_0000_00_02_0|1|mdevtool: error: parent '0000:00:02.0' is not registered with the mdev core: its vendor driver is not loaded or has not finished setting it up; run 'mdevtool doctor 0000:00:02.0'" \
+    "and not when it does not|create -t no-such-type|1|mdevtool: error: no parent offers an mdev type with the id or name 'no-such-type'" \
     > "$W/cases"
 W="$W" MDEVTOOL="$MDEVTOOL" "$MDEVSIM" --host "$LIFECYCLE" -- sh "$W/expect.sh" \
     >> "$W/results" 2>&1
