@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -23,7 +24,19 @@
  *
  * Several parents are always locked in sorted order, so two processes that
  * both need several of them cannot deadlock.
+ *
+ * The holder writes "PID COMMAND" into the file, and empties it again
+ * before it lets go, so that a waiter can say whom it waits for. A holder
+ * that crashed leaves its record behind: a record whose process is gone is
+ * ignored.
  */
+
+#define WAIT_FUNC_KEY "mdev-lock-wait-func"
+
+typedef struct {
+    MdevLockWaitFunc func;
+    gpointer user_data;
+} WaitFunc;
 
 struct _MdevLock {
     GArray *fds;
@@ -40,11 +53,68 @@ lock_timeout(void)
     return MDEV_LOCK_DEFAULT_TIMEOUT;
 }
 
+/**
+ * mdev_lock_set_wait_func:
+ * @ctx: a context
+ * @func: (nullable): called when a lock of @ctx is awaited for a while
+ * @user_data: passed to @func
+ *
+ * The library does not print: a caller that wants to say why it waits sets
+ * this function.
+ */
+void
+mdev_lock_set_wait_func(MdevContext *ctx, MdevLockWaitFunc func, gpointer user_data)
+{
+    WaitFunc *wait = NULL;
+
+    if (func) {
+        wait = g_new0(WaitFunc, 1);
+        wait->func = func;
+        wait->user_data = user_data;
+    }
+    g_object_set_data_full(G_OBJECT(ctx), WAIT_FUNC_KEY, wait, g_free);
+}
+
+static void
+record_holder(int fd)
+{
+    const char *command = g_get_prgname();
+    g_autofree char *record =
+        g_strdup_printf("%ld %s\n", (long) getpid(), command ? command : "unknown");
+
+    /* best effort: the record only serves the messages of waiters */
+    if (ftruncate(fd, 0) == 0 && pwrite(fd, record, strlen(record), 0) < 0)
+        g_debug("cannot record the holder of a lock: %s", g_strerror(errno));
+}
+
+/* The live holder recorded in the lock file, if any. */
+static gboolean
+read_holder(int fd, gint64 *ret_pid, char **ret_command)
+{
+    char buf[256];
+    ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+    char *end = NULL;
+    gint64 pid;
+
+    if (n <= 0)
+        return FALSE;
+    buf[n] = '\0';
+    pid = g_ascii_strtoll(buf, &end, 10);
+    if (pid <= 0 || end == buf || *end != ' ' || (kill((pid_t) pid, 0) < 0 && errno != EPERM))
+        return FALSE;
+    *ret_pid = pid;
+    *ret_command = g_strndup(end + 1, strcspn(end + 1, "\n"));
+    return TRUE;
+}
+
 static int
-lock_one(const char *state_dir, const char *parent, gint64 deadline, GError **error)
+lock_one(MdevContext *ctx, const char *state_dir, const char *parent, gint64 deadline,
+         GError **error)
 {
     g_autofree char *name = g_strdup_printf("parent-%s.lock", parent);
     g_autofree char *path = g_build_filename(state_dir, name, NULL);
+    const WaitFunc *wait = g_object_get_data(G_OBJECT(ctx), WAIT_FUNC_KEY);
+    gint64 notice = g_get_monotonic_time() + MDEV_LOCK_NOTICE_DELAY * G_USEC_PER_SEC;
     int fd;
 
     fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -55,8 +125,10 @@ lock_one(const char *state_dir, const char *parent, gint64 deadline, GError **er
         return -1;
     }
     for (;;) {
-        if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+        if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+            record_holder(fd);
             return fd;
+        }
         if (errno != EWOULDBLOCK && errno != EINTR) {
             int err = errno;
             close(fd);
@@ -65,11 +137,29 @@ lock_one(const char *state_dir, const char *parent, gint64 deadline, GError **er
             return -1;
         }
         if (g_get_monotonic_time() >= deadline) {
+            g_autofree char *command = NULL;
+            gint64 pid;
+
+            if (read_holder(fd, &pid, &command))
+                g_set_error(error, MDEV_ERROR, MDEV_ERROR_BUSY,
+                            _("parent '%1$s' is locked by process %2$ld (%3$s) (lock file "
+                              "'%4$s')"),
+                            parent, (long) pid, command, path);
+            else
+                g_set_error(error, MDEV_ERROR, MDEV_ERROR_BUSY,
+                            _("parent '%1$s' is locked by another process (lock file '%2$s')"),
+                            parent, path);
             close(fd);
-            g_set_error(error, MDEV_ERROR, MDEV_ERROR_BUSY,
-                        _("parent '%1$s' is locked by another process (lock file '%2$s')"), parent,
-                        path);
             return -1;
+        }
+        if (wait && notice > 0 && g_get_monotonic_time() >= notice) {
+            g_autofree char *command = NULL;
+            gint64 pid = -1;
+
+            notice = 0;
+            if (!read_holder(fd, &pid, &command))
+                pid = -1;
+            wait->func(parent, pid, command, wait->user_data);
         }
         g_usleep(5000 + g_random_int_range(0, 5000));
     }
@@ -118,7 +208,7 @@ mdev_lock_acquire(MdevContext *ctx, const char *const *parents, GError **error)
 
         if (i > 0 && strcmp(parent, g_ptr_array_index(sorted, i - 1)) == 0)
             continue;
-        fd = lock_one(state_dir, parent, deadline, error);
+        fd = lock_one(ctx, state_dir, parent, deadline, error);
         if (fd < 0)
             return NULL;
         g_array_append_val(lock->fds, fd);
@@ -153,8 +243,14 @@ mdev_lock_release(MdevLock *lock)
 {
     if (lock == NULL)
         return;
-    for (guint i = lock->fds ? lock->fds->len : 0; i > 0; i--)
-        close(g_array_index(lock->fds, int, i - 1));
+    for (guint i = lock->fds ? lock->fds->len : 0; i > 0; i--) {
+        int fd = g_array_index(lock->fds, int, i - 1);
+
+        /* still ours while locked: the next holder writes its own */
+        if (ftruncate(fd, 0) < 0)
+            g_debug("cannot clear the holder of a lock: %s", g_strerror(errno));
+        close(fd);
+    }
     if (lock->fds)
         g_array_unref(lock->fds);
     g_free(lock);

@@ -3,7 +3,8 @@
 # Global options after the command: "mdevtool list --json" must do what
 # "mdevtool --json list" does, on the simulated kernel; the one option
 # vocabulary: --uuid/-u where a positional UUID is taken, libvirt's
-# node-device names where a kernel name is, -A for --all. TAP output.
+# node-device names where a kernel name is, -A for --all; the line that
+# names a lock's holder. TAP output.
 #
 # Environment (from tests/Makefile.am.inc): MDEVTOOL, MDEVSIM, G_TEST_SRCDIR.
 set -u
@@ -118,8 +119,41 @@ printf '%s\n' \
     "neither UUID nor node-device name|autostart -u mdev_zz|1|mdevtool: error: 'mdev_zz' is neither a UUID nor the node-device name of an mdev" \
     "undefine -u mdev_UUID_PARENT|undefine -u mdev_${B_}_mtty|0|" \
     "undefined: gone|list --defined -u $B|0|mdevtool: no mdev '$B' matches" \
+    "a failed create points at doctor when it knows more|create -t i915-GVTg_V5_4 -p pci_0000_00_02_0|1|mdevtool: error: parent '0000:00:02.0' is not registered with the mdev core: its vendor driver is not loaded or has not finished setting it up; run 'mdevtool doctor 0000:00:02.0'" \
+    "and not when it does not|create -t no-such-type|1|mdevtool: error: no parent offers an mdev type with the id or name 'no-such-type'" \
     > "$W/cases"
 W="$W" MDEVTOOL="$MDEVTOOL" "$MDEVSIM" --host "$LIFECYCLE" -- sh "$W/expect.sh" \
     >> "$W/results" 2>&1
+
+# a held lock: after a second of waiting one line names the holder that
+# the lock file records, and the timeout's error names it again
+if command -v flock > /dev/null 2>&1; then
+    cat > "$W/lock.sh" <<'LOCK'
+mkdir -p "$MDEVTOOL_STATE_DIR"
+lockfile="$MDEVTOOL_STATE_DIR/parent-mtty.lock"
+sleep 30 & holder=$!
+echo "$holder mdevtool define" > "$lockfile"
+flock "$lockfile" sh -c "touch '$W/held'; while [ ! -e '$W/release' ]; do sleep 0.05; done" & flocker=$!
+while [ ! -e "$W/held" ]; do sleep 0.05; done
+MDEVTOOL_LOCK_TIMEOUT=3 "$MDEVTOOL" create -t mtty-1 -p mtty > "$W/lock.out" 2> "$W/lock.err"
+echo $? > "$W/lock.rc"
+touch "$W/release"
+wait $flocker
+kill $holder
+printf "mdevtool: waiting for the lock of parent 'mtty', held by process %s (mdevtool define)\n" \
+    "$holder" > "$W/lock.want"
+printf "mdevtool: error: parent 'mtty' is locked by process %s (mdevtool define) (lock file '%s')\n" \
+    "$holder" "$lockfile" >> "$W/lock.want"
+LOCK
+    W="$W" MDEVTOOL="$MDEVTOOL" "$MDEVSIM" --host "$LIFECYCLE" -- sh "$W/lock.sh" >> "$W/results" 2>&1
+    if [ "$(cat "$W/lock.rc")" = 1 ] && cmp -s "$W/lock.want" "$W/lock.err"; then
+        echo "PASS a held lock: the wait and the error name the holder" >> "$W/results"
+    else
+        echo "FAIL a held lock: the wait and the error name the holder" >> "$W/results"
+        diff "$W/lock.want" "$W/lock.err" | sed 's/^/# /' >> "$W/results"
+    fi
+else
+    echo "PASS # SKIP flock(1) is not installed" >> "$W/results"
+fi
 
 tap_from_results "$W/results"

@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# The generated udev rule and systemd unit name the configured binary.
+# The generated udev rule and systemd unit name the configured binary, and
+# make install says how to enable the unit.
 # Usage: test-data.sh BINDIR BUILDDIR   (TAP output)
 set -u
 bindir=$1
@@ -13,7 +14,7 @@ check() {
     n=$((n + 1))
     if eval "$2"; then echo "ok $n - $1"; else echo "not ok $n - $1"; fail=1; fi
 }
-echo "1..6"
+echo "1..7"
 check "rule has no placeholder left" "! grep -q '@[a-z]*@' '$rule'"
 check "rule runs the configured binary" \
     "[ \$(grep -c \"RUN+=\\\"/bin/sh -c '$bindir/mdevtool --verbose start-parent\" '$rule') -eq 2 ]"
@@ -26,6 +27,8 @@ if command -v systemd-analyze >/dev/null 2>&1; then
     check "systemd-analyze accepts the unit" \
         "systemd-analyze verify --man=no '$unit' 2>&1 | grep -v -e 'libvirtd' -e 'virtqemud' -e 'mdevtool: .*No such file' | grep -q . && false || true"
 else
-    echo "ok 6 # SKIP systemd-analyze is not installed"
+    n=$((n + 1)); echo "ok $n # SKIP systemd-analyze is not installed"
 fi
+check "make install says how to enable the unit" \
+    "make -s -C '$builddir' print-autostart-hint 2>&1 | grep -q 'systemctl enable mdevtool-autostart.service'"
 exit $fail

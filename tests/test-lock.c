@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -122,6 +123,72 @@ test_invalid(Fixture *f, gconstpointer data)
     g_assert_false(g_file_test(run, G_FILE_TEST_EXISTS));
 }
 
+typedef struct {
+    char *parent;
+    gint64 pid;
+    char *command;
+    guint calls;
+} WaitSeen;
+
+static void
+on_wait(const char *parent, gint64 holder_pid, const char *holder_command, gpointer user_data)
+{
+    WaitSeen *seen = user_data;
+
+    seen->calls++;
+    g_free(seen->parent);
+    seen->parent = g_strdup(parent);
+    seen->pid = holder_pid;
+    g_free(seen->command);
+    seen->command = g_strdup(holder_command);
+}
+
+/* A waiter learns who holds the lock: once, after a second of waiting, and
+ * in the timeout's error; the holder's record goes with its lock. */
+static void
+test_holder(Fixture *f, gconstpointer data)
+{
+    const char *a[] = { "mtty", NULL };
+    g_autofree char *path = g_build_filename(f->dir, "run", "mdevtool", "parent-mtty.lock", NULL);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *contents = NULL;
+    MdevLock *lock;
+    pid_t pid;
+    int status;
+
+    g_set_prgname("test-lock holder");
+    lock = mdev_lock_acquire(f->ctx, a, &error);
+    g_assert_no_error(error);
+    pid = fork();
+    g_assert_cmpint(pid, >=, 0);
+    if (pid == 0) {
+        g_autoptr(GError) busy = NULL;
+        g_autofree char *named = g_strdup_printf("locked by process %ld (test-lock holder)",
+                                                 (long) getppid());
+        WaitSeen seen = { 0 };
+
+        g_setenv(MDEV_ENV_LOCK_TIMEOUT, "2", TRUE);
+        mdev_lock_set_wait_func(f->ctx, on_wait, &seen);
+        if (mdev_lock_acquire(f->ctx, a, &busy) != NULL)
+            _exit(1);
+        if (seen.calls != 1 || g_strcmp0(seen.parent, "mtty") != 0)
+            _exit(2);
+        if (seen.pid != getppid() || g_strcmp0(seen.command, "test-lock holder") != 0)
+            _exit(3);
+        if (!g_error_matches(busy, MDEV_ERROR, MDEV_ERROR_BUSY) || !strstr(busy->message, named))
+            _exit(4);
+        _exit(0);
+    }
+    g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
+    g_assert_true(WIFEXITED(status));
+    g_assert_cmpint(WEXITSTATUS(status), ==, 0);
+
+    mdev_lock_release(lock);
+    g_file_get_contents(path, &contents, NULL, &error);
+    g_assert_no_error(error);
+    g_assert_cmpstr(contents, ==, "");
+}
+
 /* Many processes increment a counter under the lock: no update is lost. */
 static void
 test_counter(Fixture *f, gconstpointer data)
@@ -166,6 +233,7 @@ main(int argc, char **argv)
     ADD("/lock/dies-with-process", test_dies_with_process);
     ADD("/lock/invalid", test_invalid);
     ADD("/lock/counter", test_counter);
+    ADD("/lock/holder", test_holder);
 #undef ADD
     return g_test_run();
 }

@@ -58,5 +58,5 @@ MDEVTOOL_CMD(mdevtool_cmd_create)
         if (cli->json || policy == NULL)
             mdevtool_report_change(cli, "create", created, chosen, policy, -1);
     }
-    return mdevtool_finish(messages, error);
+    return mdevtool_finish_with_doctor(cli, messages, error, req.parent ? req.parent : req.type);
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "mdevtool-lifecycle.h"
 
+#include "mdev-doctor.h"
 #include "mdev-error.h"
 #include "mdev-util.h"
 #include "mdev-xml-host.h"
@@ -170,6 +171,40 @@ mdevtool_report_change(MdevtoolCli *cli, const char *action, const char *uuid, c
         return;
     mdevtool_lookup_device(cli, uuid, parent, &where, &type);
     mdevtool_report(cli, action, uuid, where, type, placement, autostart);
+}
+
+/**
+ * mdevtool_finish_with_doctor:
+ * @cli: the CLI state
+ * @messages: (nullable): warnings collected by the operation
+ * @error: (nullable): its error
+ * @subject: (nullable): the parent, or else the type, it acted on
+ *
+ * As mdevtool_finish(), but an error ends with "run 'mdevtool doctor
+ * SUBJECT'" when doctor finds a problem there (an error or a warning): the
+ * operation says what failed, doctor why. Doctor runs only on failure.
+ *
+ * Returns: the exit status
+ */
+int
+mdevtool_finish_with_doctor(MdevtoolCli *cli, GPtrArray *messages, const GError *error,
+                            const char *subject)
+{
+    g_autoptr(GPtrArray) findings = NULL;
+
+    if (error == NULL || subject == NULL)
+        return mdevtool_finish(messages, error);
+    findings = mdev_doctor_check(cli->ctx, subject, NULL);
+    for (guint i = 0; findings && i < findings->len; i++) {
+        const MdevFinding *f = g_ptr_array_index(findings, i);
+
+        if (f->severity >= MDEV_SEVERITY_WARNING) {
+            mdevtool_print_problems(messages);
+            return mdevtool_fail_message(_("%1$s; run 'mdevtool doctor %2$s'"), error->message,
+                                         subject);
+        }
+    }
+    return mdevtool_finish(messages, error);
 }
 
 void

@@ -16,6 +16,8 @@ char *mdevtool_take_device(MdevtoolCli *cli, const char *cmd, int argc, char **a
                            const char *uuid_option, char **parent, int *ret_status);
 gboolean mdevtool_parse_placement(const char *text, MdevPlacement *ret_placement, int *ret_status);
 int mdevtool_finish(GPtrArray *messages, const GError *error);
+int mdevtool_finish_with_doctor(MdevtoolCli *cli, GPtrArray *messages, const GError *error,
+                                const char *subject);
 void mdevtool_report_change(MdevtoolCli *cli, const char *action, const char *uuid,
                             const char *parent, const char *placement, int autostart);
 

@@ -3,6 +3,7 @@
 
 #include "mdevtool-fleet.h"
 #include "mdevtool-lifecycle.h"
+#include "mdevtool-output.h"
 
 #include <glib/gi18n.h>
 
@@ -21,6 +22,7 @@ MDEVTOOL_CMD(mdevtool_cmd_start)
     g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GError) error = NULL;
     g_autofree char *uuid = NULL;
+    g_autofree char *type = NULL;
     int status;
 
     g_option_context_set_summary(octx, _("Start a defined mdev."));
@@ -33,5 +35,7 @@ MDEVTOOL_CMD(mdevtool_cmd_start)
         return mdevtool_fleet_device_op(cli, "start", uuid, parent, TRUE);
     if (mdev_ops_start(cli->ctx, uuid, parent, messages, &error))
         mdevtool_report_change(cli, "start", uuid, parent, NULL, -1);
-    return mdevtool_finish(messages, error);
+    else if (parent == NULL)
+        mdevtool_lookup_device(cli, uuid, NULL, &parent, &type);
+    return mdevtool_finish_with_doctor(cli, messages, error, parent);
 }

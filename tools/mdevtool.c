@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "mdevtool.h"
 
+#include "mdev-lock.h"
 #include "mdevtool-cmds.h"
 #include "mdevtool-output.h"
 #include "mdevctl/mdevctl.h"
@@ -110,6 +111,18 @@ take_global_options(int *argc, char **argv, MdevtoolCli *cli, GPtrArray *uris, i
     return TRUE;
 }
 
+/* A wait for another process's lock can last minutes: say early whom
+ * for. */
+static void
+on_lock_wait(const char *parent, gint64 holder_pid, const char *holder_command, gpointer data)
+{
+    if (holder_pid > 0)
+        mdevtool_note(_("waiting for the lock of parent '%1$s', held by process %2$ld (%3$s)"),
+                      parent, (long) holder_pid, holder_command);
+    else
+        mdevtool_note(_("waiting for the lock of parent '%s', held by another process"), parent);
+}
+
 static int
 run_native(int argc, char **argv)
 {
@@ -179,6 +192,7 @@ run_native(int argc, char **argv)
     g_ptr_array_add(uris, NULL);
 
     ctx = mdev_context_new();
+    mdev_lock_set_wait_func(ctx, on_lock_wait, NULL);
     cli.uris = uris->len > 1 ? (char **) uris->pdata : NULL;
     cli.uri = cli.uris ? cli.uris[0] : NULL;
     cli.ctx = ctx;
