@@ -83,6 +83,8 @@ mdev_host_scan(MdevContext *ctx, MdevHostFlags flags, const char *parent, const 
         what |= MDEV_DISCOVERY_PARENTS;
     if (flags & MDEV_HOST_DEVICE_DRIVER)
         what |= MDEV_DISCOVERY_DEVICE_DRIVER;
+    if (flags & MDEV_HOST_NVIDIA_VF)
+        what |= MDEV_DISCOVERY_NVIDIA_VF;
     inv = mdev_discovery_scan(ctx, what, parent, &local);
     if (inv == NULL) {
         /* an absent parent has nothing running; its definitions remain */

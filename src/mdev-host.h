@@ -17,6 +17,8 @@ G_BEGIN_DECLS
  *   active mdevs are read (one lookup each)
  * @MDEV_HOST_TOLERANT: sysfs or a store that cannot be read is a problem
  *   (in the inventory's problems), not an error: the view is then partial
+ * @MDEV_HOST_NVIDIA_VF: also NVIDIA cards and their VF vGPUs
+ *   (%MDEV_DISCOVERY_NVIDIA_VF)
  *
  * What mdev_host_scan() reads.
  */
@@ -25,6 +27,7 @@ typedef enum {
     MDEV_HOST_DEVICE_DRIVER = 1 << 1,
     MDEV_HOST_ALL_DEFINITIONS = 1 << 2,
     MDEV_HOST_TOLERANT = 1 << 3,
+    MDEV_HOST_NVIDIA_VF = 1 << 4,
 } MdevHostFlags;
 
 MdevInventory *mdev_host_scan(MdevContext *ctx, MdevHostFlags flags, const char *parent,

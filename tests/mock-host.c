@@ -89,6 +89,7 @@ typedef struct {
     gboolean held;    /* open by a VFIO user (a VM) */
     guint not_ready;  /* writes still refused after the user closed it */
     char *params;
+    char *garbled; /* shown instead of the creatable list, or NULL */
 } NvVf;
 
 struct _NvCard {
@@ -186,6 +187,7 @@ nv_vf_free(NvVf *vf)
     g_free(vf->syspath);
     g_free(vf->vfio_dev);
     g_free(vf->params);
+    g_free(vf->garbled);
     g_free(vf);
 }
 
@@ -866,9 +868,12 @@ card_refresh(MockHost *self, NvCard *card)
 
         /* upstream prints nothing for a VF that has a type; the proprietary
          * driver keeps printing the card's catalog */
-        mock_sysfs_write_file(self->sysfs, creatable,
-                              vf->type != 0 && card->profile == NV_PROFILE_UPSTREAM ? ""
-                                                                                    : list);
+        if (vf->garbled)
+            mock_sysfs_write_file(self->sysfs, creatable, vf->garbled);
+        else
+            mock_sysfs_write_file(self->sysfs, creatable,
+                                  vf->type != 0 && card->profile == NV_PROFILE_UPSTREAM ? ""
+                                                                                        : list);
         mock_sysfs_write_file(self->sysfs, current, type);
         mock_sysfs_write_file(self->sysfs, params, params_text);
     }
@@ -941,6 +946,9 @@ card_remove_vfs(MockHost *self, NvCard *card)
         g_autofree char *member = g_strdup_printf("/sys/kernel/iommu_groups/%d/devices/%s",
                                                   vf->iommu_group, vf->address);
         g_autofree char *member_real = mock_sysfs_real_path(self->sysfs, member);
+        g_autofree char *bound = g_strdup_printf("/sys/bus/pci/drivers/%s/%s", card->vf_driver,
+                                                 vf->address);
+        g_autofree char *bound_real = mock_sysfs_real_path(self->sysfs, bound);
 
         umockdev_testbed_uevent(testbed, vf->vfio_dev, "remove");
         umockdev_testbed_remove_device(testbed, vf->vfio_dev);
@@ -948,6 +956,7 @@ card_remove_vfs(MockHost *self, NvCard *card)
         umockdev_testbed_remove_device(testbed, vf->syspath);
         g_unlink(virtfn_real);
         g_unlink(member_real);
+        g_unlink(bound_real);
         release_group(self, vf->iommu_group);
         g_ptr_array_remove_index(card->vfs, i - 1);
     }
@@ -1147,6 +1156,19 @@ mock_host_set_sriov(MockHost *self, const char *card_name, guint n_vfs)
     card_remove_vfs(self, card);
     if (n_vfs > 0)
         card_add_vfs(self, card, n_vfs, TRUE);
+    return 0;
+}
+
+int
+mock_host_garble_vf(MockHost *self, const char *address, const char *text)
+{
+    NvVf *vf = lookup_vf(self, address);
+
+    if (vf == NULL)
+        return ENOENT;
+    g_free(vf->garbled);
+    vf->garbled = g_strdup(text);
+    card_refresh(self, vf->card);
     return 0;
 }
 

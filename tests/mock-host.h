@@ -87,6 +87,9 @@ int mock_host_get_available(MockHost *self, const char *parent, const char *type
  * errno. hold/release/held above also take a VF's address. */
 int mock_host_set_sriov(MockHost *self, const char *card, guint n_vfs);
 int mock_host_set_vgpu(MockHost *self, const char *address, const char *type_id);
+/* A broken driver: the VF's creatable_vgpu_types reads @text (NULL: the
+ * driver's list again). 0 or ENOENT. */
+int mock_host_garble_vf(MockHost *self, const char *address, const char *text);
 
 G_END_DECLS
 

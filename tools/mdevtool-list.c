@@ -4,6 +4,7 @@
 #include "mdev-discovery.h"
 #include "mdev-error.h"
 #include "mdev-host.h"
+#include "mdev-nvidia.h"
 #include "mdev-util.h"
 #include "mdevtool-output.h"
 
@@ -29,7 +30,7 @@ static void
 device_row(const MdevDevice *device, char group[16], const char *cells[9])
 {
     g_snprintf(group, 16, "%d", device->iommu_group);
-    cells[0] = device->uuid;
+    cells[0] = device->address ? device->address : device->uuid;
     cells[1] = device->parent;
     cells[2] = device->type;
     cells[3] = yes_no(device->active, TRUE);
@@ -41,11 +42,12 @@ device_row(const MdevDevice *device, char group[16], const char *cells[9])
 }
 
 static void
-print_text(GPtrArray *devices, gboolean verbose)
+print_text(GPtrArray *devices, gboolean verbose, gboolean vgpus)
 {
     const char *const headers[] = {
-        /* TRANSLATORS: column headers of "mdevtool list" */
-        _("UUID"), _("PARENT"), _("TYPE"), _("ACTIVE"), _("DEFINED"), _("AUTOSTART"),
+        /* TRANSLATORS: column headers of "mdevtool list"; DEVICE replaces UUID
+         * when NVIDIA VF vGPUs, named by their PCI address, are listed too */
+        vgpus ? _("DEVICE") : _("UUID"), _("PARENT"), _("TYPE"), _("ACTIVE"), _("DEFINED"), _("AUTOSTART"),
         _("GROUP"), _("DRIVER"), _("PATH"), NULL,
     };
     const char *shown_headers[G_N_ELEMENTS(headers)] = { NULL };
@@ -109,6 +111,8 @@ print_json(GPtrArray *devices, gboolean verbose)
             json_builder_add_null_value(b);
         }
         mdevtool_json_add_string(b, "path", device->syspath);
+        mdevtool_json_add_string(b, "kind", device->address ? "nvidia-vf" : "mdev");
+        mdevtool_json_add_string(b, "address", device->address);
         if (verbose)
             mdevtool_json_add_string(b, "driver", device->driver);
         json_builder_end_object(b);
@@ -164,6 +168,8 @@ MDEVTOOL_CMD(mdevtool_cmd_list)
     g_autofree char *parent = NULL;
     g_autofree char *uuid_arg = NULL;
     g_autofree char *uuid = NULL;
+    const char *address = NULL;
+    guint vgpus = 0;
     const GOptionEntry entries[] = {
         { "defined", 'd', 0, G_OPTION_ARG_NONE, &defined, N_("List the defined mdevs"), NULL },
         { "all", 'a', 0, G_OPTION_ARG_NONE, &all, N_("List active and defined mdevs"), NULL },
@@ -193,7 +199,9 @@ MDEVTOOL_CMD(mdevtool_cmd_list)
         return mdevtool_usage_error("list", _("--defined and --all exclude each other"));
     mode = all ? LIST_ALL : defined ? LIST_DEFINED : LIST_ACTIVE;
 
-    if (uuid_arg) {
+    if (uuid_arg && mdev_nvidia_address_is_valid(uuid_arg)) {
+        address = uuid_arg;
+    } else if (uuid_arg) {
         uuid = mdev_util_uuid_canonicalize(uuid_arg, &error);
         if (uuid == NULL)
             return mdevtool_fail(error);
@@ -205,29 +213,40 @@ MDEVTOOL_CMD(mdevtool_cmd_list)
         flags |= MDEV_HOST_ALL_DEFINITIONS;
     if (verbose)
         flags |= MDEV_HOST_DEVICE_DRIVER;
+    flags |= MDEV_HOST_NVIDIA_VF;
     inv = mdev_host_scan(cli->ctx, flags, parent, uuid, NULL, &error);
     if (inv == NULL)
         return mdevtool_fail(error);
     if (parent) {
         /* a named parent must exist, unless definitions wait for it */
         g_autoptr(MdevInventory) check = mdev_discovery_scan(
-            cli->ctx, MDEV_DISCOVERY_PARENTS | MDEV_DISCOVERY_NO_TYPES, parent, &parent_error);
+            cli->ctx,
+            MDEV_DISCOVERY_PARENTS | MDEV_DISCOVERY_NO_TYPES | MDEV_DISCOVERY_NVIDIA_VF, parent,
+            &parent_error);
         if (check == NULL && (mode == LIST_ACTIVE || !has_definitions(inv) ||
                               !g_error_matches(parent_error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND)))
             return mdevtool_fail_scan(cli, parent_error, parent);
     }
 
-    for (guint i = 0; i < inv->devices->len; i++) {
+    for (guint i = 0; address == NULL && i < inv->devices->len; i++) {
         MdevDevice *device = g_ptr_array_index(inv->devices, i);
         if (wanted(device, mode, uuid))
             g_ptr_array_add(shown, device);
     }
+    /* VF vGPUs are always active and have no definitions here */
+    for (guint i = 0; uuid == NULL && mode != LIST_DEFINED && i < inv->vgpus->len; i++) {
+        MdevDevice *device = g_ptr_array_index(inv->vgpus, i);
+        if (address == NULL || strcmp(device->address, address) == 0) {
+            g_ptr_array_add(shown, device);
+            vgpus++;
+        }
+    }
     if (cli->json)
         print_json(shown, verbose);
     else if (shown->len == 0)
-        note_empty(mode, parent, uuid);
+        note_empty(mode, parent, uuid ? uuid : address);
     else
-        print_text(shown, verbose);
+        print_text(shown, verbose, vgpus > 0);
     mdevtool_print_problems(inv->problems);
     return MDEVTOOL_EXIT_OK;
 }

@@ -79,6 +79,22 @@ print_text(MdevInventory *inv)
         parent_row(g_ptr_array_index(inv->parents, i), &buf, cells);
         mdevtool_table_print_row(table, cells);
     }
+    for (guint i = 0; i < inv->parents->len; i++) {
+        const MdevParent *parent = g_ptr_array_index(inv->parents, i);
+        g_autofree char *line = NULL;
+
+        if (parent->kind != MDEV_PARENT_KIND_NVIDIA_VF)
+            continue;
+        if (parent->vgpu_type)
+            /* TRANSLATORS: a card's vGPU summary below "mdevtool parents"; the type
+             * is an id such as nvidia-1148 */
+            line = g_strdup_printf(_("%1$s: %2$d VFs, %3$d free, running %4$s"), parent->name,
+                                   parent->vfs, parent->free_vfs, parent->vgpu_type);
+        else
+            line = g_strdup_printf(_("%1$s: %2$d VFs, %3$d free, no vGPU"), parent->name,
+                                   parent->vfs, parent->free_vfs);
+        mdevtool_table_print_note(line);
+    }
 }
 
 static void
@@ -106,6 +122,9 @@ print_json(MdevInventory *inv)
         mdevtool_json_add_int(b, "types_total", parent->types->len, parent->registered);
         mdevtool_json_add_int(b, "types_available", creatable_types(parent),
                               parent->registered);
+        mdevtool_json_add_int(b, "vfs", parent->vfs, parent->vfs >= 0);
+        mdevtool_json_add_int(b, "free_vfs", parent->free_vfs, parent->free_vfs >= 0);
+        mdevtool_json_add_string(b, "vgpu_type", parent->vgpu_type);
         json_builder_end_object(b);
     }
     json_builder_end_array(b);
@@ -131,7 +150,8 @@ MDEVTOOL_CMD(mdevtool_cmd_parents)
     if (argc > 1)
         return mdevtool_usage_error("parents", _("unexpected argument '%s'"), argv[1]);
 
-    inv = mdev_discovery_scan(cli->ctx, MDEV_DISCOVERY_PARENTS, parent, &error);
+    inv = mdev_discovery_scan(cli->ctx, MDEV_DISCOVERY_PARENTS | MDEV_DISCOVERY_NVIDIA_VF,
+                              parent, &error);
     if (inv == NULL)
         return mdevtool_fail_scan(cli, error, parent);
 

@@ -109,7 +109,8 @@ MDEVTOOL_CMD(mdevtool_cmd_types)
     if (argc > 1)
         return mdevtool_usage_error("types", _("unexpected argument '%s'"), argv[1]);
 
-    inv = mdev_discovery_scan(cli->ctx, MDEV_DISCOVERY_PARENTS, parent, &error);
+    inv = mdev_discovery_scan(cli->ctx, MDEV_DISCOVERY_PARENTS | MDEV_DISCOVERY_NVIDIA_VF,
+                              parent, &error);
     if (inv == NULL)
         return mdevtool_fail_scan(cli, error, parent);
 
