@@ -601,8 +601,20 @@ mdev_nvidia_read_card(const char *card, GError **error)
     if (cards == NULL)
         return NULL;
     if (cards->len == 0) {
-        g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
-                    _("no NVIDIA card '%s' with VFs bound to the NVIDIA driver"), card);
+        g_autofree char *path = g_build_filename(PCI_DEVICES, card, NULL);
+        int fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        g_autofree char *numvfs = fd >= 0 ? attr_dup(fd, "sriov_numvfs") : NULL;
+
+        if (fd >= 0)
+            close(fd);
+        if (g_strcmp0(numvfs, "0") == 0)
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
+                        _("card '%1$s' has no VFs: SR-IOV is not enabled on it (NVIDIA's "
+                          "sriov-manage -e %1$s enables it)"),
+                        card);
+        else
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
+                        _("no NVIDIA card '%s' with VFs bound to the NVIDIA driver"), card);
         return NULL;
     }
     return g_ptr_array_steal_index(cards, 0);
