@@ -2,6 +2,7 @@
 #include "mdev-discovery.h"
 
 #include "mdev-error.h"
+#include "mdev-nvidia.h"
 #include "mdev-private.h"
 #include "mdev-sysfs.h"
 #include "mdev-util.h"
@@ -33,6 +34,7 @@ mdev_inventory_new(void)
     inv->parents = g_ptr_array_new_with_free_func((GDestroyNotify) mdev_parent_free);
     inv->devices = g_ptr_array_new_with_free_func((GDestroyNotify) mdev_device_free);
     inv->problems = g_ptr_array_new_with_free_func(g_free);
+    inv->vgpus = g_ptr_array_new_with_free_func((GDestroyNotify) mdev_device_free);
     return inv;
 }
 
@@ -44,6 +46,7 @@ mdev_inventory_free(MdevInventory *inv)
     g_ptr_array_unref(inv->parents);
     g_ptr_array_unref(inv->devices);
     g_ptr_array_unref(inv->problems);
+    g_ptr_array_unref(inv->vgpus);
     g_free(inv);
 }
 
@@ -740,6 +743,39 @@ scan_devices(MdevInventory *inv, MdevDiscoveryFlags flags, const char *filter, G
     return TRUE;
 }
 
+/* The cards as parents beside the mdev parents, their vGPUs as records of
+ * their own. */
+static void
+add_cards(MdevInventory *inv, GPtrArray *cards, MdevDiscoveryFlags flags)
+{
+    for (guint i = 0; i < cards->len; i++) {
+        MdevNvidiaCard *card = g_ptr_array_index(cards, i);
+
+        for (guint v = 0; (flags & MDEV_DISCOVERY_DEVICES) && v < card->vfs->len; v++) {
+            const MdevNvidiaVf *vf = g_ptr_array_index(card->vfs, v);
+            MdevDevice *device;
+
+            if (vf->type == 0)
+                continue;
+            device = mdev_device_new(NULL, card->parent->name);
+            device->address = g_strdup(vf->address);
+            device->type = mdev_nvidia_type_name(vf->type);
+            device->active = TRUE;
+            device->iommu_group = vf->iommu_group;
+            device->syspath = g_strdup(vf->syspath);
+            if (flags & MDEV_DISCOVERY_DEVICE_DRIVER)
+                device->driver = g_strdup(vf->driver);
+            g_ptr_array_add(inv->vgpus, device);
+        }
+        if (flags & MDEV_DISCOVERY_PARENTS) {
+            if (flags & MDEV_DISCOVERY_NO_TYPES)
+                g_ptr_array_set_size(card->parent->types, 0);
+            g_ptr_array_add(inv->parents, g_steal_pointer(&card->parent));
+        }
+    }
+    g_ptr_array_sort(inv->parents, mdev_parent_compare);
+}
+
 /**
  * mdev_discovery_scan_uuids:
  * @ctx: a context
@@ -811,6 +847,7 @@ mdev_discovery_scan(MdevContext *ctx, MdevDiscoveryFlags flags, const char *pare
                     GError **error)
 {
     g_autoptr(MdevInventory) inv = NULL;
+    g_autoptr(GPtrArray) cards = NULL;
 
     g_return_val_if_fail(MDEV_IS_CONTEXT(ctx), NULL);
     g_return_val_if_fail(error == NULL || *error == NULL, NULL);
@@ -819,7 +856,14 @@ mdev_discovery_scan(MdevContext *ctx, MdevDiscoveryFlags flags, const char *pare
         return NULL;
 
     inv = mdev_inventory_new();
-    if (flags & MDEV_DISCOVERY_PARENTS) {
+    if ((flags & MDEV_DISCOVERY_NVIDIA_VF) &&
+        (flags & (MDEV_DISCOVERY_PARENTS | MDEV_DISCOVERY_DEVICES))) {
+        cards = mdev_nvidia_scan_cards(parent, inv->problems, error);
+        if (cards == NULL)
+            return NULL;
+    }
+    /* a card named as the parent is no mdev parent */
+    if ((flags & MDEV_DISCOVERY_PARENTS) && !(parent && cards && cards->len > 0)) {
         if (!scan_parents(inv, ctx, flags, parent, error))
             return NULL;
     }
@@ -827,6 +871,8 @@ mdev_discovery_scan(MdevContext *ctx, MdevDiscoveryFlags flags, const char *pare
         if (!scan_devices(inv, flags, parent, error))
             return NULL;
     }
+    if (cards)
+        add_cards(inv, cards, flags);
     /* readdir() order is arbitrary; warnings come out the same every time */
     g_ptr_array_sort(inv->problems, mdev_util_compare_strings);
     return g_steal_pointer(&inv);

@@ -16,6 +16,9 @@ G_BEGIN_DECLS
  *   (one more readlink per mdev, so only when the caller shows it)
  * @MDEV_DISCOVERY_NO_TYPES: parents without their types (the parent records
  *   only; the types array stays empty)
+ * @MDEV_DISCOVERY_NVIDIA_VF: also NVIDIA cards whose VFs are vGPUs (parents
+ *   of kind %MDEV_PARENT_KIND_NVIDIA_VF) and, with %MDEV_DISCOVERY_DEVICES,
+ *   their VFs that have a vGPU (in the inventory's vgpus)
  *
  * What mdev_discovery_scan() reads.
  */
@@ -24,6 +27,7 @@ typedef enum {
     MDEV_DISCOVERY_DEVICES = 1 << 1,
     MDEV_DISCOVERY_DEVICE_DRIVER = 1 << 2,
     MDEV_DISCOVERY_NO_TYPES = 1 << 3,
+    MDEV_DISCOVERY_NVIDIA_VF = 1 << 4,
 } MdevDiscoveryFlags;
 
 /**
@@ -31,6 +35,9 @@ typedef enum {
  * @parents: (element-type MdevParent): parents, sorted by name
  * @devices: (element-type MdevDevice): mdevs, sorted by parent then UUID
  * @problems: (element-type utf8): what was skipped and why, for warnings
+ * @vgpus: (element-type MdevDevice): NVIDIA VF vGPUs (records with an
+ *   address and no UUID), sorted by card then address; kept apart from
+ *   @devices, which are mdevs only
  *
  * One consistent look at the host: what the kernel showed during one scan,
  * optionally merged with the stored definitions.
@@ -39,6 +46,7 @@ typedef struct {
     GPtrArray *parents;
     GPtrArray *devices;
     GPtrArray *problems;
+    GPtrArray *vgpus;
 } MdevInventory;
 
 MdevInventory *mdev_inventory_new(void) G_GNUC_WARN_UNUSED_RESULT;

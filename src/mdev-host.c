@@ -147,6 +147,8 @@ mdev_host_scan(MdevContext *ctx, MdevHostFlags flags, const char *parent, const 
         what |= MDEV_DISCOVERY_PARENTS;
     if (flags & MDEV_HOST_DEVICE_DRIVER)
         what |= MDEV_DISCOVERY_DEVICE_DRIVER;
+    if (flags & MDEV_HOST_NVIDIA_VF)
+        what |= MDEV_DISCOVERY_NVIDIA_VF;
     if (flags & MDEV_HOST_DEFINED_ONLY) {
         g_return_val_if_fail(!(flags & MDEV_HOST_PARENTS), NULL);
         definitions = load_definitions(ctx, flags, parent, uuid, store_problems, &unreadable,

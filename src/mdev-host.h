@@ -20,6 +20,8 @@ G_BEGIN_DECLS
  * @MDEV_HOST_DEFINED_ONLY: every definition, and of the active mdevs only
  *   those with a defined UUID, each looked up directly (not with
  *   %MDEV_HOST_PARENTS)
+ * @MDEV_HOST_NVIDIA_VF: also NVIDIA cards and their VF vGPUs
+ *   (%MDEV_DISCOVERY_NVIDIA_VF)
  *
  * What mdev_host_scan() reads.
  */
@@ -29,6 +31,7 @@ typedef enum {
     MDEV_HOST_ALL_DEFINITIONS = 1 << 2,
     MDEV_HOST_TOLERANT = 1 << 3,
     MDEV_HOST_DEFINED_ONLY = 1 << 4,
+    MDEV_HOST_NVIDIA_VF = 1 << 5,
 } MdevHostFlags;
 
 MdevInventory *mdev_host_scan(MdevContext *ctx, MdevHostFlags flags, const char *parent,

@@ -6,7 +6,7 @@
 #include <string.h>
 
 MDEV_ENUM_IMPL(mdev_parent_kind, MdevParentKind, MDEV_PARENT_KIND_LAST, "pci", "css", "ap",
-               "generic")
+               "generic", "nvidia-vf")
 
 /**
  * mdev_parent_kind_from_subsystem:
@@ -101,6 +101,8 @@ mdev_parent_new(const char *name)
     parent->kind = MDEV_PARENT_KIND_GENERIC;
     parent->numa_node = -1;
     parent->iommu_group = -1;
+    parent->vfs = -1;
+    parent->free_vfs = -1;
     parent->types = g_ptr_array_new_with_free_func((GDestroyNotify) mdev_type_free);
     return parent;
 }
@@ -121,6 +123,7 @@ mdev_parent_free(MdevParent *parent)
     g_free(parent->class_code);
     g_free(parent->devnode);
     g_strfreev(parent->devlinks);
+    g_free(parent->vgpu_type);
     g_ptr_array_unref(parent->types);
     g_free(parent);
 }
@@ -173,6 +176,7 @@ mdev_device_copy(const MdevDevice *device)
     copy->iommu_group = device->iommu_group;
     copy->driver = g_strdup(device->driver);
     copy->syspath = g_strdup(device->syspath);
+    copy->address = g_strdup(device->address);
     g_ptr_array_unref(copy->attrs);
     copy->attrs = mdev_attr_array_copy(device->attrs);
     return copy;
@@ -188,6 +192,7 @@ mdev_device_free(MdevDevice *device)
     g_free(device->type);
     g_free(device->driver);
     g_free(device->syspath);
+    g_free(device->address);
     g_ptr_array_unref(device->attrs);
     g_free(device);
 }
@@ -218,5 +223,7 @@ mdev_device_compare(gconstpointer a, gconstpointer b)
     const MdevDevice *db = *(const MdevDevice *const *) b;
     int rc = strcmp(da->parent, db->parent);
 
-    return rc != 0 ? rc : strcmp(da->uuid, db->uuid);
+    if (rc == 0)
+        rc = g_strcmp0(da->uuid, db->uuid);
+    return rc != 0 ? rc : g_strcmp0(da->address, db->address);
 }

@@ -11,12 +11,16 @@ G_BEGIN_DECLS
  * @MDEV_PARENT_KIND_CSS: an s390 I/O subchannel (vfio-ccw)
  * @MDEV_PARENT_KIND_AP: the s390 AP matrix device (vfio-ap)
  * @MDEV_PARENT_KIND_GENERIC: any other parent, such as the kernel samples
+ * @MDEV_PARENT_KIND_NVIDIA_VF: an NVIDIA GPU whose SR-IOV VFs are its vGPUs
+ *   (NVIDIA's vendor-specific VFIO model: no mdevs, a vGPU is a type id
+ *   written to the VF's `nvidia/current_vgpu_type`)
  */
 typedef enum {
     MDEV_PARENT_KIND_PCI,
     MDEV_PARENT_KIND_CSS,
     MDEV_PARENT_KIND_AP,
     MDEV_PARENT_KIND_GENERIC,
+    MDEV_PARENT_KIND_NVIDIA_VF,
     MDEV_PARENT_KIND_LAST
 } MdevParentKind;
 
@@ -79,6 +83,10 @@ void mdev_type_free(MdevType *type);
  * @devnode: (nullable): the device node the kernel names in the parent's
  *   uevent (`/dev/mtty` for the mtty sample)
  * @devlinks: (nullable): udev's symlinks to @devnode
+ * @vfs: for %MDEV_PARENT_KIND_NVIDIA_VF, the card's VFs; else -1
+ * @free_vfs: for %MDEV_PARENT_KIND_NVIDIA_VF, its VFs without a vGPU; else -1
+ * @vgpu_type: (nullable): for %MDEV_PARENT_KIND_NVIDIA_VF, the type its
+ *   vGPUs have (a card runs one type at a time), %NULL when it has none
  */
 typedef struct {
     char *name;
@@ -97,6 +105,9 @@ typedef struct {
     char *class_code;
     char *devnode;
     GStrv devlinks;
+    int vfs;
+    int free_vfs;
+    char *vgpu_type;
 } MdevParent;
 
 MdevParent *mdev_parent_new(const char *name) G_GNUC_WARN_UNUSED_RESULT;
@@ -116,8 +127,11 @@ MdevType *mdev_parent_get_type(const MdevParent *parent, const char *type_id);
  * @driver: (nullable): the active mdev's bound driver
  * @syspath: (nullable): the active mdev's sysfs path
  * @attrs: (element-type MdevAttr): ordered attributes of the definition
+ * @address: (nullable): for an NVIDIA VF vGPU, the VF's PCI address (then
+ *   @uuid is %NULL and @parent is the card); %NULL for an mdev
  *
- * An mdev as mdevtool knows it: running, defined, or both.
+ * An mdev as mdevtool knows it: running, defined, or both; or an NVIDIA
+ * VF vGPU.
  */
 typedef struct {
     char *uuid;
@@ -130,6 +144,7 @@ typedef struct {
     char *driver;
     char *syspath;
     GPtrArray *attrs;
+    char *address;
 } MdevDevice;
 
 MdevDevice *mdev_device_new(const char *uuid, const char *parent) G_GNUC_WARN_UNUSED_RESULT;

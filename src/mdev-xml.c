@@ -77,6 +77,7 @@ mdev_xml_parent_nodedev_name(const MdevParent *parent)
         g_string_append(name, "ap_matrix");
         return g_string_free(name, FALSE);
     case MDEV_PARENT_KIND_PCI:
+    case MDEV_PARENT_KIND_NVIDIA_VF:
         subsystem = "pci";
         break;
     case MDEV_PARENT_KIND_CSS:
@@ -133,6 +134,7 @@ mdev_xml_parent_is_listed_by_libvirt(const MdevParent *parent)
 {
     switch (parent->kind) {
     case MDEV_PARENT_KIND_PCI:
+    case MDEV_PARENT_KIND_NVIDIA_VF:
     case MDEV_PARENT_KIND_AP:
         return TRUE;
     case MDEV_PARENT_KIND_CSS:

@@ -167,6 +167,15 @@ control(Simulator *sim, char **words, int *ret_errno)
         err = mock_host_release_mdev(sim->host, words[1]);
         if (err == 0)
             retry_pending(sim);
+    } else if (strcmp(cmd, "sriov") == 0 && n == 3) {
+        guint64 vfs;
+        if (!g_ascii_string_to_unsigned(words[2], 10, 0, 64, &vfs, NULL)) {
+            *ret_errno = EINVAL;
+            return g_strdup_printf("invalid number of VFs '%s'", words[2]);
+        }
+        err = mock_host_set_sriov(sim->host, words[1], (guint) vfs);
+    } else if (strcmp(cmd, "vgpu") == 0 && n == 3) {
+        err = mock_host_set_vgpu(sim->host, words[1], words[2]);
     } else if (strcmp(cmd, "held") == 0 && n == 2) {
         return g_strdup(mock_host_mdev_is_held(sim->host, words[1]) ? "yes" : "no");
     } else {
@@ -174,7 +183,8 @@ control(Simulator *sim, char **words, int *ret_errno)
         return g_strdup("usage: register PARENT | unregister PARENT | "
                         "create PARENT TYPE UUID | remove UUID | available PARENT TYPE | "
                         "fail GLOB ERRNO | fail-once GLOB ERRNO | vanish PARENT [N] | clear | "
-                        "hold UUID [SECONDS [COMMAND [DOMAIN]]] | release UUID | held UUID");
+                        "hold UUID [SECONDS [COMMAND [DOMAIN]]] | release UUID | held UUID | "
+                        "sriov CARD N | vgpu ADDRESS ID");
     }
     *ret_errno = err;
     return g_strdup(err ? g_strerror(err) : "");
@@ -406,6 +416,18 @@ static const char summary[] =
     "                             with the group's node open\n"
     "  release UUID               the user lets go; a waiting remove goes on\n"
     "  held UUID                  prints yes or no\n"
+    "\n"
+    "NVIDIA cards (\"nvidia_cards\": VFs bound to the GPU driver; a vGPU is a\n"
+    "type id written to the VF's nvidia/current_vgpu_type, answered with the\n"
+    "errnos of the card's driver profile, proprietary or upstream):\n"
+    "  hold ADDRESS [SECONDS]     a VM opens the VF (it needs a vGPU): its\n"
+    "  release ADDRESS            group is busy and writes of 0 fail with\n"
+    "  held ADDRESS               EBUSY; after release the next\n"
+    "                             not_ready_writes writes of 0 still do\n"
+    "  sriov CARD N               SR-IOV set to N VFs (0: the VFs and their\n"
+    "                             vGPUs go)\n"
+    "  vgpu ADDRESS ID            ID written to the VF's current_vgpu_type\n"
+    "  vanish CARD [N]            SR-IOV goes off at the Nth write from now\n"
     "\n"
     "Exit status: COMMAND's, 128+N when it died of signal N, 2 on a usage\n"
     "error, 125 when the host cannot be set up.";

@@ -62,6 +62,51 @@ typedef struct {
     gboolean held;  /* open by a VFIO user (a VM) */
 } HostMdev;
 
+/* NVIDIA's VF vGPUs: the VFs stay bound to the GPU driver and a vGPU is a
+ * type id written to the VF's nvidia/current_vgpu_type. The proprietary
+ * host driver and the upstream variant driver answer the same writes with
+ * different errnos. */
+typedef enum {
+    NV_PROFILE_PROPRIETARY,
+    NV_PROFILE_UPSTREAM,
+} NvProfile;
+
+typedef struct {
+    guint id;
+    char *name;
+    int max_instances;
+} NvType;
+
+typedef struct _NvCard NvCard;
+
+typedef struct {
+    char *address;
+    char *syspath;
+    NvCard *card;
+    guint type; /* 0: no vGPU */
+    int iommu_group;
+    int vfio_index;
+    char *vfio_dev;
+    gboolean held;    /* open by a VFIO user (a VM) */
+    guint not_ready;  /* writes still refused after the user closed it */
+    char *params;
+    char *garbled; /* shown instead of the creatable list, or NULL */
+} NvVf;
+
+struct _NvCard {
+    char *name;
+    char *syspath;
+    NvProfile profile;
+    char *vf_driver;
+    MockPciInfo vf_info; /* strings owned by the card */
+    int total_vfs;
+    int vf_offset;
+    int first_vf_group; /* -1: the lowest free groups */
+    guint not_ready_writes;
+    GPtrArray *types; /* NvType */
+    GPtrArray *vfs;   /* NvVf, in VF index order */
+};
+
 /* A write that fails before any driver code sees it */
 typedef struct {
     char *glob; /* matched against the /sys path of the written file */
@@ -85,6 +130,7 @@ struct _MockHost {
     JsonNode *definitions;    /* array, or NULL */
     GPtrArray *faults;        /* HostFault, first match wins */
     GPtrArray *vanishes;      /* HostVanish */
+    GPtrArray *cards;         /* NvCard, in file order */
     char *proc_dir;           /* the host's /proc, as far as doctor reads it */
     char *udev_rules_dir;     /* its active udev rules */
 };
@@ -129,6 +175,38 @@ host_mdev_free(HostMdev *mdev)
 }
 
 static void
+nv_type_free(NvType *type)
+{
+    g_free(type->name);
+    g_free(type);
+}
+
+static void
+nv_vf_free(NvVf *vf)
+{
+    g_free(vf->address);
+    g_free(vf->syspath);
+    g_free(vf->vfio_dev);
+    g_free(vf->params);
+    g_free(vf->garbled);
+    g_free(vf);
+}
+
+static void
+nv_card_free(NvCard *card)
+{
+    g_free(card->name);
+    g_free(card->syspath);
+    g_free(card->vf_driver);
+    g_free((char *) card->vf_info.vendor);
+    g_free((char *) card->vf_info.device);
+    g_free((char *) card->vf_info.class_code);
+    g_ptr_array_unref(card->types);
+    g_ptr_array_unref(card->vfs);
+    g_free(card);
+}
+
+static void
 host_fault_free(HostFault *fault)
 {
     g_free(fault->glob);
@@ -150,6 +228,7 @@ mock_host_free(MockHost *self)
     g_ptr_array_unref(self->faults);
     g_ptr_array_unref(self->vanishes);
     g_hash_table_unref(self->mdevs);
+    g_ptr_array_unref(self->cards);
     g_hash_table_unref(self->parent_names);
     g_ptr_array_unref(self->parents);
     if (self->definitions)
@@ -301,6 +380,11 @@ allocate_vfio_index(MockHost *self)
         g_hash_table_iter_init(&iter, self->mdevs);
         while (!used && g_hash_table_iter_next(&iter, NULL, &value))
             used = ((HostMdev *) value)->vfio_index == index;
+        for (guint i = 0; !used && i < self->cards->len; i++) {
+            NvCard *card = g_ptr_array_index(self->cards, i);
+            for (guint j = 0; !used && j < card->vfs->len; j++)
+                used = ((NvVf *) g_ptr_array_index(card->vfs, j))->vfio_index == index;
+        }
         if (!used)
             return index;
     }
@@ -555,6 +639,8 @@ to_syspath(MockHost *self, const char *path)
 
 static gboolean handle_kernel_write(MockHost *self, const char *syspath, const char *buf,
                                     gsize count, gssize *ret_result);
+static gboolean handle_nvidia_write(MockHost *self, const char *syspath, const char *buf,
+                                    gsize count, gssize *ret_result);
 
 /* Counts a write down for every armed vanish; TRUE when a parent went. */
 static gboolean
@@ -569,7 +655,10 @@ run_vanishes(MockHost *self)
             i++;
             continue;
         }
-        gone = mock_host_unregister_parent(self, vanish->parent) == 0 || gone;
+        if (g_hash_table_contains(self->parent_names, vanish->parent))
+            gone = mock_host_unregister_parent(self, vanish->parent) == 0 || gone;
+        else
+            gone = mock_host_set_sriov(self, vanish->parent, 0) == 0 || gone;
         g_ptr_array_remove_index(self->vanishes, i);
     }
     return gone;
@@ -630,6 +719,8 @@ handle_kernel_write(MockHost *self, const char *syspath, const char *buf, gsize 
     g_autofree char *base = NULL;
     g_autofree char *leaf = NULL;
 
+    if (handle_nvidia_write(self, syspath, buf, count, ret_result))
+        return TRUE;
     dir = g_path_get_dirname(syspath);
     base = g_path_get_basename(syspath);
     leaf = g_path_get_basename(dir);
@@ -671,6 +762,427 @@ handle_kernel_write(MockHost *self, const char *syspath, const char *buf, gsize 
         return TRUE;
     }
     return FALSE;
+}
+
+/* ------------------------------------------------------ NVIDIA VF vGPUs */
+
+static NvCard *
+lookup_card(MockHost *self, const char *name)
+{
+    for (guint i = 0; i < self->cards->len; i++) {
+        NvCard *card = g_ptr_array_index(self->cards, i);
+        if (strcmp(card->name, name) == 0)
+            return card;
+    }
+    return NULL;
+}
+
+static NvVf *
+lookup_vf(MockHost *self, const char *address)
+{
+    for (guint i = 0; i < self->cards->len; i++) {
+        NvCard *card = g_ptr_array_index(self->cards, i);
+        for (guint j = 0; j < card->vfs->len; j++) {
+            NvVf *vf = g_ptr_array_index(card->vfs, j);
+            if (strcmp(vf->address, address) == 0)
+                return vf;
+        }
+    }
+    return NULL;
+}
+
+static NvType *
+card_get_type(NvCard *card, guint64 id)
+{
+    for (guint i = 0; i < card->types->len; i++) {
+        NvType *type = g_ptr_array_index(card->types, i);
+        if (type->id == id)
+            return type;
+    }
+    return NULL;
+}
+
+/* Homogeneous mode: the first vGPU locks the card to its type. */
+static guint
+card_current_type(NvCard *card, int *ret_count)
+{
+    guint current = 0;
+    int count = 0;
+
+    for (guint i = 0; i < card->vfs->len; i++) {
+        NvVf *vf = g_ptr_array_index(card->vfs, i);
+        if (vf->type != 0) {
+            current = vf->type;
+            count++;
+        }
+    }
+    if (ret_count)
+        *ret_count = count;
+    return current;
+}
+
+/* Whether a VF without a vGPU could take @type now: the upstream driver's
+ * creatable_homogeneous_vgpu_types_show(), which the proprietary driver's
+ * catalog follows in homogeneous mode. */
+static gboolean
+card_can_create(NvCard *card, NvType *type)
+{
+    int count;
+    guint current = card_current_type(card, &count);
+
+    if (type->max_instances < 1)
+        return FALSE;
+    if (current == 0)
+        return TRUE;
+    return current == type->id && count < type->max_instances;
+}
+
+static char *
+creatable_list(NvCard *card)
+{
+    GString *text = g_string_new("ID    : vGPU Name\n");
+
+    for (guint i = 0; i < card->types->len; i++) {
+        NvType *type = g_ptr_array_index(card->types, i);
+        if (card_can_create(card, type))
+            g_string_append_printf(text, "%-5u : %s\n", type->id, type->name);
+    }
+    return g_string_free(text, FALSE);
+}
+
+/* The driver computes the files on every read; here every VF's files are
+ * rewritten after every change on the card. */
+static void
+card_refresh(MockHost *self, NvCard *card)
+{
+    g_autofree char *list = creatable_list(card);
+
+    for (guint i = 0; i < card->vfs->len; i++) {
+        NvVf *vf = g_ptr_array_index(card->vfs, i);
+        g_autofree char *creatable = g_build_filename(vf->syspath, "nvidia",
+                                                      "creatable_vgpu_types", NULL);
+        g_autofree char *current = g_build_filename(vf->syspath, "nvidia", "current_vgpu_type",
+                                                    NULL);
+        g_autofree char *params = g_build_filename(vf->syspath, "nvidia", "vgpu_params", NULL);
+        g_autofree char *type = g_strdup_printf("%u\n", vf->type);
+        g_autofree char *params_text = g_strdup_printf("%s\n", vf->params ? vf->params : "");
+
+        /* upstream prints nothing for a VF that has a type; the proprietary
+         * driver keeps printing the card's catalog */
+        if (vf->garbled)
+            mock_sysfs_write_file(self->sysfs, creatable, vf->garbled);
+        else
+            mock_sysfs_write_file(self->sysfs, creatable,
+                                  vf->type != 0 && card->profile == NV_PROFILE_UPSTREAM ? ""
+                                                                                        : list);
+        mock_sysfs_write_file(self->sysfs, current, type);
+        mock_sysfs_write_file(self->sysfs, params, params_text);
+    }
+}
+
+/* The address of VF @index: the PF's routing id plus offset and index
+ * (stride 1), within the PF's bus. */
+static char *
+vf_address(NvCard *card, guint index)
+{
+    unsigned int domain, bus, slot, function;
+    guint devfn;
+
+    if (sscanf(card->name, "%4x:%2x:%2x.%1u", &domain, &bus, &slot, &function) != 4)
+        return NULL;
+    devfn = (slot << 3 | function) + (guint) card->vf_offset + index;
+    if (devfn > 0xff)
+        return NULL;
+    return g_strdup_printf("%04x:%02x:%02x.%u", domain, bus, devfn >> 3, devfn & 7);
+}
+
+static void
+card_write_numvfs(MockHost *self, NvCard *card)
+{
+    g_autofree char *path = g_build_filename(card->syspath, "sriov_numvfs", NULL);
+    g_autofree char *value = g_strdup_printf("%u\n", card->vfs->len);
+
+    mock_sysfs_write_file(self->sysfs, path, value);
+}
+
+/* SR-IOV enable: the VFs appear and the driver probes them, which
+ * registers each as a VFIO device. */
+static void
+card_add_vfs(MockHost *self, NvCard *card, guint n, gboolean events)
+{
+    UMockdevTestbed *testbed = mock_sysfs_get_testbed(self->sysfs);
+
+    for (guint i = 0; i < n; i++) {
+        NvVf *vf = g_new0(NvVf, 1);
+        MockPciInfo info = card->vf_info;
+        const char *syspath;
+
+        vf->address = vf_address(card, i);
+        vf->card = card;
+        vf->iommu_group = card->first_vf_group >= 0 ? card->first_vf_group + (int) i
+                                                    : allocate_group(self);
+        info.iommu_group = vf->iommu_group;
+        syspath = mock_sysfs_add_pci_parent(self->sysfs, vf->address, &info);
+        vf->syspath = g_strdup(syspath);
+        vf->vfio_index = allocate_vfio_index(self);
+        g_ptr_array_add(card->vfs, vf);
+        vf->vfio_dev = add_vfio_dev(self, vf->syspath, vf->vfio_index);
+        if (events)
+            umockdev_testbed_uevent(testbed, vf->syspath, "add");
+    }
+    card_write_numvfs(self, card);
+    card_refresh(self, card);
+}
+
+/* SR-IOV disable: the VFs go, and their vGPUs with them. */
+static void
+card_remove_vfs(MockHost *self, NvCard *card)
+{
+    UMockdevTestbed *testbed = mock_sysfs_get_testbed(self->sysfs);
+
+    for (guint i = card->vfs->len; i > 0; i--) {
+        NvVf *vf = g_ptr_array_index(card->vfs, i - 1);
+        g_autofree char *virtfn = g_strdup_printf("%s/virtfn%u", card->syspath, i - 1);
+        g_autofree char *virtfn_real = mock_sysfs_real_path(self->sysfs, virtfn);
+        g_autofree char *member = g_strdup_printf("/sys/kernel/iommu_groups/%d/devices/%s",
+                                                  vf->iommu_group, vf->address);
+        g_autofree char *member_real = mock_sysfs_real_path(self->sysfs, member);
+        g_autofree char *bound = g_strdup_printf("/sys/bus/pci/drivers/%s/%s", card->vf_driver,
+                                                 vf->address);
+        g_autofree char *bound_real = mock_sysfs_real_path(self->sysfs, bound);
+
+        umockdev_testbed_uevent(testbed, vf->vfio_dev, "remove");
+        umockdev_testbed_remove_device(testbed, vf->vfio_dev);
+        umockdev_testbed_uevent(testbed, vf->syspath, "remove");
+        umockdev_testbed_remove_device(testbed, vf->syspath);
+        g_unlink(virtfn_real);
+        g_unlink(member_real);
+        g_unlink(bound_real);
+        release_group(self, vf->iommu_group);
+        g_ptr_array_remove_index(card->vfs, i - 1);
+    }
+    card_write_numvfs(self, card);
+}
+
+/* kstrtol(buf, 0, &val): kstrtoul's syntax with an optional sign. */
+static gboolean
+kernel_kstrtol(const char *s, gint64 *ret_value)
+{
+    gboolean negative = s[0] == '-';
+    guint64 value;
+
+    if (!kernel_kstrtoul(negative ? s + 1 : s, &value) || (negative && s[1] == '+') ||
+        value > G_MAXINT64)
+        return FALSE;
+    *ret_value = negative ? -(gint64) value : (gint64) value;
+    return TRUE;
+}
+
+/* current_vgpu_type_store() of the two drivers (reference/nvidia-vf.md).
+ * Where a refusal comes from the proprietary driver's resource manager
+ * rather than the sysfs code, it surfaces as EIO (with an NVRM: line in
+ * the kernel log). */
+static gssize
+store_current_type(MockHost *self, NvVf *vf, const char *buf, gsize count)
+{
+    NvCard *card = vf->card;
+    g_autofree char *text = g_strndup(buf, count);
+    gboolean upstream = card->profile == NV_PROFILE_UPSTREAM;
+    NvType *type;
+    gint64 value;
+
+    if (upstream) {
+        guint64 unsigned_value;
+        if (!kernel_kstrtoul(text, &unsigned_value) || unsigned_value > G_MAXUINT)
+            return -EINVAL;
+        value = (gint64) unsigned_value;
+        if (vf->held)
+            return -EBUSY;
+    } else if (!kernel_kstrtol(text, &value)) {
+        return -EINVAL;
+    }
+
+    if (value == 0) {
+        if (vf->type == 0)
+            return upstream ? (gssize) count : -EPERM;
+        if (vf->held)
+            return -EBUSY;
+        if (vf->not_ready > 0) {
+            vf->not_ready--;
+            return -EBUSY;
+        }
+        vf->type = 0;
+        g_clear_pointer(&vf->params, g_free);
+        card_refresh(self, card);
+        return (gssize) count;
+    }
+    if (vf->type != 0)
+        return upstream ? -EBUSY : -EPERM;
+    type = value > 0 ? card_get_type(card, (guint64) value) : NULL;
+    if (type == NULL)
+        return upstream ? -ENODEV : -EIO;
+    if (!card_can_create(card, type)) {
+        int count_now;
+        guint current = card_current_type(card, &count_now);
+        if (!upstream)
+            return -EIO;
+        return current != 0 && current != type->id ? -EINVAL : -ENOSPC;
+    }
+    vf->type = type->id;
+    card_refresh(self, card);
+    return (gssize) count;
+}
+
+static gssize
+store_vgpu_params(MockHost *self, NvVf *vf, const char *buf, gsize count)
+{
+    g_autofree char *text = g_strndup(buf, count);
+
+    if (vf->type == 0 && vf->card->profile == NV_PROFILE_UPSTREAM)
+        return -ENODEV;
+    g_strchomp(text);
+    g_free(vf->params);
+    vf->params = g_steal_pointer(&text);
+    card_refresh(self, vf->card);
+    return (gssize) count;
+}
+
+/* sriov_numvfs_store() of the PCI core, behind the driver: the proprietary
+ * driver refuses a raw write (sriov-manage is its way), the upstream one
+ * lets the PCI core enable the VFs. */
+static gssize
+store_numvfs(MockHost *self, NvCard *card, const char *buf, gsize count)
+{
+    g_autofree char *text = g_strndup(buf, count);
+    guint64 value;
+
+    if (!kernel_kstrtoul(text, &value) || value > 65535)
+        return -EINVAL;
+    if (value > (guint64) card->total_vfs)
+        return -ERANGE;
+    if (value == card->vfs->len)
+        return (gssize) count;
+    if (card->profile == NV_PROFILE_PROPRIETARY)
+        return -EPERM;
+    if (value != 0 && card->vfs->len != 0)
+        return -EBUSY;
+    if (value == 0)
+        card_remove_vfs(self, card);
+    else
+        card_add_vfs(self, card, (guint) value, TRUE);
+    return (gssize) count;
+}
+
+/* The writes the NVIDIA driver answers: a VF's nvidia/current_vgpu_type and
+ * nvidia/vgpu_params, a card's sriov_numvfs. */
+static gboolean
+handle_nvidia_write(MockHost *self, const char *syspath, const char *buf, gsize count,
+                    gssize *ret_result)
+{
+    g_autofree char *dir = g_path_get_dirname(syspath);
+    g_autofree char *base = g_path_get_basename(syspath);
+
+    count = MIN(count, SYSFS_WRITE_MAX);
+    if (strcmp(base, "sriov_numvfs") == 0) {
+        for (guint i = 0; i < self->cards->len; i++) {
+            NvCard *card = g_ptr_array_index(self->cards, i);
+            if (strcmp(card->syspath, dir) == 0) {
+                *ret_result = count == 0 ? 0 : store_numvfs(self, card, buf, count);
+                return TRUE;
+            }
+        }
+        return FALSE;
+    }
+    if (strcmp(base, "current_vgpu_type") == 0 || strcmp(base, "vgpu_params") == 0) {
+        g_autofree char *vf_path = g_path_get_dirname(dir);
+        g_autofree char *leaf = g_path_get_basename(dir);
+        g_autofree char *address = g_path_get_basename(vf_path);
+        NvVf *vf = lookup_vf(self, address);
+
+        if (vf == NULL || strcmp(leaf, "nvidia") != 0 || strcmp(vf->syspath, vf_path) != 0)
+            return FALSE;
+        if (count == 0)
+            *ret_result = 0;
+        else if (strcmp(base, "current_vgpu_type") == 0)
+            *ret_result = store_current_type(self, vf, buf, count);
+        else
+            *ret_result = store_vgpu_params(self, vf, buf, count);
+        return TRUE;
+    }
+    return FALSE;
+}
+
+/* A VFIO user opens the VF: only while it has a vGPU, as the proprietary
+ * driver's open answers ENODEV ("current_vgpu_type of VF not configured"). */
+static int
+hold_vf(MockHost *self, const char *address)
+{
+    NvVf *vf = lookup_vf(self, address);
+
+    if (vf == NULL || vf->type == 0)
+        return ENODEV;
+    if (vf->held)
+        return EALREADY;
+    vf->held = TRUE;
+    return 0;
+}
+
+/* The user closes the VF; the driver then refuses the destroy for a few
+ * writes, as hosts see after QEMU exits. */
+static int
+release_vf(MockHost *self, const char *address)
+{
+    NvVf *vf = lookup_vf(self, address);
+
+    if (vf == NULL)
+        return ENODEV;
+    if (!vf->held)
+        return EALREADY;
+    vf->held = FALSE;
+    vf->not_ready = vf->card->not_ready_writes;
+    return 0;
+}
+
+int
+mock_host_set_sriov(MockHost *self, const char *card_name, guint n_vfs)
+{
+    NvCard *card = lookup_card(self, card_name);
+
+    if (card == NULL)
+        return ENOENT;
+    if (n_vfs > (guint) card->total_vfs)
+        return ERANGE;
+    if (n_vfs == card->vfs->len)
+        return EALREADY;
+    card_remove_vfs(self, card);
+    if (n_vfs > 0)
+        card_add_vfs(self, card, n_vfs, TRUE);
+    return 0;
+}
+
+int
+mock_host_garble_vf(MockHost *self, const char *address, const char *text)
+{
+    NvVf *vf = lookup_vf(self, address);
+
+    if (vf == NULL)
+        return ENOENT;
+    g_free(vf->garbled);
+    vf->garbled = g_strdup(text);
+    card_refresh(self, vf->card);
+    return 0;
+}
+
+int
+mock_host_set_vgpu(MockHost *self, const char *address, const char *type_id)
+{
+    NvVf *vf = lookup_vf(self, address);
+    gssize result;
+
+    if (vf == NULL)
+        return ENOENT;
+    result = store_current_type(self, vf, type_id, strlen(type_id));
+    return result < 0 ? (int) -result : 0;
 }
 
 /* ------------------------------------------------------- direct controls */
@@ -769,7 +1281,7 @@ mock_host_vanish_at_write(MockHost *self, const char *parent_name, guint nth)
     HostParent *parent = g_hash_table_lookup(self->parent_names, parent_name);
     HostVanish *vanish;
 
-    if (parent == NULL)
+    if (parent == NULL && lookup_card(self, parent_name) == NULL)
         return ENOENT;
     if (nth == 0)
         return EINVAL;
@@ -861,7 +1373,7 @@ mock_host_hold_mdev_by(MockHost *self, const char *uuid, const char *command, co
     HostMdev *mdev = lookup_mdev(self, uuid);
 
     if (mdev == NULL)
-        return ENODEV;
+        return hold_vf(self, uuid);
     if (mdev->held)
         return EALREADY;
     mdev->held = TRUE;
@@ -876,7 +1388,7 @@ mock_host_release_mdev(MockHost *self, const char *uuid)
     HostMdev *mdev = lookup_mdev(self, uuid);
 
     if (mdev == NULL)
-        return ENODEV;
+        return release_vf(self, uuid);
     if (!mdev->held)
         return EALREADY;
     mdev->held = FALSE;
@@ -901,6 +1413,14 @@ mock_host_open_vfio_group(MockHost *self, int group)
         if (mdev->iommu_group == group && mdev->held)
             return EBUSY;
     }
+    for (guint i = 0; i < self->cards->len; i++) {
+        NvCard *card = g_ptr_array_index(self->cards, i);
+        for (guint j = 0; j < card->vfs->len; j++) {
+            NvVf *vf = g_ptr_array_index(card->vfs, j);
+            if (vf->iommu_group == group && vf->held)
+                return EBUSY;
+        }
+    }
     return 0;
 }
 
@@ -908,8 +1428,9 @@ gboolean
 mock_host_mdev_is_held(MockHost *self, const char *uuid)
 {
     HostMdev *mdev = lookup_mdev(self, uuid);
+    NvVf *vf = mdev ? NULL : lookup_vf(self, uuid);
 
-    return mdev != NULL && mdev->held;
+    return (mdev != NULL && mdev->held) || (vf != NULL && vf->held);
 }
 
 /* ------------------------------------------------------------ definitions */
@@ -1715,6 +2236,193 @@ load_system(Loader *loader, JsonObject *root, GError **error)
     return TRUE;
 }
 
+/* "nvidia_cards": GPUs whose VFs stay bound to the NVIDIA driver. */
+static gboolean
+load_card(Loader *loader, JsonObject *object, const char *where, GError **error)
+{
+    static const char *const members[] = { "name", "pci", "vf_device", "driver", "vf_driver",
+                                           "profile", "totalvfs", "vfs", "vf_offset",
+                                           "vf_iommu_group", "not_ready_writes", "types",
+                                           "vgpus", NULL };
+    static const char *const pci_members[] = { "vendor", "device", "class", "iommu_group",
+                                               "numa_node", NULL };
+    static const char *const type_members[] = { "id", "name", "max_instances", NULL };
+    static const char *const vgpu_members[] = { "vf", "type", "vgpu_params", "held", NULL };
+    MockHost *self = loader->host;
+    const char *name, *vf_device = NULL, *driver = NULL, *vf_driver = NULL, *profile = NULL;
+    g_autofree char *named = NULL;
+    g_autofree char *pci_where = NULL;
+    MockPciInfo info = { .iommu_group = -1, .numa_node = -1 };
+    gint64 total = 0, vfs = -1, offset = 4, first_group = -1, not_ready = 0, group = -1,
+           numa = -1;
+    JsonObject *pci;
+    JsonArray *types, *vgpus;
+    NvCard *card;
+    const char *syspath;
+
+    if (!check_members(object, where, members, error) ||
+        !get_name(object, "name", where, TRUE, &name, error))
+        return FALSE;
+    named = g_strdup_printf("%s (%s)", where, name);
+    pci_where = g_strdup_printf("%s.pci", named);
+    if (!get_object(object, "pci", named, TRUE, &pci, error) ||
+        !check_members(pci, pci_where, pci_members, error) ||
+        !get_hex(pci, "vendor", pci_where, TRUE, &info.vendor, error) ||
+        !get_hex(pci, "device", pci_where, TRUE, &info.device, error) ||
+        !get_hex(pci, "class", pci_where, TRUE, &info.class_code, error) ||
+        !get_int(pci, "iommu_group", pci_where, FALSE, 0, G_MAXINT, &group, error) ||
+        !get_int(pci, "numa_node", pci_where, FALSE, -1, 1024, &numa, error) ||
+        !get_hex(object, "vf_device", named, FALSE, &vf_device, error) ||
+        !get_name(object, "driver", named, FALSE, &driver, error) ||
+        !get_name(object, "vf_driver", named, FALSE, &vf_driver, error) ||
+        !get_string(object, "profile", named, FALSE, &profile, error) ||
+        !get_int(object, "totalvfs", named, TRUE, 1, 64, &total, error) ||
+        !get_int(object, "vfs", named, FALSE, 0, 64, &vfs, error) ||
+        !get_int(object, "vf_offset", named, FALSE, 1, 255, &offset, error) ||
+        !get_int(object, "vf_iommu_group", named, FALSE, 0, G_MAXINT, &first_group, error) ||
+        !get_int(object, "not_ready_writes", named, FALSE, 0, 100, &not_ready, error) ||
+        !get_array(object, "types", named, TRUE, &types, error) ||
+        !get_array(object, "vgpus", named, FALSE, &vgpus, error))
+        return FALSE;
+    if (g_hash_table_contains(loader->pci_info, name) ||
+        g_hash_table_contains(self->parent_names, name))
+        return fail(error, "%s: '%s' is listed twice", named, name);
+    if (profile && strcmp(profile, "proprietary") != 0 && strcmp(profile, "upstream") != 0)
+        return fail(error, "%s: 'profile' must be 'proprietary' or 'upstream', not '%s'", named,
+                    profile);
+    if (vfs < 0)
+        vfs = total;
+    if (vfs > total)
+        return fail(error, "%s: 'vfs' is more than 'totalvfs'", named);
+
+    card = g_new0(NvCard, 1);
+    card->name = g_strdup(name);
+    card->profile = profile && strcmp(profile, "upstream") == 0 ? NV_PROFILE_UPSTREAM
+                                                                : NV_PROFILE_PROPRIETARY;
+    card->vf_driver = g_strdup(vf_driver ? vf_driver : "nvidia");
+    card->total_vfs = (int) total;
+    card->vf_offset = (int) offset;
+    card->first_vf_group = (int) first_group;
+    card->not_ready_writes = (guint) not_ready;
+    card->types = g_ptr_array_new_with_free_func((GDestroyNotify) nv_type_free);
+    card->vfs = g_ptr_array_new_with_free_func((GDestroyNotify) nv_vf_free);
+    card->vf_info.vendor = g_strdup(info.vendor);
+    card->vf_info.device = g_strdup(vf_device ? vf_device : info.device);
+    card->vf_info.class_code = g_strdup(info.class_code);
+    card->vf_info.driver = card->vf_driver;
+    card->vf_info.physfn = card->name;
+    card->vf_info.numa_node = (int) numa;
+    g_ptr_array_add(self->cards, card);
+    {
+        g_autofree char *last = vf_address(card, (guint) total - 1);
+        if (last == NULL)
+            return fail(error, "%s: not a PCI address like 0000:3d:00.0, or its VFs would "
+                        "leave its bus", named);
+    }
+
+    for (guint i = 0; i < json_array_get_length(types); i++) {
+        JsonNode *node = json_array_get_element(types, i);
+        g_autofree char *type_where = g_strdup_printf("%s.types[%u]", named, i);
+        const char *type_name;
+        gint64 id, max;
+        NvType *type;
+
+        if (!JSON_NODE_HOLDS_OBJECT(node))
+            return fail(error, "%s: must be an object", type_where);
+        if (!check_members(json_node_get_object(node), type_where, type_members, error) ||
+            !get_int(json_node_get_object(node), "id", type_where, TRUE, 1, 99999, &id, error) ||
+            !get_string(json_node_get_object(node), "name", type_where, TRUE, &type_name,
+                        error) ||
+            !get_int(json_node_get_object(node), "max_instances", type_where, TRUE, 0, 64, &max,
+                     error))
+            return FALSE;
+        if (card_get_type(card, (guint64) id))
+            return fail(error, "%s: type %" G_GINT64_FORMAT " is listed twice", type_where, id);
+        type = g_new0(NvType, 1);
+        type->id = (guint) id;
+        type->name = g_strdup(type_name);
+        type->max_instances = (int) max;
+        g_ptr_array_add(card->types, type);
+    }
+
+    info.driver = driver ? driver : "nvidia";
+    info.iommu_group = (int) group;
+    info.numa_node = (int) numa;
+    syspath = mock_sysfs_add_pci_parent(self->sysfs, name, &info);
+    card->syspath = g_strdup(syspath);
+    g_hash_table_add(loader->pci_info, g_strdup(name));
+    g_hash_table_add(loader->drivers, g_strdup(info.driver));
+    g_hash_table_add(loader->drivers, g_strdup(card->vf_driver));
+    {
+        const struct {
+            const char *file;
+            gint64 value;
+        } files[] = { { "sriov_totalvfs", total }, { "sriov_offset", offset },
+                      { "sriov_stride", 1 } };
+        for (guint i = 0; i < G_N_ELEMENTS(files); i++) {
+            g_autofree char *path = g_build_filename(syspath, files[i].file, NULL);
+            g_autofree char *value = g_strdup_printf("%" G_GINT64_FORMAT "\n", files[i].value);
+            mock_sysfs_write_file(self->sysfs, path, value);
+        }
+    }
+    card_add_vfs(self, card, (guint) vfs, FALSE);
+
+    for (guint i = 0; vgpus && i < json_array_get_length(vgpus); i++) {
+        JsonNode *node = json_array_get_element(vgpus, i);
+        g_autofree char *vgpu_where = g_strdup_printf("%s.vgpus[%u]", named, i);
+        g_autofree char *id_text = NULL;
+        const char *params = NULL;
+        gboolean held = FALSE;
+        gint64 index, id;
+        JsonObject *vgpu;
+        NvVf *vf;
+        gssize result;
+
+        if (!JSON_NODE_HOLDS_OBJECT(node))
+            return fail(error, "%s: must be an object", vgpu_where);
+        vgpu = json_node_get_object(node);
+        if (!check_members(vgpu, vgpu_where, vgpu_members, error) ||
+            !get_int(vgpu, "vf", vgpu_where, TRUE, 0, 63, &index, error) ||
+            !get_int(vgpu, "type", vgpu_where, TRUE, 1, 99999, &id, error) ||
+            !get_string(vgpu, "vgpu_params", vgpu_where, FALSE, &params, error) ||
+            !get_bool(vgpu, "held", vgpu_where, &held, error))
+            return FALSE;
+        if (index >= card->vfs->len)
+            return fail(error, "%s: the card has no VF %" G_GINT64_FORMAT, vgpu_where, index);
+        vf = g_ptr_array_index(card->vfs, index);
+        id_text = g_strdup_printf("%" G_GINT64_FORMAT, id);
+        result = store_current_type(self, vf, id_text, strlen(id_text));
+        if (result < 0)
+            return fail(error, "%s: the driver refuses type %" G_GINT64_FORMAT " on %s: %s",
+                        vgpu_where, id, vf->address, g_strerror((int) -result));
+        if (params) {
+            vf->params = g_strdup(params);
+            card_refresh(self, card);
+        }
+        vf->held = held;
+    }
+    return TRUE;
+}
+
+static gboolean
+load_cards(Loader *loader, JsonObject *root, GError **error)
+{
+    JsonArray *cards;
+
+    if (!get_array(root, "nvidia_cards", "host", FALSE, &cards, error))
+        return FALSE;
+    for (guint i = 0; cards && i < json_array_get_length(cards); i++) {
+        JsonNode *node = json_array_get_element(cards, i);
+        g_autofree char *where = g_strdup_printf("nvidia_cards[%u]", i);
+
+        if (!JSON_NODE_HOLDS_OBJECT(node))
+            return fail(error, "%s: must be an object", where);
+        if (!load_card(loader, json_node_get_object(node), where, error))
+            return FALSE;
+    }
+    return TRUE;
+}
+
 static gboolean
 self_has_parents(MockHost *self)
 {
@@ -1725,7 +2433,7 @@ static gboolean
 load_root(Loader *loader, JsonNode *root_node, GError **error)
 {
     static const char *const members[] = { "$schema", "description", "devices", "parents",
-                                           "definitions", "system", NULL };
+                                           "nvidia_cards", "definitions", "system", NULL };
     JsonObject *root;
     JsonArray *devices, *parents;
     const char *description;
@@ -1763,7 +2471,8 @@ load_root(Loader *loader, JsonNode *root_node, GError **error)
         if (!load_mdevs(loader, json_array_get_object_element(parents, i), i, error))
             return FALSE;
     }
-    return load_definitions(loader, root, error) && load_system(loader, root, error);
+    return load_cards(loader, root, error) && load_definitions(loader, root, error) &&
+           load_system(loader, root, error);
 }
 
 /**
@@ -1797,6 +2506,7 @@ mock_host_new_from_data(MockSysfs *sysfs, const char *data, gssize length, GErro
                                         (GDestroyNotify) host_mdev_free);
     self->faults = g_ptr_array_new_with_free_func((GDestroyNotify) host_fault_free);
     self->vanishes = g_ptr_array_new_with_free_func((GDestroyNotify) host_vanish_free);
+    self->cards = g_ptr_array_new_with_free_func((GDestroyNotify) nv_card_free);
 
     if (!json_parser_load_from_data(parser, data, length, &parse_error)) {
         fail(error, "invalid JSON: %s", parse_error->message);

@@ -86,6 +86,16 @@ int mock_host_register_parent(MockHost *self, const char *parent);
 int mock_host_unregister_parent(MockHost *self, const char *parent);
 int mock_host_get_available(MockHost *self, const char *parent, const char *type_id);
 
+/* NVIDIA cards ("nvidia_cards"): SR-IOV set to @n_vfs VFs (0 disables it,
+ * and the VFs go with their vGPUs): 0, ENOENT, ERANGE or EALREADY. A type
+ * id written to the VF's current_vgpu_type: 0, ENOENT or the driver's
+ * errno. hold/release/held above also take a VF's address. */
+int mock_host_set_sriov(MockHost *self, const char *card, guint n_vfs);
+int mock_host_set_vgpu(MockHost *self, const char *address, const char *type_id);
+/* A broken driver: the VF's creatable_vgpu_types reads @text (NULL: the
+ * driver's list again). 0 or ENOENT. */
+int mock_host_garble_vf(MockHost *self, const char *address, const char *text);
+
 G_END_DECLS
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(MockHost, mock_host_free)

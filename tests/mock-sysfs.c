@@ -169,6 +169,13 @@ link_device(MockSysfs *self, const char *syspath, const char *bus, const char *d
         g_autofree char *target = g_strdup_printf("/sys/bus/%s/drivers/%s", bus, driver);
         ensure_driver(self, bus, driver);
         make_link(self, link, target);
+        /* the driver lists the PCI functions bound to it, as the kernel's
+         * driver core does (NVIDIA VFs are found that way) */
+        if (strcmp(bus, "pci") == 0) {
+            g_autofree char *base = g_path_get_basename(syspath);
+            g_autofree char *bound = g_build_filename(target, base, NULL);
+            make_link(self, bound, syspath);
+        }
     }
     if (iommu_group >= 0) {
         g_autofree char *link = g_build_filename(syspath, "iommu_group", NULL);

@@ -439,7 +439,128 @@ static const struct {
       "system.processes[0]: must be a name" },
     { "{\"parents\": [], \"system\": {\"module_parameters\": {\"i915\": \"Y\"}}}",
       "system.module_parameters.i915: 'i915' must be an object" },
+    { "{\"parents\": [], \"nvidia_cards\": [{\"name\": \"0000:3d:00.0\", \"pci\": "
+      "{\"vendor\": \"0x10de\", \"device\": \"0x26b9\", \"class\": \"0x030200\"}, "
+      "\"totalvfs\": 2, \"types\": [{\"id\": 7, \"name\": \"T\", \"max_instances\": 1}], "
+      "\"vgpus\": [{\"vf\": 0, \"type\": 7}, {\"vf\": 1, \"type\": 7}]}]}",
+      "nvidia_cards[0] (0000:3d:00.0).vgpus[1]: the driver refuses type 7 on 0000:3d:00.5" },
+    { "{\"parents\": [], \"nvidia_cards\": [{\"name\": \"0000:3d:00.0\", \"pci\": "
+      "{\"vendor\": \"0x10de\", \"device\": \"0x26b9\", \"class\": \"0x030200\"}, "
+      "\"totalvfs\": 2, \"vfs\": 3, \"types\": []}]}",
+      "'vfs' is more than 'totalvfs'" },
 };
+
+static char *
+vf_file(Fixture *fx, const char *address, const char *name)
+{
+    g_autofree char *syspath = g_strdup_printf("/sys/bus/pci/devices/%s/nvidia/%s", address,
+                                               name);
+    g_autofree char *path = mock_sysfs_real_path(fx->sysfs, syspath);
+    g_autoptr(GError) error = NULL;
+    char *contents = NULL;
+
+    if (!g_file_get_contents(path, &contents, NULL, &error))
+        return NULL;
+    return contents;
+}
+
+static gssize
+vf_write(MockHost *host, const char *address, const char *name, const char *value)
+{
+    const char *dir = strcmp(name, "sriov_numvfs") == 0 ? "" : "nvidia/";
+    g_autofree char *syspath = g_strdup_printf("/sys/devices/pci%.7s/%s/%s%s", address, address,
+                                               dir, name);
+    gssize result = G_MINSSIZE;
+
+    g_assert_true(mock_host_handle_write(host, syspath, value, strlen(value), &result));
+    return result;
+}
+
+/* Both drivers' answers to current_vgpu_type and the homogeneous rule, as
+ * reference/nvidia-vf.md gives them. */
+static void
+test_nvidia(Fixture *fx, gconstpointer data)
+{
+    g_autoptr(MockHost) host = NULL;
+    g_autofree char *list = NULL;
+    g_autofree char *numvfs = NULL;
+    gssize result = 0;
+
+    if (skip_without_umockdev())
+        return;
+    host = load_example(fx, "nvidia-vf.json");
+
+    /* L40S, proprietary: locked to 2Q by the vGPU on 00.4 */
+    list = vf_file(fx, "0000:3d:00.5", "creatable_vgpu_types");
+    g_assert_cmpstr(list, ==, "ID    : vGPU Name\n1148  : NVIDIA L40S-2Q\n");
+    g_clear_pointer(&list, g_free);
+    list = vf_file(fx, "0000:3d:00.4", "current_vgpu_type");
+    g_assert_cmpstr(list, ==, "1148\n");
+    g_clear_pointer(&list, g_free);
+    g_assert_cmpint(vf_write(host, "0000:3d:00.5", "current_vgpu_type", "1147"), ==, -EIO);
+    g_assert_cmpint(vf_write(host, "0000:3d:00.5", "current_vgpu_type", "abc"), ==, -EINVAL);
+    g_assert_cmpint(vf_write(host, "0000:3d:00.5", "current_vgpu_type", "0"), ==, -EPERM);
+    g_assert_cmpint(vf_write(host, "0000:3d:00.4", "current_vgpu_type", "1148"), ==, -EPERM);
+    g_assert_cmpint(vf_write(host, "0000:3d:00.5", "current_vgpu_type", "1148\n"), ==, 5);
+    /* the last vGPU gone, every type is creatable again on every VF */
+    g_assert_cmpint(vf_write(host, "0000:3d:00.4", "current_vgpu_type", "0"), ==, 1);
+    g_assert_cmpint(vf_write(host, "0000:3d:00.5", "current_vgpu_type", "0"), ==, 1);
+    list = vf_file(fx, "0000:3d:02.3", "creatable_vgpu_types");
+    g_assert_nonnull(strstr(list, "\n1145  : NVIDIA L40S-1B\n"));
+    g_assert_nonnull(strstr(list, "\n2164  : NVIDIA L40S-3B\n"));
+    g_clear_pointer(&list, g_free);
+    /* a full card reads header-only on its free VFs */
+    g_assert_cmpint(vf_write(host, "0000:3d:00.6", "current_vgpu_type", "1156"), ==, 4);
+    list = vf_file(fx, "0000:3d:00.7", "creatable_vgpu_types");
+    g_assert_cmpstr(list, ==, "ID    : vGPU Name\n");
+    g_clear_pointer(&list, g_free);
+    g_assert_cmpint(vf_write(host, "0000:3d:00.0", "sriov_numvfs", "0"), ==, -EPERM);
+
+    /* A10, upstream: 00.6 is held, two 6Q of four */
+    g_assert_cmpint(vf_write(host, "0000:d8:00.4", "current_vgpu_type", "999"), ==, -ENODEV);
+    g_assert_cmpint(vf_write(host, "0000:d8:00.4", "current_vgpu_type", "689"), ==, -EINVAL);
+    g_assert_cmpint(vf_write(host, "0000:d8:00.4", "current_vgpu_type", "0"), ==, 1);
+    g_assert_cmpint(vf_write(host, "0000:d8:00.6", "current_vgpu_type", "0"), ==, -EBUSY);
+    g_assert_cmpint(vf_write(host, "0000:d8:00.4", "current_vgpu_type", "695"), ==, 3);
+    g_assert_cmpint(vf_write(host, "0000:d8:00.5", "current_vgpu_type", "695"), ==, 3);
+    g_assert_cmpint(vf_write(host, "0000:d8:01.0", "current_vgpu_type", "695"), ==, -ENOSPC);
+    list = vf_file(fx, "0000:d8:00.4", "creatable_vgpu_types");
+    g_assert_cmpstr(list, ==, "");
+    g_clear_pointer(&list, g_free);
+    g_assert_cmpint(vf_write(host, "0000:d8:00.4", "vgpu_params", "frame_rate_limiter=0\n"), ==,
+                    21);
+    list = vf_file(fx, "0000:d8:00.4", "vgpu_params");
+    g_assert_cmpstr(list, ==, "frame_rate_limiter=0\n");
+    g_clear_pointer(&list, g_free);
+    /* the not-ready window after the VM lets go: two refusals, then done */
+    g_assert_true(mock_host_mdev_is_held(host, "0000:d8:00.6"));
+    g_assert_cmpint(mock_host_open_vfio_group(host, 162), ==, EBUSY);
+    g_assert_cmpint(mock_host_release_mdev(host, "0000:d8:00.6"), ==, 0);
+    g_assert_cmpint(mock_host_open_vfio_group(host, 162), ==, 0);
+    g_assert_cmpint(vf_write(host, "0000:d8:00.6", "current_vgpu_type", "0"), ==, -EBUSY);
+    g_assert_cmpint(vf_write(host, "0000:d8:00.6", "current_vgpu_type", "0"), ==, -EBUSY);
+    g_assert_cmpint(vf_write(host, "0000:d8:00.6", "current_vgpu_type", "0"), ==, 1);
+    list = vf_file(fx, "0000:d8:01.3", "creatable_vgpu_types");
+    g_assert_cmpstr(list, ==, "ID    : vGPU Name\n695   : NVIDIA A10-6Q\n");
+    g_clear_pointer(&list, g_free);
+
+    /* SR-IOV: off on the second A10, enabled through sriov_numvfs, then
+     * gone again in the middle of a write */
+    numvfs = vf_file(fx, "0000:e1:00.4", "current_vgpu_type");
+    g_assert_null(numvfs);
+    g_assert_cmpint(vf_write(host, "0000:e1:00.0", "sriov_numvfs", "9"), ==, -ERANGE);
+    g_assert_cmpint(vf_write(host, "0000:e1:00.0", "sriov_numvfs", "2"), ==, 1);
+    g_assert_cmpint(vf_write(host, "0000:e1:00.0", "sriov_numvfs", "3"), ==, -EBUSY);
+    g_assert_cmpint(vf_write(host, "0000:e1:00.5", "current_vgpu_type", "698"), ==, 3);
+    g_assert_cmpint(mock_host_vanish_at_write(host, "0000:e1:00.0", 1), ==, 0);
+    g_assert_true(mock_host_handle_write(host, "/sys/devices/pci0000:e1/0000:e1:00.4/nvidia/"
+                                               "current_vgpu_type", "698", 3, &result));
+    g_assert_cmpint(result, ==, -ENODEV);
+    g_assert_false(g_file_test("/sys/bus/pci/devices/0000:e1:00.5", G_FILE_TEST_EXISTS));
+    g_assert_cmpint(mock_host_set_sriov(host, "0000:e1:00.0", 1), ==, 0);
+    list = vf_file(fx, "0000:e1:00.4", "current_vgpu_type");
+    g_assert_cmpstr(list, ==, "0\n");
+}
 
 static void
 test_invalid(void)
@@ -510,6 +631,8 @@ main(int argc, char **argv)
                test_udev_fixture_teardown);
     g_test_add("/mock-host/write/create-remove", Fixture, NULL, test_udev_fixture_setup,
                test_writes, test_udev_fixture_teardown);
+    g_test_add("/mock-host/write/nvidia-vf", Fixture, NULL, test_udev_fixture_setup, test_nvidia,
+               test_udev_fixture_teardown);
     g_test_add_func("/mock-host/load/invalid", test_invalid);
     g_test_add_func("/mock-host/load/invalid-files", test_invalid_files);
     return g_test_run();

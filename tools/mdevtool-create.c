@@ -1,12 +1,45 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "mdevtool-cmds.h"
 
+#include "mdev-vgpu.h"
 #include "mdevtool-fleet.h"
 #include "mdevtool-lifecycle.h"
 #include "mdevtool-output.h"
 
 #include <glib/gi18n.h>
 #include <stdio.h>
+
+/* An NVIDIA VF vGPU: named by its VF's address, which is printed. */
+static int
+create_vgpu(MdevtoolCli *cli, MdevtoolRequest *req)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *address = NULL;
+    g_autofree char *card = NULL;
+    g_autofree char *type = NULL;
+
+    if (req->uuid)
+        return mdevtool_usage_error("create", _("an NVIDIA VF vGPU is named by its VF's "
+                                                "address; --uuid does not apply"));
+    address = mdev_vgpu_create(cli->ctx, req->parent, req->type, req->attrs, req->placement,
+                               &card, &type, &error);
+    if (address == NULL)
+        return mdevtool_fail(error);
+    if (cli->json) {
+        g_autoptr(JsonBuilder) b = json_builder_new();
+
+        json_builder_begin_object(b);
+        mdevtool_json_add_string(b, "uuid", NULL);
+        mdevtool_json_add_string(b, "address", address);
+        mdevtool_json_add_string(b, "parent", card);
+        mdevtool_json_add_string(b, "type", type);
+        json_builder_end_object(b);
+        mdevtool_json_print(b);
+    } else {
+        printf("%s\n", address);
+    }
+    return MDEVTOOL_EXIT_OK;
+}
 
 MDEVTOOL_CMD(mdevtool_cmd_create)
 {
@@ -42,6 +75,8 @@ MDEVTOOL_CMD(mdevtool_cmd_create)
     if (cli->uris)
         return mdevtool_fleet_define(cli, "create", req.type, req.parent, req.uuid, req.attrs,
                                      FALSE, req.placement, req.xml);
+    if (req.xml == NULL && mdev_vgpu_offers_type(cli->ctx, req.parent, req.type))
+        return create_vgpu(cli, &req);
 
     created = mdev_ops_create(cli->ctx, req.parent, req.type, req.uuid, req.attrs, req.placement,
                               &chosen, messages, &error);

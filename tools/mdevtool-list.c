@@ -4,6 +4,7 @@
 #include "mdev-discovery.h"
 #include "mdev-error.h"
 #include "mdev-host.h"
+#include "mdev-nvidia.h"
 #include "mdev-use.h"
 #include "mdev-util.h"
 #include "mdevtool-fleet.h"
@@ -97,7 +98,7 @@ device_row(const MdevDevice *device, const char *host, const Usage *usage, char 
     g_snprintf(group, 16, "%d", device->iommu_group);
     if (host)
         *cells++ = host;
-    cells[0] = device->uuid;
+    cells[0] = device->address ? device->address : device->uuid;
     cells[1] = device->parent;
     cells[2] = device->type;
     cells[3] = yes_no(device->active, TRUE);
@@ -111,12 +112,15 @@ device_row(const MdevDevice *device, const char *host, const Usage *usage, char 
 }
 
 static void
-print_text(GPtrArray *devices, GPtrArray *hosts, const Usage *usage, gboolean verbose)
+print_text(GPtrArray *devices, GPtrArray *hosts, const Usage *usage, gboolean verbose,
+           gboolean vgpus)
 {
     const char *const headers[] = {
-        /* TRANSLATORS: column headers of "mdevtool list" */
-        _("HOST"),  _("UUID"),   _("PARENT"), _("TYPE"),   _("ACTIVE"), _("DEFINED"),
-        _("AUTOSTART"), _("GROUP"), _("DOMAIN"), _("IN USE"), _("DRIVER"), _("PATH"), NULL,
+        /* TRANSLATORS: column headers of "mdevtool list"; DEVICE replaces UUID
+         * when NVIDIA VF vGPUs, named by their PCI address, are listed too */
+        _("HOST"), vgpus ? _("DEVICE") : _("UUID"), _("PARENT"), _("TYPE"), _("ACTIVE"),
+        _("DEFINED"), _("AUTOSTART"), _("GROUP"), _("DOMAIN"), _("IN USE"), _("DRIVER"),
+        _("PATH"), NULL,
     };
     const char *shown_headers[G_N_ELEMENTS(headers)] = { NULL };
     const guint first = hosts ? 0 : 1;
@@ -185,6 +189,8 @@ print_json(GPtrArray *devices, GPtrArray *hosts, const Usage *usage, gboolean ve
         mdevtool_json_add_string(b, "path", device->syspath);
         mdevtool_json_add_string(b, "domain", usage[i].domain);
         mdevtool_json_add_bool(b, "in_use", usage[i].in_use == 1, usage[i].in_use >= 0);
+        mdevtool_json_add_string(b, "kind", device->address ? "nvidia-vf" : "mdev");
+        mdevtool_json_add_string(b, "address", device->address);
         if (verbose)
             mdevtool_json_add_string(b, "driver", device->driver);
         json_builder_end_object(b);
@@ -265,7 +271,7 @@ list_fleet(MdevtoolCli *cli, ListMode mode, const char *parent, const char *uuid
     else if (shown->len == 0 && fleet->hosts->len > 0)
         note_empty(mode, parent, uuid);
     else if (shown->len > 0)
-        print_text(shown, hosts, usage, verbose);
+        print_text(shown, hosts, usage, verbose, FALSE);
     usage_free(usage, shown->len);
     mdevtool_fleet_print_problems(fleet);
     return mdevtool_fleet_status(fleet);
@@ -279,6 +285,8 @@ MDEVTOOL_CMD(mdevtool_cmd_list)
     g_autofree char *parent = NULL;
     g_autofree char *uuid_arg = NULL;
     g_autofree char *uuid = NULL;
+    const char *address = NULL;
+    guint vgpus = 0;
     const GOptionEntry entries[] = {
         { "defined", 'd', 0, G_OPTION_ARG_NONE, &defined, N_("List the defined mdevs"), NULL },
         { "all", 'A', 0, G_OPTION_ARG_NONE, &all, N_("List active and defined mdevs"), NULL },
@@ -314,7 +322,9 @@ MDEVTOOL_CMD(mdevtool_cmd_list)
         return mdevtool_usage_error("list", _("--defined and --all exclude each other"));
     mode = all ? LIST_ALL : defined ? LIST_DEFINED : LIST_ACTIVE;
 
-    if (uuid_arg) {
+    if (uuid_arg && mdev_nvidia_address_is_valid(uuid_arg)) {
+        address = uuid_arg;
+    } else if (uuid_arg) {
         char *argv_uuid[] = { (char *) "list", uuid_arg, NULL };
 
         uuid = mdevtool_take_device(cli, "list", 2, argv_uuid, NULL, &parent, &status);
@@ -334,30 +344,41 @@ MDEVTOOL_CMD(mdevtool_cmd_list)
         flags |= MDEV_HOST_ALL_DEFINITIONS;
     if (verbose)
         flags |= MDEV_HOST_DEVICE_DRIVER;
+    flags |= MDEV_HOST_NVIDIA_VF;
     inv = mdev_host_scan(cli->ctx, flags, parent, uuid, NULL, &error);
     if (inv == NULL)
         return mdevtool_fail(error);
     if (parent) {
         /* a named parent must exist, unless definitions wait for it */
         g_autoptr(MdevInventory) check = mdev_discovery_scan(
-            cli->ctx, MDEV_DISCOVERY_PARENTS | MDEV_DISCOVERY_NO_TYPES, parent, &parent_error);
+            cli->ctx,
+            MDEV_DISCOVERY_PARENTS | MDEV_DISCOVERY_NO_TYPES | MDEV_DISCOVERY_NVIDIA_VF, parent,
+            &parent_error);
         if (check == NULL && (mode == LIST_ACTIVE || !has_definitions(inv) ||
                               !g_error_matches(parent_error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND)))
             return mdevtool_fail_scan(cli, parent_error, parent);
     }
 
-    for (guint i = 0; i < inv->devices->len; i++) {
+    for (guint i = 0; address == NULL && i < inv->devices->len; i++) {
         MdevDevice *device = g_ptr_array_index(inv->devices, i);
         if (wanted(device, mode, uuid))
             g_ptr_array_add(shown, device);
+    }
+    /* VF vGPUs are always active and have no definitions here */
+    for (guint i = 0; uuid == NULL && mode != LIST_DEFINED && i < inv->vgpus->len; i++) {
+        MdevDevice *device = g_ptr_array_index(inv->vgpus, i);
+        if (address == NULL || strcmp(device->address, address) == 0) {
+            g_ptr_array_add(shown, device);
+            vgpus++;
+        }
     }
     usage = read_usage(cli, shown);
     if (cli->json)
         print_json(shown, NULL, usage, verbose);
     else if (shown->len == 0)
-        note_empty(mode, parent, uuid);
+        note_empty(mode, parent, uuid ? uuid : address);
     else
-        print_text(shown, NULL, usage, verbose);
+        print_text(shown, NULL, usage, verbose, vgpus > 0);
     usage_free(usage, shown->len);
     mdevtool_print_problems(inv->problems);
     return MDEVTOOL_EXIT_OK;

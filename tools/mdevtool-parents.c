@@ -87,6 +87,22 @@ print_text(GPtrArray *parents, GPtrArray *hosts)
                    cells);
         mdevtool_table_print_row(table, cells);
     }
+    for (guint i = 0; i < inv->parents->len; i++) {
+        const MdevParent *parent = g_ptr_array_index(inv->parents, i);
+        g_autofree char *line = NULL;
+
+        if (parent->kind != MDEV_PARENT_KIND_NVIDIA_VF)
+            continue;
+        if (parent->vgpu_type)
+            /* TRANSLATORS: a card's vGPU summary below "mdevtool parents"; the type
+             * is an id such as nvidia-1148 */
+            line = g_strdup_printf(_("%1$s: %2$d VFs, %3$d free, running %4$s"), parent->name,
+                                   parent->vfs, parent->free_vfs, parent->vgpu_type);
+        else
+            line = g_strdup_printf(_("%1$s: %2$d VFs, %3$d free, no vGPU"), parent->name,
+                                   parent->vfs, parent->free_vfs);
+        mdevtool_table_print_note(line);
+    }
 }
 
 static void
@@ -118,6 +134,9 @@ print_json(GPtrArray *parents, GPtrArray *hosts)
         mdevtool_json_add_int(b, "types_total", parent->types->len, parent->registered);
         mdevtool_json_add_int(b, "types_available", creatable_types(parent),
                               parent->registered);
+        mdevtool_json_add_int(b, "vfs", parent->vfs, parent->vfs >= 0);
+        mdevtool_json_add_int(b, "free_vfs", parent->free_vfs, parent->free_vfs >= 0);
+        mdevtool_json_add_string(b, "vgpu_type", parent->vgpu_type);
         json_builder_end_object(b);
     }
     json_builder_end_array(b);
@@ -179,7 +198,8 @@ MDEVTOOL_CMD(mdevtool_cmd_parents)
         return parents_fleet(cli, parent);
 
     mdevtool_resolve_parent(cli, &parent);
-    inv = mdev_discovery_scan(cli->ctx, MDEV_DISCOVERY_PARENTS, parent, &error);
+    inv = mdev_discovery_scan(cli->ctx, MDEV_DISCOVERY_PARENTS | MDEV_DISCOVERY_NVIDIA_VF,
+                              parent, &error);
     if (inv == NULL)
         return mdevtool_fail_scan(cli, error, parent);
 

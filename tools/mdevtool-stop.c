@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "mdevtool-cmds.h"
 
+#include "mdev-nvidia.h"
+#include "mdev-vgpu.h"
 #include "mdevtool-fleet.h"
 #include "mdevtool-lifecycle.h"
 #include "mdevtool-output.h"
@@ -29,6 +31,12 @@ MDEVTOOL_CMD(mdevtool_cmd_stop)
     g_option_context_set_summary(octx, _("Remove an active mdev; its definition stays."));
     if (!mdevtool_parse_options(octx, &argc, &argv, &status))
         return status;
+    /* an NVIDIA VF vGPU is named by its VF's address */
+    if (cli->uris == NULL && uuid_option == NULL && argc == 2 &&
+        mdev_nvidia_address_is_valid(argv[1])) {
+        mdev_vgpu_stop(cli->ctx, argv[1], messages, &error);
+        return mdevtool_finish(messages, error);
+    }
     uuid = mdevtool_take_device(cli, "stop", argc, argv, uuid_option, NULL, &status);
     if (uuid == NULL)
         return status;

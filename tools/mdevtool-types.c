@@ -154,7 +154,8 @@ MDEVTOOL_CMD(mdevtool_cmd_types)
         return types_fleet(cli, parent);
 
     mdevtool_resolve_parent(cli, &parent);
-    inv = mdev_discovery_scan(cli->ctx, MDEV_DISCOVERY_PARENTS, parent, &error);
+    inv = mdev_discovery_scan(cli->ctx, MDEV_DISCOVERY_PARENTS | MDEV_DISCOVERY_NVIDIA_VF,
+                              parent, &error);
     if (inv == NULL)
         return mdevtool_fail_scan(cli, error, parent);
 

@@ -1,0 +1,621 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* NVIDIA VF vGPUs as the NVIDIA driver shows them in sysfs: every VF of the
+ * GPU bound to the driver has nvidia/creatable_vgpu_types (a header, then
+ * "%-5d : %s" lines of card-local decimal ids and names; empty or
+ * header-only when nothing fits), nvidia/current_vgpu_type ("%d\n", 0 for
+ * none) and nvidia/vgpu_params. The PF has no nvidia/ directory. The
+ * driver computes the lists on each read, so a scan is one look at them. */
+#include "mdev-nvidia.h"
+
+#include "mdev-error.h"
+#include "mdev-sysfs.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <gio/gio.h>
+#include <glib/gi18n-lib.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#define PCI_DEVICES "/sys/bus/pci/devices"
+#define PCI_DRIVERS "/sys/bus/pci/drivers"
+#define CREATABLE_HEADER "ID    : vGPU Name\n"
+/* larger than any list the driver prints (one page) */
+#define CREATABLE_MAX (2 * MDEV_SYSFS_ATTR_MAX)
+
+void
+mdev_nvidia_vf_free(MdevNvidiaVf *vf)
+{
+    if (vf == NULL)
+        return;
+    g_free(vf->address);
+    g_free(vf->syspath);
+    g_free(vf->driver);
+    if (vf->creatable)
+        g_ptr_array_unref(vf->creatable);
+    g_free(vf);
+}
+
+void
+mdev_nvidia_card_free(MdevNvidiaCard *card)
+{
+    if (card == NULL)
+        return;
+    mdev_parent_free(card->parent);
+    if (card->vfs)
+        g_ptr_array_unref(card->vfs);
+    g_free(card);
+}
+
+/**
+ * mdev_nvidia_address_is_valid:
+ * @text: (nullable): a name
+ *
+ * Returns: whether @text is a PCI address as the kernel names a device,
+ *   `0000:3d:00.4` (lowercase hex), and nothing else
+ */
+gboolean
+mdev_nvidia_address_is_valid(const char *text)
+{
+    static const char pattern[] = "xxxx:xx:xx.d";
+
+    if (text == NULL || strlen(text) != sizeof(pattern) - 1)
+        return FALSE;
+    for (guint i = 0; pattern[i]; i++) {
+        char c = text[i];
+        switch (pattern[i]) {
+        case 'x':
+            if (!g_ascii_isdigit(c) && !(c >= 'a' && c <= 'f'))
+                return FALSE;
+            break;
+        case 'd':
+            if (c < '0' || c > '7')
+                return FALSE;
+            break;
+        default:
+            if (c != pattern[i])
+                return FALSE;
+            break;
+        }
+    }
+    return TRUE;
+}
+
+/* A decimal number as the driver prints it: digits, no sign, no leading
+ * zero, at most nine of them. */
+static gboolean
+parse_decimal(const char *text, gsize length, guint *ret_value)
+{
+    guint value = 0;
+
+    if (length == 0 || length > 9 || (text[0] == '0' && length > 1))
+        return FALSE;
+    for (gsize i = 0; i < length; i++) {
+        if (!g_ascii_isdigit(text[i]))
+            return FALSE;
+        value = value * 10 + (guint) (text[i] - '0');
+    }
+    *ret_value = value;
+    return TRUE;
+}
+
+/**
+ * mdev_nvidia_parse_type_id:
+ * @text: current_vgpu_type without its newline
+ * @ret_id: (out): the id, 0 for no vGPU
+ *
+ * Returns: whether @text is a decimal id and nothing else
+ */
+gboolean
+mdev_nvidia_parse_type_id(const char *text, guint *ret_id)
+{
+    return parse_decimal(text, strlen(text), ret_id);
+}
+
+/**
+ * mdev_nvidia_type_name:
+ * @id: a card-local type id
+ *
+ * Returns: (transfer full): the type's name in mdevtool, `nvidia-<id>`
+ */
+char *
+mdev_nvidia_type_name(guint id)
+{
+    return g_strdup_printf(MDEV_NVIDIA_TYPE_PREFIX "%u", id);
+}
+
+/**
+ * mdev_nvidia_type_id_from_name:
+ * @type: a type name, `nvidia-1148`
+ * @ret_id: (out): its id
+ *
+ * Returns: whether @type is `nvidia-` and a non-zero decimal id
+ */
+gboolean
+mdev_nvidia_type_id_from_name(const char *type, guint *ret_id)
+{
+    guint id;
+
+    if (!g_str_has_prefix(type, MDEV_NVIDIA_TYPE_PREFIX) ||
+        !mdev_nvidia_parse_type_id(type + strlen(MDEV_NVIDIA_TYPE_PREFIX), &id) || id == 0)
+        return FALSE;
+    *ret_id = id;
+    return TRUE;
+}
+
+static gboolean G_GNUC_PRINTF(3, 4)
+malformed(GError **error, int line, const char *format, ...)
+{
+    g_autofree char *what = NULL;
+    va_list ap;
+
+    va_start(ap, format);
+    what = g_strdup_vprintf(format, ap);
+    va_end(ap);
+    g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("line %1$d: %2$s"), line, what);
+    return FALSE;
+}
+
+/**
+ * mdev_nvidia_parse_creatable:
+ * @text: the contents of nvidia/creatable_vgpu_types
+ * @length: its length
+ * @ret_types: (out) (transfer full) (element-type MdevType): the types it
+ *   lists, in its order, with available_instances -1
+ *
+ * Strict: empty (a VF that has a vGPU, upstream driver), or the header and
+ * then one whole line per type, `"%-5d : %s\n"` with a decimal id that
+ * appears once and a name of printable characters. Anything else, a
+ * truncated last line included, is malformed.
+ *
+ * Returns: %FALSE with %G_IO_ERROR_INVALID_DATA naming the line
+ */
+gboolean
+mdev_nvidia_parse_creatable(const char *text, gsize length, GPtrArray **ret_types,
+                            GError **error)
+{
+    g_autoptr(GPtrArray) types = g_ptr_array_new_with_free_func((GDestroyNotify) mdev_type_free);
+    g_autoptr(GHashTable) seen = g_hash_table_new(NULL, NULL);
+    const char *p = text;
+    const char *end = text + length;
+    int line = 1;
+
+    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+    if (length > 0) {
+        if (length < strlen(CREATABLE_HEADER) ||
+            memcmp(text, CREATABLE_HEADER, strlen(CREATABLE_HEADER)) != 0)
+            return malformed(error, line, _("the header 'ID    : vGPU Name' is missing"));
+        p += strlen(CREATABLE_HEADER);
+    }
+    while (p < end) {
+        const char *eol = memchr(p, '\n', (gsize) (end - p));
+        const char *q = p;
+        g_autoptr(MdevType) type = NULL;
+        gsize digits = 0, spaces = 0;
+        guint id;
+
+        line++;
+        if (eol == NULL)
+            return malformed(error, line, _("the line is cut off"));
+        while (q < eol && g_ascii_isdigit(*q)) {
+            q++;
+            digits++;
+        }
+        while (q < eol && *q == ' ') {
+            q++;
+            spaces++;
+        }
+        /* "%-5d : ": the id padded to five columns, then " : " */
+        if (!parse_decimal(p, digits, &id) || id == 0 ||
+            spaces != (digits < 5 ? 5 - digits : 0) + 1 || q >= eol || *q != ':' ||
+            q + 2 >= eol || q[1] != ' ')
+            return malformed(error, line, _("not an 'ID : name' line"));
+        q += 2;
+        for (const char *c = q; c < eol; c++) {
+            if ((guchar) *c < 0x20 || *c == 0x7f)
+                return malformed(error, line, _("the type's name has a control character"));
+        }
+        if (!g_utf8_validate(q, eol - q, NULL))
+            return malformed(error, line, _("the type's name is not UTF-8"));
+        if (!g_hash_table_add(seen, GUINT_TO_POINTER(id)))
+            return malformed(error, line, _("type %u is listed twice"), id);
+        type = mdev_type_new(NULL);
+        type->id = mdev_nvidia_type_name(id);
+        type->name = g_strndup(q, eol - q);
+        type->device_api = g_strdup("vfio-pci");
+        g_ptr_array_add(types, g_steal_pointer(&type));
+        p = eol + 1;
+    }
+    *ret_types = g_steal_pointer(&types);
+    return TRUE;
+}
+
+/* One read of the whole list: the driver fills it in one go. */
+static gboolean
+read_creatable(int vffd, GPtrArray **ret_types, GError **error)
+{
+    g_autofree char *buf = g_malloc(CREATABLE_MAX);
+    gssize n;
+    int fd;
+
+    fd = openat(vffd, "nvidia/creatable_vgpu_types", O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        int err = errno;
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), "%s", g_strerror(err));
+        return FALSE;
+    }
+    do {
+        n = read(fd, buf, CREATABLE_MAX);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        int err = errno;
+        close(fd);
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), "%s", g_strerror(err));
+        return FALSE;
+    }
+    close(fd);
+    if (n == CREATABLE_MAX)
+        return malformed(error, 1, _("the list is longer than the driver prints"));
+    return mdev_nvidia_parse_creatable(buf, (gsize) n, ret_types, error);
+}
+
+static char *
+link_basename(int dirfd, const char *path)
+{
+    char buf[PATH_MAX];
+    const char *slash;
+
+    if (mdev_sysfs_read_link(dirfd, path, buf, sizeof(buf)) < 0)
+        return NULL;
+    slash = strrchr(buf, '/');
+    return g_strdup(slash ? slash + 1 : buf);
+}
+
+static int
+link_number(int dirfd, const char *path)
+{
+    g_autofree char *base = link_basename(dirfd, path);
+    guint value;
+
+    if (base == NULL || !parse_decimal(base, strlen(base), &value) || value > G_MAXINT)
+        return -1;
+    return (int) value;
+}
+
+static char *
+attr_dup(int dirfd, const char *path)
+{
+    char buf[MDEV_SYSFS_ATTR_MAX + 1];
+
+    if (mdev_sysfs_read_attr(dirfd, path, buf, sizeof(buf)) < 0)
+        return NULL;
+    return g_strdup(buf);
+}
+
+/* /sys/bus/pci/devices/<address> -> /sys/devices/...: the bus link is
+ * relative to a real directory, so folding it costs no system call. */
+static char *
+device_syspath(const char *address)
+{
+    char target[PATH_MAX];
+    g_autofree char *link = g_build_filename(PCI_DEVICES, address, NULL);
+
+    if (mdev_sysfs_read_link(AT_FDCWD, link, target, sizeof(target)) < 0)
+        return NULL;
+    return g_canonicalize_filename(target, PCI_DEVICES);
+}
+
+/* The VFs bound to the NVIDIA drivers that have the nvidia/ files,
+ * grouped by their PF: PF -> GPtrArray of "address driver" pairs. */
+static void
+collect_vfs(const char *driver, const char *only_card, GHashTable *by_card)
+{
+    g_autofree char *path = g_build_filename(PCI_DRIVERS, driver, NULL);
+    DIR *dir = opendir(path);
+    struct dirent *entry;
+
+    if (dir == NULL)
+        return; /* the driver is not loaded */
+    while ((entry = readdir(dir)) != NULL) {
+        g_autofree char *device = NULL;
+        g_autofree char *physfn = NULL;
+        GPtrArray *vfs;
+        int fd;
+
+        if (!mdev_nvidia_address_is_valid(entry->d_name))
+            continue;
+        device = g_build_filename(PCI_DEVICES, entry->d_name, NULL);
+        fd = open(device, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+            continue; /* gone meanwhile */
+        physfn = link_basename(fd, "physfn");
+        if (physfn && mdev_nvidia_address_is_valid(physfn) &&
+            (only_card == NULL || strcmp(physfn, only_card) == 0) &&
+            faccessat(fd, "nvidia/creatable_vgpu_types", F_OK, 0) == 0) {
+            vfs = g_hash_table_lookup(by_card, physfn);
+            if (vfs == NULL) {
+                vfs = g_ptr_array_new_with_free_func((GDestroyNotify) mdev_nvidia_vf_free);
+                g_hash_table_insert(by_card, g_strdup(physfn), vfs);
+            }
+            {
+                MdevNvidiaVf *vf = g_new0(MdevNvidiaVf, 1);
+                vf->address = g_strdup(entry->d_name);
+                vf->driver = g_strdup(driver);
+                vf->iommu_group = -1;
+                g_ptr_array_add(vfs, vf);
+            }
+        }
+        close(fd);
+    }
+    closedir(dir);
+}
+
+static int
+compare_vfs(gconstpointer a, gconstpointer b)
+{
+    const MdevNvidiaVf *va = *(const MdevNvidiaVf *const *) a;
+    const MdevNvidiaVf *vb = *(const MdevNvidiaVf *const *) b;
+
+    return strcmp(va->address, vb->address);
+}
+
+/* Reads one VF's files. FALSE with @error when they make no sense; a VF
+ * that went meanwhile is TRUE with @ret_gone. */
+static gboolean
+read_vf(MdevNvidiaVf *vf, gboolean *ret_gone, GError **error)
+{
+    char buf[MDEV_SYSFS_ATTR_MAX + 1];
+    g_autoptr(GError) local = NULL;
+    gssize n;
+    int fd;
+
+    *ret_gone = FALSE;
+    vf->syspath = device_syspath(vf->address);
+    fd = vf->syspath ? open(vf->syspath, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+    if (fd < 0) {
+        *ret_gone = TRUE;
+        return TRUE;
+    }
+    vf->iommu_group = link_number(fd, "iommu_group");
+    n = mdev_sysfs_read_attr(fd, "nvidia/current_vgpu_type", buf, sizeof(buf));
+    if (n < 0) {
+        close(fd);
+        if (n == -ENOENT || n == -ENODEV) {
+            *ret_gone = TRUE;
+            return TRUE;
+        }
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno((int) -n),
+                    _("VF '%1$s': cannot read nvidia/current_vgpu_type: %2$s"), vf->address,
+                    g_strerror((int) -n));
+        return FALSE;
+    }
+    if (!mdev_nvidia_parse_type_id(buf, &vf->type)) {
+        close(fd);
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                    _("VF '%1$s': nvidia/current_vgpu_type is not a decimal type id: '%2$s'"),
+                    vf->address, buf);
+        return FALSE;
+    }
+    if (!read_creatable(fd, &vf->creatable, &local)) {
+        close(fd);
+        if (g_error_matches(local, G_IO_ERROR, G_IO_ERROR_NOT_FOUND)) {
+            *ret_gone = TRUE;
+            return TRUE;
+        }
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                    _("VF '%1$s': nvidia/creatable_vgpu_types: %2$s"), vf->address,
+                    local->message);
+        return FALSE;
+    }
+    close(fd);
+    return TRUE;
+}
+
+/* The card's types: every type a VF lists, available on the VFs without a
+ * vGPU that list it, plus the type the card runs. */
+static void
+build_types(MdevNvidiaCard *card)
+{
+    MdevParent *parent = card->parent;
+    g_autoptr(GHashTable) by_id = g_hash_table_new(g_str_hash, g_str_equal);
+    gboolean mixed = FALSE;
+    guint running = 0;
+
+    parent->vfs = (int) card->vfs->len;
+    parent->free_vfs = 0;
+    for (guint i = 0; i < card->vfs->len; i++) {
+        MdevNvidiaVf *vf = g_ptr_array_index(card->vfs, i);
+
+        if (vf->type == 0)
+            parent->free_vfs++;
+        else if (running == 0)
+            running = vf->type;
+        else if (running != vf->type)
+            mixed = TRUE;
+        for (guint t = 0; t < vf->creatable->len; t++) {
+            const MdevType *listed = g_ptr_array_index(vf->creatable, t);
+            MdevType *type = g_hash_table_lookup(by_id, listed->id);
+
+            if (type == NULL) {
+                type = mdev_type_new(listed->id);
+                type->name = g_strdup(listed->name);
+                type->device_api = g_strdup(listed->device_api);
+                type->available_instances = 0;
+                g_ptr_array_add(parent->types, type);
+                g_hash_table_insert(by_id, type->id, type);
+            }
+            if (vf->type == 0)
+                type->available_instances++;
+        }
+    }
+    /* heterogeneous mode runs several types; then the card is not locked */
+    if (running != 0 && !mixed)
+        parent->vgpu_type = mdev_nvidia_type_name(running);
+    for (guint i = 0; i < card->vfs->len; i++) {
+        MdevNvidiaVf *vf = g_ptr_array_index(card->vfs, i);
+        g_autofree char *id = vf->type ? mdev_nvidia_type_name(vf->type) : NULL;
+
+        if (id && !g_hash_table_contains(by_id, id)) {
+            MdevType *type = mdev_type_new(id);
+            type->device_api = g_strdup("vfio-pci");
+            type->available_instances = 0;
+            g_ptr_array_add(parent->types, type);
+            g_hash_table_insert(by_id, type->id, type);
+        }
+    }
+    g_ptr_array_sort(parent->types, mdev_type_compare);
+}
+
+static MdevNvidiaCard *
+read_card(const char *name, GPtrArray *vfs, GError **error)
+{
+    g_autoptr(MdevNvidiaCard) card = g_new0(MdevNvidiaCard, 1);
+    MdevParent *parent;
+    g_autofree char *numa = NULL;
+    int fd;
+
+    card->parent = mdev_parent_new(name);
+    card->vfs = g_ptr_array_new_with_free_func((GDestroyNotify) mdev_nvidia_vf_free);
+    parent = card->parent;
+    parent->kind = MDEV_PARENT_KIND_NVIDIA_VF;
+    parent->registered = TRUE;
+    parent->syspath = device_syspath(name);
+    fd = parent->syspath ? open(parent->syspath, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+    if (fd < 0) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND, _("no NVIDIA card '%s'"), name);
+        return NULL;
+    }
+    parent->subsystem = g_strdup("pci");
+    parent->driver = link_basename(fd, "driver");
+    parent->vendor_id = attr_dup(fd, "vendor");
+    parent->device_id = attr_dup(fd, "device");
+    parent->class_code = attr_dup(fd, "class");
+    parent->iommu_group = link_number(fd, "iommu_group");
+    numa = attr_dup(fd, "numa_node");
+    if (numa) {
+        gint64 value;
+        if (g_ascii_string_to_signed(numa, 10, -1, G_MAXINT, &value, NULL))
+            parent->numa_node = (int) value;
+    }
+    close(fd);
+
+    g_ptr_array_sort(vfs, compare_vfs);
+    while (vfs->len > 0) {
+        MdevNvidiaVf *vf = g_ptr_array_steal_index(vfs, 0);
+        gboolean gone;
+
+        if (!read_vf(vf, &gone, error)) {
+            mdev_nvidia_vf_free(vf);
+            g_prefix_error(error, _("skipped NVIDIA card '%s': "), name);
+            return NULL;
+        }
+        if (gone)
+            mdev_nvidia_vf_free(vf);
+        else
+            g_ptr_array_add(card->vfs, vf);
+    }
+    build_types(card);
+    return g_steal_pointer(&card);
+}
+
+static GPtrArray *
+scan(const char *only_card, GPtrArray *problems, GError **error)
+{
+    static const char *const drivers[] = { MDEV_NVIDIA_DRIVERS };
+    g_autoptr(GHashTable) by_card = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                                          (GDestroyNotify) g_ptr_array_unref);
+    g_autoptr(GPtrArray) cards = g_ptr_array_new_with_free_func(
+        (GDestroyNotify) mdev_nvidia_card_free);
+    g_autoptr(GList) names = NULL;
+
+    for (guint i = 0; i < G_N_ELEMENTS(drivers); i++)
+        collect_vfs(drivers[i], only_card, by_card);
+    names = g_list_sort(g_hash_table_get_keys(by_card), (GCompareFunc) strcmp);
+    for (GList *l = names; l; l = l->next) {
+        g_autoptr(GError) local = NULL;
+        MdevNvidiaCard *card = read_card(l->data, g_hash_table_lookup(by_card, l->data),
+                                         &local);
+
+        if (card) {
+            g_ptr_array_add(cards, card);
+        } else if (problems) {
+            g_debug("%s", local->message);
+            g_ptr_array_add(problems, g_strdup(local->message));
+        } else {
+            g_propagate_error(error, g_steal_pointer(&local));
+            return NULL;
+        }
+    }
+    return g_steal_pointer(&cards);
+}
+
+/**
+ * mdev_nvidia_scan_cards:
+ * @card: (nullable): only this PF
+ * @problems: (element-type utf8): receives a line per card skipped because
+ *   its files are malformed
+ * @error: return location for a #GError
+ *
+ * The NVIDIA cards whose VFs are bound to the NVIDIA driver and carry
+ * `nvidia/creatable_vgpu_types`, sorted by PF address. A card whose files
+ * make no sense is skipped and named in @problems, never fatal.
+ *
+ * Returns: (transfer full) (element-type MdevNvidiaCard): the cards
+ */
+GPtrArray *
+mdev_nvidia_scan_cards(const char *card, GPtrArray *problems, GError **error)
+{
+    g_return_val_if_fail(problems != NULL, NULL);
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+    return scan(card, problems, error);
+}
+
+/**
+ * mdev_nvidia_read_card:
+ * @card: a PF's address
+ * @error: return location for a #GError
+ *
+ * Reads one card, for a change to it: %MDEV_ERROR_NOT_FOUND when it has no
+ * VF with the nvidia/ files, %G_IO_ERROR_INVALID_DATA when they are
+ * malformed.
+ *
+ * Returns: (transfer full): the card, or %NULL
+ */
+MdevNvidiaCard *
+mdev_nvidia_read_card(const char *card, GError **error)
+{
+    g_autoptr(GPtrArray) cards = NULL;
+
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+    if (!mdev_nvidia_address_is_valid(card)) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                    _("'%s' is not a PCI address like 0000:3d:00.0"), card);
+        return NULL;
+    }
+    cards = scan(card, NULL, error);
+    if (cards == NULL)
+        return NULL;
+    if (cards->len == 0) {
+        g_autofree char *path = g_build_filename(PCI_DEVICES, card, NULL);
+        int fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        g_autofree char *numvfs = fd >= 0 ? attr_dup(fd, "sriov_numvfs") : NULL;
+
+        if (fd >= 0)
+            close(fd);
+        if (g_strcmp0(numvfs, "0") == 0)
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
+                        _("card '%1$s' has no VFs: SR-IOV is not enabled on it (NVIDIA's "
+                          "sriov-manage -e %1$s enables it)"),
+                        card);
+        else
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
+                        _("no NVIDIA card '%s' with VFs bound to the NVIDIA driver"), card);
+        return NULL;
+    }
+    return g_ptr_array_steal_index(cards, 0);
+}
