@@ -87,8 +87,8 @@ print_text(GPtrArray *parents, GPtrArray *hosts)
                    cells);
         mdevtool_table_print_row(table, cells);
     }
-    for (guint i = 0; i < inv->parents->len; i++) {
-        const MdevParent *parent = g_ptr_array_index(inv->parents, i);
+    for (guint i = 0; i < parents->len; i++) {
+        const MdevParent *parent = g_ptr_array_index(parents, i);
         g_autofree char *line = NULL;
 
         if (parent->kind != MDEV_PARENT_KIND_NVIDIA_VF)
