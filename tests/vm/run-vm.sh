@@ -28,6 +28,7 @@
 # MDEVTOOL_VM_KVER (kernel ABI, default: the one linux-image-amd64 points to),
 # MDEVTOOL_VM_MEM (MiB, 1024), MDEVTOOL_VM_SMP (2), MDEVTOOL_VM_ACCEL (tcg),
 # MDEVTOOL_VM_MODULES (extra modules), MDEVTOOL_VM_APPEND (extra kernel args),
+# MDEVTOOL_VM_IOMMU (1: a virtual IOMMU, for VFIO on the nvvf VFs),
 # MDEVTOOL_VM_SCALE (speed factor, instead of the guest's measurement).
 
 set -euo pipefail
@@ -338,13 +339,18 @@ t_boot=$(now)
 # timer ticks can fail ("IO-APIC + timer doesn't work!") and panic the boot.
 cmdline="console=ttyS0 quiet panic=-1 no_timer_check ${MDEVTOOL_VM_APPEND:-}"
 # The SR-IOV NVMe controller whose functions nvvf takes (q35: SR-IOV needs
-# PCIe extended configuration space, and the nvme-subsys device), with a
-# virtual IOMMU so that its VFs get IOMMU groups and can be VFIO devices.
+# PCIe extended configuration space, and the nvme-subsys device).
 # Without ARI the VFs follow the PF function by function: at slot 0x10 the
 # 8 VFs take 00:10.1 to 00:11.0, clear of the slots QEMU fills from 1 up.
 nvme_vfs=8
-iommu_args=(-device intel-iommu)
-cmdline="$cmdline intel_iommu=on"
+# MDEVTOOL_VM_IOMMU=1 adds a virtual IOMMU, so that the VFs get IOMMU groups
+# and nvvf can make them VFIO devices.  Not by default: every PCI device then
+# takes an IOMMU group at boot, and the mdevs' groups no longer start at 0.
+iommu_args=()
+if [ "${MDEVTOOL_VM_IOMMU:-0}" = 1 ]; then
+    iommu_args=(-device intel-iommu)
+    cmdline="$cmdline intel_iommu=on"
+fi
 rm -f "$rundir/qemu.pid" "$rundir/timed-out"
 watchdog() {
     local start=$SECONDS scale=1.0 s10 allowed pid
