@@ -49,6 +49,14 @@ scenarios=(
     "mdevtool-libvirt      t_mdevtool_libvirt      400  libvirt: nodedev driver with mdevtool as mdevctl; nodedev-dumpxml equals mdevtool dumpxml"
     "mdevtool-hostile-names t_mdevtool_hostile     300  mdevtool: names with ../ and / write nothing on the real kernel"
     "mdevtool-in-use       t_mdevtool_in_use       300  mdevtool: a QEMU holding an mtty mdev: list shows it, stop and undefine refuse naming it, gc keeps it, --force waits for it"
+    "nvvf-card             t_nvvf_card             120  nvvf: the card bound to nvidia, 8 VFs with nvidia/ files, IOMMU groups and VFIO devices"
+    "nvvf-create-destroy   t_nvvf_create_destroy   120  nvvf: create and destroy through current_vgpu_type, vgpu_params, sibling lists follow"
+    "nvvf-homogeneous      t_nvvf_homogeneous      300  nvvf: types filled to their maximum, lists shrink to the header and come back"
+    "nvvf-errnos-proprietary t_nvvf_errnos_proprietary 120 nvvf: EINVAL, EPERM, EIO of the proprietary driver"
+    "nvvf-errnos-upstream  t_nvvf_errnos_upstream  120  nvvf: EINVAL, ENODEV, ENOSPC of the upstream variant driver"
+    "nvvf-vfio             t_nvvf_vfio             120  nvvf: VFIO open refused without a type, works with one; not-ready window; upstream EBUSY (needs MDEVTOOL_VM_IOMMU=1)"
+    "nvvf-race             t_nvvf_race             180  nvvf: parallel creates keep the maximum and never mix two types"
+    "nvvf-sriov-disable    t_nvvf_sriov_disable    180  nvvf: VFs vanish when SR-IOV is disabled, with vGPUs and under writers"
 )
 
 while [ $# -gt 0 ]; do
@@ -1014,6 +1022,462 @@ sys.exit(not (len(d) == 1 and d[0]["domain"] == "in-use-vm" and d[0]["in_use"] i
     finish
 }
 
+# ------------------------------------------ NVIDIA VF vGPUs (nvvf test driver)
+# The nvvf module (tests/vm/nvvf/) binds QEMU's SR-IOV NVMe controller under
+# the driver name "nvidia" and gives each VF NVIDIA's nvidia/ files; the
+# layout is in README.md.  These scenarios drive it with plain sysfs reads
+# and writes; mdevtool's VF scenarios use the same helpers (nvvf_enable,
+# nvvf_vfs, nvvf_write, vfio_vf) and go next to them, guarded by
+# need_mdevtool like the mdev ones.
+
+NVVF_PARAMS=/sys/module/nvvf/parameters
+NVVF_HEADER="ID    : vGPU Name"
+# The l40s model's table: id, name, maximum instances on the card.
+NVVF_L40S="1145 NVIDIA L40S-1B 32
+1147 NVIDIA L40S-1Q 32
+1148 NVIDIA L40S-2Q 24
+1149 NVIDIA L40S-3Q 16
+1150 NVIDIA L40S-4Q 12
+1151 NVIDIA L40S-6Q 8
+1152 NVIDIA L40S-8Q 6
+1153 NVIDIA L40S-12Q 4
+1154 NVIDIA L40S-16Q 3
+1155 NVIDIA L40S-24Q 2
+1156 NVIDIA L40S-48Q 1
+1166 NVIDIA L40S-48A 1
+2164 NVIDIA L40S-3B 16"
+
+# The card: the device bound to "nvidia" that has no physfn.
+nvvf_pf() {
+    local d
+    for d in /sys/bus/pci/drivers/nvidia/0000:*; do
+        [ -e "$d/sriov_totalvfs" ] && [ ! -e "$d/physfn" ] && { readlink -f "$d"; return 0; }
+    done
+    return 1
+}
+# The card's VFs in virtfn order, as sysfs paths (one readlink for all).
+nvvf_vfs() {
+    local pf=$1 i=0 links=()
+    while [ -e "$pf/virtfn$i" ]; do
+        links+=("$pf/virtfn$i")
+        i=$((i + 1))
+    done
+    [ $i = 0 ] || readlink -f "${links[@]}"
+}
+nvvf_ready() { # PF N: N VFs, each with its nvidia/ files
+    local v n=0
+    for v in $(nvvf_vfs "$1"); do
+        [ -f "$v/nvidia/current_vgpu_type" ] && n=$((n + 1))
+    done
+    [ "$n" = "$2" ]
+}
+nvvf_enable() { # PF N
+    echo "$2" >"$1/sriov_numvfs" || { fail "echo $2 > $1/sriov_numvfs"; return 1; }
+    wait_for 10 nvvf_ready "$1" "$2" || { fail "$2 VFs with nvidia/ files did not appear"; return 1; }
+}
+# Every VF without a vGPU, SR-IOV off, the default profile.
+nvvf_reset() {
+    local pf v
+    pf=$(nvvf_pf) || return 0
+    for v in $(nvvf_vfs "$pf"); do
+        [ "$(cat "$v/nvidia/current_vgpu_type" 2>/dev/null)" = 0 ] ||
+            echo 0 >"$v/nvidia/current_vgpu_type" 2>/dev/null
+    done
+    echo 0 >"$pf/sriov_numvfs" 2>/dev/null
+    echo proprietary >"$NVVF_PARAMS/profile" 2>/dev/null
+    echo 0 >"$NVVF_PARAMS/release_delay_ms" 2>/dev/null
+    return 0
+}
+
+# nvvf_write FILE VALUE: one write(2) of VALUE, as tools do; prints OK or the
+# errno's name.
+nvvf_write() {
+    local e
+    e=$( { printf %s "$2" >"$1"; } 2>&1 ) && { echo OK; return 0; }
+    case $e in
+    *"Invalid argument"*) echo EINVAL ;;
+    *"Operation not permitted"*) echo EPERM ;;
+    *"Input/output error"*) echo EIO ;;
+    *"No such device or address"*) echo ENXIO ;;
+    *"No such device"*) echo ENODEV ;;
+    *"No space left on device"*) echo ENOSPC ;;
+    *"Device or resource busy"*) echo EBUSY ;;
+    *"No such file or directory"*) echo ENOENT ;;
+    *) echo "other: $e" ;;
+    esac
+    return 1
+}
+# nvvf_read FILE: the first line, or the errno's name when the read fails.
+nvvf_read() {
+    local e
+    e=$(head -n1 "$1" 2>&1) && { echo "$e"; return 0; }
+    case $e in
+    *"No such device or address"*) echo ENXIO ;;
+    *) echo "other: $e" ;;
+    esac
+}
+expect_write() { # FILE VALUE EXPECTED WHAT
+    expect_eq "$(nvvf_write "$1" "$2")" "$3" "$4 (write of '$2' to ${1#/sys/devices/})"
+}
+vtype() { local t; read -r t <"$1/nvidia/current_vgpu_type"; echo "$t"; }
+# The creatable list's ids, space-separated; "-" for a header-only list,
+# "empty" for a file of 0 bytes, "bad" for anything else.
+creatable_ids() {
+    local s line id pad ids=""
+    IFS= read -r -d '' s <"$1/nvidia/creatable_vgpu_types"
+    [ -n "$s" ] || { echo empty; return; }
+    [ "${s: -1}" = $'\n' ] || { echo bad; return; }
+    s=${s%$'\n'}
+    [ "${s%%$'\n'*}" = "$NVVF_HEADER" ] || { echo bad; return; }
+    [ "$s" = "$NVVF_HEADER" ] && { echo -; return; }
+    s=${s#*$'\n'}
+    while IFS= read -r line; do
+        [[ $line =~ ^([0-9]+)\ *:\ (.+)$ ]] || { echo bad; return; }
+        id=${BASH_REMATCH[1]}
+        printf -v pad '%-5d : ' "$id"
+        [ "${line:0:8}" = "$pad" ] || { echo bad; return; }
+        ids="$ids${ids:+ }$id"
+    done <<<"$s"
+    echo "$ids"
+}
+all_ids() { echo "$NVVF_L40S" | awk '{ printf "%s%s", sep, $1; sep = " " } END { print "" }'; }
+# Every VF of the card lists IDS ("-" header only).
+expect_lists() { # PF IDS WHAT
+    local v
+    for v in $(nvvf_vfs "$1"); do
+        expect_eq "$(creatable_ids "$v")" "$2" "creatable_vgpu_types of ${v##*/} $3"
+    done
+}
+
+# vfio_vf ADDRESS open|hold FLAG: open the VF's VFIO device the way QEMU does
+# (container, Type1v2, group, device fd).  "open" closes it at once; "hold"
+# creates FLAG.held once it is open and keeps it open until FLAG exists.
+# Prints the errno's name when the device fd cannot be had.
+vfio_vf() {
+    python3 - "$@" <<'EOF'
+import ctypes, errno, os, sys, time
+addr, mode = sys.argv[1], sys.argv[2]
+libc = ctypes.CDLL(None, use_errno=True)
+libc.ioctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_void_p]
+def IO(n): return (ord(';') << 8) | (100 + n)
+GET_API_VERSION, CHECK_EXTENSION, SET_IOMMU = IO(0), IO(1), IO(2)
+GROUP_GET_STATUS, GROUP_SET_CONTAINER, GROUP_GET_DEVICE_FD, DEVICE_GET_INFO = IO(3), IO(4), IO(6), IO(7)
+TYPE1v2 = 3
+def ioctl(fd, req, arg):
+    r = libc.ioctl(fd, req, arg)
+    if r < 0:
+        raise OSError(ctypes.get_errno(), "ioctl %#x" % req)
+    return r
+group = os.path.basename(os.readlink("/sys/bus/pci/devices/%s/iommu_group" % addr))
+container = os.open("/dev/vfio/vfio", os.O_RDWR)
+assert ioctl(container, CHECK_EXTENSION, TYPE1v2) == 1, "no Type1v2"
+gfd = os.open("/dev/vfio/" + group, os.O_RDWR)
+status = (ctypes.c_uint32 * 2)(8, 0)
+ioctl(gfd, GROUP_GET_STATUS, ctypes.addressof(status))
+assert status[1] & 1, "group %s not viable" % group
+ioctl(gfd, GROUP_SET_CONTAINER, ctypes.addressof(ctypes.c_int(container)))
+ioctl(container, SET_IOMMU, TYPE1v2)
+try:
+    dfd = ioctl(gfd, GROUP_GET_DEVICE_FD, ctypes.c_char_p(addr.encode()))
+except OSError as e:
+    print(errno.errorcode.get(e.errno, str(e.errno)))
+    sys.exit(3)
+info = (ctypes.c_uint32 * 4)(16, 0, 0, 0)
+ioctl(dfd, DEVICE_GET_INFO, ctypes.addressof(info))
+assert info[1] & 2, "not a PCI device"
+print("open: group %s, device flags %#x, %d regions, %d irqs" % (group, info[1], info[2], info[3]))
+sys.stdout.flush()
+if mode == "hold":
+    flag = sys.argv[3]
+    open(flag + ".held", "w").close()
+    deadline = time.time() + 600
+    while not os.path.exists(flag) and time.time() < deadline:
+        time.sleep(0.1)
+for fd in (dfd, gfd, container):
+    os.close(fd)
+EOF
+}
+
+need_nvvf() {
+    NVVF_PF=$(nvvf_pf) || { fail "no card bound to the nvidia driver (nvvf not loaded?)"; finish; }
+}
+
+# The card as the driver registers it, then its VFs and their files.
+t_nvvf_card() {
+    need_nvvf
+    local pf=$NVVF_PF v i f mode g
+    note "card $pf: $(cat "$pf/vendor"):$(cat "$pf/device"), driver $(readlink "$pf/driver")"
+    expect_eq "$(basename "$(readlink "$pf/driver")")" nvidia "driver of the PF"
+    [ ! -e "$pf/nvidia" ] || fail "the PF has an nvidia/ directory"
+    expect_eq "$(cat "$pf/sriov_totalvfs")" 8 "sriov_totalvfs"
+    expect_eq "$(cat "$pf/sriov_numvfs")" 0 "sriov_numvfs at boot"
+    expect_eq "$(nvvf_vfs "$pf" | wc -l)" 0 "VFs before SR-IOV is enabled"
+    nvvf_enable "$pf" 8 || finish
+    i=0
+    for v in $(nvvf_vfs "$pf"); do
+        expect_eq "$(readlink -f "$v/physfn")" "$pf" "physfn of ${v##*/}"
+        expect_eq "$(basename "$(readlink "$v/driver")")" nvidia "driver of ${v##*/}"
+        for f in creatable_vgpu_types:444 current_vgpu_type:644 vgpu_params:644 placement_id:444 gpu_instance_id:444; do
+            mode=$(stat -c %a "$v/nvidia/${f%:*}" 2>/dev/null)
+            expect_eq "$mode" "${f#*:}" "mode of ${v##*/}/nvidia/${f%:*}"
+        done
+        expect_eq "$(ls "$v/nvidia" | tr '\n' ' ')" \
+            "creatable_vgpu_types current_vgpu_type gpu_instance_id placement_id vgpu_params " "files in ${v##*/}/nvidia"
+        expect_eq "$(creatable_ids "$v")" "$(all_ids)" "creatable_vgpu_types of ${v##*/}"
+        expect_eq "$(vtype "$v")" 0 "current_vgpu_type of ${v##*/}"
+        expect_eq "$(od -An -c "$v/nvidia/vgpu_params" | tr -d ' ')" '\n' "vgpu_params of ${v##*/}"
+        expect_eq "$(nvvf_read "$v/nvidia/placement_id")" ENXIO "placement_id of ${v##*/} without a vGPU"
+        expect_eq "$(nvvf_read "$v/nvidia/gpu_instance_id")" ENXIO "gpu_instance_id of ${v##*/}"
+        if [ -e "$v/iommu_group" ]; then
+            g=$(basename "$(readlink "$v/iommu_group")")
+            [ -c "/dev/vfio/$g" ] || fail "${v##*/}: no /dev/vfio node for IOMMU group '$g'"
+            compgen -G "$v/vfio-dev/vfio[0-9]*" >/dev/null || fail "${v##*/} is not a VFIO device (no vfio-dev/vfioN)"
+        else
+            [ ! -e "$v/vfio-dev" ] || fail "${v##*/} is a VFIO device without an IOMMU group"
+            dmesg | grep -q "${v##*/}: no IOMMU group: not registered with VFIO" ||
+                fail "${v##*/}: no 'not registered with VFIO' line in the kernel log"
+        fi
+        i=$((i + 1))
+    done
+    expect_eq "$i" 8 "VFs after echo 8 > sriov_numvfs"
+    # The exact bytes of a fresh list.
+    v=$(nvvf_vfs "$pf" | head -n1)
+    { echo "$NVVF_HEADER"; echo "$NVVF_L40S" | while read -r id n1 n2 _; do printf '%-5d : %s %s\n' "$id" "$n1" "$n2"; done; } >/tmp/want
+    cmp "$v/nvidia/creatable_vgpu_types" /tmp/want || fail "creatable_vgpu_types of ${v##*/} differs from the expected text"
+    cat "$v/nvidia/creatable_vgpu_types"
+    finish
+}
+
+# Create and destroy one vGPU; the card's lists follow (homogeneous rule).
+t_nvvf_create_destroy() {
+    need_nvvf
+    local pf=$NVVF_PF v w
+    nvvf_enable "$pf" 8 || finish
+    v=$(nvvf_vfs "$pf" | sed -n 1p)
+    w=$(nvvf_vfs "$pf" | sed -n 2p)
+    # A newline after the id, as echo writes it, is accepted too.
+    echo 1148 >"$v/nvidia/current_vgpu_type" || fail "echo 1148 > ${v##*/}/nvidia/current_vgpu_type"
+    expect_eq "$(vtype "$v")" 1148 "current_vgpu_type of ${v##*/} after create"
+    expect_eq "$(nvvf_read "$v/nvidia/placement_id")" 0 "placement_id of the first vGPU"
+    expect_lists "$pf" 1148 "while one L40S-2Q exists"
+    expect_write "$v/nvidia/vgpu_params" "frame_rate_limiter=0,intervaltime=16667" OK "vgpu_params"
+    expect_eq "$(nvvf_read "$v/nvidia/vgpu_params")" "frame_rate_limiter=0,intervaltime=16667" "vgpu_params read back"
+    for bad in "frame_rate_limiter" "=1" "a=1," "a=x" "A=1" "a=1,,b=2" "../x=1"; do
+        expect_write "$v/nvidia/vgpu_params" "$bad" EINVAL "malformed vgpu_params"
+    done
+    expect_eq "$(nvvf_read "$v/nvidia/vgpu_params")" "frame_rate_limiter=0,intervaltime=16667" "vgpu_params after rejected writes"
+    expect_write "$w/nvidia/current_vgpu_type" 1148 OK "second L40S-2Q"
+    expect_eq "$(nvvf_read "$w/nvidia/placement_id")" 1 "placement_id of the second vGPU"
+    expect_write "$v/nvidia/current_vgpu_type" 0 OK "destroy"
+    expect_eq "$(vtype "$v")" 0 "current_vgpu_type after destroy"
+    expect_eq "$(nvvf_read "$v/nvidia/placement_id")" ENXIO "placement_id after destroy"
+    expect_eq "$(od -An -c "$v/nvidia/vgpu_params" | tr -d ' ')" '\n' "vgpu_params after destroy"
+    expect_lists "$pf" 1148 "while one L40S-2Q is left"
+    expect_write "$w/nvidia/current_vgpu_type" 0 OK "destroy of the last vGPU"
+    expect_lists "$pf" "$(all_ids)" "after the last vGPU is gone"
+    # Another type can lock the card now.
+    expect_write "$w/nvidia/current_vgpu_type" 2164 OK "L40S-3B on the empty card"
+    expect_lists "$pf" 2164 "while an L40S-3B exists"
+    expect_write "$w/nvidia/current_vgpu_type" 0 OK "destroy of the L40S-3B"
+    finish
+}
+
+# Fill a type to its maximum on the card: every list shrinks to the header.
+t_nvvf_homogeneous() {
+    need_nvvf
+    local pf=$NVVF_PF vfs t n
+    nvvf_enable "$pf" 8 || finish
+    mapfile -t vfs < <(nvvf_vfs "$pf")
+    for t in "1155 2" "1153 4" "1151 8"; do
+        set -- $t
+        for ((n = 0; n < $2; n++)); do
+            expect_write "${vfs[$n]}/nvidia/current_vgpu_type" "$1" OK "vGPU $((n + 1)) of $2 of type $1"
+            if [ $((n + 1)) -lt "$2" ]; then
+                expect_lists "$pf" "$1" "with $((n + 1)) of $2 of type $1"
+            fi
+        done
+        expect_lists "$pf" - "with type $1 full"
+        expect_eq "$(cat "${vfs[0]}/nvidia/creatable_vgpu_types")" "$NVVF_HEADER" "the whole list on a full card"
+        if [ "$2" -lt 8 ]; then
+            expect_write "${vfs[$2]}/nvidia/current_vgpu_type" "$1" EIO "one $1 more on the full card"
+            expect_write "${vfs[$2]}/nvidia/current_vgpu_type" 1145 EIO "another type on the locked card"
+            expect_eq "$(vtype "${vfs[$2]}")" 0 "current_vgpu_type after the failed writes"
+        fi
+        # One destroyed: the type comes back, and only it.
+        expect_write "${vfs[0]}/nvidia/current_vgpu_type" 0 OK "destroy of one $1"
+        expect_lists "$pf" "$1" "after one of the full $1 is destroyed"
+        for ((n = 1; n < $2; n++)); do
+            expect_write "${vfs[$n]}/nvidia/current_vgpu_type" 0 OK "destroy"
+        done
+        expect_lists "$pf" "$(all_ids)" "after every $1 is destroyed"
+    done
+    dmesg | grep -c 'NVRM: Failed to add vgpu create request' | sed 's/^/NVRM lines in the kernel log: /'
+    finish
+}
+
+# The proprietary driver's errnos (the default profile).
+t_nvvf_errnos_proprietary() {
+    need_nvvf
+    local pf=$NVVF_PF v w x c
+    nvvf_enable "$pf" 8 || finish
+    expect_eq "$(cat "$NVVF_PARAMS/profile")" proprietary "default profile"
+    v=$(nvvf_vfs "$pf" | sed -n 1p); w=$(nvvf_vfs "$pf" | sed -n 2p); x=$(nvvf_vfs "$pf" | sed -n 3p)
+    c=$v/nvidia/current_vgpu_type
+    for bad in abc " 1148" 0x47c -1 1148abc 99999999999999999999; do
+        expect_write "$c" "$bad" EINVAL "not a decimal id"
+    done
+    expect_write "$c" 0 EPERM "destroy without a vGPU"
+    dmesg | grep -q 'Failed to remove vGPU. No vGPU exists' || fail "no 'No vGPU exists' line in the kernel log"
+    expect_write "$c" 4242 EIO "an id this card does not have"
+    dmesg | grep -q 'NVRM: Failed to add vgpu create request' || fail "no NVRM line in the kernel log"
+    expect_write "$c" 1156 OK "L40S-48Q"
+    expect_write "$c" 1156 EPERM "create on a VF that has a vGPU"
+    expect_write "$c" 1147 EPERM "other type on a VF that has a vGPU"
+    expect_eq "$(vtype "$v")" 1156 "current_vgpu_type after the refused writes"
+    expect_write "$w/nvidia/current_vgpu_type" 1156 EIO "L40S-48Q beyond its maximum of 1"
+    expect_write "$w/nvidia/current_vgpu_type" 1147 EIO "other type than the card's"
+    # The proprietary driver lists the card's catalog on a VF that has a type too.
+    expect_eq "$(creatable_ids "$v")" - "creatable_vgpu_types of the VF holding the full type"
+    expect_write "$c" 0 OK "destroy"
+    expect_write "$c" 0 EPERM "second destroy"
+    for y in "$v" "$w" "$x"; do
+        expect_eq "$(vtype "$y")" 0 "current_vgpu_type of ${y##*/} at the end"
+    done
+    finish
+}
+
+# The upstream variant driver's errnos (profile=upstream).
+t_nvvf_errnos_upstream() {
+    need_nvvf
+    local pf=$NVVF_PF v w c
+    nvvf_enable "$pf" 8 || finish
+    echo upstream >"$NVVF_PARAMS/profile" || fail "profile=upstream"
+    expect_write "$NVVF_PARAMS/profile" nonsense EINVAL "unknown profile"
+    v=$(nvvf_vfs "$pf" | sed -n 1p); w=$(nvvf_vfs "$pf" | sed -n 2p)
+    c=$v/nvidia/current_vgpu_type
+    expect_write "$c" abc EINVAL "not a decimal id"
+    expect_write "$c" 0 OK "destroy without a vGPU (a no-op upstream)"
+    expect_write "$c" 4242 ENODEV "an id this card does not have"
+    expect_write "$c" 1155 OK "L40S-24Q"
+    expect_eq "$(creatable_ids "$v")" empty "creatable_vgpu_types of a VF that has a type (upstream)"
+    expect_eq "$(creatable_ids "$w")" 1155 "creatable_vgpu_types of a sibling"
+    expect_write "$c" 1155 EPERM "create on a VF that has a vGPU"
+    expect_write "$w/nvidia/current_vgpu_type" 1147 EINVAL "other type than the card's"
+    expect_write "$w/nvidia/current_vgpu_type" 1155 OK "second L40S-24Q"
+    expect_write "$(nvvf_vfs "$pf" | sed -n 3p)/nvidia/current_vgpu_type" 1155 ENOSPC "L40S-24Q beyond its maximum of 2"
+    expect_write "$c" 0 OK "destroy"
+    expect_write "$w/nvidia/current_vgpu_type" 0 OK "destroy"
+    expect_eq "$(creatable_ids "$v")" "$(all_ids)" "creatable_vgpu_types at the end"
+    finish
+}
+
+# The VF as a VFIO device: not without a type; open with one; the driver's
+# not-ready window after close.
+t_nvvf_vfio() {
+    need_nvvf
+    local pf=$NVVF_PF v a c out rc
+    nvvf_enable "$pf" 8 || finish
+    v=$(nvvf_vfs "$pf" | sed -n 4p); a=${v##*/}; c=$v/nvidia/current_vgpu_type
+    [ -e "$v/iommu_group" ] || skip "the VFs have no IOMMU group (MDEVTOOL_VM_IOMMU=1 adds one)"
+    out=$(vfio_vf "$a" open 2>&1); rc=$?
+    expect_eq "$rc/$out" 3/ENODEV "VFIO open of a VF without a vGPU type"
+    dmesg | grep -q 'current_vgpu_type of VF not configured' || fail "no 'not configured' line in the kernel log"
+    expect_write "$c" 1152 OK "L40S-8Q"
+    out=$(vfio_vf "$a" open 2>&1) || fail "VFIO open of $a with a vGPU: $out"
+    note "$a: $out"
+    # Opening leaves the vGPU alone.
+    expect_eq "$(vtype "$v")" 1152 "current_vgpu_type after the VFIO device was closed"
+    echo 3000 >"$NVVF_PARAMS/release_delay_ms"
+    vfio_vf "$a" open >/dev/null 2>&1 || fail "second VFIO open"
+    expect_write "$c" 0 EBUSY "destroy right after the VFIO device was closed"
+    wait_for 20 nvvf_write "$c" 0 || fail "destroy did not succeed after the not-ready window"
+    expect_eq "$(vtype "$v")" 0 "current_vgpu_type after the window"
+    echo 0 >"$NVVF_PARAMS/release_delay_ms"
+    # The upstream driver refuses any write while the device is open.
+    echo upstream >"$NVVF_PARAMS/profile" || fail "profile=upstream"
+    expect_write "$c" 1152 OK "L40S-8Q (upstream profile)"
+    rm -f /tmp/vfio-flag /tmp/vfio-flag.held
+    vfio_vf "$a" hold /tmp/vfio-flag >/tmp/vfio-hold.out 2>&1 &
+    wait_for 30 test -e /tmp/vfio-flag.held || fail "VFIO open of $a: $(cat /tmp/vfio-hold.out)"
+    expect_write "$c" 0 EBUSY "destroy while the VFIO device is open (upstream)"
+    dmesg | grep -q 'VFIO device must be closed' || fail "no 'must be closed' line in the kernel log"
+    touch /tmp/vfio-flag
+    wait || fail "holding the VFIO device open failed: $(cat /tmp/vfio-hold.out)"
+    expect_write "$c" 0 OK "destroy after the VFIO device was closed (upstream)"
+    finish
+}
+
+# Parallel writes: the card's maximum and the homogeneous rule hold.
+t_nvvf_race() {
+    need_nvvf
+    local pf=$NVVF_PF v vfs i ok types
+    nvvf_enable "$pf" 8 || finish
+    mapfile -t vfs < <(nvvf_vfs "$pf")
+    mkdir -p /tmp/nvrace; rm -f /tmp/nvrace/*
+    for i in "${!vfs[@]}"; do
+        nvvf_write "${vfs[$i]}/nvidia/current_vgpu_type" 1154 >/tmp/nvrace/$i &
+    done
+    wait
+    ok=$(cat /tmp/nvrace/* | grep -c '^OK$')
+    expect_eq "$ok" 3 "parallel creates of L40S-16Q (maximum 3) on 8 VFs that succeeded"
+    note "results: $(cat /tmp/nvrace/* | sort | uniq -c | tr '\n' ' ')"
+    for v in "${vfs[@]}"; do [ "$(vtype "$v")" = 0 ] || echo 0 >"$v/nvidia/current_vgpu_type"; done
+    # Two types at once on an empty card: one wins, the card never mixes.
+    for round in 1 2 3; do
+        rm -f /tmp/nvrace/*
+        for i in "${!vfs[@]}"; do
+            nvvf_write "${vfs[$i]}/nvidia/current_vgpu_type" $((i % 2 ? 1150 : 1149)) >/tmp/nvrace/$i &
+        done
+        wait
+        types=$(for v in "${vfs[@]}"; do vtype "$v"; done | grep -v '^0$' | sort -u | tr '\n' ' ')
+        [[ $types =~ ^(1149|1150)\ $ ]] || fail "round $round: types on the card: '$types'"
+        expect_eq "$(cat /tmp/nvrace/* | grep -c '^OK$')" 4 "round $round: creates that succeeded (4 VFs per type)"
+        note "round $round: card locked to $types"
+        for v in "${vfs[@]}"; do [ "$(vtype "$v")" = 0 ] || echo 0 >"$v/nvidia/current_vgpu_type"; done
+    done
+    finish
+}
+
+# SR-IOV disabled with vGPUs present, and while writes are under way: the VFs
+# vanish, the card forgets their vGPUs, nothing hangs.
+t_nvvf_sriov_disable() {
+    need_nvvf
+    local pf=$NVVF_PF v vfs i
+    nvvf_enable "$pf" 8 || finish
+    mapfile -t vfs < <(nvvf_vfs "$pf")
+    for i in 0 1 2; do expect_write "${vfs[$i]}/nvidia/current_vgpu_type" 1153 OK "L40S-12Q $i"; done
+    echo 0 >"$pf/sriov_numvfs" || fail "echo 0 > sriov_numvfs with vGPUs present"
+    wait_for 10 test ! -e "${vfs[0]}" || fail "${vfs[0]##*/} still present"
+    expect_eq "$(nvvf_vfs "$pf" | wc -l)" 0 "VFs after SR-IOV is disabled"
+    expect_eq "$(ls -d /sys/bus/pci/drivers/nvidia/0000:* | wc -l)" 1 "devices bound to nvidia"
+    nvvf_enable "$pf" 4 || finish
+    mapfile -t vfs < <(nvvf_vfs "$pf")
+    for v in "${vfs[@]}"; do
+        expect_eq "$(vtype "$v")" 0 "current_vgpu_type of ${v##*/} after SR-IOV re-enable"
+        expect_eq "$(creatable_ids "$v")" "$(all_ids)" "creatable_vgpu_types of ${v##*/} after re-enable"
+    done
+    # Writers on every VF while SR-IOV goes away under them.
+    rm -f /tmp/nvwriter.*
+    for i in "${!vfs[@]}"; do
+        ( v=${vfs[$i]}
+          for n in $(seq 200); do
+              nvvf_write "$v/nvidia/current_vgpu_type" 1147 >/dev/null
+              nvvf_write "$v/nvidia/current_vgpu_type" 0 >/dev/null
+              cat "$v/nvidia/creatable_vgpu_types" >/dev/null 2>&1 || break
+              : >/tmp/nvwriter.$i
+          done ) &
+    done
+    wait_for 30 test -e /tmp/nvwriter.0 -a -e /tmp/nvwriter.3 || fail "the writers did not start"
+    echo 0 >"$pf/sriov_numvfs" || fail "echo 0 > sriov_numvfs under writers"
+    wait
+    expect_eq "$(nvvf_vfs "$pf" | wc -l)" 0 "VFs after SR-IOV is disabled under writers"
+    nvvf_enable "$pf" 8 || finish
+    expect_lists "$pf" "$(all_ids)" "after SR-IOV is enabled again"
+    expect_write "$(nvvf_vfs "$pf" | sed -n 8p)/nvidia/current_vgpu_type" 1156 OK "L40S-48Q on the fresh card"
+    expect_write "$(nvvf_vfs "$pf" | sed -n 8p)/nvidia/current_vgpu_type" 0 OK "destroy"
+    finish
+}
+
 # ------------------------------------------------------------------ runner
 if [ "${1:-}" = --run ]; then
     SKIP_FILE=$3
@@ -1076,6 +1540,7 @@ for s in "${selected[@]}"; do
         [ -d "$SYS_CLASS/$m" ] || modprobe "$m"
     done
     find /etc/mdevctl.d -mindepth 1 -maxdepth 1 ! -name scripts.d -exec rm -rf {} +
+    nvvf_reset
     rm -f /etc/udev/rules.d/*mdev*
 done
 echo "# all scenarios: $(awk -v a="$t_all" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s, $failed failed"

@@ -28,6 +28,7 @@
 # MDEVTOOL_VM_KVER (kernel ABI, default: the one linux-image-amd64 points to),
 # MDEVTOOL_VM_MEM (MiB, 1024), MDEVTOOL_VM_SMP (2), MDEVTOOL_VM_ACCEL (tcg),
 # MDEVTOOL_VM_MODULES (extra modules), MDEVTOOL_VM_APPEND (extra kernel args),
+# MDEVTOOL_VM_IOMMU (1: a virtual IOMMU, for VFIO on the nvvf VFs),
 # MDEVTOOL_VM_SCALE (speed factor, instead of the guest's measurement).
 
 set -euo pipefail
@@ -45,7 +46,7 @@ guest_env=()
 
 # Modules the guest needs, in addition to what they depend on.
 modules="virtio_pci 9pnet_virtio 9p overlay vfio vfio_iommu_type1 mdev
-         mtty mdpy mdpy-fb mbochs ${MDEVTOOL_VM_MODULES:-}"
+         mtty mdpy mdpy-fb mbochs nvvf ${MDEVTOOL_VM_MODULES:-}"
 samples="mtty mdpy mdpy-fb mbochs"
 
 log() { printf '=== run-vm: %s ===\n' "$*" >&2; }
@@ -227,13 +228,32 @@ if [ "$(cat "$builddir/.stamp" 2>/dev/null || true)" != "$stamp" ]; then
     log "sample drivers built in $(since "$t") s"
 fi
 
-# Module tree with the samples, and the load order.
+# Our own test driver (nvvf/): NVIDIA's VF vGPU files on the VFs of QEMU's
+# SR-IOV NVMe controller.  Rebuilt when its sources or the headers change.
+nvvfdir=$cache/nvvf-$kver
+nvvf_stamp="headers $hdrver nvvf $(cat "$here/nvvf/Kbuild" "$here/nvvf/nvvf.c" | sha256sum | cut -c1-16)"
+if [ "$(cat "$nvvfdir/.stamp" 2>/dev/null || true)" != "$nvvf_stamp" ]; then
+    t=$(now)
+    log "building the nvvf test driver ($nvvf_stamp)"
+    rm -rf "$cache"/nvvf-*
+    mkdir -p "$nvvfdir.tmp"
+    cp "$here/nvvf/Kbuild" "$here/nvvf/nvvf.c" "$nvvfdir.tmp/"
+    make -s -C "$hdrdir" M="$nvvfdir.tmp" -j"$(nproc)" modules >&2 ||
+        die "building the nvvf test driver failed"
+    [ -f "$nvvfdir.tmp/nvvf.ko" ] || die "nvvf.ko was not built"
+    echo "$nvvf_stamp" >"$nvvfdir.tmp/.stamp"
+    mv "$nvvfdir.tmp" "$nvvfdir"
+    log "nvvf test driver built in $(since "$t") s"
+fi
+
+# Module tree with the samples and nvvf, and the load order.
 moddir=$kroot/lib/modules/$kver
-if ! cmp -s "$builddir/.stamp" "$moddir/extra/.stamp" 2>/dev/null; then
+if ! { cat "$builddir/.stamp" "$nvvfdir/.stamp"; } | cmp -s - "$moddir/extra/.stamp" 2>/dev/null; then
     mkdir -p "$moddir/extra"
     for m in $samples; do cp "$builddir/$m.ko" "$moddir/extra/"; done
+    cp "$nvvfdir/nvvf.ko" "$moddir/extra/"
     depmod -b "$kroot" "$kver"
-    cp "$builddir/.stamp" "$moddir/extra/.stamp"
+    cat "$builddir/.stamp" "$nvvfdir/.stamp" >"$moddir/extra/.stamp"
 fi
 loadlist=$(for m in $modules; do
                modprobe -d "$kroot" -S "$kver" --show-depends "$m" ||
@@ -241,7 +261,7 @@ loadlist=$(for m in $modules; do
            done | awk '$1 == "insmod" { print $2 }' | awk '!seen[$0]++' |
            sed "s|^$kroot/lib/modules/$kver/||")
 bbver=$(dpkg-query -W -f='${Version}' busybox-static)
-key=$( { echo "$kver $have_image $stamp $bbver"; echo "$loadlist"; } | sha256sum | cut -c1-16)
+key=$( { echo "$kver $have_image $stamp $nvvf_stamp $bbver"; echo "$loadlist"; } | sha256sum | cut -c1-16)
 base=$cache/base-$key.cpio.gz
 if [ ! -f "$base" ]; then
     t=$(now)
@@ -318,6 +338,19 @@ t_boot=$(now)
 # no_timer_check: on a starved host the kernel's check that the IO-APIC
 # timer ticks can fail ("IO-APIC + timer doesn't work!") and panic the boot.
 cmdline="console=ttyS0 quiet panic=-1 no_timer_check ${MDEVTOOL_VM_APPEND:-}"
+# The SR-IOV NVMe controller whose functions nvvf takes (q35: SR-IOV needs
+# PCIe extended configuration space, and the nvme-subsys device).
+# Without ARI the VFs follow the PF function by function: at slot 0x10 the
+# 8 VFs take 00:10.1 to 00:11.0, clear of the slots QEMU fills from 1 up.
+nvme_vfs=8
+# MDEVTOOL_VM_IOMMU=1 adds a virtual IOMMU, so that the VFs get IOMMU groups
+# and nvvf can make them VFIO devices.  Not by default: every PCI device then
+# takes an IOMMU group at boot, and the mdevs' groups no longer start at 0.
+iommu_args=()
+if [ "${MDEVTOOL_VM_IOMMU:-0}" = 1 ]; then
+    iommu_args=(-device intel-iommu)
+    cmdline="$cmdline intel_iommu=on"
+fi
 rm -f "$rundir/qemu.pid" "$rundir/timed-out"
 watchdog() {
     local start=$SECONDS scale=1.0 s10 allowed pid
@@ -341,10 +374,13 @@ watchdog_pid=$!
 set +e
 # The outer timeout only guards against a watchdog that failed itself.
 timeout -k 10 $((limit * 100)) qemu-system-x86_64 \
-    -accel "$accel" -m "$mem" -smp "$smp" -nodefaults -display none -no-reboot \
+    -accel "$accel" -machine q35 -m "$mem" -smp "$smp" -nodefaults -display none -no-reboot \
     -pidfile "$rundir/qemu.pid" \
     -serial stdio -kernel "$vmlinuz" -initrd "$rundir/initrd.img" \
     -append "$cmdline" \
+    "${iommu_args[@]}" \
+    -device nvme-subsys,id=nvsubsys \
+    -device "nvme,id=nvme0,addr=0x10,serial=nvvf0,subsys=nvsubsys,sriov_max_vfs=$nvme_vfs,sriov_vq_flexible=$((nvme_vfs * 2)),sriov_vi_flexible=$nvme_vfs" \
     -fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap \
     -device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot \
     -fsdev "local,id=out,path=$rundir/out,security_model=none,multidevs=remap" \
