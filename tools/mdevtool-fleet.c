@@ -451,3 +451,49 @@ mdevtool_fleet_dumpxml(MdevtoolCli *cli, const char *name, gboolean inactive)
         fputc('\n', stdout);
     return mdevtool_fleet_status(fleet);
 }
+
+/**
+ * mdevtool_fleet_show_parents:
+ * @cli: the CLI state, with its hosts
+ * @parent: (nullable): only the parents of this name
+ * @print_json: prints the parents found, with --json
+ * @print_text: prints them as a table
+ *
+ * What `parents` and `types` show with -c: every host's parents, the
+ * hosts in the order given.
+ *
+ * Returns: the exit status
+ */
+int
+mdevtool_fleet_show_parents(MdevtoolCli *cli, const char *parent,
+                            MdevtoolFleetParentsPrinter print_json,
+                            MdevtoolFleetParentsPrinter print_text)
+{
+    g_autoptr(MdevtoolFleet) fleet = mdevtool_fleet_open(cli, MDEV_FLEET_SCAN_PARENTS);
+    g_autoptr(GPtrArray) shown = g_ptr_array_new();
+    g_autoptr(GPtrArray) hosts = g_ptr_array_new();
+
+    for (guint h = 0; h < fleet->hosts->len; h++) {
+        MdevtoolFleetHost *host = g_ptr_array_index(fleet->hosts, h);
+        GPtrArray *parents = host->inventory->inv->parents;
+
+        for (guint i = 0; i < parents->len; i++) {
+            MdevParent *p = g_ptr_array_index(parents, i);
+
+            if (parent == NULL || strcmp(p->name, parent) == 0) {
+                g_ptr_array_add(shown, p);
+                g_ptr_array_add(hosts, host->uri);
+            }
+        }
+    }
+    if (cli->json)
+        print_json(shown, hosts);
+    else if (shown->len > 0)
+        print_text(shown, hosts);
+    else if (fleet->hosts->len > 0 && parent)
+        mdevtool_note(_("no host given has a parent '%s'"), parent);
+    else if (fleet->hosts->len > 0)
+        mdevtool_note(_("no host given has an mdev parent"));
+    mdevtool_fleet_print_problems(fleet);
+    return mdevtool_fleet_status(fleet);
+}

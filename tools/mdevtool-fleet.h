@@ -36,6 +36,12 @@ int mdevtool_fleet_device_op(MdevtoolCli *cli, const char *cmd, const char *uuid
                              const char *parent, gboolean enable);
 int mdevtool_fleet_dumpxml(MdevtoolCli *cli, const char *name, gboolean inactive);
 
+/* Prints a list of parents with the host each belongs to (parallel arrays). */
+typedef void (*MdevtoolFleetParentsPrinter)(GPtrArray *parents, GPtrArray *hosts);
+int mdevtool_fleet_show_parents(MdevtoolCli *cli, const char *parent,
+                                MdevtoolFleetParentsPrinter print_json,
+                                MdevtoolFleetParentsPrinter print_text);
+
 G_END_DECLS
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(MdevtoolFleet, mdevtool_fleet_free)

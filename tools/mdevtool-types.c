@@ -99,39 +99,6 @@ print_json(GPtrArray *parents, GPtrArray *hosts)
     mdevtool_json_print(b);
 }
 
-/* Every host's parents in one listing: the hosts in the order given. */
-static int
-types_fleet(MdevtoolCli *cli, const char *parent)
-{
-    g_autoptr(MdevtoolFleet) fleet = mdevtool_fleet_open(cli, MDEV_FLEET_SCAN_PARENTS);
-    g_autoptr(GPtrArray) shown = g_ptr_array_new();
-    g_autoptr(GPtrArray) hosts = g_ptr_array_new();
-
-    for (guint h = 0; h < fleet->hosts->len; h++) {
-        MdevtoolFleetHost *host = g_ptr_array_index(fleet->hosts, h);
-        GPtrArray *parents = host->inventory->inv->parents;
-
-        for (guint i = 0; i < parents->len; i++) {
-            MdevParent *p = g_ptr_array_index(parents, i);
-
-            if (parent == NULL || strcmp(p->name, parent) == 0) {
-                g_ptr_array_add(shown, p);
-                g_ptr_array_add(hosts, host->uri);
-            }
-        }
-    }
-    if (cli->json)
-        print_json(shown, hosts);
-    else if (shown->len > 0)
-        print_text(shown, hosts);
-    else if (fleet->hosts->len > 0 && parent)
-        mdevtool_note(_("no host given has a parent '%s'"), parent);
-    else if (fleet->hosts->len > 0)
-        mdevtool_note(_("no host given has an mdev parent"));
-    mdevtool_fleet_print_problems(fleet);
-    return mdevtool_fleet_status(fleet);
-}
-
 MDEVTOOL_CMD(mdevtool_cmd_types)
 {
     g_autofree char *parent = NULL;
@@ -151,7 +118,7 @@ MDEVTOOL_CMD(mdevtool_cmd_types)
     if (argc > 1)
         return mdevtool_usage_error("types", _("unexpected argument '%s'"), argv[1]);
     if (cli->uris)
-        return types_fleet(cli, parent);
+        return mdevtool_fleet_show_parents(cli, parent, print_json, print_text);
 
     mdevtool_resolve_parent(cli, &parent);
     inv = mdev_discovery_scan(cli->ctx, MDEV_DISCOVERY_PARENTS | MDEV_DISCOVERY_NVIDIA_VF,
