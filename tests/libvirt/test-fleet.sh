@@ -142,9 +142,23 @@ start_host b fleet-host-b.json
 A=$(uri_of a)
 B=$(uri_of b)
 
+# A sanitizer build's XDR interceptors look up the functions they wrap when
+# the program starts; libvirt, opened later, brings libtirpc's, which they
+# would then call through a null pointer. In such a build libtirpc is loaded
+# at start-up for the client, so that the interceptors find their targets.
+client_preload=
+if grep -q __asan_init "$MDEVTOOL" 2>/dev/null; then
+    client_preload=$(ldconfig -p | awk '/libtirpc\.so\.3 / { print $NF; exit }')
+fi
+
 # run ARGS...: mdevtool's stdout, stderr and exit status in $out, $err, $status
 run() {
-    "$MDEVTOOL" "$@" > "$WORK/stdout" 2> "$WORK/stderr"
+    if [ -n "$client_preload" ]; then
+        LD_PRELOAD="$client_preload${LD_PRELOAD:+:$LD_PRELOAD}" "$MDEVTOOL" "$@" \
+            > "$WORK/stdout" 2> "$WORK/stderr"
+    else
+        "$MDEVTOOL" "$@" > "$WORK/stdout" 2> "$WORK/stderr"
+    fi
     status=$?
     out=$(cat "$WORK/stdout")
     err=$(cat "$WORK/stderr")
@@ -331,6 +345,9 @@ check "a malformed URI: refused by name, the other host listed, exit 1" \
 # wiped once they all have; elsewhere (above) stderr has none.
 if command -v script >/dev/null; then
     SCRIPT_CMD="\"$MDEVTOOL\" -c \"$A\" -c \"$B\" list > $WORK/tty.out"
+    if [ -n "$client_preload" ]; then
+        SCRIPT_CMD="LD_PRELOAD=\"$client_preload\${LD_PRELOAD:+:\$LD_PRELOAD}\" $SCRIPT_CMD"
+    fi
     script -qec "$SCRIPT_CMD" /dev/null > "$WORK/tty.err" 2>&1
     status=$?
     out=$(cat "$WORK/tty.out")
