@@ -491,13 +491,16 @@ check_nvidia_sriov(Doctor *d, const BusDevice *dev)
     if (g_strcmp0(dev->vendor, NVIDIA_VENDOR) != 0 || dev->physfn != NULL ||
         dev->sriov_totalvfs <= 0 || dev->sriov_numvfs != 0)
         return;
+    /* NVIDIA's driver may refuse a raw sriov_numvfs write (it wants its
+     * unbind lock), so its own tool comes first */
     add(d, MDEV_SEVERITY_ERROR, dev->name, NULL, dev->name,
         g_strdup_printf(_("the GPU supports SR-IOV (%u VFs) but has none enabled: its vGPUs "
-                          "live on VFs, so it offers no mdev types"),
+                          "live on VFs, so it offers no vGPU types"),
                         (guint) dev->sriov_totalvfs),
-        g_strdup_printf(_("run '%1$s -e %2$s' (at boot: the nvidia-sriov-manage@ unit of the "
-                          "vGPU host driver)"),
-                        SRIOV_MANAGE, dev->name));
+        g_strdup_printf(_("run '%1$s -e %2$s', or where the driver allows it 'echo %3$u > "
+                          "/sys/bus/pci/devices/%2$s/sriov_numvfs' (at boot: the "
+                          "nvidia-sriov-manage@ unit of the vGPU host driver)"),
+                        SRIOV_MANAGE, dev->name, (guint) dev->sriov_totalvfs));
 }
 
 static void

@@ -521,6 +521,75 @@ read_card(const char *name, GPtrArray *vfs, GError **error)
     return g_steal_pointer(&card);
 }
 
+/**
+ * mdev_nvidia_read_vf_node:
+ * @address: a VF's PCI address
+ * @ret_type: (out) (optional): the vGPU type id the VF has, 0 for none
+ * @error: return location for a #GError
+ *
+ * The VF as a PCI device, for its node-device XML: libvirt knows no VF
+ * vGPUs, only the PCI function, so the record is of kind
+ * %MDEV_PARENT_KIND_PCI with the PF as @physfn and no types.
+ *
+ * Returns: (transfer full): the record; %NULL with
+ *   %MDEV_ERROR_INVALID_ARGUMENT for a name that is not a PCI address,
+ *   %MDEV_ERROR_NOT_FOUND when there is no such device or it is not a VF
+ *   with `nvidia/current_vgpu_type`
+ */
+MdevParent *
+mdev_nvidia_read_vf_node(const char *address, guint *ret_type, GError **error)
+{
+    g_autoptr(MdevParent) node = NULL;
+    g_autofree char *numa = NULL;
+    char buf[MDEV_SYSFS_ATTR_MAX + 1];
+    guint type = 0;
+    int fd;
+
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+    if (!mdev_nvidia_address_is_valid(address)) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                    _("'%s' is not a PCI address like 0000:3d:00.4"), address);
+        return NULL;
+    }
+    node = mdev_parent_new(address);
+    node->kind = MDEV_PARENT_KIND_PCI;
+    node->syspath = device_syspath(address);
+    fd = node->syspath ? open(node->syspath, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+    if (fd < 0) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND, _("no PCI device '%s'"), address);
+        return NULL;
+    }
+    node->physfn = link_basename(fd, "physfn");
+    if (node->physfn == NULL || !mdev_nvidia_address_is_valid(node->physfn) ||
+        mdev_sysfs_read_attr(fd, "nvidia/current_vgpu_type", buf, sizeof(buf)) < 0 ||
+        !mdev_nvidia_parse_type_id(buf, &type)) {
+        close(fd);
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
+                    _("'%s' is not a VF of an NVIDIA card with vGPUs (no "
+                      "nvidia/current_vgpu_type)"),
+                    address);
+        return NULL;
+    }
+    node->subsystem = g_strdup("pci");
+    node->registered = FALSE;
+    node->driver = link_basename(fd, "driver");
+    node->vendor_id = attr_dup(fd, "vendor");
+    node->device_id = attr_dup(fd, "device");
+    node->class_code = attr_dup(fd, "class");
+    node->iommu_group = link_number(fd, "iommu_group");
+    numa = attr_dup(fd, "numa_node");
+    if (numa) {
+        gint64 value;
+        if (g_ascii_string_to_signed(numa, 10, -1, G_MAXINT, &value, NULL))
+            node->numa_node = (int) value;
+    }
+    close(fd);
+    if (ret_type)
+        *ret_type = type;
+    return g_steal_pointer(&node);
+}
+
 static GPtrArray *
 scan(const char *only_card, GPtrArray *problems, GError **error)
 {

@@ -64,6 +64,9 @@ GPtrArray *mdev_nvidia_scan_cards(const char *card, GPtrArray *problems,
 MdevNvidiaCard *mdev_nvidia_read_card(const char *card, GError **error)
     G_GNUC_WARN_UNUSED_RESULT;
 
+MdevParent *mdev_nvidia_read_vf_node(const char *address, guint *ret_type, GError **error)
+    G_GNUC_WARN_UNUSED_RESULT;
+
 G_END_DECLS
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(MdevNvidiaVf, mdev_nvidia_vf_free)

@@ -11,6 +11,7 @@
 #include "mdev-model.h"
 #include "mdev-nvidia.h"
 #include "mdev-sysfs.h"
+#include "mdev-use.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -385,6 +386,40 @@ mdev_vgpu_create(MdevContext *ctx, const char *card, const char *type, GPtrArray
     return NULL;
 }
 
+/* A VM holding the VF: the proprietary driver does not check for it and
+ * the upstream one answers EBUSY until the VM is gone, so the holder is
+ * looked for in /proc first, as for an mdev, and named. */
+static gboolean
+check_idle(MdevContext *ctx, const char *address, const char *card, GError **error)
+{
+    g_autoptr(MdevParent) node = NULL;
+    g_autoptr(MdevDevice) device = NULL;
+    g_autoptr(GPtrArray) holders = NULL;
+    g_autofree char *who = NULL;
+    const MdevHolder *first;
+
+    node = mdev_nvidia_read_vf_node(address, NULL, error);
+    if (node == NULL)
+        return FALSE;
+    device = mdev_device_new(NULL, card);
+    device->address = g_strdup(address);
+    device->active = TRUE;
+    device->iommu_group = node->iommu_group;
+    device->syspath = g_strdup(node->syspath);
+    holders = mdev_use_find_holders(ctx, device, error);
+    if (holders == NULL)
+        return FALSE;
+    if (holders->len == 0)
+        return TRUE;
+    first = g_ptr_array_index(holders, 0);
+    who = mdev_holder_describe(first);
+    g_set_error(error, MDEV_ERROR, MDEV_ERROR_BUSY,
+                _("VF '%1$s' is in use by %2$s, which holds '%3$s' open: stop the VM first "
+                  "(--force tries anyway)"),
+                address, who, first->node);
+    return FALSE;
+}
+
 /**
  * mdev_vgpu_stop:
  * @ctx: a context
@@ -392,13 +427,35 @@ mdev_vgpu_create(MdevContext *ctx, const char *card, const char *type, GPtrArray
  * @ret_messages: (element-type utf8): receives a line for each retry
  * @error: return location for a #GError
  *
- * Destroys the VF's vGPU (writes 0), retrying for a few seconds while the
- * driver answers EBUSY, as it does just after a VM closed the VF.
+ * mdev_vgpu_stop_full() without force: a VF that a process holds is left
+ * alone.
  *
  * Returns: whether the VF has no vGPU any more
  */
 gboolean
 mdev_vgpu_stop(MdevContext *ctx, const char *address, GPtrArray *ret_messages, GError **error)
+{
+    return mdev_vgpu_stop_full(ctx, address, FALSE, ret_messages, error);
+}
+
+/**
+ * mdev_vgpu_stop_full:
+ * @ctx: a context
+ * @address: the VF's PCI address
+ * @force: write 0 even while a process holds the VF
+ * @ret_messages: (element-type utf8): receives a line for each retry
+ * @error: return location for a #GError
+ *
+ * Destroys the VF's vGPU (writes 0), retrying for a few seconds while the
+ * driver answers EBUSY, as it does just after a VM closed the VF. Unless
+ * @force, a VF that a process holds (a VM's QEMU, as /proc shows) is
+ * refused with %MDEV_ERROR_BUSY naming it.
+ *
+ * Returns: whether the VF has no vGPU any more
+ */
+gboolean
+mdev_vgpu_stop_full(MdevContext *ctx, const char *address, gboolean force, GPtrArray *ret_messages,
+                    GError **error)
 {
     g_autoptr(MdevLock) lock = NULL;
     g_autofree char *card = NULL;
@@ -449,6 +506,10 @@ mdev_vgpu_stop(MdevContext *ctx, const char *address, GPtrArray *ret_messages, G
         close(fd);
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_ACTIVE, _("VF '%s' has no vGPU"),
                     address);
+        return FALSE;
+    }
+    if (!force && !check_idle(ctx, address, card, error)) {
+        close(fd);
         return FALSE;
     }
     for (guint attempt = 0;; attempt++) {

@@ -17,5 +17,7 @@ char *mdev_vgpu_create(MdevContext *ctx, const char *card, const char *type, GPt
                        GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean mdev_vgpu_stop(MdevContext *ctx, const char *address, GPtrArray *ret_messages,
                         GError **error);
+gboolean mdev_vgpu_stop_full(MdevContext *ctx, const char *address, gboolean force,
+                             GPtrArray *ret_messages, GError **error);
 
 G_END_DECLS

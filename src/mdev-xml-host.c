@@ -7,6 +7,7 @@
 #include "mdev-discovery.h"
 #include "mdev-error.h"
 #include "mdev-host.h"
+#include "mdev-nvidia.h"
 #include "mdev-store.h"
 #include "mdev-util.h"
 #include "mdev-xml-parse.h"
@@ -98,6 +99,69 @@ dump_parent(MdevParent *parent, MdevXmlFormatFlags flags, GError **error)
     return mdev_xml_format_parent(parent, group, error);
 }
 
+/* The kernel name that the node-device name of a PCI device or a CSS
+ * subchannel spells, for a device the scan does not list (a GPU whose
+ * driver has not registered with the mdev core); any other name as it is. */
+static char *
+kernel_name_of(const char *name)
+{
+    g_auto(GStrv) parts = g_strsplit(name, "_", -1);
+    guint n = g_strv_length(parts);
+
+    if (n == 5 && strcmp(parts[0], "pci") == 0)
+        return g_strdup_printf("%s:%s:%s.%s", parts[1], parts[2], parts[3], parts[4]);
+    if (n == 4 && strcmp(parts[0], "css") == 0)
+        return g_strdup_printf("%s.%s.%s", parts[1], parts[2], parts[3]);
+    return g_strdup(name);
+}
+
+/* An NVIDIA VF vGPU as libvirt shows the VF: a PCI device bound to the
+ * NVIDIA driver, with its PF and IOMMU group; libvirt has no node device
+ * for the vGPU itself. */
+static char *
+dump_vf(const char *address, MdevXmlFormatFlags flags, GError **error)
+{
+    g_autoptr(MdevParent) node = NULL;
+    g_autoptr(GPtrArray) group = NULL;
+
+    node = mdev_nvidia_read_vf_node(address, NULL, error);
+    if (node == NULL)
+        return NULL;
+    if (flags & MDEV_XML_FORMAT_INACTIVE) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                    _("'%s' is an NVIDIA VF: only mdevs have an inactive form"), address);
+        return NULL;
+    }
+    if (node->iommu_group >= 0)
+        group = mdev_xml_read_iommu_group(node->iommu_group, NULL);
+    return mdev_xml_format_parent(node, group, error);
+}
+
+/**
+ * mdev_xml_host_parse_vf_address:
+ * @name: a name given on the command line
+ *
+ * NVIDIA VF vGPUs are named by their VF: its PCI address (`0000:3d:00.4`)
+ * or libvirt's node-device name for it (`pci_0000_3d_00_4`).
+ *
+ * Returns: (transfer full) (nullable): the address, or %NULL when @name is
+ *   neither
+ */
+char *
+mdev_xml_host_parse_vf_address(const char *name)
+{
+    g_autofree char *address = NULL;
+
+    g_return_val_if_fail(name != NULL, NULL);
+
+    if (mdev_nvidia_address_is_valid(name))
+        return g_strdup(name);
+    if (!g_str_has_prefix(name, "pci_"))
+        return NULL;
+    address = kernel_name_of(name);
+    return mdev_nvidia_address_is_valid(address) ? g_steal_pointer(&address) : NULL;
+}
+
 /**
  * mdev_xml_host_dump_nodedev:
  * @ctx: a context
@@ -121,6 +185,7 @@ mdev_xml_host_dump_nodedev(MdevContext *ctx, const char *name, MdevXmlFormatFlag
 {
     g_autoptr(MdevInventory) inv = NULL;
     g_autofree char *uuid = NULL;
+    g_autofree char *vf = NULL;
 
     g_return_val_if_fail(name != NULL, NULL);
     g_return_val_if_fail(error == NULL || *error == NULL, NULL);
@@ -160,6 +225,18 @@ mdev_xml_host_dump_nodedev(MdevContext *ctx, const char *name, MdevXmlFormatFlag
         g_autofree char *nodedev = mdev_xml_parent_nodedev_name(parent);
         if (strcmp(nodedev, name) == 0 || strcmp(parent->name, name) == 0)
             return dump_parent(parent, flags, error);
+    }
+    vf = mdev_xml_host_parse_vf_address(name);
+    if (vf) {
+        g_autoptr(GError) local = NULL;
+        char *xml = dump_vf(vf, flags, &local);
+
+        if (xml)
+            return xml;
+        if (!g_error_matches(local, MDEV_ERROR, MDEV_ERROR_NOT_FOUND)) {
+            g_propagate_error(error, g_steal_pointer(&local));
+            return NULL;
+        }
     }
     g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
                 _("no mdev or parent device is named '%s'"), name);
@@ -244,22 +321,6 @@ mdev_xml_host_resolve_device(MdevContext *ctx, const char *name, char **ret_uuid
     g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
                 _("no parent matches the node-device name '%s'"), name);
     return FALSE;
-}
-
-/* The kernel name that the node-device name of a PCI device or a CSS
- * subchannel spells, for a device the scan does not list (a GPU whose
- * driver has not registered with the mdev core); any other name as it is. */
-static char *
-kernel_name_of(const char *name)
-{
-    g_auto(GStrv) parts = g_strsplit(name, "_", -1);
-    guint n = g_strv_length(parts);
-
-    if (n == 5 && strcmp(parts[0], "pci") == 0)
-        return g_strdup_printf("%s:%s:%s.%s", parts[1], parts[2], parts[3], parts[4]);
-    if (n == 4 && strcmp(parts[0], "css") == 0)
-        return g_strdup_printf("%s.%s.%s", parts[1], parts[2], parts[3]);
-    return g_strdup(name);
 }
 
 /**
@@ -399,4 +460,40 @@ mdev_xml_host_read_definition(MdevContext *ctx, const char *path, GError **error
     if (strcmp(path, "-") == 0)
         path = "/dev/stdin";
     return mdev_xml_parse_nodedev_file(path, inv->parents, error);
+}
+
+/**
+ * mdev_xml_host_dump_vf_hostdev:
+ * @address: an NVIDIA VF's PCI address (mdev_xml_host_parse_vf_address())
+ * @error: return location for a #GError
+ *
+ * The `<hostdev type='pci' managed='no'>` element that gives the VF's vGPU
+ * to a domain.
+ *
+ * Returns: (transfer full): the element; %NULL with %MDEV_ERROR_NOT_FOUND
+ *   when @address is no NVIDIA VF, %MDEV_ERROR_NOT_ACTIVE when it has no
+ *   vGPU
+ */
+char *
+mdev_xml_host_dump_vf_hostdev(const char *address, GError **error)
+{
+    g_autoptr(MdevParent) node = NULL;
+    guint type = 0;
+
+    g_return_val_if_fail(address != NULL, NULL);
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+    node = mdev_nvidia_read_vf_node(address, &type, error);
+    if (node == NULL)
+        return NULL;
+    /* the driver refuses to open a VF without a type (ENODEV), so the
+     * domain would not start */
+    if (type == 0) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_ACTIVE,
+                    _("VF '%1$s' has no vGPU: a domain cannot use it until one is created "
+                      "('mdevtool create --type T --parent %2$s')"),
+                    address, node->physfn);
+        return NULL;
+    }
+    return mdev_xml_format_pci_hostdev(address, error);
 }

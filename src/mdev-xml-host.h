@@ -19,5 +19,7 @@ char *mdev_xml_host_resolve_parent(MdevContext *ctx, const char *name) G_GNUC_WA
 char *mdev_xml_host_dump_hostdev(MdevContext *ctx, const char *uuid, const char *model,
                                  MdevXmlSwitch display, MdevXmlSwitch ramfb,
                                  GPtrArray *ret_problems, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+char *mdev_xml_host_parse_vf_address(const char *name) G_GNUC_WARN_UNUSED_RESULT;
+char *mdev_xml_host_dump_vf_hostdev(const char *address, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

@@ -731,3 +731,37 @@ mdev_xml_format_hostdev(const char *uuid, const char *model, const char *device_
     g_string_append(out, "</hostdev>\n");
     return g_string_free(g_steal_pointer(&out), FALSE);
 }
+
+/**
+ * mdev_xml_format_pci_hostdev:
+ * @address: a PCI function's address, `0000:3d:00.4`
+ * @error: return location for a #GError
+ *
+ * A domain's `<hostdev mode='subsystem' type='pci' managed='no'>` element
+ * for an NVIDIA VF vGPU. It is never managed: libvirt would unbind the VF
+ * from the NVIDIA driver to give it to vfio-pci (or a variant driver),
+ * and the vGPU, which lives in that driver, would be destroyed.
+ *
+ * Returns: (transfer full): the element, ending with a newline; %NULL with
+ *   %MDEV_ERROR_INVALID_ARGUMENT for an address that is none
+ */
+char *
+mdev_xml_format_pci_hostdev(const char *address, GError **error)
+{
+    g_autoptr(GString) out = g_string_new(NULL);
+    PciAddress addr;
+
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+    if (!parse_pci_address(address, &addr)) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT, _("'%s' is not a PCI address"),
+                    address);
+        return NULL;
+    }
+    g_string_append(out, "<hostdev mode='subsystem' type='pci' managed='no'>\n");
+    append_line(out, 1, "<source>");
+    append_pci_address(out, 2, &addr);
+    append_line(out, 1, "</source>");
+    g_string_append(out, "</hostdev>\n");
+    return g_string_free(g_steal_pointer(&out), FALSE);
+}

@@ -49,5 +49,6 @@ char *mdev_xml_format_device(const MdevDevice *device, const MdevParent *parent,
 char *mdev_xml_format_hostdev(const char *uuid, const char *model, const char *device_api,
                               MdevXmlSwitch display, MdevXmlSwitch ramfb, GError **error)
     G_GNUC_WARN_UNUSED_RESULT;
+char *mdev_xml_format_pci_hostdev(const char *address, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

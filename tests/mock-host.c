@@ -91,6 +91,7 @@ typedef struct {
     guint not_ready;  /* writes still refused after the user closed it */
     char *params;
     char *garbled; /* shown instead of the creatable list, or NULL */
+    char *held_by; /* the domain of the VM the description says holds it */
 } NvVf;
 
 struct _NvCard {
@@ -189,6 +190,7 @@ nv_vf_free(NvVf *vf)
     g_free(vf->vfio_dev);
     g_free(vf->params);
     g_free(vf->garbled);
+    g_free(vf->held_by);
     g_free(vf);
 }
 
@@ -934,6 +936,10 @@ card_add_vfs(MockHost *self, NvCard *card, guint n, gboolean events)
     card_refresh(self, card);
 }
 
+static void add_holder_process(MockHost *self, int vfio_index, int iommu_group, const char *command,
+                               const char *domain, gboolean cdev);
+static void remove_holder_process(MockHost *self, int vfio_index);
+
 /* SR-IOV disable: the VFs go, and their vGPUs with them. */
 static void
 card_remove_vfs(MockHost *self, NvCard *card)
@@ -951,6 +957,9 @@ card_remove_vfs(MockHost *self, NvCard *card)
                                                  vf->address);
         g_autofree char *bound_real = mock_sysfs_real_path(self->sysfs, bound);
 
+        /* the VM loses the device with the VF */
+        if (vf->held)
+            remove_holder_process(self, vf->vfio_index);
         umockdev_testbed_uevent(testbed, vf->vfio_dev, "remove");
         umockdev_testbed_remove_device(testbed, vf->vfio_dev);
         umockdev_testbed_uevent(testbed, vf->syspath, "remove");
@@ -1113,9 +1122,11 @@ handle_nvidia_write(MockHost *self, const char *syspath, const char *buf, gsize 
 }
 
 /* A VFIO user opens the VF: only while it has a vGPU, as the proprietary
- * driver's open answers ENODEV ("current_vgpu_type of VF not configured"). */
+ * driver's open answers ENODEV ("current_vgpu_type of VF not configured").
+ * A VF is only ever opened by a VM, so the holder always shows in /proc:
+ * QEMU unless @command says otherwise. */
 static int
-hold_vf(MockHost *self, const char *address)
+hold_vf(MockHost *self, const char *address, const char *command, const char *domain, gboolean cdev)
 {
     NvVf *vf = lookup_vf(self, address);
 
@@ -1124,6 +1135,8 @@ hold_vf(MockHost *self, const char *address)
     if (vf->held)
         return EALREADY;
     vf->held = TRUE;
+    add_holder_process(self, vf->vfio_index, vf->iommu_group,
+                       command ? command : MOCK_HOST_VF_HOLDER, domain, cdev);
     return 0;
 }
 
@@ -1139,6 +1152,7 @@ release_vf(MockHost *self, const char *address)
     if (!vf->held)
         return EALREADY;
     vf->held = FALSE;
+    remove_holder_process(self, vf->vfio_index);
     vf->not_ready = vf->card->not_ready_writes;
     return 0;
 }
@@ -1303,18 +1317,19 @@ lookup_mdev(MockHost *self, const char *uuid)
 static void write_host_file(const char *dir, const char *name, const char *contents);
 
 /* The holder as /proc shows it: a process whose fd 3 is the node. Its pid
- * follows from the mdev's VFIO index, so no two holders share one. */
+ * follows from the device's VFIO index (mdevs and VFs share the numbering),
+ * so no two holders share one. */
 static int
-holder_pid(const HostMdev *mdev)
+holder_pid(int vfio_index)
 {
-    return 40000 + mdev->vfio_index;
+    return 40000 + vfio_index;
 }
 
 static void
-add_holder_process(MockHost *self, const HostMdev *mdev, const char *command, const char *domain,
-                   gboolean cdev)
+add_holder_process(MockHost *self, int vfio_index, int iommu_group, const char *command,
+                   const char *domain, gboolean cdev)
 {
-    g_autofree char *dir = g_strdup_printf("%s/%d", self->proc_dir, holder_pid(mdev));
+    g_autofree char *dir = g_strdup_printf("%s/%d", self->proc_dir, holder_pid(vfio_index));
     g_autofree char *fddir = g_build_filename(dir, "fd", NULL);
     g_autofree char *fd = g_build_filename(fddir, "3", NULL);
     g_autofree char *node = NULL;
@@ -1325,9 +1340,9 @@ add_holder_process(MockHost *self, const HostMdev *mdev, const char *command, co
     g_autoptr(GError) error = NULL;
 
     if (cdev)
-        node = g_strdup_printf("/dev/vfio/devices/vfio%d", mdev->vfio_index);
+        node = g_strdup_printf("/dev/vfio/devices/vfio%d", vfio_index);
     else
-        node = g_strdup_printf("/dev/vfio/%d", mdev->iommu_group);
+        node = g_strdup_printf("/dev/vfio/%d", iommu_group);
     /* the kernel keeps 15 bytes of the name in comm */
     comm = g_strdup_printf("%.15s\n", base);
     write_host_file(dir, "comm", comm);
@@ -1349,10 +1364,10 @@ add_holder_process(MockHost *self, const HostMdev *mdev, const char *command, co
 }
 
 static void
-remove_holder_process(MockHost *self, const HostMdev *mdev)
+remove_holder_process(MockHost *self, int vfio_index)
 {
     static const char *const files[] = { "fd/3", "fd", "comm", "status", "cmdline", "", NULL };
-    g_autofree char *dir = g_strdup_printf("%s/%d", self->proc_dir, holder_pid(mdev));
+    g_autofree char *dir = g_strdup_printf("%s/%d", self->proc_dir, holder_pid(vfio_index));
 
     for (guint i = 0; files[i]; i++) {
         g_autofree char *path = g_build_filename(dir, files[i], NULL);
@@ -1373,12 +1388,12 @@ mock_host_hold_mdev_by(MockHost *self, const char *uuid, const char *command, co
     HostMdev *mdev = lookup_mdev(self, uuid);
 
     if (mdev == NULL)
-        return hold_vf(self, uuid);
+        return hold_vf(self, uuid, command, domain, cdev);
     if (mdev->held)
         return EALREADY;
     mdev->held = TRUE;
     if (command)
-        add_holder_process(self, mdev, command, domain, cdev);
+        add_holder_process(self, mdev->vfio_index, mdev->iommu_group, command, domain, cdev);
     return 0;
 }
 
@@ -1392,7 +1407,7 @@ mock_host_release_mdev(MockHost *self, const char *uuid)
     if (!mdev->held)
         return EALREADY;
     mdev->held = FALSE;
-    remove_holder_process(self, mdev);
+    remove_holder_process(self, mdev->vfio_index);
     return 0;
 }
 
@@ -1508,6 +1523,23 @@ mock_host_write_definitions(MockHost *self, const char *conf_dir, GError **error
 }
 
 /* ----------------------------------------------------------------- loading */
+
+/* The VMs that the description says hold VFs, as processes in /proc */
+static void
+load_vf_holders(MockHost *self)
+{
+    for (guint i = 0; i < self->cards->len; i++) {
+        NvCard *card = g_ptr_array_index(self->cards, i);
+
+        for (guint j = 0; j < card->vfs->len; j++) {
+            NvVf *vf = g_ptr_array_index(card->vfs, j);
+
+            if (vf->held)
+                add_holder_process(self, vf->vfio_index, vf->iommu_group, MOCK_HOST_VF_HOLDER,
+                                   vf->held_by, FALSE);
+        }
+    }
+}
 
 typedef struct {
     MockHost *host;
@@ -2247,7 +2279,9 @@ load_card(Loader *loader, JsonObject *object, const char *where, GError **error)
     static const char *const pci_members[] = { "vendor", "device", "class", "iommu_group",
                                                "numa_node", NULL };
     static const char *const type_members[] = { "id", "name", "max_instances", NULL };
-    static const char *const vgpu_members[] = { "vf", "type", "vgpu_params", "held", NULL };
+    static const char *const vgpu_members[] = {
+        "vf", "type", "vgpu_params", "held", "held_by", NULL
+    };
     MockHost *self = loader->host;
     const char *name, *vf_device = NULL, *driver = NULL, *vf_driver = NULL, *profile = NULL;
     g_autofree char *named = NULL;
@@ -2372,6 +2406,7 @@ load_card(Loader *loader, JsonObject *object, const char *where, GError **error)
         g_autofree char *vgpu_where = g_strdup_printf("%s.vgpus[%u]", named, i);
         g_autofree char *id_text = NULL;
         const char *params = NULL;
+        const char *domain = NULL;
         gboolean held = FALSE;
         gint64 index, id;
         JsonObject *vgpu;
@@ -2385,8 +2420,11 @@ load_card(Loader *loader, JsonObject *object, const char *where, GError **error)
             !get_int(vgpu, "vf", vgpu_where, TRUE, 0, 63, &index, error) ||
             !get_int(vgpu, "type", vgpu_where, TRUE, 1, 99999, &id, error) ||
             !get_string(vgpu, "vgpu_params", vgpu_where, FALSE, &params, error) ||
-            !get_bool(vgpu, "held", vgpu_where, &held, error))
+            !get_bool(vgpu, "held", vgpu_where, &held, error) ||
+            !get_string(vgpu, "held_by", vgpu_where, FALSE, &domain, error))
             return FALSE;
+        if (domain && !held)
+            return fail(error, "%s: held_by without held", vgpu_where);
         if (index >= card->vfs->len)
             return fail(error, "%s: the card has no VF %" G_GINT64_FORMAT, vgpu_where, index);
         vf = g_ptr_array_index(card->vfs, index);
@@ -2399,7 +2437,9 @@ load_card(Loader *loader, JsonObject *object, const char *where, GError **error)
             vf->params = g_strdup(params);
             card_refresh(self, card);
         }
+        /* its holder goes into /proc once that exists (load_vf_holders) */
         vf->held = held;
+        vf->held_by = g_strdup(domain);
     }
     return TRUE;
 }
@@ -2471,8 +2511,11 @@ load_root(Loader *loader, JsonNode *root_node, GError **error)
         if (!load_mdevs(loader, json_array_get_object_element(parents, i), i, error))
             return FALSE;
     }
-    return load_cards(loader, root, error) && load_definitions(loader, root, error) &&
-           load_system(loader, root, error);
+    if (!load_cards(loader, root, error) || !load_definitions(loader, root, error) ||
+        !load_system(loader, root, error))
+        return FALSE;
+    load_vf_holders(loader->host);
+    return TRUE;
 }
 
 /**

@@ -70,6 +70,9 @@ int mock_host_hold_mdev(MockHost *self, const char *uuid);
  * the mdev's /dev/vfio/GROUP, or with @cdev its /dev/vfio/devices/vfioN. */
 int mock_host_hold_mdev_by(MockHost *self, const char *uuid, const char *command,
                            const char *domain, gboolean cdev);
+/* What holds an NVIDIA VF when @command is %NULL: a VM opens a VF, so
+ * hold of a VF always shows a holder in /proc. */
+#define MOCK_HOST_VF_HOLDER "qemu-system-x86_64"
 int mock_host_release_mdev(MockHost *self, const char *uuid);
 gboolean mock_host_mdev_is_held(MockHost *self, const char *uuid);
 /* Opening /dev/vfio/@group: 0, ENOENT (no such group) or EBUSY (a held

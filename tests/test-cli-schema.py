@@ -134,6 +134,8 @@ broken = [
                                       "registered": True, "types": [{"name": "x"}]}]),
     ("start-parent", "a negative count", [{"parent": "mtty", "started": -1}]),
     ("xml", "both name and uuid", {"name": "mtty", "uuid": U1, "xml": "<device/>\n"}),
+    ("xml", "both uuid and address", {"uuid": U1, "address": "0000:3d:00.4", "xml": "<hostdev/>\n"}),
+    ("xml", "an address that is no PCI address", {"address": "3d:00.4/..", "xml": "<hostdev/>\n"}),
     ("monitor", "an unknown event", {"event": "mdev-moved", "parent": "mtty", "uuid": U1,
                                      "type": "mtty-1", "path": None}),
 ]

@@ -157,6 +157,9 @@ static const Case cases[] = {
       "modprobe kvmgt" },
     { "/doctor/nvidia/no-vfs", "nvidia-no-vfs.json", "error 0000:41:00.0\n", "0000:41:00.0",
       "(32 VFs)", "sriov-manage -e 0000:41:00.0" },
+    { "/doctor/nvidia/vf-model-no-vfs", "example:nvidia-vf.json", "error 0000:e1:00.0\n",
+      "0000:e1:00.0", "(8 VFs) but has none enabled",
+      "'echo 8 > /sys/bus/pci/devices/0000:e1:00.0/sriov_numvfs'" },
 };
 
 static void

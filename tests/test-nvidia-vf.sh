@@ -82,6 +82,14 @@ golden list-json --json list
 golden list-address list --uuid 0000:d8:00.7
 golden list-parent list --parent 0000:3d:00.0
 golden list-defined list --defined
+golden hostdev hostdev 0000:3d:00.4
+golden hostdev-json --json hostdev pci_0000_d8_00_6
+golden dumpxml dumpxml pci_0000_3d_00_4
+golden dumpxml-json --json dumpxml 0000:d8:00.7
+golden hostdev-no-vgpu hostdev 0000:3d:00.5
+golden hostdev-not-vf hostdev 0000:3d:00.0
+golden hostdev-model hostdev --model vfio-pci 0000:3d:00.4
+golden dumpxml-inactive dumpxml --inactive 0000:3d:00.4
 
 # --- create and stop --------------------------------------------------
 
@@ -139,11 +147,31 @@ expect "stop of a PCI device that is no NVIDIA VF" 'cmd stop 0000:3d:00.0' \
     "'0000:3d:00.0' is not a VF of an NVIDIA card with vGPUs"
 expect "stop of an address that does not exist" 'cmd stop 0000:00:1f.7' "no VF '0000:00:1f.7'"
 expect "stop of a hostile address" 'cmd stop 0000:3d:00.4/..' "invalid UUID"
+# the example's VM holding 0000:d8:00.6 is a process in the simulated /proc
 sim 'cmd stop 0000:d8:00.6; vf 0000:d8:00.6 current_vgpu_type > "$W/type"'
+[ "$(rc)" = 1 ] && [ "$(cat "$W/type")" = 695 ] && [ "$(wc -l < "$W/err")" = 1 ] &&
+    grep -q "^mdevtool: error: VF '0000:d8:00.6' is in use by process [0-9]* ('qemu-system-x86') of domain 'db', which holds '/dev/vfio/162' open" "$W/err"
+verdict "stop of a VF a VM holds names the holder and leaves the vGPU"
+
+sim '"$MDEVSIM_CTL" hold 0000:d8:00.7 0 /usr/bin/qemu-system-x86_64 web
+     cmd --json list --parent 0000:d8:00.0; "$T" stop 0000:d8:00.7 2> "$W/err2"
+     "$MDEVSIM_CTL" release 0000:d8:00.7; "$T" --json list --parent 0000:d8:00.0 > "$W/after"'
+# in_use and domain of one VF in a list --json
+use_of() {
+    python3 -c 'import json, sys
+print(*[(d["in_use"], d["domain"]) for d in json.load(open(sys.argv[1]))
+        if d["address"] == sys.argv[2]])' "$1" "$2"
+}
+[ "$(rc)" = 0 ] && [ "$(use_of "$W/out" 0000:d8:00.7)" = "(True, 'web')" ] &&
+    grep -q "VF '0000:d8:00.7' is in use by process [0-9]* ('qemu-system-x86') of domain 'web'" "$W/err2" &&
+    [ "$(use_of "$W/after" 0000:d8:00.7)" = "(False, None)" ]
+verdict "hold of a VF puts its VM into /proc: list and stop see it, release takes it out"
+
+sim 'cmd stop --force 0000:d8:00.6; vf 0000:d8:00.6 current_vgpu_type > "$W/type"'
 [ "$(rc)" = 1 ] && [ "$(cat "$W/type")" = 695 ] &&
     [ "$(sed -n 1p "$W/err")" = "mdevtool: warning: VF '0000:d8:00.6' is busy (a VM closing it, or the driver not ready yet); retrying" ] &&
     sed -n 2p "$W/err" | grep -q "^mdevtool: error: VF '0000:d8:00.6' is still busy after 8 retries over 5.5 s: a VM has it open; stop the VM first"
-verdict "stop of a VF a VM holds gives up after bounded retries"
+verdict "stop --force of a VF a VM holds gives up after the driver's bounded EBUSY retries"
 
 # the driver refuses the destroy twice after the VM closed the VF
 sim '"$MDEVSIM_CTL" release 0000:d8:00.6; cmd stop 0000:d8:00.6
@@ -166,7 +194,9 @@ sim 'for i in $(seq 30); do
          "$T" create --type $t > "$W/out.$i" 2> "$W/err.$i" &
      done
      wait
-     cat "$W"/out.* > "$W/out"; cat "$W"/err.* > "$W/err"; rm -f "$W"/out.* "$W"/err.*
+     # on a busy machine a create waits for the lock and says so: a note
+     cat "$W"/out.* > "$W/out"; cat "$W"/err.* | grep -v "waiting for the lock" > "$W/err"
+     rm -f "$W"/out.* "$W"/err.*
      for v in /sys/bus/pci/devices/0000:41:*; do
          [ -e "$v/nvidia/current_vgpu_type" ] && cat "$v/nvidia/current_vgpu_type"
      done > "$W/types"'

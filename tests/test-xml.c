@@ -8,6 +8,7 @@
 #include "mdev-discovery.h"
 #include "mdev-error.h"
 #include "mdev-json.h"
+#include "mdev-nvidia.h"
 #include "mdev-store.h"
 #include "mdev-xml-host.h"
 #include "mdev-xml-parse.h"
@@ -103,6 +104,15 @@ find_device(GPtrArray *devices, const char *uuid, const char *parent)
 static char *
 format_case(Fixture *fx, const XmlTestbedCase *c, GError **error)
 {
+    if (c->nvidia_vf) {
+        g_autoptr(MdevParent) vf = mdev_nvidia_read_vf_node(c->kernel_name, NULL, error);
+        g_autoptr(GPtrArray) group = NULL;
+
+        if (vf == NULL)
+            return NULL;
+        group = mdev_xml_read_iommu_group(vf->iommu_group, error);
+        return group ? mdev_xml_format_parent(vf, group, error) : NULL;
+    }
     if (c->is_parent) {
         const MdevParent *parent = find_parent(fx, c->kernel_name);
         g_autoptr(GPtrArray) group = NULL;
@@ -401,10 +411,13 @@ test_hostdev_libvirt_round_trip(void)
     }
     dir = g_dir_make_tmp("mdevtool-hostdev-XXXXXX", &error);
     g_assert_no_error(error);
-    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    /* the cases, then an NVIDIA VF vGPU's PCI hostdev */
+    for (gsize i = 0; i <= G_N_ELEMENTS(cases); i++) {
         g_autofree char *hostdev =
-            mdev_xml_format_hostdev("4b20d080-1b54-4048-85b3-a6a62d165c01", cases[i].model,
-                                    cases[i].model, cases[i].display, cases[i].ramfb, &error);
+            i == G_N_ELEMENTS(cases)
+                ? mdev_xml_format_pci_hostdev("0000:3d:00.4", &error)
+                : mdev_xml_format_hostdev("4b20d080-1b54-4048-85b3-a6a62d165c01", cases[i].model,
+                                          cases[i].model, cases[i].display, cases[i].ramfb, &error);
         g_autofree char *domain = NULL;
         g_autofree char *path = g_build_filename(dir, "domain.xml", NULL);
         g_autofree char *commands = NULL;
@@ -1536,6 +1549,9 @@ test_parse_libvirt_listing(Fixture *fx, gconstpointer data)
         g_autoptr(GError) error = NULL;
 
         g_test_message("%s", c->golden);
+        /* to libvirt the VF is a PCI device, neither parent nor mdev */
+        if (c->nvidia_vf)
+            continue;
         if (c->is_parent) {
             const MdevParent *want = find_parent(fx, c->kernel_name);
             g_autoptr(MdevParent) got = mdev_xml_parse_parent(golden, -1, &error);

@@ -50,6 +50,7 @@ const XmlTestbedCase xml_testbed_cases[] = {
       "5f6c7b02-7815-4b90-ae2c-4828080c15ea", "mtty" },
     { "absent-parent-mdev-inactive", "mdev_0d8a1c33_6b2e_4d7f_8e21_3a4b5c6d7e8f_0000_00_03_0",
       FALSE, "0d8a1c33-6b2e-4d7f-8e21-3a4b5c6d7e8f", "0000:00:03.0" },
+    { "nvidia-vf-vgpu", "pci_0000_3d_00_4", FALSE, "0000:3d:00.4", NULL, TRUE },
     { NULL },
 };
 
@@ -99,6 +100,26 @@ static const MockPciInfo behind_port = {
     .numa_node = -1,
     .upstream = "0000:00:1c.0",
 };
+/* NVIDIA's vendor-specific VFIO model: the VF stays bound to nvidia, has
+ * no mdev types and holds its vGPU through nvidia/current_vgpu_type; to
+ * libvirt it is a plain PCI device */
+static const MockPciInfo l40s_pf = {
+    .vendor = "0x10de",
+    .device = "0x26b9",
+    .class_code = "0x030200",
+    .driver = "nvidia",
+    .iommu_group = 30,
+    .numa_node = 1,
+};
+static const MockPciInfo l40s_vf = {
+    .vendor = "0x10de",
+    .device = "0x26b9",
+    .class_code = "0x030200",
+    .driver = "nvidia",
+    .physfn = "0000:3d:00.0",
+    .iommu_group = 140,
+    .numa_node = 1,
+};
 #define CSS_DEV_BUSID "0.0.1234"
 #define CSS_DRIVER "vfio_ccw"
 
@@ -122,14 +143,28 @@ static const TypeRow types[] = {
     { "mtty", { "mtty-2", "Dual port serial", "mtty-2 description", "vfio-pci", 11 } },
 };
 
+/* the proprietary driver's files of a VF that has a vGPU */
+static const char *const l40s_vf_files[] = {
+    "creatable_vgpu_types", "ID    : vGPU Name\n",    "current_vgpu_type", "1148\n",
+    "vgpu_params",          "frame_rate_limiter=0\n",
+};
+
 void
 xml_testbed_build(MockSysfs *sysfs)
 {
+    const char *vf;
+
     mock_sysfs_add_pci_parent(sysfs, "0000:00:02.0", &gvt);
     mock_sysfs_add_pci_parent(sysfs, "0000:41:00.0", &ampere_pf);
     mock_sysfs_add_pci_parent(sysfs, "0000:41:00.4", &ampere_vf);
     mock_sysfs_add_pci_parent(sysfs, "0000:00:1c.0", &root_port);
     mock_sysfs_add_pci_parent(sysfs, "0000:02:00.0", &behind_port);
+    mock_sysfs_add_pci_parent(sysfs, "0000:3d:00.0", &l40s_pf);
+    vf = mock_sysfs_add_pci_parent(sysfs, "0000:3d:00.4", &l40s_vf);
+    for (gsize i = 0; i < G_N_ELEMENTS(l40s_vf_files); i += 2) {
+        g_autofree char *path = g_build_filename(vf, "nvidia", l40s_vf_files[i], NULL);
+        mock_sysfs_write_file(sysfs, path, l40s_vf_files[i + 1]);
+    }
     mock_sysfs_add_css_parent(sysfs, "0.0.0052", CSS_DEV_BUSID, CSS_DRIVER);
     mock_sysfs_add_ap_matrix(sysfs);
     mock_sysfs_add_generic_parent(sysfs, "mtty");

@@ -28,6 +28,7 @@ typedef struct {
     gboolean is_parent;
     const char *kernel_name; /* parent name or mdev uuid */
     const char *mdev_parent; /* for mdevs: the parent's kernel name */
+    gboolean nvidia_vf;      /* an NVIDIA VF vGPU, named by its VF */
 } XmlTestbedCase;
 
 extern const XmlTestbedMdev xml_testbed_mdevs[];

@@ -34,7 +34,7 @@ MDEVTOOL_CMD(mdevtool_cmd_stop)
     /* an NVIDIA VF vGPU is named by its VF's address */
     if (cli->uris == NULL && uuid_option == NULL && argc == 2 &&
         mdev_nvidia_address_is_valid(argv[1])) {
-        mdev_vgpu_stop(cli->ctx, argv[1], messages, &error);
+        mdev_vgpu_stop_full(cli->ctx, argv[1], force, messages, &error);
         return mdevtool_finish(messages, error);
     }
     uuid = mdevtool_take_device(cli, "stop", argc, argv, uuid_option, NULL, &status);
