@@ -14,6 +14,13 @@
  *                   uuid, parent, type, start mode, attribute count of every
  *                   definition, and whether it is active (one readlink of
  *                   its bus entry: no other mdev is looked at)
+ *   floor vf-types  card, type id, name and the number of free VFs that
+ *                   list the type, for every NVIDIA card whose VFs are
+ *                   bound to nvidia (NVIDIA's vendor-specific VFIO model)
+ *   floor vf-list   VF, card, type id, IOMMU group and whether a process
+ *                   holds its /dev/vfio/GROUP open (one readlink of every
+ *                   process's every fd, as the listing's IN USE column
+ *                   needs) of every VF that has a vGPU
  *   floor version   one line: the cost of starting a process, the floor
  *                   of "--version"
  *   floor rss FILE COMMAND...
@@ -128,6 +135,150 @@ floor_types(void)
         closedir(types);
     }
     closedir(bus);
+    print_sorted();
+    return 0;
+}
+
+/* The VFs bound to nvidia, each opened once: the driver's directory lists
+ * them, its links lead to their directories. Calls @fn with the VF's
+ * directory, its name and its card (the physfn link's last component). */
+static void
+each_nvidia_vf(void (*fn)(int vffd, const char *vf, const char *card))
+{
+    DIR *drv = opendir("/sys/bus/pci/drivers/nvidia");
+    struct dirent *e;
+
+    if (drv == NULL)
+        return;
+    while ((e = readdir(drv)) != NULL) {
+        char link[512];
+        int vffd;
+        ssize_t n;
+
+        if (strchr(e->d_name, ':') == NULL)
+            continue;
+        vffd = openat(dirfd(drv), e->d_name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (vffd < 0)
+            continue;
+        n = readlinkat(vffd, "physfn", link, sizeof(link) - 1);
+        if (n > 0) {
+            link[n] = '\0';
+            fn(vffd, e->d_name, basename_of(link));
+        }
+        close(vffd);
+    }
+    closedir(drv);
+}
+
+/* a free VF: one line per type it lists, counted after sorting */
+static void
+vf_types(int vffd, const char *vf, const char *card)
+{
+    char current[64], list[MAX_LINE], line[MAX_LINE];
+    char *p, *eol;
+
+    (void) vf;
+    read_at(vffd, "nvidia/current_vgpu_type", current, sizeof(current));
+    if (strcmp(current, "0") != 0)
+        return;
+    read_at(vffd, "nvidia/creatable_vgpu_types", list, sizeof(list));
+    /* after the header, "%-5d : %s" lines */
+    for (p = strchr(list, '\n'); p != NULL; p = eol) {
+        char *entry = p + 1;
+        char *colon;
+
+        eol = strchr(entry, '\n');
+        if (eol)
+            *eol = '\0';
+        colon = strstr(entry, " : ");
+        if (colon) {
+            *colon = '\0';
+            snprintf(line, sizeof(line), "%s\tnvidia-%s\t%s", card, strtok(entry, " "), colon + 3);
+            add_line(line);
+        }
+    }
+}
+
+static int
+floor_vf_types(void)
+{
+    each_nvidia_vf(vf_types);
+    qsort(lines, n_lines, sizeof(*lines), cmp);
+    for (size_t i = 0; i < n_lines;) {
+        size_t j = i;
+
+        while (j < n_lines && strcmp(lines[j], lines[i]) == 0)
+            j++;
+        printf("%s\t%zu\n", lines[i], j - i);
+        i = j;
+    }
+    return 0;
+}
+
+/* the VFIO group nodes processes hold, "/dev/vfio/N" */
+static char held[4096][32];
+static size_t n_held;
+
+static void
+scan_holders(void)
+{
+    DIR *proc = opendir("/proc");
+    struct dirent *p;
+
+    if (proc == NULL)
+        return;
+    while ((p = readdir(proc)) != NULL) {
+        char path[300];
+        DIR *fds;
+        struct dirent *f;
+
+        if (p->d_name[0] < '0' || p->d_name[0] > '9')
+            continue;
+        snprintf(path, sizeof(path), "%s/fd", p->d_name);
+        fds = fdopendir(openat(dirfd(proc), path, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        if (fds == NULL)
+            continue;
+        while ((f = readdir(fds)) != NULL) {
+            char target[64];
+            ssize_t n = readlinkat(dirfd(fds), f->d_name, target, sizeof(target) - 1);
+
+            if (n > 10 && strncmp(target, "/dev/vfio/", 10) == 0 && n_held < 4096) {
+                target[n] = '\0';
+                strcpy(held[n_held++], target);
+            }
+        }
+        closedir(fds);
+    }
+    closedir(proc);
+}
+
+static void
+vf_list(int vffd, const char *vf, const char *card)
+{
+    char current[64], group[512], node[600], line[MAX_LINE];
+    const char *in_use = "no";
+    ssize_t n;
+
+    read_at(vffd, "nvidia/current_vgpu_type", current, sizeof(current));
+    if (strcmp(current, "0") == 0 || current[0] == '\0')
+        return;
+    n = readlinkat(vffd, "iommu_group", group, sizeof(group) - 1);
+    group[n > 0 ? n : 0] = '\0';
+    snprintf(node, sizeof(node), "/dev/vfio/%s", basename_of(group));
+    for (size_t i = 0; i < n_held; i++) {
+        if (strcmp(held[i], node) == 0)
+            in_use = "yes";
+    }
+    snprintf(line, sizeof(line), "%s\t%s\tnvidia-%s\t%s\t%s", vf, card, current, basename_of(group),
+             in_use);
+    add_line(line);
+}
+
+static int
+floor_vf_list(void)
+{
+    scan_holders();
+    each_nvidia_vf(vf_list);
     print_sorted();
     return 0;
 }
@@ -345,6 +496,10 @@ main(int argc, char **argv)
         return floor_rss(argv[2], argv + 3);
     if (argc >= 2 && strcmp(argv[1], "version") == 0)
         return puts("floor") == EOF;
+    if (argc >= 2 && strcmp(argv[1], "vf-types") == 0)
+        return floor_vf_types();
+    if (argc >= 2 && strcmp(argv[1], "vf-list") == 0)
+        return floor_vf_list();
     if (argc >= 2 && strcmp(argv[1], "types") == 0)
         return floor_types();
     if (argc >= 3 && strcmp(argv[1], "list") == 0)

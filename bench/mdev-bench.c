@@ -4,7 +4,12 @@
  * times mdevtool, Debian's mdevctl and the floor reader (bench/floor.c) on
  * the same tree, under the same preload, alternating, in one run.
  *
- * Usage: mdev-bench [--runs N] [--plain-sys] [--exec SHELL_COMMAND] PxTxM...
+ * Usage: mdev-bench [--runs N] [--plain-sys] [--exec SHELL_COMMAND] PxTxM|CxVvf...
+ *
+ * CxVvf is a host of NVIDIA's vendor-specific VFIO model instead: C cards
+ * with V VFs each bound to nvidia, every other card running a vGPU type on
+ * half its VFs; types and list are measured against the floor's vf-types
+ * and vf-list.
  *
  * --plain-sys measures without the preload: the testbed's sys directory is
  * bind-mounted over /sys in the benchmark's private mount namespace, and the
@@ -41,6 +46,7 @@ typedef struct {
     guint types;
     guint mdevs;
     guint definitions;
+    guint cards; /* an NVIDIA VF host (CxVvf): cards, each with @parents VFs */
 } HostSize;
 
 typedef enum { TOOL_MDEVTOOL, TOOL_MDEVCTL, TOOL_FLOOR, TOOL_LAST } Tool;
@@ -174,6 +180,64 @@ build_host(const HostSize *size)
         const char *vf = g_ptr_array_index(vfs, d % size->parents);
         const char *type = g_ptr_array_index(type_ids, d % size->types);
         write_definition(vf, uuid, type, d % 3 == 0, d % 4 == 0);
+    }
+    return sysfs;
+}
+
+/* NVIDIA's vendor-specific VFIO model: a type table as an L40S lists it */
+static const struct {
+    guint id;
+    const char *name;
+} l40s_types[] = {
+    { 1145, "NVIDIA L40S-1B" },  { 1146, "NVIDIA L40S-2B" },  { 1147, "NVIDIA L40S-1Q" },
+    { 1148, "NVIDIA L40S-2Q" },  { 1149, "NVIDIA L40S-3Q" },  { 1150, "NVIDIA L40S-4Q" },
+    { 1151, "NVIDIA L40S-6Q" },  { 1152, "NVIDIA L40S-8Q" },  { 1153, "NVIDIA L40S-12Q" },
+    { 1154, "NVIDIA L40S-16Q" }, { 1155, "NVIDIA L40S-24Q" }, { 1156, "NVIDIA L40S-48Q" },
+    { 1166, "NVIDIA L40S-48A" }, { 2164, "NVIDIA L40S-3B" },
+};
+
+/* C cards of V VFs bound to nvidia. Every other card runs NVIDIA L40S-2Q on
+ * its first half of VFs, so (homogeneous mode) its free VFs list only that
+ * type; the others are idle and their VFs list the whole table. */
+static MockSysfs *
+build_vf_host(const HostSize *size)
+{
+    MockSysfs *sysfs = mock_sysfs_new();
+    g_autoptr(GString) all = g_string_new("ID    : vGPU Name\n");
+
+    for (gsize t = 0; t < G_N_ELEMENTS(l40s_types); t++)
+        g_string_append_printf(all, "%-5u : %s\n", l40s_types[t].id, l40s_types[t].name);
+    for (guint c = 0; c < size->cards; c++) {
+        g_autofree char *pf = g_strdup_printf("0000:%02x:00.0", 0x41 + c);
+        const MockPciInfo info = { "0x10de", "0x26b9",     "0x030200",   "nvidia",
+                                   NULL,     40 + (int) c, (int) (c / 4) };
+        gboolean busy = c % 2 == 0;
+
+        mock_sysfs_add_pci_parent(sysfs, pf, &info);
+        for (guint v = 0; v < size->parents; v++) {
+            g_autofree char *vf = vf_address(c * VFS_PER_PF + v);
+            const MockPciInfo vf_info = { "0x10de",     "0x26b9",
+                                          "0x030200",   "nvidia",
+                                          pf,           200 + (int) (c * size->parents + v),
+                                          (int) (c / 4) };
+            const char *syspath = mock_sysfs_add_pci_parent(sysfs, vf, &vf_info);
+            gboolean has = busy && v < size->parents / 2;
+            const char *files[] = {
+                "current_vgpu_type",
+                has ? "1148\n" : "0\n",
+                "creatable_vgpu_types",
+                has    ? "ID    : vGPU Name\n"
+                : busy ? "ID    : vGPU Name\n1148  : NVIDIA L40S-2Q\n"
+                       : all->str,
+                "vgpu_params",
+                "\n",
+            };
+
+            for (gsize f = 0; f < G_N_ELEMENTS(files); f += 2) {
+                g_autofree char *path = g_build_filename(syspath, "nvidia", files[f], NULL);
+                mock_sysfs_write_file(sysfs, path, files[f + 1]);
+            }
+        }
     }
     return sysfs;
 }
@@ -351,6 +415,14 @@ bench_query(const Query *q, const char *floor_bin, guint runs, Result results[TO
 static gboolean
 parse_size(const char *text, HostSize *size)
 {
+    int end = 0;
+
+    memset(size, 0, sizeof(*size));
+    if (sscanf(text, "%ux%uvf%n", &size->cards, &size->parents, &end) == 2 && text[end] == '\0') {
+        return size->cards > 0 && size->cards <= 64 && size->parents > 0 &&
+               size->parents <= VFS_PER_PF;
+    }
+    size->cards = 0;
     if (sscanf(text, "%ux%ux%u", &size->parents, &size->types, &size->mdevs) != 3 ||
         size->parents == 0 || size->types == 0)
         return FALSE;
@@ -404,7 +476,7 @@ main(int argc, char **argv)
         }
     }
     if (argc <= first) {
-        fprintf(stderr, "usage: mdev-bench [--runs N] PxTxM...\n");
+        fprintf(stderr, "usage: mdev-bench [--runs N] PxTxM|CxVvf...\n");
         return 2;
     }
     if (g_strrstr(g_getenv("LD_PRELOAD") ? g_getenv("LD_PRELOAD") : "", "umockdev") == NULL) {
@@ -468,13 +540,35 @@ main(int argc, char **argv)
                 { floor_bin, "defined", conf_dir, NULL } },
               TRUE },
         };
+        /* mdevctl knows no VF vGPUs: its column shows it finding nothing */
+        const Query vf_queries[] = {
+            { "types",
+              { { mdevtool, "types", NULL },
+                { mdevctl, "types", NULL },
+                { floor_bin, "vf-types", NULL } } },
+            { "list",
+              { { mdevtool, "list", NULL },
+                { mdevctl, "list", NULL },
+                { floor_bin, "vf-list", NULL } } },
+        };
+        const Query *qs;
+        gsize n_queries;
 
         if (!parse_size(argv[i], &size)) {
-            fprintf(stderr, "mdev-bench: bad size '%s' (want PxTxM)\n", argv[i]);
+            fprintf(stderr, "mdev-bench: bad size '%s' (want PxTxM or CxVvf)\n", argv[i]);
             return 2;
         }
         n = runs ? runs : size.parents * size.types >= 4096 ? 11 : 21;
-        sysfs = build_host(&size);
+        if (size.cards) {
+            clear_definitions();
+            sysfs = build_vf_host(&size);
+            qs = vf_queries;
+            n_queries = G_N_ELEMENTS(vf_queries);
+        } else {
+            sysfs = build_host(&size);
+            qs = queries;
+            n_queries = G_N_ELEMENTS(queries);
+        }
         if (plain_sys) {
             g_autofree char *tree = mock_sysfs_real_path(sysfs, "/sys");
             if (!mdevctl_sees_conf || mount(tree, "/sys", NULL, MS_BIND, NULL) < 0) {
@@ -493,16 +587,20 @@ main(int argc, char **argv)
             continue;
         }
 
-        for (gsize q = 0; q < G_N_ELEMENTS(queries); q++) {
+        for (gsize q = 0; q < n_queries; q++) {
             Result r[TOOL_LAST];
             gboolean tool_ok, ctl_ok, floor_ok;
 
-            bench_query(&queries[q], floor_bin, n, r);
+            bench_query(&qs[q], floor_bin, n, r);
             tool_ok = r[TOOL_MDEVTOOL].status == 0;
             floor_ok = r[TOOL_FLOOR].status == 0;
-            ctl_ok = r[TOOL_MDEVCTL].status == 0 && (!queries[q].reads_conf || mdevctl_sees_conf);
-            printf("| %u×%u×%u, D %u | `%s` |", size.parents, size.types, size.mdevs,
-                   size.definitions, queries[q].name);
+            ctl_ok = r[TOOL_MDEVCTL].status == 0 && (!qs[q].reads_conf || mdevctl_sees_conf);
+            if (size.cards)
+                printf("| %u cards × %u VFs (VF model) | `%s` |", size.cards, size.parents,
+                       qs[q].name);
+            else
+                printf("| %u×%u×%u, D %u | `%s` |", size.parents, size.types, size.mdevs,
+                       size.definitions, qs[q].name);
             for (int pass = 0; pass < 2; pass++) {
                 double v[TOOL_LAST];
                 for (int t = 0; t < TOOL_LAST; t++)

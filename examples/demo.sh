@@ -1,7 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# A tour of mdevtool on a simulated host: the kernel's sample drivers (mtty,
-# mdpy, mbochs) as examples/hosts/samples.json describes them. Nothing on the
+# A tour of mdevtool on simulated hosts: the kernel's sample drivers (mtty,
+# mdpy, mbochs) as examples/hosts/samples.json describes them, then both vGPU
+# models in one inventory (examples/hosts/nvidia-mixed.json: NVIDIA cards
+# whose VFs are the vGPUs beside the mtty sample's mdevs). Nothing on the
 # real host is touched: the simulator provides sysfs, and definitions and
 # locks go to a scratch directory.
 #
@@ -61,6 +63,21 @@ tour() {
     fi
 }
 
+# Both models side by side: an NVIDIA VF vGPU (named by its VF's address)
+# and an mdev (named by its UUID) in one listing, and what libvirt needs of
+# the VF vGPU.
+nvidia_tour() {
+    show parents
+    printf '\n$ mdevtool create --type "NVIDIA L40S-2Q"\n'
+    address=$("$MDEVTOOL" create --type "NVIDIA L40S-2Q")
+    printf '%s\n' "$address"
+    printf '\n$ mdevtool create --type mtty-2\n'
+    "$MDEVTOOL" create --type mtty-2
+    show list
+    show hostdev "$address"
+    show dumpxml "$address"
+}
+
 MDEVTOOL=$(absolute "$MDEVTOOL")
 srcdir=$(absolute "$srcdir")
 host_file=$srcdir/examples/hosts/samples.json
@@ -72,6 +89,10 @@ host_file=$srcdir/examples/hosts/samples.json
 if [ "${1:-}" = --inside-simulator ]; then
     commands=$(list_commands)
     tour
+    exit 0
+fi
+if [ "${1:-}" = --inside-nvidia-simulator ]; then
+    nvidia_tour
     exit 0
 fi
 
@@ -100,3 +121,14 @@ echo "demo: simulated host $host_file"
 # still there for list and dumpxml.
 "$(absolute "$MDEVSIM")" --host "$host_file" -- \
     /bin/sh "$(absolute "$0")" --inside-simulator
+
+nvidia_host=$srcdir/examples/hosts/nvidia-mixed.json
+commands=$(list_commands)
+if [ -f "$nvidia_host" ] && has_command hostdev; then
+    rm -rf "$scratch/conf" "$scratch/state"
+    mkdir -p "$scratch/conf" "$scratch/state"
+    echo
+    echo "demo: simulated host $nvidia_host"
+    "$(absolute "$MDEVSIM")" --host "$nvidia_host" -- \
+        /bin/sh "$(absolute "$0")" --inside-nvidia-simulator
+fi

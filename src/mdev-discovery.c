@@ -858,7 +858,9 @@ mdev_discovery_scan(MdevContext *ctx, MdevDiscoveryFlags flags, const char *pare
     inv = mdev_inventory_new();
     if ((flags & MDEV_DISCOVERY_NVIDIA_VF) &&
         (flags & (MDEV_DISCOVERY_PARENTS | MDEV_DISCOVERY_DEVICES))) {
-        cards = mdev_nvidia_scan_cards(parent, inv->problems, error);
+        cards = (flags & MDEV_DISCOVERY_PARENTS)
+                    ? mdev_nvidia_scan_cards(parent, inv->problems, error)
+                    : mdev_nvidia_scan_vgpus(parent, inv->problems, error);
         if (cards == NULL)
             return NULL;
     }

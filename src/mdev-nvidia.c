@@ -365,7 +365,7 @@ compare_vfs(gconstpointer a, gconstpointer b)
 /* Reads one VF's files. FALSE with @error when they make no sense; a VF
  * that went meanwhile is TRUE with @ret_gone. */
 static gboolean
-read_vf(MdevNvidiaVf *vf, gboolean *ret_gone, GError **error)
+read_vf(MdevNvidiaVf *vf, gboolean with_types, gboolean *ret_gone, GError **error)
 {
     char buf[MDEV_SYSFS_ATTR_MAX + 1];
     g_autoptr(GError) local = NULL;
@@ -399,7 +399,10 @@ read_vf(MdevNvidiaVf *vf, gboolean *ret_gone, GError **error)
                     vf->address, buf);
         return FALSE;
     }
-    if (!read_creatable(fd, &vf->creatable, &local)) {
+    /* a listing of the vGPUs needs no type table: the VF's type is enough */
+    if (!with_types) {
+        vf->creatable = g_ptr_array_new_with_free_func((GDestroyNotify) mdev_type_free);
+    } else if (!read_creatable(fd, &vf->creatable, &local)) {
         close(fd);
         if (g_error_matches(local, G_IO_ERROR, G_IO_ERROR_NOT_FOUND)) {
             *ret_gone = TRUE;
@@ -470,7 +473,7 @@ build_types(MdevNvidiaCard *card)
 }
 
 static MdevNvidiaCard *
-read_card(const char *name, GPtrArray *vfs, GError **error)
+read_card(const char *name, GPtrArray *vfs, gboolean with_types, GError **error)
 {
     g_autoptr(MdevNvidiaCard) card = g_new0(MdevNvidiaCard, 1);
     MdevParent *parent;
@@ -507,7 +510,7 @@ read_card(const char *name, GPtrArray *vfs, GError **error)
         MdevNvidiaVf *vf = g_ptr_array_steal_index(vfs, 0);
         gboolean gone;
 
-        if (!read_vf(vf, &gone, error)) {
+        if (!read_vf(vf, with_types, &gone, error)) {
             mdev_nvidia_vf_free(vf);
             g_prefix_error(error, _("skipped NVIDIA card '%s': "), name);
             return NULL;
@@ -591,7 +594,7 @@ mdev_nvidia_read_vf_node(const char *address, guint *ret_type, GError **error)
 }
 
 static GPtrArray *
-scan(const char *only_card, GPtrArray *problems, GError **error)
+scan(const char *only_card, gboolean with_types, GPtrArray *problems, GError **error)
 {
     static const char *const drivers[] = { MDEV_NVIDIA_DRIVERS };
     g_autoptr(GHashTable) by_card = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
@@ -605,8 +608,8 @@ scan(const char *only_card, GPtrArray *problems, GError **error)
     names = g_list_sort(g_hash_table_get_keys(by_card), (GCompareFunc) strcmp);
     for (GList *l = names; l; l = l->next) {
         g_autoptr(GError) local = NULL;
-        MdevNvidiaCard *card = read_card(l->data, g_hash_table_lookup(by_card, l->data),
-                                         &local);
+        MdevNvidiaCard *card =
+            read_card(l->data, g_hash_table_lookup(by_card, l->data), with_types, &local);
 
         if (card) {
             g_ptr_array_add(cards, card);
@@ -640,7 +643,28 @@ mdev_nvidia_scan_cards(const char *card, GPtrArray *problems, GError **error)
     g_return_val_if_fail(problems != NULL, NULL);
     g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
-    return scan(card, problems, error);
+    return scan(card, TRUE, problems, error);
+}
+
+/**
+ * mdev_nvidia_scan_vgpus:
+ * @card: (nullable): only this PF
+ * @problems: (element-type utf8): receives a line per card skipped
+ * @error: return location for a #GError
+ *
+ * mdev_nvidia_scan_cards() for a listing of the vGPUs: the VFs' types and
+ * groups without the creatable lists, so the cards' parents have only the
+ * types their vGPUs run and nothing counts as available.
+ *
+ * Returns: (transfer full) (element-type MdevNvidiaCard): the cards
+ */
+GPtrArray *
+mdev_nvidia_scan_vgpus(const char *card, GPtrArray *problems, GError **error)
+{
+    g_return_val_if_fail(problems != NULL, NULL);
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+    return scan(card, FALSE, problems, error);
 }
 
 /**
@@ -666,7 +690,7 @@ mdev_nvidia_read_card(const char *card, GError **error)
                     _("'%s' is not a PCI address like 0000:3d:00.0"), card);
         return NULL;
     }
-    cards = scan(card, NULL, error);
+    cards = scan(card, TRUE, NULL, error);
     if (cards == NULL)
         return NULL;
     if (cards->len == 0) {

@@ -61,6 +61,8 @@ gboolean mdev_nvidia_address_is_valid(const char *text);
 
 GPtrArray *mdev_nvidia_scan_cards(const char *card, GPtrArray *problems,
                                   GError **error) G_GNUC_WARN_UNUSED_RESULT;
+GPtrArray *mdev_nvidia_scan_vgpus(const char *card, GPtrArray *problems, GError **error)
+    G_GNUC_WARN_UNUSED_RESULT;
 MdevNvidiaCard *mdev_nvidia_read_card(const char *card, GError **error)
     G_GNUC_WARN_UNUSED_RESULT;
 

@@ -224,6 +224,16 @@ test_malformed(Fixture *fx, gconstpointer data)
         card = mdev_nvidia_read_card("0000:3d:00.0", &error);
         g_assert_null(card);
         g_assert_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+        g_clear_error(&error);
+
+        /* a listing of the vGPUs does not read the creatable lists */
+        g_ptr_array_set_size(problems, 0);
+        g_clear_pointer(&cards, g_ptr_array_unref);
+        cards = mdev_nvidia_scan_vgpus(NULL, problems, &error);
+        g_assert_no_error(error);
+        g_assert_cmpuint(cards->len, ==, 2);
+        g_assert_cmpuint(problems->len, ==, 0);
+        g_assert_cmpuint(((MdevNvidiaCard *) g_ptr_array_index(cards, 0))->vfs->len, ==, 16);
     }
 }
 
