@@ -21,6 +21,7 @@ struct _MdevContext {
     char *conf_dir;
     char *state_dir;
     char *lib_dir;
+    char *vgpu_dir;
     char *proc_dir;
     GStrv udev_rules_dirs;
     struct udev *udev;
@@ -37,6 +38,7 @@ mdev_context_finalize(GObject *object)
     g_free(self->conf_dir);
     g_free(self->state_dir);
     g_free(self->lib_dir);
+    g_free(self->vgpu_dir);
     g_free(self->proc_dir);
     g_strfreev(self->udev_rules_dirs);
     g_clear_pointer(&self->udev, udev_unref);
@@ -86,6 +88,7 @@ mdev_context_init(MdevContext *self)
     /* configure's --with-mdevlibdir: /usr/lib/mdevctl, where mdevctl ≥ 1.3
      * and vendor callouts keep their scripts.d, whatever our prefix */
     self->lib_dir = dir_from_env(MDEV_ENV_LIB_DIR, MDEV_LIB_DIR);
+    self->vgpu_dir = dir_from_env(MDEV_ENV_VGPU_DIR, MDEV_VGPU_DIR);
     self->proc_dir = dir_from_env(MDEV_ENV_PROC_DIR, "/proc");
     self->udev_rules_dirs = rules_dirs_from_env();
 }
@@ -145,6 +148,29 @@ mdev_context_set_lib_dir(MdevContext *self, const char *dir)
     g_return_if_fail(MDEV_IS_CONTEXT(self));
     g_free(self->lib_dir);
     self->lib_dir = g_strdup(dir);
+}
+
+/**
+ * mdev_context_get_vgpu_dir:
+ * @self: a context
+ *
+ * Returns: where NVIDIA VF vGPU definitions live (`MDEVTOOL_VGPU_DIR`
+ *   overrides it): mdevtool's own store, apart from mdevctl's, whose
+ *   readers would take them for mdevs
+ */
+const char *
+mdev_context_get_vgpu_dir(MdevContext *self)
+{
+    g_return_val_if_fail(MDEV_IS_CONTEXT(self), NULL);
+    return self->vgpu_dir;
+}
+
+void
+mdev_context_set_vgpu_dir(MdevContext *self, const char *dir)
+{
+    g_return_if_fail(MDEV_IS_CONTEXT(self));
+    g_free(self->vgpu_dir);
+    self->vgpu_dir = g_strdup(dir);
 }
 
 /**

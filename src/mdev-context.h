@@ -15,6 +15,7 @@ G_DECLARE_FINAL_TYPE(MdevContext, mdev_context, MDEV, CONTEXT, GObject)
 #define MDEV_ENV_CONF_DIR "MDEVTOOL_CONF_DIR"
 #define MDEV_ENV_STATE_DIR "MDEVTOOL_STATE_DIR"
 #define MDEV_ENV_LIB_DIR "MDEVTOOL_LIB_DIR"
+#define MDEV_ENV_VGPU_DIR "MDEVTOOL_VGPU_DIR"
 /* Where the host's /proc and udev rules directories are read (doctor). */
 #define MDEV_ENV_PROC_DIR "MDEVTOOL_PROC_DIR"
 #define MDEV_ENV_UDEV_RULES_DIRS "MDEVTOOL_UDEV_RULES_DIRS"
@@ -24,6 +25,8 @@ MdevContext *mdev_context_new(void) G_GNUC_WARN_UNUSED_RESULT;
 const char *mdev_context_get_conf_dir(MdevContext *self);
 const char *mdev_context_get_state_dir(MdevContext *self);
 const char *mdev_context_get_lib_dir(MdevContext *self);
+const char *mdev_context_get_vgpu_dir(MdevContext *self);
+void mdev_context_set_vgpu_dir(MdevContext *self, const char *dir);
 void mdev_context_set_conf_dir(MdevContext *self, const char *dir);
 void mdev_context_set_state_dir(MdevContext *self, const char *dir);
 void mdev_context_set_lib_dir(MdevContext *self, const char *dir);

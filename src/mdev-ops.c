@@ -4,11 +4,13 @@
 #include "mdev-callout.h"
 #include "mdev-error.h"
 #include "mdev-lock.h"
+#include "mdev-nvidia.h"
 #include "mdev-placement.h"
 #include "mdev-store.h"
 #include "mdev-sysfs.h"
 #include "mdev-use.h"
 #include "mdev-util.h"
+#include "mdev-vgpu.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -75,6 +77,32 @@ check_target(const char *uuid, const char *parent, GError **error)
     if (parent && !mdev_util_check_name("parent", parent, error))
         return NULL;
     return g_steal_pointer(&id);
+}
+
+/* Whether @id (on @parent, if given) names no mdev definition but an NVIDIA
+ * VF vGPU definition: one UUID, one thing, so that start, undefine, modify
+ * and autostart take either by its UUID alone. */
+static gboolean
+is_vgpu_definition(MdevContext *ctx, const char *id, const char *parent)
+{
+    g_autoptr(GPtrArray) parents = NULL;
+    g_autoptr(GPtrArray) cards = NULL;
+
+    if (parent && !mdev_nvidia_address_is_valid(parent))
+        return FALSE;
+    if (parent && mdev_store_exists(ctx, parent, id))
+        return FALSE;
+    if (parent == NULL) {
+        parents = mdev_store_find_parents(ctx, id, NULL);
+        if (parents == NULL || parents->len > 0)
+            return FALSE;
+    }
+    cards = mdev_vgpu_store_find_cards(ctx, id, NULL);
+    if (cards == NULL)
+        return FALSE;
+    if (parent)
+        return g_ptr_array_find_with_equal_func(cards, parent, g_str_equal, NULL);
+    return cards->len > 0;
 }
 
 /* The UUID of a create or define request, canonical or new, once the
@@ -716,6 +744,8 @@ mdev_ops_undefine_full(MdevContext *ctx, const char *uuid, const char *parent, M
     id = check_target(uuid, parent, error);
     if (id == NULL)
         return FALSE;
+    if (is_vgpu_definition(ctx, id, parent))
+        return mdev_vgpu_undefine(ctx, id, parent, error);
     parents = mdev_store_find_parents(ctx, id, error);
     if (parents == NULL)
         return FALSE;
@@ -837,6 +867,10 @@ mdev_ops_start(MdevContext *ctx, const char *uuid, const char *parent, GPtrArray
     id = check_target(uuid, parent, error);
     if (id == NULL)
         return FALSE;
+    if (is_vgpu_definition(ctx, id, parent)) {
+        g_autofree char *address = mdev_vgpu_start(ctx, id, parent, ret_messages, error);
+        return address != NULL;
+    }
     definition = lock_definition(ctx, id, parent, &lock, error);
     if (definition == NULL)
         return FALSE;
@@ -1045,6 +1079,43 @@ lock_or_new_definition(MdevContext *ctx, const char *id, const char *parent, Mde
     return definition;
 }
 
+/* A VF vGPU definition has one attribute, vgpu_params: --attr sets it,
+ * --del-attr removes it. */
+static gboolean
+modify_vgpu(MdevContext *ctx, const char *id, const char *parent,
+            const MdevModification *modification, GPtrArray *ret_messages, GError **error)
+{
+    const char *params = NULL;
+    gboolean set_params = FALSE;
+
+    if (modification->replace) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                    _("'%s' is an NVIDIA VF vGPU definition, which cannot be replaced by an "
+                      "mdev definition"),
+                    id);
+        return FALSE;
+    }
+    if (modification->add_attr) {
+        if (strcmp(modification->add_attr, "vgpu_params") != 0 &&
+            strcmp(modification->add_attr, "nvidia/vgpu_params") != 0) {
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                        _("an NVIDIA VF vGPU has no attribute '%s', only vgpu_params"),
+                        modification->add_attr);
+            return FALSE;
+        }
+        params = modification->add_value;
+        set_params = TRUE;
+    } else if (modification->del_attr) {
+        set_params = TRUE;
+    }
+    if (modification->index > 0) {
+        set_index_error(modification->index, 1, error);
+        return FALSE;
+    }
+    return mdev_vgpu_modify(ctx, id, parent, modification->type, modification->autostart,
+                            set_params, params, ret_messages, error);
+}
+
 /**
  * mdev_ops_modify:
  * @ctx: a context
@@ -1080,6 +1151,8 @@ mdev_ops_modify(MdevContext *ctx, const char *uuid, const char *parent,
     id = check_target(uuid, parent, error);
     if (id == NULL)
         return FALSE;
+    if (is_vgpu_definition(ctx, id, parent))
+        return modify_vgpu(ctx, id, parent, modification, ret_messages, error);
     if (modification->replace)
         definition = lock_or_new_definition(ctx, id, parent, &lock, error);
     else
@@ -1122,27 +1195,10 @@ mdev_ops_set_autostart(MdevContext *ctx, const char *uuid, const char *parent, g
     return mdev_ops_modify(ctx, uuid, parent, &mod, ret_messages, error);
 }
 
-/**
- * mdev_ops_start_parent:
- * @ctx: a context
- * @parent: a parent's name
- * @ret_started: (out) (optional): how many mdevs were started
- * @ret_messages: (nullable) (element-type utf8): receives warnings, one per
- *   definition that was skipped or failed
- * @error: return location for a #GError
- *
- * Starts the parent's "auto" definitions in UUID order, skipping those that
- * already run with the same parent and type, all under the parent's lock so
- * that repeated udev events (add, then change) are harmless. One failure
- * does not stop the others. A parent that is absent or not registered yet
- * starts nothing and is not an error: its registration event comes later.
- *
- * Returns: %TRUE when nothing failed, else %FALSE with an error counting the
- *   failures (each one is in @ret_messages)
- */
-gboolean
-mdev_ops_start_parent(MdevContext *ctx, const char *parent, guint *ret_started,
-                      GPtrArray *ret_messages, GError **error)
+/* The mdev part of mdev_ops_start_parent(). */
+static gboolean
+start_parent_mdevs(MdevContext *ctx, const char *parent, guint *ret_started,
+                   GPtrArray *ret_messages, GError **error)
 {
     g_autoptr(GPtrArray) definitions = NULL;
     g_autoptr(GPtrArray) autos = g_ptr_array_new();
@@ -1217,4 +1273,55 @@ mdev_ops_start_parent(MdevContext *ctx, const char *parent, guint *ret_started,
         return FALSE;
     }
     return TRUE;
+}
+
+/**
+ * mdev_ops_start_parent:
+ * @ctx: a context
+ * @parent: a parent's name
+ * @ret_started: (out) (optional): how many mdevs were started
+ * @ret_messages: (nullable) (element-type utf8): receives warnings, one per
+ *   definition that was skipped or failed
+ * @error: return location for a #GError
+ *
+ * Starts the parent's "auto" definitions in UUID order, skipping those that
+ * already run with the same parent and type, all under the parent's lock so
+ * that repeated udev events (add, then change) are harmless. One failure
+ * does not stop the others. A parent that is absent or not registered yet
+ * starts nothing and is not an error: its registration event comes later.
+ *
+ * @parent may also be an NVIDIA card of the VF model, or one of its VFs:
+ * then the card's "auto" VF vGPU definitions are started as well
+ * (mdev_vgpu_start_card()).
+ *
+ * Returns: %TRUE when nothing failed, else %FALSE with an error counting the
+ *   failures (each one is in @ret_messages)
+ */
+gboolean
+mdev_ops_start_parent(MdevContext *ctx, const char *parent, guint *ret_started,
+                      GPtrArray *ret_messages, GError **error)
+{
+    g_autofree char *card = NULL;
+    g_autoptr(GError) local = NULL;
+    guint mdevs = 0, vgpus = 0;
+    gboolean ok;
+
+    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+    if (ret_started)
+        *ret_started = 0;
+    ok = start_parent_mdevs(ctx, parent, &mdevs, ret_messages, error);
+    if (mdev_nvidia_address_is_valid(parent)) {
+        card = mdev_vgpu_dup_card_of_vf(parent);
+        if (!mdev_vgpu_start_card(ctx, card ? card : parent, &vgpus, ret_messages, &local)) {
+            if (ok)
+                g_propagate_error(error, g_steal_pointer(&local));
+            else if (ret_messages)
+                g_ptr_array_add(ret_messages, g_strdup(local->message));
+            ok = FALSE;
+        }
+    }
+    if (ret_started)
+        *ret_started = mdevs + vgpus;
+    return ok;
 }

@@ -10,12 +10,15 @@
 #include "mdev-lock.h"
 #include "mdev-model.h"
 #include "mdev-nvidia.h"
+#include "mdev-store.h"
 #include "mdev-sysfs.h"
 #include "mdev-use.h"
+#include "mdev-util.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -145,6 +148,8 @@ set_create_error(GError **error, int err, const char *vf, const char *card, cons
     }
 }
 
+static void forget_vf(MdevContext *ctx, const char *address);
+
 static int
 open_vf(const char *address)
 {
@@ -185,27 +190,19 @@ params_of(GPtrArray *attrs, GError **error)
     return params ? params : "";
 }
 
-/* Under the card's lock: the first free VF that lists the type. NULL with
- * @error unset when the card has none (any more). */
+/* Under the card's lock, on @card as read under it: writes @found to
+ * @only_vf, or else to the first free VF that lists it, reads it back and
+ * sets @params. NULL with @error unset when no VF can take it (any more);
+ * @ret_errno receives the driver's errno of a refused write. */
 static char *
-create_on_card(MdevContext *ctx, const char *card_name, const char *type, const char *params,
-               char **ret_type, GError **error)
+write_vgpu(MdevNvidiaCard *card, const MdevType *found, const char *params, const char *only_vf,
+           int *ret_errno, GError **error)
 {
-    g_autoptr(MdevLock) lock = NULL;
-    g_autoptr(MdevNvidiaCard) card = NULL;
-    const MdevType *found;
     g_autofree char *text = NULL;
     guint id;
 
-    lock = mdev_lock_acquire_one(ctx, card_name, error);
-    if (lock == NULL)
-        return NULL;
-    card = mdev_nvidia_read_card(card_name, error);
-    if (card == NULL)
-        return NULL;
-    found = card_find_type(card->parent, type);
-    if (found == NULL || found->available_instances < 1 ||
-        !mdev_nvidia_type_id_from_name(found->id, &id))
+    *ret_errno = 0;
+    if (!mdev_nvidia_type_id_from_name(found->id, &id))
         return NULL;
     text = g_strdup_printf("%u", id);
     for (guint i = 0; i < card->vfs->len; i++) {
@@ -214,21 +211,26 @@ create_on_card(MdevContext *ctx, const char *card_name, const char *type, const 
         guint now = 0;
         int fd, err = 0;
 
+        if (only_vf && strcmp(vf->address, only_vf) != 0)
+            continue;
         if (vf->type != 0)
             continue;
         for (guint t = 0; !listed && t < vf->creatable->len; t++)
             listed = strcmp(((MdevType *) g_ptr_array_index(vf->creatable, t))->id,
                             found->id) == 0;
-        if (!listed)
+        /* a pinned VF is tried anyway: the driver's answer says why not */
+        if (!listed && only_vf == NULL)
             continue;
         fd = open_vf(vf->address);
         if (fd < 0) {
-            set_create_error(error, errno, vf->address, card_name, found->id);
+            *ret_errno = errno;
+            set_create_error(error, errno, vf->address, card->parent->name, found->id);
             return NULL;
         }
         if (!mdev_sysfs_write_once(fd, CURRENT_TYPE, text, &err)) {
             close(fd);
-            set_create_error(error, err, vf->address, card_name, found->id);
+            *ret_errno = err;
+            set_create_error(error, err, vf->address, card->parent->name, found->id);
             return NULL;
         }
         /* the driver's word is what it reads back */
@@ -250,10 +252,36 @@ create_on_card(MdevContext *ctx, const char *card_name, const char *type, const 
             return NULL;
         }
         close(fd);
-        *ret_type = g_strdup(found->id);
         return g_strdup(vf->address);
     }
     return NULL;
+}
+
+/* Under the card's lock: the first free VF that lists the type. NULL with
+ * @error unset when the card has none (any more). */
+static char *
+create_on_card(MdevContext *ctx, const char *card_name, const char *type, const char *params,
+               char **ret_type, GError **error)
+{
+    g_autoptr(MdevLock) lock = NULL;
+    g_autoptr(MdevNvidiaCard) card = NULL;
+    const MdevType *found;
+    char *address;
+    int err;
+
+    lock = mdev_lock_acquire_one(ctx, card_name, error);
+    if (lock == NULL)
+        return NULL;
+    card = mdev_nvidia_read_card(card_name, error);
+    if (card == NULL)
+        return NULL;
+    found = card_find_type(card->parent, type);
+    if (found == NULL || found->available_instances < 1)
+        return NULL;
+    address = write_vgpu(card, found, params, NULL, &err, error);
+    if (address)
+        *ret_type = g_strdup(found->id);
+    return address;
 }
 
 static int
@@ -547,5 +575,685 @@ mdev_vgpu_stop_full(MdevContext *ctx, const char *address, gboolean force, GPtrA
         return FALSE;
     }
     close(fd);
+    forget_vf(ctx, address);
+    return TRUE;
+}
+
+/* --- persistent VF vGPUs ------------------------------------------------ */
+
+/* While a card's VFs come up (SR-IOV just enabled, the driver binding
+ * them) and just after a VM closed a VF, the driver answers EBUSY or
+ * ENODEV for a moment; a start retries for a few seconds, then says so. */
+static const guint start_delays_ms[] = { 100, 200, 400, 800, 1000, 1000, 1000, 1000 };
+
+#define RECORDS_DIR "vgpu"
+
+/**
+ * mdev_vgpu_is_card:
+ * @card: (nullable): a PCI address
+ *
+ * Returns: whether @card is an NVIDIA card of the VF model: its VFs carry
+ *   nvidia/current_vgpu_type, or, with SR-IOV off, it is bound to the
+ *   NVIDIA driver, can have VFs and has no mdev types
+ */
+gboolean
+mdev_vgpu_is_card(const char *card)
+{
+    g_autofree char *dir = NULL;
+    char target[PATH_MAX];
+    const char *slash;
+    gboolean found = FALSE;
+    int fd;
+
+    if (!mdev_nvidia_address_is_valid(card))
+        return FALSE;
+    dir = g_build_filename("/sys/bus/pci/devices", card, NULL);
+    fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return FALSE;
+    if (faccessat(fd, "mdev_supported_types", F_OK, 0) == 0 ||
+        faccessat(fd, "sriov_totalvfs", F_OK, 0) < 0) {
+        close(fd);
+        return FALSE;
+    }
+    for (guint i = 0; !found && i < 4096; i++) {
+        g_autofree char *file = g_strdup_printf("virtfn%u/" CURRENT_TYPE, i);
+        g_autofree char *link = g_strdup_printf("virtfn%u", i);
+
+        if (faccessat(fd, link, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+            break;
+        found = faccessat(fd, file, F_OK, 0) == 0;
+    }
+    if (!found && mdev_sysfs_read_link(fd, "driver", target, sizeof(target)) >= 0) {
+        slash = strrchr(target, '/');
+        found = strcmp(slash ? slash + 1 : target, "nvidia") == 0;
+    }
+    close(fd);
+    return found;
+}
+
+/**
+ * mdev_vgpu_dup_card_of_vf:
+ * @address: a PCI address
+ *
+ * Returns: (transfer full) (nullable): the card (PF) of the VF @address,
+ *   %NULL when it is no VF
+ */
+char *
+mdev_vgpu_dup_card_of_vf(const char *address)
+{
+    char target[PATH_MAX];
+    const char *slash;
+    int fd;
+    gssize n;
+
+    if (!mdev_nvidia_address_is_valid(address))
+        return NULL;
+    fd = open_vf(address);
+    if (fd < 0)
+        return NULL;
+    n = mdev_sysfs_read_link(fd, "physfn", target, sizeof(target));
+    close(fd);
+    if (n < 0)
+        return NULL;
+    slash = strrchr(target, '/');
+    slash = slash ? slash + 1 : target;
+    return mdev_nvidia_address_is_valid(slash) ? g_strdup(slash) : NULL;
+}
+
+static char *
+record_path(MdevContext *ctx, const char *uuid)
+{
+    return g_build_filename(mdev_context_get_state_dir(ctx), RECORDS_DIR, uuid, NULL);
+}
+
+/* Which VF an unpinned definition was started on is runtime state: a file
+ * in the state directory (a tmpfs, empty after a reboot, when no VF has a
+ * vGPU either). */
+static void
+write_record(MdevContext *ctx, const char *uuid, const char *address, GPtrArray *ret_messages)
+{
+    g_autofree char *path = record_path(ctx, uuid);
+    g_autofree char *dir = g_path_get_dirname(path);
+    g_autofree char *text = g_strconcat(address, "\n", NULL);
+    g_autoptr(GError) local = NULL;
+
+    if (g_mkdir_with_parents(dir, 0755) < 0 ||
+        !mdev_util_write_file_atomic(path, text, strlen(text), 0644, &local)) {
+        if (ret_messages)
+            g_ptr_array_add(ret_messages,
+                            g_strdup_printf(_("cannot record that VF vGPU '%1$s' runs on VF "
+                                              "'%2$s': %3$s"),
+                                            uuid, address,
+                                            local ? local->message : g_strerror(errno)));
+    }
+}
+
+static char *
+read_record(MdevContext *ctx, const char *uuid)
+{
+    g_autofree char *path = record_path(ctx, uuid);
+    g_autofree char *text = NULL;
+
+    if (!g_file_get_contents(path, &text, NULL, NULL))
+        return NULL;
+    g_strstrip(text);
+    return mdev_nvidia_address_is_valid(text) ? g_steal_pointer(&text) : NULL;
+}
+
+/* A VF stopped by address belongs to no definition any more. */
+static void
+forget_vf(MdevContext *ctx, const char *address)
+{
+    g_autofree char *dir = g_build_filename(mdev_context_get_state_dir(ctx), RECORDS_DIR, NULL);
+    g_autoptr(GDir) handle = g_dir_open(dir, 0, NULL);
+    const char *name;
+
+    while (handle && (name = g_dir_read_name(handle)) != NULL) {
+        g_autofree char *recorded = NULL;
+
+        if (!mdev_util_uuid_is_canonical(name))
+            continue;
+        recorded = read_record(ctx, name);
+        if (g_strcmp0(recorded, address) == 0) {
+            g_autofree char *path = g_build_filename(dir, name, NULL);
+            g_unlink(path);
+        }
+    }
+}
+
+/**
+ * mdev_vgpu_dup_running_address:
+ * @ctx: a context
+ * @definition: a definition
+ *
+ * Returns: (transfer full) (nullable): the VF on which @definition runs:
+ *   its pinned VF, or the one it was started on, when that VF has the
+ *   definition's type now
+ */
+char *
+mdev_vgpu_dup_running_address(MdevContext *ctx, const MdevVgpuDefinition *definition)
+{
+    g_autofree char *address = NULL;
+    guint want = 0, now = 0;
+    int fd;
+
+    if (!mdev_nvidia_type_id_from_name(definition->type, &want))
+        return NULL;
+    address = definition->address ? g_strdup(definition->address)
+                                  : read_record(ctx, definition->uuid);
+    if (address == NULL)
+        return NULL;
+    fd = open_vf(address);
+    if (fd < 0)
+        return NULL;
+    if (!read_type(fd, &now) || now != want) {
+        close(fd);
+        return NULL;
+    }
+    close(fd);
+    return g_steal_pointer(&address);
+}
+
+/* The type id to store for @type on @card: a name or id the card lists now
+ * becomes its id; while the card lists nothing (SR-IOV off, or full), only
+ * an id can be stored, as given. */
+static char *
+resolve_type(const char *card_name, const char *type, GPtrArray *ret_messages, GError **error)
+{
+    g_autoptr(MdevNvidiaCard) card = mdev_nvidia_read_card(card_name, NULL);
+    const MdevType *found = card ? card_find_type(card->parent, type) : NULL;
+    guint id;
+
+    if (found)
+        return g_strdup(found->id);
+    if (!mdev_nvidia_type_id_from_name(type, &id)) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
+                    _("card '%1$s' offers no vGPU type named '%2$s' now; a type it does not "
+                      "list now can only be given by id (nvidia-<id>, see 'mdevtool types "
+                      "--parent %1$s')"),
+                    card_name, type);
+        return NULL;
+    }
+    if (ret_messages)
+        g_ptr_array_add(ret_messages,
+                        g_strdup_printf(_("card '%1$s' does not offer type '%2$s' now; "
+                                          "defined as given"),
+                                        card_name, type));
+    return mdev_nvidia_type_name(id);
+}
+
+/**
+ * mdev_vgpu_define:
+ * @ctx: a context
+ * @card: (nullable): the card (PF address); %NULL: the card of @address
+ * @type: a type id (`nvidia-1148`) or a name the card lists now
+ * @uuid: (nullable): the definition's name; %NULL generates one
+ * @address: (nullable): pin it to this VF of the card
+ * @autostart: start it when the card's VFs appear
+ * @attrs: (nullable) (element-type MdevAttr): only `vgpu_params`
+ * @ret_messages: (nullable) (element-type utf8): receives warnings
+ * @error: return location for a #GError
+ *
+ * Stores a VF vGPU definition under the card's lock. A UUID that names an
+ * mdev definition or another VF vGPU definition is refused.
+ *
+ * Returns: (transfer full): the UUID, or %NULL
+ */
+char *
+mdev_vgpu_define(MdevContext *ctx, const char *card, const char *type, const char *uuid,
+                 const char *address, gboolean autostart, GPtrArray *attrs,
+                 GPtrArray *ret_messages, GError **error)
+{
+    g_autoptr(MdevVgpuDefinition) definition = NULL;
+    g_autoptr(MdevLock) lock = NULL;
+    g_autoptr(GPtrArray) cards = NULL;
+    g_autoptr(GPtrArray) parents = NULL;
+    g_autofree char *id = NULL;
+    g_autofree char *where = NULL;
+    g_autofree char *type_id = NULL;
+    const char *params;
+
+    g_return_val_if_fail(type != NULL, NULL);
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+    if (address && !mdev_nvidia_address_is_valid(address)) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                    _("'%s' is not a PCI address like 0000:3d:00.4"), address);
+        return NULL;
+    }
+    if (card) {
+        where = g_strdup(card);
+    } else if (address) {
+        where = mdev_vgpu_dup_card_of_vf(address);
+        if (where == NULL) {
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
+                        _("'%s' is not a VF now: name its card with --parent"), address);
+            return NULL;
+        }
+    } else {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                    _("a VF vGPU definition needs its card (--parent)"));
+        return NULL;
+    }
+    if (!mdev_vgpu_is_card(where)) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
+                    _("'%s' is not an NVIDIA card with VF vGPUs"), where);
+        return NULL;
+    }
+    if (address) {
+        g_autofree char *of = mdev_vgpu_dup_card_of_vf(address);
+        if (of && strcmp(of, where) != 0) {
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                        _("VF '%1$s' belongs to card '%2$s', not '%3$s'"), address, of, where);
+            return NULL;
+        }
+    }
+    if (strlen(type) > 255 || !mdev_util_name_is_valid(type)) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT, _("invalid type '%s'"),
+                    type);
+        return NULL;
+    }
+    params = params_of(attrs, error);
+    if (params == NULL)
+        return NULL;
+    if (uuid) {
+        id = mdev_util_uuid_canonicalize(uuid, error);
+        if (id == NULL)
+            return NULL;
+    } else {
+        id = g_uuid_string_random();
+    }
+    type_id = resolve_type(where, type, ret_messages, error);
+    if (type_id == NULL)
+        return NULL;
+    definition = mdev_vgpu_definition_new(id, where, type_id);
+    definition->address = g_strdup(address);
+    definition->params = *params ? g_strdup(params) : NULL;
+    definition->autostart = autostart;
+    if (!mdev_vgpu_definition_check(definition, error))
+        return NULL;
+
+    lock = mdev_lock_acquire_one(ctx, where, error);
+    if (lock == NULL)
+        return NULL;
+    /* one name, one thing: start, undefine and modify find it by UUID alone */
+    parents = mdev_store_find_parents(ctx, id, error);
+    if (parents == NULL)
+        return NULL;
+    cards = mdev_vgpu_store_find_cards(ctx, id, error);
+    if (cards == NULL)
+        return NULL;
+    if (parents->len > 0 || cards->len > 0) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_EXISTS, _("'%1$s' is already defined on '%2$s'"),
+                    id,
+                    (const char *) g_ptr_array_index(parents->len ? parents : cards, 0));
+        return NULL;
+    }
+    if (!mdev_vgpu_store_save(ctx, definition, error))
+        return NULL;
+    return g_steal_pointer(&id);
+}
+
+/**
+ * mdev_vgpu_find_definition:
+ * @ctx: a context
+ * @uuid: a canonical UUID
+ * @card: (nullable): only on this card
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the one VF vGPU definition @uuid, or %NULL with
+ *   %MDEV_ERROR_NOT_FOUND, %MDEV_ERROR_AMBIGUOUS or the store's error
+ */
+MdevVgpuDefinition *
+mdev_vgpu_find_definition(MdevContext *ctx, const char *uuid, const char *card, GError **error)
+{
+    g_autoptr(GPtrArray) cards = NULL;
+
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+    if (card)
+        return mdev_vgpu_store_load_one(ctx, card, uuid, error);
+    cards = mdev_vgpu_store_find_cards(ctx, uuid, error);
+    if (cards == NULL)
+        return NULL;
+    if (cards->len == 0) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND, _("'%s' is not defined"), uuid);
+        return NULL;
+    }
+    if (cards->len > 1) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_AMBIGUOUS,
+                    _("VF vGPU '%s' is defined on several cards: name one with --parent"), uuid);
+        return NULL;
+    }
+    return mdev_vgpu_store_load_one(ctx, g_ptr_array_index(cards, 0), uuid, error);
+}
+
+/* The definition read again under its card's lock, handed out in
+ * @ret_lock: what the caller acts on no other writer can change. */
+static MdevVgpuDefinition *
+lock_definition(MdevContext *ctx, const char *uuid, const char *card, MdevLock **ret_lock,
+                GError **error)
+{
+    g_autoptr(MdevVgpuDefinition) seen = mdev_vgpu_find_definition(ctx, uuid, card, error);
+    g_autoptr(MdevLock) lock = NULL;
+    MdevVgpuDefinition *definition;
+
+    if (seen == NULL)
+        return NULL;
+    lock = mdev_lock_acquire_one(ctx, seen->card, error);
+    if (lock == NULL)
+        return NULL;
+    definition = mdev_vgpu_store_load_one(ctx, seen->card, uuid, error);
+    if (definition)
+        *ret_lock = g_steal_pointer(&lock);
+    return definition;
+}
+
+/* Under the card's lock: makes @definition's vGPU, retrying through the
+ * driver's not-ready answers. Sets @ret_already when it runs already. */
+static char *
+start_locked(MdevContext *ctx, const MdevVgpuDefinition *definition, gboolean *ret_already,
+             GPtrArray *ret_messages, GError **error)
+{
+    const char *params = definition->params ? definition->params : "";
+    guint waited = 0;
+
+    *ret_already = FALSE;
+    for (guint attempt = 0;; attempt++) {
+        g_autoptr(MdevNvidiaCard) card = NULL;
+        g_autoptr(MdevType) wanted = NULL;
+        g_autoptr(GError) local = NULL;
+        const MdevType *found;
+        char *address;
+        int err = 0;
+
+        address = mdev_vgpu_dup_running_address(ctx, definition);
+        if (address) {
+            *ret_already = TRUE;
+            return address;
+        }
+        card = mdev_nvidia_read_card(definition->card, error);
+        if (card == NULL)
+            return NULL;
+        found = card_find_type(card->parent, definition->type);
+        if (found == NULL && definition->address) {
+            /* the pinned VF is asked even when the card lists the type
+             * nowhere: the driver's errno says why not */
+            wanted = mdev_type_new(definition->type);
+            found = wanted;
+        }
+        if (found == NULL) {
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_NO_CAPACITY,
+                        _("card '%1$s' offers no '%2$s' vGPU now (it runs another type, or "
+                          "is full); 'mdevtool types --parent %1$s' lists what it offers"),
+                        definition->card, definition->type);
+            return NULL;
+        }
+        if (definition->address) {
+            gboolean present = FALSE;
+            for (guint i = 0; i < card->vfs->len; i++) {
+                const MdevNvidiaVf *vf = g_ptr_array_index(card->vfs, i);
+                if (strcmp(vf->address, definition->address) == 0) {
+                    present = TRUE;
+                    if (vf->type != 0) {
+                        g_set_error(error, MDEV_ERROR, MDEV_ERROR_EXISTS,
+                                    _("VF '%1$s' has a vGPU of type nvidia-%2$u already; "
+                                      "stop it first"),
+                                    vf->address, vf->type);
+                        return NULL;
+                    }
+                }
+            }
+            if (!present) {
+                g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
+                            _("card '%1$s' has no VF '%2$s' with the NVIDIA driver now"),
+                            definition->card, definition->address);
+                return NULL;
+            }
+        }
+        address = write_vgpu(card, found, params, definition->address, &err, &local);
+        if (address) {
+            if (definition->address == NULL)
+                write_record(ctx, definition->uuid, address, ret_messages);
+            return address;
+        }
+        if (local == NULL) {
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_NO_CAPACITY,
+                        _("card '%1$s' has no free VF that can take a '%2$s' vGPU now"),
+                        definition->card, definition->type);
+            return NULL;
+        }
+        if ((err != EBUSY && err != ENODEV) || attempt >= G_N_ELEMENTS(start_delays_ms)) {
+            if (attempt > 0)
+                g_prefix_error(&local, _("after %1$u retries over %2$.1f s: "), attempt,
+                               waited / 1000.0);
+            g_propagate_error(error, g_steal_pointer(&local));
+            return NULL;
+        }
+        if (attempt == 0 && ret_messages)
+            g_ptr_array_add(ret_messages,
+                            g_strdup_printf(_("card '%1$s' is not ready for VF vGPU '%2$s' "
+                                              "(%3$s); retrying"),
+                                            definition->card, definition->uuid, g_strerror(err)));
+        g_usleep(start_delays_ms[attempt] * 1000);
+        waited += start_delays_ms[attempt];
+    }
+}
+
+/**
+ * mdev_vgpu_start:
+ * @ctx: a context
+ * @uuid: a VF vGPU definition's canonical UUID
+ * @card: (nullable): its card, needed when it is defined on several
+ * @ret_messages: (nullable) (element-type utf8): receives warnings
+ * @error: return location for a #GError
+ *
+ * Makes the definition's vGPU on its pinned VF, or on the first free VF of
+ * its card that lists the type, under the card's lock.
+ *
+ * Returns: (transfer full): the VF's address, or %NULL; %MDEV_ERROR_EXISTS
+ *   when it runs already
+ */
+char *
+mdev_vgpu_start(MdevContext *ctx, const char *uuid, const char *card, GPtrArray *ret_messages,
+                GError **error)
+{
+    g_autoptr(MdevVgpuDefinition) definition = NULL;
+    g_autoptr(MdevLock) lock = NULL;
+    g_autofree char *address = NULL;
+    gboolean already;
+
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+    definition = lock_definition(ctx, uuid, card, &lock, error);
+    if (definition == NULL)
+        return NULL;
+    address = start_locked(ctx, definition, &already, ret_messages, error);
+    if (address && already) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_EXISTS,
+                    _("VF vGPU '%1$s' runs already, on VF '%2$s'"), uuid, address);
+        return NULL;
+    }
+    return g_steal_pointer(&address);
+}
+
+/**
+ * mdev_vgpu_undefine:
+ * @ctx: a context
+ * @uuid: a canonical UUID
+ * @card: (nullable): only the definition on this card
+ * @error: return location for a #GError
+ *
+ * Removes the definition (also a malformed one); a running vGPU stays.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+mdev_vgpu_undefine(MdevContext *ctx, const char *uuid, const char *card, GError **error)
+{
+    g_autoptr(GPtrArray) cards = NULL;
+    guint removed = 0;
+
+    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+    cards = mdev_vgpu_store_find_cards(ctx, uuid, error);
+    if (cards == NULL)
+        return FALSE;
+    for (guint i = 0; i < cards->len; i++) {
+        const char *where = g_ptr_array_index(cards, i);
+        g_autoptr(MdevLock) lock = NULL;
+
+        if (card && strcmp(card, where) != 0)
+            continue;
+        lock = mdev_lock_acquire_one(ctx, where, error);
+        if (lock == NULL || !mdev_vgpu_store_remove(ctx, where, uuid, error))
+            return FALSE;
+        removed++;
+    }
+    if (removed > 0)
+        return TRUE;
+    if (card)
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
+                    _("VF vGPU '%1$s' is not defined on card '%2$s'"), uuid, card);
+    else
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND, _("'%s' is not defined"), uuid);
+    return FALSE;
+}
+
+/**
+ * mdev_vgpu_modify:
+ * @ctx: a context
+ * @uuid: a canonical UUID
+ * @card: (nullable): its card, needed when it is defined on several
+ * @type: (nullable): a new type, an id or a name the card lists now
+ * @autostart: -1 unchanged, 0 manual, 1 auto
+ * @set_params: whether @params replaces the vgpu_params
+ * @params: (nullable): the new vgpu_params; %NULL removes them
+ * @ret_messages: (nullable) (element-type utf8): receives warnings
+ * @error: return location for a #GError
+ *
+ * Changes a definition under its card's lock; a running vGPU is untouched.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+mdev_vgpu_modify(MdevContext *ctx, const char *uuid, const char *card, const char *type,
+                 int autostart, gboolean set_params, const char *params, GPtrArray *ret_messages,
+                 GError **error)
+{
+    g_autoptr(MdevVgpuDefinition) definition = NULL;
+    g_autoptr(MdevLock) lock = NULL;
+
+    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+    if (type && (strlen(type) > 255 || !mdev_util_name_is_valid(type))) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT, _("invalid type '%s'"),
+                    type);
+        return FALSE;
+    }
+    definition = lock_definition(ctx, uuid, card, &lock, error);
+    if (definition == NULL)
+        return FALSE;
+    if (type) {
+        char *type_id = resolve_type(definition->card, type, ret_messages, error);
+        if (type_id == NULL)
+            return FALSE;
+        g_free(definition->type);
+        definition->type = type_id;
+    }
+    if (autostart >= 0)
+        definition->autostart = autostart != 0;
+    if (set_params) {
+        g_free(definition->params);
+        definition->params = params && *params ? g_strdup(params) : NULL;
+    }
+    return mdev_vgpu_store_save(ctx, definition, error);
+}
+
+/**
+ * mdev_vgpu_start_card:
+ * @ctx: a context
+ * @card: a card's PCI address
+ * @ret_started: (out) (optional): how many vGPUs were made
+ * @ret_messages: (nullable) (element-type utf8): receives warnings, one per
+ *   definition that failed
+ * @error: return location for a #GError
+ *
+ * Starts the card's "auto" definitions in UUID order, skipping those that
+ * run already, under the card's lock, so that the many udev events of one
+ * card (each VF's add and bind) are harmless. A card without VFs now starts
+ * nothing and is not an error: its VFs' events come later. One failure
+ * does not stop the others.
+ *
+ * Returns: %TRUE when nothing failed
+ */
+gboolean
+mdev_vgpu_start_card(MdevContext *ctx, const char *card, guint *ret_started,
+                     GPtrArray *ret_messages, GError **error)
+{
+    g_autoptr(GPtrArray) definitions = NULL;
+    g_autoptr(MdevLock) lock = NULL;
+    g_autoptr(MdevNvidiaCard) present = NULL;
+    guint failed = 0, started = 0, autos = 0;
+
+    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+    if (ret_started)
+        *ret_started = 0;
+    if (!mdev_nvidia_address_is_valid(card)) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                    _("'%s' is not a PCI address like 0000:3d:00.0"), card);
+        return FALSE;
+    }
+    lock = mdev_lock_acquire_one(ctx, card, error);
+    if (lock == NULL)
+        return FALSE;
+    definitions = mdev_vgpu_store_load(ctx, card, NULL, ret_messages, error);
+    if (definitions == NULL)
+        return FALSE;
+    for (guint i = 0; i < definitions->len; i++)
+        autos += ((MdevVgpuDefinition *) g_ptr_array_index(definitions, i))->autostart;
+    if (autos == 0)
+        return TRUE;
+    autos = 0;
+    present = mdev_nvidia_read_card(card, NULL);
+    if (present == NULL) {
+        g_debug("card '%s' has no VFs with the NVIDIA driver yet: no vGPU started", card);
+        return TRUE;
+    }
+    for (guint i = 0; i < definitions->len; i++) {
+        const MdevVgpuDefinition *d = g_ptr_array_index(definitions, i);
+        g_autoptr(GError) failure = NULL;
+        g_autofree char *address = NULL;
+        gboolean already;
+
+        if (!d->autostart)
+            continue;
+        autos++;
+        address = start_locked(ctx, d, &already, ret_messages, &failure);
+        if (address == NULL) {
+            failed++;
+            if (ret_messages)
+                g_ptr_array_add(ret_messages,
+                                g_strdup_printf(_("cannot start VF vGPU '%1$s' on card "
+                                                  "'%2$s': %3$s"),
+                                                d->uuid, card, failure->message));
+            continue;
+        }
+        if (!already)
+            started++;
+    }
+    if (ret_started)
+        *ret_started = started;
+    if (failed > 0) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_FAILED,
+                    g_dngettext(GETTEXT_PACKAGE,
+                                "%1$u of %2$u autostart VF vGPU of card '%3$s' failed to start",
+                                "%1$u of %2$u autostart VF vGPUs of card '%3$s' failed to start",
+                                autos),
+                    failed, autos, card);
+        return FALSE;
+    }
     return TRUE;
 }

@@ -373,7 +373,8 @@ static const char summary[] =
     "\n"
     "COMMAND gets UMOCKDEV_DIR, LD_PRELOAD (mdevsim's library and umockdev's),\n"
     "MDEVSIM_SOCKET, MDEVSIM_ROOT, MDEVSIM_CTL, MDEVTOOL_CONF_DIR (holding the host's\n"
-    "definitions), MDEVTOOL_STATE_DIR (a scratch directory), and\n"
+    "definitions), MDEVTOOL_STATE_DIR (a scratch directory), MDEVTOOL_VGPU_DIR\n"
+    "(unless set: a scratch directory), and\n"
     "MDEVTOOL_PROC_DIR and MDEVTOOL_UDEV_RULES_DIRS (the host's \"system\").\n"
     "\n"
     "An open() of /dev/vfio/GROUP succeeds (on /dev/null) unless the group\n"
@@ -566,6 +567,12 @@ main(int argc, char **argv)
     envp = g_environ_setenv(envp, "MDEVSIM_CTL", ctl, TRUE);
     envp = g_environ_setenv(envp, "MDEVTOOL_CONF_DIR", conf_dir, TRUE);
     envp = g_environ_setenv(envp, "MDEVTOOL_STATE_DIR", state_dir, TRUE);
+    /* the caller's store of VF vGPU definitions, if it names one, outlives
+     * the simulated host like --conf-dir; else a scratch one goes with it */
+    if (g_environ_getenv(envp, "MDEVTOOL_VGPU_DIR") == NULL) {
+        g_autofree char *vgpu_dir = g_build_filename(state_dir, "vgpu.d", NULL);
+        envp = g_environ_setenv(envp, "MDEVTOOL_VGPU_DIR", vgpu_dir, TRUE);
+    }
     envp = g_environ_setenv(envp, "MDEVTOOL_PROC_DIR", mock_host_get_proc_dir(host), TRUE);
     envp = g_environ_setenv(envp, "MDEVTOOL_UDEV_RULES_DIRS",
                             mock_host_get_udev_rules_dir(host), TRUE);

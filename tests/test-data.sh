@@ -14,12 +14,16 @@ check() {
     n=$((n + 1))
     if eval "$2"; then echo "ok $n - $1"; else echo "not ok $n - $1"; fail=1; fi
 }
-echo "1..7"
+echo "1..9"
 check "rule has no placeholder left" "! grep -q '@[a-z]*@' '$rule'"
 check "rule runs the configured binary" \
-    "[ \$(grep -c \"RUN+=\\\"/bin/sh -c '$bindir/mdevtool --verbose start-parent\" '$rule') -eq 2 ]"
+    "[ \$(grep -c \"RUN+=\\\"/bin/sh -c '$bindir/mdevtool --verbose start-parent\" '$rule') -eq 3 ]"
 check "rule reacts to registration and to add" \
     "grep -q 'ENV{MDEV_STATE}==\"registered\"' '$rule' && grep -q 'ACTION==\"add\"' '$rule'"
+check "rule reacts to the VFs of a card appearing and binding" \
+    "grep -q 'ACTION==\"add|bind\", SUBSYSTEM==\"pci\", TEST==\"physfn\"' '$rule'"
+check "unit is ordered after the NVIDIA services without requiring them" \
+    "grep -qx 'After=nvidia-vgpud.service nvidia-vgpu-mgr.service' '$unit' && ! grep -q '^Requires=.*nvidia' '$unit'"
 check "unit has no placeholder left" "! grep -q '@[a-z]*@' '$unit'"
 check "unit runs the configured binary" \
     "grep -qx 'ExecStart=$bindir/mdevtool --verbose start-parent --all' '$unit'"

@@ -41,6 +41,7 @@ sim() {
 set -u
 cmd() { "\$T" "\$@" > "\$W/out" 2> "\$W/err"; echo \$? > "\$W/rc"; }
 vf() { cat "/sys/bus/pci/devices/\$1/nvidia/\$2"; }
+out() { cat "\$W/out"; }
 $1
 SCENARIO
     "$MDEVSIM" --host "$HOST" -- sh "$W/scenario.sh" > "$W/log" 2>&1
@@ -185,8 +186,127 @@ sim '"$MDEVSIM_CTL" vanish 0000:d8:00.0 1; cmd create --type nvidia-695'
 [ "$(rc)" = 1 ] && grep -q "error: VF '0000:d8:00.4' is gone" "$W/err"
 verdict "VFs that vanish during create are reported"
 
+# --- persistent VF vGPUs -----------------------------------------------
+# Definitions go to their own store ($MDEVTOOL_VGPU_DIR, a scratch
+# directory of mdevsim), never to the mdev store ($MDEVTOOL_CONF_DIR).
+U=11111111-1111-4111-8111-111111111111
+sim 'cmd define --type "NVIDIA L40S-2Q" --parent 0000:3d:00.0 --auto --attr vgpu_params=frame_rate_limiter=0
+     u=$(out); cp "$MDEVTOOL_VGPU_DIR/0000:3d:00.0/$u" "$W/file"
+     find "$MDEVTOOL_CONF_DIR" -type f > "$W/mdevs"
+     cmd --json list --defined'
+[ "$(rc)" = 0 ] && [ ! -s "$W/mdevs" ] &&
+    [ "$(tr -d ' \n' < "$W/file")" = '{"type":"nvidia-1148","start":"auto","vgpu_params":"frame_rate_limiter=0"}' ] &&
+    [ "$(tr -d ' \n' < "$W/out" | grep -o '"kind":"nvidia-vf"' | wc -l)" = 1 ] &&
+    tr -d ' \n' < "$W/out" | grep -q '"parent":"0000:3d:00.0","type":"nvidia-1148","active":false,"defined":true,"autostart":true'
+verdict "define of a VF vGPU stores the type id in its own store; list --defined shows it"
+
+sim "cmd define --type nvidia-1148 --parent 0000:3d:00.0 --uuid $U --attr vgpu_params=a=1
+     cmd start $U; echo \$(out) > \"\$W/started\"
+     vf 0000:3d:00.5 current_vgpu_type > \"\$W/type\"; vf 0000:3d:00.5 vgpu_params > \"\$W/params\"
+     cmd start $U"
+[ "$(cat "$W/started")" = 0000:3d:00.5 ] && [ "$(cat "$W/type")" = 1148 ] &&
+    [ "$(cat "$W/params")" = a=1 ] && [ "$(rc)" = 1 ] &&
+    grep -q "error: VF vGPU '$U' runs already, on VF '0000:3d:00.5'" "$W/err"
+verdict "start UUID makes the vGPU on a free VF and prints it; a second start refuses"
+
+sim "cmd define --type nvidia-695 --address 0000:d8:00.5 --uuid $U
+     cmd start $U; echo \$(out) > \"\$W/started\"
+     cmd define --type nvidia-698 --address 0000:d8:00.6 --uuid 22222222-1111-4111-8111-111111111111
+     cmd start 22222222-1111-4111-8111-111111111111"
+[ "$(cat "$W/started")" = 0000:d8:00.5 ] && [ "$(rc)" = 1 ] &&
+    grep -q "error: VF '0000:d8:00.6' has a vGPU of type nvidia-695 already; stop it first" "$W/err"
+verdict "a pinned definition starts on its VF, and says so when the VF is taken"
+
+sim 'cmd define --type nvidia-1148 --parent 0000:3d:00.0 --auto; a=$(out)
+     cmd define --type nvidia-1148 --parent 0000:3d:00.0 --auto --address 0000:3d:01.0
+     cmd define --type nvidia-1148 --parent 0000:3d:00.0
+     cmd start-parent 0000:3d:00.0; cp "$W/err" "$W/err1"
+     cmd --json start-parent 0000:3d:00.0; cp "$W/out" "$W/second"
+     for v in /sys/bus/pci/devices/0000:3d:*; do
+         [ -e "$v/nvidia/current_vgpu_type" ] && cat "$v/nvidia/current_vgpu_type"
+     done > "$W/types"
+     cmd list --defined'
+[ "$(rc)" = 0 ] && [ ! -s "$W/err1" ] && [ "$(grep -vxc 0 "$W/types")" = 3 ] &&
+    [ "$(tr -d ' \n' < "$W/second")" = '[{"parent":"0000:3d:00.0","started":0}]' ] &&
+    [ "$(grep -c ' yes  *yes  *yes ' "$W/out")" = 2 ] && [ "$(grep -c ' no  *yes  *no ' "$W/out")" = 1 ] &&
+    grep -q '^0000:3d:01.0 ' "$W/out"
+verdict "start-parent starts the card's autostart definitions once; a repeated run starts none"
+
+sim 'cmd define --type nvidia-698 --parent 0000:e1:00.0 --auto; cp "$W/err" "$W/warn"
+     "$MDEVSIM_CTL" sriov 0000:e1:00.0 4
+     cmd --verbose start-parent 0000:e1:00.5; cp "$W/err" "$W/err1"
+     vf 0000:e1:00.4 current_vgpu_type > "$W/type"
+     cmd start-parent 0000:e1:00.6'
+[ "$(rc)" = 0 ] && [ "$(cat "$W/type")" = 698 ] &&
+    grep -q "warning: card '0000:e1:00.0' does not offer type 'nvidia-698' now; defined as given" "$W/warn" &&
+    grep -q "started 1 " "$W/err1" && [ ! -s "$W/err" ]
+verdict "defined while SR-IOV is off, started when a VF of the card appears (the udev rule's call)"
+
+sim 'cmd define --type nvidia-698 --parent 0000:e1:00.0 --auto; u=$(out)
+     cmd start-parent 0000:e1:00.0; cp "$W/rc" "$W/rc1"
+     "$MDEVSIM_CTL" sriov 0000:e1:00.0 2
+     "$MDEVSIM_CTL" fail-once "*/0000:e1:00.4/nvidia/current_vgpu_type" EBUSY
+     cmd start-parent 0000:e1:00.0; vf 0000:e1:00.4 current_vgpu_type > "$W/type"'
+[ "$(cat "$W/rc1")" = 0 ] && [ "$(rc)" = 0 ] && [ "$(cat "$W/type")" = 698 ] &&
+    grep -q "warning: card '0000:e1:00.0' is not ready for VF vGPU '.*' (Device or resource busy); retrying" "$W/err"
+verdict "start-parent waits out the driver's not-ready answer (bounded retry)"
+
+sim 'cmd define --type nvidia-695 --address 0000:d8:00.4 --auto
+     "$MDEVSIM_CTL" fail "*/0000:d8:00.4/nvidia/current_vgpu_type" ENODEV
+     cmd start-parent 0000:d8:00.0; vf 0000:d8:00.4 current_vgpu_type > "$W/type"'
+[ "$(rc)" = 1 ] && [ "$(cat "$W/type")" = 0 ] &&
+    grep -q "warning: cannot start VF vGPU '.*' on card '0000:d8:00.0': after 8 retries over 5.5 s: VF '0000:d8:00.4' is gone" "$W/err" &&
+    grep -q "error: 1 of 1 autostart VF vGPU of card '0000:d8:00.0' failed to start" "$W/err"
+verdict "a card that stays not ready fails after bounded retries, saying so"
+
+sim "cmd define --type nvidia-1148 --parent 0000:3d:00.0 --uuid $U --auto
+     cmd modify $U --manual --attr vgpu_params=x=1; cp \"\$MDEVTOOL_VGPU_DIR/0000:3d:00.0/$U\" \"\$W/modified\"
+     cmd autostart $U; cp \"\$MDEVTOOL_VGPU_DIR/0000:3d:00.0/$U\" \"\$W/auto\"
+     cmd modify $U --del-attr; cp \"\$MDEVTOOL_VGPU_DIR/0000:3d:00.0/$U\" \"\$W/deleted\"
+     cmd modify $U --attr foo=1; cp \"\$W/err\" \"\$W/err1\"
+     cmd start $U; cmd undefine $U; cp \"\$W/rc\" \"\$W/rc1\"
+     ls \"\$MDEVTOOL_VGPU_DIR/0000:3d:00.0\" > \"\$W/left\"
+     vf 0000:3d:00.5 current_vgpu_type > \"\$W/type\"
+     cmd undefine $U"
+[ "$(tr -d ' \n' < "$W/modified")" = '{"type":"nvidia-1148","start":"manual","vgpu_params":"x=1"}' ] &&
+    [ "$(tr -d ' \n' < "$W/auto")" = '{"type":"nvidia-1148","start":"auto","vgpu_params":"x=1"}' ] &&
+    [ "$(tr -d ' \n' < "$W/deleted")" = '{"type":"nvidia-1148","start":"auto"}' ] &&
+    grep -q "an NVIDIA VF vGPU has no attribute 'foo', only vgpu_params" "$W/err1" &&
+    [ "$(cat "$W/rc1")" = 0 ] && [ ! -s "$W/left" ] && [ "$(cat "$W/type")" = 1148 ] &&
+    [ "$(rc)" = 1 ] && grep -q "error: mdev '$U' is not defined" "$W/err"
+verdict "modify, autostart and undefine change the stored VF vGPU; a running one stays"
+
+sim "d=\"\$MDEVTOOL_VGPU_DIR/0000:3d:00.0\"; mkdir -p \"\$d\"
+     echo '{\"type\": \"nvidia-1148\"}' > \"\$d/$U\"
+     echo '{\"type\": \"nvidia-1148\", \"start\": \"auto\"}' > \"\$d/$U.Ab12Cd\"
+     echo x > \"\$d/not-a-uuid\"
+     cmd define --type nvidia-1148 --parent 0000:3d:00.0; g=\$(out)
+     ls \"\$d\" > \"\$W/files\"
+     cmd list --defined"
+[ "$(rc)" = 0 ] && [ "$(grep -c '^[0-9a-f-]* *0000:3d:00.0 *nvidia-1148 *no *yes *no' "$W/out")" = 1 ] &&
+    grep -q "warning: malformed definition '.*/0000:3d:00.0/$U': the key 'start' is missing" "$W/err" &&
+    grep -q "warning: ignoring '.*/0000:3d:00.0/not-a-uuid': its name is not a lowercase UUID" "$W/err" &&
+    ! grep -q "Ab12Cd" "$W/files" && [ "$(wc -l < "$W/files")" = 3 ]
+verdict "a malformed definition is reported and skipped; a stale temporary file is removed"
+
+expect "define with a hostile card" 'cmd define --type nvidia-1148 --parent ../../x --auto' \
+    "invalid parent name"
+expect "define with a hostile VF" 'cmd define --type nvidia-1148 --address 0000:3d:00.4/..' \
+    "'0000:3d:00.4/..' is not a PCI address"
+expect "define with a hostile type" 'cmd define --type ../x --parent 0000:3d:00.0' "invalid type '../x'"
+expect "define with a VF of another card" \
+    'cmd define --type nvidia-1148 --parent 0000:3d:00.0 --address 0000:d8:00.4' \
+    "VF '0000:d8:00.4' belongs to card '0000:d8:00.0', not '0000:3d:00.0'"
+expect "define with two-line vgpu_params" \
+    "cmd define --type nvidia-1148 --parent 0000:3d:00.0 --attr 'vgpu_params=a
+b'" "vgpu_params must be one line"
+expect "define of an unknown type name" \
+    "cmd define --type 'NVIDIA L40S-4Q' --parent 0000:3d:00.0" \
+    "card '0000:3d:00.0' offers no vGPU type named 'NVIDIA L40S-4Q' now"
+
 # 30 creates at once for 8 free VFs, of two types: 8 succeed, all of one
-# type, the other 22 fail cleanly
+# type, the other 22 fail cleanly (on a loaded machine, after the note that
+# they wait for the card's lock)
 HOST_SAVED=$HOST
 HOST="$GOLDEN/eight-vfs.json"
 sim 'for i in $(seq 30); do
@@ -202,7 +322,8 @@ sim 'for i in $(seq 30); do
      done > "$W/types"'
 HOST=$HOST_SAVED
 [ "$(wc -l < "$W/out")" = 8 ] && [ "$(sort -u "$W/out" | wc -l)" = 8 ] &&
-    [ "$(wc -l < "$W/err")" = 22 ] && [ "$(grep -vc 'mdevtool: error: ' "$W/err")" = 0 ] &&
+    [ "$(grep -c 'mdevtool: error: ' "$W/err")" = 22 ] &&
+    [ "$(grep -v 'mdevtool: waiting for the lock' "$W/err" | grep -vc 'mdevtool: error: ')" = 0 ] &&
     [ "$(grep -vx 0 "$W/types" | sort -u | wc -l)" = 1 ] &&
     [ "$(grep -vxc 0 "$W/types")" = 8 ]
 verdict "30 parallel creates on 8 free VFs: exactly 8 succeed, one type, nothing leaked"

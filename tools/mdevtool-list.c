@@ -7,6 +7,7 @@
 #include "mdev-nvidia.h"
 #include "mdev-use.h"
 #include "mdev-util.h"
+#include "mdev-vgpu.h"
 #include "mdevtool-fleet.h"
 #include "mdevtool-lifecycle.h"
 #include "mdevtool-output.h"
@@ -98,7 +99,9 @@ device_row(const MdevDevice *device, const char *host, const Usage *usage, char 
     g_snprintf(group, 16, "%d", device->iommu_group);
     if (host)
         *cells++ = host;
-    cells[0] = device->address ? device->address : device->uuid;
+    /* a running VF vGPU by its VF, a definition by what start takes */
+    cells[0] = device->address && (device->active || device->uuid == NULL) ? device->address
+                                                                          : device->uuid;
     cells[1] = device->parent;
     cells[2] = device->type;
     cells[3] = yes_no(device->active, TRUE);
@@ -154,7 +157,8 @@ print_text(GPtrArray *devices, GPtrArray *hosts, const Usage *usage, gboolean ve
 }
 
 static void
-print_json(GPtrArray *devices, GPtrArray *hosts, const Usage *usage, gboolean verbose)
+print_json(GPtrArray *devices, GPtrArray *hosts, const Usage *usage, gboolean verbose,
+           GHashTable *vf_rows)
 {
     g_autoptr(JsonBuilder) b = json_builder_new();
 
@@ -189,7 +193,11 @@ print_json(GPtrArray *devices, GPtrArray *hosts, const Usage *usage, gboolean ve
         mdevtool_json_add_string(b, "path", device->syspath);
         mdevtool_json_add_string(b, "domain", usage[i].domain);
         mdevtool_json_add_bool(b, "in_use", usage[i].in_use == 1, usage[i].in_use >= 0);
-        mdevtool_json_add_string(b, "kind", device->address ? "nvidia-vf" : "mdev");
+        mdevtool_json_add_string(b, "kind",
+                                 device->address || (vf_rows && g_hash_table_contains(
+                                                                    vf_rows, device))
+                                     ? "nvidia-vf"
+                                     : "mdev");
         mdevtool_json_add_string(b, "address", device->address);
         if (verbose)
             mdevtool_json_add_string(b, "driver", device->driver);
@@ -197,6 +205,49 @@ print_json(GPtrArray *devices, GPtrArray *hosts, const Usage *usage, gboolean ve
     }
     json_builder_end_array(b);
     mdevtool_json_print(b);
+}
+
+/* NVIDIA VF vGPU definitions: a running one marks its VF's row as
+ * defined; the others become rows of their own in @ret_rows (kind
+ * nvidia-vf, in @vf_rows). Which definition runs where is the card's
+ * business (mdev_vgpu_dup_running_address()). */
+static void
+add_vgpu_definitions(MdevtoolCli *cli, MdevInventory *inv, const char *parent, const char *uuid,
+                     GPtrArray *ret_rows, GHashTable *vf_rows)
+{
+    g_autoptr(GPtrArray) definitions = NULL;
+
+    if (parent && !mdev_nvidia_address_is_valid(parent))
+        return;
+    definitions = mdev_vgpu_store_load(cli->ctx, parent, uuid, inv->problems, NULL);
+    for (guint i = 0; definitions && i < definitions->len; i++) {
+        const MdevVgpuDefinition *d = g_ptr_array_index(definitions, i);
+        g_autofree char *running = mdev_vgpu_dup_running_address(cli->ctx, d);
+        MdevDevice *row = NULL;
+
+        for (guint v = 0; running && row == NULL && v < inv->vgpus->len; v++) {
+            MdevDevice *vgpu = g_ptr_array_index(inv->vgpus, v);
+            if (strcmp(vgpu->address, running) == 0)
+                row = vgpu;
+        }
+        if (row == NULL) {
+            /* not running, or the running vGPUs were not scanned (--defined) */
+            row = mdev_device_new(d->uuid, d->card);
+            row->type = g_strdup(d->type);
+            row->active = running != NULL;
+            row->address = g_strdup(running ? running : d->address);
+            g_ptr_array_add(ret_rows, row);
+        } else {
+            g_free(row->uuid);
+            row->uuid = g_strdup(d->uuid);
+        }
+        g_hash_table_add(vf_rows, row);
+        row->defined = TRUE;
+        row->autostart = d->autostart;
+        g_ptr_array_set_size(row->attrs, 0);
+        if (d->params)
+            g_ptr_array_add(row->attrs, mdev_attr_new("vgpu_params", d->params));
+    }
 }
 
 static gboolean
@@ -267,7 +318,7 @@ list_fleet(MdevtoolCli *cli, ListMode mode, const char *parent, const char *uuid
     for (guint i = 0; i < shown->len; i++)
         usage[i].in_use = ((MdevDevice *) g_ptr_array_index(shown, i))->active ? -1 : 0;
     if (cli->json)
-        print_json(shown, hosts, usage, verbose);
+        print_json(shown, hosts, usage, verbose, NULL);
     else if (shown->len == 0 && fleet->hosts->len > 0)
         note_empty(mode, parent, uuid);
     else if (shown->len > 0)
@@ -303,6 +354,9 @@ MDEVTOOL_CMD(mdevtool_cmd_list)
     g_autoptr(GOptionContext) octx = mdevtool_option_context_new("list", NULL, entries);
     g_autoptr(MdevInventory) inv = NULL;
     g_autoptr(GPtrArray) shown = g_ptr_array_new();
+    g_autoptr(GPtrArray) vf_definitions =
+        g_ptr_array_new_with_free_func((GDestroyNotify) mdev_device_free);
+    g_autoptr(GHashTable) vf_rows = g_hash_table_new(NULL, NULL);
     g_autoptr(GError) error = NULL;
     g_autoptr(GError) parent_error = NULL;
     MdevHostFlags flags = 0;
@@ -364,17 +418,29 @@ MDEVTOOL_CMD(mdevtool_cmd_list)
         if (wanted(device, mode, uuid))
             g_ptr_array_add(shown, device);
     }
-    /* VF vGPUs are always active and have no definitions here */
-    for (guint i = 0; uuid == NULL && mode != LIST_DEFINED && i < inv->vgpus->len; i++) {
+    add_vgpu_definitions(cli, inv, parent, uuid, vf_definitions, vf_rows);
+    for (guint i = 0; i < inv->vgpus->len; i++) {
         MdevDevice *device = g_ptr_array_index(inv->vgpus, i);
-        if (address == NULL || strcmp(device->address, address) == 0) {
+
+        if ((address == NULL || strcmp(device->address, address) == 0) &&
+            (uuid == NULL || g_strcmp0(device->uuid, uuid) == 0) &&
+            wanted(device, mode, NULL)) {
+            g_ptr_array_add(shown, device);
+            vgpus++;
+        }
+    }
+    for (guint i = 0; i < vf_definitions->len; i++) {
+        MdevDevice *device = g_ptr_array_index(vf_definitions, i);
+
+        if ((address == NULL || g_strcmp0(device->address, address) == 0) &&
+            wanted(device, mode, NULL)) {
             g_ptr_array_add(shown, device);
             vgpus++;
         }
     }
     usage = read_usage(cli, shown);
     if (cli->json)
-        print_json(shown, NULL, usage, verbose);
+        print_json(shown, NULL, usage, verbose, vf_rows);
     else if (shown->len == 0)
         note_empty(mode, parent, uuid ? uuid : address);
     else

@@ -2,6 +2,7 @@
 #include "mdevtool-cmds.h"
 
 #include "mdev-store.h"
+#include "mdev-vgpu.h"
 #include "mdev-xml-host.h"
 #include "mdevtool-lifecycle.h"
 #include "mdevtool-output.h"
@@ -26,6 +27,17 @@ parents_with_autostart(MdevtoolCli *cli, GPtrArray *messages, GError **error)
         /* definitions come sorted by parent */
         if (d->autostart && g_strcmp0(last, d->parent) != 0)
             g_ptr_array_add(parents, g_strdup(d->parent));
+    }
+    /* and every NVIDIA card with autostart VF vGPU definitions */
+    g_clear_pointer(&definitions, g_ptr_array_unref);
+    definitions = mdev_vgpu_store_load(cli->ctx, NULL, NULL, messages, error);
+    if (definitions == NULL)
+        return NULL;
+    for (guint i = 0; i < definitions->len; i++) {
+        MdevVgpuDefinition *d = g_ptr_array_index(definitions, i);
+
+        if (d->autostart && !g_ptr_array_find_with_equal_func(parents, d->card, g_str_equal, NULL))
+            g_ptr_array_add(parents, g_strdup(d->card));
     }
     return g_steal_pointer(&parents);
 }

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "mdevtool-cmds.h"
 
+#include "mdev-vgpu.h"
 #include "mdevtool-fleet.h"
 #include "mdevtool-lifecycle.h"
 #include "mdevtool-output.h"
 
 #include <glib/gi18n.h>
+#include <stdio.h>
 
 MDEVTOOL_CMD(mdevtool_cmd_start)
 {
@@ -33,8 +35,19 @@ MDEVTOOL_CMD(mdevtool_cmd_start)
         return status;
     if (cli->uris)
         return mdevtool_fleet_device_op(cli, "start", uuid, parent, TRUE);
-    if (mdev_ops_start(cli->ctx, uuid, parent, messages, &error))
-        mdevtool_report_change(cli, "start", uuid, parent, NULL, -1);
+    if (mdev_ops_start(cli->ctx, uuid, parent, messages, &error)) {
+        g_autoptr(MdevVgpuDefinition) vgpu = mdev_vgpu_find_definition(cli->ctx, uuid, parent,
+                                                                       NULL);
+        g_autofree char *address = vgpu ? mdev_vgpu_dup_running_address(cli->ctx, vgpu) : NULL;
+
+        /* a VF vGPU is named by its VF from now on, as create prints it */
+        if (address && !cli->json)
+            printf("%s\n", address);
+        if (vgpu)
+            mdevtool_report(cli, "start", uuid, vgpu->card, vgpu->type, NULL, -1);
+        else
+            mdevtool_report_change(cli, "start", uuid, parent, NULL, -1);
+    }
     else if (parent == NULL)
         mdevtool_lookup_device(cli, uuid, NULL, &parent, &type);
     return mdevtool_finish_with_doctor(cli, messages, error, parent);

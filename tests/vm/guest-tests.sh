@@ -57,6 +57,10 @@ scenarios=(
     "nvvf-vfio             t_nvvf_vfio             120  nvvf: VFIO open refused without a type, works with one; not-ready window; upstream EBUSY (needs MDEVTOOL_VM_IOMMU=1)"
     "nvvf-race             t_nvvf_race             180  nvvf: parallel creates keep the maximum and never mix two types"
     "nvvf-sriov-disable    t_nvvf_sriov_disable    180  nvvf: VFs vanish when SR-IOV is disabled, with vGPUs and under writers"
+    "mdevtool-nvvf-discovery t_mdevtool_nvvf_discovery 120 mdevtool on nvvf: parents, types and list show the card, its types and a VF vGPU"
+    "mdevtool-nvvf-create-stop t_mdevtool_nvvf_create_stop 180 mdevtool on nvvf: create by name and id takes free VFs, stop writes 0"
+    "mdevtool-nvvf-persistence t_mdevtool_nvvf_persistence 180 mdevtool on nvvf: define --auto, SR-IOV off and on, start-parent starts it once"
+    "mdevtool-nvvf-udev-autostart t_mdevtool_nvvf_udev_autostart 300 mdevtool on nvvf: the udev rule starts --auto VF vGPUs when sriov_numvfs enables the VFs"
 )
 
 while [ $# -gt 0 ]; do
@@ -823,7 +827,8 @@ install_udev_rule() {
     [ -n "$rule" ] || skip "no udev rule in data/ yet"
     cp "$rule" /etc/udev/rules.d/
     note "installed $(basename "$rule"):"; sed 's/^/  /' "$rule"
-    for bin in $(grep -o '/[^" ]*mdevtool\b' "$rule" | sort -u); do
+    # the programs the rule runs, not the directories it tests
+    for bin in $(grep -o "RUN+=\"/bin/sh -c '[^ ]*" "$rule" | sed "s/.*'//" | sort -u); do
         [ "$bin" = "$MDEVTOOL" ] && continue
         mkdir -p "$(dirname "$bin")"
         ln -sf "$MDEVTOOL" "$bin"
@@ -1198,6 +1203,122 @@ for fd in (dfd, gfd, container):
 EOF
 }
 
+# mdevtool's VF vGPU store as this build names it: the directory the udev
+# rule tests (so the rule and the binary agree).
+nvvf_store() {
+    local f
+    for f in ${VM_BUILDDIR:+$VM_BUILDDIR/data/60-mdevtool.rules}; do
+        [ -f "$f" ] && { grep -o 'TEST=="[^"]*vgpu.d"' "$f" | sed 's/TEST=="\(.*\)"/\1/'; return; }
+    done
+}
+# json_get EXPR: evaluates EXPR on the JSON document on stdin (as "d").
+json_get() { python3 -c 'import json, sys; d = json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"; }
+
+t_mdevtool_nvvf_discovery() {
+    need_nvvf
+    need_mdevtool parents types list
+    local pf=$NVVF_PF card v out
+    card=${pf##*/}
+    nvvf_enable "$pf" 4 || finish
+    out=$("$MDEVTOOL" --json parents) || fail "mdevtool --json parents"
+    expect_eq "$(json_get "[p['kind'] for p in d if p['name'] == '$card']" <<<"$out")" \
+        "['nvidia-vf']" "kind of card $card in parents"
+    out=$("$MDEVTOOL" --json types --parent "$card") || fail "mdevtool --json types --parent $card"
+    expect_eq "$(json_get "' '.join(sorted(t['id'][len('nvidia-'):] for p in d for t in p['types']))" <<<"$out")" \
+        "$(echo "$NVVF_L40S" | awk '{ print $1 }' | sort | tr '\n' ' ' | sed 's/ $//')" \
+        "type ids of the card (as the driver lists them)"
+    expect_eq "$(json_get "[t['name'] for p in d for t in p['types'] if t['id'] == 'nvidia-1148']" <<<"$out")" \
+        "['NVIDIA L40S-2Q']" "name of nvidia-1148"
+    v=$(nvvf_vfs "$pf" | sed -n 2p)
+    expect_write "$v/nvidia/current_vgpu_type" 1151 OK "L40S-6Q on the second VF"
+    out=$("$MDEVTOOL" --json list) || fail "mdevtool --json list"
+    expect_eq "$(json_get "[(x['kind'], x['parent'], x['type']) for x in d if x['address'] == '${v##*/}']" <<<"$out")" \
+        "[('nvidia-vf', '$card', 'nvidia-1151')]" "the VF vGPU in list"
+    out=$("$MDEVTOOL" --json types --parent "$card")
+    expect_eq "$(json_get "[(t['id'], t['available_instances']) for p in d for t in p['types']]" <<<"$out")" \
+        "[('nvidia-1151', 3)]" "types of the card locked to L40S-6Q"
+    finish
+}
+
+t_mdevtool_nvvf_create_stop() {
+    need_nvvf
+    need_mdevtool create stop
+    local pf=$NVVF_PF card a b vfs
+    card=${pf##*/}
+    nvvf_enable "$pf" 4 || finish
+    mapfile -t vfs < <(nvvf_vfs "$pf")
+    a=$("$MDEVTOOL" create --type "NVIDIA L40S-2Q") || fail "create --type 'NVIDIA L40S-2Q'"
+    expect_eq "$a" "${vfs[0]##*/}" "VF of the first create"
+    expect_eq "$(vtype "${vfs[0]}")" 1148 "current_vgpu_type after create"
+    b=$("$MDEVTOOL" create --type nvidia-1148 --parent "$card" --attr vgpu_params=frame_rate_limiter=0) ||
+        fail "create --type nvidia-1148 --parent $card"
+    expect_eq "$b" "${vfs[1]##*/}" "VF of the second create"
+    expect_eq "$(nvvf_read "${vfs[1]}/nvidia/vgpu_params")" frame_rate_limiter=0 "vgpu_params set by create"
+    "$MDEVTOOL" create --type nvidia-1147 --parent "$card" 2>/tmp/nvvf.err && fail "create of a second type"
+    grep -q "offers no vGPU type 'nvidia-1147'" /tmp/nvvf.err || fail "error of a second type: $(cat /tmp/nvvf.err)"
+    "$MDEVTOOL" stop "$a" || fail "stop $a"
+    "$MDEVTOOL" stop "$b" || fail "stop $b"
+    expect_eq "$(vtype "${vfs[0]}") $(vtype "${vfs[1]}")" "0 0" "current_vgpu_type after stop"
+    "$MDEVTOOL" stop "$a" 2>/tmp/nvvf.err && fail "stop of a VF without a vGPU"
+    grep -q "has no vGPU" /tmp/nvvf.err || fail "error of a second stop: $(cat /tmp/nvvf.err)"
+    finish
+}
+
+t_mdevtool_nvvf_persistence() {
+    need_nvvf
+    need_mdevtool define start-parent undefine
+    local pf=$NVVF_PF card u store v n
+    card=${pf##*/}
+    store=$(nvvf_store)
+    nvvf_enable "$pf" 4 || finish
+    u=$("$MDEVTOOL" define --type "NVIDIA L40S-4Q" --parent "$card" --auto) || fail "define --auto"
+    [ -f "$store/$card/$u" ] || fail "no definition $store/$card/$u"
+    [ -z "$(ls /etc/mdevctl.d | grep -v scripts.d)" ] || fail "something was written to /etc/mdevctl.d"
+    echo 0 >"$pf/sriov_numvfs" || fail "echo 0 > sriov_numvfs"
+    "$MDEVTOOL" start-parent "$card" || fail "start-parent of a card without VFs"
+    nvvf_enable "$pf" 4 || finish
+    "$MDEVTOOL" start-parent "$card" || fail "start-parent $card"
+    "$MDEVTOOL" start-parent "$card" || fail "a second start-parent"
+    n=0
+    for v in $(nvvf_vfs "$pf"); do [ "$(vtype "$v")" = 1150 ] && n=$((n + 1)); done
+    expect_eq "$n" 1 "VFs with L40S-4Q after two start-parent"
+    "$MDEVTOOL" list --defined | grep -q "^[0-9a-f:.]* *$card *nvidia-1150 *yes *yes *yes" ||
+        fail "list --defined: $("$MDEVTOOL" list --defined 2>&1)"
+    "$MDEVTOOL" undefine "$u" || fail "undefine $u"
+    [ ! -e "$store/$card/$u" ] || fail "$store/$card/$u left after undefine"
+    finish
+}
+
+t_mdevtool_nvvf_udev_autostart() {
+    need_nvvf
+    need_mdevtool define start-parent undefine
+    install_udev_rule
+    local pf=$NVVF_PF card u w
+    card=${pf##*/}
+    u=$("$MDEVTOOL" define --type nvidia-1149 --parent "$card" --auto) || fail "define --auto"
+    w=$("$MDEVTOOL" define --type nvidia-1149 --parent "$card") || fail "define (manual)"
+    start_udevd || finish
+    echo 4 >"$pf/sriov_numvfs" || fail "echo 4 > sriov_numvfs"
+    settle 60
+    wait_for 30 nvvf_count 1149 "$pf" 1 || fail "the udev rule did not start $u when the VFs appeared"
+    # every VF's add and bind ran the rule: still one
+    udevadm trigger --action=add "$(nvvf_vfs "$pf" | sed -n 3p)"
+    settle 60
+    expect_eq "$(nvvf_count 1149 "$pf")" 1 "VFs with L40S-3Q after the rule ran for every VF"
+    stop_udevd
+    "$MDEVTOOL" undefine "$u" || fail "undefine $u"
+    "$MDEVTOOL" undefine "$w" || fail "undefine $w"
+    finish
+}
+# nvvf_count ID PF [N]: how many of the card's VFs have type ID (with N:
+# succeeds when it is N).
+nvvf_count() {
+    local v n=0
+    for v in $(nvvf_vfs "$2"); do [ "$(vtype "$v")" = "$1" ] && n=$((n + 1)); done
+    echo "$n"
+    [ -z "${3:-}" ] || [ "$n" = "$3" ]
+}
+
 need_nvvf() {
     NVVF_PF=$(nvvf_pf) || { fail "no card bound to the nvidia driver (nvvf not loaded?)"; finish; }
 }
@@ -1540,6 +1661,7 @@ for s in "${selected[@]}"; do
         [ -d "$SYS_CLASS/$m" ] || modprobe "$m"
     done
     find /etc/mdevctl.d -mindepth 1 -maxdepth 1 ! -name scripts.d -exec rm -rf {} +
+    store=$(nvvf_store); [ -n "$store" ] && rm -rf "$store"
     nvvf_reset
     rm -f /etc/udev/rules.d/*mdev*
 done

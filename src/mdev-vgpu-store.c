@@ -1,0 +1,657 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "mdev-vgpu-store.h"
+
+#include "mdev-error.h"
+#include "mdev-nvidia.h"
+#include "mdev-util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gio/gio.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/*
+ * The store of NVIDIA VF vGPU definitions: <vgpu_dir>/<card>/<uuid>, one
+ * JSON object per file. It is mdevtool's own and never mdevctl's directory:
+ * mdevctl and libvirt's node-device driver read every file there as an mdev
+ * and would try to create one. Writes are atomic as in the mdev store, and
+ * a file that cannot be read or parsed is reported and skipped.
+ */
+
+MdevVgpuDefinition *
+mdev_vgpu_definition_new(const char *uuid, const char *card, const char *type)
+{
+    MdevVgpuDefinition *definition = g_new0(MdevVgpuDefinition, 1);
+
+    definition->uuid = g_strdup(uuid);
+    definition->card = g_strdup(card);
+    definition->type = g_strdup(type);
+    return definition;
+}
+
+void
+mdev_vgpu_definition_free(MdevVgpuDefinition *definition)
+{
+    if (definition == NULL)
+        return;
+    g_free(definition->uuid);
+    g_free(definition->card);
+    g_free(definition->type);
+    g_free(definition->address);
+    g_free(definition->params);
+    g_free(definition);
+}
+
+static gboolean
+params_are_valid(const char *params)
+{
+    if (strlen(params) > MDEV_VGPU_PARAMS_MAX)
+        return FALSE;
+    for (const char *p = params; *p; p++) {
+        if ((unsigned char) *p < 0x20 || *p == 0x7f)
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/**
+ * mdev_vgpu_definition_check:
+ * @definition: a definition
+ * @error: return location for a #GError
+ *
+ * Returns: whether every field is one the store can hold and a reader will
+ *   accept, else %FALSE with %MDEV_ERROR_INVALID_ARGUMENT naming the field
+ */
+gboolean
+mdev_vgpu_definition_check(const MdevVgpuDefinition *definition, GError **error)
+{
+    guint id;
+
+    if (!mdev_util_uuid_is_canonical(definition->uuid)) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT, _("invalid UUID '%s'"),
+                    definition->uuid ? definition->uuid : "");
+        return FALSE;
+    }
+    if (!mdev_nvidia_address_is_valid(definition->card)) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                    _("'%s' is not a PCI address like 0000:3d:00.0"),
+                    definition->card ? definition->card : "");
+        return FALSE;
+    }
+    if (definition->type == NULL || !mdev_nvidia_type_id_from_name(definition->type, &id)) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                    _("'%s' is not an NVIDIA vGPU type id like nvidia-1148"),
+                    definition->type ? definition->type : "");
+        return FALSE;
+    }
+    if (definition->address && !mdev_nvidia_address_is_valid(definition->address)) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                    _("'%s' is not a PCI address like 0000:3d:00.4"), definition->address);
+        return FALSE;
+    }
+    if (definition->params && !params_are_valid(definition->params)) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                    _("vgpu_params must be one line of at most %d characters"),
+                    MDEV_VGPU_PARAMS_MAX);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static const char *
+string_member(JsonObject *object, const char *name, gboolean required, GError **error)
+{
+    JsonNode *node = json_object_get_member(object, name);
+
+    if (node == NULL) {
+        if (required)
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
+                        _("the key '%s' is missing"), name);
+        return NULL;
+    }
+    if (!JSON_NODE_HOLDS_VALUE(node) || json_node_get_value_type(node) != G_TYPE_STRING) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
+                    _("the key '%s' is not a string"), name);
+        return NULL;
+    }
+    return json_node_get_string(node);
+}
+
+/**
+ * mdev_vgpu_definition_from_string:
+ * @text: a definition file's contents
+ * @uuid: its name
+ * @card: its directory's name
+ * @error: return location for a #GError
+ *
+ * Parses `{"type": "nvidia-1148", "start": "auto"|"manual", "address":
+ * VF, "vgpu_params": STRING}` (address and vgpu_params optional). Unknown
+ * keys are refused: a misspelt one would silently change nothing.
+ *
+ * Returns: (transfer full): the definition, or %NULL with
+ *   %MDEV_ERROR_INVALID_CONFIG
+ */
+MdevVgpuDefinition *
+mdev_vgpu_definition_from_string(const char *text, const char *uuid, const char *card,
+                                 GError **error)
+{
+    static const char *const known[] = { "type", "start", "address", "vgpu_params" };
+    g_autoptr(JsonParser) parser = json_parser_new_immutable();
+    g_autoptr(MdevVgpuDefinition) definition = NULL;
+    g_autoptr(GList) members = NULL;
+    g_autoptr(GError) local = NULL;
+    JsonObject *object;
+    JsonNode *root;
+    const char *type, *start, *address, *params = NULL;
+
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+    if (!json_parser_load_from_data(parser, text, -1, &local)) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG, "%s", local->message);
+        return NULL;
+    }
+    root = json_parser_get_root(parser);
+    if (root == NULL || !JSON_NODE_HOLDS_OBJECT(root)) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG, _("not a JSON object"));
+        return NULL;
+    }
+    object = json_node_get_object(root);
+    members = json_object_get_members(object);
+    for (GList *m = members; m; m = m->next) {
+        gboolean found = FALSE;
+
+        for (guint i = 0; i < G_N_ELEMENTS(known); i++)
+            found = found || strcmp(m->data, known[i]) == 0;
+        if (!found) {
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG, _("unknown key '%s'"),
+                        (const char *) m->data);
+            return NULL;
+        }
+    }
+    type = string_member(object, "type", TRUE, error);
+    if (type == NULL)
+        return NULL;
+    start = string_member(object, "start", TRUE, error);
+    if (start == NULL)
+        return NULL;
+    if (strcmp(start, "auto") != 0 && strcmp(start, "manual") != 0) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
+                    _("'start' is '%s', not 'auto' or 'manual'"), start);
+        return NULL;
+    }
+    address = string_member(object, "address", FALSE, &local);
+    if (local == NULL)
+        params = string_member(object, "vgpu_params", FALSE, &local);
+    if (local) {
+        g_propagate_error(error, g_steal_pointer(&local));
+        return NULL;
+    }
+    definition = mdev_vgpu_definition_new(uuid, card, type);
+    definition->autostart = strcmp(start, "auto") == 0;
+    definition->address = g_strdup(address);
+    definition->params = g_strdup(params);
+    if (!mdev_vgpu_definition_check(definition, &local)) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG, "%s", local->message);
+        return NULL;
+    }
+    return g_steal_pointer(&definition);
+}
+
+/**
+ * mdev_vgpu_definition_to_string:
+ * @definition: a definition
+ *
+ * Returns: (transfer full): its file's contents, keys in a fixed order
+ */
+char *
+mdev_vgpu_definition_to_string(const MdevVgpuDefinition *definition)
+{
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    g_autoptr(JsonGenerator) generator = json_generator_new();
+    g_autoptr(JsonNode) root = NULL;
+    g_autofree char *text = NULL;
+
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "type");
+    json_builder_add_string_value(b, definition->type);
+    json_builder_set_member_name(b, "start");
+    json_builder_add_string_value(b, definition->autostart ? "auto" : "manual");
+    if (definition->address) {
+        json_builder_set_member_name(b, "address");
+        json_builder_add_string_value(b, definition->address);
+    }
+    if (definition->params) {
+        json_builder_set_member_name(b, "vgpu_params");
+        json_builder_add_string_value(b, definition->params);
+    }
+    json_builder_end_object(b);
+    root = json_builder_get_root(b);
+    json_generator_set_root(generator, root);
+    json_generator_set_pretty(generator, TRUE);
+    json_generator_set_indent(generator, 2);
+    text = json_generator_to_data(generator, NULL);
+    return g_strconcat(text, "\n", NULL);
+}
+
+/* A file of the atomic writer: "<uuid>.XXXXXX", as g_mkstemp() names it. */
+static gboolean
+is_temporary_name(const char *name)
+{
+    g_autofree char *uuid = NULL;
+
+    if (strlen(name) != MDEV_UUID_STRING_LEN + 7 || name[MDEV_UUID_STRING_LEN] != '.')
+        return FALSE;
+    for (const char *p = name + MDEV_UUID_STRING_LEN + 1; *p; p++) {
+        if (!g_ascii_isalnum(*p))
+            return FALSE;
+    }
+    uuid = g_strndup(name, MDEV_UUID_STRING_LEN);
+    return mdev_util_uuid_is_canonical(uuid);
+}
+
+static void
+add_problem(GPtrArray *problems, char *message)
+{
+    if (problems)
+        g_ptr_array_add(problems, message);
+    else
+        g_free(message);
+}
+
+/* The definition @uuid in @dir: one open without following a link, a
+ * size check and one read. */
+static MdevVgpuDefinition *
+read_definition(const char *dir, const char *card, const char *uuid, GError **error)
+{
+    g_autofree char *path = g_build_filename(dir, uuid, NULL);
+    g_autoptr(GError) local = NULL;
+    char buffer[MDEV_VGPU_STORE_MAX_FILE_SIZE + 1];
+    MdevVgpuDefinition *definition;
+    struct stat st;
+    gsize length = 0;
+    int fd, err;
+
+    fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) {
+        err = errno;
+        if (err == ENOENT)
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
+                        _("VF vGPU '%1$s' is not defined on card '%2$s'"), uuid, card);
+        else if (err == ELOOP)
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
+                        _("definition '%s' is not a regular file"), path);
+        else
+            g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+                        _("cannot read definition '%1$s': %2$s"), path, g_strerror(err));
+        return NULL;
+    }
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
+                    _("definition '%s' is not a regular file"), path);
+        return NULL;
+    }
+    while (length < sizeof(buffer)) {
+        gssize n = read(fd, buffer + length, sizeof(buffer) - length);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            err = errno;
+            close(fd);
+            g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+                        _("cannot read definition '%1$s': %2$s"), path, g_strerror(err));
+            return NULL;
+        }
+        if (n == 0)
+            break;
+        length += (gsize) n;
+    }
+    close(fd);
+    if (length > MDEV_VGPU_STORE_MAX_FILE_SIZE) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
+                    _("definition '%s' is too large"), path);
+        return NULL;
+    }
+    buffer[length] = '\0';
+    if (strlen(buffer) != length) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
+                    _("definition '%s' contains a NUL byte"), path);
+        return NULL;
+    }
+    definition = mdev_vgpu_definition_from_string(buffer, uuid, card, &local);
+    if (definition == NULL) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
+                    _("malformed definition '%1$s': %2$s"), path, local->message);
+        return NULL;
+    }
+    return definition;
+}
+
+/* Sorted names in @dir; empty when it does not exist. */
+static GPtrArray *
+list_dir(const char *dir, GPtrArray *problems)
+{
+    g_autoptr(GError) local = NULL;
+    g_autoptr(GDir) handle = g_dir_open(dir, 0, &local);
+    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+    const char *name;
+
+    if (handle == NULL) {
+        if (!g_error_matches(local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+            add_problem(problems, g_strdup_printf(_("cannot read directory '%1$s': %2$s"), dir,
+                                                  local->message));
+        return names;
+    }
+    while ((name = g_dir_read_name(handle)) != NULL)
+        g_ptr_array_add(names, g_strdup(name));
+    g_ptr_array_sort(names, mdev_util_compare_strings);
+    return names;
+}
+
+/* The card directories: real directories named by a PCI address. */
+static GPtrArray *
+list_cards(MdevContext *ctx, GPtrArray *problems)
+{
+    const char *top = mdev_context_get_vgpu_dir(ctx);
+    g_autoptr(GPtrArray) names = list_dir(top, problems);
+    GPtrArray *cards = g_ptr_array_new_with_free_func(g_free);
+
+    for (guint i = 0; i < names->len; i++) {
+        const char *name = g_ptr_array_index(names, i);
+        g_autofree char *dir = g_build_filename(top, name, NULL);
+        GStatBuf st;
+
+        if (name[0] == '.' || g_lstat(dir, &st) < 0)
+            continue;
+        if (!S_ISDIR(st.st_mode) || !mdev_nvidia_address_is_valid(name)) {
+            add_problem(problems, g_strdup_printf(_("ignoring '%s': not a directory named by a "
+                                                    "card's PCI address"),
+                                                  dir));
+            continue;
+        }
+        g_ptr_array_add(cards, g_strdup(name));
+    }
+    return cards;
+}
+
+/**
+ * mdev_vgpu_store_load:
+ * @ctx: a context
+ * @card: (nullable): only this card's definitions
+ * @uuid: (nullable): only definitions of this canonical UUID
+ * @ret_problems: (nullable) (element-type utf8): receives one message per
+ *   file or directory that was skipped, naming its path and the reason
+ * @error: return location for a #GError
+ *
+ * Reads definitions; a missing store is empty, and a malformed or
+ * unreadable file never fails the whole load.
+ *
+ * Returns: (transfer full) (element-type MdevVgpuDefinition): definitions
+ *   sorted by card then UUID, or %NULL when a filter is not a valid name
+ */
+GPtrArray *
+mdev_vgpu_store_load(MdevContext *ctx, const char *card, const char *uuid,
+                     GPtrArray *ret_problems, GError **error)
+{
+    g_autoptr(GPtrArray) result = NULL;
+    g_autoptr(GPtrArray) cards = NULL;
+
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+    if (card && !mdev_nvidia_address_is_valid(card)) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                    _("'%s' is not a PCI address like 0000:3d:00.0"), card);
+        return NULL;
+    }
+    if (uuid && !mdev_util_uuid_is_canonical(uuid)) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT, _("invalid UUID '%s'"), uuid);
+        return NULL;
+    }
+    result = g_ptr_array_new_with_free_func((GDestroyNotify) mdev_vgpu_definition_free);
+    if (card) {
+        cards = g_ptr_array_new_with_free_func(g_free);
+        g_ptr_array_add(cards, g_strdup(card));
+    } else {
+        cards = list_cards(ctx, ret_problems);
+    }
+    for (guint c = 0; c < cards->len; c++) {
+        const char *name = g_ptr_array_index(cards, c);
+        g_autofree char *dir = g_build_filename(mdev_context_get_vgpu_dir(ctx), name, NULL);
+        g_autoptr(GPtrArray) files = list_dir(dir, ret_problems);
+
+        for (guint i = 0; i < files->len; i++) {
+            const char *file = g_ptr_array_index(files, i);
+            g_autoptr(GError) local = NULL;
+            MdevVgpuDefinition *definition;
+
+            if (file[0] == '.' || is_temporary_name(file) || (uuid && strcmp(file, uuid) != 0))
+                continue;
+            if (!mdev_util_uuid_is_canonical(file)) {
+                g_autofree char *path = g_build_filename(dir, file, NULL);
+                add_problem(ret_problems,
+                            g_strdup_printf(_("ignoring '%s': its name is not a lowercase UUID"),
+                                            path));
+                continue;
+            }
+            definition = read_definition(dir, name, file, &local);
+            if (definition == NULL) {
+                /* removed meanwhile: not a problem */
+                if (!g_error_matches(local, MDEV_ERROR, MDEV_ERROR_NOT_FOUND))
+                    add_problem(ret_problems, g_strdup(local->message));
+                continue;
+            }
+            g_ptr_array_add(result, definition);
+        }
+    }
+    return g_steal_pointer(&result);
+}
+
+/**
+ * mdev_vgpu_store_find_cards:
+ * @ctx: a context
+ * @uuid: a canonical UUID
+ * @error: return location for a #GError
+ *
+ * Every card holding a file for @uuid, well-formed or not (so that a broken
+ * definition can be undefined).
+ *
+ * Returns: (transfer full) (element-type utf8): card addresses, sorted
+ */
+GPtrArray *
+mdev_vgpu_store_find_cards(MdevContext *ctx, const char *uuid, GError **error)
+{
+    g_autoptr(GPtrArray) cards = NULL;
+    g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func(g_free);
+
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+    if (!mdev_util_uuid_is_canonical(uuid)) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT, _("invalid UUID '%s'"), uuid);
+        return NULL;
+    }
+    cards = list_cards(ctx, NULL);
+    for (guint i = 0; i < cards->len; i++) {
+        const char *card = g_ptr_array_index(cards, i);
+        g_autofree char *path =
+            g_build_filename(mdev_context_get_vgpu_dir(ctx), card, uuid, NULL);
+        GStatBuf st;
+
+        if (g_lstat(path, &st) == 0 && !S_ISDIR(st.st_mode))
+            g_ptr_array_add(found, g_strdup(card));
+    }
+    return g_steal_pointer(&found);
+}
+
+/**
+ * mdev_vgpu_store_load_one:
+ * @ctx: a context
+ * @card: the card's PCI address
+ * @uuid: a canonical UUID
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the definition, or %NULL with
+ *   %MDEV_ERROR_NOT_FOUND, %MDEV_ERROR_INVALID_CONFIG or a %G_IO_ERROR
+ */
+MdevVgpuDefinition *
+mdev_vgpu_store_load_one(MdevContext *ctx, const char *card, const char *uuid, GError **error)
+{
+    g_autofree char *dir = NULL;
+
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+    if (!mdev_util_guard_path(mdev_nvidia_address_is_valid(card), card, error) ||
+        !mdev_util_guard_path(mdev_util_uuid_is_canonical(uuid), uuid, error))
+        return NULL;
+    dir = g_build_filename(mdev_context_get_vgpu_dir(ctx), card, NULL);
+    return read_definition(dir, card, uuid, error);
+}
+
+static gboolean
+fsync_dir(const char *dir, GError **error)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int err;
+
+    if (fd >= 0 && fsync(fd) == 0) {
+        close(fd);
+        return TRUE;
+    }
+    err = errno;
+    if (fd >= 0)
+        close(fd);
+    g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+                _("cannot sync directory '%1$s': %2$s"), dir, g_strerror(err));
+    return FALSE;
+}
+
+/* mkdir -p, syncing each directory that gains an entry, so that a new
+ * definition cannot vanish with its directory after a power loss. */
+static gboolean
+make_dir_durable(const char *dir, GError **error)
+{
+    g_autofree char *above = NULL;
+    GStatBuf st;
+    int err;
+
+    if (g_lstat(dir, &st) == 0) {
+        if (S_ISDIR(st.st_mode))
+            return TRUE;
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
+                    _("definitions directory '%s' is not a directory"), dir);
+        return FALSE;
+    }
+    above = g_path_get_dirname(dir);
+    if (strcmp(above, dir) != 0 && !g_file_test(above, G_FILE_TEST_IS_DIR) &&
+        !make_dir_durable(above, error))
+        return FALSE;
+    if (g_mkdir(dir, 0755) < 0 && errno != EEXIST) {
+        err = errno;
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+                    _("cannot create directory '%1$s': %2$s"), dir, g_strerror(err));
+        return FALSE;
+    }
+    return fsync_dir(above, error);
+}
+
+/* A writer killed between creating its temporary file and renaming it
+ * leaves "<uuid>.XXXXXX" behind. Writers of a card's directory hold the
+ * card's lock, so whoever holds it finds only left overs. */
+static void
+remove_stale_temporaries(const char *dir)
+{
+    g_autoptr(GDir) handle = g_dir_open(dir, 0, NULL);
+    const char *name;
+
+    while (handle && (name = g_dir_read_name(handle)) != NULL) {
+        g_autofree char *path = NULL;
+        GStatBuf st;
+
+        if (!is_temporary_name(name))
+            continue;
+        path = g_build_filename(dir, name, NULL);
+        if (g_lstat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+            g_debug("removing '%s', left over by an interrupted write", path);
+            g_unlink(path);
+        }
+    }
+}
+
+/**
+ * mdev_vgpu_store_save:
+ * @ctx: a context
+ * @definition: a definition
+ * @error: return location for a #GError
+ *
+ * Writes (or replaces) the definition file atomically (temporary file,
+ * fsync, rename, fsync of the directory), creating and syncing the
+ * directories it needs and removing the temporary files interrupted writes
+ * left. The caller holds the card's lock (mdev_lock_acquire_one()).
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+mdev_vgpu_store_save(MdevContext *ctx, const MdevVgpuDefinition *definition, GError **error)
+{
+    g_autofree char *dir = NULL;
+    g_autofree char *path = NULL;
+    g_autofree char *contents = NULL;
+
+    g_return_val_if_fail(definition != NULL, FALSE);
+    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+    if (!mdev_vgpu_definition_check(definition, error))
+        return FALSE;
+    dir = g_build_filename(mdev_context_get_vgpu_dir(ctx), definition->card, NULL);
+    if (!make_dir_durable(dir, error))
+        return FALSE;
+    remove_stale_temporaries(dir);
+    path = g_build_filename(dir, definition->uuid, NULL);
+    contents = mdev_vgpu_definition_to_string(definition);
+    return mdev_util_write_file_atomic(path, contents, strlen(contents), 0644, error);
+}
+
+/**
+ * mdev_vgpu_store_remove:
+ * @ctx: a context
+ * @card: the card's PCI address
+ * @uuid: a canonical UUID
+ * @error: return location for a #GError
+ *
+ * Removes the definition file (and left-over temporary files), durably.
+ * The caller holds the card's lock.
+ *
+ * Returns: %TRUE on success, %FALSE with %MDEV_ERROR_NOT_FOUND when there
+ *   was no such definition
+ */
+gboolean
+mdev_vgpu_store_remove(MdevContext *ctx, const char *card, const char *uuid, GError **error)
+{
+    g_autofree char *dir = NULL;
+    g_autofree char *path = NULL;
+
+    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+    if (!mdev_util_guard_path(mdev_nvidia_address_is_valid(card), card, error) ||
+        !mdev_util_guard_path(mdev_util_uuid_is_canonical(uuid), uuid, error))
+        return FALSE;
+    dir = g_build_filename(mdev_context_get_vgpu_dir(ctx), card, NULL);
+    path = g_build_filename(dir, uuid, NULL);
+    remove_stale_temporaries(dir);
+    if (g_unlink(path) < 0) {
+        int err = errno;
+        if (err == ENOENT)
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
+                        _("VF vGPU '%1$s' is not defined on card '%2$s'"), uuid, card);
+        else
+            g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+                        _("cannot remove definition '%1$s': %2$s"), path, g_strerror(err));
+        return FALSE;
+    }
+    return fsync_dir(dir, error);
+}
