@@ -259,6 +259,7 @@ check_domain(MdevVirtDomain *domain, MdevVirtScope scope, gboolean *ret_active, 
  * @connection: the connection of the domain
  * @domain_name: the domain's name or UUID
  * @request: the device and its hostdev
+ * @ret_domain: (out) (optional): the domain's name
  * @ret_messages: (nullable) (element-type utf8): receives warnings
  * @error: return location for a #GError
  *
@@ -272,7 +273,8 @@ check_domain(MdevVirtDomain *domain, MdevVirtScope scope, gboolean *ret_active, 
  */
 MdevDevice *
 mdev_attach_add(MdevContext *ctx, MdevVirtConnection *connection, const char *domain_name,
-                const MdevAttachRequest *request, GPtrArray *ret_messages, GError **error)
+                const MdevAttachRequest *request, char **ret_domain, GPtrArray *ret_messages,
+                GError **error)
 {
     g_autoptr(MdevVirtDomain) domain = NULL;
     g_autoptr(GHashTable) claims = NULL;
@@ -377,6 +379,8 @@ mdev_attach_add(MdevContext *ctx, MdevVirtConnection *connection, const char *do
         g_propagate_error(error, g_steal_pointer(&local));
         return NULL;
     }
+    if (ret_domain)
+        *ret_domain = g_strdup(mdev_virt_domain_get_name(domain));
     return g_steal_pointer(&device);
 }
 

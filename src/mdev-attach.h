@@ -39,7 +39,8 @@ GHashTable *mdev_attach_dup_claims(MdevVirtConnection *connection, GError **erro
     G_GNUC_WARN_UNUSED_RESULT;
 MdevDevice *mdev_attach_add(MdevContext *ctx, MdevVirtConnection *connection,
                             const char *domain_name, const MdevAttachRequest *request,
-                            GPtrArray *ret_messages, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+                            char **ret_domain, GPtrArray *ret_messages, GError **error)
+    G_GNUC_WARN_UNUSED_RESULT;
 gboolean mdev_attach_remove(MdevContext *ctx, MdevVirtConnection *connection,
                             const char *domain_name, const char *uuid, MdevVirtScope scope,
                             gboolean keep, GPtrArray *ret_messages, GError **error);

@@ -63,6 +63,7 @@ MDEVTOOL_CMD(mdevtool_cmd_attach)
     g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(MdevVirtConnection) connection = NULL;
     g_autoptr(MdevDevice) device = NULL;
+    g_autofree char *domain = NULL;
     g_autoptr(GPtrArray) attrs = NULL;
     g_autoptr(GError) error = NULL;
     MdevAttachRequest request = { 0 };
@@ -98,7 +99,8 @@ MDEVTOOL_CMD(mdevtool_cmd_attach)
     connection = open_connection(cli, &error);
     if (connection == NULL)
         return mdevtool_fail(error);
-    device = mdev_attach_add(cli->ctx, connection, argv[1], &request, messages, &error);
+    device = mdev_attach_add(cli->ctx, connection, argv[1], &request, &domain, messages,
+                             &error);
     mdevtool_print_problems(messages);
     if (device == NULL)
         return mdevtool_fail(error);
@@ -109,7 +111,7 @@ MDEVTOOL_CMD(mdevtool_cmd_attach)
         mdevtool_json_add_string(builder, "uuid", device->uuid);
         mdevtool_json_add_string(builder, "parent", device->parent);
         mdevtool_json_add_string(builder, "type", device->type);
-        mdevtool_json_add_string(builder, "domain", argv[1]);
+        mdevtool_json_add_string(builder, "domain", domain);
         json_builder_end_object(builder);
         mdevtool_json_print(builder);
     } else {

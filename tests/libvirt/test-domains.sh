@@ -226,7 +226,8 @@ sim '. "$W/steps.sh"
 "$T" create -p mtty -t mtty-1 -u $U3 > /dev/null
 "$MDEVSIM_CTL" hold $U3 0 /usr/bin/python3
 step 1 -c "$URI" attach vm3 --uuid $U1; xml 1 vm3
-step 2 -c "$URI" --json attach vm3 --type mtty-2 --parent mtty; xml 2 vm3
+step 2 -c "$URI" --json attach "$(virsh -q -c "$URI" domuuid vm3)" --type mtty-2 --parent mtty
+xml 2 vm3
 step 3 -c "$URI" attach vm4 --uuid $U1; xml 3 vm4
 step 4 -c "$URI" attach no-such-domain --uuid $U2
 step 5 -c "$URI" attach vm4 --uuid $U3; xml 5 vm4
@@ -263,7 +264,7 @@ doc = json.load(open(sys.argv[1]))
 assert not schemacheck.problems(schemacheck.validator("attach.schema.json"), doc), doc
 assert doc == {"uuid": sys.argv[2], "parent": "mtty", "type": "mtty-2", "domain": "vm3"}, doc
 ' "$W/out.2" "$NEW" "$G_TEST_SRCDIR"
-verdict "attach --type: a new mdev defined (not started), added after the first, JSON as its schema says"
+verdict "attach --type (the domain by UUID): a new mdev defined, not started, added after the first, JSON as its schema says"
 
 failed_with 3 "mdev '$U1' belongs to domain 'vm3' already" && [ -z "$(hostdevs 3)" ] &&
     [ -z "$(meta 3)" ]
