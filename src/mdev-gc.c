@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "mdev-gc.h"
 
+#include "mdev-attach.h"
 #include "mdev-discovery.h"
 #include "mdev-error.h"
 #include "mdev-ops.h"
@@ -20,19 +21,47 @@ mdev_gc_entry_free(MdevGcEntry *entry)
     g_free(entry);
 }
 
-/* Every claim a domain has on a device, UUID -> domain name: the devices
- * of libvirt's persistent and running domains. The one place gc learns
- * about domains. */
-static GHashTable *
-domain_claims(MdevContext *ctx, MdevGcFlags flags, GError **error)
-{
-    g_autoptr(GHashTable) claims = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+static const char *const verdict_names[] = {
+    [MDEV_GC_REMOVE] = "unclaimed",
+    [MDEV_GC_KEEP_DEFINED] = "defined",
+    [MDEV_GC_KEEP_IN_USE] = "in-use",
+    [MDEV_GC_KEEP_USE_UNKNOWN] = "use-unknown",
+    [MDEV_GC_KEEP_DOMAIN] = "domain",
+};
+G_STATIC_ASSERT(G_N_ELEMENTS(verdict_names) == MDEV_GC_VERDICT_LAST);
 
-    (void) ctx;
-    if (!(flags & MDEV_GC_NO_LIBVIRT)) {
+/**
+ * mdev_gc_verdict_to_string:
+ * @verdict: a verdict
+ *
+ * Returns: (transfer none): the verdict's name in JSON output
+ */
+const char *
+mdev_gc_verdict_to_string(MdevGcVerdict verdict)
+{
+    g_return_val_if_fail(verdict < MDEV_GC_VERDICT_LAST, NULL);
+    return verdict_names[verdict];
+}
+
+/* Every claim a domain has on a device, UUID or VF address -> domain name
+ * (see mdev_attach_dup_claims()). The one place gc learns about domains. */
+static GHashTable *
+domain_claims(const char *uri, MdevGcFlags flags, GError **error)
+{
+    g_autoptr(MdevVirtConnection) connection = NULL;
+    g_autoptr(GHashTable) claims = NULL;
+    g_autoptr(GError) local = NULL;
+
+    if (flags & MDEV_GC_NO_LIBVIRT)
+        return g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    connection = mdev_virt_connection_open(uri ? uri : MDEV_VIRT_DEFAULT_URI, 0, &local);
+    if (connection)
+        claims = mdev_attach_dup_claims(connection, &local);
+    if (claims == NULL) {
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_FAILED,
-                    _("gc cannot ask libvirt which devices its domains use yet: with "
-                      "--no-libvirt it judges by definitions and use alone"));
+                    _("cannot ask libvirt which devices its domains use (%s); with --no-libvirt "
+                      "gc judges by definitions and use alone"),
+                    local->message);
         return NULL;
     }
     return g_steal_pointer(&claims);
@@ -41,6 +70,8 @@ domain_claims(MdevContext *ctx, MdevGcFlags flags, GError **error)
 /**
  * mdev_gc_plan:
  * @ctx: a context
+ * @uri: (nullable): the libvirt connection whose domains claim devices;
+ *   %NULL for %MDEV_VIRT_DEFAULT_URI
  * @flags: %MDEV_GC_NO_LIBVIRT to leave domains out
  * @error: return location for a #GError
  *
@@ -51,7 +82,7 @@ domain_claims(MdevContext *ctx, MdevGcFlags flags, GError **error)
  *   active mdev, in the inventory's order, or %NULL
  */
 GPtrArray *
-mdev_gc_plan(MdevContext *ctx, MdevGcFlags flags, GError **error)
+mdev_gc_plan(MdevContext *ctx, const char *uri, MdevGcFlags flags, GError **error)
 {
     g_autoptr(GPtrArray) plan = g_ptr_array_new_with_free_func((GDestroyNotify) mdev_gc_entry_free);
     g_autoptr(GHashTable) claims = NULL;
@@ -60,7 +91,7 @@ mdev_gc_plan(MdevContext *ctx, MdevGcFlags flags, GError **error)
 
     g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
-    claims = domain_claims(ctx, flags, error);
+    claims = domain_claims(uri, flags, error);
     if (claims == NULL)
         return NULL;
     inv = mdev_discovery_scan(ctx, MDEV_DISCOVERY_DEVICES, NULL, error);

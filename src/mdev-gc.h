@@ -55,7 +55,9 @@ typedef struct {
 
 void mdev_gc_entry_free(MdevGcEntry *entry);
 
-GPtrArray *mdev_gc_plan(MdevContext *ctx, MdevGcFlags flags, GError **error)
+const char *mdev_gc_verdict_to_string(MdevGcVerdict verdict);
+
+GPtrArray *mdev_gc_plan(MdevContext *ctx, const char *uri, MdevGcFlags flags, GError **error)
     G_GNUC_WARN_UNUSED_RESULT;
 gboolean mdev_gc_run(MdevContext *ctx, GPtrArray *plan, MdevGcFlags flags, GPtrArray *ret_messages);
 

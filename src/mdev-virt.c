@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
+#include <stdlib.h>
 #include <string.h>
 
 MDEV_DLOPEN_DECLARE(virInitialize);
@@ -14,17 +15,49 @@ MDEV_DLOPEN_DECLARE(virSetErrorFunc);
 MDEV_DLOPEN_DECLARE(virGetLastErrorMessage);
 MDEV_DLOPEN_DECLARE(virConnectOpen);
 MDEV_DLOPEN_DECLARE(virConnectClose);
+MDEV_DLOPEN_DECLARE(virGetLastErrorCode);
+MDEV_DLOPEN_DECLARE(virConnectListAllDomains);
+MDEV_DLOPEN_DECLARE(virDomainLookupByName);
+MDEV_DLOPEN_DECLARE(virDomainLookupByUUIDString);
+MDEV_DLOPEN_DECLARE(virDomainGetName);
+MDEV_DLOPEN_DECLARE(virDomainGetXMLDesc);
+MDEV_DLOPEN_DECLARE(virDomainIsActive);
+MDEV_DLOPEN_DECLARE(virDomainIsPersistent);
+MDEV_DLOPEN_DECLARE(virDomainAttachDeviceFlags);
+MDEV_DLOPEN_DECLARE(virDomainDetachDeviceFlags);
+MDEV_DLOPEN_DECLARE(virDomainSetMetadata);
+MDEV_DLOPEN_DECLARE(virDomainFree);
 
 static const MdevDlopenSymbol virt_symbols[] = {
-    MDEV_DLOPEN_SYMBOL(virInitialize),          MDEV_DLOPEN_SYMBOL(virSetErrorFunc),
-    MDEV_DLOPEN_SYMBOL(virGetLastErrorMessage), MDEV_DLOPEN_SYMBOL(virConnectOpen),
+    MDEV_DLOPEN_SYMBOL(virInitialize),
+    MDEV_DLOPEN_SYMBOL(virSetErrorFunc),
+    MDEV_DLOPEN_SYMBOL(virGetLastErrorMessage),
+    MDEV_DLOPEN_SYMBOL(virConnectOpen),
     MDEV_DLOPEN_SYMBOL(virConnectClose),
+    MDEV_DLOPEN_SYMBOL(virGetLastErrorCode),
+    MDEV_DLOPEN_SYMBOL(virConnectListAllDomains),
+    MDEV_DLOPEN_SYMBOL(virDomainLookupByName),
+    MDEV_DLOPEN_SYMBOL(virDomainLookupByUUIDString),
+    MDEV_DLOPEN_SYMBOL(virDomainGetName),
+    MDEV_DLOPEN_SYMBOL(virDomainGetXMLDesc),
+    MDEV_DLOPEN_SYMBOL(virDomainIsActive),
+    MDEV_DLOPEN_SYMBOL(virDomainIsPersistent),
+    MDEV_DLOPEN_SYMBOL(virDomainAttachDeviceFlags),
+    MDEV_DLOPEN_SYMBOL(virDomainDetachDeviceFlags),
+    MDEV_DLOPEN_SYMBOL(virDomainSetMetadata),
+    MDEV_DLOPEN_SYMBOL(virDomainFree),
 };
 static MdevDlopenLibrary virt_library = MDEV_DLOPEN_LIBRARY("libvirt.so.0", virt_symbols);
 
 struct _MdevVirtConnection {
     char *uri;
     virConnectPtr conn;
+};
+
+struct _MdevVirtDomain {
+    MdevVirtConnection *connection;
+    virDomainPtr dom;
+    char *name;
 };
 
 /* libvirt's default handler prints every error on stderr; the library
@@ -120,14 +153,18 @@ mdev_virt_connection_set_error(const MdevVirtConnection *connection, GError **er
                                const char *what)
 {
     const char *message = sym_virGetLastErrorMessage ? sym_virGetLastErrorMessage() : NULL;
+    int code = MDEV_ERROR_FAILED;
 
+    /* callers branch on a domain that does not exist */
+    if (sym_virGetLastErrorCode && sym_virGetLastErrorCode() == VIR_ERR_NO_DOMAIN)
+        code = MDEV_ERROR_NOT_FOUND;
     /* libvirt answers "no error" when a call failed without setting one */
     if (message == NULL || *message == '\0' || strcmp(message, "no error") == 0)
         message = what;
     if (connection)
-        g_set_error(error, MDEV_ERROR, MDEV_ERROR_FAILED, "%s: %s", connection->uri, message);
+        g_set_error(error, MDEV_ERROR, code, "%s: %s", connection->uri, message);
     else
-        g_set_error_literal(error, MDEV_ERROR, MDEV_ERROR_FAILED, message);
+        g_set_error_literal(error, MDEV_ERROR, code, message);
 }
 
 /* The connections of one mdev_virt_open_hosts() call. Threads that have
@@ -385,4 +422,252 @@ mdev_virt_host_free(MdevVirtHost *host)
     mdev_virt_connection_free(host->connection);
     g_clear_error(&host->error);
     g_free(host);
+}
+
+static MdevVirtDomain *
+domain_new(MdevVirtConnection *connection, virDomainPtr dom)
+{
+    MdevVirtDomain *domain = g_new0(MdevVirtDomain, 1);
+    const char *name = sym_virDomainGetName(dom);
+
+    domain->connection = connection;
+    domain->dom = dom;
+    domain->name = g_strdup(name ? name : "");
+    return domain;
+}
+
+/**
+ * mdev_virt_domain_lookup:
+ * @connection: a connection
+ * @name: a domain's name or UUID
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the domain, or %NULL with @error
+ *   (%MDEV_ERROR_NOT_FOUND when there is no such domain)
+ */
+MdevVirtDomain *
+mdev_virt_domain_lookup(MdevVirtConnection *connection, const char *name, GError **error)
+{
+    virDomainPtr dom;
+
+    g_return_val_if_fail(connection != NULL, NULL);
+    g_return_val_if_fail(name != NULL, NULL);
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+    dom = sym_virDomainLookupByName(connection->conn, name);
+    /* a name that is also a UUID is taken as a name first, as virsh does */
+    if (dom == NULL && sym_virGetLastErrorCode() == VIR_ERR_NO_DOMAIN && g_uuid_string_is_valid(name))
+        dom = sym_virDomainLookupByUUIDString(connection->conn, name);
+    if (dom == NULL) {
+        if (sym_virGetLastErrorCode() == VIR_ERR_NO_DOMAIN)
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND, _("%1$s: no domain '%2$s'"),
+                        connection->uri, name);
+        else
+            mdev_virt_connection_set_error(connection, error, _("cannot look up the domain"));
+        return NULL;
+    }
+    return domain_new(connection, dom);
+}
+
+/**
+ * mdev_virt_list_domains:
+ * @connection: a connection
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (element-type MdevVirtDomain): every domain,
+ *   persistent or running, or %NULL
+ */
+GPtrArray *
+mdev_virt_list_domains(MdevVirtConnection *connection, GError **error)
+{
+    g_autoptr(GPtrArray) domains =
+        g_ptr_array_new_with_free_func((GDestroyNotify) mdev_virt_domain_free);
+    virDomainPtr *doms = NULL;
+    int n;
+
+    g_return_val_if_fail(connection != NULL, NULL);
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+    n = sym_virConnectListAllDomains(connection->conn, &doms, 0);
+    if (n < 0) {
+        mdev_virt_connection_set_error(connection, error, _("cannot list the domains"));
+        return NULL;
+    }
+    for (int i = 0; i < n; i++)
+        g_ptr_array_add(domains, domain_new(connection, doms[i]));
+    /* libvirt allocates the array with malloc */
+    free(doms);
+    return g_steal_pointer(&domains);
+}
+
+void
+mdev_virt_domain_free(MdevVirtDomain *domain)
+{
+    if (domain == NULL)
+        return;
+    if (domain->dom)
+        sym_virDomainFree(domain->dom);
+    g_free(domain->name);
+    g_free(domain);
+}
+
+/**
+ * mdev_virt_domain_get_name:
+ * @domain: a domain
+ *
+ * Returns: (transfer none): the domain's name
+ */
+const char *
+mdev_virt_domain_get_name(const MdevVirtDomain *domain)
+{
+    return domain->name;
+}
+
+static gboolean
+domain_fail(const MdevVirtDomain *domain, GError **error, const char *what)
+{
+    g_autoptr(GError) local = NULL;
+
+    mdev_virt_connection_set_error(domain->connection, &local, what);
+    g_propagate_prefixed_error(error, g_steal_pointer(&local), _("domain '%s': "), domain->name);
+    return FALSE;
+}
+
+/**
+ * mdev_virt_domain_get_state:
+ * @domain: a domain
+ * @ret_active: (out): whether it runs
+ * @ret_persistent: (out): whether it has a persistent definition
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when libvirt answered
+ */
+gboolean
+mdev_virt_domain_get_state(MdevVirtDomain *domain, gboolean *ret_active,
+                           gboolean *ret_persistent, GError **error)
+{
+    int active;
+    int persistent;
+
+    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+    active = sym_virDomainIsActive(domain->dom);
+    if (active < 0)
+        return domain_fail(domain, error, _("cannot tell whether it runs"));
+    persistent = sym_virDomainIsPersistent(domain->dom);
+    if (persistent < 0)
+        return domain_fail(domain, error, _("cannot tell whether it is persistent"));
+    if (ret_active)
+        *ret_active = active == 1;
+    if (ret_persistent)
+        *ret_persistent = persistent == 1;
+    return TRUE;
+}
+
+/**
+ * mdev_virt_domain_dup_xml:
+ * @domain: a domain
+ * @scope: %MDEV_VIRT_CONFIG for the persistent definition (the running
+ *   one of a transient domain), %MDEV_VIRT_LIVE for what runs (the
+ *   definition of a domain that does not run)
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the domain's XML, or %NULL
+ */
+char *
+mdev_virt_domain_dup_xml(MdevVirtDomain *domain, MdevVirtScope scope, GError **error)
+{
+    char *xml;
+    g_autofree char *copy = NULL;
+
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+    xml = sym_virDomainGetXMLDesc(domain->dom,
+                                  scope == MDEV_VIRT_CONFIG ? VIR_DOMAIN_XML_INACTIVE : 0);
+    if (xml == NULL) {
+        domain_fail(domain, error, _("cannot read its XML"));
+        return NULL;
+    }
+    copy = g_strdup(xml);
+    free(xml);
+    return g_steal_pointer(&copy);
+}
+
+static unsigned int
+scope_flags(MdevVirtScope scope)
+{
+    unsigned int flags = 0;
+
+    if (scope & MDEV_VIRT_CONFIG)
+        flags |= VIR_DOMAIN_AFFECT_CONFIG;
+    if (scope & MDEV_VIRT_LIVE)
+        flags |= VIR_DOMAIN_AFFECT_LIVE;
+    return flags;
+}
+
+/**
+ * mdev_virt_domain_attach_device:
+ * @domain: a domain
+ * @xml: a device element (`<hostdev>`)
+ * @scope: the persistent definition, the running domain, or both
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when libvirt added the device
+ */
+gboolean
+mdev_virt_domain_attach_device(MdevVirtDomain *domain, const char *xml, MdevVirtScope scope,
+                               GError **error)
+{
+    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+    if (sym_virDomainAttachDeviceFlags(domain->dom, xml, scope_flags(scope)) < 0)
+        return domain_fail(domain, error, _("cannot add the device"));
+    return TRUE;
+}
+
+/**
+ * mdev_virt_domain_detach_device:
+ * @domain: a domain
+ * @xml: a device element that identifies the device
+ * @scope: the persistent definition, the running domain, or both
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when libvirt removed the device (from a running domain:
+ *   asked the guest to release it)
+ */
+gboolean
+mdev_virt_domain_detach_device(MdevVirtDomain *domain, const char *xml, MdevVirtScope scope,
+                               GError **error)
+{
+    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+    if (sym_virDomainDetachDeviceFlags(domain->dom, xml, scope_flags(scope)) < 0)
+        return domain_fail(domain, error, _("cannot remove the device"));
+    return TRUE;
+}
+
+/**
+ * mdev_virt_domain_set_metadata:
+ * @domain: a domain
+ * @xml: (nullable): the metadata element, without namespace declaration
+ *   (libvirt adds it); %NULL removes the namespace's element
+ * @prefix: the namespace prefix
+ * @namespace_uri: the namespace
+ * @scope: the persistent definition, the running domain, or both
+ * @error: return location for a #GError
+ *
+ * Replaces the domain's one metadata element of @namespace_uri whole.
+ *
+ * Returns: %TRUE when libvirt stored it
+ */
+gboolean
+mdev_virt_domain_set_metadata(MdevVirtDomain *domain, const char *xml, const char *prefix,
+                              const char *namespace_uri, MdevVirtScope scope, GError **error)
+{
+    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+    if (sym_virDomainSetMetadata(domain->dom, VIR_DOMAIN_METADATA_ELEMENT, xml,
+                                 xml ? prefix : NULL, namespace_uri, scope_flags(scope)) < 0)
+        return domain_fail(domain, error, _("cannot store its metadata"));
+    return TRUE;
 }

@@ -18,6 +18,26 @@ G_BEGIN_DECLS
 typedef struct _MdevVirtConnection MdevVirtConnection;
 
 /**
+ * MdevVirtDomain:
+ *
+ * A libvirt domain of a connection, which must outlive it.
+ */
+typedef struct _MdevVirtDomain MdevVirtDomain;
+
+/**
+ * MdevVirtScope:
+ * @MDEV_VIRT_CONFIG: the persistent definition
+ * @MDEV_VIRT_LIVE: the running domain
+ */
+typedef enum {
+    MDEV_VIRT_CONFIG = 1 << 0,
+    MDEV_VIRT_LIVE = 1 << 1,
+} MdevVirtScope;
+
+/* The connection of the domain commands when the caller names none. */
+#define MDEV_VIRT_DEFAULT_URI "qemu:///system"
+
+/**
  * MdevVirtHost:
  * @uri: the URI as the caller gave it
  * @connection: (nullable): the open connection, %NULL when opening failed
@@ -50,7 +70,26 @@ GPtrArray *mdev_virt_open_hosts(const char *const *uris, guint timeout_ms,
     G_GNUC_WARN_UNUSED_RESULT;
 void mdev_virt_host_free(MdevVirtHost *host);
 
+MdevVirtDomain *mdev_virt_domain_lookup(MdevVirtConnection *connection, const char *name,
+                                        GError **error) G_GNUC_WARN_UNUSED_RESULT;
+GPtrArray *mdev_virt_list_domains(MdevVirtConnection *connection, GError **error)
+    G_GNUC_WARN_UNUSED_RESULT;
+void mdev_virt_domain_free(MdevVirtDomain *domain);
+const char *mdev_virt_domain_get_name(const MdevVirtDomain *domain);
+gboolean mdev_virt_domain_get_state(MdevVirtDomain *domain, gboolean *ret_active,
+                                    gboolean *ret_persistent, GError **error);
+char *mdev_virt_domain_dup_xml(MdevVirtDomain *domain, MdevVirtScope scope, GError **error)
+    G_GNUC_WARN_UNUSED_RESULT;
+gboolean mdev_virt_domain_attach_device(MdevVirtDomain *domain, const char *xml,
+                                        MdevVirtScope scope, GError **error);
+gboolean mdev_virt_domain_detach_device(MdevVirtDomain *domain, const char *xml,
+                                        MdevVirtScope scope, GError **error);
+gboolean mdev_virt_domain_set_metadata(MdevVirtDomain *domain, const char *xml,
+                                       const char *prefix, const char *namespace_uri,
+                                       MdevVirtScope scope, GError **error);
+
 G_END_DECLS
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(MdevVirtConnection, mdev_virt_connection_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(MdevVirtHost, mdev_virt_host_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(MdevVirtDomain, mdev_virt_domain_free)

@@ -62,6 +62,13 @@ def note_names(word):
     return check
 
 
+def gc_actions(actions):
+    def check(doc):
+        got = {d["action"] for d in doc}
+        return [] if got == actions else ["actions %r, not %r" % (got, actions)]
+    return check
+
+
 def no_notes(stderr_lines):
     return ["a note with --quiet: %r" % line for line in stderr_lines if "note" in line]
 
@@ -92,6 +99,7 @@ steps = [
     (["hostdev", U1], "xml", 0, None),
     (["undefine", U1], "result", 0, result("undefine", "mtty", "mtty-1")),
     (["doctor"], "doctor", None, None),
+    (["gc", "--no-libvirt", "--dry-run"], "gc", 0, gc_actions({"would-remove"})),
     (["--quiet", "create", "-t", "mtty-1"], "result", 0, result("create", "mtty", "mtty-1", "pack")),
     # failures: one error object on stderr, nothing on stdout
     (["stop", U2], None, 1, None),
@@ -106,9 +114,12 @@ steps = [
     (["dumpxml", "mdev_" + U2.replace("-", "_")], None, 1, None),
     (["hostdev", U2], None, 1, None),
     (["modify", "--auto", U2], None, 1, None),
+    (["attach", "-c", "qemu:///session?socket=/nonexistent/libvirt-sock", "vm", "--uuid", U1],
+     None, 1, None),
+    (["gc", "-c", "qemu:///session?socket=/nonexistent/libvirt-sock"], None, 1, None),
 ]
 # what stderr must hold besides valid lines (by index into steps)
-stderr_checks = {5: note_names("mbochs"), 22: no_notes}
+stderr_checks = {5: note_names("mbochs"), 23: no_notes}
 
 broken = [
     ("result", "a result without uuid",
@@ -133,6 +144,9 @@ broken = [
     ("types", "a type without id", [{"parent": "mtty", "kind": "generic", "path": "/sys/x",
                                       "registered": True, "types": [{"name": "x"}]}]),
     ("start-parent", "a negative count", [{"parent": "mtty", "started": -1}]),
+    ("attach", "a result without domain", {"uuid": U1, "parent": "mtty", "type": "mtty-1"}),
+    ("gc", "an unknown reason", [{"uuid": U1, "parent": "mtty", "type": "mtty-1",
+                                  "action": "kept", "reason": "liked", "claimant": None}]),
     ("xml", "both name and uuid", {"name": "mtty", "uuid": U1, "xml": "<device/>\n"}),
     ("xml", "both uuid and address", {"uuid": U1, "address": "0000:3d:00.4", "xml": "<hostdev/>\n"}),
     ("xml", "an address that is no PCI address", {"address": "3d:00.4/..", "xml": "<hostdev/>\n"}),
@@ -141,7 +155,7 @@ broken = [
 ]
 
 names = ["result", "message", "list", "parents", "types", "start-parent", "xml", "monitor",
-         "doctor"]
+         "doctor", "gc", "attach"]
 validators = {name: schemacheck.validator(name + ".schema.json") for name in names}
 tap = schemacheck.Tap(len(steps) + len(broken) + 1)
 

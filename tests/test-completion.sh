@@ -22,6 +22,17 @@ fi
 mkdir -p "$W/other"
 ln -s "$MDEVTOOL" "$W/bin/mdevtool"
 ln -s "$MDEVTOOL" "$W/bin/lsmdev"
+# virsh as far as the completion asks it: the domains of two URIs
+cat > "$W/bin/virsh" <<'VIRSH'
+#!/bin/sh
+[ "$1 $2 $4 $5 $6" = "-q -c list --all --name" ] || exit 1
+case $3 in
+qemu:///system) printf '%s\n' vm-a vm-b ;;
+test:///default) printf '%s\n' test ;;
+*) exit 1 ;;
+esac
+VIRSH
+chmod +x "$W/bin/virsh"
 # a mdevctl that is not mdevtool
 printf '#!/bin/sh\nexit 0\n' > "$W/other/mdevctl"
 chmod +x "$W/other/mdevctl"
@@ -163,6 +174,12 @@ expect "a PCI address after its last colon" "mdevtool types --parent 0000:00:0" 
 expect "a PCI address after a colon" "mdevtool types --parent 0000:" "00:02.0"
 expect "the options of a command" "mdevtool modify 4b20d080-1b54-4048-85b3-a6a62d165c01 --a" \
     "--attr --auto"
+expect "domains from virsh" "mdevtool attach " "vm-a vm-b"
+expect "domains of the -c URI" "mdevtool -c test:///default detach " "test"
+expect "domains of the -c URI after the command" "mdevtool attach --connect=test:///default t" "test"
+expect "detach: UUIDs after the domain" "mdevtool detach vm-a " \
+    "4b20d080-1b54-4048-85b3-a6a62d165c01 83b8f4f2-509f-382f-3c1e-e6bfe0fa1001"
+expect "detach: nothing after the UUID" "mdevtool detach vm-a 4b20d080-1b54-4048-85b3-a6a62d165c01 " ""
 ' intel-gvtg.json
 
 run '

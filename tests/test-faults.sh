@@ -220,9 +220,10 @@ else not_ok "undefine --force: the definition goes, the held device runs on"; fi
 
 # --- gc ---------------------------------------------------------------------------
 
+# a libvirt socket nobody listens on
 sim '"$T" create --parent mtty --type mtty-1 --uuid $U1 > /dev/null' \
-    'cmd "$T" gc'
-native_failure "gc cannot ask libvirt which devices its domains use yet: with --no-libvirt" &&
+    'cmd "$T" -c "qemu:///session?socket=$W/no-libvirt-sock" gc'
+native_failure "cannot ask libvirt which devices its domains use (qemu:///session?socket=.*/no-libvirt-sock: .*); with --no-libvirt" &&
     clean "$U1 $A"
 if [ $? = 0 ]; then ok "gc: without libvirt's answer nothing is removed"
 else not_ok "gc: without libvirt's answer nothing is removed"; fi

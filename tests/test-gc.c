@@ -87,6 +87,8 @@ remove_written(const char *uuid)
     return text;
 }
 
+#define DEAD_URI "qemu:///session?socket=/nonexistent/libvirt-sock"
+
 static void
 test_needs_libvirt(Fixture *fx, gconstpointer data)
 {
@@ -95,9 +97,11 @@ test_needs_libvirt(Fixture *fx, gconstpointer data)
 
     if (fx->host == NULL)
         return;
-    plan = mdev_gc_plan(fx->ctx, MDEV_GC_NONE, &error);
+    /* a socket nobody listens on: libvirt cannot be asked */
+    plan = mdev_gc_plan(fx->ctx, DEAD_URI, MDEV_GC_NONE, &error);
     g_assert_null(plan);
     g_assert_error(error, MDEV_ERROR, MDEV_ERROR_FAILED);
+    g_assert_nonnull(strstr(error->message, DEAD_URI));
     g_assert_nonnull(strstr(error->message, "--no-libvirt"));
 }
 
@@ -105,7 +109,7 @@ static void
 test_plan(Fixture *fx, gconstpointer data)
 {
     g_autoptr(GError) error = NULL;
-    g_autoptr(GPtrArray) plan = mdev_gc_plan(fx->ctx, MDEV_GC_NO_LIBVIRT, &error);
+    g_autoptr(GPtrArray) plan = mdev_gc_plan(fx->ctx, NULL, MDEV_GC_NO_LIBVIRT, &error);
     const MdevGcEntry *held;
 
     if (fx->host == NULL)
@@ -135,7 +139,7 @@ static void
 test_defined_meanwhile(Fixture *fx, gconstpointer data)
 {
     g_autoptr(GError) error = NULL;
-    g_autoptr(GPtrArray) plan = mdev_gc_plan(fx->ctx, MDEV_GC_NO_LIBVIRT, &error);
+    g_autoptr(GPtrArray) plan = mdev_gc_plan(fx->ctx, NULL, MDEV_GC_NO_LIBVIRT, &error);
     g_autoptr(MdevDevice) definition = mdev_device_new(UUID_IDLE, "mdpy");
     const MdevGcEntry *entry;
 
@@ -158,7 +162,7 @@ static void
 test_taken_meanwhile(Fixture *fx, gconstpointer data)
 {
     g_autoptr(GError) error = NULL;
-    g_autoptr(GPtrArray) plan = mdev_gc_plan(fx->ctx, MDEV_GC_NO_LIBVIRT, &error);
+    g_autoptr(GPtrArray) plan = mdev_gc_plan(fx->ctx, NULL, MDEV_GC_NO_LIBVIRT, &error);
     const MdevGcEntry *entry;
 
     if (fx->host == NULL)

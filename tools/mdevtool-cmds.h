@@ -23,6 +23,8 @@ MDEVTOOL_CMD(mdevtool_cmd_autostart);
 MDEVTOOL_CMD(mdevtool_cmd_start_parent);
 MDEVTOOL_CMD(mdevtool_cmd_dumpxml);
 MDEVTOOL_CMD(mdevtool_cmd_hostdev);
+MDEVTOOL_CMD(mdevtool_cmd_attach);
+MDEVTOOL_CMD(mdevtool_cmd_detach);
 MDEVTOOL_CMD(mdevtool_cmd_doctor);
 
 G_END_DECLS

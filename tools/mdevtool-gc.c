@@ -44,6 +44,39 @@ print_entry(const MdevGcEntry *entry, gboolean dry_run)
     }
 }
 
+/* The JSON "action" of an entry after mdev_gc_run() */
+static const char *
+entry_action(const MdevGcEntry *entry, gboolean dry_run)
+{
+    if (entry->verdict != MDEV_GC_REMOVE)
+        return "kept";
+    if (dry_run)
+        return "would-remove";
+    return entry->removed ? "removed" : "failed";
+}
+
+static void
+print_json(GPtrArray *plan, gboolean dry_run)
+{
+    g_autoptr(JsonBuilder) builder = json_builder_new();
+
+    json_builder_begin_array(builder);
+    for (guint i = 0; i < plan->len; i++) {
+        const MdevGcEntry *entry = g_ptr_array_index(plan, i);
+
+        json_builder_begin_object(builder);
+        mdevtool_json_add_string(builder, "uuid", entry->device->uuid);
+        mdevtool_json_add_string(builder, "parent", entry->device->parent);
+        mdevtool_json_add_string(builder, "type", entry->device->type);
+        mdevtool_json_add_string(builder, "action", entry_action(entry, dry_run));
+        mdevtool_json_add_string(builder, "reason", mdev_gc_verdict_to_string(entry->verdict));
+        mdevtool_json_add_string(builder, "claimant", entry->claimant);
+        json_builder_end_object(builder);
+    }
+    json_builder_end_array(builder);
+    mdevtool_json_print(builder);
+}
+
 MDEVTOOL_CMD(mdevtool_cmd_gc)
 {
     gboolean dry_run = FALSE;
@@ -75,14 +108,20 @@ MDEVTOOL_CMD(mdevtool_cmd_gc)
     if (no_libvirt)
         flags |= MDEV_GC_NO_LIBVIRT;
 
-    plan = mdev_gc_plan(cli->ctx, flags, &error);
+    if (no_libvirt && cli->uri)
+        return mdevtool_usage_error("gc", _("-c and --no-libvirt exclude each other"));
+    plan = mdev_gc_plan(cli->ctx, cli->uri, flags, &error);
     if (plan == NULL)
         return mdevtool_fail(error);
     if (plan->len == 0)
         mdevtool_note(_("no mdev is active"));
     mdev_gc_run(cli->ctx, plan, flags, messages);
-    for (guint i = 0; i < plan->len; i++)
-        print_entry(g_ptr_array_index(plan, i), dry_run);
+    if (cli->json) {
+        print_json(plan, dry_run);
+    } else {
+        for (guint i = 0; i < plan->len; i++)
+            print_entry(g_ptr_array_index(plan, i), dry_run);
+    }
     mdevtool_print_problems(messages);
     for (guint i = 0; i < plan->len; i++) {
         const MdevGcEntry *entry = g_ptr_array_index(plan, i);

@@ -8,25 +8,6 @@
 #include <glib/gi18n.h>
 #include <stdio.h>
 
-static gboolean
-parse_switch(const char *option, const char *text, MdevXmlSwitch *ret_value, int *ret_status)
-{
-    MdevXmlSwitch value = MDEV_XML_SWITCH_DEFAULT;
-
-    if (text) {
-        value = mdev_xml_switch_from_string(text);
-        if (value != MDEV_XML_SWITCH_ON && value != MDEV_XML_SWITCH_OFF) {
-            *ret_status = mdevtool_usage_error("hostdev",
-                                               _("invalid value '%1$s' for %2$s: expected on "
-                                                 "or off"),
-                                               text, option);
-            return FALSE;
-        }
-    }
-    *ret_value = value;
-    return TRUE;
-}
-
 MDEVTOOL_CMD(mdevtool_cmd_hostdev)
 {
     g_autofree char *model = NULL;
@@ -59,8 +40,8 @@ MDEVTOOL_CMD(mdevtool_cmd_hostdev)
                                          "NVIDIA VF vGPU to a libvirt domain."));
     if (!mdevtool_parse_options(octx, &argc, &argv, &status))
         return status;
-    if (!parse_switch("--display", display_text, &display, &status) ||
-        !parse_switch("--ramfb", ramfb_text, &ramfb, &status))
+    if (!mdevtool_parse_switch("hostdev", "--display", display_text, &display, &status) ||
+        !mdevtool_parse_switch("hostdev", "--ramfb", ramfb_text, &ramfb, &status))
         return status;
     /* an NVIDIA VF vGPU is named by its VF and given to a domain as a PCI
      * device, which has no model, display or ramfb */

@@ -41,6 +41,36 @@ mdevtool_parse_attrs(char **specs, GError **error)
 }
 
 /**
+ * mdevtool_parse_switch:
+ * @cmd: the command, for usage errors
+ * @option: the option, for usage errors
+ * @text: (nullable): its value, "on" or "off"
+ * @ret_value: (out): the switch; the default when @text is %NULL
+ * @ret_status: set to the exit status on failure
+ *
+ * Returns: %TRUE when @text is absent, "on" or "off"
+ */
+gboolean
+mdevtool_parse_switch(const char *cmd, const char *option, const char *text,
+                      MdevXmlSwitch *ret_value, int *ret_status)
+{
+    MdevXmlSwitch value = MDEV_XML_SWITCH_DEFAULT;
+
+    if (text) {
+        value = mdev_xml_switch_from_string(text);
+        if (value != MDEV_XML_SWITCH_ON && value != MDEV_XML_SWITCH_OFF) {
+            *ret_status = mdevtool_usage_error(cmd,
+                                               _("invalid value '%1$s' for %2$s: expected on "
+                                                 "or off"),
+                                               text, option);
+            return FALSE;
+        }
+    }
+    *ret_value = value;
+    return TRUE;
+}
+
+/**
  * mdevtool_resolve_parent:
  * @cli: the CLI state
  * @parent: (inout) (nullable): a parent as the user named it, replaced by

@@ -4,6 +4,7 @@
 #include <glib.h>
 
 #include "mdev-ops.h"
+#include "mdev-xml-host.h"
 #include "mdevtool.h"
 
 G_BEGIN_DECLS
@@ -11,6 +12,8 @@ G_BEGIN_DECLS
 /* Helpers shared by the commands that create, change or remove mdevs. */
 
 GPtrArray *mdevtool_parse_attrs(char **specs, GError **error);
+gboolean mdevtool_parse_switch(const char *cmd, const char *option, const char *text,
+                               MdevXmlSwitch *ret_value, int *ret_status);
 void mdevtool_resolve_parent(MdevtoolCli *cli, char **parent);
 char *mdevtool_take_device(MdevtoolCli *cli, const char *cmd, int argc, char **argv,
                            const char *uuid_option, char **parent, int *ret_status);

@@ -27,6 +27,8 @@ static const MdevtoolCmd commands[] = {
     { "autostart", mdevtool_cmd_autostart, N_("Turn an mdev's autostart on or off") },
     { "dumpxml", mdevtool_cmd_dumpxml, N_("Print libvirt node-device XML") },
     { "hostdev", mdevtool_cmd_hostdev, N_("Print a domain's <hostdev> element for an mdev") },
+    { "attach", mdevtool_cmd_attach, N_("Give an mdev to a libvirt domain") },
+    { "detach", mdevtool_cmd_detach, N_("Take an mdev back from a libvirt domain") },
     { "start-parent", mdevtool_cmd_start_parent, N_("Start a parent's autostart mdevs") },
     { "doctor", mdevtool_cmd_doctor, N_("Say why parents or types are missing or full") },
     { "gc", mdevtool_cmd_gc, N_("Remove active mdevs that nothing claims") },
@@ -38,6 +40,9 @@ static const char *const fleet_commands[] = {
     "parents", "types",    "list",   "create",    "define",  "start",
     "stop",    "undefine", "modify", "autostart", "dumpxml", NULL,
 };
+
+/* The commands that ask one libvirt about its domains: -c names it. */
+static const char *const domain_commands[] = { "gc", "attach", "detach", NULL };
 
 static const MdevtoolCmd *
 find_command(const char *name)
@@ -184,7 +189,11 @@ run_native(int argc, char **argv)
     if (cli.quiet && cli.verbose)
         return mdevtool_usage_error(NULL, _("--quiet and --verbose exclude each other"));
     mdevtool_output_set_mode(cli.json, cli.quiet);
-    if (uris->len > 0 && !g_strv_contains(fleet_commands, cmd->name))
+    if (uris->len > 1 && g_strv_contains(domain_commands, cmd->name))
+        return mdevtool_usage_error(cmd->name, _("'%s' asks one libvirt: -c is accepted once"),
+                                    cmd->name);
+    if (uris->len > 0 && !g_strv_contains(fleet_commands, cmd->name) &&
+        !g_strv_contains(domain_commands, cmd->name))
         return mdevtool_usage_error(cmd->name,
                                     _("'%s' acts on this host only: -c is not "
                                       "accepted"),
