@@ -320,7 +320,7 @@ mdev_attach_add(MdevContext *ctx, MdevVirtConnection *connection, const char *do
         g_autofree char *parent = NULL;
         g_autofree char *uuid = mdev_ops_define(ctx, request->parent, request->type, NULL, FALSE,
                                                 request->attrs, MDEV_PLACEMENT_PACK,
-                                                MDEV_OPS_NONE, &parent, ret_messages, error);
+                                                MDEV_OPS_NONE, &parent, NULL, ret_messages, error);
 
         if (uuid == NULL)
             return NULL;

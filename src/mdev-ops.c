@@ -161,8 +161,7 @@ scan_devices(MdevContext *ctx, const char *uuid, GError **error)
 
 /* Parents (all, or the one named) and the active mdevs (all, or @uuid). */
 static MdevInventory *
-scan(MdevContext *ctx, const char *parent, const char *uuid, GPtrArray *messages,
-     GError **error)
+scan(MdevContext *ctx, const char *parent, const char *uuid, GPtrArray *messages, GError **error)
 {
     g_autoptr(MdevInventory) inv = NULL;
     g_autoptr(MdevInventory) devices = NULL;
@@ -511,8 +510,8 @@ static MdevInventory *
 scan_for_definition(MdevContext *ctx, const char *parent, const char *uuid, GError **error)
 {
     if (parent) {
-        g_autoptr(MdevInventory) inv = mdev_discovery_scan(ctx, MDEV_DISCOVERY_PARENTS, parent,
-                                                           NULL);
+        g_autoptr(MdevInventory) inv =
+            mdev_discovery_scan(ctx, MDEV_DISCOVERY_PARENTS, parent, NULL);
         MdevParent *p = inv ? mdev_inventory_get_parent(inv, parent) : NULL;
         g_autoptr(MdevInventory) devices = NULL;
 
@@ -556,6 +555,7 @@ ask_running_attributes(MdevCallout *callout, MdevDevice *definition, GError **er
  *   device without any, the get-attributes callout is asked
  * @placement: the policy when a parent must be chosen
  * @ret_parent: (out) (optional) (transfer full): the parent used
+ * @ret_placed: (out) (optional): whether @placement chose that parent
  * @ret_messages: (nullable) (element-type utf8): receives warnings
  * @error: return location for a #GError
  *
@@ -568,7 +568,7 @@ ask_running_attributes(MdevCallout *callout, MdevDevice *definition, GError **er
 char *
 mdev_ops_define(MdevContext *ctx, const char *parent, const char *type, const char *uuid,
                 gboolean autostart, GPtrArray *attrs, MdevPlacement placement, MdevOpsFlags flags,
-                char **ret_parent, GPtrArray *ret_messages, GError **error)
+                char **ret_parent, gboolean *ret_placed, GPtrArray *ret_messages, GError **error)
 {
     g_autofree char *id = NULL;
     g_autofree char *where = NULL;
@@ -580,6 +580,7 @@ mdev_ops_define(MdevContext *ctx, const char *parent, const char *type, const ch
     MdevDevice *running = NULL;
     gboolean ask_before_pre = FALSE;
     gboolean ask_after_pre = FALSE;
+    gboolean placed = FALSE;
     gboolean ok;
 
     g_return_val_if_fail(error == NULL || *error == NULL, NULL);
@@ -638,6 +639,7 @@ mdev_ops_define(MdevContext *ctx, const char *parent, const char *type, const ch
             return NULL;
         }
         where = g_strdup(chosen->name);
+        placed = TRUE;
     }
 
     definition = new_device(id, where, type_id, attrs);
@@ -675,6 +677,8 @@ mdev_ops_define(MdevContext *ctx, const char *parent, const char *type, const ch
         return NULL;
     if (ret_parent)
         *ret_parent = g_strdup(where);
+    if (ret_placed)
+        *ret_placed = placed;
     return g_steal_pointer(&id);
 }
 
@@ -1195,10 +1199,36 @@ mdev_ops_set_autostart(MdevContext *ctx, const char *uuid, const char *parent, g
     return mdev_ops_modify(ctx, uuid, parent, &mod, ret_messages, error);
 }
 
+/**
+ * mdev_ops_skipped_free:
+ * @skipped: (nullable): a skipped definition
+ */
+void
+mdev_ops_skipped_free(MdevOpsSkipped *skipped)
+{
+    if (skipped == NULL)
+        return;
+    g_free(skipped->uuid);
+    g_free(skipped);
+}
+
+static void
+add_skipped(GPtrArray *skipped, const char *uuid, MdevOpsSkipReason reason)
+{
+    MdevOpsSkipped *s;
+
+    if (skipped == NULL)
+        return;
+    s = g_new0(MdevOpsSkipped, 1);
+    s->uuid = g_strdup(uuid);
+    s->reason = reason;
+    g_ptr_array_add(skipped, s);
+}
+
 /* The mdev part of mdev_ops_start_parent(). */
 static gboolean
 start_parent_mdevs(MdevContext *ctx, const char *parent, guint *ret_started,
-                   GPtrArray *ret_messages, GError **error)
+                   GPtrArray *ret_skipped, GPtrArray *ret_messages, GError **error)
 {
     g_autoptr(GPtrArray) definitions = NULL;
     g_autoptr(GPtrArray) autos = g_ptr_array_new();
@@ -1224,6 +1254,8 @@ start_parent_mdevs(MdevContext *ctx, const char *parent, guint *ret_started,
         MdevDevice *d = g_ptr_array_index(definitions, i);
         if (d->autostart)
             g_ptr_array_add(autos, d);
+        else
+            add_skipped(ret_skipped, d->uuid, MDEV_OPS_SKIP_MANUAL);
     }
     if (autos->len == 0)
         return TRUE;
@@ -1232,6 +1264,9 @@ start_parent_mdevs(MdevContext *ctx, const char *parent, guint *ret_started,
     p = inv ? mdev_inventory_get_parent(inv, parent) : NULL;
     if (p == NULL || !p->registered) {
         g_debug("parent '%s' is not registered yet: no mdev started", parent);
+        for (guint i = 0; i < autos->len; i++)
+            add_skipped(ret_skipped, ((MdevDevice *) g_ptr_array_index(autos, i))->uuid,
+                        MDEV_OPS_SKIP_UNREGISTERED);
         return TRUE;
     }
     for (guint i = 0; i < autos->len; i++) {
@@ -1240,8 +1275,10 @@ start_parent_mdevs(MdevContext *ctx, const char *parent, guint *ret_started,
         g_autoptr(GError) failure = NULL;
 
         if (running && running->active && strcmp(running->parent, parent) == 0 &&
-            g_strcmp0(running->type, d->type) == 0)
-            continue; /* already running: a repeated event */
+            g_strcmp0(running->type, d->type) == 0) {
+            add_skipped(ret_skipped, d->uuid, MDEV_OPS_SKIP_RUNNING); /* a repeated event */
+            continue;
+        }
         if (!start_with_callouts(ctx, inv, p, d, ret_messages, &failure)) {
             failed++;
             if (ret_messages)
@@ -1280,8 +1317,11 @@ start_parent_mdevs(MdevContext *ctx, const char *parent, guint *ret_started,
  * @ctx: a context
  * @parent: a parent's name
  * @ret_started: (out) (optional): how many mdevs were started
+ * @ret_skipped: (nullable) (element-type MdevOpsSkipped): receives the
+ *   parent's mdev definitions that were not started because nothing needed
+ *   doing, with the reason (free function mdev_ops_skipped_free())
  * @ret_messages: (nullable) (element-type utf8): receives warnings, one per
- *   definition that was skipped or failed
+ *   definition that failed
  * @error: return location for a #GError
  *
  * Starts the parent's "auto" definitions in UUID order, skipping those that
@@ -1299,7 +1339,7 @@ start_parent_mdevs(MdevContext *ctx, const char *parent, guint *ret_started,
  */
 gboolean
 mdev_ops_start_parent(MdevContext *ctx, const char *parent, guint *ret_started,
-                      GPtrArray *ret_messages, GError **error)
+                      GPtrArray *ret_skipped, GPtrArray *ret_messages, GError **error)
 {
     g_autofree char *card = NULL;
     g_autoptr(GError) local = NULL;
@@ -1310,7 +1350,7 @@ mdev_ops_start_parent(MdevContext *ctx, const char *parent, guint *ret_started,
 
     if (ret_started)
         *ret_started = 0;
-    ok = start_parent_mdevs(ctx, parent, &mdevs, ret_messages, error);
+    ok = start_parent_mdevs(ctx, parent, &mdevs, ret_skipped, ret_messages, error);
     if (mdev_nvidia_address_is_valid(parent)) {
         card = mdev_vgpu_dup_card_of_vf(parent);
         if (!mdev_vgpu_start_card(ctx, card ? card : parent, &vgpus, ret_messages, &local)) {

@@ -69,13 +69,41 @@ typedef struct {
         NULL, -1, NULL, NULL, FALSE, -1, NULL \
     }
 
+/**
+ * MdevOpsSkipReason:
+ * @MDEV_OPS_SKIP_MANUAL: the definition does not start automatically
+ * @MDEV_OPS_SKIP_RUNNING: the mdev already runs with the defined parent
+ *   and type
+ * @MDEV_OPS_SKIP_UNREGISTERED: the parent is absent or not registered
+ *   with the mdev core yet
+ *
+ * Why mdev_ops_start_parent() left a definition alone.
+ */
+typedef enum {
+    MDEV_OPS_SKIP_MANUAL,
+    MDEV_OPS_SKIP_RUNNING,
+    MDEV_OPS_SKIP_UNREGISTERED,
+} MdevOpsSkipReason;
+
+/**
+ * MdevOpsSkipped:
+ * @uuid: the definition's UUID
+ * @reason: why it was not started
+ */
+typedef struct {
+    char *uuid;
+    MdevOpsSkipReason reason;
+} MdevOpsSkipped;
+
+void mdev_ops_skipped_free(MdevOpsSkipped *skipped);
+
 char *mdev_ops_create(MdevContext *ctx, const char *parent, const char *type, const char *uuid,
                       GPtrArray *attrs, MdevPlacement placement, char **ret_parent,
                       GPtrArray *ret_messages, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 char *mdev_ops_define(MdevContext *ctx, const char *parent, const char *type, const char *uuid,
                       gboolean autostart, GPtrArray *attrs, MdevPlacement placement,
-                      MdevOpsFlags flags, char **ret_parent, GPtrArray *ret_messages,
-                      GError **error) G_GNUC_WARN_UNUSED_RESULT;
+                      MdevOpsFlags flags, char **ret_parent, gboolean *ret_placed,
+                      GPtrArray *ret_messages, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean mdev_ops_undefine(MdevContext *ctx, const char *uuid, const char *parent,
                            GPtrArray *ret_messages, GError **error);
 gboolean mdev_ops_undefine_full(MdevContext *ctx, const char *uuid, const char *parent,
@@ -91,6 +119,8 @@ gboolean mdev_ops_modify(MdevContext *ctx, const char *uuid, const char *parent,
 gboolean mdev_ops_set_autostart(MdevContext *ctx, const char *uuid, const char *parent,
                                 gboolean autostart, GPtrArray *ret_messages, GError **error);
 gboolean mdev_ops_start_parent(MdevContext *ctx, const char *parent, guint *ret_started,
-                               GPtrArray *ret_messages, GError **error);
+                               GPtrArray *ret_skipped, GPtrArray *ret_messages, GError **error);
 
 G_END_DECLS
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(MdevOpsSkipped, mdev_ops_skipped_free)

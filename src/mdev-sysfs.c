@@ -279,7 +279,7 @@ mdev_sysfs_write_attr(int devfd, const char *uuid, const char *parent, const cha
  *
  * Writes the attributes in order (mdev_sysfs_write_attr()) through one
  * descriptor of the device's directory; on the first failure the device is
- * removed again so nothing half-made stays behind.
+ * removed again so nothing half-made stays behind, and the error says so.
  *
  * Returns: whether every attribute was written
  */
@@ -312,6 +312,7 @@ mdev_sysfs_write_attrs(const char *uuid, const char *parent, GPtrArray *attrs, G
                     _("%1$s; removing the device again failed too: %2$s"), local->message,
                     g_strerror(err));
     else
-        g_propagate_error(error, g_steal_pointer(&local));
+        g_set_error(error, local->domain, local->code, _("%s; the device was removed again"),
+                    local->message);
     return FALSE;
 }

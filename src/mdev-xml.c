@@ -17,7 +17,7 @@
 
 #define SYS_IOMMU_GROUPS "/sys/kernel/iommu_groups"
 
-MDEV_ENUM_IMPL(mdev_xml_switch, MdevXmlSwitch, MDEV_XML_SWITCH_LAST, "default", "on", "off")
+MDEV_ENUM_TABLE(mdev_xml_switch, MdevXmlSwitch, MDEV_XML_SWITCH_LAST, "default", "on", "off")
 
 static const char *const hostdev_models[] = { "vfio-pci", "vfio-ccw", "vfio-ap", NULL };
 
@@ -33,6 +33,14 @@ mdev_xml_switch_from_string(const char *text)
     int value = mdev_xml_switch_lookup(text);
 
     return value >= 0 ? (MdevXmlSwitch) value : MDEV_XML_SWITCH_LAST;
+}
+
+/* Only the <hostdev> formatter below prints a switch. */
+static const char *
+switch_to_string(MdevXmlSwitch value)
+{
+    g_return_val_if_fail((guint) value < MDEV_XML_SWITCH_LAST, NULL);
+    return mdev_xml_switch_strings[value];
 }
 
 /* ------------------------------------------------------------------ names */
@@ -721,9 +729,9 @@ mdev_xml_format_hostdev(const char *uuid, const char *model, const char *device_
 
     g_string_append_printf(out, "<hostdev mode='subsystem' type='mdev' model='%s'", chosen);
     if (display != MDEV_XML_SWITCH_DEFAULT)
-        g_string_append_printf(out, " display='%s'", mdev_xml_switch_to_string(display));
+        g_string_append_printf(out, " display='%s'", switch_to_string(display));
     if (ramfb != MDEV_XML_SWITCH_DEFAULT)
-        g_string_append_printf(out, " ramfb='%s'", mdev_xml_switch_to_string(ramfb));
+        g_string_append_printf(out, " ramfb='%s'", switch_to_string(ramfb));
     g_string_append(out, ">\n");
     append_line(out, 1, "<source>");
     append_line(out, 2, "<address uuid='%s'/>", canonical);

@@ -33,7 +33,6 @@ typedef enum {
     MDEV_XML_SWITCH_LAST
 } MdevXmlSwitch;
 
-const char *mdev_xml_switch_to_string(MdevXmlSwitch value);
 MdevXmlSwitch mdev_xml_switch_from_string(const char *text);
 
 char *mdev_xml_parent_nodedev_name(const MdevParent *parent) G_GNUC_WARN_UNUSED_RESULT;

@@ -23,15 +23,18 @@ not_ok() {
 # before (a name must not hold a command substitution: it would reset $?)
 verdict() { if [ $? -eq 0 ]; then ok "$1"; else not_ok "$1"; fi; }
 tap_end() { echo "1..$n"; exit $failed; }
-# The TAP of the "PASS NAME" and "FAIL NAME" lines of the file $1, which a
-# driver running inside the simulator wrote (other lines pass as they are,
-# as diagnostics), then exit.
+# The TAP of the "PASS NAME", "FAIL NAME" and "SKIP NAME|REASON" lines of
+# the file $1, which a driver running inside the simulator wrote (other
+# lines pass as they are, as diagnostics), then exit.
 tap_from_results() {
-    echo "1..$(grep -c '^\(PASS\|FAIL\) ' "$1")"
+    echo "1..$(grep -c '^\(PASS\|FAIL\|SKIP\) ' "$1")"
     while IFS= read -r line; do
         case $line in
         "PASS "*) ok "${line#PASS }" ;;
         "FAIL "*) n=$((n + 1)); failed=1; echo "not ok $n - ${line#FAIL }" ;;
+        "SKIP "*)
+            line=${line#SKIP }
+            n=$((n + 1)); echo "ok $n - ${line%%|*} # SKIP ${line#*|}" ;;
         *) echo "$line" ;;
         esac
     done < "$1"

@@ -153,7 +153,8 @@ LOCK
         diff "$W/lock.want" "$W/lock.err" | sed 's/^/# /' >> "$W/results"
     fi
 else
-    echo "PASS # SKIP flock(1) is not installed" >> "$W/results"
+    echo "SKIP a held lock: the wait and the error name the holder|flock(1) is not installed" \
+        >> "$W/results"
 fi
 
 tap_from_results "$W/results"

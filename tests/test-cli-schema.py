@@ -31,6 +31,7 @@ if not mdevtool or not mdevsim or not os.access(mdevsim, os.X_OK):
 HOST = os.path.join(schemacheck.here, "data", "lifecycle", "host.json")
 U1 = "11111111-1111-4111-8111-111111111111"
 U2 = "22222222-2222-4222-8222-222222222222"
+U3 = "33333333-3333-4333-8333-333333333333"
 
 # (arguments after "mdevtool --json", schema of stdout or None, exit status,
 #  a check of the document: a list of what is wrong with it)
@@ -98,6 +99,9 @@ steps = [
     (["dumpxml", "--inactive", U1], "xml", 0, None),
     (["hostdev", U1], "xml", 0, None),
     (["undefine", U1], "result", 0, result("undefine", "mtty", "mtty-1")),
+    (["define", "-t", "mtty-2", "-u", U3], "result", 0,
+     result("define", "mtty", "mtty-2", "pack", False)),
+    (["undefine", U3], "result", 0, result("undefine", "mtty", "mtty-2")),
     (["doctor"], "doctor", None, None),
     (["gc", "--no-libvirt", "--dry-run"], "gc", 0, gc_actions({"would-remove"})),
     (["--quiet", "create", "-t", "mtty-1"], "result", 0, result("create", "mtty", "mtty-1", "pack")),

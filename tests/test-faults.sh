@@ -85,7 +85,7 @@ if [ $? = 0 ]; then ok "create: a failing write to create"; else not_ok "create:
 sim '"$MDEVSIM_CTL" fail "*/assign_domain" EINVAL' \
     'cmd "$T" create --parent matrix --type vfio_ap-passthrough --uuid $U1 --attr assign_adapter=5 --attr assign_domain=0xab
      "$MDEVSIM_CTL" available matrix vfio_ap-passthrough > "$W/avail"'
-native_failure "cannot write '0xab' to attribute 'assign_domain' of mdev '$U1' on parent 'matrix': $EINVAL\$" &&
+native_failure "cannot write '0xab' to attribute 'assign_domain' of mdev '$U1' on parent 'matrix': $EINVAL; the device was removed again\$" &&
     clean "$A" &&
     [ "$(cat "$W/avail")" = 3 ]
 if [ $? = 0 ]; then ok "create --attr: a refused attribute removes the new device"
@@ -104,7 +104,7 @@ sim '"$T" define --parent matrix --type vfio_ap-passthrough --uuid $U1 --attr as
      ls /sys/bus/mdev/devices > "$W/devs.first"
      "$T" start $U1 && "$T" stop $U1'
 cp "$W/first.err" "$W/err"; cp "$W/first.rc" "$W/rc"; cp "$W/first.out" "$W/out"
-native_failure "cannot write '0xab' to attribute 'assign_domain' of mdev '$U1' on parent 'matrix': $EINVAL\$" &&
+native_failure "cannot write '0xab' to attribute 'assign_domain' of mdev '$U1' on parent 'matrix': $EINVAL; the device was removed again\$" &&
     clean "$A" &&
     [ "$(tr '\n' ' ' < "$W/devs.first")" = "$A " ]
 if [ $? = 0 ]; then ok "start: a refused attribute removes the device, the next start works"
@@ -281,7 +281,7 @@ sim '"$C" define -u $U1 -p matrix -t vfio_ap-passthrough
      "$C" modify -u $U1 --addattr=assign_adapter --value=5
      "$MDEVSIM_CTL" fail "*/assign_adapter" EINVAL' \
     'cmd "$C" start -u $U1'
-mdevctl_failure "cannot write '5' to attribute 'assign_adapter' of mdev '$U1' on parent 'matrix': $EINVAL" &&
+mdevctl_failure "cannot write '5' to attribute 'assign_adapter' of mdev '$U1' on parent 'matrix': $EINVAL; the device was removed again" &&
     clean "$A"
 if [ $? = 0 ]; then ok "mdevctl start: a refused attribute removes the device"
 else not_ok "mdevctl start: a refused attribute removes the device"; fi

@@ -84,7 +84,7 @@ verdict "an upper-case UUID is made canonical"
 
 sim 'cmd create --parent matrix --type vfio_ap-passthrough --uuid $U3 --attr assign_adapter=5 --attr no_such_attr=1
      "$MDEVSIM_CTL" available matrix vfio_ap-passthrough > "$W/avail"'
-check_failure "mdev '$U3' on parent 'matrix' has no attribute 'no_such_attr': No such file or directory\$" "" && [ "$(cat "$W/avail")" = 3 ]
+check_failure "mdev '$U3' on parent 'matrix' has no attribute 'no_such_attr': No such file or directory; the device was removed again\$" "" && [ "$(cat "$W/avail")" = 3 ]
 verdict "a missing attribute removes the new device again"
 
 sim 'cmd create --type "NVIDIA A40-8Q"; cp "$W/out" "$W/uuid"
@@ -360,6 +360,30 @@ sim 'cmd define --parent 0000:00:02.0 --type i915-GVTg_V5_4 --uuid $U1 --auto
      cmd start-parent 0000:00:02.0'
 [ "$(rc)" = 0 ] && [ ! -s "$W/err" ] && [ "$(devs)" = "$A" ]
 verdict "start-parent of a parent that is not registered yet does nothing"
+
+# --verbose (the boot unit and the udev rule): the journal says what was
+# started and which definitions were left alone, and why
+sim 'cmd define --parent mtty --type mtty-1 --uuid $U1 --auto
+     cmd define --parent mtty --type mtty-2 --uuid $U2
+     cmd define --parent mtty --type mtty-2 --uuid $U3 --auto
+     "$T" start $U1
+     cmd --verbose start-parent mtty'
+cat > "$W/want" <<WANT
+mdevtool: parent 'mtty': started 1 mdev
+mdevtool: parent 'mtty': skipped mdev '$U2': it does not start automatically
+mdevtool: parent 'mtty': skipped mdev '$U1': it is already running
+WANT
+[ "$(rc)" = 0 ] && diff "$W/want" "$W/err" | sed 's/^/# /' && cmp -s "$W/want" "$W/err"
+verdict "start-parent --verbose names what it started and what it skipped, and why"
+
+sim 'cmd define --parent 0000:00:02.0 --type i915-GVTg_V5_4 --uuid $U1 --auto
+     cmd --verbose start-parent 0000:00:02.0'
+cat > "$W/want" <<WANT
+mdevtool: parent '0000:00:02.0': started 0 mdevs
+mdevtool: parent '0000:00:02.0': skipped mdev '$U1': the parent is not registered with the mdev core yet
+WANT
+[ "$(rc)" = 0 ] && diff "$W/want" "$W/err" | sed 's/^/# /' && cmp -s "$W/want" "$W/err"
+verdict "start-parent --verbose says that an unregistered parent started nothing"
 
 sim 'cmd define --parent mtty --type mtty-1 --uuid $U1 --auto
      cmd define --parent matrix --type vfio_ap-passthrough --uuid $U2 --auto

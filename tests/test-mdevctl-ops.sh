@@ -71,6 +71,7 @@ verdict "20 concurrent mdevtool modify --add-attr keep all 20 attributes"
 # U4 is defined first, without attributes (mtty-2 has none of mtty-1's).
 rm -rf "$W/callouts"
 callout 50-hold '[ "$4" = pre ] && [ "$6" = modify ] && {
+    cp "$MDEVTOOL_STATE_DIR/parent-mtty.lock" "$W/flags/record"
     touch "$W/flags/holding"
     while [ ! -e "$W/flags/go" ]; do sleep 0.05; done
 }
@@ -97,6 +98,8 @@ race '"$M" start -u $U4'
 verdict "mdevctl start waits for a modify --type and starts the new type"
 grep -q "^$U4 mtty mtty-2 auto (defined)\$" "$W/flags/list"
 verdict "the started device is listed with the defined type"
+grep -q '^[0-9][0-9]* mdevctl modify$' "$W/flags/record"
+verdict "the lock file names the mdevctl command that holds it"
 
 race '"$T" start $U4'
 verdict "mdevtool start waits for a modify --type and starts the new type"

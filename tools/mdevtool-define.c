@@ -56,6 +56,7 @@ MDEVTOOL_CMD(mdevtool_cmd_define)
     g_autoptr(GError) error = NULL;
     g_autofree char *defined = NULL;
     g_autofree char *chosen = NULL;
+    gboolean placed = FALSE;
     int status;
 
     mdevtool_request_add_options(octx, &req);
@@ -84,10 +85,12 @@ MDEVTOOL_CMD(mdevtool_cmd_define)
                                      req.autostart, req.placement, req.xml);
 
     defined = mdev_ops_define(cli->ctx, req.parent, req.type, req.uuid, req.autostart, req.attrs,
-                              req.placement, MDEV_OPS_NONE, &chosen, messages, &error);
+                              req.placement, MDEV_OPS_NONE, &chosen, &placed, messages, &error);
     if (defined && !cli->json && req.uuid == NULL)
         printf("%s\n", defined);
     if (defined)
-        mdevtool_report_change(cli, "define", defined, chosen, NULL, req.autostart);
+        mdevtool_report_change(cli, "define", defined, chosen,
+                               placed ? mdev_placement_to_string(req.placement) : NULL,
+                               req.autostart);
     return mdevtool_finish(messages, error);
 }

@@ -438,14 +438,21 @@ mdevtool_print_xml(MdevtoolCli *cli, const char *key, const char *name, const ch
     mdevtool_json_print(b);
 }
 
-/* What the scan skipped, one warning line each, after the listing. */
+/* What the scan skipped, one warning line each, after the listing. A
+ * command that reads the store more than once (start-parent --all: once to
+ * find the parents, once per parent) collects the same problem again: it
+ * is printed once. */
 void
 mdevtool_print_problems(GPtrArray *problems)
 {
+    g_autoptr(GHashTable) printed = g_hash_table_new(g_str_hash, g_str_equal);
+
     for (guint i = 0; problems && i < problems->len; i++) {
         const char *problem = g_ptr_array_index(problems, i);
         g_autofree char *text = NULL;
 
+        if (!g_hash_table_add(printed, (gpointer) problem))
+            continue;
         if (output_mode.json) {
             mdevtool_message(MDEVTOOL_MESSAGE_WARNING, problem);
             continue;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "mdevtool-cmds.h"
 
+#include "mdev-ops.h"
 #include "mdev-store.h"
 #include "mdev-vgpu.h"
 #include "mdev-xml-host.h"
@@ -42,12 +43,52 @@ parents_with_autostart(MdevtoolCli *cli, GPtrArray *messages, GError **error)
     return g_steal_pointer(&parents);
 }
 
+/* JSON names of MdevOpsSkipReason */
+static const char *const skip_reasons[] = { "manual", "running", "unregistered" };
+G_STATIC_ASSERT(G_N_ELEMENTS(skip_reasons) == MDEV_OPS_SKIP_UNREGISTERED + 1);
+
+static void
+note_skipped(const char *parent, const MdevOpsSkipped *skipped)
+{
+    switch (skipped->reason) {
+    case MDEV_OPS_SKIP_MANUAL:
+        mdevtool_note(_("parent '%1$s': skipped mdev '%2$s': it does not start automatically"),
+                      parent, skipped->uuid);
+        break;
+    case MDEV_OPS_SKIP_RUNNING:
+        mdevtool_note(_("parent '%1$s': skipped mdev '%2$s': it is already running"), parent,
+                      skipped->uuid);
+        break;
+    case MDEV_OPS_SKIP_UNREGISTERED:
+        mdevtool_note(_("parent '%1$s': skipped mdev '%2$s': the parent is not registered with "
+                        "the mdev core yet"),
+                      parent, skipped->uuid);
+        break;
+    }
+}
+
+static void
+add_skipped_json(JsonBuilder *report, GPtrArray *skipped)
+{
+    json_builder_set_member_name(report, "skipped");
+    json_builder_begin_array(report);
+    for (guint i = 0; i < skipped->len; i++) {
+        const MdevOpsSkipped *s = g_ptr_array_index(skipped, i);
+
+        json_builder_begin_object(report);
+        mdevtool_json_add_string(report, "uuid", s->uuid);
+        mdevtool_json_add_string(report, "reason", skip_reasons[s->reason]);
+        json_builder_end_object(report);
+    }
+    json_builder_end_array(report);
+}
+
 MDEVTOOL_CMD(mdevtool_cmd_start_parent)
 {
     gboolean all = FALSE;
     const GOptionEntry entries[] = {
-        { "all", 'A', 0, G_OPTION_ARG_NONE, &all,
-          N_("Every parent that has autostart definitions"), NULL },
+        { "all", 'A', 0, G_OPTION_ARG_NONE, &all, N_("Every parent that has autostart definitions"),
+          NULL },
         { NULL },
     };
     g_autoptr(GOptionContext) octx =
@@ -82,21 +123,27 @@ MDEVTOOL_CMD(mdevtool_cmd_start_parent)
     for (guint i = 0; i < parents->len; i++) {
         const char *parent = g_ptr_array_index(parents, i);
         g_autoptr(GError) local = NULL;
+        g_autoptr(GPtrArray) skipped =
+            g_ptr_array_new_with_free_func((GDestroyNotify) mdev_ops_skipped_free);
         guint started = 0;
         gboolean ok;
 
-        ok = mdev_ops_start_parent(cli->ctx, parent, &started, messages, &local);
+        ok = mdev_ops_start_parent(cli->ctx, parent, &started, skipped, messages, &local);
         if (report) {
             json_builder_begin_object(report);
             mdevtool_json_add_string(report, "parent", parent);
             mdevtool_json_add_int(report, "started", started, ok);
+            add_skipped_json(report, skipped);
             json_builder_end_object(report);
-        } else if (ok && cli->verbose) {
+        } else if (cli->verbose) {
             /* the boot unit and the udev rule run with --verbose: the
-             * journal says what each parent started */
-            mdevtool_note(g_dngettext(GETTEXT_PACKAGE, "parent '%1$s': started %2$u mdev",
-                                      "parent '%1$s': started %2$u mdevs", started),
-                          parent, started);
+             * journal says what each parent started and what it left */
+            if (ok)
+                mdevtool_note(g_dngettext(GETTEXT_PACKAGE, "parent '%1$s': started %2$u mdev",
+                                          "parent '%1$s': started %2$u mdevs", started),
+                              parent, started);
+            for (guint j = 0; j < skipped->len; j++)
+                note_skipped(parent, g_ptr_array_index(skipped, j));
         }
         if (!ok) {
             failed++;

@@ -3,7 +3,7 @@
 #
 # Produces the node-device XML golden files (tests/data/xml/*.xml) with the
 # real libvirt node-device driver reading the same umockdev testbed that
-# tests/test-xml builds (tests/xml-testbeds.c), and records what
+# the XML tests build (tests/xml-testbeds.c), and records what
 # `virsh nodedev-define` makes of each examples/nodedev-define-*.xml: the
 # definition file mdevctl writes (tests/data/xml/define-*.{path,json}).
 #
@@ -181,7 +181,7 @@ while read -r golden nodedev; do
     sed -e '${/^$/d}' "$work/out/$golden.xml" > "$work/out/$golden.trimmed"
     if [ $check = 1 ]; then
         # libvirt lists types in directory order, which depends on the
-        # filesystem: compare as tests/test-xml does (whitespace and type
+        # filesystem: compare as tests/test-xml-format does (whitespace and type
         # order normalised), show the raw difference
         if ! "$run" --compare "$dest/$golden.xml" "$work/out/$golden.trimmed"; then
             diff -u "$dest/$golden.xml" "$work/out/$golden.trimmed" || true

@@ -92,7 +92,7 @@ mdevctl_cmd_define(MdevContext *ctx, const MdevctlArgs *args)
     }
 
     uuid = mdev_ops_define(ctx, args->parent, type, args->uuid, autostart, attrs,
-                           MDEV_PLACEMENT_PACK, flags, NULL, messages, &error);
+                           MDEV_PLACEMENT_PACK, flags, NULL, NULL, messages, &error);
     mdevctl_print_messages(messages);
     if (uuid == NULL)
         return fail_define(ctx, args, error);

@@ -17,7 +17,7 @@ mdevctl_cmd_start_parent_mdevs(MdevContext *ctx, const MdevctlArgs *args)
     /* no definitions can exist for a name that is not a path component */
     if (!mdev_util_name_is_valid(args->positional))
         return MDEVCTL_EXIT_OK;
-    if (!mdev_ops_start_parent(ctx, args->positional, NULL, messages, &error))
+    if (!mdev_ops_start_parent(ctx, args->positional, NULL, NULL, messages, &error))
         g_ptr_array_add(messages, g_strdup(error->message));
     for (guint i = 0; i < messages->len; i++)
         mdevctl_warn("%s", (const char *) g_ptr_array_index(messages, i));

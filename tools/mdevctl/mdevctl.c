@@ -181,6 +181,7 @@ mdevctl_main(int argc, char **argv)
 {
     g_auto(MdevctlArgs) args = { 0 };
     g_autoptr(MdevContext) ctx = NULL;
+    g_autofree char *prgname = NULL;
     int status;
 
     /* stdout carries only mdevctl's output (libvirt parses it): debug
@@ -189,6 +190,9 @@ mdevctl_main(int argc, char **argv)
     status = mdevctl_args_parse(argc, argv, &args);
     if (status >= 0)
         return status;
+    /* the lock records it: a waiter names the holder by it */
+    prgname = g_strdup_printf("mdevctl %s", args.command);
+    g_set_prgname(prgname);
 
     ctx = mdev_context_new();
     mdev_context_set_force_callouts(ctx, mdevctl_args_has(&args, MDEVCTL_OPT_FORCE));
