@@ -30,8 +30,10 @@ mdevtool_fleet_free(MdevtoolFleet *fleet)
 {
     if (fleet == NULL)
         return;
+    /* the connections close before libvirt's event loop stops */
     g_ptr_array_unref(fleet->hosts);
     g_free(fleet);
+    mdev_virt_shutdown();
 }
 
 static void

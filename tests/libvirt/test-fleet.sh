@@ -83,6 +83,8 @@ n=0
 failed=0
 pids=
 silent=
+stall=
+client_prefix=
 
 finish() {
     for dir in "$WORK/a" "$WORK/b"; do
@@ -91,6 +93,7 @@ finish() {
         fi
     done
     [ -n "$silent" ] && kill "$silent" 2>/dev/null
+    [ -n "$stall" ] && kill "$stall" 2>/dev/null
     for pid in $pids; do
         wait "$pid" 2>/dev/null
     done
@@ -158,10 +161,10 @@ fi
 # run ARGS...: mdevtool's stdout, stderr and exit status in $out, $err, $status
 run() {
     if [ -n "$client_preload" ]; then
-        LD_PRELOAD="$client_preload${LD_PRELOAD:+:$LD_PRELOAD}" "$MDEVTOOL" "$@" \
+        LD_PRELOAD="$client_preload${LD_PRELOAD:+:$LD_PRELOAD}" $client_prefix "$MDEVTOOL" "$@" \
             > "$WORK/stdout" 2> "$WORK/stderr"
     else
-        "$MDEVTOOL" "$@" > "$WORK/stdout" 2> "$WORK/stderr"
+        $client_prefix "$MDEVTOOL" "$@" > "$WORK/stdout" 2> "$WORK/stderr"
     fi
     status=$?
     out=$(cat "$WORK/stdout")
@@ -381,6 +384,60 @@ took=$(($(date +%s) - begin))
 check "a host that never answers costs the timeout, not more" \
     '[ $status -eq 1 ] && [ $took -le 8 ] && echo "$err" | grep -q "$SILENT: no answer within 2 seconds" &&
      echo "$out" | grep -q "$A1"'
+
+# A host that stops answering once connected (as a daemon stopped after
+# accepting): a relay to host b's daemon passes the connection's opening,
+# then swallows everything from the first listing on. libvirt's keepalive
+# ends the connection; without it the call would wait for good.
+python3 -c 'import socket, sys, threading
+REMOTE_PROGRAM, LIST_ALL_NODE_DEVICES = 0x20008086, 285
+srv = socket.socket(socket.AF_UNIX)
+srv.bind(sys.argv[1])
+srv.listen(8)
+def relay(client):
+    daemon = socket.socket(socket.AF_UNIX)
+    daemon.connect(sys.argv[2])
+    stalled = threading.Event()
+    def down():
+        while True:
+            data = daemon.recv(65536)
+            if not data:
+                return
+            if not stalled.is_set():
+                client.sendall(data)
+    threading.Thread(target=down, daemon=True).start()
+    buf = b""
+    while True:
+        data = client.recv(65536)
+        if not data:
+            break
+        buf += data
+        while not stalled.is_set() and len(buf) >= 16 and len(buf) >= int.from_bytes(buf[:4], "big"):
+            n = int.from_bytes(buf[:4], "big")
+            msg, buf = buf[:n], buf[n:]
+            if (int.from_bytes(msg[4:8], "big"), int.from_bytes(msg[12:16], "big")) == \
+                    (REMOTE_PROGRAM, LIST_ALL_NODE_DEVICES):
+                stalled.set()
+            else:
+                daemon.sendall(msg)
+    threading.Event().wait()
+while True:
+    conn, _ = srv.accept()
+    threading.Thread(target=relay, args=(conn,), daemon=True).start()' \
+    "$WORK/stall-sock" "$WORK/b/sock/libvirt-sock" &
+stall=$!
+while [ ! -S "$WORK/stall-sock" ]; do sleep 0.1; done
+STALL="nodedev:///system?socket=$WORK/stall-sock"
+begin=$(date +%s)
+export MDEVTOOL_CONNECT_TIMEOUT=3
+client_prefix="timeout 60"
+run -c "$STALL" -c "$A" list --all
+client_prefix=
+unset MDEVTOOL_CONNECT_TIMEOUT
+took=$(($(date +%s) - begin))
+check "a host that stops answering after connecting costs seconds ($took s)" \
+    '[ $status -eq 1 ] && [ $took -le 15 ] && [ "$(echo "$err" | wc -l)" -eq 1 ] &&
+     echo "$err" | grep -q "^mdevtool: error: $STALL: .*keepalive" && echo "$out" | grep -q "$A2"'
 
 if [ ! -e "$WORK/reference-mdevctl-calls" ]; then
     ok "no call reached another mdevctl"
