@@ -317,6 +317,39 @@ check "a definition libvirt rejects: its message, named by URI" \
 run -c "$B" undefine "$U"
 check "undefine the --xml definition" '[ $status -eq 0 ] && [ ! -e "$WORK/b/conf/0000:00:04.0/$U" ]'
 
+# The same UUID defined on two parents of one host; --json prints what
+# was made, with the host
+run -c "$B" --json define --type GVTg_V5_8 --parent 0000:00:02.0 --uuid "$U"
+expect_json "define --json: the mdev with its parent, type and host" \
+    "d == {'action': 'define', 'uuid': '$U', 'parent': '0000:00:02.0', 'type': 'i915-GVTg_V5_8',
+           'host': '$B', 'placement': None, 'autostart': False}"
+run -c "$B" define --type i915-GVTg_V5_8 --parent 0000:00:04.0 --uuid "$U"
+check "the same UUID on a second parent of that host" \
+    '[ $status -eq 0 ] && [ -f "$WORK/b/conf/0000:00:04.0/$U" ] && [ -f "$WORK/b/conf/0000:00:02.0/$U" ]'
+run -c "$A" -c "$B" undefine "$U"
+check "undefine without --parent names both parents and removes nothing" \
+    '[ $status -eq 1 ] && [ "$(echo "$err" | wc -l)" -eq 1 ] &&
+     echo "$err" | grep -q "0000:00:02.0.*0000:00:04.0.*give --parent" &&
+     [ -f "$WORK/b/conf/0000:00:04.0/$U" ] && [ -f "$WORK/b/conf/0000:00:02.0/$U" ]'
+# libvirt (9.0) has mdevctl undefine a UUID without its parent, which
+# would remove both definitions
+run -c "$A" -c "$B" undefine --parent 0000:00:04.0 "$U"
+check "undefine --parent of one of them: refused, naming the other, nothing removed" \
+    '[ $status -eq 1 ] && [ "$(echo "$err" | wc -l)" -eq 1 ] &&
+     echo "$err" | grep -q "^mdevtool: error: $B: .*also defined on .0000:00:02.0.*undefine none" &&
+     [ -f "$WORK/b/conf/0000:00:04.0/$U" ] && [ -f "$WORK/b/conf/0000:00:02.0/$U" ]'
+rm "$WORK/b/conf/0000:00:04.0/$U"
+start=$(date +%s)
+while run -c "$B" --json list --defined --uuid "$U" &&
+      ! python3 -c "import json, sys; sys.exit(0 if len(json.load(open(sys.argv[1]))) == 1 else 1)" \
+          "$WORK/stdout" 2>/dev/null; do
+    [ $(($(date +%s) - start)) -lt 30 ] || break
+    sleep 0.2
+done
+run -c "$A" -c "$B" undefine --parent 0000:00:02.0 "$U"
+check "undefine --parent of the only definition" \
+    '[ $status -eq 0 ] && [ ! -e "$WORK/b/conf/0000:00:02.0/$U" ]'
+
 # Placement across hosts: host a has a running mdev, host b none
 run -c "$A" -c "$B" create --type i915-GVTg_V5_8
 P1=$out
@@ -326,6 +359,13 @@ run -c "$A" -c "$B" create --type GVTg_V5_8 --policy spread
 P2=$out
 check "create --policy spread picks the idle host" \
     '[ $status -eq 0 ] && echo "$err" | grep -q "chose parent .0000:00:02.0. of host .nodedev:///system?socket=$WORK/b/"'
+run -c "$A" -c "$B" --json create --type i915-GVTg_V5_4 --policy spread
+P3=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["uuid"])' "$WORK/stdout" 2>/dev/null)
+expect_json "create --json: the mdev with the host and parent chosen" \
+    "d['action'] == 'create' and d['uuid'] == '$P3' and d['host'] == '$B' and d['parent'] == '0000:00:02.0'
+     and d['type'] == 'i915-GVTg_V5_4' and d['placement'] == 'spread' and d['autostart'] is None"
+run -c "$B" stop "$P3"
+check "stop the mdev made with --json" '[ $status -eq 0 ]'
 run -c "$A" -c "$B" --json list
 expect_json "the created mdevs run where the notes said" \
     "sorted((e['host'], e['uuid'], e['defined']) for e in d if e['uuid'] in ('$P1', '$P2')) == sorted([('$A', '$P1', False), ('$B', '$P2', False)])"
