@@ -6,7 +6,9 @@
 # host (tests/mdevsim) with mdevtool as its mdevctl, reached through
 # libvirt's remote driver over their UNIX sockets, the protocol ssh carries.
 # Each daemon's definition store is a directory of this test, so the test
-# sees which host a change reached. Prints TAP; skipped (visibly) when
+# sees which host a change reached. Three more daemons are faulty hosts:
+# one without the node-device driver, one without mdevctl, one that
+# refuses authentication. Prints TAP; skipped (visibly) when
 # libvirtd is not installed or the test cannot get mount namespaces.
 #
 # Environment: MDEVSIM, MDEVTOOL (set by make check), NLSHIM (the nlshim.so
@@ -15,69 +17,44 @@ set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 
-skip_all() {
-    echo "1..0 # SKIP $*"
-    exit 0
-}
-
-find_nodedev_driver() {
-    for d in /usr/lib/*/libvirt/connection-driver /usr/lib64/libvirt/connection-driver \
-             /usr/lib/libvirt/connection-driver; do
-        if [ -e "$d/libvirt_driver_nodedev.so" ]; then
-            echo "$d/libvirt_driver_nodedev.so"
-            return
-        fi
-    done
-}
+. "$here/lib.sh"
 
 # The daemon of one host, run by mdevsim inside that host's namespace.
 if [ "${1:-}" = daemon ]; then
     dir=$2
-    LD_PRELOAD="$LD_PRELOAD:$NLSHIM" LIBVIRT_DRIVER_DIR="$WORK/drivers" PATH="$WORK/bin:$PATH" \
-        exec libvirtd --config "$dir/libvirtd.conf" --pid-file "$dir/libvirtd.pid"
+    # a host may have drivers or a PATH of its own (without the node-device
+    # driver, without mdevctl)
+    drivers="$WORK/drivers"
+    path="$WORK/bin:$PATH"
+    [ -d "$dir/drivers" ] && drivers="$dir/drivers"
+    [ -d "$dir/bin" ] && path="$dir/bin"
+    LD_PRELOAD="$LD_PRELOAD:$NLSHIM" LIBVIRT_DRIVER_DIR="$drivers" PATH="$path" \
+        exec "$LIBVIRTD" --config "$dir/libvirtd.conf" --pid-file "$dir/libvirtd.pid"
 fi
 
 # One host's namespace: its own /run, libvirt state and mdevctl store.
 if [ "${1:-}" = host ]; then
     dir=$2
-    mount --make-rprivate /
-    mount -t tmpfs tmpfs /run
-    for d in /var/lib/libvirt /var/cache/libvirt /var/log/libvirt; do
-        if [ -d "$d" ]; then
-            mount -t tmpfs tmpfs "$d"
-        fi
-    done
+    libvirt_private_state
     mount --bind "$dir/conf" /etc/mdevctl.d
     # The real mdevctl cannot run here: a call that works reached mdevtool.
-    for real in /usr/bin/mdevctl /usr/sbin/mdevctl /usr/local/bin/mdevctl \
-                /usr/local/sbin/mdevctl /bin/mdevctl /sbin/mdevctl; do
-        if [ -e "$real" ] && [ "$(readlink -f "$real")" != "$(readlink -f "$MDEVTOOL")" ]; then
-            mount --bind "$WORK/not-mdevctl" "$real"
-        fi
-    done
+    libvirt_hide_mdevctl "$WORK/not-mdevctl"
     LD_PRELOAD=libumockdev-preload.so.0 \
         exec "$MDEVSIM" --host "$3" --conf-dir /etc/mdevctl.d -- sh "$0" daemon "$dir"
 fi
 
-command -v libvirtd >/dev/null || skip_all "libvirtd is not installed"
-[ -n "$(find_nodedev_driver)" ] || skip_all "libvirt's node-device driver is not installed"
-[ -n "${MDEVSIM:-}" ] && [ -x "$MDEVSIM" ] || skip_all "the simulator (MDEVSIM) is not built"
-[ -n "${MDEVTOOL:-}" ] && [ -x "$MDEVTOOL" ] || skip_all "mdevtool (MDEVTOOL) is not built"
-[ -n "${NLSHIM:-}" ] && [ -e "$NLSHIM" ] || skip_all "nlshim.so (NLSHIM) is not built"
-[ "$(id -u)" -eq 0 ] || skip_all "needs root for private mount namespaces"
-unshare -m true 2>/dev/null || skip_all "unshare -m is not permitted"
+libvirt_require libvirtd
 mkdir -p /etc/mdevctl.d 2>/dev/null || skip_all "cannot create /etc/mdevctl.d to mount over"
 
 unset LD_PRELOAD
 # UNIX socket paths are short: not under a deep TMPDIR
 WORK=$(mktemp -d /tmp/mdev-fleet-XXXXXX)
-export WORK NLSHIM MDEVSIM MDEVTOOL
-mkdir -p "$WORK/drivers" "$WORK/bin"
-ln -s "$(find_nodedev_driver)" "$WORK/drivers/"
+LIBVIRTD=$(command -v libvirtd)
+export WORK NLSHIM MDEVSIM MDEVTOOL LIBVIRTD
+mkdir -p "$WORK/bin"
+libvirt_link_drivers "$WORK/drivers" nodedev
 ln -s "$MDEVTOOL" "$WORK/bin/mdevctl"
-printf '#!/bin/sh\necho "$0 $*" >> %s/reference-mdevctl-calls\nexit 127\n' "$WORK" \
-    > "$WORK/not-mdevctl"
-chmod 755 "$WORK/not-mdevctl"
+libvirt_mdevctl_stub "$WORK/not-mdevctl" "$WORK/reference-mdevctl-calls"
 
 n=0
 failed=0
@@ -87,7 +64,7 @@ stall=
 client_prefix=
 
 finish() {
-    for dir in "$WORK/a" "$WORK/b"; do
+    for dir in "$WORK"/?; do
         if [ -e "$dir/libvirtd.pid" ]; then
             kill "$(cat "$dir/libvirtd.pid")" 2>/dev/null
         fi
@@ -98,7 +75,7 @@ finish() {
         wait "$pid" 2>/dev/null
     done
     if [ $failed -ne 0 ]; then
-        for dir in "$WORK/a" "$WORK/b"; do
+        for dir in "$WORK"/?; do
             echo "# last lines of $dir/libvirtd.log:"
             grep -e mdevctl -e error "$dir/libvirtd.log" 2>/dev/null | tail -n 20 | sed 's/^/#   /'
         done
@@ -124,14 +101,12 @@ not_ok() {
     done
 }
 
+# start_host NAME TESTBED [CONFIG-LINE]
 start_host() {
     dir="$WORK/$1"
     mkdir -p "$dir/conf" "$dir/sock"
-    cat > "$dir/libvirtd.conf" <<CONF
-unix_sock_dir = "$dir/sock"
-log_filters = "1:node_device 1:util.command 3:*"
-log_outputs = "1:file:$dir/libvirtd.log"
-CONF
+    libvirt_daemon_conf "$dir/libvirtd.conf" "$dir/libvirtd.log" \
+        "unix_sock_dir = \"$dir/sock\"" ${3:+"$3"}
     unshare -m sh "$0" host "$dir" "$here/$2" > "$dir/out" 2>&1 &
     pids="$pids $!"
 }
@@ -142,8 +117,18 @@ uri_of() {
 
 start_host a fleet-host-a.json
 start_host b fleet-host-b.json
+# Faulty hosts: c has no node-device driver, d no mdevctl, e refuses
+# authentication (SASL on its socket, and the client has no credentials)
+mkdir -p "$WORK/c/drivers" "$WORK/d/bin"
+start_host c fleet-host-b.json
+start_host d fleet-host-b.json
+start_host e fleet-host-b.json 'auth_unix_rw = "sasl"
+sasl_allowed_username_list = [ "nobody" ]'
 A=$(uri_of a)
 B=$(uri_of b)
+C=$(uri_of c)
+D=$(uri_of d)
+E=$(uri_of e)
 
 # A sanitizer build's XDR interceptors look up the functions they wrap when
 # the program starts; libvirt, opened later, brings libtirpc's, which they
@@ -188,6 +173,18 @@ for h in a b; do
         sleep 0.2
     done
 done
+
+for h in c d e; do
+    start=$(date +%s)
+    while [ ! -S "$WORK/$h/sock/libvirt-sock" ]; do
+        if [ $(($(date +%s) - start)) -ge 120 ]; then
+            not_ok "host $h listens on its socket" "$(cat "$WORK/$h/out")"
+            finish
+        fi
+        sleep 0.2
+    done
+done
+ok "hosts c, d and e listen on their sockets"
 
 # check NAME CONDITION: report the last run with the condition's outcome
 check() {
@@ -388,6 +385,24 @@ run -c "$A" -c "not a uri" --json types
 check "a malformed URI: refused by name, the other host listed, exit 1" \
     '[ $status -eq 1 ] && echo "$err" | grep -q "malformed connection URI .not a uri." &&
      echo "$out" | grep -q "\"host\" : \"$A\""'
+run -c "$C" -c "$A" list --all
+check "a host without a node-device driver: libvirt's message by URI, the other host listed" \
+    '[ $status -eq 1 ] && [ "$(echo "$err" | wc -l)" -eq 1 ] &&
+     echo "$err" | grep -q "^mdevtool: error: $C: .*nodedev" && echo "$out" | grep -q "$A1"'
+run -c "$E" -c "$A" list --all
+check "a host that refuses authentication: libvirt's message by URI, the other host listed" \
+    '[ $status -eq 1 ] && [ "$(echo "$err" | wc -l)" -eq 1 ] &&
+     echo "$err" | grep -q "^mdevtool: error: $E: .*[Aa]uth" && echo "$out" | grep -q "$A1"'
+run -c "$D" define --type i915-GVTg_V5_8 --parent 0000:00:02.0 --uuid "$U"
+check "a host without mdevctl: libvirt's message by URI, nothing defined" \
+    '[ $status -eq 1 ] && [ "$(echo "$err" | wc -l)" -eq 1 ] &&
+     echo "$err" | grep -q "^mdevtool: error: $D: .*mdevctl" &&
+     [ ! -e "$WORK/d/conf/0000:00:02.0/$U" ]'
+run -c "$D" -c "$A" parents
+check "and that host's parents are still listed" \
+    '[ $status -eq 0 ] && [ "$(echo "$out" | grep -c "^$D  *0000:00:0")" -eq 2 ] &&
+     [ "$(echo "$out" | grep -c "^$A  *0000:00:0")" -eq 1 ]'
+
 # On a terminal, a progress line counts the hosts while they answer and is
 # wiped once they all have; elsewhere (above) stderr has none.
 if command -v script >/dev/null; then
