@@ -397,91 +397,79 @@ mdev_fleet_create(MdevVirtConnection *connection, MdevFleetInventory *inventory,
     return g_steal_pointer(&uuid);
 }
 
-/**
- * mdev_fleet_start:
- * @connection: an open connection
- * @device: a defined mdev of that host
- * @error: return location for a #GError
- *
- * Returns: %TRUE when libvirt started the device
- */
-gboolean
-mdev_fleet_start(MdevVirtConnection *connection, const MdevDevice *device, GError **error)
+/* The calls that change one existing mdev: each looks the node device up,
+ * makes one libvirt call and names the URI when it fails. */
+static int
+call_create(virNodeDevicePtr dev)
 {
-    g_autoptr(virNodeDevice) dev = lookup_device(connection, device, error);
-
-    if (dev == NULL)
-        return FALSE;
-    if (sym_virNodeDeviceCreate(dev, 0) < 0) {
-        mdev_virt_connection_set_error(connection, error, _("cannot start the mdev"));
-        return FALSE;
-    }
-    return TRUE;
+    return sym_virNodeDeviceCreate(dev, 0);
 }
 
-/**
- * mdev_fleet_stop:
- * @connection: an open connection
- * @device: an active mdev of that host
- * @error: return location for a #GError
- *
- * Returns: %TRUE when libvirt removed the device
- */
-gboolean
-mdev_fleet_stop(MdevVirtConnection *connection, const MdevDevice *device, GError **error)
+static int
+call_destroy(virNodeDevicePtr dev)
 {
-    g_autoptr(virNodeDevice) dev = lookup_device(connection, device, error);
-
-    if (dev == NULL)
-        return FALSE;
-    if (sym_virNodeDeviceDestroy(dev) < 0) {
-        mdev_virt_connection_set_error(connection, error, _("cannot stop the mdev"));
-        return FALSE;
-    }
-    return TRUE;
+    return sym_virNodeDeviceDestroy(dev);
 }
 
-/**
- * mdev_fleet_undefine:
- * @connection: an open connection
- * @device: a defined mdev of that host
- * @error: return location for a #GError
- *
- * Returns: %TRUE when libvirt removed the definition
- */
-gboolean
-mdev_fleet_undefine(MdevVirtConnection *connection, const MdevDevice *device, GError **error)
+static int
+call_undefine(virNodeDevicePtr dev)
 {
-    g_autoptr(virNodeDevice) dev = lookup_device(connection, device, error);
-
-    if (dev == NULL)
-        return FALSE;
-    if (sym_virNodeDeviceUndefine(dev, 0) < 0) {
-        mdev_virt_connection_set_error(connection, error, _("cannot undefine the mdev"));
-        return FALSE;
-    }
-    return TRUE;
+    return sym_virNodeDeviceUndefine(dev, 0);
 }
 
+static int
+call_autostart_on(virNodeDevicePtr dev)
+{
+    return sym_virNodeDeviceSetAutostart(dev, 1);
+}
+
+static int
+call_autostart_off(virNodeDevicePtr dev)
+{
+    return sym_virNodeDeviceSetAutostart(dev, 0);
+}
+
+static const struct {
+    int (*call)(virNodeDevicePtr dev);
+    const char *failure;
+} device_calls[] = {
+    [MDEV_FLEET_START] = { call_create, N_("cannot start the mdev") },
+    [MDEV_FLEET_STOP] = { call_destroy, N_("cannot stop the mdev") },
+    [MDEV_FLEET_UNDEFINE] = { call_undefine, N_("cannot undefine the mdev") },
+    [MDEV_FLEET_AUTOSTART_ON] = { call_autostart_on, N_("cannot change autostart") },
+    [MDEV_FLEET_AUTOSTART_OFF] = { call_autostart_off, N_("cannot change autostart") },
+};
+G_STATIC_ASSERT(G_N_ELEMENTS(device_calls) == MDEV_FLEET_CHANGE_LAST);
+
 /**
- * mdev_fleet_set_autostart:
+ * mdev_fleet_change:
  * @connection: an open connection
- * @device: a defined mdev of that host
- * @autostart: the new setting
+ * @device: an mdev of that host: defined to start, undefine or change its
+ *   autostart, active to stop
+ * @change: what to do
  * @error: return location for a #GError
  *
- * Returns: %TRUE when libvirt changed the setting
+ * Starts (`virNodeDeviceCreate()`), stops (`virNodeDeviceDestroy()`),
+ * undefines (`virNodeDeviceUndefine()`) or changes the autostart
+ * (`virNodeDeviceSetAutostart()`) of one mdev.
+ *
+ * Returns: %TRUE when libvirt made the change, %FALSE with @error naming
+ *   the URI and libvirt's message
  */
 gboolean
-mdev_fleet_set_autostart(MdevVirtConnection *connection, const MdevDevice *device,
-                         gboolean autostart, GError **error)
+mdev_fleet_change(MdevVirtConnection *connection, const MdevDevice *device, MdevFleetChange change,
+                  GError **error)
 {
-    g_autoptr(virNodeDevice) dev = lookup_device(connection, device, error);
+    g_autoptr(virNodeDevice) dev = NULL;
 
+    g_return_val_if_fail(change < MDEV_FLEET_CHANGE_LAST, FALSE);
+    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+    dev = lookup_device(connection, device, error);
     if (dev == NULL)
         return FALSE;
-    if (sym_virNodeDeviceSetAutostart(dev, autostart ? 1 : 0) < 0) {
-        mdev_virt_connection_set_error(connection, error, _("cannot change autostart"));
+    if (device_calls[change].call(dev) < 0) {
+        mdev_virt_connection_set_error(connection, error, _(device_calls[change].failure));
         return FALSE;
     }
     return TRUE;

@@ -21,6 +21,25 @@ typedef enum {
 } MdevFleetScanFlags;
 
 /**
+ * MdevFleetChange:
+ * @MDEV_FLEET_START: start a defined mdev
+ * @MDEV_FLEET_STOP: stop an active mdev
+ * @MDEV_FLEET_UNDEFINE: remove a definition
+ * @MDEV_FLEET_AUTOSTART_ON: start the mdev with its parent
+ * @MDEV_FLEET_AUTOSTART_OFF: start it only when asked
+ *
+ * What mdev_fleet_change() does to one mdev.
+ */
+typedef enum {
+    MDEV_FLEET_START,
+    MDEV_FLEET_STOP,
+    MDEV_FLEET_UNDEFINE,
+    MDEV_FLEET_AUTOSTART_ON,
+    MDEV_FLEET_AUTOSTART_OFF,
+    MDEV_FLEET_CHANGE_LAST
+} MdevFleetChange;
+
+/**
  * MdevFleetInventory:
  * @inv: parents and mdevs in the records the local scan produces, named by
  *   their kernel names on that host
@@ -47,15 +66,11 @@ char *mdev_fleet_define(MdevVirtConnection *connection, MdevFleetInventory *inve
     G_GNUC_WARN_UNUSED_RESULT;
 char *mdev_fleet_create(MdevVirtConnection *connection, MdevFleetInventory *inventory,
                         const MdevDevice *definition, GError **error) G_GNUC_WARN_UNUSED_RESULT;
-gboolean mdev_fleet_start(MdevVirtConnection *connection, const MdevDevice *device, GError **error);
-gboolean mdev_fleet_stop(MdevVirtConnection *connection, const MdevDevice *device, GError **error);
-gboolean mdev_fleet_undefine(MdevVirtConnection *connection, const MdevDevice *device,
-                             GError **error);
+gboolean mdev_fleet_change(MdevVirtConnection *connection, const MdevDevice *device,
+                           MdevFleetChange change, GError **error);
 gboolean mdev_fleet_place(GPtrArray *inventories, const char *const *hosts, const char *type,
                           const char *parent, MdevPlacement placement, guint *ret_host,
                           char **ret_parent, char **ret_type, GError **error);
-gboolean mdev_fleet_set_autostart(MdevVirtConnection *connection, const MdevDevice *device,
-                                  gboolean autostart, GError **error);
 
 G_END_DECLS
 

@@ -27,6 +27,11 @@ MDEV_DLOPEN_DECLARE(virDomainAttachDeviceFlags);
 MDEV_DLOPEN_DECLARE(virDomainDetachDeviceFlags);
 MDEV_DLOPEN_DECLARE(virDomainSetMetadata);
 MDEV_DLOPEN_DECLARE(virDomainFree);
+MDEV_DLOPEN_DECLARE(virConnectSetKeepAlive);
+MDEV_DLOPEN_DECLARE(virEventRegisterDefaultImpl);
+MDEV_DLOPEN_DECLARE(virEventRunDefaultImpl);
+MDEV_DLOPEN_DECLARE(virEventAddTimeout);
+MDEV_DLOPEN_DECLARE(virEventRemoveTimeout);
 
 static const MdevDlopenSymbol virt_symbols[] = {
     MDEV_DLOPEN_SYMBOL(virInitialize),
@@ -46,6 +51,11 @@ static const MdevDlopenSymbol virt_symbols[] = {
     MDEV_DLOPEN_SYMBOL(virDomainDetachDeviceFlags),
     MDEV_DLOPEN_SYMBOL(virDomainSetMetadata),
     MDEV_DLOPEN_SYMBOL(virDomainFree),
+    MDEV_DLOPEN_SYMBOL(virConnectSetKeepAlive),
+    MDEV_DLOPEN_SYMBOL(virEventRegisterDefaultImpl),
+    MDEV_DLOPEN_SYMBOL(virEventRunDefaultImpl),
+    MDEV_DLOPEN_SYMBOL(virEventAddTimeout),
+    MDEV_DLOPEN_SYMBOL(virEventRemoveTimeout),
 };
 static MdevDlopenLibrary virt_library = MDEV_DLOPEN_LIBRARY("libvirt.so.0", virt_symbols);
 
@@ -59,6 +69,27 @@ struct _MdevVirtDomain {
     virDomainPtr dom;
     char *name;
 };
+/* The thread that runs libvirt's event loop: keepalive needs it to notice
+ * a host that stops answering, and it answers the daemons' own keepalive
+ * requests. It runs from the first connection until mdev_virt_shutdown(). */
+static GThread *event_thread;
+static gint event_quit;
+
+static gpointer
+run_events(gpointer data G_GNUC_UNUSED)
+{
+    while (!g_atomic_int_get(&event_quit)) {
+        if (sym_virEventRunDefaultImpl() < 0)
+            break;
+    }
+    return NULL;
+}
+
+static void
+wake_events(int timer, void *data G_GNUC_UNUSED)
+{
+    sym_virEventRemoveTimeout(timer);
+}
 
 /* libvirt's default handler prints every error on stderr; the library
  * never prints, errors reach the caller as GErrors instead. */
@@ -87,9 +118,11 @@ mdev_virt_load(GError **error)
         return FALSE;
     /* virInitialize() must run once before threads call into libvirt */
     if (g_once_init_enter(&initialized)) {
-        usable = sym_virInitialize() == 0;
-        if (usable)
+        usable = sym_virInitialize() == 0 && sym_virEventRegisterDefaultImpl() == 0;
+        if (usable) {
             sym_virSetErrorFunc(NULL, ignore_error);
+            event_thread = g_thread_new("mdev-virt-events", run_events, NULL);
+        }
         g_once_init_leave(&initialized, 1);
     }
     if (!usable) {
@@ -97,6 +130,24 @@ mdev_virt_load(GError **error)
         return FALSE;
     }
     return TRUE;
+}
+
+/**
+ * mdev_virt_shutdown:
+ *
+ * Stops the thread that runs libvirt's event loop, once every connection
+ * is closed. Nothing of this module may be called afterwards. Does nothing
+ * when libvirt was never loaded.
+ */
+void
+mdev_virt_shutdown(void)
+{
+    if (event_thread == NULL)
+        return;
+    g_atomic_int_set(&event_quit, 1);
+    /* a timer due at once ends the loop's current wait */
+    sym_virEventAddTimeout(0, wake_events, NULL, NULL);
+    g_thread_join(g_steal_pointer(&event_thread));
 }
 
 /**
@@ -175,10 +226,12 @@ typedef struct {
     virConnectPtr conn;
     char *failure;
     gboolean done;
+    GThread *thread;
 } Attempt;
 
 typedef struct {
     gint refs;
+    guint timeout_ms;
     GMutex lock;
     GCond answered_cond;
     guint answered;
@@ -218,6 +271,14 @@ open_thread(gpointer data)
     char *failure = NULL;
 
     conn = sym_virConnectOpen(attempt->uri);
+    /* A host that stops answering once connected fails the call waiting
+     * for it after about the connection timeout, instead of blocking it for
+     * good: libvirt closes a connection whose keepalive requests go
+     * unanswered for interval * (count + 1) seconds. A daemon without
+     * keepalive support (1) is left as it is. */
+    if (conn &&
+        sym_virConnectSetKeepAlive(conn, MAX(1, (int) (batch->timeout_ms / 1000) / 3), 2) < 0)
+        g_debug("%s: no keepalive: %s", attempt->uri, sym_virGetLastErrorMessage());
     if (conn == NULL) {
         const char *message = sym_virGetLastErrorMessage();
         failure =
@@ -263,6 +324,7 @@ mdev_virt_open_hosts(const char *const *uris, guint timeout_ms, MdevVirtProgress
     Batch *batch;
     guint n = uris ? g_strv_length((char **) uris) : 0;
     guint started = 0;
+    g_autofree gboolean *answered = NULL;
     gint64 deadline;
     /* a first line at once: nobody has answered yet */
     guint reported = G_MAXUINT;
@@ -272,6 +334,7 @@ mdev_virt_open_hosts(const char *const *uris, guint timeout_ms, MdevVirtProgress
 
     batch = g_new0(Batch, 1);
     batch->refs = 1;
+    batch->timeout_ms = timeout_ms;
     g_mutex_init(&batch->lock);
     g_cond_init(&batch->answered_cond);
     batch->attempts = g_new0(Attempt, n);
@@ -298,12 +361,11 @@ mdev_virt_open_hosts(const char *const *uris, guint timeout_ms, MdevVirtProgress
         }
         {
             Job *job = g_new0(Job, 1);
-            g_autoptr(GThread) thread = NULL;
 
             job->batch = batch;
             job->index = i;
             g_atomic_int_inc(&batch->refs);
-            thread = g_thread_new("mdev-connect", open_thread, job);
+            attempt->thread = g_thread_new("mdev-connect", open_thread, job);
             started++;
         }
     }
@@ -321,10 +383,12 @@ mdev_virt_open_hosts(const char *const *uris, guint timeout_ms, MdevVirtProgress
         if (!g_cond_wait_until(&batch->answered_cond, &batch->lock, deadline))
             break;
     }
+    answered = g_new0(gboolean, MAX(n, 1));
     for (guint i = 0; i < n; i++) {
         Attempt *attempt = &batch->attempts[i];
         MdevVirtHost *host = g_ptr_array_index(hosts, i);
 
+        answered[i] = attempt->done;
         if (host->error)
             continue;
         if (!attempt->done) {
@@ -343,6 +407,20 @@ mdev_virt_open_hosts(const char *const *uris, guint timeout_ms, MdevVirtProgress
         }
     }
     g_mutex_unlock(&batch->lock);
+    /* The threads that answered have done their work and are joined; one
+     * still inside virConnectOpen() cannot be interrupted and is left to
+     * end with the process (it holds the batch, never the caller's data). */
+    for (guint i = 0; i < n; i++) {
+        Attempt *attempt = &batch->attempts[i];
+
+        if (attempt->thread == NULL)
+            continue;
+        if (answered[i])
+            g_thread_join(attempt->thread);
+        else
+            g_thread_unref(attempt->thread);
+        attempt->thread = NULL;
+    }
     if (progress && started > 0)
         progress(n, n, user_data);
     batch_unref(batch);

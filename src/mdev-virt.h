@@ -55,6 +55,7 @@ typedef struct {
 typedef void (*MdevVirtProgressFunc)(guint answered, guint total, gpointer user_data);
 
 gboolean mdev_virt_load(GError **error);
+void mdev_virt_shutdown(void);
 gboolean mdev_virt_check_uri(const char *uri, GError **error);
 
 MdevVirtConnection *mdev_virt_connection_open(const char *uri, guint timeout_ms, GError **error)

@@ -489,7 +489,6 @@ mock_sysfs_add_mdev(MockSysfs *self, const char *parent, const char *uuid,
     const char *parent_path = mock_sysfs_get_parent_syspath(self, parent);
     g_autofree char *syspath = g_build_filename(parent_path, uuid, NULL);
     g_autofree char *type_dir = type_syspath(self, parent, type_id);
-    g_autofree char *type_link = g_build_filename(syspath, "mdev_type", NULL);
     g_autofree char *devices_link = g_build_filename(type_dir, "devices", uuid, NULL);
     g_autoptr(GString) text = g_string_new(NULL);
 
@@ -498,9 +497,15 @@ mock_sysfs_add_mdev(MockSysfs *self, const char *parent, const char *uuid,
     if (driver)
         g_string_append_printf(text, "E: DRIVER=%s\n", driver);
     g_string_append(text, "A: remove=\n");
-    /* The links exist when the add event arrives: udev clients such as
-     * libvirt read them as soon as they hear of the device, and on a real
-     * host udevd delivers the event only after the probe made them. */
+    /* Everything is in place when the add event goes out, which
+     * umockdev_testbed_add_from_string() sends last: udev clients such as
+     * libvirt read the links as soon as they hear of the device (libvirt
+     * drops for good a device whose iommu_group it cannot read), and on a
+     * real host udevd delivers the event only after the probe made them.
+     * The links that point at the device are made first, dangling for a
+     * moment; the device's own links come with it and are never replaced
+     * afterwards. */
+    make_link(self, devices_link, syspath);
     {
         g_autofree char *type_target = relative_link(syspath, type_dir);
         g_string_append_printf(text, "L: mdev_type=%s\n", type_target);
@@ -508,14 +513,21 @@ mock_sysfs_add_mdev(MockSysfs *self, const char *parent, const char *uuid,
     if (iommu_group >= 0) {
         g_autofree char *group = g_strdup_printf("/sys/kernel/iommu_groups/%d", iommu_group);
         g_autofree char *group_target = relative_link(syspath, group);
+        g_autofree char *member = g_strdup_printf("%s/devices/%s", group, uuid);
+
         ensure_group(self, iommu_group);
+        make_link(self, member, syspath);
         g_string_append_printf(text, "L: iommu_group=%s\n", group_target);
+    }
+    if (driver) {
+        g_autofree char *bound = g_strdup_printf("/sys/bus/mdev/drivers/%s", driver);
+        g_autofree char *driver_target = relative_link(syspath, bound);
+
+        ensure_driver(self, "mdev", driver);
+        g_string_append_printf(text, "L: driver=%s\n", driver_target);
     }
     add_from_string(self, text->str);
 
-    make_link(self, type_link, type_dir);
-    make_link(self, devices_link, syspath);
-    link_device(self, syspath, "mdev", driver, iommu_group);
     g_hash_table_replace(self->mdevs, g_strdup(uuid), g_strdup(syspath));
     return g_hash_table_lookup(self->mdevs, uuid);
 }

@@ -30,8 +30,10 @@ mdevtool_fleet_free(MdevtoolFleet *fleet)
 {
     if (fleet == NULL)
         return;
+    /* the connections close before libvirt's event loop stops */
     g_ptr_array_unref(fleet->hosts);
     g_free(fleet);
+    mdev_virt_shutdown();
 }
 
 static void
@@ -244,6 +246,28 @@ read_xml_definition(MdevtoolFleet *fleet, const char *path, guint *ret_host,
     return TRUE;
 }
 
+/* The object --json prints for a device made on a host: the local one's
+ * keys, and the host's URI. */
+static void
+print_made(const char *action, const char *uuid, const MdevDevice *definition, const char *host,
+           MdevPlacement placement, int autostart)
+{
+    g_autoptr(JsonBuilder) b = json_builder_new();
+
+    json_builder_begin_object(b);
+    mdevtool_json_add_string(b, "action", action);
+    mdevtool_json_add_string(b, "uuid", uuid);
+    mdevtool_json_add_string(b, "parent", definition->parent);
+    mdevtool_json_add_string(b, "type", definition->type);
+    mdevtool_json_add_string(b, "host", host);
+    mdevtool_json_add_string(
+        b, "placement",
+        placement == MDEV_PLACEMENT_LAST ? NULL : mdev_placement_to_string(placement));
+    mdevtool_json_add_bool(b, "autostart", autostart, autostart >= 0);
+    json_builder_end_object(b);
+    mdevtool_json_print(b);
+}
+
 /**
  * mdevtool_fleet_define:
  * @cli: the CLI state, with -c URIs
@@ -270,6 +294,7 @@ mdevtool_fleet_define(MdevtoolCli *cli, const char *cmd, const char *type, const
     g_autofree char *made = NULL;
     g_autofree char *canonical = NULL;
     gboolean create = strcmp(cmd, "create") == 0;
+    gboolean chose;
     MdevtoolFleetHost *host;
     guint chosen = 0;
 
@@ -306,7 +331,8 @@ mdevtool_fleet_define(MdevtoolCli *cli, const char *cmd, const char *type, const
         definition->autostart = autostart;
     }
     host = g_ptr_array_index(fleet->hosts, chosen);
-    if (fleet->hosts->len > 1 || parent == NULL)
+    chose = fleet->hosts->len > 1 || parent == NULL;
+    if (chose)
         mdevtool_note(_("chose parent '%1$s' of host '%2$s'"), definition->parent, host->uri);
     if (create)
         made = mdev_fleet_create(host->connection, host->inventory, definition, &error);
@@ -315,10 +341,36 @@ mdevtool_fleet_define(MdevtoolCli *cli, const char *cmd, const char *type, const
                                  definition->autostart, &error);
     if (made == NULL)
         return mdevtool_fail(error);
+    if (cli->json)
+        print_made(cmd, made, definition, host->uri,
+                   chose && xml == NULL ? placement : MDEV_PLACEMENT_LAST,
+                   create ? -1 : definition->autostart);
     /* as locally: create always prints the UUID, define when it chose it */
-    if (create || definition->uuid == NULL)
+    else if (create || definition->uuid == NULL)
         printf("%s\n", made);
     return mdevtool_fleet_status(fleet);
+}
+
+/* The parents besides @device's on which its host defines its UUID, as a
+ * list for a message; %NULL when there are none. */
+static char *
+other_definitions(MdevtoolFleetHost *host, const MdevDevice *device)
+{
+    GPtrArray *devices = host->inventory->inv->devices;
+    GString *list = NULL;
+
+    for (guint i = 0; i < devices->len; i++) {
+        const MdevDevice *d = g_ptr_array_index(devices, i);
+
+        if (d == device || !d->defined || strcmp(d->uuid, device->uuid) != 0)
+            continue;
+        if (list == NULL)
+            list = g_string_new(NULL);
+        else
+            g_string_append(list, ", ");
+        g_string_append_printf(list, "'%s'", d->parent);
+    }
+    return list ? g_string_free(list, FALSE) : NULL;
 }
 
 /**
@@ -339,22 +391,33 @@ mdevtool_fleet_device_op(MdevtoolCli *cli, const char *cmd, const char *uuid, co
     g_autoptr(GError) error = NULL;
     MdevDevice *device = NULL;
     MdevtoolFleetHost *host;
-    gboolean done;
+    MdevFleetChange change;
 
     if (fleet->hosts->len == 0)
         return MDEVTOOL_EXIT_FAILURE;
     host = mdevtool_fleet_find_device(fleet, uuid, parent, &device, &error);
     if (host == NULL)
         return mdevtool_fail(error);
+    if (strcmp(cmd, "undefine") == 0) {
+        g_autofree char *others = other_definitions(host, device);
+
+        /* libvirt has mdevctl undefine the UUID without its parent, which
+         * removes every definition of it on that host */
+        if (others)
+            return mdevtool_fail_message(_("%1$s: mdev '%2$s' is also defined on %3$s: "
+                                           "libvirt would undefine all of them, undefine "
+                                           "none"),
+                                         host->uri, uuid, others);
+    }
     if (strcmp(cmd, "start") == 0)
-        done = mdev_fleet_start(host->connection, device, &error);
+        change = MDEV_FLEET_START;
     else if (strcmp(cmd, "stop") == 0)
-        done = mdev_fleet_stop(host->connection, device, &error);
+        change = MDEV_FLEET_STOP;
     else if (strcmp(cmd, "undefine") == 0)
-        done = mdev_fleet_undefine(host->connection, device, &error);
+        change = MDEV_FLEET_UNDEFINE;
     else
-        done = mdev_fleet_set_autostart(host->connection, device, enable, &error);
-    if (!done)
+        change = enable ? MDEV_FLEET_AUTOSTART_ON : MDEV_FLEET_AUTOSTART_OFF;
+    if (!mdev_fleet_change(host->connection, device, change, &error))
         return mdevtool_fail(error);
     return mdevtool_fleet_status(fleet);
 }

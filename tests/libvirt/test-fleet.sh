@@ -6,7 +6,9 @@
 # host (tests/mdevsim) with mdevtool as its mdevctl, reached through
 # libvirt's remote driver over their UNIX sockets, the protocol ssh carries.
 # Each daemon's definition store is a directory of this test, so the test
-# sees which host a change reached. Prints TAP; skipped (visibly) when
+# sees which host a change reached. Three more daemons are faulty hosts:
+# one without the node-device driver, one without mdevctl, one that
+# refuses authentication. Prints TAP; skipped (visibly) when
 # libvirtd is not installed or the test cannot get mount namespaces.
 #
 # Environment: MDEVSIM, MDEVTOOL (set by make check), NLSHIM (the nlshim.so
@@ -15,87 +17,65 @@ set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 
-skip_all() {
-    echo "1..0 # SKIP $*"
-    exit 0
-}
-
-find_nodedev_driver() {
-    for d in /usr/lib/*/libvirt/connection-driver /usr/lib64/libvirt/connection-driver \
-             /usr/lib/libvirt/connection-driver; do
-        if [ -e "$d/libvirt_driver_nodedev.so" ]; then
-            echo "$d/libvirt_driver_nodedev.so"
-            return
-        fi
-    done
-}
+. "$here/lib.sh"
 
 # The daemon of one host, run by mdevsim inside that host's namespace.
 if [ "${1:-}" = daemon ]; then
     dir=$2
-    LD_PRELOAD="$LD_PRELOAD:$NLSHIM" LIBVIRT_DRIVER_DIR="$WORK/drivers" PATH="$WORK/bin:$PATH" \
-        exec libvirtd --config "$dir/libvirtd.conf" --pid-file "$dir/libvirtd.pid"
+    # a host may have drivers or a PATH of its own (without the node-device
+    # driver, without mdevctl)
+    drivers="$WORK/drivers"
+    path="$WORK/bin:$PATH"
+    [ -d "$dir/drivers" ] && drivers="$dir/drivers"
+    [ -d "$dir/bin" ] && path="$dir/bin"
+    LD_PRELOAD="$LD_PRELOAD:$NLSHIM" LIBVIRT_DRIVER_DIR="$drivers" PATH="$path" \
+        exec "$LIBVIRTD" --config "$dir/libvirtd.conf" --pid-file "$dir/libvirtd.pid"
 fi
 
 # One host's namespace: its own /run, libvirt state and mdevctl store.
 if [ "${1:-}" = host ]; then
     dir=$2
-    mount --make-rprivate /
-    mount -t tmpfs tmpfs /run
-    for d in /var/lib/libvirt /var/cache/libvirt /var/log/libvirt; do
-        if [ -d "$d" ]; then
-            mount -t tmpfs tmpfs "$d"
-        fi
-    done
+    libvirt_private_state
     mount --bind "$dir/conf" /etc/mdevctl.d
     # The real mdevctl cannot run here: a call that works reached mdevtool.
-    for real in /usr/bin/mdevctl /usr/sbin/mdevctl /usr/local/bin/mdevctl \
-                /usr/local/sbin/mdevctl /bin/mdevctl /sbin/mdevctl; do
-        if [ -e "$real" ] && [ "$(readlink -f "$real")" != "$(readlink -f "$MDEVTOOL")" ]; then
-            mount --bind "$WORK/not-mdevctl" "$real"
-        fi
-    done
+    libvirt_hide_mdevctl "$WORK/not-mdevctl"
     LD_PRELOAD=libumockdev-preload.so.0 \
         exec "$MDEVSIM" --host "$3" --conf-dir /etc/mdevctl.d -- sh "$0" daemon "$dir"
 fi
 
-command -v libvirtd >/dev/null || skip_all "libvirtd is not installed"
-[ -n "$(find_nodedev_driver)" ] || skip_all "libvirt's node-device driver is not installed"
-[ -n "${MDEVSIM:-}" ] && [ -x "$MDEVSIM" ] || skip_all "the simulator (MDEVSIM) is not built"
-[ -n "${MDEVTOOL:-}" ] && [ -x "$MDEVTOOL" ] || skip_all "mdevtool (MDEVTOOL) is not built"
-[ -n "${NLSHIM:-}" ] && [ -e "$NLSHIM" ] || skip_all "nlshim.so (NLSHIM) is not built"
-[ "$(id -u)" -eq 0 ] || skip_all "needs root for private mount namespaces"
-unshare -m true 2>/dev/null || skip_all "unshare -m is not permitted"
+libvirt_require libvirtd
 mkdir -p /etc/mdevctl.d 2>/dev/null || skip_all "cannot create /etc/mdevctl.d to mount over"
 
 unset LD_PRELOAD
 # UNIX socket paths are short: not under a deep TMPDIR
 WORK=$(mktemp -d /tmp/mdev-fleet-XXXXXX)
-export WORK NLSHIM MDEVSIM MDEVTOOL
-mkdir -p "$WORK/drivers" "$WORK/bin"
-ln -s "$(find_nodedev_driver)" "$WORK/drivers/"
+LIBVIRTD=$(command -v libvirtd)
+export WORK NLSHIM MDEVSIM MDEVTOOL LIBVIRTD
+mkdir -p "$WORK/bin"
+libvirt_link_drivers "$WORK/drivers" nodedev
 ln -s "$MDEVTOOL" "$WORK/bin/mdevctl"
-printf '#!/bin/sh\necho "$0 $*" >> %s/reference-mdevctl-calls\nexit 127\n' "$WORK" \
-    > "$WORK/not-mdevctl"
-chmod 755 "$WORK/not-mdevctl"
+libvirt_mdevctl_stub "$WORK/not-mdevctl" "$WORK/reference-mdevctl-calls"
 
 n=0
 failed=0
 pids=
 silent=
+stall=
+client_prefix=
 
 finish() {
-    for dir in "$WORK/a" "$WORK/b"; do
+    for dir in "$WORK"/?; do
         if [ -e "$dir/libvirtd.pid" ]; then
             kill "$(cat "$dir/libvirtd.pid")" 2>/dev/null
         fi
     done
     [ -n "$silent" ] && kill "$silent" 2>/dev/null
+    [ -n "$stall" ] && kill "$stall" 2>/dev/null
     for pid in $pids; do
         wait "$pid" 2>/dev/null
     done
     if [ $failed -ne 0 ]; then
-        for dir in "$WORK/a" "$WORK/b"; do
+        for dir in "$WORK"/?; do
             echo "# last lines of $dir/libvirtd.log:"
             grep -e mdevctl -e error "$dir/libvirtd.log" 2>/dev/null | tail -n 20 | sed 's/^/#   /'
         done
@@ -121,14 +101,12 @@ not_ok() {
     done
 }
 
+# start_host NAME TESTBED [CONFIG-LINE]
 start_host() {
     dir="$WORK/$1"
     mkdir -p "$dir/conf" "$dir/sock"
-    cat > "$dir/libvirtd.conf" <<CONF
-unix_sock_dir = "$dir/sock"
-log_filters = "1:node_device 1:util.command 3:*"
-log_outputs = "1:file:$dir/libvirtd.log"
-CONF
+    libvirt_daemon_conf "$dir/libvirtd.conf" "$dir/libvirtd.log" \
+        "unix_sock_dir = \"$dir/sock\"" ${3:+"$3"}
     unshare -m sh "$0" host "$dir" "$here/$2" > "$dir/out" 2>&1 &
     pids="$pids $!"
 }
@@ -139,29 +117,37 @@ uri_of() {
 
 start_host a fleet-host-a.json
 start_host b fleet-host-b.json
+# Faulty hosts: c has no node-device driver, d no mdevctl, e refuses
+# authentication (SASL on its socket, and the client has no credentials)
+mkdir -p "$WORK/c/drivers" "$WORK/d/bin"
+start_host c fleet-host-b.json
+start_host d fleet-host-b.json
+start_host e fleet-host-b.json 'auth_unix_rw = "sasl"
+sasl_allowed_username_list = [ "nobody" ]'
 A=$(uri_of a)
 B=$(uri_of b)
+C=$(uri_of c)
+D=$(uri_of d)
+E=$(uri_of e)
 
 # A sanitizer build's XDR interceptors look up the functions they wrap when
 # the program starts; libvirt, opened later, brings libtirpc's, which they
 # would then call through a null pointer. In such a build libtirpc is loaded
 # at start-up for the client, so that the interceptors find their targets.
-# LeakSanitizer's stop-the-world tracer also crashed now and then at the exit
-# of a client whose libvirt threads were still running; the client's leak
-# check is off there (the library's own tests keep theirs).
+# The client's leak check stays on: it joins its threads and closes its
+# connections before it exits.
 client_preload=
 if grep -q __asan_init "$MDEVTOOL" 2>/dev/null; then
     client_preload=$(ldconfig -p | awk '/libtirpc\.so\.3 / { print $NF; exit }')
-    export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 fi
 
 # run ARGS...: mdevtool's stdout, stderr and exit status in $out, $err, $status
 run() {
     if [ -n "$client_preload" ]; then
-        LD_PRELOAD="$client_preload${LD_PRELOAD:+:$LD_PRELOAD}" "$MDEVTOOL" "$@" \
+        LD_PRELOAD="$client_preload${LD_PRELOAD:+:$LD_PRELOAD}" $client_prefix "$MDEVTOOL" "$@" \
             > "$WORK/stdout" 2> "$WORK/stderr"
     else
-        "$MDEVTOOL" "$@" > "$WORK/stdout" 2> "$WORK/stderr"
+        $client_prefix "$MDEVTOOL" "$@" > "$WORK/stdout" 2> "$WORK/stderr"
     fi
     status=$?
     out=$(cat "$WORK/stdout")
@@ -185,6 +171,18 @@ for h in a b; do
         sleep 0.2
     done
 done
+
+for h in c d e; do
+    start=$(date +%s)
+    while [ ! -S "$WORK/$h/sock/libvirt-sock" ]; do
+        if [ $(($(date +%s) - start)) -ge 120 ]; then
+            not_ok "host $h listens on its socket" "$(cat "$WORK/$h/out")"
+            finish
+        fi
+        sleep 0.2
+    done
+done
+ok "hosts c, d and e listen on their sockets"
 
 # check NAME CONDITION: report the last run with the condition's outcome
 check() {
@@ -314,6 +312,39 @@ check "a definition libvirt rejects: its message, named by URI" \
 run -c "$B" undefine "$U"
 check "undefine the --xml definition" '[ $status -eq 0 ] && [ ! -e "$WORK/b/conf/0000:00:04.0/$U" ]'
 
+# The same UUID defined on two parents of one host; --json prints what
+# was made, with the host
+run -c "$B" --json define --type GVTg_V5_8 --parent 0000:00:02.0 --uuid "$U"
+expect_json "define --json: the mdev with its parent, type and host" \
+    "d == {'action': 'define', 'uuid': '$U', 'parent': '0000:00:02.0', 'type': 'i915-GVTg_V5_8',
+           'host': '$B', 'placement': None, 'autostart': False}"
+run -c "$B" define --type i915-GVTg_V5_8 --parent 0000:00:04.0 --uuid "$U"
+check "the same UUID on a second parent of that host" \
+    '[ $status -eq 0 ] && [ -f "$WORK/b/conf/0000:00:04.0/$U" ] && [ -f "$WORK/b/conf/0000:00:02.0/$U" ]'
+run -c "$A" -c "$B" undefine "$U"
+check "undefine without --parent names both parents and removes nothing" \
+    '[ $status -eq 1 ] && [ "$(echo "$err" | wc -l)" -eq 1 ] &&
+     echo "$err" | grep -q "0000:00:02.0.*0000:00:04.0.*give --parent" &&
+     [ -f "$WORK/b/conf/0000:00:04.0/$U" ] && [ -f "$WORK/b/conf/0000:00:02.0/$U" ]'
+# libvirt (9.0) has mdevctl undefine a UUID without its parent, which
+# would remove both definitions
+run -c "$A" -c "$B" undefine --parent 0000:00:04.0 "$U"
+check "undefine --parent of one of them: refused, naming the other, nothing removed" \
+    '[ $status -eq 1 ] && [ "$(echo "$err" | wc -l)" -eq 1 ] &&
+     echo "$err" | grep -q "^mdevtool: error: $B: .*also defined on .0000:00:02.0.*undefine none" &&
+     [ -f "$WORK/b/conf/0000:00:04.0/$U" ] && [ -f "$WORK/b/conf/0000:00:02.0/$U" ]'
+rm "$WORK/b/conf/0000:00:04.0/$U"
+start=$(date +%s)
+while run -c "$B" --json list --defined --uuid "$U" &&
+      ! python3 -c "import json, sys; sys.exit(0 if len(json.load(open(sys.argv[1]))) == 1 else 1)" \
+          "$WORK/stdout" 2>/dev/null; do
+    [ $(($(date +%s) - start)) -lt 30 ] || break
+    sleep 0.2
+done
+run -c "$A" -c "$B" undefine --parent 0000:00:02.0 "$U"
+check "undefine --parent of the only definition" \
+    '[ $status -eq 0 ] && [ ! -e "$WORK/b/conf/0000:00:02.0/$U" ]'
+
 # Placement across hosts: host a has a running mdev, host b none
 run -c "$A" -c "$B" create --type i915-GVTg_V5_8
 P1=$out
@@ -323,6 +354,13 @@ run -c "$A" -c "$B" create --type GVTg_V5_8 --policy spread
 P2=$out
 check "create --policy spread picks the idle host" \
     '[ $status -eq 0 ] && echo "$err" | grep -q "chose parent .0000:00:02.0. of host .nodedev:///system?socket=$WORK/b/"'
+run -c "$A" -c "$B" --json create --type i915-GVTg_V5_4 --policy spread
+P3=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["uuid"])' "$WORK/stdout" 2>/dev/null)
+expect_json "create --json: the mdev with the host and parent chosen" \
+    "d['action'] == 'create' and d['uuid'] == '$P3' and d['host'] == '$B' and d['parent'] == '0000:00:02.0'
+     and d['type'] == 'i915-GVTg_V5_4' and d['placement'] == 'spread' and d['autostart'] is None"
+run -c "$B" stop "$P3"
+check "stop the mdev made with --json" '[ $status -eq 0 ]'
 run -c "$A" -c "$B" --json list
 expect_json "the created mdevs run where the notes said" \
     "sorted((e['host'], e['uuid'], e['defined']) for e in d if e['uuid'] in ('$P1', '$P2')) == sorted([('$A', '$P1', False), ('$B', '$P2', False)])"
@@ -345,6 +383,24 @@ run -c "$A" -c "not a uri" --json types
 check "a malformed URI: refused by name, the other host listed, exit 1" \
     '[ $status -eq 1 ] && echo "$err" | grep -q "malformed connection URI .not a uri." &&
      echo "$out" | grep -q "\"host\" : \"$A\""'
+run -c "$C" -c "$A" list --all
+check "a host without a node-device driver: libvirt's message by URI, the other host listed" \
+    '[ $status -eq 1 ] && [ "$(echo "$err" | wc -l)" -eq 1 ] &&
+     echo "$err" | grep -q "^mdevtool: error: $C: .*nodedev" && echo "$out" | grep -q "$A1"'
+run -c "$E" -c "$A" list --all
+check "a host that refuses authentication: libvirt's message by URI, the other host listed" \
+    '[ $status -eq 1 ] && [ "$(echo "$err" | wc -l)" -eq 1 ] &&
+     echo "$err" | grep -q "^mdevtool: error: $E: .*[Aa]uth" && echo "$out" | grep -q "$A1"'
+run -c "$D" define --type i915-GVTg_V5_8 --parent 0000:00:02.0 --uuid "$U"
+check "a host without mdevctl: libvirt's message by URI, nothing defined" \
+    '[ $status -eq 1 ] && [ "$(echo "$err" | wc -l)" -eq 1 ] &&
+     echo "$err" | grep -q "^mdevtool: error: $D: .*mdevctl" &&
+     [ ! -e "$WORK/d/conf/0000:00:02.0/$U" ]'
+run -c "$D" -c "$A" parents
+check "and that host's parents are still listed" \
+    '[ $status -eq 0 ] && [ "$(echo "$out" | grep -c "^$D  *0000:00:0")" -eq 2 ] &&
+     [ "$(echo "$out" | grep -c "^$A  *0000:00:0")" -eq 1 ]'
+
 # On a terminal, a progress line counts the hosts while they answer and is
 # wiped once they all have; elsewhere (above) stderr has none.
 if command -v script >/dev/null; then
@@ -381,6 +437,60 @@ took=$(($(date +%s) - begin))
 check "a host that never answers costs the timeout, not more" \
     '[ $status -eq 1 ] && [ $took -le 8 ] && echo "$err" | grep -q "$SILENT: no answer within 2 seconds" &&
      echo "$out" | grep -q "$A1"'
+
+# A host that stops answering once connected (as a daemon stopped after
+# accepting): a relay to host b's daemon passes the connection's opening,
+# then swallows everything from the first listing on. libvirt's keepalive
+# ends the connection; without it the call would wait for good.
+python3 -c 'import socket, sys, threading
+REMOTE_PROGRAM, LIST_ALL_NODE_DEVICES = 0x20008086, 285
+srv = socket.socket(socket.AF_UNIX)
+srv.bind(sys.argv[1])
+srv.listen(8)
+def relay(client):
+    daemon = socket.socket(socket.AF_UNIX)
+    daemon.connect(sys.argv[2])
+    stalled = threading.Event()
+    def down():
+        while True:
+            data = daemon.recv(65536)
+            if not data:
+                return
+            if not stalled.is_set():
+                client.sendall(data)
+    threading.Thread(target=down, daemon=True).start()
+    buf = b""
+    while True:
+        data = client.recv(65536)
+        if not data:
+            break
+        buf += data
+        while not stalled.is_set() and len(buf) >= 16 and len(buf) >= int.from_bytes(buf[:4], "big"):
+            n = int.from_bytes(buf[:4], "big")
+            msg, buf = buf[:n], buf[n:]
+            if (int.from_bytes(msg[4:8], "big"), int.from_bytes(msg[12:16], "big")) == \
+                    (REMOTE_PROGRAM, LIST_ALL_NODE_DEVICES):
+                stalled.set()
+            else:
+                daemon.sendall(msg)
+    threading.Event().wait()
+while True:
+    conn, _ = srv.accept()
+    threading.Thread(target=relay, args=(conn,), daemon=True).start()' \
+    "$WORK/stall-sock" "$WORK/b/sock/libvirt-sock" &
+stall=$!
+while [ ! -S "$WORK/stall-sock" ]; do sleep 0.1; done
+STALL="nodedev:///system?socket=$WORK/stall-sock"
+begin=$(date +%s)
+export MDEVTOOL_CONNECT_TIMEOUT=3
+client_prefix="timeout 60"
+run -c "$STALL" -c "$A" list --all
+client_prefix=
+unset MDEVTOOL_CONNECT_TIMEOUT
+took=$(($(date +%s) - begin))
+check "a host that stops answering after connecting costs seconds ($took s)" \
+    '[ $status -eq 1 ] && [ $took -le 15 ] && [ "$(echo "$err" | wc -l)" -eq 1 ] &&
+     echo "$err" | grep -q "^mdevtool: error: $STALL: .*keepalive" && echo "$out" | grep -q "$A2"'
 
 if [ ! -e "$WORK/reference-mdevctl-calls" ]; then
     ok "no call reached another mdevctl"

@@ -15,30 +15,10 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 host="$here/mdevctl-host.json"
 
-skip_all() {
-    echo "1..0 # SKIP $*"
-    exit 0
-}
-
-find_nodedev_driver() {
-    for d in /usr/lib/*/libvirt/connection-driver /usr/lib64/libvirt/connection-driver \
-             /usr/lib/libvirt/connection-driver; do
-        if [ -e "$d/libvirt_driver_nodedev.so" ]; then
-            echo "$d/libvirt_driver_nodedev.so"
-            return
-        fi
-    done
-}
+. "$here/lib.sh"
 
 if [ "${MDEVCTL_LIBVIRT_IN_NAMESPACE:-}" != 1 ]; then
-    command -v libvirtd >/dev/null && command -v virsh >/dev/null ||
-        skip_all "libvirtd/virsh are not installed"
-    [ -n "$(find_nodedev_driver)" ] || skip_all "libvirt's node-device driver is not installed"
-    [ -n "${MDEVSIM:-}" ] && [ -x "$MDEVSIM" ] || skip_all "the simulator (MDEVSIM) is not built"
-    [ -n "${MDEVTOOL:-}" ] && [ -x "$MDEVTOOL" ] || skip_all "mdevtool (MDEVTOOL) is not built"
-    [ -n "${NLSHIM:-}" ] && [ -e "$NLSHIM" ] || skip_all "nlshim.so (NLSHIM) is not built"
-    [ "$(id -u)" -eq 0 ] || skip_all "needs root for a private mount namespace"
-    unshare -m true 2>/dev/null || skip_all "unshare -m is not permitted"
+    libvirt_require libvirtd virsh
     MDEVCTL_LIBVIRT_IN_NAMESPACE=1 exec unshare -m sh "$0" "$@"
 fi
 
@@ -46,34 +26,18 @@ if [ "${MDEVCTL_LIBVIRT_ON_HOST:-}" != 1 ]; then
     # Inside the private mount namespace: nothing of the host's libvirt or
     # mdevctl state is visible or changed.
     unset LD_PRELOAD
-    mount --make-rprivate /
-    mount -t tmpfs tmpfs /run
+    libvirt_private_state
     mkdir -p /etc/mdevctl.d
     mount -t tmpfs tmpfs /etc/mdevctl.d
-    for d in /var/lib/libvirt /var/cache/libvirt /var/log/libvirt; do
-        if [ -d "$d" ]; then
-            mount -t tmpfs tmpfs "$d"
-        fi
-    done
     work=$(mktemp -d /run/mdevctl-libvirt.XXXXXX)
-    mkdir -p "$work/drivers" "$work/bin" "$work/state"
-    ln -s "$(find_nodedev_driver)" "$work/drivers/"
+    mkdir -p "$work/bin" "$work/state"
+    libvirt_link_drivers "$work/drivers" nodedev
     ln -s "$MDEVTOOL" "$work/bin/mdevctl"
-    cat > "$work/libvirtd.conf" <<CONF
-log_filters="1:node_device 1:util.command 3:*"
-log_outputs="1:file:$work/libvirtd.log"
-CONF
+    libvirt_daemon_conf "$work/libvirtd.conf" "$work/libvirtd.log"
     # The real mdevctl is made unrunnable in this namespace: a call that
     # succeeds can only have reached mdevtool.
-    for real in /usr/bin/mdevctl /usr/sbin/mdevctl /usr/local/bin/mdevctl /usr/local/sbin/mdevctl \
-                /bin/mdevctl /sbin/mdevctl; do
-        if [ -e "$real" ] && [ "$(readlink -f "$real")" != "$(readlink -f "$MDEVTOOL")" ]; then
-            printf '#!/bin/sh\necho "$0 $*" >> %s/reference-mdevctl-calls\nexit 127\n' \
-                "$work" > "$work/not-mdevctl"
-            chmod 755 "$work/not-mdevctl"
-            mount --bind "$work/not-mdevctl" "$real"
-        fi
-    done
+    libvirt_mdevctl_stub "$work/not-mdevctl" "$work/reference-mdevctl-calls"
+    libvirt_hide_mdevctl "$work/not-mdevctl"
     # The simulator builds the host and this script runs again on it. Its
     # umockdev testbed sends uevents only from under umockdev's preload.
     MDEVCTL_LIBVIRT_ON_HOST=1 WORK=$work LD_PRELOAD=libumockdev-preload.so.0 \
