@@ -227,7 +227,7 @@ sim 'cmd define --type nvidia-1148 --parent 0000:3d:00.0 --auto; a=$(out)
      done > "$W/types"
      cmd list --defined'
 [ "$(rc)" = 0 ] && [ ! -s "$W/err1" ] && [ "$(grep -vxc 0 "$W/types")" = 3 ] &&
-    [ "$(tr -d ' \n' < "$W/second")" = '[{"parent":"0000:3d:00.0","started":0}]' ] &&
+    jq -e 'length == 1 and .[0].parent == "0000:3d:00.0" and .[0].started == 0' "$W/second" >/dev/null &&
     [ "$(grep -c ' yes  *yes  *yes ' "$W/out")" = 2 ] && [ "$(grep -c ' no  *yes  *no ' "$W/out")" = 1 ] &&
     grep -q '^0000:3d:01.0 ' "$W/out"
 verdict "start-parent starts the card's autostart definitions once; a repeated run starts none"
