@@ -8,6 +8,7 @@
 #include "mdev-use.h"
 #include "mdev-util.h"
 #include "mdevtool-fleet.h"
+#include "mdevtool-json-out.h"
 #include "mdevtool-lifecycle.h"
 #include "mdevtool-output.h"
 
@@ -156,47 +157,46 @@ print_text(GPtrArray *devices, GPtrArray *hosts, const Usage *usage, gboolean ve
 static void
 print_json(GPtrArray *devices, GPtrArray *hosts, const Usage *usage, gboolean verbose)
 {
-    g_autoptr(JsonBuilder) b = json_builder_new();
+    g_autoptr(MdevtoolJsonOut) b = mdevtool_json_out_new(stdout);
 
-    json_builder_begin_array(b);
+    mdevtool_json_out_begin_array(b);
     for (guint i = 0; i < devices->len; i++) {
         const MdevDevice *device = g_ptr_array_index(devices, i);
 
-        json_builder_begin_object(b);
+        mdevtool_json_out_begin_object(b);
         if (hosts)
-            mdevtool_json_add_string(b, "host", g_ptr_array_index(hosts, i));
-        mdevtool_json_add_string(b, "uuid", device->uuid);
-        mdevtool_json_add_string(b, "parent", device->parent);
-        mdevtool_json_add_string(b, "type", device->type);
-        mdevtool_json_add_bool(b, "active", device->active, TRUE);
-        mdevtool_json_add_bool(b, "defined", device->defined, TRUE);
-        mdevtool_json_add_bool(b, "autostart", device->autostart, device->defined);
-        mdevtool_json_add_int(b, "iommu_group", device->iommu_group, device->iommu_group >= 0);
-        json_builder_set_member_name(b, "attrs");
+            mdevtool_json_out_add_string(b, "host", g_ptr_array_index(hosts, i));
+        mdevtool_json_out_add_string(b, "uuid", device->uuid);
+        mdevtool_json_out_add_string(b, "parent", device->parent);
+        mdevtool_json_out_add_string(b, "type", device->type);
+        mdevtool_json_out_add_bool(b, "active", device->active, TRUE);
+        mdevtool_json_out_add_bool(b, "defined", device->defined, TRUE);
+        mdevtool_json_out_add_bool(b, "autostart", device->autostart, device->defined);
+        mdevtool_json_out_add_int(b, "iommu_group", device->iommu_group, device->iommu_group >= 0);
+        mdevtool_json_out_member(b, "attrs");
         if (device->defined) {
-            json_builder_begin_array(b);
+            mdevtool_json_out_begin_array(b);
             for (guint a = 0; a < device->attrs->len; a++) {
                 const MdevAttr *attr = g_ptr_array_index(device->attrs, a);
-                json_builder_begin_object(b);
-                mdevtool_json_add_string(b, "name", attr->name);
-                mdevtool_json_add_string(b, "value", attr->value);
-                json_builder_end_object(b);
+                mdevtool_json_out_begin_object(b);
+                mdevtool_json_out_add_string(b, "name", attr->name);
+                mdevtool_json_out_add_string(b, "value", attr->value);
+                mdevtool_json_out_end_object(b);
             }
-            json_builder_end_array(b);
+            mdevtool_json_out_end_array(b);
         } else {
-            json_builder_add_null_value(b);
+            mdevtool_json_out_null(b);
         }
-        mdevtool_json_add_string(b, "path", device->syspath);
-        mdevtool_json_add_string(b, "domain", usage[i].domain);
-        mdevtool_json_add_bool(b, "in_use", usage[i].in_use == 1, usage[i].in_use >= 0);
-        mdevtool_json_add_string(b, "kind", device->address ? "nvidia-vf" : "mdev");
-        mdevtool_json_add_string(b, "address", device->address);
+        mdevtool_json_out_add_string(b, "path", device->syspath);
+        mdevtool_json_out_add_string(b, "domain", usage[i].domain);
+        mdevtool_json_out_add_bool(b, "in_use", usage[i].in_use == 1, usage[i].in_use >= 0);
+        mdevtool_json_out_add_string(b, "kind", device->address ? "nvidia-vf" : "mdev");
+        mdevtool_json_out_add_string(b, "address", device->address);
         if (verbose)
-            mdevtool_json_add_string(b, "driver", device->driver);
-        json_builder_end_object(b);
+            mdevtool_json_out_add_string(b, "driver", device->driver);
+        mdevtool_json_out_end_object(b);
     }
-    json_builder_end_array(b);
-    mdevtool_json_print(b);
+    mdevtool_json_out_end_array(b);
 }
 
 static gboolean
