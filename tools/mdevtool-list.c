@@ -42,12 +42,8 @@ read_usage(MdevtoolCli *cli, GPtrArray *devices)
 {
     g_autoptr(MdevUse) use = NULL;
     Usage *usage = g_new0(Usage, devices->len + 1);
-    gboolean any_active = FALSE;
 
-    for (guint i = 0; i < devices->len; i++)
-        any_active = any_active || ((MdevDevice *) g_ptr_array_index(devices, i))->active;
-    if (any_active)
-        use = mdev_use_scan(cli->ctx, NULL);
+    use = mdev_use_scan_devices(cli->ctx, devices, NULL);
     for (guint i = 0; i < devices->len; i++) {
         const MdevDevice *device = g_ptr_array_index(devices, i);
         g_autoptr(GPtrArray) holders = NULL;
