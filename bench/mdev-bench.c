@@ -423,8 +423,10 @@ parse_size(const char *text, HostSize *size)
                size->parents <= VFS_PER_PF;
     }
     size->cards = 0;
-    if (sscanf(text, "%ux%ux%u", &size->parents, &size->types, &size->mdevs) != 3 ||
-        size->parents == 0 || size->types == 0)
+    if (sscanf(text, "%ux%ux%u", &size->parents, &size->types, &size->mdevs) != 3)
+        return FALSE;
+    /* 0x0x0 is the empty host: no parent, nothing to spread mdevs over */
+    if ((size->parents == 0 || size->types == 0) && size->mdevs > 0)
         return FALSE;
     size->definitions = size->mdevs / 2;
     return TRUE;
@@ -476,7 +478,7 @@ main(int argc, char **argv)
         }
     }
     if (argc <= first) {
-        fprintf(stderr, "usage: mdev-bench [--runs N] PxTxM|CxVvf...\n");
+        fprintf(stderr, "usage: mdev-bench [--runs N] PxTxM|CxVvf... (0x0x0: an empty host)\n");
         return 2;
     }
     if (g_strrstr(g_getenv("LD_PRELOAD") ? g_getenv("LD_PRELOAD") : "", "umockdev") == NULL) {

@@ -4,8 +4,11 @@
 
 #include "mdev-error.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n-lib.h>
+#include <limits.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -18,6 +21,12 @@ struct _MdevUse {
     GHashTable *nodes;
     /* every process's fd directory could be read */
     gboolean complete;
+    /* holders of VFIO device nodes were seen: only then is it worth
+     * reading a device's vfio-dev directory */
+    gboolean cdevs;
+    /* with a scan for given devices: their group nodes not yet seen held
+     * by a domain's process; the scan stops when none is left */
+    GHashTable *wanted;
 };
 
 void
@@ -213,38 +222,101 @@ new_holder(const char *proc, const char *pid, const char *node)
 }
 
 static void
-scan_process(MdevUse *use, const char *proc, const char *pid)
+add_holder(MdevUse *use, const char *proc, const char *pid, const char *target)
 {
-    g_autofree char *fddir = g_build_filename(proc, pid, "fd", NULL);
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GDir) dir = g_dir_open(fddir, 0, &error);
-    g_autoptr(GHashTable) seen = NULL;
-    const char *fd;
+    GPtrArray *holders = g_hash_table_lookup(use->nodes, target);
+    MdevHolder *holder = new_holder(proc, pid, target);
 
+    if (holders == NULL) {
+        holders = g_ptr_array_new_with_free_func((GDestroyNotify) mdev_holder_free);
+        g_hash_table_insert(use->nodes, g_strdup(target), holders);
+    }
+    g_ptr_array_add(holders, holder);
+    if (g_str_has_prefix(target, VFIO_NODE_PREFIX "devices/"))
+        use->cdevs = TRUE;
+    if (use->wanted && holder->domain)
+        g_hash_table_remove(use->wanted, target);
+}
+
+/* One openat() of the fd directory and one readlinkat() per descriptor:
+ * a host runs hundreds of processes with thousands of descriptors. */
+static void
+scan_process(MdevUse *use, int proc_fd, const char *proc, const char *pid)
+{
+    g_autofree char *fddir = g_build_filename(pid, "fd", NULL);
+    g_autoptr(GHashTable) seen = NULL;
+    struct dirent *entry;
+    DIR *dir = NULL;
+    int fd;
+
+    fd = openat(proc_fd, fddir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0)
+        dir = fdopendir(fd);
     if (dir == NULL) {
         /* gone meanwhile is fine; another user's, unreadable without
          * privileges, leaves its use unknown */
-        if (!g_error_matches(error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        if (errno != ENOENT && errno != ESRCH)
             use->complete = FALSE;
+        if (fd >= 0)
+            close(fd);
         return;
     }
     seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    while ((fd = g_dir_read_name(dir))) {
-        g_autofree char *link = g_build_filename(fddir, fd, NULL);
-        g_autofree char *target = g_file_read_link(link, NULL);
-        GPtrArray *holders;
+    while ((entry = readdir(dir))) {
+        char target[PATH_MAX];
+        ssize_t length;
 
-        if (target == NULL || !g_str_has_prefix(target, VFIO_NODE_PREFIX) ||
-            strcmp(target, VFIO_CONTAINER) == 0 || g_hash_table_contains(seen, target))
+        if (entry->d_name[0] == '.')
             continue;
-        holders = g_hash_table_lookup(use->nodes, target);
-        if (holders == NULL) {
-            holders = g_ptr_array_new_with_free_func((GDestroyNotify) mdev_holder_free);
-            g_hash_table_insert(use->nodes, g_strdup(target), holders);
-        }
-        g_ptr_array_add(holders, new_holder(proc, pid, target));
-        g_hash_table_add(seen, g_steal_pointer(&target));
+        length = readlinkat(dirfd(dir), entry->d_name, target, sizeof(target) - 1);
+        if (length <= 0)
+            continue;
+        target[length] = '\0';
+        if (!g_str_has_prefix(target, VFIO_NODE_PREFIX) || strcmp(target, VFIO_CONTAINER) == 0 ||
+            g_hash_table_contains(seen, target))
+            continue;
+        add_holder(use, proc, pid, target);
+        g_hash_table_add(seen, g_strdup(target));
     }
+    closedir(dir);
+}
+
+static MdevUse *
+scan(MdevContext *ctx, GHashTable *wanted, GError **error)
+{
+    const char *proc = mdev_context_get_proc_dir(ctx);
+    g_autoptr(MdevUse) use = g_new0(MdevUse, 1);
+    g_autoptr(GHashTable) lineage = NULL;
+    struct dirent *entry;
+    DIR *dir;
+    int saved;
+
+    use->complete = TRUE;
+    use->nodes =
+        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
+    use->wanted = wanted ? g_hash_table_ref(wanted) : NULL;
+    if (wanted && g_hash_table_size(wanted) == 0)
+        return g_steal_pointer(&use);
+    dir = opendir(proc);
+    if (dir == NULL) {
+        saved = errno;
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_FAILED,
+                    _("cannot read the processes in '%1$s': %2$s"), proc, g_strerror(saved));
+        return NULL;
+    }
+    lineage = own_lineage(proc);
+    while ((entry = readdir(dir))) {
+        const char *name = entry->d_name;
+
+        if (strspn(name, "0123456789") != strlen(name) ||
+            g_hash_table_contains(lineage, GINT_TO_POINTER((int) g_ascii_strtoll(name, NULL, 10))))
+            continue;
+        scan_process(use, dirfd(dir), proc, name);
+        if (wanted && g_hash_table_size(wanted) == 0)
+            break;
+    }
+    closedir(dir);
+    return g_steal_pointer(&use);
 }
 
 /**
@@ -264,32 +336,41 @@ scan_process(MdevUse *use, const char *proc, const char *pid)
 MdevUse *
 mdev_use_scan(MdevContext *ctx, GError **error)
 {
-    const char *proc = mdev_context_get_proc_dir(ctx);
-    g_autoptr(MdevUse) use = g_new0(MdevUse, 1);
-    g_autoptr(GHashTable) lineage = NULL;
-    g_autoptr(GDir) dir = NULL;
-    g_autoptr(GError) local = NULL;
-    const char *name;
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+    return scan(ctx, NULL, error);
+}
+
+/**
+ * mdev_use_scan_devices:
+ * @ctx: a context; its proc directory is read
+ * @devices: (element-type MdevDevice): the mdevs asked about
+ * @error: return location for a #GError
+ *
+ * mdev_use_scan() for the holders of @devices only: `/proc` is not read
+ * when none of them is active with an IOMMU group (no process can hold
+ * such a device), and the scan stops once a domain's process has been
+ * seen holding each one's group. The processes of the proc directory are
+ * listed in the order of their pids, so what is found for a device
+ * includes its holder with the lowest pid that belongs to a domain.
+ *
+ * Returns: (transfer full): the nodes in use, or %NULL when the proc
+ *   directory cannot be read
+ */
+MdevUse *
+mdev_use_scan_devices(MdevContext *ctx, GPtrArray *devices, GError **error)
+{
+    g_autoptr(GHashTable) wanted = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 
     g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
-    use->complete = TRUE;
-    use->nodes =
-        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
-    dir = g_dir_open(proc, 0, &local);
-    if (dir == NULL) {
-        g_set_error(error, MDEV_ERROR, MDEV_ERROR_FAILED,
-                    _("cannot read the processes in '%1$s': %2$s"), proc, local->message);
-        return NULL;
+    for (guint i = 0; i < devices->len; i++) {
+        const MdevDevice *device = g_ptr_array_index(devices, i);
+
+        if (device->active && device->iommu_group >= 0)
+            g_hash_table_add(wanted, g_strdup_printf(VFIO_NODE_PREFIX "%d", device->iommu_group));
     }
-    lineage = own_lineage(proc);
-    while ((name = g_dir_read_name(dir))) {
-        if (strspn(name, "0123456789") != strlen(name) ||
-            g_hash_table_contains(lineage, GINT_TO_POINTER((int) g_ascii_strtoll(name, NULL, 10))))
-            continue;
-        scan_process(use, proc, name);
-    }
-    return g_steal_pointer(&use);
+    return scan(ctx, wanted, error);
 }
 
 void
@@ -298,6 +379,7 @@ mdev_use_free(MdevUse *use)
     if (use == NULL)
         return;
     g_clear_pointer(&use->nodes, g_hash_table_unref);
+    g_clear_pointer(&use->wanted, g_hash_table_unref);
     g_free(use);
 }
 
@@ -319,13 +401,13 @@ mdev_use_is_complete(MdevUse *use)
 /* The nodes through which a process reaches the device: its IOMMU group's
  * and, on kernels with VFIO device files, its own vfio-dev node. */
 static GPtrArray *
-device_nodes(const MdevDevice *device)
+device_nodes(MdevUse *use, const MdevDevice *device)
 {
     GPtrArray *nodes = g_ptr_array_new_with_free_func(g_free);
 
     if (device->iommu_group >= 0)
         g_ptr_array_add(nodes, g_strdup_printf(VFIO_NODE_PREFIX "%d", device->iommu_group));
-    if (device->syspath) {
+    if (device->syspath && use->cdevs) {
         g_autofree char *path = g_build_filename(device->syspath, "vfio-dev", NULL);
         g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
         const char *name;
@@ -366,9 +448,9 @@ mdev_use_dup_holders(MdevUse *use, const MdevDevice *device)
 
     g_return_val_if_fail(use != NULL && device != NULL, NULL);
 
-    if (!device->active)
+    if (!device->active || g_hash_table_size(use->nodes) == 0)
         return g_steal_pointer(&result);
-    nodes = device_nodes(device);
+    nodes = device_nodes(use, device);
     for (guint i = 0; i < nodes->len; i++) {
         GPtrArray *holders = g_hash_table_lookup(use->nodes, g_ptr_array_index(nodes, i));
 

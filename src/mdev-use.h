@@ -37,6 +37,8 @@ char *mdev_holder_describe(const MdevHolder *holder) G_GNUC_WARN_UNUSED_RESULT;
 typedef struct _MdevUse MdevUse;
 
 MdevUse *mdev_use_scan(MdevContext *ctx, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+MdevUse *mdev_use_scan_devices(MdevContext *ctx, GPtrArray *devices, GError **error)
+    G_GNUC_WARN_UNUSED_RESULT;
 void mdev_use_free(MdevUse *use);
 gboolean mdev_use_is_complete(MdevUse *use);
 GPtrArray *mdev_use_dup_holders(MdevUse *use, const MdevDevice *device) G_GNUC_WARN_UNUSED_RESULT;

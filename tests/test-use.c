@@ -240,6 +240,76 @@ test_no_proc(void)
     g_assert_nonnull(strstr(error->message, "/nonexistent/proc"));
 }
 
+/* /proc is read only when one of the devices asked about could be held:
+ * an active one with an IOMMU group. */
+static void
+test_scan_devices_needless(void)
+{
+    g_autoptr(MdevContext) ctx = mdev_context_new();
+    g_autoptr(GPtrArray) devices =
+        g_ptr_array_new_with_free_func((GDestroyNotify) mdev_device_free);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(MdevUse) use = NULL;
+    g_autoptr(GPtrArray) holders = NULL;
+    MdevDevice *inactive = mdev_device_new(UUID_A, "mtty");
+    MdevDevice *groupless = mdev_device_new(UUID_B, "mtty");
+    MdevDevice *grouped;
+
+    mdev_context_set_proc_dir(ctx, "/nonexistent/proc");
+    inactive->iommu_group = 3;
+    groupless->active = TRUE;
+    groupless->iommu_group = -1;
+    g_ptr_array_add(devices, inactive);
+    g_ptr_array_add(devices, groupless);
+    use = mdev_use_scan_devices(ctx, devices, &error);
+    g_assert_no_error(error);
+    g_assert_nonnull(use);
+    g_assert_true(mdev_use_is_complete(use));
+    holders = mdev_use_dup_holders(use, groupless);
+    g_assert_cmpuint(holders->len, ==, 0);
+    g_clear_pointer(&use, mdev_use_free);
+
+    grouped = mdev_device_new("7e9c3f5a-4d6b-4a8c-9eaf-2a3b4c5d6e7f", "mtty");
+    grouped->active = TRUE;
+    grouped->iommu_group = 4;
+    g_ptr_array_add(devices, grouped);
+    use = mdev_use_scan_devices(ctx, devices, &error);
+    g_assert_null(use);
+    g_assert_error(error, MDEV_ERROR, MDEV_ERROR_FAILED);
+}
+
+/* The scan for given devices finds what the full scan finds for them,
+ * through the group's node and through the device's own. */
+static void
+test_scan_devices_held(Fixture *fx, gconstpointer data)
+{
+    g_autoptr(GPtrArray) devices =
+        g_ptr_array_new_with_free_func((GDestroyNotify) mdev_device_free);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(MdevUse) use = NULL;
+
+    if (fx->host == NULL)
+        return;
+    g_assert_cmpint(
+        mock_host_hold_mdev_by(fx->host, UUID_A, "/usr/bin/qemu-system-x86_64", "web", FALSE), ==,
+        0);
+    g_assert_cmpint(mock_host_hold_mdev_by(fx->host, UUID_B, "qemu-system-x86_64", "db", TRUE), ==,
+                    0);
+    g_ptr_array_add(devices, get_device(fx, UUID_A));
+    g_ptr_array_add(devices, get_device(fx, UUID_B));
+    use = mdev_use_scan_devices(fx->ctx, devices, &error);
+    g_assert_no_error(error);
+    for (guint i = 0; i < devices->len; i++) {
+        g_autoptr(GPtrArray) holders = mdev_use_dup_holders(use, g_ptr_array_index(devices, i));
+        const MdevHolder *h;
+
+        g_assert_cmpuint(holders->len, ==, 1);
+        h = g_ptr_array_index(holders, 0);
+        g_assert_cmpstr(h->domain, ==, i == 0 ? "web" : "db");
+        g_assert_true(g_str_has_prefix(h->node, "/dev/vfio/devices/vfio") == (i == 1));
+    }
+}
+
 static void
 test_parse_domain(void)
 {
@@ -279,6 +349,9 @@ main(int argc, char **argv)
 
     g_test_add_func("/use/parse-domain/table", test_parse_domain);
     g_test_add_func("/use/scan/no-proc", test_no_proc);
+    g_test_add_func("/use/scan-devices/needless", test_scan_devices_needless);
+    g_test_add("/use/scan-devices/held", Fixture, NULL, fixture_setup, test_scan_devices_held,
+               fixture_teardown);
     g_test_add("/use/holders/idle", Fixture, NULL, fixture_setup, test_idle, fixture_teardown);
     g_test_add("/use/holders/qemu-group", Fixture, NULL, fixture_setup, test_qemu_group,
                fixture_teardown);

@@ -9,6 +9,7 @@
 #include "mdev-util.h"
 #include "mdev-vgpu.h"
 #include "mdevtool-fleet.h"
+#include "mdevtool-json-out.h"
 #include "mdevtool-lifecycle.h"
 #include "mdevtool-output.h"
 
@@ -42,12 +43,8 @@ read_usage(MdevtoolCli *cli, GPtrArray *devices)
 {
     g_autoptr(MdevUse) use = NULL;
     Usage *usage = g_new0(Usage, devices->len + 1);
-    gboolean any_active = FALSE;
 
-    for (guint i = 0; i < devices->len; i++)
-        any_active = any_active || ((MdevDevice *) g_ptr_array_index(devices, i))->active;
-    if (any_active)
-        use = mdev_use_scan(cli->ctx, NULL);
+    use = mdev_use_scan_devices(cli->ctx, devices, NULL);
     for (guint i = 0; i < devices->len; i++) {
         const MdevDevice *device = g_ptr_array_index(devices, i);
         g_autoptr(GPtrArray) holders = NULL;
@@ -160,51 +157,50 @@ static void
 print_json(GPtrArray *devices, GPtrArray *hosts, const Usage *usage, gboolean verbose,
            GHashTable *vf_rows)
 {
-    g_autoptr(JsonBuilder) b = json_builder_new();
+    g_autoptr(MdevtoolJsonOut) b = mdevtool_json_out_new(stdout);
 
-    json_builder_begin_array(b);
+    mdevtool_json_out_begin_array(b);
     for (guint i = 0; i < devices->len; i++) {
         const MdevDevice *device = g_ptr_array_index(devices, i);
 
-        json_builder_begin_object(b);
+        mdevtool_json_out_begin_object(b);
         if (hosts)
-            mdevtool_json_add_string(b, "host", g_ptr_array_index(hosts, i));
-        mdevtool_json_add_string(b, "uuid", device->uuid);
-        mdevtool_json_add_string(b, "parent", device->parent);
-        mdevtool_json_add_string(b, "type", device->type);
-        mdevtool_json_add_bool(b, "active", device->active, TRUE);
-        mdevtool_json_add_bool(b, "defined", device->defined, TRUE);
-        mdevtool_json_add_bool(b, "autostart", device->autostart, device->defined);
-        mdevtool_json_add_int(b, "iommu_group", device->iommu_group, device->iommu_group >= 0);
-        json_builder_set_member_name(b, "attrs");
+            mdevtool_json_out_add_string(b, "host", g_ptr_array_index(hosts, i));
+        mdevtool_json_out_add_string(b, "uuid", device->uuid);
+        mdevtool_json_out_add_string(b, "parent", device->parent);
+        mdevtool_json_out_add_string(b, "type", device->type);
+        mdevtool_json_out_add_bool(b, "active", device->active, TRUE);
+        mdevtool_json_out_add_bool(b, "defined", device->defined, TRUE);
+        mdevtool_json_out_add_bool(b, "autostart", device->autostart, device->defined);
+        mdevtool_json_out_add_int(b, "iommu_group", device->iommu_group, device->iommu_group >= 0);
+        mdevtool_json_out_member(b, "attrs");
         if (device->defined) {
-            json_builder_begin_array(b);
+            mdevtool_json_out_begin_array(b);
             for (guint a = 0; a < device->attrs->len; a++) {
                 const MdevAttr *attr = g_ptr_array_index(device->attrs, a);
-                json_builder_begin_object(b);
-                mdevtool_json_add_string(b, "name", attr->name);
-                mdevtool_json_add_string(b, "value", attr->value);
-                json_builder_end_object(b);
+                mdevtool_json_out_begin_object(b);
+                mdevtool_json_out_add_string(b, "name", attr->name);
+                mdevtool_json_out_add_string(b, "value", attr->value);
+                mdevtool_json_out_end_object(b);
             }
-            json_builder_end_array(b);
+            mdevtool_json_out_end_array(b);
         } else {
-            json_builder_add_null_value(b);
+            mdevtool_json_out_null(b);
         }
-        mdevtool_json_add_string(b, "path", device->syspath);
-        mdevtool_json_add_string(b, "domain", usage[i].domain);
-        mdevtool_json_add_bool(b, "in_use", usage[i].in_use == 1, usage[i].in_use >= 0);
-        mdevtool_json_add_string(b, "kind",
+        mdevtool_json_out_add_string(b, "path", device->syspath);
+        mdevtool_json_out_add_string(b, "domain", usage[i].domain);
+        mdevtool_json_out_add_bool(b, "in_use", usage[i].in_use == 1, usage[i].in_use >= 0);
+        mdevtool_json_out_add_string(b, "kind",
                                  device->address || (vf_rows && g_hash_table_contains(
                                                                     vf_rows, device))
                                      ? "nvidia-vf"
                                      : "mdev");
-        mdevtool_json_add_string(b, "address", device->address);
+        mdevtool_json_out_add_string(b, "address", device->address);
         if (verbose)
-            mdevtool_json_add_string(b, "driver", device->driver);
-        json_builder_end_object(b);
+            mdevtool_json_out_add_string(b, "driver", device->driver);
+        mdevtool_json_out_end_object(b);
     }
-    json_builder_end_array(b);
-    mdevtool_json_print(b);
+    mdevtool_json_out_end_array(b);
 }
 
 /* NVIDIA VF vGPU definitions: a running one marks its VF's row as

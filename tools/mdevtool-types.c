@@ -4,6 +4,7 @@
 #include "mdev-discovery.h"
 #include "mdevtool-lifecycle.h"
 #include "mdevtool-fleet.h"
+#include "mdevtool-json-out.h"
 #include "mdevtool-output.h"
 
 #include <glib/gi18n.h>
@@ -65,38 +66,37 @@ print_text(GPtrArray *parents, GPtrArray *hosts)
 static void
 print_json(GPtrArray *parents, GPtrArray *hosts)
 {
-    g_autoptr(JsonBuilder) b = json_builder_new();
+    g_autoptr(MdevtoolJsonOut) b = mdevtool_json_out_new(stdout);
 
-    json_builder_begin_array(b);
+    mdevtool_json_out_begin_array(b);
     for (guint i = 0; i < parents->len; i++) {
         const MdevParent *parent = g_ptr_array_index(parents, i);
 
-        json_builder_begin_object(b);
+        mdevtool_json_out_begin_object(b);
         if (hosts)
-            mdevtool_json_add_string(b, "host", g_ptr_array_index(hosts, i));
-        mdevtool_json_add_string(b, "parent", parent->name);
-        mdevtool_json_add_string(b, "kind", mdev_parent_kind_to_string(parent->kind));
-        mdevtool_json_add_string(b, "path", parent->syspath);
-        mdevtool_json_add_bool(b, "registered", parent->registered, TRUE);
-        json_builder_set_member_name(b, "types");
-        json_builder_begin_array(b);
+            mdevtool_json_out_add_string(b, "host", g_ptr_array_index(hosts, i));
+        mdevtool_json_out_add_string(b, "parent", parent->name);
+        mdevtool_json_out_add_string(b, "kind", mdev_parent_kind_to_string(parent->kind));
+        mdevtool_json_out_add_string(b, "path", parent->syspath);
+        mdevtool_json_out_add_bool(b, "registered", parent->registered, TRUE);
+        mdevtool_json_out_member(b, "types");
+        mdevtool_json_out_begin_array(b);
         for (guint t = 0; t < parent->types->len; t++) {
             const MdevType *type = g_ptr_array_index(parent->types, t);
 
-            json_builder_begin_object(b);
-            mdevtool_json_add_string(b, "id", type->id);
-            mdevtool_json_add_string(b, "name", type->name);
-            mdevtool_json_add_string(b, "description", type->description);
-            mdevtool_json_add_string(b, "device_api", type->device_api);
-            mdevtool_json_add_int(b, "available_instances", type->available_instances,
-                                  type->available_instances >= 0);
-            json_builder_end_object(b);
+            mdevtool_json_out_begin_object(b);
+            mdevtool_json_out_add_string(b, "id", type->id);
+            mdevtool_json_out_add_string(b, "name", type->name);
+            mdevtool_json_out_add_string(b, "description", type->description);
+            mdevtool_json_out_add_string(b, "device_api", type->device_api);
+            mdevtool_json_out_add_int(b, "available_instances", type->available_instances,
+                                      type->available_instances >= 0);
+            mdevtool_json_out_end_object(b);
         }
-        json_builder_end_array(b);
-        json_builder_end_object(b);
+        mdevtool_json_out_end_array(b);
+        mdevtool_json_out_end_object(b);
     }
-    json_builder_end_array(b);
-    mdevtool_json_print(b);
+    mdevtool_json_out_end_array(b);
 }
 
 MDEVTOOL_CMD(mdevtool_cmd_types)
@@ -121,8 +121,8 @@ MDEVTOOL_CMD(mdevtool_cmd_types)
         return mdevtool_fleet_show_parents(cli, parent, print_json, print_text);
 
     mdevtool_resolve_parent(cli, &parent);
-    inv = mdev_discovery_scan(cli->ctx, MDEV_DISCOVERY_PARENTS | MDEV_DISCOVERY_NVIDIA_VF,
-                              parent, &error);
+    inv = mdev_discovery_scan(cli->ctx, MDEV_DISCOVERY_PARENTS | MDEV_DISCOVERY_NVIDIA_VF, parent,
+                              &error);
     if (inv == NULL)
         return mdevtool_fail_scan(cli, error, parent);
 
@@ -137,7 +137,8 @@ MDEVTOOL_CMD(mdevtool_cmd_types)
         const MdevParent *p = g_ptr_array_index(inv->parents, i);
         if (!p->registered)
             mdevtool_note(_("parent '%s' is not registered with the mdev core: it has no "
-                            "supported types yet"), p->name);
+                            "supported types yet"),
+                          p->name);
     }
     mdevtool_print_problems(inv->problems);
     return MDEVTOOL_EXIT_OK;

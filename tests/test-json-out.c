@@ -1,0 +1,226 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "mdevtool-json-out.h"
+
+#include <json-glib/json-glib.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Every document is built twice, as a json-glib tree printed by its
+ * generator (what the listings printed before) and through the streaming
+ * writer; the bytes must be the same. */
+typedef struct {
+    JsonBuilder *builder;
+    MdevtoolJsonOut *out;
+    FILE *stream;
+    char *text;
+    size_t length;
+} Both;
+
+static void
+both_init(Both *both)
+{
+    both->builder = json_builder_new();
+    both->stream = open_memstream(&both->text, &both->length);
+    g_assert_nonnull(both->stream);
+    both->out = mdevtool_json_out_new(both->stream);
+}
+
+static void
+both_check(Both *both)
+{
+    g_autoptr(JsonNode) root = json_builder_get_root(both->builder);
+    g_autoptr(JsonGenerator) gen = json_generator_new();
+    g_autofree char *text = NULL;
+    g_autofree char *expected = NULL;
+
+    json_generator_set_pretty(gen, TRUE);
+    json_generator_set_indent(gen, 2);
+    json_generator_set_root(gen, root);
+    text = json_generator_to_data(gen, NULL);
+    expected = g_strconcat(text, "\n", NULL);
+    mdevtool_json_out_free(both->out);
+    fclose(both->stream);
+    g_assert_cmpstr(both->text, ==, expected);
+    free(both->text);
+    g_object_unref(both->builder);
+}
+
+static void
+begin(Both *both, gboolean object)
+{
+    if (object) {
+        json_builder_begin_object(both->builder);
+        mdevtool_json_out_begin_object(both->out);
+    } else {
+        json_builder_begin_array(both->builder);
+        mdevtool_json_out_begin_array(both->out);
+    }
+}
+
+static void
+end(Both *both, gboolean object)
+{
+    if (object) {
+        json_builder_end_object(both->builder);
+        mdevtool_json_out_end_object(both->out);
+    } else {
+        json_builder_end_array(both->builder);
+        mdevtool_json_out_end_array(both->out);
+    }
+}
+
+static void
+member(Both *both, const char *key)
+{
+    json_builder_set_member_name(both->builder, key);
+    mdevtool_json_out_member(both->out, key);
+}
+
+static void
+string(Both *both, const char *value)
+{
+    json_builder_add_string_value(both->builder, value);
+    mdevtool_json_out_string(both->out, value);
+}
+
+/* Every byte but NUL, in keys and values, alone and between others. */
+static void
+test_every_byte(void)
+{
+    Both both;
+
+    both_init(&both);
+    begin(&both, TRUE);
+    for (int c = 1; c < 256; c++) {
+        char alone[2] = { (char) c, '\0' };
+        char between[4] = { 'a', (char) c, 'z', '\0' };
+
+        member(&both, between);
+        string(&both, alone);
+        member(&both, alone);
+        string(&both, between);
+    }
+    member(&both, "utf-8");
+    string(&both, "\303\244\342\202\254\360\237\230\200");
+    member(&both, "invalid utf-8");
+    string(&both, "\303\303\200\377");
+    member(&both, "empty");
+    string(&both, "");
+    end(&both, TRUE);
+    both_check(&both);
+}
+
+static void
+test_scalars(void)
+{
+    const gint64 ints[] = { 0, 1, -1, 42, G_MAXINT64, G_MININT64 };
+    Both both;
+
+    both_init(&both);
+    begin(&both, FALSE);
+    for (guint i = 0; i < G_N_ELEMENTS(ints); i++) {
+        json_builder_add_int_value(both.builder, ints[i]);
+        mdevtool_json_out_int(both.out, ints[i]);
+    }
+    json_builder_add_boolean_value(both.builder, TRUE);
+    mdevtool_json_out_bool(both.out, TRUE);
+    json_builder_add_boolean_value(both.builder, FALSE);
+    mdevtool_json_out_bool(both.out, FALSE);
+    json_builder_add_null_value(both.builder);
+    mdevtool_json_out_null(both.out);
+    /* a NULL string is null */
+    json_builder_add_null_value(both.builder);
+    mdevtool_json_out_string(both.out, NULL);
+    end(&both, FALSE);
+    both_check(&both);
+}
+
+/* Empty and nested containers at every depth up to five, in arrays and
+ * as members: the generator's indentation differs between them. */
+static void
+nest(Both *both, guint depth, gboolean object)
+{
+    begin(both, object);
+    if (depth > 0) {
+        for (int kind = 0; kind < 4; kind++) {
+            static const char *const keys[] = { "empty object", "empty array", "object", "array" };
+
+            if (object)
+                member(both, keys[kind]);
+            if (kind < 2) {
+                begin(both, kind % 2 == 0);
+                end(both, kind % 2 == 0);
+            } else {
+                nest(both, depth - 1, kind % 2 == 0);
+            }
+        }
+        if (object)
+            member(both, "last");
+        string(both, "x");
+    }
+    end(both, object);
+}
+
+static void
+test_nesting(void)
+{
+    for (guint depth = 0; depth <= 5; depth++) {
+        for (int object = 0; object < 2; object++) {
+            Both both;
+
+            both_init(&both);
+            nest(&both, depth, object);
+            both_check(&both);
+        }
+    }
+}
+
+/* The shape of the listings: records with null members and attributes. */
+static void
+test_listing(void)
+{
+    Both both;
+
+    both_init(&both);
+    begin(&both, FALSE);
+    for (guint i = 0; i < 3; i++) {
+        begin(&both, TRUE);
+        member(&both, "uuid");
+        string(&both, "5e000001-0000-4000-8001-000000000000");
+        json_builder_set_member_name(both.builder, "iommu_group");
+        json_builder_add_null_value(both.builder);
+        mdevtool_json_out_add_int(both.out, "iommu_group", 0, FALSE);
+        json_builder_set_member_name(both.builder, "active");
+        json_builder_add_boolean_value(both.builder, i % 2);
+        mdevtool_json_out_add_bool(both.out, "active", i % 2, TRUE);
+        json_builder_set_member_name(both.builder, "group");
+        json_builder_add_int_value(both.builder, 7);
+        mdevtool_json_out_add_int(both.out, "group", 7, TRUE);
+        member(&both, "attrs");
+        begin(&both, FALSE);
+        for (guint a = 0; a < i; a++) {
+            begin(&both, TRUE);
+            member(&both, "name");
+            string(&both, "vgpu_params");
+            json_builder_set_member_name(both.builder, "value");
+            json_builder_add_null_value(both.builder);
+            mdevtool_json_out_add_string(both.out, "value", NULL);
+            end(&both, TRUE);
+        }
+        end(&both, FALSE);
+        end(&both, TRUE);
+    }
+    end(&both, FALSE);
+    both_check(&both);
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+    g_test_add_func("/json-out/every-byte", test_every_byte);
+    g_test_add_func("/json-out/scalars", test_scalars);
+    g_test_add_func("/json-out/nesting", test_nesting);
+    g_test_add_func("/json-out/listing", test_listing);
+    return g_test_run();
+}
