@@ -113,6 +113,31 @@ hook hook-mix release end"
 [ "$(rc)" = 0 ] && [ "$(devs)" = "$R 66666666-6666-4666-8666-666666666666" ]
 verdict "release end leaves a device made meanwhile by someone else"
 
+# --- ownership: list and gc read the records --------------------------------
+
+sim "$SETUP
+hook hook-mix prepare begin
+\"\$T\" list > \"\$W/list\"
+\"\$T\" --json list > \"\$W/list.json\"
+cmd gc --no-libvirt"
+python3 - "$W/list.json" <<'EOF2'
+import json, sys
+rows = {d["uuid"]: d["domain"] for d in json.load(open(sys.argv[1]))}
+want = {"11111111-1111-4111-8111-111111111111": None,
+        "22222222-2222-4222-8222-222222222222": "mix",
+        "33333333-3333-4333-8333-333333333333": "mix",
+        "44444444-4444-4444-8444-444444444444": "mix"}
+sys.exit(0 if rows == want else 1)
+EOF2
+verdict "list --json: the domain of every device the hook made, none for the one running before"
+
+grep "^$M " "$W/list" | grep -q ' mix\( \|$\)' && ! grep "^$R " "$W/list" | grep -q ' mix\( \|$\)'
+verdict "list: the DOMAIN column names the domain from the hook record"
+
+[ "$(rc)" = 0 ] && grep -q "^removed $R " "$W/out" && grep -qx "kept $M: domain 'mix' claims it" "$W/out" &&
+    grep -qx "kept $N: domain 'mix' claims it" "$W/out" && [ "$(devs)" = "$D $M $N" ]
+verdict "gc keeps what a hook record claims and removes the unclaimed device"
+
 # --- failures: one line, nothing left -------------------------------------
 
 sim "$SETUP
