@@ -138,6 +138,16 @@ verdict "list: the DOMAIN column names the domain from the hook record"
     grep -qx "kept $N: domain 'mix' claims it" "$W/out" && [ "$(devs)" = "$D $M $N" ]
 verdict "gc keeps what a hook record claims and removes the unclaimed device"
 
+sim "$SETUP
+hook hook-mix prepare begin
+printf '{\"uuid\": \"%s\", \"devices\": [{\"uuid\": \"../../../x\", \"action\": \"created\"}]}' \$MIX \\
+    > \"\$MDEVTOOL_STATE_DIR/domains/\$MIX.json\"
+\"\$T\" list > \"\$W/list\" 2> \"\$W/list-err\"; echo \$? > \"\$W/list-rc\"
+hook hook-mix release end"
+failed_with "invalid hook record '.*$MIX.json'" && [ "$(devs)" = "$R $D $M $N" ] &&
+    [ "$(cat "$W/list-rc")" = 0 ] && [ ! -s "$W/list-err" ] && ! grep -q ' mix ' "$W/list"
+verdict "a corrupt record fails release with one line, touches no device, and is dropped"
+
 # --- failures: one line, nothing left -------------------------------------
 
 sim "$SETUP
