@@ -4,6 +4,7 @@
 #include "mdev-attach.h"
 #include "mdev-discovery.h"
 #include "mdev-error.h"
+#include "mdev-hook.h"
 #include "mdev-ops.h"
 #include "mdev-store.h"
 #include "mdev-use.h"
@@ -43,26 +44,45 @@ mdev_gc_verdict_to_string(MdevGcVerdict verdict)
     return verdict_names[verdict];
 }
 
-/* Every claim a domain has on a device, UUID or VF address -> domain name
- * (see mdev_attach_dup_claims()). The one place gc learns about domains. */
+/* Every claim a domain has on a device, UUID or VF address -> domain name:
+ * what the libvirt hook made for a domain (its records), and the devices of
+ * libvirt's persistent and running domains (mdev_attach_dup_claims()). The
+ * one place gc learns about domains. */
 static GHashTable *
-domain_claims(const char *uri, MdevGcFlags flags, GError **error)
+domain_claims(MdevContext *ctx, const char *uri, MdevGcFlags flags, GError **error)
 {
     g_autoptr(MdevVirtConnection) connection = NULL;
     g_autoptr(GHashTable) claims = NULL;
+    g_autoptr(GPtrArray) records = NULL;
     g_autoptr(GError) local = NULL;
 
-    if (flags & MDEV_GC_NO_LIBVIRT)
-        return g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-    connection = mdev_virt_connection_open(uri ? uri : MDEV_VIRT_DEFAULT_URI, 0, &local);
-    if (connection)
-        claims = mdev_attach_dup_claims(connection, &local);
-    if (claims == NULL) {
-        g_set_error(error, MDEV_ERROR, MDEV_ERROR_FAILED,
-                    _("cannot ask libvirt which devices its domains use (%s); with --no-libvirt "
-                      "gc judges by definitions and use alone"),
-                    local->message);
-        return NULL;
+    if (flags & MDEV_GC_NO_LIBVIRT) {
+        claims = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    } else {
+        connection = mdev_virt_connection_open(uri ? uri : MDEV_VIRT_DEFAULT_URI, 0, &local);
+        if (connection)
+            claims = mdev_attach_dup_claims(connection, &local);
+        if (claims == NULL) {
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_FAILED,
+                        _("cannot ask libvirt which devices its domains use (%s); with "
+                          "--no-libvirt gc judges by definitions and use alone"),
+                        local->message);
+            return NULL;
+        }
+    }
+    /* what the libvirt hook made belongs to its domain, libvirt asked or not */
+    records = mdev_hook_record_load_all(ctx);
+    for (guint i = 0; i < records->len; i++) {
+        const MdevHookRecord *record = g_ptr_array_index(records, i);
+
+        for (guint j = 0; j < record->entries->len; j++) {
+            const MdevHookEntry *entry = g_ptr_array_index(record->entries, j);
+            const char *name = entry->uuid ? entry->uuid : entry->address;
+
+            if (name && !g_hash_table_contains(claims, name))
+                g_hash_table_insert(claims, g_strdup(name),
+                                    g_strdup(record->domain ? record->domain : record->uuid));
+        }
     }
     return g_steal_pointer(&claims);
 }
@@ -91,7 +111,7 @@ mdev_gc_plan(MdevContext *ctx, const char *uri, MdevGcFlags flags, GError **erro
 
     g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
-    claims = domain_claims(uri, flags, error);
+    claims = domain_claims(ctx, uri, flags, error);
     if (claims == NULL)
         return NULL;
     inv = mdev_discovery_scan(ctx, MDEV_DISCOVERY_DEVICES, NULL, error);

@@ -26,5 +26,6 @@ MDEVTOOL_CMD(mdevtool_cmd_hostdev);
 MDEVTOOL_CMD(mdevtool_cmd_attach);
 MDEVTOOL_CMD(mdevtool_cmd_detach);
 MDEVTOOL_CMD(mdevtool_cmd_doctor);
+MDEVTOOL_CMD(mdevtool_cmd_hook);
 
 G_END_DECLS
