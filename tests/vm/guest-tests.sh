@@ -49,6 +49,7 @@ scenarios=(
     "mdevtool-libvirt      t_mdevtool_libvirt      400  libvirt: nodedev driver with mdevtool as mdevctl; nodedev-dumpxml equals mdevtool dumpxml"
     "mdevtool-hostile-names t_mdevtool_hostile     300  mdevtool: names with ../ and / write nothing on the real kernel"
     "mdevtool-in-use       t_mdevtool_in_use       300  mdevtool: a QEMU holding an mtty mdev: list shows it, stop and undefine refuse naming it, gc keeps it, --force waits for it"
+    "mdevtool-domain       t_mdevtool_domain       600  libvirt: libvirtd's QEMU driver runs a nested domain holding an mtty mdev; list shows it, stop refuses, destroy frees it"
     "nvvf-card             t_nvvf_card             120  nvvf: the card bound to nvidia, 8 VFs with nvidia/ files, IOMMU groups and VFIO devices"
     "nvvf-create-destroy   t_nvvf_create_destroy   120  nvvf: create and destroy through current_vgpu_type, vgpu_params, sibling lists follow"
     "nvvf-homogeneous      t_nvvf_homogeneous      300  nvvf: types filled to their maximum, lists shrink to the header and come back"
@@ -1018,6 +1019,162 @@ sys.exit(not (len(d) == 1 and d[0]["domain"] == "in-use-vm" and d[0]["in_use"] i
     wait "$s"
     expect_eq "$?" 0 "exit status of stop --force once QEMU exited ($(cat /tmp/force.out))"
     wait_for 20 test ! -e "$SYS_MDEV/$u" || fail "$u still there after stop --force"
+    expect_eq "$(mdev_count)" 0 "mdevs at the end"
+    finish
+}
+
+# ------------------------------------------- domains of libvirtd's QEMU driver
+# libvirtd with its QEMU driver (and the node-device driver) runs nested,
+# diskless TCG domains.  The guest shares the host's /etc/passwd, which has
+# libvirt's QEMU user only where libvirt-daemon-system is installed, but the
+# driver refuses to start without it: the guest's copy gets it.  QEMU runs as
+# root without a security driver (no LSM filesystem is mounted) and writes
+# its output to a file itself, without virtlogd; the rest of qemu.conf is
+# libvirt's default (a private /dev per domain, no cgroups).
+LVQ_LOG=/var/log/libvirt/libvirtd-qemu.log
+start_libvirtd_qemu() {
+    mkdir -p /etc/libvirt /var/lib/libvirt /var/cache/libvirt /var/log/libvirt /run/libvirt /tmp/lvdrv
+    getent group libvirt-qemu >/dev/null || echo 'libvirt-qemu:x:64055:' >>/etc/group
+    getent passwd libvirt-qemu >/dev/null ||
+        echo 'libvirt-qemu:x:64055:64055:Libvirt Qemu:/var/lib/libvirt:/usr/sbin/nologin' >>/etc/passwd
+    printf '%s\n' 'user = "root"' 'group = "root"' 'security_driver = "none"' \
+        'stdio_handler = "file"' >/etc/libvirt/qemu.conf
+    ln -sf /usr/lib/x86_64-linux-gnu/libvirt/connection-driver/libvirt_driver_nodedev.so /tmp/lvdrv/
+    ln -sf /usr/lib/x86_64-linux-gnu/libvirt/connection-driver/libvirt_driver_qemu.so /tmp/lvdrv/
+    rm -f "$LVQ_LOG"
+    env LIBVIRT_DRIVER_DIR=/tmp/lvdrv LIBVIRT_LOG_OUTPUTS="1:file:$LVQ_LOG" \
+        LIBVIRT_LOG_FILTERS="1:qemu.qemu_hostdev 1:util.mdev 1:util.hook 1:util.command 3:*" \
+        /usr/sbin/libvirtd --daemon --pid-file=/run/libvirtd.pid >/tmp/libvirtd.out 2>&1 ||
+        { fail "libvirtd did not start: $(cat /tmp/libvirtd.out)"; return 1; }
+    wait_for 60 lvq list --all || {
+        fail "libvirtd's QEMU driver not ready (virsh list failed); its log ends:"
+        grep -v ' debug : ' "$LVQ_LOG" | tail -n 20
+        return 1
+    }
+}
+lvq() { virsh -q -c qemu:///system "$@"; }
+
+# A domain that needs nothing but QEMU: q35, 64 MiB, no disk, network,
+# graphics, USB or balloon.  SeaBIOS finds nothing to boot and, with the
+# reboot timeout off, waits there for good instead of rebooting (which
+# on_reboot=destroy would turn into an end of the domain).
+domain_xml() { # NAME HOSTDEV_UUID...
+    local name=$1 u
+    shift
+    echo "<domain type='qemu'>"
+    echo "  <name>$name</name>"
+    echo "  <memory unit='MiB'>64</memory>"
+    echo "  <vcpu>1</vcpu>"
+    echo "  <os><type arch='x86_64' machine='q35'>hvm</type><bios rebootTimeout='-1'/></os>"
+    echo "  <on_poweroff>destroy</on_poweroff><on_reboot>destroy</on_reboot><on_crash>destroy</on_crash>"
+    echo "  <devices>"
+    echo "    <emulator>$(command -v qemu-system-x86_64)</emulator>"
+    echo "    <controller type='usb' model='none'/>"
+    echo "    <memballoon model='none'/>"
+    for u in "$@"; do
+        echo "    <hostdev mode='subsystem' type='mdev' model='vfio-pci'>"
+        echo "      <source><address uuid='$u'/></source>"
+        echo "    </hostdev>"
+    done
+    echo "  </devices>"
+    echo "</domain>"
+}
+domain_pid() { # NAME: the pid of its QEMU, from libvirt's pid file (no newline)
+    local p
+    p=$(cat "/run/libvirt/qemu/$1.pid" 2>/dev/null) && kill -0 "$p" 2>/dev/null && echo "$p"
+}
+domain_state_is() { # NAME STATE
+    local st
+    st=$(lvq domstate "$1" 2>&1)
+    echo "$st"
+    [ "$st" = "$2" ]
+}
+# Ends a domain whatever libvirtd's state: a QEMU left behind would hold its
+# group, and the runner's clean-up would wait in the kernel's remove for it.
+domain_kill() { # NAME
+    local p
+    p=$(domain_pid "$1")
+    lvq destroy "$1" >/dev/null 2>&1
+    if [ -n "$p" ]; then
+        kill "$p" 2>/dev/null
+        wait_for 20 pid_gone "$p" || kill -9 "$p" 2>/dev/null
+    fi
+    return 0
+}
+since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
+# list --json names DOMAIN (null: none, "*": any) and IN_USE for UUID
+list_shows() { # UUID DOMAIN|null|* true|false
+    "$MDEVTOOL" --json list >/tmp/list.json 2>&1 || { cat /tmp/list.json; return 2; }
+    cat /tmp/list.json
+    python3 -c '
+import json, sys
+d = [e for e in json.load(open(sys.argv[1])) if e["uuid"] == sys.argv[2]]
+want = None if sys.argv[3] == "null" else sys.argv[3]
+sys.exit(not (len(d) == 1 and (want == "*" or d[0]["domain"] == want)
+              and d[0]["in_use"] is (sys.argv[4] == "true")))
+' /tmp/list.json "$@"
+}
+
+t_mdevtool_domain() {
+    need_mdevtool create stop list
+    command -v qemu-system-x86_64 >/dev/null || skip "no qemu-system-x86_64"
+    [ -e /usr/lib/x86_64-linux-gnu/libvirt/connection-driver/libvirt_driver_qemu.so ] ||
+        skip "no libvirt QEMU driver (libvirt-daemon-driver-qemu)"
+    local dom=mdevtool-vm u g q t0 rc
+    trap 'domain_kill mdevtool-vm' EXIT
+    trap 'exit 1' TERM
+    t0=$(date +%s.%N)
+    start_libvirtd_qemu || finish
+    note "libvirtd with the QEMU driver ready after $(since "$t0") s"
+
+    u=$("$MDEVTOOL" create --type mtty-1 --parent mtty) || { fail "create"; finish; }
+    check_mdev "$u" mtty mtty-1
+    g=$MDEV_GROUP
+    domain_xml "$dom" "$u" >/tmp/domain.xml
+    t0=$(date +%s.%N)
+    lvq define /tmp/domain.xml >/dev/null || { fail "virsh define: $(cat /tmp/domain.xml)"; finish; }
+    note "virsh define (QEMU capabilities probed) took $(since "$t0") s"
+    t0=$(date +%s.%N)
+    lvq start "$dom" >/tmp/out 2>&1 || {
+        fail "virsh start: $(cat /tmp/out)"
+        grep ' error : ' "$LVQ_LOG" | tail -n 20
+        tail -n 20 "/var/log/libvirt/qemu/$dom.log"
+        finish
+    }
+    note "virsh start took $(since "$t0") s"
+    wait_for 20 domain_state_is "$dom" running || fail "domain not running after virsh start"
+    q=$(domain_pid "$dom") || { fail "no QEMU process for $dom"; finish; }
+    note "QEMU $q: $(tr '\0' ' ' <"/proc/$q/cmdline" | head -c 600)"
+    wait_for 30 holds_vfio "$q" "/dev/vfio/$g" || fail "QEMU $q of $dom does not hold /dev/vfio/$g"
+
+    wait_for 10 list_shows "$u" "$dom" true || fail "list --json does not show $dom and in_use for $u"
+    "$MDEVTOOL" list >/tmp/list.txt 2>&1 || fail "list"
+    note "list:"; sed 's/^/  /' /tmp/list.txt
+    grep "^$u" /tmp/list.txt | grep -q -w -- "$dom" || fail "list (text) does not name $dom for $u"
+
+    "$MDEVTOOL" stop "$u" >/tmp/out 2>/tmp/err
+    rc=$?
+    note "stop: $rc: $(cat /tmp/err)"
+    expect_eq "$rc" 1 "exit status of stop of a device a running domain holds"
+    expect_eq "$(grep -c . /tmp/err)" 1 "lines on stderr of stop of a held device"
+    grep -q "process $q ('qemu-system-x86') of domain '$dom'" /tmp/err ||
+        fail "stop does not name the domain's QEMU: $(cat /tmp/err)"
+    [ -e "$SYS_MDEV/$u" ] || fail "stop removed a device a running domain holds"
+
+    t0=$(date +%s.%N)
+    lvq destroy "$dom" >/tmp/out 2>&1 || fail "virsh destroy: $(cat /tmp/out)"
+    note "virsh destroy took $(since "$t0") s"
+    wait_for 20 pid_gone "$q" || fail "QEMU $q still there after virsh destroy"
+    wait_for 10 domain_state_is "$dom" "shut off" || fail "domain not shut off after virsh destroy"
+    [ -e "$SYS_MDEV/$u" ] || fail "virsh destroy removed $u (no hook is installed)"
+    # the domain may still claim it (it is defined); no process holds it
+    wait_for 10 list_shows "$u" '*' false || fail "list --json after virsh destroy: $u still in use"
+    "$MDEVTOOL" stop "$u" || fail "stop after virsh destroy"
+    [ ! -e "$SYS_MDEV/$u" ] || fail "$u still there after stop"
+
+    lvq undefine "$dom" >/dev/null || fail "virsh undefine"
+    trap - EXIT
+    stop_libvirtd
     expect_eq "$(mdev_count)" 0 "mdevs at the end"
     finish
 }
