@@ -1116,11 +1116,11 @@ sys.exit(not (len(d) == 1 and (want == "*" or d[0]["domain"] == want)
 }
 
 t_mdevtool_domain() {
-    need_mdevtool create stop list
+    need_mdevtool create stop list gc
     command -v qemu-system-x86_64 >/dev/null || skip "no qemu-system-x86_64"
     [ -e /usr/lib/x86_64-linux-gnu/libvirt/connection-driver/libvirt_driver_qemu.so ] ||
         skip "no libvirt QEMU driver (libvirt-daemon-driver-qemu)"
-    local dom=mdevtool-vm u g q t0 rc
+    local dom=mdevtool-vm u g q l t0 rc
     trap 'domain_kill mdevtool-vm' EXIT
     trap 'exit 1' TERM
     t0=$(date +%s.%N)
@@ -1160,6 +1160,19 @@ t_mdevtool_domain() {
     grep -q "process $q ('qemu-system-x86') of domain '$dom'" /tmp/err ||
         fail "stop does not name the domain's QEMU: $(cat /tmp/err)"
     [ -e "$SYS_MDEV/$u" ] || fail "stop removed a device a running domain holds"
+
+    # a leaked transient device goes, the running domain's stays
+    l=$("$MDEVTOOL" create --type mtty-2 --parent mtty) || fail "create of the leaked device"
+    "$MDEVTOOL" gc --no-libvirt >/tmp/out 2>/tmp/err
+    rc=$?
+    note "gc --no-libvirt: $rc: $(cat /tmp/out /tmp/err)"
+    expect_eq "$rc" 0 "exit status of gc --no-libvirt"
+    grep -q "^removed $l (parent 'mtty', type 'mtty-2')" /tmp/out || fail "gc did not say it removed $l"
+    grep -q "^kept $u: in use by process $q ('qemu-system-x86') of domain '$dom'" /tmp/out ||
+        fail "gc did not say why it kept $u"
+    [ ! -e "$SYS_MDEV/$l" ] || fail "gc left the leaked device $l"
+    [ -e "$SYS_MDEV/$u" ] || fail "gc removed $u, which the running domain holds"
+    expect_eq "$(mdev_count)" 1 "mdevs after gc"
 
     t0=$(date +%s.%N)
     lvq destroy "$dom" >/tmp/out 2>&1 || fail "virsh destroy: $(cat /tmp/out)"
