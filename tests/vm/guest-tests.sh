@@ -1702,7 +1702,12 @@ for s in "${selected[@]}"; do
         failed=$((failed + 1)) ;;
     *) emit "not ok $n - $name ($secs s)"; failed=$((failed + 1)) ;;
     esac
-    # Whatever a scenario left behind must not spoil the next one.
+    # Whatever a scenario left behind must not spoil the next one.  A
+    # domain's QEMU outlives libvirtd and would hold its group, so that the
+    # kernel's remove below would wait for it.
+    for f in /run/libvirt/qemu/*.pid; do
+        [ -e "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null
+    done
     stop_libvirtd
     stop_udevd
     remove_all_mdevs
