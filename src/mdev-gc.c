@@ -3,6 +3,7 @@
 
 #include "mdev-discovery.h"
 #include "mdev-error.h"
+#include "mdev-hook.h"
 #include "mdev-ops.h"
 #include "mdev-store.h"
 #include "mdev-use.h"
@@ -27,8 +28,20 @@ static GHashTable *
 domain_claims(MdevContext *ctx, MdevGcFlags flags, GError **error)
 {
     g_autoptr(GHashTable) claims = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    g_autoptr(GPtrArray) records = mdev_hook_record_load_all(ctx);
 
-    (void) ctx;
+    /* what the libvirt hook made belongs to its domain, libvirt asked or not */
+    for (guint i = 0; i < records->len; i++) {
+        const MdevHookRecord *record = g_ptr_array_index(records, i);
+
+        for (guint j = 0; j < record->entries->len; j++) {
+            const MdevHookEntry *entry = g_ptr_array_index(record->entries, j);
+
+            if (entry->uuid)
+                g_hash_table_replace(claims, g_strdup(entry->uuid),
+                                     g_strdup(record->domain ? record->domain : record->uuid));
+        }
+    }
     if (!(flags & MDEV_GC_NO_LIBVIRT)) {
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_FAILED,
                     _("gc cannot ask libvirt which devices its domains use yet: with "

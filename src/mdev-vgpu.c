@@ -188,7 +188,7 @@ params_of(GPtrArray *attrs, GError **error)
  * @error unset when the card has none (any more). */
 static char *
 create_on_card(MdevContext *ctx, const char *card_name, const char *type, const char *params,
-               char **ret_type, GError **error)
+               const char *only_vf, gboolean *ret_existing, char **ret_type, GError **error)
 {
     g_autoptr(MdevLock) lock = NULL;
     g_autoptr(MdevNvidiaCard) card = NULL;
@@ -203,8 +203,10 @@ create_on_card(MdevContext *ctx, const char *card_name, const char *type, const 
     if (card == NULL)
         return NULL;
     found = card_find_type(card->parent, type);
-    if (found == NULL || found->available_instances < 1 ||
-        !mdev_nvidia_type_id_from_name(found->id, &id))
+    if (found == NULL || !mdev_nvidia_type_id_from_name(found->id, &id))
+        return NULL;
+    /* a given VF may have the type already while no other VF can take it */
+    if (only_vf == NULL && found->available_instances < 1)
         return NULL;
     text = g_strdup_printf("%u", id);
     for (guint i = 0; i < card->vfs->len; i++) {
@@ -213,6 +215,21 @@ create_on_card(MdevContext *ctx, const char *card_name, const char *type, const 
         guint now = 0;
         int fd, err = 0;
 
+        if (only_vf && strcmp(vf->address, only_vf) != 0)
+            continue;
+        /* read under the card's lock: a second call for the same VF finds
+         * the first one's vGPU */
+        if (only_vf && vf->type == id) {
+            *ret_existing = TRUE;
+            *ret_type = g_strdup(found->id);
+            return g_strdup(vf->address);
+        }
+        if (only_vf && vf->type != 0) {
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_EXISTS,
+                        _("VF '%1$s' has a vGPU of type nvidia-%2$u already"), vf->address,
+                        vf->type);
+            return NULL;
+        }
         if (vf->type != 0)
             continue;
         for (guint t = 0; !listed && t < vf->creatable->len; t++)
@@ -364,7 +381,8 @@ mdev_vgpu_create(MdevContext *ctx, const char *card, const char *type, GPtrArray
     for (guint i = 0; i < candidates->len; i++) {
         MdevNvidiaCard *c = g_ptr_array_index(candidates, i);
         g_autofree char *used_type = NULL;
-        char *address = create_on_card(ctx, c->parent->name, type, params, &used_type, error);
+        char *address = create_on_card(ctx, c->parent->name, type, params, NULL, NULL,
+                                       &used_type, error);
 
         if (address) {
             if (ret_card)
@@ -383,6 +401,89 @@ mdev_vgpu_create(MdevContext *ctx, const char *card, const char *type, GPtrArray
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_NO_CAPACITY,
                     _("no NVIDIA card has a free VF that can take a '%s' vGPU now"), type);
     return NULL;
+}
+
+/**
+ * mdev_vgpu_create_on_vf:
+ * @ctx: a context
+ * @address: the VF (`0000:3d:00.4`) that must become the vGPU
+ * @card: (nullable): the card it must belong to; %NULL: its own
+ * @type: a type id or name, as mdev_vgpu_create() takes it
+ * @attrs: (nullable) (element-type MdevAttr): as mdev_vgpu_create() takes them
+ * @ret_created: (out): %FALSE when the VF had a vGPU of @type already and
+ *   nothing was written
+ * @ret_type: (out) (optional): the type's id on the card
+ * @error: return location for a #GError
+ *
+ * Gives one given VF a vGPU of @type, under the card's lock, as a domain
+ * whose `<hostdev type='pci'>` names that VF needs.
+ *
+ * Returns: whether the VF has a vGPU of @type now
+ */
+gboolean
+mdev_vgpu_create_on_vf(MdevContext *ctx, const char *address, const char *card, const char *type,
+                       GPtrArray *attrs, gboolean *ret_created, char **ret_type, GError **error)
+{
+    g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) cards = NULL;
+    g_autofree char *made = NULL;
+    g_autofree char *used_type = NULL;
+    const MdevNvidiaCard *owner = NULL;
+    const char *params;
+    gboolean existing = FALSE;
+
+    g_return_val_if_fail(address != NULL && type != NULL, FALSE);
+    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+    if (!mdev_nvidia_address_is_valid(address)) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                    _("'%s' is not a PCI address like 0000:3d:00.4"), address);
+        return FALSE;
+    }
+    params = params_of(attrs, error);
+    if (params == NULL)
+        return FALSE;
+    cards = mdev_nvidia_scan_cards(NULL, problems, error);
+    if (cards == NULL)
+        return FALSE;
+    for (guint i = 0; owner == NULL && i < cards->len; i++) {
+        const MdevNvidiaCard *c = g_ptr_array_index(cards, i);
+
+        for (guint v = 0; v < c->vfs->len; v++) {
+            if (strcmp(((MdevNvidiaVf *) g_ptr_array_index(c->vfs, v))->address, address) == 0)
+                owner = c;
+        }
+    }
+    if (owner == NULL) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
+                    _("no VF '%s' of an NVIDIA card with vGPU support"), address);
+        return FALSE;
+    }
+    if (card && strcmp(card, owner->parent->name) != 0) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
+                    _("VF '%1$s' belongs to card '%2$s', not '%3$s'"), address,
+                    owner->parent->name, card);
+        return FALSE;
+    }
+    if (card_find_type(owner->parent, type) == NULL) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
+                    _("card '%1$s' offers no vGPU type '%2$s' now; 'mdevtool types "
+                      "--parent %1$s' lists what it offers"),
+                    owner->parent->name, type);
+        return FALSE;
+    }
+    made = create_on_card(ctx, owner->parent->name, type, params, address, &existing, &used_type,
+                          error);
+    if (made == NULL) {
+        if (error && *error == NULL)
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_NO_CAPACITY,
+                        _("VF '%1$s' cannot take a '%2$s' vGPU now"), address, type);
+        return FALSE;
+    }
+    *ret_created = !existing;
+    if (ret_type)
+        *ret_type = g_steal_pointer(&used_type);
+    return TRUE;
 }
 
 /**

@@ -15,6 +15,9 @@ gboolean mdev_vgpu_offers_type(MdevContext *ctx, const char *card, const char *t
 char *mdev_vgpu_create(MdevContext *ctx, const char *card, const char *type, GPtrArray *attrs,
                        MdevPlacement placement, char **ret_card, char **ret_type,
                        GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean mdev_vgpu_create_on_vf(MdevContext *ctx, const char *address, const char *card,
+                                const char *type, GPtrArray *attrs, gboolean *ret_created,
+                                char **ret_type, GError **error);
 gboolean mdev_vgpu_stop(MdevContext *ctx, const char *address, GPtrArray *ret_messages,
                         GError **error);
 

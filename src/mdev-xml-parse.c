@@ -2,6 +2,7 @@
 /* The node-device documents `virsh nodedev-define` and `nodedev-create`
  * accept, read from untrusted input into a definition. */
 #include "mdev-xml-parse.h"
+#include "mdev-xml-parse-private.h"
 
 #include "mdev-dlopen.h"
 #include "mdev-error.h"
@@ -62,21 +63,25 @@ static const MdevDlopenSymbol xml_symbols[] = {
 };
 static MdevDlopenLibrary xml_library = MDEV_DLOPEN_LIBRARY("libxml2.so.2", xml_symbols);
 
-typedef xmlDoc ParsedDoc;
-
-static void
-parsed_doc_free(ParsedDoc *doc)
+/**
+ * mdev_xml_parse_doc_free:
+ * @doc: (nullable): a document of mdev_xml_parse_read()
+ *
+ * Frees @doc through the libxml2 that was loaded to parse it.
+ */
+void
+mdev_xml_parse_doc_free(MdevXmlDoc *doc)
 {
-    sym_xmlFreeDoc(doc);
+    if (doc)
+        sym_xmlFreeDoc(doc);
 }
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(ParsedDoc, parsed_doc_free)
 
 typedef struct {
     char *first_error;
     gboolean has_dtd;
     gboolean too_deep;
     guint depth;
+    guint max_depth;
 } ParseState;
 
 static void
@@ -140,7 +145,7 @@ start_element(void *user_data, const xmlChar *localname, const xmlChar *prefix, 
     xmlParserCtxtPtr ctxt = user_data;
     ParseState *state = ctxt->_private;
 
-    if (++state->depth > MDEV_XML_MAX_DEPTH) {
+    if (++state->depth > state->max_depth) {
         state->too_deep = TRUE;
         sym_xmlStopParser(ctxt);
         return;
@@ -192,6 +197,31 @@ node_prop(xmlNodePtr node, const char *name)
 
     (*sym_xmlFree)(value);
     return text;
+}
+
+/**
+ * mdev_xml_parse_node_text:
+ * @node: an element
+ *
+ * Returns: (transfer full): the text content of @node, stripped
+ */
+char *
+mdev_xml_parse_node_text(xmlNode *node)
+{
+    return node_text(node);
+}
+
+/**
+ * mdev_xml_parse_node_prop:
+ * @node: an element
+ * @name: an attribute name without namespace
+ *
+ * Returns: (transfer full) (nullable): the attribute's value
+ */
+char *
+mdev_xml_parse_node_prop(xmlNode *node, const char *name)
+{
+    return node_prop(node, name);
 }
 
 static gboolean
@@ -315,32 +345,79 @@ parse_mdev_capability(xmlNodePtr cap, MdevDevice *device, GError **error)
     return TRUE;
 }
 
-/* Reads @xml into a document, safe on untrusted input (see
- * mdev_xml_parse_nodedev()). */
-static ParsedDoc *
-read_document(const char *xml, gssize length, GError **error)
+static gboolean invalid_document(MdevXmlDocument kind, GError **error, const char *format, ...)
+    G_GNUC_PRINTF(3, 4);
+
+static gboolean
+invalid_document(MdevXmlDocument kind, GError **error, const char *format, ...)
+{
+    va_list ap;
+    g_autofree char *message = NULL;
+
+    va_start(ap, format);
+    message = g_strdup_vprintf(format, ap);
+    va_end(ap);
+    if (kind == MDEV_XML_DOCUMENT_DOMAIN)
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG, _("invalid domain XML: %s"),
+                    message);
+    else
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
+                    _("invalid node device XML: %s"), message);
+    return FALSE;
+}
+
+/**
+ * mdev_xml_parse_read:
+ * @xml: a document
+ * @length: its length, or -1 when NUL-terminated
+ * @kind: what the document is, which sets its bounds and the messages
+ * @root: (nullable): the local name the root element must have
+ * @error: return location for a #GError
+ *
+ * Reads @xml into a tree, safe on untrusted input: the size and the
+ * nesting are bounded (%MDEV_XML_MAX_SIZE and %MDEV_XML_MAX_DEPTH for node
+ * devices, %MDEV_DOMAIN_XML_MAX_SIZE and %MDEV_DOMAIN_XML_MAX_DEPTH for
+ * domains), the bytes must be UTF-8 before libxml2 sees them, a DOCTYPE is
+ * refused, no entity is expanded and nothing is loaded.
+ *
+ * Returns: (transfer full): the document, or %NULL with
+ *   %MDEV_ERROR_INVALID_CONFIG
+ */
+MdevXmlDoc *
+mdev_xml_parse_read(const char *xml, gssize length, MdevXmlDocument kind, const char *root,
+                    GError **error)
 {
     xmlParserCtxtPtr ctxt = NULL;
-    g_autoptr(ParsedDoc) doc = NULL;
-    ParseState state = { NULL, FALSE, FALSE, 0 };
+    g_autoptr(MdevXmlDoc) doc = NULL;
+    ParseState state = { NULL, FALSE, FALSE, 0, MDEV_XML_MAX_DEPTH };
     xmlStructuredErrorFunc saved_serror;
     void *saved_serror_data;
     xmlGenericErrorFunc saved_generic;
     void *saved_generic_data;
     const char *invalid_utf8;
+    gsize max_size = MDEV_XML_MAX_SIZE;
     gsize size;
 
+    g_return_val_if_fail(xml != NULL, NULL);
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+    if (kind == MDEV_XML_DOCUMENT_DOMAIN) {
+        max_size = MDEV_DOMAIN_XML_MAX_SIZE;
+        state.max_depth = MDEV_DOMAIN_XML_MAX_DEPTH;
+    }
     size = length < 0 ? strlen(xml) : (gsize) length;
-    if (size > MDEV_XML_MAX_SIZE) {
-        invalid(error, _("the document is %1$llu bytes long, more than the %2$d bytes accepted"),
-                (unsigned long long) size, MDEV_XML_MAX_SIZE);
+    if (size > max_size) {
+        invalid_document(kind, error,
+                         _("the document is %1$llu bytes long, more than the %2$llu bytes "
+                           "accepted"),
+                         (unsigned long long) size, (unsigned long long) max_size);
         return NULL;
     }
     /* the document is read as UTF-8 whatever it declares: no converter of
      * libxml2 ever runs on untrusted bytes */
     if (!g_utf8_validate_len(xml, size, &invalid_utf8)) {
-        invalid(error, _("the document is not valid UTF-8 (at byte %llu)"),
-                (unsigned long long) (invalid_utf8 - xml));
+        invalid_document(kind, error, _("the document is not valid UTF-8 (at byte %llu)"),
+                         (unsigned long long) (invalid_utf8 - xml));
         return NULL;
     }
 
@@ -366,35 +443,62 @@ read_document(const char *xml, gssize length, GError **error)
     sym_xmlSetStructuredErrorFunc(&state, collect_global_error);
     sym_xmlSetGenericErrorFunc(&state, collect_generic_error);
     /* XML_PARSE_NOENT is deliberately absent: it would expand entities */
-    doc = sym_xmlCtxtReadMemory(ctxt, xml, (int) size, "nodedev.xml", "UTF-8",
-                            XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOWARNING |
-                                XML_PARSE_NOERROR);
+    doc = sym_xmlCtxtReadMemory(ctxt, xml, (int) size,
+                                kind == MDEV_XML_DOCUMENT_DOMAIN ? "domain.xml" : "nodedev.xml",
+                                "UTF-8",
+                                XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOWARNING |
+                                    XML_PARSE_NOERROR);
     sym_xmlFreeParserCtxt(ctxt);
     sym_xmlSetStructuredErrorFunc(saved_serror_data, saved_serror);
     sym_xmlSetGenericErrorFunc(saved_generic_data, saved_generic);
 
     if (state.has_dtd) {
         g_free(state.first_error);
-        invalid(error, _("a DOCTYPE is not accepted in node device XML"));
+        if (kind == MDEV_XML_DOCUMENT_DOMAIN)
+            invalid_document(kind, error, _("a DOCTYPE is not accepted in domain XML"));
+        else
+            invalid_document(kind, error, _("a DOCTYPE is not accepted in node device XML"));
         return NULL;
     }
     if (state.too_deep) {
         g_free(state.first_error);
-        invalid(error, _("elements are nested more than %d levels deep"), MDEV_XML_MAX_DEPTH);
+        invalid_document(kind, error, _("elements are nested more than %u levels deep"),
+                         state.max_depth);
         return NULL;
     }
     if (doc == NULL) {
-        invalid(error, "%s", state.first_error ? state.first_error : _("malformed document"));
+        invalid_document(kind, error, "%s",
+                         state.first_error ? state.first_error : _("malformed document"));
         g_free(state.first_error);
         return NULL;
     }
     g_free(state.first_error);
 
-    if (sym_xmlDocGetRootElement(doc) == NULL || !node_is(sym_xmlDocGetRootElement(doc), "device")) {
-        invalid(error, _("the root element must be <device>"));
+    if (sym_xmlDocGetRootElement(doc) == NULL ||
+        (root && !node_is(sym_xmlDocGetRootElement(doc), root))) {
+        invalid_document(kind, error, _("the root element must be <%s>"), root ? root : "");
         return NULL;
     }
     return g_steal_pointer(&doc);
+}
+
+/**
+ * mdev_xml_parse_doc_root:
+ * @doc: a document of mdev_xml_parse_read()
+ *
+ * Returns: (transfer none): its root element
+ */
+xmlNode *
+mdev_xml_parse_doc_root(MdevXmlDoc *doc)
+{
+    return sym_xmlDocGetRootElement(doc);
+}
+
+/* Reads a node-device document (see mdev_xml_parse_nodedev()). */
+static MdevXmlDoc *
+read_document(const char *xml, gssize length, GError **error)
+{
+    return mdev_xml_parse_read(xml, length, MDEV_XML_DOCUMENT_NODEDEV, "device", error);
 }
 
 /**
@@ -423,7 +527,7 @@ read_document(const char *xml, gssize length, GError **error)
 MdevDevice *
 mdev_xml_parse_nodedev(const char *xml, gssize length, const GPtrArray *parents, GError **error)
 {
-    g_autoptr(ParsedDoc) doc = NULL;
+    g_autoptr(MdevXmlDoc) doc = NULL;
     g_autoptr(MdevDevice) device = NULL;
     xmlNodePtr root;
     xmlNodePtr parent_node;
@@ -588,7 +692,7 @@ node_uint_child(xmlNodePtr parent, const char *name, guint64 *ret_value)
 MdevDevice *
 mdev_xml_parse_listed_device(const char *xml, gssize length, GError **error)
 {
-    g_autoptr(ParsedDoc) doc = NULL;
+    g_autoptr(MdevXmlDoc) doc = NULL;
     g_autoptr(MdevDevice) device = NULL;
     xmlNodePtr root;
     xmlNodePtr cap = NULL;
@@ -686,7 +790,7 @@ collect_types(xmlNodePtr node, MdevParent *parent)
 MdevParent *
 mdev_xml_parse_parent(const char *xml, gssize length, GError **error)
 {
-    g_autoptr(ParsedDoc) doc = NULL;
+    g_autoptr(MdevXmlDoc) doc = NULL;
     g_autoptr(MdevParent) parent = NULL;
     g_autofree char *nodedev = NULL;
     g_autofree char *name = NULL;

@@ -24,5 +24,6 @@ MDEVTOOL_CMD(mdevtool_cmd_start_parent);
 MDEVTOOL_CMD(mdevtool_cmd_dumpxml);
 MDEVTOOL_CMD(mdevtool_cmd_hostdev);
 MDEVTOOL_CMD(mdevtool_cmd_doctor);
+MDEVTOOL_CMD(mdevtool_cmd_hook);
 
 G_END_DECLS

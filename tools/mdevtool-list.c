@@ -3,6 +3,7 @@
 
 #include "mdev-discovery.h"
 #include "mdev-error.h"
+#include "mdev-hook.h"
 #include "mdev-host.h"
 #include "mdev-nvidia.h"
 #include "mdev-use.h"
@@ -40,25 +41,39 @@ static Usage *
 read_usage(MdevtoolCli *cli, GPtrArray *devices)
 {
     g_autoptr(MdevUse) use = NULL;
+    g_autoptr(GPtrArray) records = NULL;
     Usage *usage = g_new0(Usage, devices->len + 1);
     gboolean any_active = FALSE;
 
     for (guint i = 0; i < devices->len; i++)
         any_active = any_active || ((MdevDevice *) g_ptr_array_index(devices, i))->active;
-    if (any_active)
+    if (any_active) {
         use = mdev_use_scan(cli->ctx, NULL);
+        records = mdev_hook_record_load_all(cli->ctx);
+    }
     for (guint i = 0; i < devices->len; i++) {
         const MdevDevice *device = g_ptr_array_index(devices, i);
         g_autoptr(GPtrArray) holders = NULL;
 
         if (!device->active)
             continue;
+        /* the libvirt hook made it for a domain, running or starting */
+        usage[i].domain =
+            g_strdup(mdev_hook_records_find_domain(records, device->uuid, device->address));
         usage[i].in_use = -1;
         if (use == NULL)
             continue;
         holders = mdev_use_dup_holders(use, device);
-        for (guint h = 0; h < holders->len && usage[i].domain == NULL; h++)
-            usage[i].domain = g_strdup(((MdevHolder *) g_ptr_array_index(holders, h))->domain);
+        for (guint h = 0; h < holders->len; h++) {
+            const MdevHolder *holder = g_ptr_array_index(holders, h);
+
+            /* the QEMU that holds it names the domain it runs */
+            if (holder->domain) {
+                g_free(usage[i].domain);
+                usage[i].domain = g_strdup(holder->domain);
+                break;
+            }
+        }
         if (holders->len > 0)
             usage[i].in_use = 1;
         else if (mdev_use_is_complete(use))

@@ -33,6 +33,12 @@ static const MdevtoolCmd commands[] = {
     { NULL, NULL, NULL },
 };
 
+/* Run by libvirt, not by people: not listed in --help. */
+static const MdevtoolCmd hidden_commands[] = {
+    { "hook", mdevtool_cmd_hook, NULL },
+    { NULL, NULL, NULL },
+};
+
 /* The commands that act on other hosts through libvirt when given -c. */
 static const char *const fleet_commands[] = {
     "parents", "types",    "list",   "create",    "define",  "start",
@@ -43,6 +49,10 @@ static const MdevtoolCmd *
 find_command(const char *name)
 {
     for (const MdevtoolCmd *cmd = commands; cmd->name; cmd++) {
+        if (strcmp(cmd->name, name) == 0)
+            return cmd;
+    }
+    for (const MdevtoolCmd *cmd = hidden_commands; cmd->name; cmd++) {
         if (strcmp(cmd->name, name) == 0)
             return cmd;
     }
