@@ -50,6 +50,7 @@ scenarios=(
     "mdevtool-hostile-names t_mdevtool_hostile     300  mdevtool: names with ../ and / write nothing on the real kernel"
     "mdevtool-in-use       t_mdevtool_in_use       300  mdevtool: a QEMU holding an mtty mdev: list shows it, stop and undefine refuse naming it, gc keeps it, --force waits for it"
     "mdevtool-domain       t_mdevtool_domain       600  libvirt: libvirtd's QEMU driver runs a nested domain holding an mtty mdev; list shows it, stop refuses, destroy frees it"
+    "mdevtool-domain-hook  t_mdevtool_domain_hook  900  libvirt: the qemu hook makes a domain's mdevs at virsh start and removes exactly those at destroy"
     "nvvf-card             t_nvvf_card             120  nvvf: the card bound to nvidia, 8 VFs with nvidia/ files, IOMMU groups and VFIO devices"
     "nvvf-create-destroy   t_nvvf_create_destroy   120  nvvf: create and destroy through current_vgpu_type, vgpu_params, sibling lists follow"
     "nvvf-homogeneous      t_nvvf_homogeneous      300  nvvf: types filled to their maximum, lists shrink to the header and come back"
@@ -1057,12 +1058,14 @@ lvq() { virsh -q -c qemu:///system "$@"; }
 # A domain that needs nothing but QEMU: q35, 64 MiB, no disk, network,
 # graphics, USB or balloon.  SeaBIOS finds nothing to boot and, with the
 # reboot timeout off, waits there for good instead of rebooting (which
-# on_reboot=destroy would turn into an end of the domain).
+# on_reboot=destroy would turn into an end of the domain).  $DOMAIN_METADATA,
+# when set, is the content of its <metadata>.
 domain_xml() { # NAME HOSTDEV_UUID...
     local name=$1 u
     shift
     echo "<domain type='qemu'>"
     echo "  <name>$name</name>"
+    [ -z "${DOMAIN_METADATA:-}" ] || printf '  <metadata>\n%s\n  </metadata>\n' "$DOMAIN_METADATA"
     echo "  <memory unit='MiB'>64</memory>"
     echo "  <vcpu>1</vcpu>"
     echo "  <os><type arch='x86_64' machine='q35'>hvm</type><bios rebootTimeout='-1'/></os>"
@@ -1188,6 +1191,138 @@ t_mdevtool_domain() {
     lvq undefine "$dom" >/dev/null || fail "virsh undefine"
     trap - EXIT
     stop_libvirtd
+    expect_eq "$(mdev_count)" 0 "mdevs at the end"
+    finish
+}
+
+# The qemu hook from data/ (the build tree's, as make install would place it)
+# in libvirt's hook directory, its mdevtool linked to the binary under test.
+# libvirtd looks for hooks when it starts: it must start after this.
+QEMU_HOOK=/etc/libvirt/hooks/qemu.d/50-mdevtool
+install_qemu_hook() {
+    local hook="" f bin
+    for f in ${VM_BUILDDIR:+$VM_BUILDDIR/data/*} ${VM_SRCDIR:+$VM_SRCDIR/data/*}; do
+        case ${f##*/} in
+        *.in|*.am|*.inc|*.rules|*.service|*bash-completion*) continue ;;
+        *qemu*hook*|*hook*qemu*|50-mdevtool*) [ -f "$f" ] && { hook=$f; break; } ;;
+        esac
+    done
+    [ -n "$hook" ] || skip "no qemu hook in data/ yet"
+    mkdir -p "${QEMU_HOOK%/*}"
+    cp "$hook" "$QEMU_HOOK"
+    chmod 0755 "$QEMU_HOOK"
+    note "installed $hook as $QEMU_HOOK:"; sed 's/^/  /' "$QEMU_HOOK"
+    for bin in $(grep -o '/[^" ]*/mdevtool\b' "$QEMU_HOOK" | sort -u); do
+        [ "$bin" = "$MDEVTOOL" ] && continue
+        mkdir -p "$(dirname "$bin")"
+        ln -sf "$MDEVTOOL" "$bin"
+        note "linked $bin to the binary under test"
+    done
+}
+metadata_device() { # UUID TYPE [PARENT]: one device of mdevtool's metadata element
+    printf '    <mdevtool:device uuid="%s" type="%s"%s/>\n' "$1" "$2" "${3:+ parent=\"$3\"}"
+}
+metadata() { # DEVICE_LINES
+    printf '%s\n%s\n%s' '    <mdevtool:devices xmlns:mdevtool="https://mdevtool.example/xmlns/domain/1.0">' \
+        "$1" '    </mdevtool:devices>'
+}
+is_active() { [ -e "$SYS_MDEV/$1" ]; }
+group_of() { local g; g=$(readlink "$SYS_MDEV/$1/iommu_group") && echo "${g##*/}"; }
+
+t_mdevtool_domain_hook() {
+    need_mdevtool create define stop undefine list hook
+    command -v qemu-system-x86_64 >/dev/null || skip "no qemu-system-x86_64"
+    [ -e /usr/lib/x86_64-linux-gnu/libvirt/connection-driver/libvirt_driver_qemu.so ] ||
+        skip "no libvirt QEMU driver (libvirt-daemon-driver-qemu)"
+    install_qemu_hook
+    local dom=hook-vm bad=hook-full a b c x y q u t0 rc n
+    trap 'domain_kill hook-vm; domain_kill hook-full' EXIT
+    trap 'exit 1' TERM
+    start_libvirtd_qemu || finish
+
+    # a: only defined; b: running before the domain starts; c: only in the
+    # domain's metadata, by type name, no parent
+    a=$(new_uuid)
+    "$MDEVTOOL" define --uuid "$a" --type mtty-1 --parent mtty || { fail "define $a"; finish; }
+    b=$("$MDEVTOOL" create --type mtty-1 --parent mtty) || { fail "create"; finish; }
+    c=$(new_uuid)
+    DOMAIN_METADATA=$(metadata "$(metadata_device "$c" "Dual port serial")") \
+        domain_xml "$dom" "$a" "$b" "$c" >/tmp/domain.xml
+    lvq define /tmp/domain.xml >/dev/null || { fail "virsh define: $(cat /tmp/domain.xml)"; finish; }
+    t0=$(date +%s.%N)
+    lvq start "$dom" >/tmp/out 2>&1 || {
+        fail "virsh start: $(cat /tmp/out)"
+        grep ' error : ' "$LVQ_LOG" | tail -n 20
+        finish
+    }
+    note "virsh start with the hook took $(since "$t0") s"
+    check_mdev "$a" mtty mtty-1
+    check_mdev "$c" mtty mtty-2
+    q=$(domain_pid "$dom") || { fail "no QEMU process for $dom"; finish; }
+    for u in "$a" "$b" "$c"; do
+        holds_vfio "$q" "/dev/vfio/$(group_of "$u")" || fail "QEMU $q does not hold the group of $u"
+        list_shows "$u" "$dom" true >/dev/null || fail "list --json does not show $dom and in_use for $u"
+    done
+    [ -e "/etc/mdevctl.d/mtty/$c" ] && fail "the hook defined $c"
+
+    t0=$(date +%s.%N)
+    lvq destroy "$dom" >/tmp/out 2>&1 || fail "virsh destroy: $(cat /tmp/out)"
+    note "virsh destroy with the hook took $(since "$t0") s"
+    wait_for 20 pid_gone "$q" || fail "QEMU $q still there after virsh destroy"
+    # libvirt runs release end after QEMU is gone; virsh may return first
+    wait_for 20 eval '! is_active "$a" && ! is_active "$c"' ||
+        fail "the hook's devices after virsh destroy: $(ls "$SYS_MDEV" | tr '\n' ' ')"
+    is_active "$b" || fail "virsh destroy removed $b, which ran before the domain started"
+    [ -e "/etc/mdevctl.d/mtty/$a" ] || fail "the definition of $a is gone"
+    expect_eq "$(mdev_count)" 1 "mdevs after virsh destroy"
+
+    # a second start works the same (the hook keeps no state of the last)
+    lvq start "$dom" >/tmp/out 2>&1 || fail "second virsh start: $(cat /tmp/out)"
+    is_active "$a" && is_active "$c" || fail "second virsh start: $(ls "$SYS_MDEV" | tr '\n' ' ')"
+    q=$(domain_pid "$dom")
+    lvq destroy "$dom" >/dev/null 2>&1 || fail "second virsh destroy"
+    [ -n "$q" ] && { wait_for 20 pid_gone "$q" || fail "QEMU $q still there after the second destroy"; }
+    wait_for 20 eval '! is_active "$a" && ! is_active "$c"' || fail "second destroy left the hook's devices"
+    is_active "$b" || fail "the second destroy removed $b"
+
+    # mtty full: x (an mdpy device) can be made, y (mtty-1) cannot; the start
+    # fails with the hook's line, and x is undone
+    n=0
+    while [ "$(avail mtty mtty-1)" -gt 0 ]; do
+        sys_create mtty mtty-1 "$(new_uuid)" || { fail "filling mtty"; break; }
+        n=$((n + 1))
+    done
+    note "filled mtty with $n more mtty-1 devices"
+    x=$(new_uuid)
+    y=$(new_uuid)
+    DOMAIN_METADATA=$(metadata "$(metadata_device "$x" mdpy-vga mdpy)
+$(metadata_device "$y" mtty-1)") domain_xml "$bad" "$x" "$y" >/tmp/domain.xml
+    lvq define /tmp/domain.xml >/dev/null || fail "virsh define $bad"
+    lvq start "$bad" >/tmp/out 2>&1
+    rc=$?
+    note "virsh start of $bad: $rc: $(cat /tmp/out)"
+    [ "$rc" != 0 ] || fail "virsh start succeeded with mtty full"
+    grep -q "mdevtool: error: .*'$y'" /tmp/out || fail "virsh's error lacks the hook's line naming $y"
+    domain_state_is "$bad" "shut off" >/dev/null || fail "$bad is not shut off after the failed start"
+    is_active "$x" && fail "the failed start left $x"
+    is_active "$y" && fail "the failed start made $y"
+    expect_eq "$(mdev_count)" $((n + 1)) "mdevs after the failed start"
+
+    # with room again the same start works
+    for u in $(mdevs_of mtty mtty-1); do [ "$u" = "$b" ] || sys_remove "$u"; done
+    lvq start "$bad" >/tmp/out 2>&1 || fail "virsh start of $bad with room again: $(cat /tmp/out)"
+    is_active "$x" && is_active "$y" || fail "the retried start did not make $x and $y"
+    q=$(domain_pid "$bad")
+    lvq destroy "$bad" >/dev/null 2>&1 || fail "virsh destroy $bad"
+    [ -n "$q" ] && { wait_for 20 pid_gone "$q" || fail "QEMU $q still there"; }
+    wait_for 20 eval '! is_active "$x" && ! is_active "$y"' || fail "destroy of $bad left its devices"
+
+    lvq undefine "$dom" >/dev/null || fail "virsh undefine $dom"
+    lvq undefine "$bad" >/dev/null || fail "virsh undefine $bad"
+    trap - EXIT
+    stop_libvirtd
+    "$MDEVTOOL" stop "$b" || fail "stop $b"
+    "$MDEVTOOL" undefine "$a" || fail "undefine $a"
     expect_eq "$(mdev_count)" 0 "mdevs at the end"
     finish
 }
@@ -1717,6 +1852,7 @@ for s in "${selected[@]}"; do
     find /etc/mdevctl.d -mindepth 1 -maxdepth 1 ! -name scripts.d -exec rm -rf {} +
     nvvf_reset
     rm -f /etc/udev/rules.d/*mdev*
+    rm -rf /etc/libvirt/hooks
 done
 echo "# all scenarios: $(awk -v a="$t_all" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s, $failed failed"
 [ $failed = 0 ]
