@@ -51,6 +51,7 @@ scenarios=(
     "mdevtool-in-use       t_mdevtool_in_use       300  mdevtool: a QEMU holding an mtty mdev: list shows it, stop and undefine refuse naming it, gc keeps it, --force waits for it"
     "mdevtool-domain       t_mdevtool_domain       600  libvirt: libvirtd's QEMU driver runs a nested domain holding an mtty mdev; list shows it, stop refuses, destroy frees it"
     "mdevtool-domain-hook  t_mdevtool_domain_hook  900  libvirt: the qemu hook makes a domain's mdevs at virsh start and removes exactly those at destroy"
+    "mdevtool-domain-attach t_mdevtool_domain_attach 600 libvirt: attach --live hot-plugs an mtty mdev into a running domain, gc asks libvirt, detach"
     "nvvf-card             t_nvvf_card             120  nvvf: the card bound to nvidia, 8 VFs with nvidia/ files, IOMMU groups and VFIO devices"
     "nvvf-create-destroy   t_nvvf_create_destroy   120  nvvf: create and destroy through current_vgpu_type, vgpu_params, sibling lists follow"
     "nvvf-homogeneous      t_nvvf_homogeneous      300  nvvf: types filled to their maximum, lists shrink to the header and come back"
@@ -1059,7 +1060,7 @@ lvq() { virsh -q -c qemu:///system "$@"; }
 # graphics, USB or balloon.  SeaBIOS finds nothing to boot and, with the
 # reboot timeout off, waits there for good instead of rebooting (which
 # on_reboot=destroy would turn into an end of the domain).  $DOMAIN_METADATA,
-# when set, is the content of its <metadata>.
+# when set, is the content of its <metadata>, $DOMAIN_DEVICES more devices.
 domain_xml() { # NAME HOSTDEV_UUID...
     local name=$1 u
     shift
@@ -1074,6 +1075,7 @@ domain_xml() { # NAME HOSTDEV_UUID...
     echo "    <emulator>$(command -v qemu-system-x86_64)</emulator>"
     echo "    <controller type='usb' model='none'/>"
     echo "    <memballoon model='none'/>"
+    [ -z "${DOMAIN_DEVICES:-}" ] || echo "$DOMAIN_DEVICES"
     for u in "$@"; do
         echo "    <hostdev mode='subsystem' type='mdev' model='vfio-pci'>"
         echo "      <source><address uuid='$u'/></source>"
@@ -1323,6 +1325,102 @@ $(metadata_device "$y" mtty-1)") domain_xml "$bad" "$x" "$y" >/tmp/domain.xml
     stop_libvirtd
     "$MDEVTOOL" stop "$b" || fail "stop $b"
     "$MDEVTOOL" undefine "$a" || fail "undefine $a"
+    expect_eq "$(mdev_count)" 0 "mdevs at the end"
+    finish
+}
+
+lvq_xml_has() { # DUMPXML_ARGS... UUID: the domain's XML names the mdev
+    local u=${*: -1}
+    lvq dumpxml "${@:1:$#-1}" >/tmp/dom-now.xml 2>&1 || { cat /tmp/dom-now.xml; return 2; }
+    grep -q "<address uuid='$u'/>" /tmp/dom-now.xml
+}
+t_mdevtool_domain_attach() {
+    need_mdevtool create stop undefine list gc attach detach
+    command -v qemu-system-x86_64 >/dev/null || skip "no qemu-system-x86_64"
+    [ -e /usr/lib/x86_64-linux-gnu/libvirt/connection-driver/libvirt_driver_qemu.so ] ||
+        skip "no libvirt QEMU driver (libvirt-daemon-driver-qemu)"
+    local dom=attach-vm u l t q g t0 rc
+    trap 'domain_kill attach-vm' EXIT
+    trap 'exit 1' TERM
+    start_libvirtd_qemu || finish
+
+    # a free PCIe root port to plug into; the domain starts with no mdev
+    DOMAIN_DEVICES="    <controller type='pci' index='0' model='pcie-root'/>
+    <controller type='pci' index='1' model='pcie-root-port'/>" \
+        domain_xml "$dom" >/tmp/domain.xml
+    lvq define /tmp/domain.xml >/dev/null || { fail "virsh define: $(cat /tmp/domain.xml)"; finish; }
+    lvq start "$dom" >/tmp/out 2>&1 || { fail "virsh start: $(cat /tmp/out)"; finish; }
+    q=$(domain_pid "$dom") || { fail "no QEMU process for $dom"; finish; }
+
+    t0=$(date +%s.%N)
+    "$MDEVTOOL" attach "$dom" --type mtty-1 --parent mtty --live --config >/tmp/out 2>/tmp/err
+    rc=$?
+    note "attach --live --config: $rc after $(since "$t0") s: $(cat /tmp/out /tmp/err)"
+    expect_eq "$rc" 0 "exit status of attach --live"
+    u=$(grep -o -m1 -E '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}' /tmp/out)
+    [ -n "$u" ] || { fail "attach printed no UUID"; finish; }
+    check_mdev "$u" mtty mtty-1
+    g=$MDEV_GROUP
+    wait_for 30 holds_vfio "$q" "/dev/vfio/$g" || fail "QEMU $q did not take /dev/vfio/$g after attach --live"
+    lvq_xml_has "$dom" "$u" || fail "the running domain's XML lacks $u"
+    lvq_xml_has --inactive "$dom" "$u" || fail "the persistent definition lacks $u"
+    grep -q 'https://mdevtool.example/xmlns/domain/1.0' /tmp/dom-now.xml ||
+        fail "the persistent definition lacks mdevtool's metadata element"
+    wait_for 10 list_shows "$u" "$dom" true || fail "list --json does not show $dom and in_use for $u"
+
+    # gc asks libvirt: a leaked transient device goes, the domain's stays
+    l=$("$MDEVTOOL" create --type mtty-2 --parent mtty) || fail "create of the leaked device"
+    "$MDEVTOOL" gc >/tmp/out 2>/tmp/err
+    rc=$?
+    note "gc: $rc: $(cat /tmp/out /tmp/err)"
+    expect_eq "$rc" 0 "exit status of gc"
+    grep -q "^removed $l " /tmp/out || fail "gc did not say it removed $l"
+    grep -q "^kept $u: " /tmp/out || fail "gc did not say why it kept $u"
+    is_active "$l" && fail "gc left the leaked device $l"
+    is_active "$u" || fail "gc removed $u, which the running domain holds"
+
+    # The domain runs firmware only: no guest OS acknowledges a hot-unplug,
+    # so QEMU keeps the device after libvirt's request (libvirt returns once
+    # it has waited a few seconds).  detach --live must neither hang nor
+    # pull the device from under QEMU.
+    t0=$(date +%s.%N)
+    timeout "$(scaled 120)" "$MDEVTOOL" detach "$dom" "$u" --live >/tmp/out 2>/tmp/err
+    rc=$?
+    note "detach --live, no guest to acknowledge: $rc after $(since "$t0") s: $(cat /tmp/out /tmp/err)"
+    [ "$rc" != 124 ] || fail "detach --live hung"
+    if holds_vfio "$q" "/dev/vfio/$g"; then
+        is_active "$u" || fail "detach --live removed $u while QEMU $q holds it"
+    fi
+
+    t0=$(date +%s.%N)
+    lvq destroy "$dom" >/dev/null 2>&1 || fail "virsh destroy"
+    wait_for 20 pid_gone "$q" || fail "QEMU $q still there after virsh destroy"
+    # shut off, the persistent domain still claims the device
+    lvq_xml_has --inactive "$dom" "$u" || fail "detach --live changed the persistent definition"
+    # attach --type defined u; a transient device t given to the shut-off
+    # domain is kept by gc for the domain alone
+    t=$("$MDEVTOOL" create --type mtty-1 --parent mtty) || fail "create of $t"
+    "$MDEVTOOL" attach "$dom" --uuid "$t" >/tmp/out 2>&1 || fail "attach --uuid $t: $(cat /tmp/out)"
+    lvq_xml_has --inactive "$dom" "$t" || fail "the persistent definition lacks $t"
+    "$MDEVTOOL" gc >/tmp/out 2>&1 || fail "gc with the domain shut off: $(cat /tmp/out)"
+    note "gc, domain shut off: $(cat /tmp/out)"
+    grep -q "^kept $t: domain '$dom' claims it" /tmp/out || fail "gc did not keep $t for the shut-off domain"
+    grep -q "^kept $u: " /tmp/out || fail "gc did not say why it kept $u"
+    is_active "$t" || fail "gc removed $t, which the shut-off domain claims"
+    is_active "$u" || fail "gc removed $u"
+    "$MDEVTOOL" detach "$dom" "$t" >/tmp/out 2>&1 || fail "detach $t: $(cat /tmp/out)"
+    "$MDEVTOOL" detach "$dom" "$u" >/tmp/out 2>&1 || fail "detach $u: $(cat /tmp/out)"
+    note "virsh destroy and two detaches took $(since "$t0") s"
+    lvq_xml_has --inactive "$dom" "$t" && fail "the persistent definition still has $t"
+    is_active "$t" && fail "detach left $t active"
+    lvq_xml_has --inactive "$dom" "$u" && fail "the persistent definition still has $u"
+    is_active "$u" && fail "detach left $u active"
+    [ -e "/etc/mdevctl.d/mtty/$u" ] && fail "detach left the definition of $u"
+
+    domain_kill "$dom"
+    lvq undefine "$dom" >/dev/null || fail "virsh undefine $dom"
+    trap - EXIT
+    stop_libvirtd
     expect_eq "$(mdev_count)" 0 "mdevs at the end"
     finish
 }
