@@ -49,6 +49,9 @@ scenarios=(
     "mdevtool-libvirt      t_mdevtool_libvirt      400  libvirt: nodedev driver with mdevtool as mdevctl; nodedev-dumpxml equals mdevtool dumpxml"
     "mdevtool-hostile-names t_mdevtool_hostile     300  mdevtool: names with ../ and / write nothing on the real kernel"
     "mdevtool-in-use       t_mdevtool_in_use       300  mdevtool: a QEMU holding an mtty mdev: list shows it, stop and undefine refuse naming it, gc keeps it, --force waits for it"
+    "mdevtool-domain       t_mdevtool_domain       600  libvirt: libvirtd's QEMU driver runs a nested domain holding an mtty mdev; list shows it, stop refuses, destroy frees it"
+    "mdevtool-domain-hook  t_mdevtool_domain_hook  900  libvirt: the qemu hook makes a domain's mdevs at virsh start and removes exactly those at destroy"
+    "mdevtool-domain-attach t_mdevtool_domain_attach 600 libvirt: attach --live hot-plugs an mtty mdev into a running domain, gc asks libvirt, detach"
     "nvvf-card             t_nvvf_card             120  nvvf: the card bound to nvidia, 8 VFs with nvidia/ files, IOMMU groups and VFIO devices"
     "nvvf-create-destroy   t_nvvf_create_destroy   120  nvvf: create and destroy through current_vgpu_type, vgpu_params, sibling lists follow"
     "nvvf-homogeneous      t_nvvf_homogeneous      300  nvvf: types filled to their maximum, lists shrink to the header and come back"
@@ -1027,6 +1030,406 @@ sys.exit(not (len(d) == 1 and d[0]["domain"] == "in-use-vm" and d[0]["in_use"] i
     finish
 }
 
+# ------------------------------------------- domains of libvirtd's QEMU driver
+# libvirtd with its QEMU driver (and the node-device driver) runs nested,
+# diskless TCG domains.  The guest shares the host's /etc/passwd, which has
+# libvirt's QEMU user only where libvirt-daemon-system is installed, but the
+# driver refuses to start without it: the guest's copy gets it.  QEMU runs as
+# root without a security driver (no LSM filesystem is mounted) and writes
+# its output to a file itself, without virtlogd; the rest of qemu.conf is
+# libvirt's default (a private /dev per domain, no cgroups).
+LVQ_LOG=/var/log/libvirt/libvirtd-qemu.log
+start_libvirtd_qemu() {
+    mkdir -p /etc/libvirt /var/lib/libvirt /var/cache/libvirt /var/log/libvirt /run/libvirt /tmp/lvdrv
+    getent group libvirt-qemu >/dev/null || echo 'libvirt-qemu:x:64055:' >>/etc/group
+    getent passwd libvirt-qemu >/dev/null ||
+        echo 'libvirt-qemu:x:64055:64055:Libvirt Qemu:/var/lib/libvirt:/usr/sbin/nologin' >>/etc/passwd
+    printf '%s\n' 'user = "root"' 'group = "root"' 'security_driver = "none"' \
+        'stdio_handler = "file"' >/etc/libvirt/qemu.conf
+    ln -sf /usr/lib/x86_64-linux-gnu/libvirt/connection-driver/libvirt_driver_nodedev.so /tmp/lvdrv/
+    ln -sf /usr/lib/x86_64-linux-gnu/libvirt/connection-driver/libvirt_driver_qemu.so /tmp/lvdrv/
+    rm -f "$LVQ_LOG"
+    env LIBVIRT_DRIVER_DIR=/tmp/lvdrv LIBVIRT_LOG_OUTPUTS="1:file:$LVQ_LOG" \
+        LIBVIRT_LOG_FILTERS="1:qemu.qemu_hostdev 1:util.mdev 1:util.hook 1:util.command 3:*" \
+        /usr/sbin/libvirtd --daemon --pid-file=/run/libvirtd.pid >/tmp/libvirtd.out 2>&1 ||
+        { fail "libvirtd did not start: $(cat /tmp/libvirtd.out)"; return 1; }
+    wait_for 60 lvq list --all || {
+        fail "libvirtd's QEMU driver not ready (virsh list failed); its log ends:"
+        grep -v ' debug : ' "$LVQ_LOG" | tail -n 20
+        return 1
+    }
+}
+lvq() { virsh -q -c qemu:///system "$@"; }
+
+# A domain that needs nothing but QEMU: q35, 64 MiB, no disk, network,
+# graphics, USB or balloon.  SeaBIOS finds nothing to boot and, with the
+# reboot timeout off, waits there for good instead of rebooting (which
+# on_reboot=destroy would turn into an end of the domain).  $DOMAIN_METADATA,
+# when set, is the content of its <metadata>, $DOMAIN_DEVICES more devices.
+domain_xml() { # NAME HOSTDEV_UUID...
+    local name=$1 u
+    shift
+    echo "<domain type='qemu'>"
+    echo "  <name>$name</name>"
+    [ -z "${DOMAIN_METADATA:-}" ] || printf '  <metadata>\n%s\n  </metadata>\n' "$DOMAIN_METADATA"
+    echo "  <memory unit='MiB'>64</memory>"
+    echo "  <vcpu>1</vcpu>"
+    echo "  <os><type arch='x86_64' machine='q35'>hvm</type><bios rebootTimeout='-1'/></os>"
+    echo "  <on_poweroff>destroy</on_poweroff><on_reboot>destroy</on_reboot><on_crash>destroy</on_crash>"
+    echo "  <devices>"
+    echo "    <emulator>$(command -v qemu-system-x86_64)</emulator>"
+    echo "    <controller type='usb' model='none'/>"
+    echo "    <memballoon model='none'/>"
+    [ -z "${DOMAIN_DEVICES:-}" ] || echo "$DOMAIN_DEVICES"
+    for u in "$@"; do
+        echo "    <hostdev mode='subsystem' type='mdev' model='vfio-pci'>"
+        echo "      <source><address uuid='$u'/></source>"
+        echo "    </hostdev>"
+    done
+    echo "  </devices>"
+    echo "</domain>"
+}
+domain_pid() { # NAME: the pid of its QEMU, from libvirt's pid file (no newline)
+    local p
+    p=$(cat "/run/libvirt/qemu/$1.pid" 2>/dev/null) && kill -0 "$p" 2>/dev/null && echo "$p"
+}
+domain_state_is() { # NAME STATE
+    local st
+    st=$(lvq domstate "$1" 2>&1)
+    echo "$st"
+    [ "$st" = "$2" ]
+}
+# Ends a domain whatever libvirtd's state: a QEMU left behind would hold its
+# group, and the runner's clean-up would wait in the kernel's remove for it.
+domain_kill() { # NAME
+    local p
+    p=$(domain_pid "$1")
+    lvq destroy "$1" >/dev/null 2>&1
+    if [ -n "$p" ]; then
+        kill "$p" 2>/dev/null
+        wait_for 20 pid_gone "$p" || kill -9 "$p" 2>/dev/null
+    fi
+    return 0
+}
+since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
+# list --json names DOMAIN (null: none, "*": any) and IN_USE for UUID
+list_shows() { # UUID DOMAIN|null|* true|false
+    "$MDEVTOOL" --json list >/tmp/list.json 2>&1 || { cat /tmp/list.json; return 2; }
+    cat /tmp/list.json
+    python3 -c '
+import json, sys
+d = [e for e in json.load(open(sys.argv[1])) if e["uuid"] == sys.argv[2]]
+want = None if sys.argv[3] == "null" else sys.argv[3]
+sys.exit(not (len(d) == 1 and (want == "*" or d[0]["domain"] == want)
+              and d[0]["in_use"] is (sys.argv[4] == "true")))
+' /tmp/list.json "$@"
+}
+
+t_mdevtool_domain() {
+    need_mdevtool create stop list gc
+    command -v qemu-system-x86_64 >/dev/null || skip "no qemu-system-x86_64"
+    [ -e /usr/lib/x86_64-linux-gnu/libvirt/connection-driver/libvirt_driver_qemu.so ] ||
+        skip "no libvirt QEMU driver (libvirt-daemon-driver-qemu)"
+    local dom=mdevtool-vm u g q l t0 rc
+    trap 'domain_kill mdevtool-vm' EXIT
+    trap 'exit 1' TERM
+    t0=$(date +%s.%N)
+    start_libvirtd_qemu || finish
+    note "libvirtd with the QEMU driver ready after $(since "$t0") s"
+
+    u=$("$MDEVTOOL" create --type mtty-1 --parent mtty) || { fail "create"; finish; }
+    check_mdev "$u" mtty mtty-1
+    g=$MDEV_GROUP
+    domain_xml "$dom" "$u" >/tmp/domain.xml
+    t0=$(date +%s.%N)
+    lvq define /tmp/domain.xml >/dev/null || { fail "virsh define: $(cat /tmp/domain.xml)"; finish; }
+    note "virsh define (QEMU capabilities probed) took $(since "$t0") s"
+    t0=$(date +%s.%N)
+    lvq start "$dom" >/tmp/out 2>&1 || {
+        fail "virsh start: $(cat /tmp/out)"
+        grep ' error : ' "$LVQ_LOG" | tail -n 20
+        tail -n 20 "/var/log/libvirt/qemu/$dom.log"
+        finish
+    }
+    note "virsh start took $(since "$t0") s"
+    wait_for 20 domain_state_is "$dom" running || fail "domain not running after virsh start"
+    q=$(domain_pid "$dom") || { fail "no QEMU process for $dom"; finish; }
+    note "QEMU $q: $(tr '\0' ' ' <"/proc/$q/cmdline" | head -c 600)"
+    wait_for 30 holds_vfio "$q" "/dev/vfio/$g" || fail "QEMU $q of $dom does not hold /dev/vfio/$g"
+
+    wait_for 10 list_shows "$u" "$dom" true || fail "list --json does not show $dom and in_use for $u"
+    "$MDEVTOOL" list >/tmp/list.txt 2>&1 || fail "list"
+    note "list:"; sed 's/^/  /' /tmp/list.txt
+    grep "^$u" /tmp/list.txt | grep -q -w -- "$dom" || fail "list (text) does not name $dom for $u"
+
+    "$MDEVTOOL" stop "$u" >/tmp/out 2>/tmp/err
+    rc=$?
+    note "stop: $rc: $(cat /tmp/err)"
+    expect_eq "$rc" 1 "exit status of stop of a device a running domain holds"
+    expect_eq "$(grep -c . /tmp/err)" 1 "lines on stderr of stop of a held device"
+    grep -q "process $q ('qemu-system-x86') of domain '$dom'" /tmp/err ||
+        fail "stop does not name the domain's QEMU: $(cat /tmp/err)"
+    [ -e "$SYS_MDEV/$u" ] || fail "stop removed a device a running domain holds"
+
+    # a leaked transient device goes, the running domain's stays
+    l=$("$MDEVTOOL" create --type mtty-2 --parent mtty) || fail "create of the leaked device"
+    "$MDEVTOOL" gc --no-libvirt >/tmp/out 2>/tmp/err
+    rc=$?
+    note "gc --no-libvirt: $rc: $(cat /tmp/out /tmp/err)"
+    expect_eq "$rc" 0 "exit status of gc --no-libvirt"
+    grep -q "^removed $l (parent 'mtty', type 'mtty-2')" /tmp/out || fail "gc did not say it removed $l"
+    grep -q "^kept $u: in use by process $q ('qemu-system-x86') of domain '$dom'" /tmp/out ||
+        fail "gc did not say why it kept $u"
+    [ ! -e "$SYS_MDEV/$l" ] || fail "gc left the leaked device $l"
+    [ -e "$SYS_MDEV/$u" ] || fail "gc removed $u, which the running domain holds"
+    expect_eq "$(mdev_count)" 1 "mdevs after gc"
+
+    t0=$(date +%s.%N)
+    lvq destroy "$dom" >/tmp/out 2>&1 || fail "virsh destroy: $(cat /tmp/out)"
+    note "virsh destroy took $(since "$t0") s"
+    wait_for 20 pid_gone "$q" || fail "QEMU $q still there after virsh destroy"
+    wait_for 10 domain_state_is "$dom" "shut off" || fail "domain not shut off after virsh destroy"
+    [ -e "$SYS_MDEV/$u" ] || fail "virsh destroy removed $u (no hook is installed)"
+    # the domain may still claim it (it is defined); no process holds it
+    wait_for 10 list_shows "$u" '*' false || fail "list --json after virsh destroy: $u still in use"
+    "$MDEVTOOL" stop "$u" || fail "stop after virsh destroy"
+    [ ! -e "$SYS_MDEV/$u" ] || fail "$u still there after stop"
+
+    lvq undefine "$dom" >/dev/null || fail "virsh undefine"
+    trap - EXIT
+    stop_libvirtd
+    expect_eq "$(mdev_count)" 0 "mdevs at the end"
+    finish
+}
+
+# The qemu hook from data/ (the build tree's, as make install would place it)
+# in libvirt's hook directory, its mdevtool linked to the binary under test.
+# libvirtd looks for hooks when it starts: it must start after this.
+QEMU_HOOK=/etc/libvirt/hooks/qemu.d/50-mdevtool
+install_qemu_hook() {
+    local hook="" f bin
+    for f in ${VM_BUILDDIR:+$VM_BUILDDIR/data/*} ${VM_SRCDIR:+$VM_SRCDIR/data/*}; do
+        case ${f##*/} in
+        *.in|*.am|*.inc|*.rules|*.service|*bash-completion*) continue ;;
+        *qemu*hook*|*hook*qemu*|50-mdevtool*) [ -f "$f" ] && { hook=$f; break; } ;;
+        esac
+    done
+    [ -n "$hook" ] || skip "no qemu hook in data/ yet"
+    mkdir -p "${QEMU_HOOK%/*}"
+    cp "$hook" "$QEMU_HOOK"
+    chmod 0755 "$QEMU_HOOK"
+    note "installed $hook as $QEMU_HOOK:"; sed 's/^/  /' "$QEMU_HOOK"
+    for bin in $(grep -o '/[^" ]*/mdevtool\b' "$QEMU_HOOK" | sort -u); do
+        [ "$bin" = "$MDEVTOOL" ] && continue
+        mkdir -p "$(dirname "$bin")"
+        ln -sf "$MDEVTOOL" "$bin"
+        note "linked $bin to the binary under test"
+    done
+}
+metadata_device() { # UUID TYPE [PARENT]: one device of mdevtool's metadata element
+    printf '    <mdevtool:device uuid="%s" type="%s"%s/>\n' "$1" "$2" "${3:+ parent=\"$3\"}"
+}
+metadata() { # DEVICE_LINES
+    printf '%s\n%s\n%s' '    <mdevtool:devices xmlns:mdevtool="https://mdevtool.example/xmlns/domain/1.0">' \
+        "$1" '    </mdevtool:devices>'
+}
+is_active() { [ -e "$SYS_MDEV/$1" ]; }
+group_of() { local g; g=$(readlink "$SYS_MDEV/$1/iommu_group") && echo "${g##*/}"; }
+
+t_mdevtool_domain_hook() {
+    need_mdevtool create define stop undefine list hook
+    command -v qemu-system-x86_64 >/dev/null || skip "no qemu-system-x86_64"
+    [ -e /usr/lib/x86_64-linux-gnu/libvirt/connection-driver/libvirt_driver_qemu.so ] ||
+        skip "no libvirt QEMU driver (libvirt-daemon-driver-qemu)"
+    install_qemu_hook
+    local dom=hook-vm bad=hook-full a b c x y q u t0 rc n
+    trap 'domain_kill hook-vm; domain_kill hook-full' EXIT
+    trap 'exit 1' TERM
+    start_libvirtd_qemu || finish
+
+    # a: only defined; b: running before the domain starts; c: only in the
+    # domain's metadata, by type name, no parent
+    a=$(new_uuid)
+    "$MDEVTOOL" define --uuid "$a" --type mtty-1 --parent mtty || { fail "define $a"; finish; }
+    b=$("$MDEVTOOL" create --type mtty-1 --parent mtty) || { fail "create"; finish; }
+    c=$(new_uuid)
+    DOMAIN_METADATA=$(metadata "$(metadata_device "$c" "Dual port serial")") \
+        domain_xml "$dom" "$a" "$b" "$c" >/tmp/domain.xml
+    lvq define /tmp/domain.xml >/dev/null || { fail "virsh define: $(cat /tmp/domain.xml)"; finish; }
+    t0=$(date +%s.%N)
+    lvq start "$dom" >/tmp/out 2>&1 || {
+        fail "virsh start: $(cat /tmp/out)"
+        grep ' error : ' "$LVQ_LOG" | tail -n 20
+        finish
+    }
+    note "virsh start with the hook took $(since "$t0") s"
+    check_mdev "$a" mtty mtty-1
+    check_mdev "$c" mtty mtty-2
+    q=$(domain_pid "$dom") || { fail "no QEMU process for $dom"; finish; }
+    for u in "$a" "$b" "$c"; do
+        holds_vfio "$q" "/dev/vfio/$(group_of "$u")" || fail "QEMU $q does not hold the group of $u"
+        list_shows "$u" "$dom" true >/dev/null || fail "list --json does not show $dom and in_use for $u"
+    done
+    [ -e "/etc/mdevctl.d/mtty/$c" ] && fail "the hook defined $c"
+
+    t0=$(date +%s.%N)
+    lvq destroy "$dom" >/tmp/out 2>&1 || fail "virsh destroy: $(cat /tmp/out)"
+    note "virsh destroy with the hook took $(since "$t0") s"
+    wait_for 20 pid_gone "$q" || fail "QEMU $q still there after virsh destroy"
+    # libvirt runs release end after QEMU is gone; virsh may return first
+    wait_for 20 eval '! is_active "$a" && ! is_active "$c"' ||
+        fail "the hook's devices after virsh destroy: $(ls "$SYS_MDEV" | tr '\n' ' ')"
+    is_active "$b" || fail "virsh destroy removed $b, which ran before the domain started"
+    [ -e "/etc/mdevctl.d/mtty/$a" ] || fail "the definition of $a is gone"
+    expect_eq "$(mdev_count)" 1 "mdevs after virsh destroy"
+
+    # a second start works the same (the hook keeps no state of the last)
+    lvq start "$dom" >/tmp/out 2>&1 || fail "second virsh start: $(cat /tmp/out)"
+    is_active "$a" && is_active "$c" || fail "second virsh start: $(ls "$SYS_MDEV" | tr '\n' ' ')"
+    q=$(domain_pid "$dom")
+    lvq destroy "$dom" >/dev/null 2>&1 || fail "second virsh destroy"
+    [ -n "$q" ] && { wait_for 20 pid_gone "$q" || fail "QEMU $q still there after the second destroy"; }
+    wait_for 20 eval '! is_active "$a" && ! is_active "$c"' || fail "second destroy left the hook's devices"
+    is_active "$b" || fail "the second destroy removed $b"
+
+    # mtty full: x (an mdpy device) can be made, y (mtty-1) cannot; the start
+    # fails with the hook's line, and x is undone
+    n=0
+    while [ "$(avail mtty mtty-1)" -gt 0 ]; do
+        sys_create mtty mtty-1 "$(new_uuid)" || { fail "filling mtty"; break; }
+        n=$((n + 1))
+    done
+    note "filled mtty with $n more mtty-1 devices"
+    x=$(new_uuid)
+    y=$(new_uuid)
+    DOMAIN_METADATA=$(metadata "$(metadata_device "$x" mdpy-vga mdpy)
+$(metadata_device "$y" mtty-1)") domain_xml "$bad" "$x" "$y" >/tmp/domain.xml
+    lvq define /tmp/domain.xml >/dev/null || fail "virsh define $bad"
+    lvq start "$bad" >/tmp/out 2>&1
+    rc=$?
+    note "virsh start of $bad: $rc: $(cat /tmp/out)"
+    [ "$rc" != 0 ] || fail "virsh start succeeded with mtty full"
+    grep -q "mdevtool: error: .*'$y'" /tmp/out || fail "virsh's error lacks the hook's line naming $y"
+    domain_state_is "$bad" "shut off" >/dev/null || fail "$bad is not shut off after the failed start"
+    is_active "$x" && fail "the failed start left $x"
+    is_active "$y" && fail "the failed start made $y"
+    expect_eq "$(mdev_count)" $((n + 1)) "mdevs after the failed start"
+
+    # with room again the same start works
+    for u in $(mdevs_of mtty mtty-1); do [ "$u" = "$b" ] || sys_remove "$u"; done
+    lvq start "$bad" >/tmp/out 2>&1 || fail "virsh start of $bad with room again: $(cat /tmp/out)"
+    is_active "$x" && is_active "$y" || fail "the retried start did not make $x and $y"
+    q=$(domain_pid "$bad")
+    lvq destroy "$bad" >/dev/null 2>&1 || fail "virsh destroy $bad"
+    [ -n "$q" ] && { wait_for 20 pid_gone "$q" || fail "QEMU $q still there"; }
+    wait_for 20 eval '! is_active "$x" && ! is_active "$y"' || fail "destroy of $bad left its devices"
+
+    lvq undefine "$dom" >/dev/null || fail "virsh undefine $dom"
+    lvq undefine "$bad" >/dev/null || fail "virsh undefine $bad"
+    trap - EXIT
+    stop_libvirtd
+    "$MDEVTOOL" stop "$b" || fail "stop $b"
+    "$MDEVTOOL" undefine "$a" || fail "undefine $a"
+    expect_eq "$(mdev_count)" 0 "mdevs at the end"
+    finish
+}
+
+lvq_xml_has() { # DUMPXML_ARGS... UUID: the domain's XML names the mdev
+    local u=${*: -1}
+    lvq dumpxml "${@:1:$#-1}" >/tmp/dom-now.xml 2>&1 || { cat /tmp/dom-now.xml; return 2; }
+    grep -q "<address uuid='$u'/>" /tmp/dom-now.xml
+}
+t_mdevtool_domain_attach() {
+    need_mdevtool create stop undefine list gc attach detach
+    command -v qemu-system-x86_64 >/dev/null || skip "no qemu-system-x86_64"
+    [ -e /usr/lib/x86_64-linux-gnu/libvirt/connection-driver/libvirt_driver_qemu.so ] ||
+        skip "no libvirt QEMU driver (libvirt-daemon-driver-qemu)"
+    local dom=attach-vm u l t q g t0 rc
+    trap 'domain_kill attach-vm' EXIT
+    trap 'exit 1' TERM
+    start_libvirtd_qemu || finish
+
+    # a free PCIe root port to plug into; the domain starts with no mdev
+    DOMAIN_DEVICES="    <controller type='pci' index='0' model='pcie-root'/>
+    <controller type='pci' index='1' model='pcie-root-port'/>" \
+        domain_xml "$dom" >/tmp/domain.xml
+    lvq define /tmp/domain.xml >/dev/null || { fail "virsh define: $(cat /tmp/domain.xml)"; finish; }
+    lvq start "$dom" >/tmp/out 2>&1 || { fail "virsh start: $(cat /tmp/out)"; finish; }
+    q=$(domain_pid "$dom") || { fail "no QEMU process for $dom"; finish; }
+
+    t0=$(date +%s.%N)
+    "$MDEVTOOL" attach "$dom" --type mtty-1 --parent mtty --live --config >/tmp/out 2>/tmp/err
+    rc=$?
+    note "attach --live --config: $rc after $(since "$t0") s: $(cat /tmp/out /tmp/err)"
+    expect_eq "$rc" 0 "exit status of attach --live"
+    u=$(grep -o -m1 -E '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}' /tmp/out)
+    [ -n "$u" ] || { fail "attach printed no UUID"; finish; }
+    check_mdev "$u" mtty mtty-1
+    g=$MDEV_GROUP
+    wait_for 30 holds_vfio "$q" "/dev/vfio/$g" || fail "QEMU $q did not take /dev/vfio/$g after attach --live"
+    lvq_xml_has "$dom" "$u" || fail "the running domain's XML lacks $u"
+    lvq_xml_has --inactive "$dom" "$u" || fail "the persistent definition lacks $u"
+    grep -q 'https://mdevtool.example/xmlns/domain/1.0' /tmp/dom-now.xml ||
+        fail "the persistent definition lacks mdevtool's metadata element"
+    wait_for 10 list_shows "$u" "$dom" true || fail "list --json does not show $dom and in_use for $u"
+
+    # gc asks libvirt: a leaked transient device goes, the domain's stays
+    l=$("$MDEVTOOL" create --type mtty-2 --parent mtty) || fail "create of the leaked device"
+    "$MDEVTOOL" gc >/tmp/out 2>/tmp/err
+    rc=$?
+    note "gc: $rc: $(cat /tmp/out /tmp/err)"
+    expect_eq "$rc" 0 "exit status of gc"
+    grep -q "^removed $l " /tmp/out || fail "gc did not say it removed $l"
+    grep -q "^kept $u: " /tmp/out || fail "gc did not say why it kept $u"
+    is_active "$l" && fail "gc left the leaked device $l"
+    is_active "$u" || fail "gc removed $u, which the running domain holds"
+
+    # The domain runs firmware only: no guest OS acknowledges a hot-unplug,
+    # so QEMU keeps the device after libvirt's request (libvirt returns once
+    # it has waited a few seconds).  detach --live must neither hang nor
+    # pull the device from under QEMU.
+    t0=$(date +%s.%N)
+    timeout "$(scaled 120)" "$MDEVTOOL" detach "$dom" "$u" --live >/tmp/out 2>/tmp/err
+    rc=$?
+    note "detach --live, no guest to acknowledge: $rc after $(since "$t0") s: $(cat /tmp/out /tmp/err)"
+    [ "$rc" != 124 ] || fail "detach --live hung"
+    if holds_vfio "$q" "/dev/vfio/$g"; then
+        is_active "$u" || fail "detach --live removed $u while QEMU $q holds it"
+    fi
+
+    t0=$(date +%s.%N)
+    lvq destroy "$dom" >/dev/null 2>&1 || fail "virsh destroy"
+    wait_for 20 pid_gone "$q" || fail "QEMU $q still there after virsh destroy"
+    # shut off, the persistent domain still claims the device
+    lvq_xml_has --inactive "$dom" "$u" || fail "detach --live changed the persistent definition"
+    # attach --type defined u; a transient device t given to the shut-off
+    # domain is kept by gc for the domain alone
+    t=$("$MDEVTOOL" create --type mtty-1 --parent mtty) || fail "create of $t"
+    "$MDEVTOOL" attach "$dom" --uuid "$t" >/tmp/out 2>&1 || fail "attach --uuid $t: $(cat /tmp/out)"
+    lvq_xml_has --inactive "$dom" "$t" || fail "the persistent definition lacks $t"
+    "$MDEVTOOL" gc >/tmp/out 2>&1 || fail "gc with the domain shut off: $(cat /tmp/out)"
+    note "gc, domain shut off: $(cat /tmp/out)"
+    grep -q "^kept $t: domain '$dom' claims it" /tmp/out || fail "gc did not keep $t for the shut-off domain"
+    grep -q "^kept $u: " /tmp/out || fail "gc did not say why it kept $u"
+    is_active "$t" || fail "gc removed $t, which the shut-off domain claims"
+    is_active "$u" || fail "gc removed $u"
+    "$MDEVTOOL" detach "$dom" "$t" >/tmp/out 2>&1 || fail "detach $t: $(cat /tmp/out)"
+    "$MDEVTOOL" detach "$dom" "$u" >/tmp/out 2>&1 || fail "detach $u: $(cat /tmp/out)"
+    note "virsh destroy and two detaches took $(since "$t0") s"
+    lvq_xml_has --inactive "$dom" "$t" && fail "the persistent definition still has $t"
+    is_active "$t" && fail "detach left $t active"
+    lvq_xml_has --inactive "$dom" "$u" && fail "the persistent definition still has $u"
+    is_active "$u" && fail "detach left $u active"
+    [ -e "/etc/mdevctl.d/mtty/$u" ] && fail "detach left the definition of $u"
+
+    domain_kill "$dom"
+    lvq undefine "$dom" >/dev/null || fail "virsh undefine $dom"
+    trap - EXIT
+    stop_libvirtd
+    expect_eq "$(mdev_count)" 0 "mdevs at the end"
+    finish
+}
+
 # ------------------------------------------ NVIDIA VF vGPUs (nvvf test driver)
 # The nvvf module (tests/vm/nvvf/) binds QEMU's SR-IOV NVMe controller under
 # the driver name "nvidia" and gives each VF NVIDIA's nvidia/ files; the
@@ -1653,7 +2056,12 @@ for s in "${selected[@]}"; do
         failed=$((failed + 1)) ;;
     *) emit "not ok $n - $name ($secs s)"; failed=$((failed + 1)) ;;
     esac
-    # Whatever a scenario left behind must not spoil the next one.
+    # Whatever a scenario left behind must not spoil the next one.  A
+    # domain's QEMU outlives libvirtd and would hold its group, so that the
+    # kernel's remove below would wait for it.
+    for f in /run/libvirt/qemu/*.pid; do
+        [ -e "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null
+    done
     stop_libvirtd
     stop_udevd
     remove_all_mdevs
@@ -1664,6 +2072,7 @@ for s in "${selected[@]}"; do
     store=$(nvvf_store); [ -n "$store" ] && rm -rf "$store"
     nvvf_reset
     rm -f /etc/udev/rules.d/*mdev*
+    rm -rf /etc/libvirt/hooks
 done
 echo "# all scenarios: $(awk -v a="$t_all" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s, $failed failed"
 [ $failed = 0 ]
