@@ -16,7 +16,7 @@ check() {
     n=$((n + 1))
     if eval "$2"; then echo "ok $n - $1"; else echo "not ok $n - $1"; fail=1; fi
 }
-echo "1..9"
+echo "1..11"
 check "rule has no placeholder left" "! grep -q '@[a-z]*@' '$rule'"
 check "rule runs the configured binary" \
     "[ \$(grep -c \"RUN+=\\\"/bin/sh -c '$bindir/mdevtool --verbose start-parent\" '$rule') -eq 3 ]"
