@@ -6,7 +6,9 @@
 #include "mdev-error.h"
 #include "mdev-ops.h"
 #include "mdev-store.h"
+#include "mdev-nvidia.h"
 #include "mdev-use.h"
+#include "mdev-vgpu.h"
 #include "mdev-xml-parse.h"
 
 #include <glib/gi18n-lib.h>
@@ -137,6 +139,18 @@ find_metadata_device(GPtrArray *devices, const char *uuid)
     return -1;
 }
 
+static int
+find_metadata_address(GPtrArray *devices, const char *address)
+{
+    for (guint i = 0; i < devices->len; i++) {
+        const MdevDomainDevice *device = g_ptr_array_index(devices, i);
+
+        if (device->address && strcmp(device->address, address) == 0)
+            return (int) i;
+    }
+    return -1;
+}
+
 /* The metadata element as virDomainSetMetadata() takes it: libvirt puts
  * the element and its descendants in the namespace itself and refuses a
  * document that declares the prefix already. The formatter escapes '<' in
@@ -253,6 +267,109 @@ check_domain(MdevVirtDomain *domain, MdevVirtScope scope, gboolean *ret_active, 
     return TRUE;
 }
 
+/* Adds @hostdev and @entry to @domain's metadata in each scope of @scope;
+ * when libvirt refuses, takes back what it took. */
+static gboolean
+give_to_domain(MdevVirtDomain *domain, const char *hostdev, const MdevDomainDevice *entry,
+               MdevVirtScope scope, GError **error)
+{
+    const MdevVirtScope scopes[] = { MDEV_VIRT_CONFIG, MDEV_VIRT_LIVE };
+    MdevVirtScope attached = 0;
+    g_autoptr(GError) local = NULL;
+
+    for (guint s = 0; s < G_N_ELEMENTS(scopes); s++) {
+        g_autoptr(MdevDomain) parsed = NULL;
+
+        if (!(scope & scopes[s]))
+            continue;
+        parsed = read_domain(domain, scopes[s], &local);
+        if (parsed == NULL)
+            break;
+        if (!mdev_virt_domain_attach_device(domain, hostdev, scopes[s], &local))
+            break;
+        attached |= scopes[s];
+        g_ptr_array_add(parsed->devices, mdev_domain_device_copy(entry));
+        if (!store_metadata(domain, parsed->devices, scopes[s], &local))
+            break;
+    }
+    if (local == NULL)
+        return TRUE;
+    for (guint s = 0; s < G_N_ELEMENTS(scopes); s++) {
+        if (attached & scopes[s])
+            (void) mdev_virt_domain_detach_device(domain, hostdev, scopes[s], NULL);
+    }
+    g_propagate_error(error, g_steal_pointer(&local));
+    return FALSE;
+}
+
+/* An NVIDIA VF vGPU for mdev_attach_add(): the running one at @address, or
+ * (@address %NULL) a new one of @request's type, made now whatever the
+ * scope, because a PCI hostdev names a VF that must exist. */
+static MdevDevice *
+attach_vgpu(MdevContext *ctx, MdevVirtDomain *domain, GHashTable *claims, const char *address,
+            const MdevAttachRequest *request, GError **error)
+{
+    g_autoptr(MdevDevice) device = NULL;
+    g_autoptr(MdevDomainDevice) entry = NULL;
+    g_autofree char *hostdev = NULL;
+    g_autoptr(GError) local = NULL;
+    gboolean created = FALSE;
+
+    if (request->model || request->display != MDEV_XML_SWITCH_DEFAULT ||
+        request->ramfb != MDEV_XML_SWITCH_DEFAULT) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                    _("a model, display or ramfb applies to mdevs, not to an NVIDIA VF vGPU"));
+        return NULL;
+    }
+    if (address) {
+        g_autoptr(MdevParent) node = NULL;
+        const char *owner = g_hash_table_lookup(claims, address);
+        guint type = 0;
+
+        if (owner) {
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_BUSY,
+                        _("VF '%1$s' belongs to domain '%2$s' already"), address, owner);
+            return NULL;
+        }
+        node = mdev_nvidia_read_vf_node(address, &type, error);
+        if (node == NULL)
+            return NULL;
+        device = mdev_device_new(NULL, node->physfn);
+        device->address = g_strdup(address);
+        device->type = type ? mdev_nvidia_type_name(type) : NULL;
+    } else {
+        g_autofree char *card = NULL;
+        g_autofree char *type = NULL;
+        g_autofree char *made = mdev_vgpu_create(ctx, request->parent, request->type,
+                                                 request->attrs, MDEV_PLACEMENT_PACK, &card,
+                                                 &type, error);
+
+        if (made == NULL)
+            return NULL;
+        created = TRUE;
+        device = mdev_device_new(NULL, card);
+        device->address = g_steal_pointer(&made);
+        device->type = g_steal_pointer(&type);
+    }
+    device->active = TRUE;
+
+    hostdev = mdev_xml_host_dump_vf_hostdev(device->address, &local);
+    if (hostdev) {
+        entry = mdev_domain_device_new(NULL, device->address, device->type, device->parent);
+        if (request->attrs) {
+            g_ptr_array_unref(entry->attrs);
+            entry->attrs = mdev_attr_array_copy(request->attrs);
+        }
+    }
+    if (hostdev == NULL || !give_to_domain(domain, hostdev, entry, request->scope, &local)) {
+        if (created)
+            (void) mdev_vgpu_stop(ctx, device->address, NULL, NULL);
+        g_propagate_error(error, g_steal_pointer(&local));
+        return NULL;
+    }
+    return g_steal_pointer(&device);
+}
+
 /**
  * mdev_attach_add:
  * @ctx: a context
@@ -269,7 +386,13 @@ check_domain(MdevVirtDomain *domain, MdevVirtScope scope, gboolean *ret_active, 
  * type) is defined first. When libvirt refuses, what this call made on the
  * host is undone.
  *
- * Returns: (transfer full): the device (UUID, parent, type), or %NULL
+ * An NVIDIA VF vGPU (@request's uuid is a VF's address, or its type one a
+ * card of the VF model offers) is given as a PCI `<hostdev>` with
+ * managed='no'; a new one is created at once, whatever the scope, and not
+ * defined.
+ *
+ * Returns: (transfer full): the device (UUID or VF address, parent, type),
+ *   or %NULL
  */
 MdevDevice *
 mdev_attach_add(MdevContext *ctx, MdevVirtConnection *connection, const char *domain_name,
@@ -280,9 +403,9 @@ mdev_attach_add(MdevContext *ctx, MdevVirtConnection *connection, const char *do
     g_autoptr(GHashTable) claims = NULL;
     g_autoptr(MdevDevice) device = NULL;
     g_autofree char *hostdev = NULL;
+    g_autoptr(MdevDomainDevice) entry = NULL;
+    g_autofree char *vf = NULL;
     g_autoptr(GError) local = NULL;
-    const MdevVirtScope scopes[] = { MDEV_VIRT_CONFIG, MDEV_VIRT_LIVE };
-    MdevVirtScope attached = 0;
     gboolean active;
     gboolean made_definition = FALSE;
     gboolean started = FALSE;
@@ -299,6 +422,14 @@ mdev_attach_add(MdevContext *ctx, MdevVirtConnection *connection, const char *do
     if (claims == NULL)
         return NULL;
 
+    vf = request->uuid ? mdev_xml_host_parse_vf_address(request->uuid) : NULL;
+    if (vf || (request->uuid == NULL &&
+               mdev_vgpu_offers_type(ctx, request->parent, request->type))) {
+        device = attach_vgpu(ctx, domain, claims, vf, request, error);
+        if (device && ret_domain)
+            *ret_domain = g_strdup(mdev_virt_domain_get_name(domain));
+        return g_steal_pointer(&device);
+    }
     if (request->uuid) {
         g_autofree char *uuid = mdev_xml_parse_uuid(request->uuid, error);
 
@@ -345,36 +476,13 @@ mdev_attach_add(MdevContext *ctx, MdevVirtConnection *connection, const char *do
         g_propagate_error(error, g_steal_pointer(&local));
         return NULL;
     }
-
-    for (guint s = 0; s < G_N_ELEMENTS(scopes); s++) {
-        g_autoptr(MdevDomain) parsed = NULL;
-        g_autoptr(GPtrArray) devices = NULL;
-        MdevDomainDevice *entry;
-
-        if (!(request->scope & scopes[s]))
-            continue;
-        parsed = read_domain(domain, scopes[s], &local);
-        if (parsed == NULL)
-            break;
-        if (!mdev_virt_domain_attach_device(domain, hostdev, scopes[s], &local))
-            break;
-        attached |= scopes[s];
-        devices = g_ptr_array_ref(parsed->devices);
-        entry = mdev_domain_device_new(device->uuid, NULL, device->type, device->parent);
-        if (device->attrs) {
-            g_ptr_array_unref(entry->attrs);
-            entry->attrs = mdev_attr_array_copy(device->attrs);
-        }
-        g_ptr_array_add(devices, entry);
-        if (!store_metadata(domain, devices, scopes[s], &local))
-            break;
+    entry = mdev_domain_device_new(device->uuid, NULL, device->type, device->parent);
+    if (device->attrs) {
+        g_ptr_array_unref(entry->attrs);
+        entry->attrs = mdev_attr_array_copy(device->attrs);
     }
-    if (local) {
-        /* libvirt refused: take back what it took, then what this call made */
-        for (guint s = 0; s < G_N_ELEMENTS(scopes); s++) {
-            if (attached & scopes[s])
-                (void) mdev_virt_domain_detach_device(domain, hostdev, scopes[s], NULL);
-        }
+
+    if (!give_to_domain(domain, hostdev, entry, request->scope, &local)) {
         undo_device(ctx, device->uuid, device->parent, started, made_definition);
         g_propagate_error(error, g_steal_pointer(&local));
         return NULL;
@@ -384,12 +492,88 @@ mdev_attach_add(MdevContext *ctx, MdevVirtConnection *connection, const char *do
     return g_steal_pointer(&device);
 }
 
+/* mdev_attach_remove() for the NVIDIA VF vGPU at @address. */
+static gboolean
+remove_vgpu(MdevContext *ctx, MdevVirtDomain *domain, const char *address, MdevVirtScope scope,
+            gboolean active, gboolean keep, GPtrArray *ret_messages, GError **error)
+{
+    const MdevVirtScope scopes[] = { MDEV_VIRT_CONFIG, MDEV_VIRT_LIVE };
+    MdevDomain *views[G_N_ELEMENTS(scopes)] = { NULL, NULL };
+    g_autofree char *hostdev = NULL;
+    gboolean found = FALSE;
+    gboolean ok = FALSE;
+
+    for (guint s = 0; s < G_N_ELEMENTS(scopes); s++) {
+        if (!(scope & scopes[s]))
+            continue;
+        views[s] = read_domain(domain, scopes[s], error);
+        if (views[s] == NULL)
+            goto out;
+        found = found || has_string(views[s]->pci, address) ||
+                find_metadata_address(views[s]->devices, address) >= 0;
+    }
+    if (!found) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
+                    _("VF '%1$s' does not belong to domain '%2$s'"), address,
+                    mdev_virt_domain_get_name(domain));
+        goto out;
+    }
+    if (!keep && active && !(scope & MDEV_VIRT_LIVE)) {
+        g_autoptr(MdevDomain) live = read_domain(domain, MDEV_VIRT_LIVE, error);
+
+        if (live == NULL)
+            goto out;
+        if (has_string(live->pci, address)) {
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_BUSY,
+                        _("VF '%1$s' is in use by the running domain '%2$s': detach it with "
+                          "--live too, or keep it with --keep"),
+                        address, mdev_virt_domain_get_name(domain));
+            goto out;
+        }
+    }
+    /* libvirt matches a PCI hostdev by its source address */
+    hostdev = mdev_xml_format_pci_hostdev(address, error);
+    if (hostdev == NULL)
+        goto out;
+    for (guint s = 0; s < G_N_ELEMENTS(scopes); s++) {
+        int index;
+
+        if (views[s] == NULL)
+            continue;
+        if (has_string(views[s]->pci, address) &&
+            !mdev_virt_domain_detach_device(domain, hostdev, scopes[s], error))
+            goto out;
+        index = find_metadata_address(views[s]->devices, address);
+        if (index >= 0) {
+            g_ptr_array_remove_index(views[s]->devices, (guint) index);
+            if (!store_metadata(domain, views[s]->devices, scopes[s], error))
+                goto out;
+        }
+    }
+    if (!keep) {
+        g_autoptr(MdevParent) node = NULL;
+        guint type = 0;
+
+        node = mdev_nvidia_read_vf_node(address, &type, error);
+        if (node == NULL)
+            goto out;
+        /* a VF without a vGPU has nothing left to destroy */
+        if (type != 0 && !mdev_vgpu_stop(ctx, address, ret_messages, error))
+            goto out;
+    }
+    ok = TRUE;
+out:
+    for (guint s = 0; s < G_N_ELEMENTS(scopes); s++)
+        mdev_domain_free(views[s]);
+    return ok;
+}
+
 /**
  * mdev_attach_remove:
  * @ctx: a context
  * @connection: the connection of the domain
  * @domain_name: the domain's name or UUID
- * @uuid: the mdev
+ * @uuid: the mdev, or an NVIDIA VF vGPU's address
  * @scope: the persistent definition, the running domain, or both
  * @keep: leave the device itself alone
  * @ret_messages: (nullable) (element-type utf8): receives warnings
@@ -397,7 +581,8 @@ mdev_attach_add(MdevContext *ctx, MdevVirtConnection *connection, const char *do
  *
  * Takes a device back from a domain: its `<hostdev>` and its metadata
  * device, in each scope of @scope. Unless @keep, the device is then
- * removed and undefined.
+ * removed and undefined; a VF vGPU is destroyed (its definition, if any,
+ * stays).
  *
  * Returns: %TRUE on success
  */
@@ -408,6 +593,7 @@ mdev_attach_remove(MdevContext *ctx, MdevVirtConnection *connection, const char 
 {
     g_autoptr(MdevVirtDomain) domain = NULL;
     g_autofree char *canonical = NULL;
+    g_autofree char *vf = NULL;
     const MdevVirtScope scopes[] = { MDEV_VIRT_CONFIG, MDEV_VIRT_LIVE };
     MdevDomain *views[G_N_ELEMENTS(scopes)] = { NULL, NULL };
     gboolean active;
@@ -417,6 +603,13 @@ mdev_attach_remove(MdevContext *ctx, MdevVirtConnection *connection, const char 
     g_return_val_if_fail(scope != 0, FALSE);
     g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
 
+    vf = mdev_xml_host_parse_vf_address(uuid);
+    if (vf) {
+        domain = mdev_virt_domain_lookup(connection, domain_name, error);
+        if (domain == NULL || !check_domain(domain, scope, &active, error))
+            return FALSE;
+        return remove_vgpu(ctx, domain, vf, scope, active, keep, ret_messages, error);
+    }
     canonical = mdev_xml_parse_uuid(uuid, error);
     if (canonical == NULL)
         return FALSE;

@@ -2,6 +2,7 @@
 #include "mdevtool-cmds.h"
 
 #include "mdev-attach.h"
+#include "mdev-vgpu.h"
 #include "mdevtool-lifecycle.h"
 #include "mdevtool-output.h"
 
@@ -39,7 +40,7 @@ MDEVTOOL_CMD(mdevtool_cmd_attach)
     gboolean config = FALSE;
     gboolean live = FALSE;
     const GOptionEntry entries[] = {
-        { "uuid", 'u', 0, G_OPTION_ARG_STRING, &uuid, N_("An active or defined mdev"),
+        { "uuid", 'u', 0, G_OPTION_ARG_STRING, &uuid, N_("An active or defined mdev, or a VF vGPU's address"),
           N_("UUID") },
         { "type", 't', 0, G_OPTION_ARG_STRING, &type, N_("Define a new mdev of this type"),
           N_("TYPE") },
@@ -85,10 +86,19 @@ MDEVTOOL_CMD(mdevtool_cmd_attach)
     if (!mdevtool_parse_switch("attach", "--display", display_text, &request.display, &status) ||
         !mdevtool_parse_switch("attach", "--ramfb", ramfb_text, &request.ramfb, &status))
         return status;
+    mdevtool_resolve_parent(cli, &parent);
+    /* an NVIDIA VF vGPU is given as a PCI device, which has no model,
+     * display or ramfb */
+    if (model || display_text || ramfb_text) {
+        g_autofree char *vf = uuid ? mdev_xml_host_parse_vf_address(uuid) : NULL;
+
+        if (vf || (type && mdev_vgpu_offers_type(cli->ctx, parent, type)))
+            return mdevtool_usage_error("attach", _("--model, --display and --ramfb apply to "
+                                                    "mdevs, not to an NVIDIA VF vGPU"));
+    }
     attrs = mdevtool_parse_attrs(attr_specs, &error);
     if (attrs == NULL)
         return mdevtool_fail(error);
-    mdevtool_resolve_parent(cli, &parent);
     request.uuid = uuid;
     request.type = type;
     request.parent = parent;
@@ -109,13 +119,15 @@ MDEVTOOL_CMD(mdevtool_cmd_attach)
 
         json_builder_begin_object(builder);
         mdevtool_json_add_string(builder, "uuid", device->uuid);
+        if (device->address)
+            mdevtool_json_add_string(builder, "address", device->address);
         mdevtool_json_add_string(builder, "parent", device->parent);
         mdevtool_json_add_string(builder, "type", device->type);
         mdevtool_json_add_string(builder, "domain", domain);
         json_builder_end_object(builder);
         mdevtool_json_print(builder);
     } else {
-        printf("%s\n", device->uuid);
+        printf("%s\n", device->uuid ? device->uuid : device->address);
     }
     return MDEVTOOL_EXIT_OK;
 }

@@ -299,4 +299,91 @@ failed_with 14 "mdev '$U1' does not belong to domain 'vm3'" &&
     failed_with 15 "domain 'vm3' is not running"
 verdict "detach: a device the domain does not have, --live on a shut-off domain"
 
+# --- NVIDIA VF vGPUs -----------------------------------------------------------
+
+# pcidevs N: the source addresses of the PCI hostdevs in $W/xml.N, each
+# with its managed attribute; vmeta N: the metadata devices as
+# address/type/parent
+pcidevs() {
+    python3 - "$W/xml.$1" <<'PY'
+import sys, xml.etree.ElementTree as ET
+d = ET.parse(sys.argv[1])
+out = []
+for h in d.findall("devices/hostdev[@type='pci']"):
+    a = h.find("source/address")
+    out.append("%04x:%02x:%02x.%x/%s" % (int(a.get("domain"), 16), int(a.get("bus"), 16),
+                                         int(a.get("slot"), 16), int(a.get("function"), 16),
+                                         h.get("managed")))
+print(" ".join(out))
+PY
+}
+vmeta() {
+    python3 - "$W/xml.$1" <<'PY'
+import sys, xml.etree.ElementTree as ET
+ns = "{https://mdevtool.example/xmlns/domain/1.0}"
+d = ET.parse(sys.argv[1])
+print(" ".join("%s/%s/%s" % (e.get("address"), e.get("type"), e.get("parent"))
+               for e in d.findall("metadata/%sdevices/%sdevice" % (ns, ns))))
+PY
+}
+
+HOST="$G_TEST_SRCDIR/../examples/hosts/nvidia-vf.json"
+define_domain vf1
+define_domain vf2
+cat > "$W/vf.sh" <<'VF'
+vgpu() { cat "/sys/bus/pci/devices/$1/nvidia/current_vgpu_type" > "$W/type.$2"; }
+VF
+SIM_SHOW="log $(for i in $(seq 10); do printf 'rc.%s out.%s err.%s ' $i $i $i; done)"
+sim '. "$W/steps.sh"; . "$W/vf.sh"
+step 1 -c "$URI" attach vf1 --type "NVIDIA L40S-2Q"; xml 1 vf1; vgpu 0000:3d:00.5 1
+step 2 -c "$URI" --json attach vf1 --uuid 0000:d8:00.7; xml 2 vf1
+step 3 -c "$URI" attach vf2 --uuid 0000:3d:00.5
+step 4 -c "$URI" attach vf2 --uuid 0000:d8:00.5
+step 5 -c "$URI" attach vf2 --type nvidia-695 --parent 0000:3d:00.0; xml 5 vf2
+vgpu 0000:3d:00.6 5
+step 6 -c "$URI" attach vf2 --type "NVIDIA L40S-2Q" --model vfio-pci
+step 7 -c "$URI" attach vf2 --uuid 0000:d8:00.7 --display on
+step 8 -c "$URI" detach vf1 0000:3d:00.5; xml 8 vf1; vgpu 0000:3d:00.5 8
+step 9 -c "$URI" detach vf1 0000:d8:00.7 --keep; xml 9 vf1; vgpu 0000:d8:00.7 9
+step 10 -c "$URI" detach vf1 0000:d8:00.7'
+typeof() { cat "$W/type.$1"; }
+
+[ "$(rcof 1)" = 0 ] && [ "$(outof 1)" = 0000:3d:00.5 ] && [ "$(typeof 1)" = 1148 ] &&
+    [ "$(pcidevs 1)" = "0000:3d:00.5/no" ] && [ -z "$(hostdevs 1)" ] &&
+    [ "$(vmeta 1)" = "0000:3d:00.5/nvidia-1148/0000:3d:00.0" ]
+verdict "attach --type of a VF vGPU type: the vGPU made, a PCI hostdev with managed='no' and its metadata device"
+
+[ "$(rcof 2)" = 0 ] && [ "$(pcidevs 2)" = "0000:3d:00.5/no 0000:d8:00.7/no" ] &&
+    [ "$(vmeta 2)" = "0000:3d:00.5/nvidia-1148/0000:3d:00.0 0000:d8:00.7/nvidia-695/0000:d8:00.0" ] &&
+    python3 -c '
+import json, sys
+sys.path.insert(0, sys.argv[2])
+import schemacheck
+doc = json.load(open(sys.argv[1]))
+assert not schemacheck.problems(schemacheck.validator("attach.schema.json"), doc), doc
+assert doc == {"uuid": None, "address": "0000:d8:00.7", "parent": "0000:d8:00.0",
+               "type": "nvidia-695", "domain": "vf1"}, doc
+' "$W/out.2" "$G_TEST_SRCDIR"
+verdict "attach --uuid ADDRESS: a running VF vGPU given, JSON with its address"
+
+failed_with 3 "VF '0000:3d:00.5' belongs to domain 'vf1' already" &&
+    failed_with 4 "VF '0000:d8:00.5' has no vGPU"
+verdict "attach: a VF another domain holds and a VF without a vGPU are refused"
+
+[ "$(rcof 5)" = 1 ] && [ ! -s "$W/out.5" ] && [ -z "$(pcidevs 5)" ] && [ -z "$(vmeta 5)" ] &&
+    [ "$(typeof 5)" = 0 ]
+verdict "attach: a type of another card is refused, nothing made"
+
+[ "$(rcof 6)" = 2 ] && grep -q "not to an NVIDIA VF vGPU" "$W/err.6" &&
+    [ "$(rcof 7)" = 2 ] && grep -q "not to an NVIDIA VF vGPU" "$W/err.7"
+verdict "attach: --model or --display for a VF vGPU is a usage error"
+
+[ "$(rcof 8)" = 0 ] && [ "$(pcidevs 8)" = "0000:d8:00.7/no" ] &&
+    [ "$(vmeta 8)" = "0000:d8:00.7/nvidia-695/0000:d8:00.0" ] && [ "$(typeof 8)" = 0 ]
+verdict "detach ADDRESS: the PCI hostdev and metadata device removed, the vGPU destroyed"
+
+[ "$(rcof 9)" = 0 ] && [ -z "$(pcidevs 9)" ] && [ -z "$(vmeta 9)" ] && [ "$(typeof 9)" = 695 ] &&
+    failed_with 10 "VF '0000:d8:00.7' does not belong to domain 'vf1'"
+verdict "detach --keep ADDRESS: the vGPU stays; a VF the domain does not have is refused"
+
 tap_end
