@@ -113,21 +113,7 @@ meta_device() {
     echo "<mdevtool:devices xmlns:mdevtool='$NS'><mdevtool:device uuid='$1' type='mtty-1'/></mdevtool:devices>"
 }
 
-# Runs the script $1 on a fresh simulated host (store in $W/conf); the
-# active mdevs afterwards are in $W/devs.
-sim() {
-    rm -rf "$W/conf" "$W/lib" "$W/out" "$W/err" "$W/rc" "$W/devs" "$W/conf.list" "$W/log"
-    mkdir -p "$W/conf" "$W/lib"
-    cat > "$W/scenario.sh" <<SCENARIO
-set -u
-cmd() { "\$T" "\$@" > "\$W/out" 2> "\$W/err"; echo \$? > "\$W/rc"; }
-$1
-ls /sys/bus/mdev/devices > "\$W/devs"
-( cd "\$MDEVTOOL_CONF_DIR" && find . -type f | sort ) > "\$W/conf.list"
-SCENARIO
-    MDEVTOOL_LIB_DIR="$W/lib" "$MDEVSIM" --host "$HOST" --conf-dir "$W/conf" -- \
-        sh "$W/scenario.sh" > "$W/log" 2>&1
-}
+sim() { sim_listed "$1"; }
 rc() { cat "$W/rc"; }
 devs() { tr '\n' ' ' < "$W/devs" | sed 's/ $//'; }
 
