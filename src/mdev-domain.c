@@ -118,22 +118,6 @@ printable(const char *text)
     return g_string_free(out, FALSE);
 }
 
-static gboolean invalid(GError **error, const char *format, ...) G_GNUC_PRINTF(2, 3);
-
-static gboolean
-invalid(GError **error, const char *format, ...)
-{
-    va_list ap;
-    g_autofree char *message = NULL;
-
-    va_start(ap, format);
-    message = g_strdup_vprintf(format, ap);
-    va_end(ap);
-    g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG, _("invalid domain XML: %s"),
-                message);
-    return FALSE;
-}
-
 static gboolean
 is_element(xmlNode *node, const char *name, const char *ns)
 {
@@ -259,12 +243,14 @@ parse_device(xmlNode *node, GError **error)
         device->uuid = mdev_xml_parse_uuid(uuid, NULL);
         if (device->uuid == NULL) {
             g_autofree char *shown = printable(uuid);
-            invalid(error, _("invalid UUID '%s' in <mdevtool:device>"), shown);
+            mdev_xml_parse_invalid(MDEV_XML_DOCUMENT_DOMAIN, error,
+                                   _("invalid UUID '%s' in <mdevtool:device>"), shown);
             return NULL;
         }
     }
     if (device->type == NULL) {
-        invalid(error, _("missing 'type' attribute in <mdevtool:device>"));
+        mdev_xml_parse_invalid(MDEV_XML_DOCUMENT_DOMAIN, error,
+                               _("missing 'type' attribute in <mdevtool:device>"));
         return NULL;
     }
     for (xmlNode *n = node->children; n; n = n->next) {
@@ -275,24 +261,28 @@ parse_device(xmlNode *node, GError **error)
             continue;
         if (!is_element(n, "attr", MDEV_DOMAIN_METADATA_NS)) {
             g_autofree char *shown = printable((const char *) n->name);
-            invalid(error, _("unknown element <%s> in <mdevtool:device>"), shown);
+            mdev_xml_parse_invalid(MDEV_XML_DOCUMENT_DOMAIN, error,
+                                   _("unknown element <%s> in <mdevtool:device>"), shown);
             return NULL;
         }
         name = mdev_xml_parse_node_prop(n, "name");
         value = mdev_xml_parse_node_prop(n, "value");
         if (name == NULL) {
-            invalid(error, _("missing 'name' attribute in <mdevtool:attr>"));
+            mdev_xml_parse_invalid(MDEV_XML_DOCUMENT_DOMAIN, error,
+                                   _("missing 'name' attribute in <mdevtool:attr>"));
             return NULL;
         }
         if (value == NULL) {
             g_autofree char *shown = printable(name);
-            invalid(error, _("missing 'value' attribute in <mdevtool:attr name='%s'>"), shown);
+            mdev_xml_parse_invalid(MDEV_XML_DOCUMENT_DOMAIN, error,
+                                   _("missing 'value' attribute in <mdevtool:attr name='%s'>"),
+                                   shown);
             return NULL;
         }
         g_ptr_array_add(device->attrs, mdev_attr_new(name, value));
     }
     if (!mdev_domain_device_check(device, &local)) {
-        invalid(error, "%s", local->message);
+        mdev_xml_parse_invalid(MDEV_XML_DOCUMENT_DOMAIN, error, "%s", local->message);
         return NULL;
     }
     return g_steal_pointer(&device);
@@ -310,7 +300,8 @@ parse_metadata_element(xmlNode *element, GError **error)
             continue;
         if (!is_element(n, "device", MDEV_DOMAIN_METADATA_NS)) {
             g_autofree char *shown = printable((const char *) n->name);
-            invalid(error, _("unknown element <%s> in <mdevtool:devices>"), shown);
+            mdev_xml_parse_invalid(MDEV_XML_DOCUMENT_DOMAIN, error,
+                                   _("unknown element <%s> in <mdevtool:devices>"), shown);
             return NULL;
         }
         device = parse_device(n, error);
@@ -320,8 +311,9 @@ parse_metadata_element(xmlNode *element, GError **error)
             const MdevDomainDevice *other = g_ptr_array_index(devices, i);
             if (g_strcmp0(other->uuid, device->uuid) == 0 &&
                 g_strcmp0(other->address, device->address) == 0) {
-                invalid(error, _("device '%s' is described twice in <mdevtool:devices>"),
-                        device_label(device));
+                mdev_xml_parse_invalid(MDEV_XML_DOCUMENT_DOMAIN, error,
+                                       _("device '%s' is described twice in <mdevtool:devices>"),
+                                       device_label(device));
                 mdev_domain_device_free(device);
                 return NULL;
             }
@@ -379,11 +371,14 @@ parse_hostdev(xmlNode *hostdev, MdevDomain *domain, GError **error)
         g_autoptr(MdevDomainHostdev) mdev = g_new0(MdevDomainHostdev, 1);
 
         if (text == NULL)
-            return invalid(error, _("missing <source><address uuid=...> in an mdev <hostdev>"));
+            return mdev_xml_parse_invalid(
+                MDEV_XML_DOCUMENT_DOMAIN, error,
+                _("missing <source><address uuid=...> in an mdev <hostdev>"));
         mdev->uuid = mdev_xml_parse_uuid(text, NULL);
         if (mdev->uuid == NULL) {
             g_autofree char *shown = printable(text);
-            return invalid(error, _("invalid UUID '%s' in an mdev <hostdev>"), shown);
+            return mdev_xml_parse_invalid(MDEV_XML_DOCUMENT_DOMAIN, error,
+                                          _("invalid UUID '%s' in an mdev <hostdev>"), shown);
         }
         mdev->model = mdev_xml_parse_node_prop(hostdev, "model");
         g_ptr_array_add(domain->mdevs, g_steal_pointer(&mdev));
@@ -391,10 +386,12 @@ parse_hostdev(xmlNode *hostdev, MdevDomain *domain, GError **error)
         char *pci;
 
         if (address == NULL)
-            return invalid(error, _("missing <source><address> in a PCI <hostdev>"));
+            return mdev_xml_parse_invalid(MDEV_XML_DOCUMENT_DOMAIN, error,
+                                          _("missing <source><address> in a PCI <hostdev>"));
         pci = parse_pci_address(address);
         if (pci == NULL)
-            return invalid(error, _("invalid source address in a PCI <hostdev>"));
+            return mdev_xml_parse_invalid(MDEV_XML_DOCUMENT_DOMAIN, error,
+                                          _("invalid source address in a PCI <hostdev>"));
         g_ptr_array_add(domain->pci, pci);
     }
     return TRUE;
@@ -414,23 +411,24 @@ parse_domain(xmlNode *root, GError **error)
     domain->pci = g_ptr_array_new_with_free_func(g_free);
 
     if (name == NULL) {
-        invalid(error, _("missing <name> element"));
+        mdev_xml_parse_invalid(MDEV_XML_DOCUMENT_DOMAIN, error, _("missing <name> element"));
         return NULL;
     }
     domain->name = mdev_xml_parse_node_text(name);
     if (*domain->name == '\0') {
-        invalid(error, _("empty <name> element"));
+        mdev_xml_parse_invalid(MDEV_XML_DOCUMENT_DOMAIN, error, _("empty <name> element"));
         return NULL;
     }
     if (uuid == NULL) {
-        invalid(error, _("missing <uuid> element"));
+        mdev_xml_parse_invalid(MDEV_XML_DOCUMENT_DOMAIN, error, _("missing <uuid> element"));
         return NULL;
     }
     uuid_text = mdev_xml_parse_node_text(uuid);
     domain->uuid = mdev_xml_parse_uuid(uuid_text, NULL);
     if (domain->uuid == NULL) {
         g_autofree char *shown = printable(uuid_text);
-        invalid(error, _("invalid UUID '%s' in <uuid>"), shown);
+        mdev_xml_parse_invalid(MDEV_XML_DOCUMENT_DOMAIN, error, _("invalid UUID '%s' in <uuid>"),
+                               shown);
         return NULL;
     }
 
@@ -444,7 +442,8 @@ parse_domain(xmlNode *root, GError **error)
             continue;
         /* libvirt keeps one element per namespace */
         if (domain->devices) {
-            invalid(error, _("more than one <mdevtool:devices> element in <metadata>"));
+            mdev_xml_parse_invalid(MDEV_XML_DOCUMENT_DOMAIN, error,
+                                   _("more than one <mdevtool:devices> element in <metadata>"));
             return NULL;
         }
         domain->devices = parse_metadata_element(n, error);
@@ -487,7 +486,8 @@ mdev_domain_parse(const char *xml, gssize length, GError **error)
         return NULL;
     root = mdev_xml_parse_doc_root(doc);
     if (root->ns != NULL) {
-        invalid(error, _("the root element must be <domain>"));
+        mdev_xml_parse_invalid(MDEV_XML_DOCUMENT_DOMAIN, error,
+                               _("the root element must be <domain>"));
         return NULL;
     }
     return parse_domain(root, error);
@@ -517,8 +517,9 @@ mdev_domain_parse_metadata(const char *xml, gssize length, GError **error)
         return NULL;
     root = mdev_xml_parse_doc_root(doc);
     if (!is_element(root, "devices", MDEV_DOMAIN_METADATA_NS)) {
-        invalid(error, _("the root element must be <devices> in namespace '%s'"),
-                MDEV_DOMAIN_METADATA_NS);
+        mdev_xml_parse_invalid(MDEV_XML_DOCUMENT_DOMAIN, error,
+                               _("the root element must be <devices> in namespace '%s'"),
+                               MDEV_DOMAIN_METADATA_NS);
         return NULL;
     }
     return parse_metadata_element(root, error);

@@ -2,6 +2,7 @@
 #include "mdev-store.h"
 
 #include "mdev-error.h"
+#include "mdev-file.h"
 #include "mdev-json.h"
 #include "mdev-util.h"
 
@@ -56,23 +57,6 @@ mdev_store_dup_path(MdevContext *ctx, const char *parent, const char *uuid, GErr
     return g_build_filename(mdev_context_get_conf_dir(ctx), parent, uuid, NULL);
 }
 
-/* A file of our atomic writer: "<uuid>.XXXXXX", as g_mkstemp() names it. */
-static gboolean
-is_temporary_name(const char *name)
-{
-    char uuid[MDEV_UUID_STRING_LEN + 1];
-
-    if (strlen(name) != MDEV_UUID_STRING_LEN + 7 || name[MDEV_UUID_STRING_LEN] != '.')
-        return FALSE;
-    for (const char *p = name + MDEV_UUID_STRING_LEN + 1; *p; p++) {
-        if (!g_ascii_isalnum(*p))
-            return FALSE;
-    }
-    memcpy(uuid, name, MDEV_UUID_STRING_LEN);
-    uuid[MDEV_UUID_STRING_LEN] = '\0';
-    return mdev_util_uuid_is_canonical(uuid);
-}
-
 /* The rule for symbolic links among the parents' directories is mdevctl's
  * on reading: a linked directory is not part of the store. It is the same
  * on writing, so that a definition is never saved where no reader looks. */
@@ -98,46 +82,6 @@ check_parent_dir_writable(const char *dir, GError **error)
                                     : _("definitions directory '%s' is not a directory"),
                 dir);
     return FALSE;
-}
-
-static gboolean
-fsync_dir(const char *dir, GError **error)
-{
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    int err;
-
-    if (fd >= 0 && fsync(fd) == 0) {
-        close(fd);
-        return TRUE;
-    }
-    err = errno;
-    if (fd >= 0)
-        close(fd);
-    g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
-                _("cannot sync directory '%1$s': %2$s"), dir, g_strerror(err));
-    return FALSE;
-}
-
-/* mkdir -p in which every directory that gains an entry is synced, so that
- * a new definition cannot vanish with its directory after a power loss. */
-static gboolean
-make_dir_durable(const char *dir, GError **error)
-{
-    g_autofree char *above = NULL;
-    int err;
-
-    if (g_file_test(dir, G_FILE_TEST_IS_DIR))
-        return TRUE;
-    above = g_path_get_dirname(dir);
-    if (strcmp(above, dir) != 0 && !make_dir_durable(above, error))
-        return FALSE;
-    if (g_mkdir(dir, 0755) < 0 && errno != EEXIST) {
-        err = errno;
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
-                    _("cannot create directory '%1$s': %2$s"), dir, g_strerror(err));
-        return FALSE;
-    }
-    return fsync_dir(above, error);
 }
 
 static gboolean
@@ -370,7 +314,7 @@ load_parent(const char *conf_dir, const char *parent, const char *uuid, GPtrArra
             if (type == DT_UNKNOWN)
                 continue;
         }
-        if (type == DT_DIR || name[0] == '.' || is_temporary_name(name))
+        if (type == DT_DIR || name[0] == '.' || mdev_file_is_temporary_name(name))
             continue;
         if (!mdev_util_uuid_is_canonical(name)) {
             add_problem(problems, g_strdup_printf(_("ignoring '%s': its name is not a "
@@ -559,30 +503,6 @@ mdev_store_exists(MdevContext *ctx, const char *parent, const char *uuid)
            g_lstat(path, &st) == 0;
 }
 
-/* A writer killed between creating its temporary file and renaming it
- * leaves "<uuid>.XXXXXX" behind; mdevctl would warn about it forever. Every
- * writer of a parent's directory holds that parent's lock, so whoever holds
- * it finds no temporary file that is being written: all are left overs. */
-static void
-remove_stale_temporaries(const char *dir)
-{
-    g_autoptr(GDir) handle = g_dir_open(dir, 0, NULL);
-    const char *name;
-
-    while (handle && (name = g_dir_read_name(handle)) != NULL) {
-        g_autofree char *path = NULL;
-        GStatBuf st;
-
-        if (!is_temporary_name(name))
-            continue;
-        path = g_build_filename(dir, name, NULL);
-        if (g_lstat(path, &st) == 0 && S_ISREG(st.st_mode)) {
-            g_debug("removing '%s', left over by an interrupted write", path);
-            g_unlink(path);
-        }
-    }
-}
-
 /* The guard on what the definition holds (mdev_util_guard_path()): a name
  * the reader would refuse would make the saved definition unreadable. */
 static gboolean
@@ -631,9 +551,9 @@ mdev_store_save(MdevContext *ctx, const MdevDevice *definition, GError **error)
         return FALSE;
 
     dir = g_path_get_dirname(path);
-    if (!check_parent_dir_writable(dir, error) || !make_dir_durable(dir, error))
+    if (!check_parent_dir_writable(dir, error) || !mdev_file_make_dir_durable(dir, error))
         return FALSE;
-    remove_stale_temporaries(dir);
+    mdev_file_remove_stale_temporaries(dir);
     contents = mdev_json_definition_to_string(definition);
     return mdev_util_write_file_atomic(path, contents, strlen(contents), 0644, error);
 }
@@ -663,7 +583,7 @@ mdev_store_remove(MdevContext *ctx, const char *parent, const char *uuid, GError
     dir = g_path_get_dirname(path);
     if (!check_parent_dir_writable(dir, error))
         return FALSE;
-    remove_stale_temporaries(dir);
+    mdev_file_remove_stale_temporaries(dir);
     if (g_unlink(path) < 0) {
         int err = errno;
         if (err == ENOENT)
@@ -675,5 +595,5 @@ mdev_store_remove(MdevContext *ctx, const char *parent, const char *uuid, GError
         return FALSE;
     }
     /* make the removal durable like a save */
-    return fsync_dir(dir, error);
+    return mdev_file_sync_dir(dir, error);
 }

@@ -2,6 +2,7 @@
 #include "mdev-vgpu-store.h"
 
 #include "mdev-error.h"
+#include "mdev-file.h"
 #include "mdev-nvidia.h"
 #include "mdev-util.h"
 
@@ -238,22 +239,6 @@ mdev_vgpu_definition_to_string(const MdevVgpuDefinition *definition)
     return g_strconcat(text, "\n", NULL);
 }
 
-/* A file of the atomic writer: "<uuid>.XXXXXX", as g_mkstemp() names it. */
-static gboolean
-is_temporary_name(const char *name)
-{
-    g_autofree char *uuid = NULL;
-
-    if (strlen(name) != MDEV_UUID_STRING_LEN + 7 || name[MDEV_UUID_STRING_LEN] != '.')
-        return FALSE;
-    for (const char *p = name + MDEV_UUID_STRING_LEN + 1; *p; p++) {
-        if (!g_ascii_isalnum(*p))
-            return FALSE;
-    }
-    uuid = g_strndup(name, MDEV_UUID_STRING_LEN);
-    return mdev_util_uuid_is_canonical(uuid);
-}
-
 static void
 add_problem(GPtrArray *problems, char *message)
 {
@@ -430,7 +415,8 @@ mdev_vgpu_store_load(MdevContext *ctx, const char *card, const char *uuid,
             g_autoptr(GError) local = NULL;
             MdevVgpuDefinition *definition;
 
-            if (file[0] == '.' || is_temporary_name(file) || (uuid && strcmp(file, uuid) != 0))
+            if (file[0] == '.' || mdev_file_is_temporary_name(file) ||
+                (uuid && strcmp(file, uuid) != 0))
                 continue;
             if (!mdev_util_uuid_is_canonical(file)) {
                 g_autofree char *path = g_build_filename(dir, file, NULL);
@@ -512,76 +498,6 @@ mdev_vgpu_store_load_one(MdevContext *ctx, const char *card, const char *uuid, G
     return read_definition(dir, card, uuid, error);
 }
 
-static gboolean
-fsync_dir(const char *dir, GError **error)
-{
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    int err;
-
-    if (fd >= 0 && fsync(fd) == 0) {
-        close(fd);
-        return TRUE;
-    }
-    err = errno;
-    if (fd >= 0)
-        close(fd);
-    g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
-                _("cannot sync directory '%1$s': %2$s"), dir, g_strerror(err));
-    return FALSE;
-}
-
-/* mkdir -p, syncing each directory that gains an entry, so that a new
- * definition cannot vanish with its directory after a power loss. */
-static gboolean
-make_dir_durable(const char *dir, GError **error)
-{
-    g_autofree char *above = NULL;
-    GStatBuf st;
-    int err;
-
-    if (g_lstat(dir, &st) == 0) {
-        if (S_ISDIR(st.st_mode))
-            return TRUE;
-        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
-                    _("definitions directory '%s' is not a directory"), dir);
-        return FALSE;
-    }
-    above = g_path_get_dirname(dir);
-    if (strcmp(above, dir) != 0 && !g_file_test(above, G_FILE_TEST_IS_DIR) &&
-        !make_dir_durable(above, error))
-        return FALSE;
-    if (g_mkdir(dir, 0755) < 0 && errno != EEXIST) {
-        err = errno;
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
-                    _("cannot create directory '%1$s': %2$s"), dir, g_strerror(err));
-        return FALSE;
-    }
-    return fsync_dir(above, error);
-}
-
-/* A writer killed between creating its temporary file and renaming it
- * leaves "<uuid>.XXXXXX" behind. Writers of a card's directory hold the
- * card's lock, so whoever holds it finds only left overs. */
-static void
-remove_stale_temporaries(const char *dir)
-{
-    g_autoptr(GDir) handle = g_dir_open(dir, 0, NULL);
-    const char *name;
-
-    while (handle && (name = g_dir_read_name(handle)) != NULL) {
-        g_autofree char *path = NULL;
-        GStatBuf st;
-
-        if (!is_temporary_name(name))
-            continue;
-        path = g_build_filename(dir, name, NULL);
-        if (g_lstat(path, &st) == 0 && S_ISREG(st.st_mode)) {
-            g_debug("removing '%s', left over by an interrupted write", path);
-            g_unlink(path);
-        }
-    }
-}
-
 /**
  * mdev_vgpu_store_save:
  * @ctx: a context
@@ -608,9 +524,9 @@ mdev_vgpu_store_save(MdevContext *ctx, const MdevVgpuDefinition *definition, GEr
     if (!mdev_vgpu_definition_check(definition, error))
         return FALSE;
     dir = g_build_filename(mdev_context_get_vgpu_dir(ctx), definition->card, NULL);
-    if (!make_dir_durable(dir, error))
+    if (!mdev_file_make_dir_durable(dir, error))
         return FALSE;
-    remove_stale_temporaries(dir);
+    mdev_file_remove_stale_temporaries(dir);
     path = g_build_filename(dir, definition->uuid, NULL);
     contents = mdev_vgpu_definition_to_string(definition);
     return mdev_util_write_file_atomic(path, contents, strlen(contents), 0644, error);
@@ -642,7 +558,7 @@ mdev_vgpu_store_remove(MdevContext *ctx, const char *card, const char *uuid, GEr
         return FALSE;
     dir = g_build_filename(mdev_context_get_vgpu_dir(ctx), card, NULL);
     path = g_build_filename(dir, uuid, NULL);
-    remove_stale_temporaries(dir);
+    mdev_file_remove_stale_temporaries(dir);
     if (g_unlink(path) < 0) {
         int err = errno;
         if (err == ENOENT)
@@ -653,5 +569,5 @@ mdev_vgpu_store_remove(MdevContext *ctx, const char *card, const char *uuid, GEr
                         _("cannot remove definition '%1$s': %2$s"), path, g_strerror(err));
         return FALSE;
     }
-    return fsync_dir(dir, error);
+    return mdev_file_sync_dir(dir, error);
 }

@@ -24,6 +24,8 @@ typedef xmlDoc MdevXmlDoc;
 
 MdevXmlDoc *mdev_xml_parse_read(const char *xml, gssize length, MdevXmlDocument kind,
                                 const char *root, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean mdev_xml_parse_invalid(MdevXmlDocument kind, GError **error, const char *format, ...)
+    G_GNUC_PRINTF(3, 4);
 void mdev_xml_parse_doc_free(MdevXmlDoc *doc);
 xmlNode *mdev_xml_parse_doc_root(MdevXmlDoc *doc);
 char *mdev_xml_parse_node_text(xmlNode *node) G_GNUC_WARN_UNUSED_RESULT;

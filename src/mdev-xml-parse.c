@@ -240,22 +240,6 @@ first_child(xmlNodePtr parent, const char *name)
     return NULL;
 }
 
-static gboolean invalid(GError **error, const char *format, ...) G_GNUC_PRINTF(2, 3);
-
-static gboolean
-invalid(GError **error, const char *format, ...)
-{
-    va_list ap;
-    g_autofree char *message = NULL;
-
-    va_start(ap, format);
-    message = g_strdup_vprintf(format, ap);
-    va_end(ap);
-    g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG, _("invalid node device XML: %s"),
-                message);
-    return FALSE;
-}
-
 /**
  * mdev_xml_parse_uuid:
  * @text: a UUID, with or without hyphens (libvirt accepts both)
@@ -297,12 +281,15 @@ parse_mdev_capability(xmlNodePtr cap, MdevDevice *device, GError **error)
     g_autofree char *type_id = NULL;
 
     if (type == NULL)
-        return invalid(error, _("missing <type> element in <capability type='mdev'>"));
+        return mdev_xml_parse_invalid(MDEV_XML_DOCUMENT_NODEDEV, error,
+                                      _("missing <type> element in <capability type='mdev'>"));
     type_id = node_prop(type, "id");
     if (type_id == NULL || *type_id == '\0')
-        return invalid(error, _("missing 'id' attribute in <type>"));
+        return mdev_xml_parse_invalid(MDEV_XML_DOCUMENT_NODEDEV, error,
+                                      _("missing 'id' attribute in <type>"));
     if (!mdev_util_check_name("type", type_id, NULL))
-        return invalid(error, _("invalid type id '%s' in <type>"), type_id);
+        return mdev_xml_parse_invalid(MDEV_XML_DOCUMENT_NODEDEV, error,
+                                      _("invalid type id '%s' in <type>"), type_id);
     device->type = g_steal_pointer(&type_id);
 
     /* an empty <uuid/> counts as absent, as in libvirt */
@@ -312,7 +299,8 @@ parse_mdev_capability(xmlNodePtr cap, MdevDevice *device, GError **error)
             g_autoptr(GError) local = NULL;
             device->uuid = mdev_xml_parse_uuid(text, &local);
             if (device->uuid == NULL)
-                return invalid(error, _("invalid UUID '%s' in <uuid>"), text);
+                return mdev_xml_parse_invalid(MDEV_XML_DOCUMENT_NODEDEV, error,
+                                              _("invalid UUID '%s' in <uuid>"), text);
         }
     }
 
@@ -322,8 +310,9 @@ parse_mdev_capability(xmlNodePtr cap, MdevDevice *device, GError **error)
         if (g_strcmp0(mode, "auto") == 0)
             device->autostart = TRUE;
         else if (g_strcmp0(mode, "manual") != 0)
-            return invalid(error, _("invalid start type '%s' in <start>: expected auto or manual"),
-                           mode ? mode : "");
+            return mdev_xml_parse_invalid(
+                MDEV_XML_DOCUMENT_NODEDEV, error,
+                _("invalid start type '%s' in <start>: expected auto or manual"), mode ? mode : "");
     }
 
     for (xmlNodePtr n = cap->children; n; n = n->next) {
@@ -335,21 +324,31 @@ parse_mdev_capability(xmlNodePtr cap, MdevDevice *device, GError **error)
         name = node_prop(n, "name");
         value = node_prop(n, "value");
         if (name == NULL || *name == '\0')
-            return invalid(error, _("missing 'name' attribute in <attr>"));
+            return mdev_xml_parse_invalid(MDEV_XML_DOCUMENT_NODEDEV, error,
+                                          _("missing 'name' attribute in <attr>"));
         if (value == NULL)
-            return invalid(error, _("missing 'value' attribute in <attr name='%s'>"), name);
+            return mdev_xml_parse_invalid(MDEV_XML_DOCUMENT_NODEDEV, error,
+                                          _("missing 'value' attribute in <attr name='%s'>"), name);
         if (!mdev_util_check_name("attribute", name, NULL))
-            return invalid(error, _("invalid attribute name '%s' in <attr>"), name);
+            return mdev_xml_parse_invalid(MDEV_XML_DOCUMENT_NODEDEV, error,
+                                          _("invalid attribute name '%s' in <attr>"), name);
         g_ptr_array_add(device->attrs, mdev_attr_new(name, value));
     }
     return TRUE;
 }
 
-static gboolean invalid_document(MdevXmlDocument kind, GError **error, const char *format, ...)
-    G_GNUC_PRINTF(3, 4);
-
-static gboolean
-invalid_document(MdevXmlDocument kind, GError **error, const char *format, ...)
+/**
+ * mdev_xml_parse_invalid:
+ * @kind: the kind of document
+ * @error: return location for a #GError
+ * @format: what is wrong, printf-style
+ *
+ * Sets %MDEV_ERROR_INVALID_CONFIG naming the kind of document.
+ *
+ * Returns: %FALSE
+ */
+gboolean
+mdev_xml_parse_invalid(MdevXmlDocument kind, GError **error, const char *format, ...)
 {
     va_list ap;
     g_autofree char *message = NULL;
@@ -407,17 +406,17 @@ mdev_xml_parse_read(const char *xml, gssize length, MdevXmlDocument kind, const 
     }
     size = length < 0 ? strlen(xml) : (gsize) length;
     if (size > max_size) {
-        invalid_document(kind, error,
-                         _("the document is %1$llu bytes long, more than the %2$llu bytes "
-                           "accepted"),
-                         (unsigned long long) size, (unsigned long long) max_size);
+        mdev_xml_parse_invalid(kind, error,
+                               _("the document is %1$llu bytes long, more than the %2$llu bytes "
+                                 "accepted"),
+                               (unsigned long long) size, (unsigned long long) max_size);
         return NULL;
     }
     /* the document is read as UTF-8 whatever it declares: no converter of
      * libxml2 ever runs on untrusted bytes */
     if (!g_utf8_validate_len(xml, size, &invalid_utf8)) {
-        invalid_document(kind, error, _("the document is not valid UTF-8 (at byte %llu)"),
-                         (unsigned long long) (invalid_utf8 - xml));
+        mdev_xml_parse_invalid(kind, error, _("the document is not valid UTF-8 (at byte %llu)"),
+                               (unsigned long long) (invalid_utf8 - xml));
         return NULL;
     }
 
@@ -455,20 +454,20 @@ mdev_xml_parse_read(const char *xml, gssize length, MdevXmlDocument kind, const 
     if (state.has_dtd) {
         g_free(state.first_error);
         if (kind == MDEV_XML_DOCUMENT_DOMAIN)
-            invalid_document(kind, error, _("a DOCTYPE is not accepted in domain XML"));
+            mdev_xml_parse_invalid(kind, error, _("a DOCTYPE is not accepted in domain XML"));
         else
-            invalid_document(kind, error, _("a DOCTYPE is not accepted in node device XML"));
+            mdev_xml_parse_invalid(kind, error, _("a DOCTYPE is not accepted in node device XML"));
         return NULL;
     }
     if (state.too_deep) {
         g_free(state.first_error);
-        invalid_document(kind, error, _("elements are nested more than %u levels deep"),
-                         state.max_depth);
+        mdev_xml_parse_invalid(kind, error, _("elements are nested more than %u levels deep"),
+                               state.max_depth);
         return NULL;
     }
     if (doc == NULL) {
-        invalid_document(kind, error, "%s",
-                         state.first_error ? state.first_error : _("malformed document"));
+        mdev_xml_parse_invalid(kind, error, "%s",
+                               state.first_error ? state.first_error : _("malformed document"));
         g_free(state.first_error);
         return NULL;
     }
@@ -476,7 +475,7 @@ mdev_xml_parse_read(const char *xml, gssize length, MdevXmlDocument kind, const 
 
     if (sym_xmlDocGetRootElement(doc) == NULL ||
         (root && !node_is(sym_xmlDocGetRootElement(doc), root))) {
-        invalid_document(kind, error, _("the root element must be <%s>"), root ? root : "");
+        mdev_xml_parse_invalid(kind, error, _("the root element must be <%s>"), root ? root : "");
         return NULL;
     }
     return g_steal_pointer(&doc);
@@ -548,7 +547,7 @@ mdev_xml_parse_nodedev(const char *xml, gssize length, const GPtrArray *parents,
     if (parent_node)
         parent_name = node_text(parent_node);
     if (parent_name == NULL || *parent_name == '\0') {
-        invalid(error, _("missing <parent> element"));
+        mdev_xml_parse_invalid(MDEV_XML_DOCUMENT_NODEDEV, error, _("missing <parent> element"));
         return NULL;
     }
 
@@ -559,20 +558,22 @@ mdev_xml_parse_nodedev(const char *xml, gssize length, const GPtrArray *parents,
             continue;
         type = node_prop(n, "type");
         if (g_strcmp0(type, "mdev") != 0) {
-            invalid(error,
-                    _("<capability type='%s'> cannot be defined: only mediated "
-                      "devices (type='mdev') can"),
-                    type ? type : "");
+            mdev_xml_parse_invalid(MDEV_XML_DOCUMENT_NODEDEV, error,
+                                   _("<capability type='%s'> cannot be defined: only mediated "
+                                     "devices (type='mdev') can"),
+                                   type ? type : "");
             return NULL;
         }
         if (mdev_cap) {
-            invalid(error, _("more than one <capability type='mdev'> element"));
+            mdev_xml_parse_invalid(MDEV_XML_DOCUMENT_NODEDEV, error,
+                                   _("more than one <capability type='mdev'> element"));
             return NULL;
         }
         mdev_cap = n;
     }
     if (mdev_cap == NULL) {
-        invalid(error, _("missing <capability type='mdev'> element"));
+        mdev_xml_parse_invalid(MDEV_XML_DOCUMENT_NODEDEV, error,
+                               _("missing <capability type='mdev'> element"));
         return NULL;
     }
 
@@ -713,20 +714,23 @@ mdev_xml_parse_listed_device(const char *xml, gssize length, GError **error)
             cap = n;
     }
     if (cap == NULL) {
-        invalid(error, _("missing <capability type='mdev'> element"));
+        mdev_xml_parse_invalid(MDEV_XML_DOCUMENT_NODEDEV, error,
+                               _("missing <capability type='mdev'> element"));
         return NULL;
     }
     device = mdev_device_new(NULL, NULL);
     if (!parse_mdev_capability(cap, device, error))
         return NULL;
     if (device->uuid == NULL) {
-        invalid(error, _("missing <uuid> element in <capability type='mdev'>"));
+        mdev_xml_parse_invalid(MDEV_XML_DOCUMENT_NODEDEV, error,
+                               _("missing <uuid> element in <capability type='mdev'>"));
         return NULL;
     }
     node = first_child(cap, "parent_addr");
     parent_addr = node ? node_text(node) : NULL;
     if (parent_addr == NULL || !mdev_util_check_name("parent", parent_addr, NULL)) {
-        invalid(error, _("missing or invalid <parent_addr> in <capability type='mdev'>"));
+        mdev_xml_parse_invalid(MDEV_XML_DOCUMENT_NODEDEV, error,
+                               _("missing or invalid <parent_addr> in <capability type='mdev'>"));
         return NULL;
     }
     device->parent = g_steal_pointer(&parent_addr);
@@ -810,7 +814,8 @@ mdev_xml_parse_parent(const char *xml, gssize length, GError **error)
     nodedev = node ? node_text(node) : g_strdup("");
     cap = first_child(root, "capability");
     if (cap == NULL) {
-        invalid(error, _("node device '%s' has no capability"), nodedev);
+        mdev_xml_parse_invalid(MDEV_XML_DOCUMENT_NODEDEV, error,
+                               _("node device '%s' has no capability"), nodedev);
         return NULL;
     }
     cap_type = node_prop(cap, "type");
@@ -876,12 +881,15 @@ mdev_xml_parse_parent(const char *xml, gssize length, GError **error)
         if (underscore)
             parent->subsystem = g_strndup(nodedev, underscore - nodedev);
     } else {
-        invalid(error, _("node device '%1$s' has capability '%2$s', which cannot host mdevs"),
-                nodedev, cap_type ? cap_type : "");
+        mdev_xml_parse_invalid(
+            MDEV_XML_DOCUMENT_NODEDEV, error,
+            _("node device '%1$s' has capability '%2$s', which cannot host mdevs"), nodedev,
+            cap_type ? cap_type : "");
         return NULL;
     }
     if (name == NULL || !mdev_util_check_name("parent", name, NULL)) {
-        invalid(error, _("cannot tell the kernel name of node device '%s'"), nodedev);
+        mdev_xml_parse_invalid(MDEV_XML_DOCUMENT_NODEDEV, error,
+                               _("cannot tell the kernel name of node device '%s'"), nodedev);
         return NULL;
     }
     parent->name = g_steal_pointer(&name);

@@ -71,3 +71,22 @@ SCENARIO
     env MDEVTOOL_LIB_DIR="$W/lib" "$@" \
         "$MDEVSIM" --host "$HOST" --conf-dir "$W/conf" -- sh "$W/scenario.sh" > "$W/log" 2>&1
 }
+
+# sim_listed BODY: runs the shell text BODY on a fresh simulated host (HOST)
+# with the store in $W/conf. In BODY, "cmd ARGS..." runs mdevtool with ARGS
+# and leaves its stdout, stderr and exit status in $W/out, $W/err and
+# $W/rc. Afterwards the active mdevs are listed in $W/devs and the store's
+# files in $W/conf.list; what the simulator says is in $W/log.
+sim_listed() {
+    rm -rf "$W/conf" "$W/lib" "$W/out" "$W/err" "$W/rc" "$W/devs" "$W/conf.list" "$W/log"
+    mkdir -p "$W/conf" "$W/lib"
+    cat > "$W/scenario.sh" <<SCENARIO
+set -u
+cmd() { "\$T" "\$@" > "\$W/out" 2> "\$W/err"; echo \$? > "\$W/rc"; }
+$1
+ls /sys/bus/mdev/devices > "\$W/devs"
+( cd "\$MDEVTOOL_CONF_DIR" && find . -type f | sort ) > "\$W/conf.list"
+SCENARIO
+    MDEVTOOL_LIB_DIR="$W/lib" "$MDEVSIM" --host "$HOST" --conf-dir "$W/conf" -- \
+        sh "$W/scenario.sh" > "$W/log" 2>&1
+}

@@ -21,22 +21,7 @@ export A U1 U2 U3
 
 skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
 
-# Runs the script $1 on a fresh simulated host with the store in $W/conf.
-# The script leaves the last command's rc, out and err in $W, and the
-# result is followed by a listing of the active mdevs and of the store.
-sim() {
-    rm -rf "$W/conf" "$W/lib" "$W/out" "$W/err" "$W/rc" "$W/devs" "$W/conf.list" "$W/log"
-    mkdir -p "$W/conf" "$W/lib"
-    cat > "$W/scenario.sh" <<SCENARIO
-set -u
-cmd() { "\$T" "\$@" > "\$W/out" 2> "\$W/err"; echo \$? > "\$W/rc"; }
-$1
-ls /sys/bus/mdev/devices > "\$W/devs"
-( cd "\$MDEVTOOL_CONF_DIR" && find . -type f | sort ) > "\$W/conf.list"
-SCENARIO
-    MDEVTOOL_LIB_DIR="$W/lib" "$MDEVSIM" --host "$HOST" --conf-dir "$W/conf" -- \
-        sh "$W/scenario.sh" > "$W/log" 2>&1
-}
+sim() { sim_listed "$1"; }
 
 rc() { cat "$W/rc"; }
 out() { cat "$W/out"; }

@@ -17,24 +17,12 @@ HOST="$G_TEST_SRCDIR/data/lifecycle/host.json"
 SIM_NAME=domains
 SIM_SHOW="out err rc devs conf.list log"
 
-skip_all() {
-    echo "1..0 # SKIP $*"
-    exit 0
-}
-
-find_qemu_driver() {
-    for d in /usr/lib/*/libvirt/connection-driver /usr/lib64/libvirt/connection-driver \
-             /usr/lib/libvirt/connection-driver; do
-        if [ -e "$d/libvirt_driver_qemu.so" ]; then
-            echo "$d/libvirt_driver_qemu.so"
-            return
-        fi
-    done
-}
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
 
 command -v libvirtd >/dev/null || skip_all "libvirtd is not installed"
 command -v virsh >/dev/null || skip_all "virsh is not installed"
-[ -n "$(find_qemu_driver)" ] || skip_all "libvirt's QEMU driver is not installed"
+[ -n "$(find_driver qemu)" ] || skip_all "libvirt's QEMU driver is not installed"
 command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 is not installed"
 
 unset LD_PRELOAD
@@ -64,7 +52,7 @@ D=$(mktemp -d /tmp/mdev-domains-XXXXXX)
 trap 'stop_daemon; rm -rf "$W" "$D"' EXIT
 chmod 755 "$D"
 mkdir -p "$D/home" "$D/sock" "$D/drivers"
-ln -s "$(find_qemu_driver)" "$D/drivers/"
+ln -s "$(find_driver qemu)" "$D/drivers/"
 cat > "$D/libvirtd.conf" <<CONF
 unix_sock_dir = "$D/sock"
 log_outputs = "2:file:$D/home/libvirtd.log"
@@ -125,21 +113,7 @@ meta_device() {
     echo "<mdevtool:devices xmlns:mdevtool='$NS'><mdevtool:device uuid='$1' type='mtty-1'/></mdevtool:devices>"
 }
 
-# Runs the script $1 on a fresh simulated host (store in $W/conf); the
-# active mdevs afterwards are in $W/devs.
-sim() {
-    rm -rf "$W/conf" "$W/lib" "$W/out" "$W/err" "$W/rc" "$W/devs" "$W/conf.list" "$W/log"
-    mkdir -p "$W/conf" "$W/lib"
-    cat > "$W/scenario.sh" <<SCENARIO
-set -u
-cmd() { "\$T" "\$@" > "\$W/out" 2> "\$W/err"; echo \$? > "\$W/rc"; }
-$1
-ls /sys/bus/mdev/devices > "\$W/devs"
-( cd "\$MDEVTOOL_CONF_DIR" && find . -type f | sort ) > "\$W/conf.list"
-SCENARIO
-    MDEVTOOL_LIB_DIR="$W/lib" "$MDEVSIM" --host "$HOST" --conf-dir "$W/conf" -- \
-        sh "$W/scenario.sh" > "$W/log" 2>&1
-}
+sim() { sim_listed "$1"; }
 rc() { cat "$W/rc"; }
 devs() { tr '\n' ' ' < "$W/devs" | sed 's/ $//'; }
 
