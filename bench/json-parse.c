@@ -176,7 +176,6 @@ limits(void)
 
         for (int glib = 1; glib >= 0; glib--) {
             g_autoptr(GError) error = NULL;
-            g_autoptr(MdevDevice) d = NULL;
             gboolean ok = parse_one(glib, &f, &error);
 
             printf("| %s | %s | %s |\n", names[i], glib ? "json-glib" : "json-c",
