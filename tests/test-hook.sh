@@ -113,6 +113,13 @@ hook hook-mix release end"
 [ "$(rc)" = 0 ] && [ "$(devs)" = "$R 66666666-6666-4666-8666-666666666666" ]
 verdict "release end leaves a device made meanwhile by someone else"
 
+sim "$SETUP
+hook hook-mix prepare begin
+\"\$MDEVSIM_CTL\" hold $M 0 /usr/bin/qemu-system-x86_64 other
+hook hook-mix release end"
+[ "$(rc)" = 0 ] && [ "$(devs)" = "$R $M" ] && [ ! -s "$W/records" ]
+verdict "release end keeps a device that a process still holds, removes the rest"
+
 # --- ownership: list and gc read the records --------------------------------
 
 sim "$SETUP
