@@ -239,7 +239,7 @@ sim 'cmd define --type nvidia-698 --parent 0000:e1:00.0 --auto; cp "$W/err" "$W/
      cmd start-parent 0000:e1:00.6'
 [ "$(rc)" = 0 ] && [ "$(cat "$W/type")" = 698 ] &&
     grep -q "warning: card '0000:e1:00.0' does not offer type 'nvidia-698' now; defined as given" "$W/warn" &&
-    grep -q "started 1 " "$W/err1" && [ ! -s "$W/err" ]
+    grep -qx "mdevtool: card '0000:e1:00.0': started 1 VF vGPU" "$W/err1" && [ ! -s "$W/err" ]
 verdict "defined while SR-IOV is off, started when a VF of the card appears (the udev rule's call)"
 
 sim 'cmd define --type nvidia-698 --parent 0000:e1:00.0 --auto; u=$(out)

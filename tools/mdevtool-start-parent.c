@@ -83,6 +83,18 @@ add_skipped_json(JsonBuilder *report, GPtrArray *skipped)
     json_builder_end_array(report);
 }
 
+/* The NVIDIA card of the VF model that @parent (the card or one of its VFs)
+ * names, whose start-parent makes VF vGPUs and no mdevs; NULL for an mdev
+ * parent. */
+static char *
+dup_vgpu_card(const char *parent)
+{
+    g_autofree char *card = mdev_vgpu_dup_card_of_vf(parent);
+    const char *name = card ? card : parent;
+
+    return mdev_vgpu_is_card(name) ? g_strdup(name) : NULL;
+}
+
 MDEVTOOL_CMD(mdevtool_cmd_start_parent)
 {
     gboolean all = FALSE;
@@ -100,8 +112,9 @@ MDEVTOOL_CMD(mdevtool_cmd_start_parent)
     int status;
     guint failed = 0;
 
-    g_option_context_set_summary(octx, _("Start a parent's autostart mdevs that are not "
-                                         "running yet (used by the udev rule and at boot)."));
+    g_option_context_set_summary(octx, _("Start a parent's autostart mdevs, or an NVIDIA "
+                                         "card's autostart VF vGPUs, that are not running yet "
+                                         "(used by the udev rules and at boot)."));
     if (!mdevtool_parse_options(octx, &argc, &argv, &status))
         return status;
     if (all) {
@@ -138,7 +151,13 @@ MDEVTOOL_CMD(mdevtool_cmd_start_parent)
         } else if (cli->verbose) {
             /* the boot unit and the udev rule run with --verbose: the
              * journal says what each parent started and what it left */
-            if (ok)
+            g_autofree char *card = dup_vgpu_card(parent);
+
+            if (ok && card)
+                mdevtool_note(g_dngettext(GETTEXT_PACKAGE, "card '%1$s': started %2$u VF vGPU",
+                                          "card '%1$s': started %2$u VF vGPUs", started),
+                              card, started);
+            else if (ok)
                 mdevtool_note(g_dngettext(GETTEXT_PACKAGE, "parent '%1$s': started %2$u mdev",
                                           "parent '%1$s': started %2$u mdevs", started),
                               parent, started);
