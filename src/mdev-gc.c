@@ -8,6 +8,7 @@
 #include "mdev-ops.h"
 #include "mdev-store.h"
 #include "mdev-use.h"
+#include "mdev-vgpu.h"
 
 #include <glib/gi18n-lib.h>
 
@@ -87,6 +88,49 @@ domain_claims(MdevContext *ctx, const char *uri, MdevGcFlags flags, GError **err
     return g_steal_pointer(&claims);
 }
 
+/* The VFs on which a VF vGPU definition runs now: those vGPUs are defined. */
+static GHashTable *
+defined_vfs(MdevContext *ctx, GError **error)
+{
+    g_autoptr(GHashTable) vfs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_autoptr(GPtrArray) definitions = mdev_vgpu_store_load(ctx, NULL, NULL, NULL, error);
+
+    if (definitions == NULL)
+        return NULL;
+    for (guint i = 0; i < definitions->len; i++) {
+        char *address = mdev_vgpu_dup_running_address(ctx, g_ptr_array_index(definitions, i));
+
+        if (address)
+            g_hash_table_add(vfs, address);
+    }
+    return g_steal_pointer(&vfs);
+}
+
+/* The verdict on one running device, mdev or VF vGPU. */
+static MdevGcEntry *
+judge(const MdevDevice *device, gboolean defined, MdevUse *use, GHashTable *claims)
+{
+    g_autoptr(MdevGcEntry) entry = g_new0(MdevGcEntry, 1);
+    g_autoptr(GPtrArray) holders = mdev_use_dup_holders(use, device);
+    const char *domain = g_hash_table_lookup(claims, device->uuid ? device->uuid : device->address);
+
+    entry->device = mdev_device_copy(device);
+    if (defined) {
+        entry->verdict = MDEV_GC_KEEP_DEFINED;
+    } else if (holders->len > 0) {
+        entry->verdict = MDEV_GC_KEEP_IN_USE;
+        entry->claimant = mdev_holder_describe(g_ptr_array_index(holders, 0));
+    } else if (domain) {
+        entry->verdict = MDEV_GC_KEEP_DOMAIN;
+        entry->claimant = g_strdup(domain);
+    } else if (!mdev_use_is_complete(use)) {
+        entry->verdict = MDEV_GC_KEEP_USE_UNKNOWN;
+    } else {
+        entry->verdict = MDEV_GC_REMOVE;
+    }
+    return g_steal_pointer(&entry);
+}
+
 /**
  * mdev_gc_plan:
  * @ctx: a context
@@ -95,11 +139,12 @@ domain_claims(MdevContext *ctx, const char *uri, MdevGcFlags flags, GError **err
  * @flags: %MDEV_GC_NO_LIBVIRT to leave domains out
  * @error: return location for a #GError
  *
- * Judges every active mdev: one that no definition, no domain and no
- * process claims is to be removed.
+ * Judges every active mdev and every NVIDIA VF vGPU: one that no
+ * definition, no domain and no process claims is to be removed.
  *
  * Returns: (transfer full) (element-type MdevGcEntry): one entry per
- *   active mdev, in the inventory's order, or %NULL
+ *   active mdev, in the inventory's order, then one per VF vGPU (its
+ *   device has no UUID, only its VF's address), or %NULL
  */
 GPtrArray *
 mdev_gc_plan(MdevContext *ctx, const char *uri, MdevGcFlags flags, GError **error)
@@ -107,6 +152,7 @@ mdev_gc_plan(MdevContext *ctx, const char *uri, MdevGcFlags flags, GError **erro
     g_autoptr(GPtrArray) plan = g_ptr_array_new_with_free_func((GDestroyNotify) mdev_gc_entry_free);
     g_autoptr(GHashTable) claims = NULL;
     g_autoptr(MdevInventory) inv = NULL;
+    g_autoptr(GHashTable) defined = NULL;
     g_autoptr(MdevUse) use = NULL;
 
     g_return_val_if_fail(error == NULL || *error == NULL, NULL);
@@ -114,41 +160,31 @@ mdev_gc_plan(MdevContext *ctx, const char *uri, MdevGcFlags flags, GError **erro
     claims = domain_claims(ctx, uri, flags, error);
     if (claims == NULL)
         return NULL;
-    inv = mdev_discovery_scan(ctx, MDEV_DISCOVERY_DEVICES, NULL, error);
+    inv = mdev_discovery_scan(ctx, MDEV_DISCOVERY_DEVICES | MDEV_DISCOVERY_NVIDIA_VF, NULL,
+                              error);
     if (inv == NULL)
+        return NULL;
+    defined = defined_vfs(ctx, error);
+    if (defined == NULL)
         return NULL;
     use = mdev_use_scan(ctx, error);
     if (use == NULL)
         return NULL;
     for (guint i = 0; i < inv->devices->len; i++) {
         const MdevDevice *device = g_ptr_array_index(inv->devices, i);
-        g_autoptr(MdevGcEntry) entry = NULL;
-        g_autoptr(GPtrArray) holders = NULL;
         g_autoptr(GPtrArray) parents = NULL;
-        const char *domain;
 
         if (!device->active)
             continue;
-        entry = g_new0(MdevGcEntry, 1);
-        entry->device = mdev_device_copy(device);
-        holders = mdev_use_dup_holders(use, device);
-        domain = g_hash_table_lookup(claims, device->uuid);
         /* a definition under any parent claims the UUID */
         parents = mdev_store_find_parents(ctx, device->uuid, NULL);
-        if (parents && parents->len > 0) {
-            entry->verdict = MDEV_GC_KEEP_DEFINED;
-        } else if (holders->len > 0) {
-            entry->verdict = MDEV_GC_KEEP_IN_USE;
-            entry->claimant = mdev_holder_describe(g_ptr_array_index(holders, 0));
-        } else if (domain) {
-            entry->verdict = MDEV_GC_KEEP_DOMAIN;
-            entry->claimant = g_strdup(domain);
-        } else if (!mdev_use_is_complete(use)) {
-            entry->verdict = MDEV_GC_KEEP_USE_UNKNOWN;
-        } else {
-            entry->verdict = MDEV_GC_REMOVE;
-        }
-        g_ptr_array_add(plan, g_steal_pointer(&entry));
+        g_ptr_array_add(plan, judge(device, parents && parents->len > 0, use, claims));
+    }
+    for (guint i = 0; i < inv->vgpus->len; i++) {
+        const MdevDevice *vgpu = g_ptr_array_index(inv->vgpus, i);
+
+        g_ptr_array_add(plan, judge(vgpu, g_hash_table_contains(defined, vgpu->address), use,
+                                    claims));
     }
     return g_steal_pointer(&plan);
 }
@@ -176,8 +212,13 @@ mdev_gc_run(MdevContext *ctx, GPtrArray *plan, MdevGcFlags flags, GPtrArray *ret
 
         if (entry->verdict != MDEV_GC_REMOVE || (flags & MDEV_GC_DRY_RUN))
             continue;
-        entry->removed = mdev_ops_stop_full(ctx, entry->device->uuid, MDEV_OPS_UNDEFINED_ONLY,
-                                            ret_messages, &entry->error);
+        if (entry->device->uuid)
+            entry->removed = mdev_ops_stop_full(ctx, entry->device->uuid,
+                                                MDEV_OPS_UNDEFINED_ONLY, ret_messages,
+                                                &entry->error);
+        else
+            entry->removed = mdev_vgpu_stop_undefined(ctx, entry->device->address,
+                                                      ret_messages, &entry->error);
         ok = ok && entry->removed;
     }
     return ok;

@@ -39,7 +39,7 @@ typedef enum {
 
 /**
  * MdevGcEntry:
- * @device: an active mdev
+ * @device: an active mdev, or an NVIDIA VF vGPU (no UUID, its VF's address)
  * @verdict: what gc makes of it
  * @claimant: (nullable): the holder (in words) or the domain that claims it
  * @removed: mdev_gc_run() removed it

@@ -1116,8 +1116,8 @@ modify_vgpu(MdevContext *ctx, const char *id, const char *parent,
         set_index_error(modification->index, 1, error);
         return FALSE;
     }
-    return mdev_vgpu_modify(ctx, id, parent, modification->type, modification->autostart,
-                            set_params, params, ret_messages, error);
+    return mdev_vgpu_modify(ctx, id, parent, modification->type, modification->address,
+                            modification->autostart, set_params, params, ret_messages, error);
 }
 
 /**
@@ -1157,6 +1157,13 @@ mdev_ops_modify(MdevContext *ctx, const char *uuid, const char *parent,
         return FALSE;
     if (is_vgpu_definition(ctx, id, parent))
         return modify_vgpu(ctx, id, parent, modification, ret_messages, error);
+    if (modification->address && modification->replace == NULL) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                    _("'%s' is an mdev definition: only an NVIDIA VF vGPU definition is "
+                      "pinned to a VF"),
+                    id);
+        return FALSE;
+    }
     if (modification->replace)
         definition = lock_or_new_definition(ctx, id, parent, &lock, error);
     else

@@ -51,6 +51,8 @@ typedef enum {
  * @replace: (nullable): a whole definition whose type, start mode and
  *   attributes replace the stored ones, which need not exist (mdevctl's
  *   modify --jsonfile); the other fields are then ignored
+ * @address: (nullable): the VF an NVIDIA VF vGPU definition is pinned to
+ *   from now on, "" to un-pin it
  *
  * Changes to a definition, applied by mdev_ops_modify().
  */
@@ -62,11 +64,12 @@ typedef struct {
     gboolean del_attr;
     gint64 index;
     const MdevDevice *replace;
+    const char *address;
 } MdevModification;
 
-#define MDEV_MODIFICATION_INIT                \
-    {                                         \
-        NULL, -1, NULL, NULL, FALSE, -1, NULL \
+#define MDEV_MODIFICATION_INIT                      \
+    {                                               \
+        NULL, -1, NULL, NULL, FALSE, -1, NULL, NULL \
     }
 
 /**

@@ -595,6 +595,27 @@ mdev_vgpu_stop(MdevContext *ctx, const char *address, GPtrArray *ret_messages, G
     return mdev_vgpu_stop_full(ctx, address, FALSE, ret_messages, error);
 }
 
+/* The definition of @card that runs on @address now, if any. */
+static MdevVgpuDefinition *
+find_running_definition(MdevContext *ctx, const char *card, const char *address, GError **error)
+{
+    g_autoptr(GPtrArray) definitions = mdev_vgpu_store_load(ctx, card, NULL, NULL, error);
+
+    if (definitions == NULL)
+        return NULL;
+    for (guint i = 0; i < definitions->len; i++) {
+        g_autofree char *running =
+            mdev_vgpu_dup_running_address(ctx, g_ptr_array_index(definitions, i));
+
+        if (g_strcmp0(running, address) == 0)
+            return g_ptr_array_steal_index(definitions, i);
+    }
+    return NULL;
+}
+
+static gboolean stop_vf(MdevContext *ctx, const char *address, gboolean force,
+                        gboolean undefined_only, GPtrArray *ret_messages, GError **error);
+
 /**
  * mdev_vgpu_stop_full:
  * @ctx: a context
@@ -613,6 +634,32 @@ mdev_vgpu_stop(MdevContext *ctx, const char *address, GPtrArray *ret_messages, G
 gboolean
 mdev_vgpu_stop_full(MdevContext *ctx, const char *address, gboolean force, GPtrArray *ret_messages,
                     GError **error)
+{
+    return stop_vf(ctx, address, force, FALSE, ret_messages, error);
+}
+
+/**
+ * mdev_vgpu_stop_undefined:
+ * @ctx: a context
+ * @address: the VF's PCI address
+ * @ret_messages: (element-type utf8): receives a line for each retry
+ * @error: return location for a #GError
+ *
+ * mdev_vgpu_stop() for gc: judged again under the card's lock, a vGPU
+ * that a definition runs as now is kept, with %MDEV_ERROR_EXISTS.
+ *
+ * Returns: whether the VF has no vGPU any more
+ */
+gboolean
+mdev_vgpu_stop_undefined(MdevContext *ctx, const char *address, GPtrArray *ret_messages,
+                         GError **error)
+{
+    return stop_vf(ctx, address, FALSE, TRUE, ret_messages, error);
+}
+
+static gboolean
+stop_vf(MdevContext *ctx, const char *address, gboolean force, gboolean undefined_only,
+        GPtrArray *ret_messages, GError **error)
 {
     g_autoptr(MdevLock) lock = NULL;
     g_autofree char *card = NULL;
@@ -664,6 +711,24 @@ mdev_vgpu_stop_full(MdevContext *ctx, const char *address, gboolean force, GPtrA
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_ACTIVE, _("VF '%s' has no vGPU"),
                     address);
         return FALSE;
+    }
+    if (undefined_only) {
+        g_autoptr(GError) local = NULL;
+        g_autoptr(MdevVgpuDefinition) definition =
+            find_running_definition(ctx, card, address, &local);
+
+        if (local) {
+            close(fd);
+            g_propagate_error(error, g_steal_pointer(&local));
+            return FALSE;
+        }
+        if (definition) {
+            close(fd);
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_EXISTS,
+                        _("VF '%1$s' runs VF vGPU '%2$s' of card '%3$s', defined meanwhile"),
+                        address, definition->uuid, card);
+            return FALSE;
+        }
     }
     if (!force && !check_idle(ctx, address, card, error)) {
         close(fd);
@@ -1256,6 +1321,8 @@ mdev_vgpu_undefine(MdevContext *ctx, const char *uuid, const char *card, GError 
  * @uuid: a canonical UUID
  * @card: (nullable): its card, needed when it is defined on several
  * @type: (nullable): a new type, an id or a name the card lists now
+ * @address: (nullable): the VF to pin the definition to, "" to un-pin it,
+ *   %NULL to leave the pin as it is
  * @autostart: -1 unchanged, 0 manual, 1 auto
  * @set_params: whether @params replaces the vgpu_params
  * @params: (nullable): the new vgpu_params; %NULL removes them
@@ -1266,10 +1333,45 @@ mdev_vgpu_undefine(MdevContext *ctx, const char *uuid, const char *card, GError 
  *
  * Returns: %TRUE on success
  */
+/* Whether @address may pin a definition of @card: a VF of that card bound
+ * to the NVIDIA driver, or, while the card has no VFs (SR-IOV off), any
+ * address, since its VFs cannot be seen before they exist. */
+static gboolean
+check_pin(const char *card, const char *address, GError **error)
+{
+    g_autoptr(MdevParent) node = NULL;
+    g_autoptr(MdevNvidiaCard) present = NULL;
+    g_autoptr(GError) local = NULL;
+
+    if (!mdev_nvidia_address_is_valid(address)) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                    _("'%s' is not a PCI address like 0000:3d:00.4"), address);
+        return FALSE;
+    }
+    node = mdev_nvidia_read_vf_node(address, NULL, &local);
+    if (node) {
+        if (strcmp(node->physfn, card) == 0)
+            return TRUE;
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_ARGUMENT,
+                    _("VF '%1$s' belongs to card '%2$s', not '%3$s'"), address, node->physfn,
+                    card);
+        return FALSE;
+    }
+    present = mdev_nvidia_read_card(card, NULL);
+    if (present == NULL) {
+        g_autofree char *path = g_build_filename("/sys/bus/pci/devices", address, NULL);
+
+        if (!g_file_test(path, G_FILE_TEST_EXISTS))
+            return TRUE;
+    }
+    g_propagate_error(error, g_steal_pointer(&local));
+    return FALSE;
+}
+
 gboolean
 mdev_vgpu_modify(MdevContext *ctx, const char *uuid, const char *card, const char *type,
-                 int autostart, gboolean set_params, const char *params, GPtrArray *ret_messages,
-                 GError **error)
+                 const char *address, int autostart, gboolean set_params, const char *params,
+                 GPtrArray *ret_messages, GError **error)
 {
     g_autoptr(MdevVgpuDefinition) definition = NULL;
     g_autoptr(MdevLock) lock = NULL;
@@ -1290,6 +1392,12 @@ mdev_vgpu_modify(MdevContext *ctx, const char *uuid, const char *card, const cha
             return FALSE;
         g_free(definition->type);
         definition->type = type_id;
+    }
+    if (address && *address && !check_pin(definition->card, address, error))
+        return FALSE;
+    if (address) {
+        g_free(definition->address);
+        definition->address = *address ? g_strdup(address) : NULL;
     }
     if (autostart >= 0)
         definition->autostart = autostart != 0;

@@ -23,6 +23,8 @@ gboolean mdev_vgpu_stop(MdevContext *ctx, const char *address, GPtrArray *ret_me
                         GError **error);
 gboolean mdev_vgpu_stop_full(MdevContext *ctx, const char *address, gboolean force,
                              GPtrArray *ret_messages, GError **error);
+gboolean mdev_vgpu_stop_undefined(MdevContext *ctx, const char *address, GPtrArray *ret_messages,
+                                  GError **error);
 
 
 /* Persistent VF vGPUs: definitions in mdevtool's own store (see
@@ -41,8 +43,8 @@ char *mdev_vgpu_start(MdevContext *ctx, const char *uuid, const char *card,
                       GPtrArray *ret_messages, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean mdev_vgpu_undefine(MdevContext *ctx, const char *uuid, const char *card, GError **error);
 gboolean mdev_vgpu_modify(MdevContext *ctx, const char *uuid, const char *card, const char *type,
-                          int autostart, gboolean set_params, const char *params,
-                          GPtrArray *ret_messages, GError **error);
+                          const char *address, int autostart, gboolean set_params,
+                          const char *params, GPtrArray *ret_messages, GError **error);
 gboolean mdev_vgpu_start_card(MdevContext *ctx, const char *card, guint *ret_started,
                               GPtrArray *ret_messages, GError **error);
 

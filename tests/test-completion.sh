@@ -173,7 +173,7 @@ expect "devices and parents for dumpxml" "mdevtool dumpxml " \
 expect "a PCI address after its last colon" "mdevtool types --parent 0000:00:0" "02.0"
 expect "a PCI address after a colon" "mdevtool types --parent 0000:" "00:02.0"
 expect "the options of a command" "mdevtool modify 4b20d080-1b54-4048-85b3-a6a62d165c01 --a" \
-    "--attr --auto"
+    "--address --attr --auto"
 expect "domains from virsh" "mdevtool attach " "vm-a vm-b"
 expect "domains of the -c URI" "mdevtool -c test:///default detach " "test"
 expect "domains of the -c URI after the command" "mdevtool attach --connect=test:///default t" "test"

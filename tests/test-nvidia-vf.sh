@@ -190,6 +190,7 @@ verdict "VFs that vanish during create are reported"
 # Definitions go to their own store ($MDEVTOOL_VGPU_DIR, a scratch
 # directory of mdevsim), never to the mdev store ($MDEVTOOL_CONF_DIR).
 U=11111111-1111-4111-8111-111111111111
+V=22222222-2222-4222-8222-222222222222
 sim 'cmd define --type "NVIDIA L40S-2Q" --parent 0000:3d:00.0 --auto --attr vgpu_params=frame_rate_limiter=0
      u=$(out); cp "$MDEVTOOL_VGPU_DIR/0000:3d:00.0/$u" "$W/file"
      find "$MDEVTOOL_CONF_DIR" -type f > "$W/mdevs"
@@ -275,6 +276,83 @@ sim "cmd define --type nvidia-1148 --parent 0000:3d:00.0 --uuid $U --auto
     [ "$(cat "$W/rc1")" = 0 ] && [ ! -s "$W/left" ] && [ "$(cat "$W/type")" = 1148 ] &&
     [ "$(rc)" = 1 ] && grep -q "error: mdev '$U' is not defined" "$W/err"
 verdict "modify, autostart and undefine change the stored VF vGPU; a running one stays"
+
+sim "s=\"\$MDEVTOOL_VGPU_DIR/0000:3d:00.0/$U\"
+     cmd define --type nvidia-1148 --parent 0000:3d:00.0 --uuid $U --address 0000:3d:00.5
+     cmd modify $U --address 0000:3d:00.6; cp \"\$s\" \"\$W/pinned\"
+     cmd modify $U --address 0000:d8:00.4; cp \"\$W/err\" \"\$W/err1\"; cp \"\$W/rc\" \"\$W/rc1\"
+     cmd modify $U --address 0000:3d:00.6/..; cp \"\$W/err\" \"\$W/err2\"
+     cmd modify $U --address 0000:3d:00.0; cp \"\$W/err\" \"\$W/err3\"
+     cmd modify $U --address 0000:3d:07.0; cp \"\$W/err\" \"\$W/err4\"
+     cmd modify $U --address 0000:3d:00.6 --unpin; cp \"\$W/rc\" \"\$W/rc5\"
+     cmp -s \"\$s\" \"\$W/pinned\"; echo \$? > \"\$W/kept\"
+     cmd start $U; cp \"\$W/out\" \"\$W/started\"; cmd stop 0000:3d:00.6
+     cmd modify $U --unpin; cp \"\$s\" \"\$W/unpinned\"
+     cmd start $U; cp \"\$W/out\" \"\$W/started2\"
+     cmd define --type nvidia-698 --parent 0000:e1:00.0 --uuid 22222222-1111-4111-8111-111111111111
+     cmd modify 22222222-1111-4111-8111-111111111111 --address 0000:e1:00.4
+     cp \"\$MDEVTOOL_VGPU_DIR/0000:e1:00.0/22222222-1111-4111-8111-111111111111\" \"\$W/offcard\""
+[ "$(tr -d ' \n' < "$W/pinned")" = '{"type":"nvidia-1148","start":"manual","address":"0000:3d:00.6"}' ] &&
+    [ "$(cat "$W/rc1")" = 1 ] &&
+    grep -q "error: VF '0000:d8:00.4' belongs to card '0000:d8:00.0', not '0000:3d:00.0'" "$W/err1" &&
+    grep -q "error: '0000:3d:00.6/..' is not a PCI address" "$W/err2" &&
+    grep -q "error: '0000:3d:00.0' is not a VF of an NVIDIA card" "$W/err3" &&
+    grep -q "error: no PCI device '0000:3d:07.0'" "$W/err4" &&
+    [ "$(cat "$W/rc5")" = 2 ] && [ "$(cat "$W/kept")" = 0 ] &&
+    [ "$(cat "$W/started")" = 0000:3d:00.6 ] &&
+    [ "$(tr -d ' \n' < "$W/unpinned")" = '{"type":"nvidia-1148","start":"manual"}' ] &&
+    [ "$(cat "$W/started2")" = 0000:3d:00.5 ] && [ "$(rc)" = 0 ] &&
+    [ "$(tr -d ' \n' < "$W/offcard")" = '{"type":"nvidia-698","start":"manual","address":"0000:e1:00.4"}' ]
+verdict "modify --address re-pins a VF vGPU definition to a VF of its card, --unpin frees it; a bad VF is refused, the file kept"
+
+# a card with SR-IOV off; a card whose driver has not come up yet (no
+# such PCI device now), with a definition stored before
+sim "cmd define --type nvidia-698 --parent 0000:e1:00.0 --uuid $U --auto
+     cmd list --defined --parent 0000:e1:00.0; cp \"\$W/out\" \"\$W/text\"; cp \"\$W/rc\" \"\$W/rc1\"
+     cmd --json list --defined --parent 0000:e1:00.0; cp \"\$W/out\" \"\$W/json\"; cp \"\$W/rc\" \"\$W/rc2\"
+     mkdir \"\$MDEVTOOL_VGPU_DIR/0000:5e:00.0\"
+     echo '{\"type\": \"nvidia-1148\", \"start\": \"auto\"}' > \"\$MDEVTOOL_VGPU_DIR/0000:5e:00.0/$V\"
+     cmd list --defined --parent 0000:5e:00.0; cp \"\$W/out\" \"\$W/absent\"; cp \"\$W/rc\" \"\$W/rc3\"
+     cmd list --parent 0000:5e:00.0"
+[ "$(cat "$W/rc1")" = 0 ] && [ "$(grep -c "^$U *0000:e1:00.0 *nvidia-698 *no *yes *yes" "$W/text")" = 1 ] &&
+    [ "$(cat "$W/rc2")" = 0 ] &&
+    jq -e --arg u "$U" 'length == 1 and .[0].uuid == $u and .[0].parent == "0000:e1:00.0" and
+        .[0].kind == "nvidia-vf" and .[0].defined and (.[0].active | not)' "$W/json" > /dev/null &&
+    [ "$(cat "$W/rc3")" = 0 ] && [ "$(grep -c "^$V *0000:5e:00.0 *nvidia-1148 *no *yes *yes" "$W/absent")" = 1 ] &&
+    [ "$(wc -l < "$W/absent")" = 2 ] &&
+    [ "$(rc)" = 1 ] && grep -q "error: no mdev parent '0000:5e:00.0'" "$W/err"
+verdict "list --defined --parent of a card with SR-IOV off, or not there yet, shows its VF vGPU definitions"
+
+# the example runs 0000:3d:00.4 (defined here, pinned), 0000:d8:00.6 (held
+# by the VM 'db') and 0000:d8:00.7; create adds 0000:3d:00.5
+sim "cmd define --type nvidia-1148 --address 0000:3d:00.4 --uuid $U
+     cmd create --type nvidia-1148 --parent 0000:3d:00.0
+     cmd --json gc --no-libvirt --dry-run; cp \"\$W/out\" \"\$W/dry\"
+     for v in 0000:3d:00.4 0000:3d:00.5 0000:d8:00.6 0000:d8:00.7; do vf \$v current_vgpu_type; done > \"\$W/types1\"
+     cmd gc --no-libvirt
+     for v in 0000:3d:00.4 0000:3d:00.5 0000:d8:00.6 0000:d8:00.7; do vf \$v current_vgpu_type; done > \"\$W/types2\""
+[ "$(tr '\n' ' ' < "$W/types1")" = "1148 1148 695 695 " ] &&
+    [ "$(tr '\n' ' ' < "$W/types2")" = "1148 0 695 0 " ] && [ "$(rc)" = 0 ] &&
+    python3 -c '
+import json, sys
+sys.path.insert(0, sys.argv[2])
+import schemacheck
+doc = json.load(open(sys.argv[1]))
+assert not schemacheck.problems(schemacheck.validator("gc.schema.json"), doc), doc
+got = {e["address"]: (e["uuid"], e["parent"], e["type"], e["action"], e["reason"]) for e in doc}
+assert got == {
+    "0000:3d:00.4": (None, "0000:3d:00.0", "nvidia-1148", "kept", "defined"),
+    "0000:3d:00.5": (None, "0000:3d:00.0", "nvidia-1148", "would-remove", "unclaimed"),
+    "0000:d8:00.6": (None, "0000:d8:00.0", "nvidia-695", "kept", "in-use"),
+    "0000:d8:00.7": (None, "0000:d8:00.0", "nvidia-695", "would-remove", "unclaimed"),
+}, got
+assert "qemu-system-x86" in [e for e in doc if e["address"] == "0000:d8:00.6"][0]["claimant"]
+' "$W/dry" "$G_TEST_SRCDIR" &&
+    grep -qx "kept 0000:3d:00.4: it is defined" "$W/out" &&
+    grep -qx "removed 0000:3d:00.5 (parent '0000:3d:00.0', type 'nvidia-1148'): no definition, domain or process claimed it" "$W/out" &&
+    grep -q "^kept 0000:d8:00.6: in use by process [0-9]* ('qemu-system-x86') of domain 'db'" "$W/out" &&
+    grep -q "^removed 0000:d8:00.7 " "$W/out"
+verdict "gc judges VF vGPUs: the unclaimed ones stopped, the defined and the held ones kept; --dry-run and --json"
 
 sim "d=\"\$MDEVTOOL_VGPU_DIR/0000:3d:00.0\"; mkdir -p \"\$d\"
      echo '{\"type\": \"nvidia-1148\"}' > \"\$d/$U\"

@@ -8,36 +8,38 @@
 #include <glib/gi18n.h>
 #include <stdio.h>
 
-/* One line per active device: what happened to it, and why */
+/* One line per active device, an mdev by its UUID, a VF vGPU by its VF's
+ * address: what happened to it, and why */
 static void
 print_entry(const MdevGcEntry *entry, gboolean dry_run)
 {
     const MdevDevice *d = entry->device;
     const char *type = d->type ? d->type : "?";
+    const char *name = d->uuid ? d->uuid : d->address;
 
     switch (entry->verdict) {
     case MDEV_GC_REMOVE:
         if (dry_run)
             printf(_("would remove %1$s (parent '%2$s', type '%3$s'): no definition, domain or "
                      "process claims it\n"),
-                   d->uuid, d->parent, type);
+                   name, d->parent, type);
         else if (entry->removed)
             printf(_("removed %1$s (parent '%2$s', type '%3$s'): no definition, domain or "
                      "process claimed it\n"),
-                   d->uuid, d->parent, type);
+                   name, d->parent, type);
         break;
     case MDEV_GC_KEEP_DEFINED:
-        printf(_("kept %s: it is defined\n"), d->uuid);
+        printf(_("kept %s: it is defined\n"), name);
         break;
     case MDEV_GC_KEEP_IN_USE:
-        printf(_("kept %1$s: in use by %2$s\n"), d->uuid, entry->claimant);
+        printf(_("kept %1$s: in use by %2$s\n"), name, entry->claimant);
         break;
     case MDEV_GC_KEEP_DOMAIN:
-        printf(_("kept %1$s: domain '%2$s' claims it\n"), d->uuid, entry->claimant);
+        printf(_("kept %1$s: domain '%2$s' claims it\n"), name, entry->claimant);
         break;
     case MDEV_GC_KEEP_USE_UNKNOWN:
         printf(_("kept %s: not every process could be looked at, so its use is unknown\n"),
-               d->uuid);
+               name);
         break;
     default:
         g_assert_not_reached();
@@ -66,6 +68,7 @@ print_json(GPtrArray *plan, gboolean dry_run)
 
         json_builder_begin_object(builder);
         mdevtool_json_add_string(builder, "uuid", entry->device->uuid);
+        mdevtool_json_add_string(builder, "address", entry->device->address);
         mdevtool_json_add_string(builder, "parent", entry->device->parent);
         mdevtool_json_add_string(builder, "type", entry->device->type);
         mdevtool_json_add_string(builder, "action", entry_action(entry, dry_run));
@@ -96,9 +99,9 @@ MDEVTOOL_CMD(mdevtool_cmd_gc)
     gboolean failed = FALSE;
     int status;
 
-    g_option_context_set_summary(octx, _("Remove the active mdevs that no definition, domain "
-                                         "or process claims, and say why each other one "
-                                         "stays."));
+    g_option_context_set_summary(octx, _("Remove the active mdevs and NVIDIA VF vGPUs that no "
+                                         "definition, domain or process claims, and say why "
+                                         "each other one stays."));
     if (!mdevtool_parse_options(octx, &argc, &argv, &status))
         return status;
     if (argc > 1)
@@ -114,7 +117,7 @@ MDEVTOOL_CMD(mdevtool_cmd_gc)
     if (plan == NULL)
         return mdevtool_fail(error);
     if (plan->len == 0)
-        mdevtool_note(_("no mdev is active"));
+        mdevtool_note(_("no mdev or VF vGPU is active"));
     mdev_gc_run(cli->ctx, plan, flags, messages);
     if (cli->json) {
         print_json(plan, dry_run);

@@ -415,16 +415,6 @@ MDEVTOOL_CMD(mdevtool_cmd_list)
     inv = mdev_host_scan(cli->ctx, flags, parent, uuid, NULL, &error);
     if (inv == NULL)
         return mdevtool_fail(error);
-    if (parent) {
-        /* a named parent must exist, unless definitions wait for it */
-        g_autoptr(MdevInventory) check = mdev_discovery_scan(
-            cli->ctx,
-            MDEV_DISCOVERY_PARENTS | MDEV_DISCOVERY_NO_TYPES | MDEV_DISCOVERY_NVIDIA_VF, parent,
-            &parent_error);
-        if (check == NULL && (mode == LIST_ACTIVE || !has_definitions(inv) ||
-                              !g_error_matches(parent_error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND)))
-            return mdevtool_fail_scan(cli, parent_error, parent);
-    }
 
     for (guint i = 0; address == NULL && i < inv->devices->len; i++) {
         MdevDevice *device = g_ptr_array_index(inv->devices, i);
@@ -432,6 +422,19 @@ MDEVTOOL_CMD(mdevtool_cmd_list)
             g_ptr_array_add(shown, device);
     }
     add_vgpu_definitions(cli, inv, parent, uuid, vf_definitions, vf_rows);
+    if (parent) {
+        /* a named parent must exist, unless definitions wait for it: an
+         * mdev parent not registered yet, or an NVIDIA card whose SR-IOV
+         * is off (no VFs) */
+        g_autoptr(MdevInventory) check = mdev_discovery_scan(
+            cli->ctx,
+            MDEV_DISCOVERY_PARENTS | MDEV_DISCOVERY_NO_TYPES | MDEV_DISCOVERY_NVIDIA_VF, parent,
+            &parent_error);
+        if (check == NULL &&
+            (mode == LIST_ACTIVE || (!has_definitions(inv) && vf_definitions->len == 0) ||
+             !g_error_matches(parent_error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND)))
+            return mdevtool_fail_scan(cli, parent_error, parent);
+    }
     for (guint i = 0; i < inv->vgpus->len; i++) {
         MdevDevice *device = g_ptr_array_index(inv->vgpus, i);
 

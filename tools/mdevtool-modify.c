@@ -11,7 +11,8 @@ MDEVTOOL_CMD(mdevtool_cmd_modify)
     g_autofree char *parent = NULL;
     g_autofree char *type = NULL;
     g_autofree char *attr = NULL;
-    gboolean autostart = FALSE, manual = FALSE, del_attr = FALSE;
+    g_autofree char *address = NULL;
+    gboolean autostart = FALSE, manual = FALSE, del_attr = FALSE, unpin = FALSE;
     gint64 index = -1;
     g_autofree char *uuid_option = NULL;
     const GOptionEntry entries[] = {
@@ -27,6 +28,10 @@ MDEVTOOL_CMD(mdevtool_cmd_modify)
         { "del-attr", 0, 0, G_OPTION_ARG_NONE, &del_attr, N_("Remove an attribute"), NULL },
         { "index", 'i', 0, G_OPTION_ARG_INT64, &index,
           N_("Position for --attr or --del-attr (default: the end)"), N_("INDEX") },
+        { "address", 0, 0, G_OPTION_ARG_STRING, &address,
+          N_("Pin an NVIDIA VF vGPU to this VF of its card"), N_("ADDRESS") },
+        { "unpin", 0, 0, G_OPTION_ARG_NONE, &unpin,
+          N_("Let an NVIDIA VF vGPU start on any free VF of its card"), NULL },
         { NULL },
     };
     g_autoptr(GOptionContext) octx = mdevtool_option_context_new("modify", N_("UUID"), entries);
@@ -52,8 +57,14 @@ MDEVTOOL_CMD(mdevtool_cmd_modify)
         return mdevtool_usage_error("modify", _("--index must not be negative"));
     if (index >= 0 && attr == NULL && !del_attr)
         return mdevtool_usage_error("modify", _("--index needs --attr or --del-attr"));
-    if (!type && !autostart && !manual && !attr && !del_attr)
+    if (address && unpin)
+        return mdevtool_usage_error("modify", _("--address and --unpin exclude each other"));
+    if (address && *address == '\0')
+        return mdevtool_usage_error("modify", _("--address needs a VF's PCI address"));
+    if (!type && !autostart && !manual && !attr && !del_attr && !address && !unpin)
         return mdevtool_usage_error("modify", _("nothing to change"));
+    if (cli->uris && (address || unpin))
+        return mdevtool_usage_error("modify", _("--address and --unpin exclude -c"));
     /* libvirt 9.0 cannot change a definition (nodedev-define refuses an
      * existing one before 10.1): only the start mode has its own call */
     if (cli->uris && (type || attr || del_attr))
@@ -77,6 +88,7 @@ MDEVTOOL_CMD(mdevtool_cmd_modify)
     mod.autostart = autostart ? 1 : manual ? 0 : -1;
     mod.del_attr = del_attr;
     mod.index = index;
+    mod.address = unpin ? "" : address;
     if (mdev_ops_modify(cli->ctx, uuid, parent, &mod, messages, &error))
         mdevtool_report_change(cli, "modify", uuid, parent, NULL, mod.autostart);
     return mdevtool_finish(messages, error);
