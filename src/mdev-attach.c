@@ -267,14 +267,33 @@ check_domain(MdevVirtDomain *domain, MdevVirtScope scope, gboolean *ret_active, 
     return TRUE;
 }
 
+/* Takes @entry out of @domain's metadata in @scope again. */
+static void
+take_metadata_back(MdevVirtDomain *domain, const MdevDomainDevice *entry, MdevVirtScope scope)
+{
+    g_autoptr(MdevDomain) parsed = read_domain(domain, scope, NULL);
+    int at;
+
+    if (parsed == NULL)
+        return;
+    at = entry->uuid ? find_metadata_device(parsed->devices, entry->uuid)
+                     : find_metadata_address(parsed->devices, entry->address);
+    if (at < 0)
+        return;
+    g_ptr_array_remove_index(parsed->devices, (guint) at);
+    (void) store_metadata(domain, parsed->devices, scope, NULL);
+}
+
 /* Adds @hostdev and @entry to @domain's metadata in each scope of @scope;
- * when libvirt refuses, takes back what it took. */
+ * when libvirt refuses, takes back what it took, also in a scope that took
+ * both before a later one failed. */
 static gboolean
 give_to_domain(MdevVirtDomain *domain, const char *hostdev, const MdevDomainDevice *entry,
                MdevVirtScope scope, GError **error)
 {
     const MdevVirtScope scopes[] = { MDEV_VIRT_CONFIG, MDEV_VIRT_LIVE };
     MdevVirtScope attached = 0;
+    MdevVirtScope stored = 0;
     g_autoptr(GError) local = NULL;
 
     for (guint s = 0; s < G_N_ELEMENTS(scopes); s++) {
@@ -291,12 +310,15 @@ give_to_domain(MdevVirtDomain *domain, const char *hostdev, const MdevDomainDevi
         g_ptr_array_add(parsed->devices, mdev_domain_device_copy(entry));
         if (!store_metadata(domain, parsed->devices, scopes[s], &local))
             break;
+        stored |= scopes[s];
     }
     if (local == NULL)
         return TRUE;
     for (guint s = 0; s < G_N_ELEMENTS(scopes); s++) {
         if (attached & scopes[s])
             (void) mdev_virt_domain_detach_device(domain, hostdev, scopes[s], NULL);
+        if (stored & scopes[s])
+            take_metadata_back(domain, entry, scopes[s]);
     }
     g_propagate_error(error, g_steal_pointer(&local));
     return FALSE;
@@ -337,6 +359,12 @@ attach_vgpu(MdevContext *ctx, MdevVirtDomain *domain, GHashTable *claims, const 
         device = mdev_device_new(NULL, node->physfn);
         device->address = g_strdup(address);
         device->type = type ? mdev_nvidia_type_name(type) : NULL;
+        device->iommu_group = node->iommu_group;
+        device->syspath = g_strdup(node->syspath);
+        device->active = TRUE;
+        /* a VF another process holds is not free to give away */
+        if (type != 0 && !mdev_use_check_idle(ctx, device, error))
+            return NULL;
     } else {
         g_autofree char *card = NULL;
         g_autofree char *type = NULL;

@@ -488,7 +488,8 @@ mdev_use_find_holders(MdevContext *ctx, const MdevDevice *device, GError **error
 /**
  * mdev_use_check_idle:
  * @ctx: a context
- * @device: an mdev
+ * @device: an mdev, or an NVIDIA VF vGPU (its address, IOMMU group and
+ *   syspath set)
  * @error: return location for a #GError
  *
  * Removing an mdev that a process holds does not fail in the kernel: the
@@ -513,8 +514,13 @@ mdev_use_check_idle(MdevContext *ctx, const MdevDevice *device, GError **error)
         return TRUE;
     first = g_ptr_array_index(holders, 0);
     who = mdev_holder_describe(first);
-    g_set_error(error, MDEV_ERROR, MDEV_ERROR_BUSY,
-                _("mdev '%1$s' on parent '%2$s' is in use by %3$s, which holds '%4$s' open"),
-                device->uuid, device->parent, who, first->node);
+    if (device->uuid == NULL && device->address)
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_BUSY,
+                    _("VF '%1$s' of card '%2$s' is in use by %3$s, which holds '%4$s' open"),
+                    device->address, device->parent, who, first->node);
+    else
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_BUSY,
+                    _("mdev '%1$s' on parent '%2$s' is in use by %3$s, which holds '%4$s' open"),
+                    device->uuid, device->parent, who, first->node);
     return FALSE;
 }
