@@ -57,6 +57,18 @@ for args in "--version" "list" "--json list --all" "types" "parents" "list --hel
     fi
 done
 
+# A parent that never registered is looked up through libudev, which is
+# opened for that lookup.
+env -u LD_PRELOAD LD_DEBUG=files "$MDEVTOOL" list --parent nosuchparent > "$W/out" 2> "$W/trace"
+status=$?
+if [ "$status" -eq 1 ] && grep -q "no mdev parent 'nosuchparent'" "$W/trace" &&
+   loads 'libudev\.so' "$W/trace"; then
+    ok "'mdevtool list --parent' of an unregistered parent loads libudev"
+else
+    echo "exit status $status" >> "$W/trace"
+    not_ok "'mdevtool list --parent' of an unregistered parent loads libudev" "$W/trace"
+fi
+
 # The test driver is built into libvirt itself: no daemon is needed.
 env -u LD_PRELOAD LD_DEBUG=files "$MDEVTOOL" -c test:///default list --all > "$W/out" 2> "$W/trace"
 if loads 'libvirt\.so' "$W/trace"; then
