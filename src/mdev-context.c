@@ -2,7 +2,6 @@
 #include "mdev-context.h"
 
 #include "mdev-error.h"
-#include "mdev-private.h"
 #include "mdev-udev.h"
 
 #include <errno.h>

@@ -3,7 +3,6 @@
 
 #include "mdev-error.h"
 #include "mdev-nvidia.h"
-#include "mdev-private.h"
 #include "mdev-sysfs.h"
 #include "mdev-udev.h"
 #include "mdev-util.h"

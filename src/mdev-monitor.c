@@ -4,7 +4,6 @@
 #include "mdev-discovery.h"
 #include "mdev-enum.h"
 #include "mdev-error.h"
-#include "mdev-private.h"
 #include "mdev-sysfs.h"
 #include "mdev-udev.h"
 #include "mdev-util.h"
