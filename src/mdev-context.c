@@ -2,11 +2,10 @@
 #include "mdev-context.h"
 
 #include "mdev-error.h"
-#include "mdev-private.h"
+#include "mdev-udev.h"
 
 #include <errno.h>
 #include <glib/gi18n-lib.h>
-#include <libudev.h>
 
 /**
  * MdevContext:
@@ -41,7 +40,7 @@ mdev_context_finalize(GObject *object)
     g_free(self->vgpu_dir);
     g_free(self->proc_dir);
     g_strfreev(self->udev_rules_dirs);
-    g_clear_pointer(&self->udev, udev_unref);
+    g_clear_pointer(&self->udev, sym_udev_unref);
     G_OBJECT_CLASS(mdev_context_parent_class)->finalize(object);
 }
 
@@ -254,7 +253,9 @@ mdev_context_get_udev(MdevContext *self, GError **error)
     g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
     if (self->udev == NULL) {
-        self->udev = udev_new();
+        if (!mdev_udev_load(error))
+            return NULL;
+        self->udev = sym_udev_new();
         if (self->udev == NULL) {
             int err = errno;
             g_set_error(error, MDEV_ERROR, MDEV_ERROR_FAILED,

@@ -3,8 +3,8 @@
 
 #include "mdev-error.h"
 #include "mdev-nvidia.h"
-#include "mdev-private.h"
 #include "mdev-sysfs.h"
+#include "mdev-udev.h"
 #include "mdev-util.h"
 
 #include <dirent.h>
@@ -12,7 +12,6 @@
 #include <fcntl.h>
 #include <gio/gio.h>
 #include <glib/gi18n-lib.h>
-#include <libudev.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -307,15 +306,17 @@ read_devnode(MdevParent *parent, int parentfd)
         if (g_str_has_prefix(lines[i], "DEVNAME=") && *name)
             parent->devnode = *name == '/' ? g_strdup(name) : g_strconcat("/dev/", name, NULL);
     }
-    if (parent->devnode == NULL)
+    /* the links are extras: without libudev the listing goes on without them */
+    if (parent->devnode == NULL || !mdev_udev_load(NULL))
         return;
-    uctx = udev_new();
-    dev = uctx ? udev_device_new_from_syspath(uctx, parent->syspath) : NULL;
+    uctx = sym_udev_new();
+    dev = uctx ? sym_udev_device_new_from_syspath(uctx, parent->syspath) : NULL;
     if (dev == NULL)
         return;
     links = g_ptr_array_new_with_free_func(g_free);
-    udev_list_entry_foreach(entry, udev_device_get_devlinks_list_entry(dev))
-        g_ptr_array_add(links, g_strdup(udev_list_entry_get_name(entry)));
+    for (entry = sym_udev_device_get_devlinks_list_entry(dev); entry;
+         entry = sym_udev_list_entry_get_next(entry))
+        g_ptr_array_add(links, g_strdup(sym_udev_list_entry_get_name(entry)));
     if (links->len > 0) {
         g_ptr_array_add(links, NULL);
         parent->devlinks = (GStrv) g_ptr_array_free(g_steal_pointer(&links), FALSE);
@@ -514,19 +515,20 @@ scan_registered_parent(MdevInventory *inv, int classfd, const char *name,
 static char *
 find_device_syspath(struct udev *uctx, const char *name)
 {
-    g_autoptr(udev_enumerate) en = udev_enumerate_new(uctx);
+    g_autoptr(udev_enumerate) en = sym_udev_enumerate_new(uctx);
     struct udev_list_entry *entry;
 
     if (en == NULL)
         return NULL;
-    udev_enumerate_add_match_sysname(en, name);
-    if (udev_enumerate_scan_devices(en) < 0)
+    sym_udev_enumerate_add_match_sysname(en, name);
+    if (sym_udev_enumerate_scan_devices(en) < 0)
         return NULL;
-    udev_list_entry_foreach(entry, udev_enumerate_get_list_entry(en)) {
-        const char *syspath = udev_list_entry_get_name(entry);
-        g_autoptr(udev_device) dev = udev_device_new_from_syspath(uctx, syspath);
+    for (entry = sym_udev_enumerate_get_list_entry(en); entry;
+         entry = sym_udev_list_entry_get_next(entry)) {
+        const char *syspath = sym_udev_list_entry_get_name(entry);
+        g_autoptr(udev_device) dev = sym_udev_device_new_from_syspath(uctx, syspath);
         /* an mdev is never a parent */
-        if (dev && g_strcmp0(udev_device_get_subsystem(dev), "mdev") != 0)
+        if (dev && g_strcmp0(sym_udev_device_get_subsystem(dev), "mdev") != 0)
             return g_strdup(syspath);
     }
     return NULL;

@@ -4,15 +4,14 @@
 #include "mdev-discovery.h"
 #include "mdev-enum.h"
 #include "mdev-error.h"
-#include "mdev-private.h"
 #include "mdev-sysfs.h"
+#include "mdev-udev.h"
 #include "mdev-util.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <glib-unix.h>
 #include <glib/gi18n-lib.h>
-#include <libudev.h>
 #include <limits.h>
 #include <string.h>
 #include <unistd.h>
@@ -172,8 +171,8 @@ settle_pending(MdevMonitor *self, const char *uuid, gboolean force)
 static void
 handle_mdev(MdevMonitor *self, struct udev_device *dev, const char *action)
 {
-    const char *uuid = udev_device_get_sysname(dev);
-    const char *syspath = udev_device_get_syspath(dev);
+    const char *uuid = sym_udev_device_get_sysname(dev);
+    const char *syspath = sym_udev_device_get_syspath(dev);
     g_autofree char *dir = NULL;
     g_autofree char *parent = NULL;
 
@@ -228,9 +227,9 @@ looks_like_parent(const char *sysname, const char *syspath)
 static void
 handle_other(MdevMonitor *self, struct udev_device *dev, const char *action)
 {
-    const char *sysname = udev_device_get_sysname(dev);
-    const char *syspath = udev_device_get_syspath(dev);
-    const char *state = udev_device_get_property_value(dev, "MDEV_STATE");
+    const char *sysname = sym_udev_device_get_sysname(dev);
+    const char *syspath = sym_udev_device_get_syspath(dev);
+    const char *state = sym_udev_device_get_property_value(dev, "MDEV_STATE");
 
     if (sysname == NULL || syspath == NULL)
         return;
@@ -259,15 +258,15 @@ on_readable(int fd, GIOCondition condition, gpointer data)
     MdevMonitor *self = data;
     struct udev_device *dev;
 
-    while ((dev = udev_monitor_receive_device(self->monitor)) != NULL) {
-        const char *action = udev_device_get_action(dev);
-        const char *subsystem = udev_device_get_subsystem(dev);
+    while ((dev = sym_udev_monitor_receive_device(self->monitor)) != NULL) {
+        const char *action = sym_udev_device_get_action(dev);
+        const char *subsystem = sym_udev_device_get_subsystem(dev);
 
         if (action && g_strcmp0(subsystem, "mdev") == 0)
             handle_mdev(self, dev, action);
         else if (action && g_strcmp0(subsystem, "vfio-dev") != 0)
             handle_other(self, dev, action);
-        udev_device_unref(dev);
+        sym_udev_device_unref(dev);
     }
     return G_SOURCE_CONTINUE;
 }
@@ -286,7 +285,7 @@ mdev_monitor_dispose(GObject *object)
         g_clear_pointer(&self->poll_source, g_source_unref);
     }
     g_clear_pointer(&self->main_context, g_main_context_unref);
-    g_clear_pointer(&self->monitor, udev_monitor_unref);
+    g_clear_pointer(&self->monitor, sym_udev_monitor_unref);
     g_clear_object(&self->ctx);
     G_OBJECT_CLASS(mdev_monitor_parent_class)->dispose(object);
 }
@@ -379,14 +378,14 @@ mdev_monitor_new(MdevContext *ctx, GError **error)
         return NULL;
     self = g_object_new(MDEV_TYPE_MONITOR, NULL);
     self->ctx = g_object_ref(ctx);
-    self->monitor = udev_monitor_new_from_netlink(uctx, "udev");
+    self->monitor = sym_udev_monitor_new_from_netlink(uctx, "udev");
     if (self->monitor == NULL) {
         int err = errno;
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_FAILED,
                     _("cannot listen to udev events: %s"), g_strerror(err));
         return NULL;
     }
-    if (udev_monitor_enable_receiving(self->monitor) < 0) {
+    if (sym_udev_monitor_enable_receiving(self->monitor) < 0) {
         int err = errno;
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_FAILED,
                     _("cannot listen to udev events: %s"), g_strerror(err));
@@ -395,7 +394,7 @@ mdev_monitor_new(MdevContext *ctx, GError **error)
     /* listen first, then look: nothing that happens in between is lost */
     remember_present(self);
 
-    fd = udev_monitor_get_fd(self->monitor);
+    fd = sym_udev_monitor_get_fd(self->monitor);
     self->source = g_unix_fd_source_new(fd, G_IO_IN);
     g_source_set_callback(self->source, G_SOURCE_FUNC(on_readable), self, NULL);
     g_source_set_name(self->source, "mdev-monitor");

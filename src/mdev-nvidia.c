@@ -308,10 +308,85 @@ device_syspath(const char *address)
     return g_canonicalize_filename(target, PCI_DEVICES);
 }
 
-/* The VFs bound to the NVIDIA drivers that have the nvidia/ files,
- * grouped by their PF: PF -> GPtrArray of "address driver" pairs. */
+/* A VF as collect_vfs() read it: gone meanwhile, or malformed, which
+ * skips its card once the card's VFs are in order. */
+typedef struct {
+    MdevNvidiaVf *vf;
+    gboolean gone;
+    GError *error;
+} FoundVf;
+
 static void
-collect_vfs(const char *driver, const char *only_card, GHashTable *by_card)
+found_vf_free(FoundVf *found)
+{
+    mdev_nvidia_vf_free(found->vf);
+    g_clear_error(&found->error);
+    g_free(found);
+}
+
+static int
+compare_found(gconstpointer a, gconstpointer b)
+{
+    const FoundVf *fa = *(const FoundVf *const *) a;
+    const FoundVf *fb = *(const FoundVf *const *) b;
+
+    return strcmp(fa->vf->address, fb->vf->address);
+}
+
+/* Reads one VF's files from its directory @fd. FALSE with @error when they
+ * make no sense; a VF that went meanwhile is TRUE with @ret_gone. */
+static gboolean
+read_vf(MdevNvidiaVf *vf, int fd, gboolean with_types, gboolean *ret_gone, GError **error)
+{
+    char buf[MDEV_SYSFS_ATTR_MAX + 1];
+    g_autoptr(GError) local = NULL;
+    gssize n;
+
+    *ret_gone = FALSE;
+    vf->syspath = device_syspath(vf->address);
+    if (vf->syspath == NULL) {
+        *ret_gone = TRUE;
+        return TRUE;
+    }
+    vf->iommu_group = link_number(fd, "iommu_group");
+    n = mdev_sysfs_read_attr(fd, "nvidia/current_vgpu_type", buf, sizeof(buf));
+    if (n < 0) {
+        if (n == -ENOENT || n == -ENODEV) {
+            *ret_gone = TRUE;
+            return TRUE;
+        }
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno((int) -n),
+                    _("VF '%1$s': cannot read nvidia/current_vgpu_type: %2$s"), vf->address,
+                    g_strerror((int) -n));
+        return FALSE;
+    }
+    if (!mdev_nvidia_parse_type_id(buf, &vf->type)) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                    _("VF '%1$s': nvidia/current_vgpu_type is not a decimal type id: '%2$s'"),
+                    vf->address, buf);
+        return FALSE;
+    }
+    /* a listing of the vGPUs needs no type table: the VF's type is enough */
+    if (!with_types) {
+        vf->creatable = g_ptr_array_new_with_free_func((GDestroyNotify) mdev_type_free);
+    } else if (!read_creatable(fd, &vf->creatable, &local)) {
+        if (g_error_matches(local, G_IO_ERROR, G_IO_ERROR_NOT_FOUND)) {
+            *ret_gone = TRUE;
+            return TRUE;
+        }
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                    _("VF '%1$s': nvidia/creatable_vgpu_types: %2$s"), vf->address,
+                    local->message);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* The VFs bound to the NVIDIA drivers that have the nvidia/ files,
+ * grouped by their PF: PF -> GPtrArray of FoundVf. Each VF is read through
+ * the directory opened to find its PF, not opened a second time. */
+static void
+collect_vfs(const char *driver, const char *only_card, gboolean with_types, GHashTable *by_card)
 {
     g_autofree char *path = g_build_filename(PCI_DRIVERS, driver, NULL);
     DIR *dir = opendir(path);
@@ -337,84 +412,22 @@ collect_vfs(const char *driver, const char *only_card, GHashTable *by_card)
             faccessat(fd, "nvidia/creatable_vgpu_types", F_OK, 0) == 0) {
             vfs = g_hash_table_lookup(by_card, physfn);
             if (vfs == NULL) {
-                vfs = g_ptr_array_new_with_free_func((GDestroyNotify) mdev_nvidia_vf_free);
+                vfs = g_ptr_array_new_with_free_func((GDestroyNotify) found_vf_free);
                 g_hash_table_insert(by_card, g_strdup(physfn), vfs);
             }
             {
-                MdevNvidiaVf *vf = g_new0(MdevNvidiaVf, 1);
-                vf->address = g_strdup(entry->d_name);
-                vf->driver = g_strdup(driver);
-                vf->iommu_group = -1;
-                g_ptr_array_add(vfs, vf);
+                FoundVf *found = g_new0(FoundVf, 1);
+                found->vf = g_new0(MdevNvidiaVf, 1);
+                found->vf->address = g_strdup(entry->d_name);
+                found->vf->driver = g_strdup(driver);
+                found->vf->iommu_group = -1;
+                read_vf(found->vf, fd, with_types, &found->gone, &found->error);
+                g_ptr_array_add(vfs, found);
             }
         }
         close(fd);
     }
     closedir(dir);
-}
-
-static int
-compare_vfs(gconstpointer a, gconstpointer b)
-{
-    const MdevNvidiaVf *va = *(const MdevNvidiaVf *const *) a;
-    const MdevNvidiaVf *vb = *(const MdevNvidiaVf *const *) b;
-
-    return strcmp(va->address, vb->address);
-}
-
-/* Reads one VF's files. FALSE with @error when they make no sense; a VF
- * that went meanwhile is TRUE with @ret_gone. */
-static gboolean
-read_vf(MdevNvidiaVf *vf, gboolean with_types, gboolean *ret_gone, GError **error)
-{
-    char buf[MDEV_SYSFS_ATTR_MAX + 1];
-    g_autoptr(GError) local = NULL;
-    gssize n;
-    int fd;
-
-    *ret_gone = FALSE;
-    vf->syspath = device_syspath(vf->address);
-    fd = vf->syspath ? open(vf->syspath, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
-    if (fd < 0) {
-        *ret_gone = TRUE;
-        return TRUE;
-    }
-    vf->iommu_group = link_number(fd, "iommu_group");
-    n = mdev_sysfs_read_attr(fd, "nvidia/current_vgpu_type", buf, sizeof(buf));
-    if (n < 0) {
-        close(fd);
-        if (n == -ENOENT || n == -ENODEV) {
-            *ret_gone = TRUE;
-            return TRUE;
-        }
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno((int) -n),
-                    _("VF '%1$s': cannot read nvidia/current_vgpu_type: %2$s"), vf->address,
-                    g_strerror((int) -n));
-        return FALSE;
-    }
-    if (!mdev_nvidia_parse_type_id(buf, &vf->type)) {
-        close(fd);
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                    _("VF '%1$s': nvidia/current_vgpu_type is not a decimal type id: '%2$s'"),
-                    vf->address, buf);
-        return FALSE;
-    }
-    /* a listing of the vGPUs needs no type table: the VF's type is enough */
-    if (!with_types) {
-        vf->creatable = g_ptr_array_new_with_free_func((GDestroyNotify) mdev_type_free);
-    } else if (!read_creatable(fd, &vf->creatable, &local)) {
-        close(fd);
-        if (g_error_matches(local, G_IO_ERROR, G_IO_ERROR_NOT_FOUND)) {
-            *ret_gone = TRUE;
-            return TRUE;
-        }
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                    _("VF '%1$s': nvidia/creatable_vgpu_types: %2$s"), vf->address,
-                    local->message);
-        return FALSE;
-    }
-    close(fd);
-    return TRUE;
 }
 
 /* The card's types: every type a VF lists, available on the VFs without a
@@ -473,7 +486,7 @@ build_types(MdevNvidiaCard *card)
 }
 
 static MdevNvidiaCard *
-read_card(const char *name, GPtrArray *vfs, gboolean with_types, GError **error)
+read_card(const char *name, GPtrArray *vfs, GError **error)
 {
     g_autoptr(MdevNvidiaCard) card = g_new0(MdevNvidiaCard, 1);
     MdevParent *parent;
@@ -505,20 +518,17 @@ read_card(const char *name, GPtrArray *vfs, gboolean with_types, GError **error)
     }
     close(fd);
 
-    g_ptr_array_sort(vfs, compare_vfs);
-    while (vfs->len > 0) {
-        MdevNvidiaVf *vf = g_ptr_array_steal_index(vfs, 0);
-        gboolean gone;
+    g_ptr_array_sort(vfs, compare_found);
+    for (guint i = 0; i < vfs->len; i++) {
+        FoundVf *found = g_ptr_array_index(vfs, i);
 
-        if (!read_vf(vf, with_types, &gone, error)) {
-            mdev_nvidia_vf_free(vf);
-            g_prefix_error(error, _("skipped NVIDIA card '%s': "), name);
+        if (found->error) {
+            g_propagate_prefixed_error(error, g_steal_pointer(&found->error),
+                                       _("skipped NVIDIA card '%s': "), name);
             return NULL;
         }
-        if (gone)
-            mdev_nvidia_vf_free(vf);
-        else
-            g_ptr_array_add(card->vfs, vf);
+        if (!found->gone)
+            g_ptr_array_add(card->vfs, g_steal_pointer(&found->vf));
     }
     build_types(card);
     return g_steal_pointer(&card);
@@ -604,12 +614,12 @@ scan(const char *only_card, gboolean with_types, GPtrArray *problems, GError **e
     g_autoptr(GList) names = NULL;
 
     for (guint i = 0; i < G_N_ELEMENTS(drivers); i++)
-        collect_vfs(drivers[i], only_card, by_card);
+        collect_vfs(drivers[i], only_card, with_types, by_card);
     names = g_list_sort(g_hash_table_get_keys(by_card), (GCompareFunc) strcmp);
     for (GList *l = names; l; l = l->next) {
         g_autoptr(GError) local = NULL;
         MdevNvidiaCard *card =
-            read_card(l->data, g_hash_table_lookup(by_card, l->data), with_types, &local);
+            read_card(l->data, g_hash_table_lookup(by_card, l->data), &local);
 
         if (card) {
             g_ptr_array_add(cards, card);

@@ -6,11 +6,21 @@
  * what needs a testbed. */
 
 #include <glib.h>
+#include <libudev.h>
 
 G_BEGIN_DECLS
 
-struct udev_device;
-struct udev_monitor;
+/* The tests call libudev directly; the library opens it on first use
+ * (src/mdev-udev.h). g_autoptr() needs one-word type names. */
+typedef struct udev udev;
+typedef struct udev_device udev_device;
+typedef struct udev_enumerate udev_enumerate;
+typedef struct udev_monitor udev_monitor;
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(udev, udev_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(udev_device, udev_device_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(udev_enumerate, udev_enumerate_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(udev_monitor, udev_monitor_unref)
 
 char *test_dup_link_basename(const char *path) G_GNUC_WARN_UNUSED_RESULT;
 void test_remove_tree(const char *path);

@@ -3,7 +3,6 @@
  * runs this program again under mdevsim ("--inside CASE"), where it writes
  * to /sys as any client would (through write(), shell redirections and
  * mdevsim-ctl) and checks the result with libudev and plain reads. */
-#include "mdev-private.h"
 #include "test-common.h"
 
 #include <errno.h>

@@ -4,7 +4,6 @@
  * descriptions must be refused with a message naming the culprit, and the
  * kernel's write semantics must hold when called in-process. */
 #include "mock-host.h"
-#include "mdev-private.h"
 #include "test-common.h"
 
 #include <errno.h>

@@ -1,9 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # What mdevtool loads at start-up. libvirt is opened only by commands given
-# -c, libxml2 (and ICU and libstdc++ behind it) only on the first XML parse:
-# the commands that need neither never map them. The dynamic loader's own
-# trace (LD_DEBUG=files) says which libraries the process opened. TAP output.
+# -c, libxml2 (and ICU and libstdc++ behind it) only on the first XML parse,
+# libudev only by the monitor and for parents with a device node or not
+# registered: the commands that need none of them never map them. The
+# dynamic loader's own trace (LD_DEBUG=files) says which libraries the
+# process opened. TAP output.
 #
 # Environment (from tests/Makefile.am.inc): MDEVTOOL.
 set -u
@@ -48,7 +50,24 @@ for args in "--version" "list" "--json list --all" "types" "parents" "list --hel
     else
         ok "'mdevtool $args' does not load libxml2 or ICU"
     fi
+    if loads 'libudev\.so' "$W/trace"; then
+        not_ok "'mdevtool $args' does not load libudev" "$W/trace"
+    else
+        ok "'mdevtool $args' does not load libudev"
+    fi
 done
+
+# A parent that never registered is looked up through libudev, which is
+# opened for that lookup.
+env -u LD_PRELOAD LD_DEBUG=files "$MDEVTOOL" list --parent nosuchparent > "$W/out" 2> "$W/trace"
+status=$?
+if [ "$status" -eq 1 ] && grep -q "no mdev parent 'nosuchparent'" "$W/trace" &&
+   loads 'libudev\.so' "$W/trace"; then
+    ok "'mdevtool list --parent' of an unregistered parent loads libudev"
+else
+    echo "exit status $status" >> "$W/trace"
+    not_ok "'mdevtool list --parent' of an unregistered parent loads libudev" "$W/trace"
+fi
 
 # The test driver is built into libvirt itself: no daemon is needed.
 env -u LD_PRELOAD LD_DEBUG=files "$MDEVTOOL" -c test:///default list --all > "$W/out" 2> "$W/trace"
