@@ -8,19 +8,27 @@
  *   floor types     parent, type id, available_instances, device_api, name,
  *                   description for every type of every registered parent
  *   floor list CONF_DIR
- *                   uuid, parent, type, iommu group of every active mdev, and
- *                   whether it is defined and starts automatically
+ *                   uuid, parent, type, iommu group of every active mdev,
+ *                   whether it is defined and starts automatically, and
+ *                   whether a process holds its group (the IN USE column)
  *   floor defined CONF_DIR
  *                   uuid, parent, type, start mode, attribute count of every
- *                   definition, and whether it is active (one readlink of
- *                   its bus entry: no other mdev is looked at)
+ *                   definition, whether it is active (one readlink of its
+ *                   bus entry: no other mdev is looked at) and, when it is,
+ *                   its group and whether a process holds that (in_use)
+ *   floor defined-ctl CONF_DIR
+ *                   the same without group and in_use, which mdevctl's
+ *                   "list --dumpjson --defined" does not show: the floor of
+ *                   the mdevctl front end
  *   floor vf-types  card, type id, name and the number of free VFs that
  *                   list the type, for every NVIDIA card whose VFs are
  *                   bound to nvidia (NVIDIA's vendor-specific VFIO model)
  *   floor vf-list   VF, card, type id, IOMMU group and whether a process
- *                   holds its /dev/vfio/GROUP open (one readlink of every
- *                   process's every fd, as the listing's IN USE column
- *                   needs) of every VF that has a vGPU
+ *                   holds its /dev/vfio/GROUP open of every VF that has a
+ *                   vGPU
+ * Whether a group is held takes one readlink of every fd of every process
+ * (as mdevtool's listings do), and only when a listed device is active with
+ * a group: a listing of stopped devices does not look at /proc.
  *   floor version   one line: the cost of starting a process, the floor
  *                   of "--version"
  *   floor rss FILE COMMAND...
@@ -252,11 +260,23 @@ scan_holders(void)
     closedir(proc);
 }
 
+static const char *
+held_yes_no(const char *group)
+{
+    char node[600];
+
+    snprintf(node, sizeof(node), "/dev/vfio/%s", group);
+    for (size_t i = 0; i < n_held; i++) {
+        if (strcmp(held[i], node) == 0)
+            return "yes";
+    }
+    return "no";
+}
+
 static void
 vf_list(int vffd, const char *vf, const char *card)
 {
-    char current[64], group[512], node[600], line[MAX_LINE];
-    const char *in_use = "no";
+    char current[64], group[512], line[MAX_LINE];
     ssize_t n;
 
     read_at(vffd, "nvidia/current_vgpu_type", current, sizeof(current));
@@ -264,13 +284,8 @@ vf_list(int vffd, const char *vf, const char *card)
         return;
     n = readlinkat(vffd, "iommu_group", group, sizeof(group) - 1);
     group[n > 0 ? n : 0] = '\0';
-    snprintf(node, sizeof(node), "/dev/vfio/%s", basename_of(group));
-    for (size_t i = 0; i < n_held; i++) {
-        if (strcmp(held[i], node) == 0)
-            in_use = "yes";
-    }
     snprintf(line, sizeof(line), "%s\t%s\tnvidia-%s\t%s\t%s", vf, card, current, basename_of(group),
-             in_use);
+             held_yes_no(basename_of(group)));
     add_line(line);
 }
 
@@ -359,6 +374,12 @@ floor_list(const char *conf)
 
     scan_active();
     for (size_t i = 0; i < n_active; i++) {
+        if (active[i].group[0] != '\0') {
+            scan_holders();
+            break;
+        }
+    }
+    for (size_t i = 0; i < n_active; i++) {
         char line[MAX_LINE], path[512], text[8192], start[32] = "";
         int defined;
 
@@ -368,9 +389,9 @@ floor_list(const char *conf)
         defined = text[0] != '\0';
         if (defined)
             json_string(text, "\"start\"", start, sizeof(start));
-        snprintf(line, sizeof(line), "%s\t%s\t%s\t%s\t%s\t%s", active[i].parent,
+        snprintf(line, sizeof(line), "%s\t%s\t%s\t%s\t%s\t%s\t%s", active[i].parent,
                  active[i].uuid, active[i].type, active[i].group, defined ? "defined" : "-",
-                 start);
+                 start, active[i].group[0] ? held_yes_no(active[i].group) : "-");
         add_line(line);
     }
     print_sorted();
@@ -399,18 +420,20 @@ json_string(const char *text, const char *key, char *out, size_t size)
     out[end - p] = '\0';
 }
 
-/* The parent a defined UUID is running on, "" when it is not running: one
- * readlink of its bus entry, without looking at any other mdev. */
+/* The parent a defined UUID is running on ("" when it is not running) and
+ * its group: readlinks of its bus entry, without looking at any other mdev. */
 static void
-active_parent(int busfd, const char *uuid, char *parent, size_t size)
+active_parent(int busfd, const char *uuid, char *parent, size_t size, int with_group, char *group,
+              size_t gsize)
 {
-    char target[4096];
+    char target[4096], path[64];
     ssize_t n = readlinkat(busfd, uuid, target, sizeof(target) - 1);
     const char *name;
     char *slash;
     size_t len;
 
     parent[0] = '\0';
+    group[0] = '\0';
     if (n <= 0)
         return;
     target[n] = '\0';
@@ -422,14 +445,35 @@ active_parent(int busfd, const char *uuid, char *parent, size_t size)
     len = strlen(name);
     if (len < size)
         memcpy(parent, name, len + 1);
+    if (!with_group)
+        return;
+    snprintf(path, sizeof(path), "%s/iommu_group", uuid);
+    n = readlinkat(busfd, path, target, sizeof(target) - 1);
+    if (n > 0) {
+        target[n] = '\0';
+        name = basename_of(target);
+        len = strlen(name);
+        if (len < gsize)
+            memcpy(group, name, len + 1);
+    }
 }
 
+/* A definition's record, completed with the in-use state once every
+ * definition is read (only then is it known whether /proc is needed). */
+typedef struct {
+    char line[1024];
+    char group[32];
+} Defined;
+
 static int
-floor_defined(const char *conf)
+floor_defined(const char *conf, int with_use)
 {
     DIR *top = opendir(conf);
     int busfd = open("/sys/bus/mdev/devices", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     struct dirent *p;
+    Defined *defs = NULL;
+    size_t n_defs = 0, cap_defs = 0;
+    int any_group = 0;
 
     if (top == NULL)
         return 0;
@@ -443,26 +487,46 @@ floor_defined(const char *conf)
         if (dir == NULL)
             continue;
         while ((d = readdir(dir)) != NULL) {
-            char text[8192], type[256], start[32], line[MAX_LINE], running[256];
-            int attrs = 0;
+            char text[8192], type[256], start[32], running[256];
+            int attrs = 0, here;
+            Defined *def;
 
             if (d->d_name[0] == '.' || strlen(d->d_name) != 36)
                 continue;
+            if (n_defs == cap_defs) {
+                cap_defs = cap_defs ? cap_defs * 2 : 256;
+                defs = realloc(defs, cap_defs * sizeof(*defs));
+            }
+            def = &defs[n_defs++];
             read_at(dirfd(dir), d->d_name, text, sizeof(text));
             json_string(text, "\"mdev_type\"", type, sizeof(type));
             json_string(text, "\"start\"", start, sizeof(start));
             for (const char *q = strstr(text, "\"attrs\""); q && (q = strchr(q + 1, '{'));)
                 attrs++;
-            active_parent(busfd, d->d_name, running, sizeof(running));
-            snprintf(line, sizeof(line), "%s\t%s\t%s\t%s\t%d\t%s", p->d_name, d->d_name, type,
-                     start, attrs, strcmp(running, p->d_name) == 0 ? "active" : "-");
-            add_line(line);
+            active_parent(busfd, d->d_name, running, sizeof(running), with_use,
+                          def->group, sizeof(def->group));
+            here = strcmp(running, p->d_name) == 0;
+            if (!here)
+                def->group[0] = '\0';
+            any_group |= def->group[0] != '\0';
+            snprintf(def->line, sizeof(def->line), "%s\t%s\t%s\t%s\t%d\t%s", p->d_name,
+                     d->d_name, type, start, attrs, here ? "active" : "-");
         }
         closedir(dir);
     }
     closedir(top);
     if (busfd >= 0)
         close(busfd);
+    if (any_group)
+        scan_holders();
+    for (size_t i = 0; i < n_defs; i++) {
+        char line[1200];
+
+        snprintf(line, sizeof(line), "%s\t%s\t%s", defs[i].line, defs[i].group[0] ? defs[i].group : "-",
+                 defs[i].group[0] ? held_yes_no(defs[i].group) : "-");
+        add_line(line);
+    }
+    free(defs);
     print_sorted();
     return 0;
 }
@@ -505,7 +569,10 @@ main(int argc, char **argv)
     if (argc >= 3 && strcmp(argv[1], "list") == 0)
         return floor_list(argv[2]);
     if (argc >= 3 && strcmp(argv[1], "defined") == 0)
-        return floor_defined(argv[2]);
-    fprintf(stderr, "usage: floor version | types | list CONF_DIR | defined CONF_DIR | rss FILE CMD...\n");
+        return floor_defined(argv[2], 1);
+    if (argc >= 3 && strcmp(argv[1], "defined-ctl") == 0)
+        return floor_defined(argv[2], 0);
+    fprintf(stderr, "usage: floor version | types | list CONF_DIR | defined CONF_DIR | "
+                    "defined-ctl CONF_DIR | rss FILE CMD...\n");
     return 2;
 }

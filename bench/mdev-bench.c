@@ -539,7 +539,7 @@ main(int argc, char **argv)
             { "front end: list --dumpjson --defined",
               { { front_end, "list", "--dumpjson", "--defined", NULL },
                 { mdevctl, "list", "--dumpjson", "--defined", NULL },
-                { floor_bin, "defined", conf_dir, NULL } },
+                { floor_bin, "defined-ctl", conf_dir, NULL } },
               TRUE },
         };
         /* mdevctl knows no VF vGPUs: its column shows it finding nothing */

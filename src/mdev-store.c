@@ -92,16 +92,20 @@ set_read_error(int err, const char *path, GError **error)
     return FALSE;
 }
 
-/* The whole file behind @fd, NUL-terminated: reads until end of file, the
- * size being what it was at fstat() time. */
+/* The whole file behind @fd, NUL-terminated. A read that returns less than
+ * asked for is the end of a regular file, so a definition (far below 4 KiB)
+ * takes one read. Callers have made sure it is a regular file: something
+ * swapped in since then fails to read (a FIFO opened O_NONBLOCK, a
+ * directory), or to parse, or hits the size bound. */
 static char *
-read_fd(int fd, gsize size_hint, const char *path, gsize *ret_length, GError **error)
+read_fd(int fd, const char *path, gsize *ret_length, GError **error)
 {
-    gsize capacity = size_hint + 1;
+    gsize capacity = 4096;
     gsize length = 0;
     g_autofree char *buffer = g_malloc(capacity + 1);
 
     for (;;) {
+        gsize asked;
         gssize n;
 
         if (length == capacity) {
@@ -110,16 +114,17 @@ read_fd(int fd, gsize size_hint, const char *path, gsize *ret_length, GError **e
             capacity *= 2;
             buffer = g_realloc(buffer, capacity + 1);
         }
-        n = read(fd, buffer + length, capacity - length);
+        asked = capacity - length;
+        n = read(fd, buffer + length, asked);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
             set_read_error(errno, path, error);
             return NULL;
         }
-        if (n == 0)
-            break;
         length += (gsize) n;
+        if ((gsize) n < asked)
+            break;
     }
     if (length > MDEV_STORE_MAX_FILE_SIZE) {
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG, _("definition '%s' is too large"),
@@ -131,9 +136,10 @@ read_fd(int fd, gsize size_hint, const char *path, gsize *ret_length, GError **e
     return g_steal_pointer(&buffer);
 }
 
-/* The definition @name in @dirfd (@path in messages): one open, fstat,
- * read and close. O_NOFOLLOW refuses a symbolic link; O_NONBLOCK keeps
- * something that turned into a FIFO since it was checked from blocking. */
+/* The definition @name in @dirfd (@path in messages), which the caller saw
+ * as a regular file: one open, read and close. O_NOFOLLOW refuses a
+ * symbolic link; O_NONBLOCK keeps something that turned into a FIFO since
+ * it was checked from blocking. */
 static MdevDevice *
 read_definition_at(int dirfd, const char *name, const char *path, const char *parent,
                    const char *uuid, GError **error)
@@ -141,7 +147,6 @@ read_definition_at(int dirfd, const char *name, const char *path, const char *pa
     g_autofree char *contents = NULL;
     g_autoptr(GError) local = NULL;
     gsize length = 0;
-    struct stat st;
     MdevDevice *definition;
     int fd;
 
@@ -154,24 +159,7 @@ read_definition_at(int dirfd, const char *name, const char *path, const char *pa
             set_read_error(errno, path, error);
         return NULL;
     }
-    if (fstat(fd, &st) < 0) {
-        set_read_error(errno, path, error);
-        close(fd);
-        return NULL;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
-                    _("definition '%s' is not a regular file"), path);
-        close(fd);
-        return NULL;
-    }
-    if (st.st_size > MDEV_STORE_MAX_FILE_SIZE) {
-        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG, _("definition '%s' is too large"),
-                    path);
-        close(fd);
-        return NULL;
-    }
-    contents = read_fd(fd, (gsize) st.st_size, path, &length, error);
+    contents = read_fd(fd, path, &length, error);
     close(fd);
     if (contents == NULL)
         return NULL;

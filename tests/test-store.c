@@ -295,6 +295,67 @@ test_malformed(Fixture *f, gconstpointer data)
     g_assert_nonnull(strstr(error->message, "empty"));
 }
 
+/* A definition of @size bytes: a valid one padded with blanks. */
+static char *
+padded_definition(gsize size)
+{
+    const char *json = "{\"mdev_type\":\"mtty-1\",\"start\":\"auto\",\"attrs\":[]}";
+    char *text = g_malloc(size + 1);
+
+    g_assert_cmpuint(size, >=, strlen(json));
+    memset(text, ' ', size);
+    memcpy(text + size - strlen(json), json, strlen(json));
+    text[size] = '\0';
+    return text;
+}
+
+/* Files around the read buffer's size load whole (a read stops at a short
+ * read, so the boundaries matter); one byte over the bound is refused. */
+static void
+test_sizes(Fixture *f, gconstpointer data)
+{
+    static const gsize sizes[] = { 4095, 4096, 4097, 8192, 70000, MDEV_STORE_MAX_FILE_SIZE };
+    static const char *uuids[] = { "10000000-0000-4000-8000-000000000000",
+                                   "20000000-0000-4000-8000-000000000000",
+                                   "30000000-0000-4000-8000-000000000000",
+                                   "40000000-0000-4000-8000-000000000000",
+                                   "50000000-0000-4000-8000-000000000000",
+                                   "60000000-0000-4000-8000-000000000000" };
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) defs = NULL;
+    g_autoptr(MdevDevice) big = NULL;
+    g_autofree char *over = padded_definition(MDEV_STORE_MAX_FILE_SIZE + 1);
+
+    for (guint i = 0; i < G_N_ELEMENTS(sizes); i++) {
+        g_autofree char *text = padded_definition(sizes[i]);
+
+        write_file(f, "mtty", uuids[i], text);
+    }
+    write_file(f, "mtty", U1, over);
+
+    defs = mdev_store_load(f->ctx, NULL, NULL, problems, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(defs->len, ==, G_N_ELEMENTS(sizes));
+    for (guint i = 0; i < defs->len; i++) {
+        const MdevDevice *d = g_ptr_array_index(defs, i);
+
+        g_assert_cmpstr(d->uuid, ==, uuids[i]);
+        g_assert_cmpstr(d->type, ==, "mtty-1");
+        g_assert_true(d->autostart);
+    }
+    g_assert_cmpuint(problems->len, ==, 1);
+    g_assert_true(problems_mention(problems, U1));
+    g_assert_true(problems_mention(problems, "too large"));
+
+    big = mdev_store_load_one(f->ctx, "mtty", uuids[G_N_ELEMENTS(sizes) - 1], &error);
+    g_assert_no_error(error);
+    g_assert_cmpstr(big->type, ==, "mtty-1");
+    g_assert_null(mdev_store_load_one(f->ctx, "mtty", U1, &error));
+    g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG);
+    g_assert_nonnull(strstr(error->message, "too large"));
+}
+
 static void
 test_unreadable(Fixture *f, gconstpointer data)
 {
@@ -621,6 +682,7 @@ main(int argc, char **argv)
     ADD("/store/load/mdevctl-golden", test_load_golden);
     ADD("/store/load/malformed", test_malformed);
     ADD("/store/load/unreadable", test_unreadable);
+    ADD("/store/load/sizes", test_sizes);
     ADD("/store/save/roundtrip", test_save_roundtrip);
     ADD("/store/save/hostile-names", test_hostile_names);
     ADD("/store/save/crash", test_crash);
