@@ -134,11 +134,17 @@ E=$(uri_of e)
 # the program starts; libvirt, opened later, brings libtirpc's, which they
 # would then call through a null pointer. In such a build libtirpc is loaded
 # at start-up for the client, so that the interceptors find their targets.
-# The client's leak check stays on: it joins its threads and closes its
-# connections before it exits.
+# The client's leak check is off there: although it joins its threads and
+# closes its connections before it exits, LeakSanitizer's stop-the-world
+# tracer still dies now and then (SIGSEGV inside the tracer, about one run
+# in three on a loaded machine) at the exit of a process that has opened
+# libvirt, which fails a check whose command worked. Memory errors are still
+# caught; test-domains.sh does the same for its libvirt client.
 client_preload=
 if grep -q __asan_init "$MDEVTOOL" 2>/dev/null; then
     client_preload=$(ldconfig -p | awk '/libtirpc\.so\.3 / { print $NF; exit }')
+    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+    export ASAN_OPTIONS
 fi
 
 # run ARGS...: mdevtool's stdout, stderr and exit status in $out, $err, $status
