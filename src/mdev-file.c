@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 /*
- * The durability both definition stores need around
+ * Reading a definition file, and the durability both definition stores need around
  * mdev_util_write_file_atomic(): directories synced when they gain or lose
  * an entry, and the temporary files of interrupted writes cleared away.
  */
@@ -137,4 +137,109 @@ mdev_file_remove_stale_temporaries(const char *dir)
             g_unlink(path);
         }
     }
+}
+
+static char *
+set_read_error(int err, const char *path, GError **error)
+{
+    g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+                _("cannot read definition '%1$s': %2$s"), path, g_strerror(err));
+    return NULL;
+}
+
+/* @message names the file already */
+static char *
+set_invalid(char *message, GError **error)
+{
+    g_set_error_literal(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG, message);
+    g_free(message);
+    return NULL;
+}
+
+/* The whole file behind @fd, NUL-terminated, @max_size + 1 bytes at most.
+ * A read that returns less than asked for is the end of a regular file, so
+ * a definition (far below 4 KiB) takes one read. */
+static char *
+read_fd(int fd, const char *path, gsize max_size, gsize *ret_length, GError **error)
+{
+    gsize capacity = MIN(max_size + 1, 4096);
+    gsize length = 0;
+    g_autofree char *buffer = g_malloc(capacity + 1);
+
+    for (;;) {
+        gsize asked;
+        gssize n;
+
+        if (length == capacity) {
+            if (capacity > max_size)
+                break;
+            capacity = MIN(capacity * 2, max_size + 1);
+            buffer = g_realloc(buffer, capacity + 1);
+        }
+        asked = capacity - length;
+        n = read(fd, buffer + length, asked);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return set_read_error(errno, path, error);
+        length += (gsize) n;
+        if ((gsize) n < asked)
+            break;
+    }
+    buffer[length] = '\0';
+    *ret_length = length;
+    return g_steal_pointer(&buffer);
+}
+
+/**
+ * mdev_file_read_definition:
+ * @dirfd: the directory @name is in, or %AT_FDCWD
+ * @name: the file, relative to @dirfd
+ * @path: the file's path, for messages
+ * @max_size: the largest size accepted, in bytes
+ * @flags: whether to check that it is a regular file
+ * @error: return location for a #GError
+ *
+ * Reads a definition file whole: one open that refuses a symbolic link
+ * (O_NOFOLLOW) and does not block on something that turned into a FIFO
+ * since the caller looked (O_NONBLOCK), then one read for a small file.
+ * Without %MDEV_FILE_READ_CHECK_REGULAR, something swapped in since the
+ * caller saw a regular file fails to read (a FIFO, a directory), or to
+ * parse, or hits the size bound.
+ *
+ * Returns: (transfer full): the contents, NUL-terminated; %NULL with a
+ *   %G_IO_ERROR from the system call that failed (%G_IO_ERROR_NOT_FOUND
+ *   when the file does not exist), or %MDEV_ERROR_INVALID_CONFIG for a
+ *   link, something that is not a regular file, a file larger than
+ *   @max_size or one holding a NUL byte
+ */
+char *
+mdev_file_read_definition(int dirfd, const char *name, const char *path, gsize max_size,
+                          MdevFileReadFlags flags, GError **error)
+{
+    g_autofree char *contents = NULL;
+    gsize length = 0;
+    struct stat st;
+    int fd;
+
+    fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0 && errno == ELOOP)
+        return set_invalid(g_strdup_printf(_("definition '%s' is not a regular file"), path),
+                           error);
+    if (fd < 0)
+        return set_read_error(errno, path, error);
+    if ((flags & MDEV_FILE_READ_CHECK_REGULAR) && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
+        close(fd);
+        return set_invalid(g_strdup_printf(_("definition '%s' is not a regular file"), path),
+                           error);
+    }
+    contents = read_fd(fd, path, max_size, &length, error);
+    close(fd);
+    if (contents == NULL)
+        return NULL;
+    if (length > max_size)
+        return set_invalid(g_strdup_printf(_("definition '%s' is too large"), path), error);
+    if (strlen(contents) != length)
+        return set_invalid(g_strdup_printf(_("definition '%s' contains a NUL byte"), path), error);
+    return g_steal_pointer(&contents);
 }

@@ -92,82 +92,20 @@ set_read_error(int err, const char *path, GError **error)
     return FALSE;
 }
 
-/* The whole file behind @fd, NUL-terminated. A read that returns less than
- * asked for is the end of a regular file, so a definition (far below 4 KiB)
- * takes one read. Callers have made sure it is a regular file: something
- * swapped in since then fails to read (a FIFO opened O_NONBLOCK, a
- * directory), or to parse, or hits the size bound. */
-static char *
-read_fd(int fd, const char *path, gsize *ret_length, GError **error)
-{
-    gsize capacity = 4096;
-    gsize length = 0;
-    g_autofree char *buffer = g_malloc(capacity + 1);
-
-    for (;;) {
-        gsize asked;
-        gssize n;
-
-        if (length == capacity) {
-            if (capacity > MDEV_STORE_MAX_FILE_SIZE)
-                break;
-            capacity *= 2;
-            buffer = g_realloc(buffer, capacity + 1);
-        }
-        asked = capacity - length;
-        n = read(fd, buffer + length, asked);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            set_read_error(errno, path, error);
-            return NULL;
-        }
-        length += (gsize) n;
-        if ((gsize) n < asked)
-            break;
-    }
-    if (length > MDEV_STORE_MAX_FILE_SIZE) {
-        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG, _("definition '%s' is too large"),
-                    path);
-        return NULL;
-    }
-    buffer[length] = '\0';
-    *ret_length = length;
-    return g_steal_pointer(&buffer);
-}
-
 /* The definition @name in @dirfd (@path in messages), which the caller saw
- * as a regular file: one open, read and close. O_NOFOLLOW refuses a
- * symbolic link; O_NONBLOCK keeps something that turned into a FIFO since
- * it was checked from blocking. */
+ * as a regular file. */
 static MdevDevice *
 read_definition_at(int dirfd, const char *name, const char *path, const char *parent,
                    const char *uuid, GError **error)
 {
     g_autofree char *contents = NULL;
     g_autoptr(GError) local = NULL;
-    gsize length = 0;
     MdevDevice *definition;
-    int fd;
 
-    fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno == ELOOP)
-            g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
-                        _("definition '%s' is not a regular file"), path);
-        else
-            set_read_error(errno, path, error);
-        return NULL;
-    }
-    contents = read_fd(fd, path, &length, error);
-    close(fd);
+    contents = mdev_file_read_definition(dirfd, name, path, MDEV_STORE_MAX_FILE_SIZE,
+                                         MDEV_FILE_READ_DEFAULT, error);
     if (contents == NULL)
         return NULL;
-    if (strlen(contents) != length) {
-        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
-                    _("definition '%s' contains a NUL byte"), path);
-        return NULL;
-    }
     definition = mdev_json_definition_from_string(contents, parent, uuid, &local);
     if (definition == NULL) {
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,

@@ -248,68 +248,28 @@ add_problem(GPtrArray *problems, char *message)
         g_free(message);
 }
 
-/* The definition @uuid in @dir: one open without following a link, a
- * size check and one read. */
+/* The definition @uuid in @dir, which may be anything: checked to be a
+ * regular file once it is open. */
 static MdevVgpuDefinition *
 read_definition(const char *dir, const char *card, const char *uuid, GError **error)
 {
     g_autofree char *path = g_build_filename(dir, uuid, NULL);
+    g_autofree char *contents = NULL;
     g_autoptr(GError) local = NULL;
-    char buffer[MDEV_VGPU_STORE_MAX_FILE_SIZE + 1];
     MdevVgpuDefinition *definition;
-    struct stat st;
-    gsize length = 0;
-    int fd, err;
 
-    fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-    if (fd < 0) {
-        err = errno;
-        if (err == ENOENT)
-            g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
-                        _("VF vGPU '%1$s' is not defined on card '%2$s'"), uuid, card);
-        else if (err == ELOOP)
-            g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
-                        _("definition '%s' is not a regular file"), path);
-        else
-            g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
-                        _("cannot read definition '%1$s': %2$s"), path, g_strerror(err));
+    contents = mdev_file_read_definition(AT_FDCWD, path, path, MDEV_VGPU_STORE_MAX_FILE_SIZE,
+                                         MDEV_FILE_READ_CHECK_REGULAR, &local);
+    if (contents == NULL && g_error_matches(local, G_IO_ERROR, G_IO_ERROR_NOT_FOUND)) {
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
+                    _("VF vGPU '%1$s' is not defined on card '%2$s'"), uuid, card);
         return NULL;
     }
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
-                    _("definition '%s' is not a regular file"), path);
+    if (contents == NULL) {
+        g_propagate_error(error, g_steal_pointer(&local));
         return NULL;
     }
-    while (length < sizeof(buffer)) {
-        gssize n = read(fd, buffer + length, sizeof(buffer) - length);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            err = errno;
-            close(fd);
-            g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
-                        _("cannot read definition '%1$s': %2$s"), path, g_strerror(err));
-            return NULL;
-        }
-        if (n == 0)
-            break;
-        length += (gsize) n;
-    }
-    close(fd);
-    if (length > MDEV_VGPU_STORE_MAX_FILE_SIZE) {
-        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
-                    _("definition '%s' is too large"), path);
-        return NULL;
-    }
-    buffer[length] = '\0';
-    if (strlen(buffer) != length) {
-        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
-                    _("definition '%s' contains a NUL byte"), path);
-        return NULL;
-    }
-    definition = mdev_vgpu_definition_from_string(buffer, uuid, card, &local);
+    definition = mdev_vgpu_definition_from_string(contents, uuid, card, &local);
     if (definition == NULL) {
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
                     _("malformed definition '%1$s': %2$s"), path, local->message);
