@@ -17,9 +17,9 @@
  *                   bus entry: no other mdev is looked at) and, when it is,
  *                   its group and whether a process holds that (in_use)
  *   floor defined-ctl CONF_DIR
- *                   the same without group and in_use, which mdevctl's
- *                   "list --dumpjson --defined" does not show: the floor of
- *                   the mdevctl front end
+ *                   the definitions alone: mdevctl's "list --dumpjson
+ *                   --defined" shows neither whether they run nor in_use,
+ *                   so the floor of the front end reads no sysfs
  *   floor vf-types  card, type id, name and the number of free VFs that
  *                   list the type, for every NVIDIA card whose VFs are
  *                   bound to nvidia (NVIDIA's vendor-specific VFIO model)
@@ -423,8 +423,7 @@ json_string(const char *text, const char *key, char *out, size_t size)
 /* The parent a defined UUID is running on ("" when it is not running) and
  * its group: readlinks of its bus entry, without looking at any other mdev. */
 static void
-active_parent(int busfd, const char *uuid, char *parent, size_t size, int with_group, char *group,
-              size_t gsize)
+active_parent(int busfd, const char *uuid, char *parent, size_t size, char *group, size_t gsize)
 {
     char target[4096], path[64];
     ssize_t n = readlinkat(busfd, uuid, target, sizeof(target) - 1);
@@ -445,8 +444,6 @@ active_parent(int busfd, const char *uuid, char *parent, size_t size, int with_g
     len = strlen(name);
     if (len < size)
         memcpy(parent, name, len + 1);
-    if (!with_group)
-        return;
     snprintf(path, sizeof(path), "%s/iommu_group", uuid);
     n = readlinkat(busfd, path, target, sizeof(target) - 1);
     if (n > 0) {
@@ -503,8 +500,10 @@ floor_defined(const char *conf, int with_use)
             json_string(text, "\"start\"", start, sizeof(start));
             for (const char *q = strstr(text, "\"attrs\""); q && (q = strchr(q + 1, '{'));)
                 attrs++;
-            active_parent(busfd, d->d_name, running, sizeof(running), with_use,
-                          def->group, sizeof(def->group));
+            running[0] = def->group[0] = '\0';
+            if (with_use)
+                active_parent(busfd, d->d_name, running, sizeof(running), def->group,
+                              sizeof(def->group));
             here = strcmp(running, p->d_name) == 0;
             if (!here)
                 def->group[0] = '\0';

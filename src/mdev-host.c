@@ -155,7 +155,10 @@ mdev_host_scan(MdevContext *ctx, MdevHostFlags flags, const char *parent, const 
                                        error);
         if (definitions == NULL)
             return NULL;
-        inv = scan_defined(ctx, what, parent, definitions, &local);
+        if (flags & MDEV_HOST_STORE_ONLY)
+            inv = mdev_inventory_new();
+        else
+            inv = scan_defined(ctx, what, parent, definitions, &local);
     } else {
         inv = mdev_discovery_scan(ctx, what, parent, &local);
     }

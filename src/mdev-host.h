@@ -22,6 +22,9 @@ G_BEGIN_DECLS
  *   %MDEV_HOST_PARENTS)
  * @MDEV_HOST_NVIDIA_VF: also NVIDIA cards and their VF vGPUs
  *   (%MDEV_DISCOVERY_NVIDIA_VF)
+ * @MDEV_HOST_STORE_ONLY: with %MDEV_HOST_DEFINED_ONLY, the definitions
+ *   alone: sysfs is not read and no mdev is active, for a listing that
+ *   does not show whether they run
  *
  * What mdev_host_scan() reads.
  */
@@ -32,6 +35,7 @@ typedef enum {
     MDEV_HOST_TOLERANT = 1 << 3,
     MDEV_HOST_DEFINED_ONLY = 1 << 4,
     MDEV_HOST_NVIDIA_VF = 1 << 5,
+    MDEV_HOST_STORE_ONLY = 1 << 6,
 } MdevHostFlags;
 
 MdevInventory *mdev_host_scan(MdevContext *ctx, MdevHostFlags flags, const char *parent,

@@ -78,9 +78,15 @@ static int
 list_defined(MdevContext *ctx, const MdevctlArgs *args)
 {
     g_autoptr(GPtrArray) defs = NULL;
-    /* what libvirt runs on every change of the store: only the defined
-     * UUIDs are looked up in sysfs */
-    g_autoptr(MdevInventory) inv = scan(ctx, MDEV_HOST_DEFINED_ONLY, args, &defs);
+    /* What libvirt runs on every change of the store: only the defined
+     * UUIDs are looked up in sysfs, and for the JSON, which does not say
+     * whether they run, none. */
+    MdevHostFlags flags = MDEV_HOST_DEFINED_ONLY;
+    g_autoptr(MdevInventory) inv = NULL;
+
+    if (mdevctl_args_has(args, MDEVCTL_OPT_DUMPJSON))
+        flags |= MDEV_HOST_STORE_ONLY;
+    inv = scan(ctx, flags, args, &defs);
 
     for (guint i = 0; i < defs->len; i++) {
         MdevDevice *def = g_ptr_array_index(defs, i);
