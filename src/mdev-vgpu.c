@@ -422,9 +422,7 @@ check_idle(MdevContext *ctx, const char *address, const char *card, GError **err
 {
     g_autoptr(MdevParent) node = NULL;
     g_autoptr(MdevDevice) device = NULL;
-    g_autoptr(GPtrArray) holders = NULL;
-    g_autofree char *who = NULL;
-    const MdevHolder *first;
+    g_autoptr(GError) local = NULL;
 
     node = mdev_nvidia_read_vf_node(address, NULL, error);
     if (node == NULL)
@@ -434,17 +432,13 @@ check_idle(MdevContext *ctx, const char *address, const char *card, GError **err
     device->active = TRUE;
     device->iommu_group = node->iommu_group;
     device->syspath = g_strdup(node->syspath);
-    holders = mdev_use_find_holders(ctx, device, error);
-    if (holders == NULL)
-        return FALSE;
-    if (holders->len == 0)
+    if (mdev_use_check_idle(ctx, device, &local))
         return TRUE;
-    first = g_ptr_array_index(holders, 0);
-    who = mdev_holder_describe(first);
-    g_set_error(error, MDEV_ERROR, MDEV_ERROR_BUSY,
-                _("VF '%1$s' is in use by %2$s, which holds '%3$s' open: stop the VM first "
-                  "(--force tries anyway)"),
-                address, who, first->node);
+    if (g_error_matches(local, MDEV_ERROR, MDEV_ERROR_BUSY))
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_BUSY,
+                    _("%s: stop the VM first (--force tries anyway)"), local->message);
+    else
+        g_propagate_error(error, g_steal_pointer(&local));
     return FALSE;
 }
 

@@ -151,7 +151,7 @@ expect "stop of a hostile address" 'cmd stop 0000:3d:00.4/..' "invalid UUID"
 # the example's VM holding 0000:d8:00.6 is a process in the simulated /proc
 sim 'cmd stop 0000:d8:00.6; vf 0000:d8:00.6 current_vgpu_type > "$W/type"'
 [ "$(rc)" = 1 ] && [ "$(cat "$W/type")" = 695 ] && [ "$(wc -l < "$W/err")" = 1 ] &&
-    grep -q "^mdevtool: error: VF '0000:d8:00.6' is in use by process [0-9]* ('qemu-system-x86') of domain 'db', which holds '/dev/vfio/162' open" "$W/err"
+    grep -q "^mdevtool: error: VF '0000:d8:00.6' of card '0000:d8:00.0' is in use by process [0-9]* ('qemu-system-x86') of domain 'db', which holds '/dev/vfio/162' open: stop the VM first (--force tries anyway)\$" "$W/err"
 verdict "stop of a VF a VM holds names the holder and leaves the vGPU"
 
 sim '"$MDEVSIM_CTL" hold 0000:d8:00.7 0 /usr/bin/qemu-system-x86_64 web
@@ -164,7 +164,7 @@ print(*[(d["in_use"], d["domain"]) for d in json.load(open(sys.argv[1]))
         if d["address"] == sys.argv[2]])' "$1" "$2"
 }
 [ "$(rc)" = 0 ] && [ "$(use_of "$W/out" 0000:d8:00.7)" = "(True, 'web')" ] &&
-    grep -q "VF '0000:d8:00.7' is in use by process [0-9]* ('qemu-system-x86') of domain 'web'" "$W/err2" &&
+    grep -q "VF '0000:d8:00.7' of card '0000:d8:00.0' is in use by process [0-9]* ('qemu-system-x86') of domain 'web'" "$W/err2" &&
     [ "$(use_of "$W/after" 0000:d8:00.7)" = "(False, None)" ]
 verdict "hold of a VF puts its VM into /proc: list and stop see it, release takes it out"
 
