@@ -257,6 +257,22 @@ write_vgpu(MdevNvidiaCard *card, const MdevType *found, const char *params, cons
     return NULL;
 }
 
+/* Takes the card's lock, then reads the card under it: @type as the card
+ * offers it now; NULL with @error unset when it offers no such type. The
+ * lock and the card go to the caller, who holds both until it is done. */
+static const MdevType *
+lock_card_type(MdevContext *ctx, const char *card_name, const char *type, MdevLock **ret_lock,
+               MdevNvidiaCard **ret_card, GError **error)
+{
+    *ret_lock = mdev_lock_acquire_one(ctx, card_name, error);
+    if (*ret_lock == NULL)
+        return NULL;
+    *ret_card = mdev_nvidia_read_card(card_name, error);
+    if (*ret_card == NULL)
+        return NULL;
+    return card_find_type((*ret_card)->parent, type);
+}
+
 /* Under the card's lock: the first free VF that lists the type. NULL with
  * @error unset when the card has none (any more). */
 static char *
@@ -269,13 +285,7 @@ create_on_card(MdevContext *ctx, const char *card_name, const char *type, const 
     char *address;
     int err;
 
-    lock = mdev_lock_acquire_one(ctx, card_name, error);
-    if (lock == NULL)
-        return NULL;
-    card = mdev_nvidia_read_card(card_name, error);
-    if (card == NULL)
-        return NULL;
-    found = card_find_type(card->parent, type);
+    found = lock_card_type(ctx, card_name, type, &lock, &card, error);
     if (found == NULL || found->available_instances < 1)
         return NULL;
     address = write_vgpu(card, found, params, NULL, &err, error);
@@ -456,13 +466,7 @@ create_on_vf(MdevContext *ctx, const char *card_name, const char *type, const ch
     guint id;
     int err;
 
-    lock = mdev_lock_acquire_one(ctx, card_name, error);
-    if (lock == NULL)
-        return NULL;
-    card = mdev_nvidia_read_card(card_name, error);
-    if (card == NULL)
-        return NULL;
-    found = card_find_type(card->parent, type);
+    found = lock_card_type(ctx, card_name, type, &lock, &card, error);
     if (found == NULL || !mdev_nvidia_type_id_from_name(found->id, &id))
         return NULL;
     for (guint i = 0; i < card->vfs->len; i++) {
