@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include "mdevtool-json-out.h"
+#include "mdev-json-out.h"
 
 #include <json-glib/json-glib.h>
 #include <stdio.h>
@@ -7,10 +7,13 @@
 
 /* Every document is built twice, as a json-glib tree printed by its
  * generator (what the listings printed before) and through the streaming
- * writer; the bytes must be the same. */
+ * writer; the bytes must be the same. Each test runs in the pretty layout
+ * to a stream and in the compact one to memory. */
+static gboolean compact;
+
 typedef struct {
     JsonBuilder *builder;
-    MdevtoolJsonOut *out;
+    MdevJsonOut *out;
     FILE *stream;
     char *text;
     size_t length;
@@ -20,9 +23,14 @@ static void
 both_init(Both *both)
 {
     both->builder = json_builder_new();
-    both->stream = open_memstream(&both->text, &both->length);
-    g_assert_nonnull(both->stream);
-    both->out = mdevtool_json_out_new(both->stream);
+    both->text = NULL;
+    both->stream = NULL;
+    if (!compact) {
+        both->stream = open_memstream(&both->text, &both->length);
+        g_assert_nonnull(both->stream);
+    }
+    both->out = mdev_json_out_new(both->stream,
+                                  compact ? MDEV_JSON_OUT_COMPACT : MDEV_JSON_OUT_PRETTY);
 }
 
 static void
@@ -33,13 +41,18 @@ both_check(Both *both)
     g_autofree char *text = NULL;
     g_autofree char *expected = NULL;
 
-    json_generator_set_pretty(gen, TRUE);
+    json_generator_set_pretty(gen, !compact);
     json_generator_set_indent(gen, 2);
     json_generator_set_root(gen, root);
     text = json_generator_to_data(gen, NULL);
-    expected = g_strconcat(text, "\n", NULL);
-    mdevtool_json_out_free(both->out);
-    fclose(both->stream);
+    expected = g_strconcat(text, compact ? "" : "\n", NULL);
+    if (compact) {
+        both->text = mdev_json_out_steal_text(both->out);
+        mdev_json_out_free(both->out);
+    } else {
+        mdev_json_out_free(both->out);
+        fclose(both->stream);
+    }
     g_assert_cmpstr(both->text, ==, expected);
     free(both->text);
     g_object_unref(both->builder);
@@ -50,10 +63,10 @@ begin(Both *both, gboolean object)
 {
     if (object) {
         json_builder_begin_object(both->builder);
-        mdevtool_json_out_begin_object(both->out);
+        mdev_json_out_begin_object(both->out);
     } else {
         json_builder_begin_array(both->builder);
-        mdevtool_json_out_begin_array(both->out);
+        mdev_json_out_begin_array(both->out);
     }
 }
 
@@ -62,10 +75,10 @@ end(Both *both, gboolean object)
 {
     if (object) {
         json_builder_end_object(both->builder);
-        mdevtool_json_out_end_object(both->out);
+        mdev_json_out_end_object(both->out);
     } else {
         json_builder_end_array(both->builder);
-        mdevtool_json_out_end_array(both->out);
+        mdev_json_out_end_array(both->out);
     }
 }
 
@@ -73,14 +86,14 @@ static void
 member(Both *both, const char *key)
 {
     json_builder_set_member_name(both->builder, key);
-    mdevtool_json_out_member(both->out, key);
+    mdev_json_out_member(both->out, key);
 }
 
 static void
 string(Both *both, const char *value)
 {
     json_builder_add_string_value(both->builder, value);
-    mdevtool_json_out_string(both->out, value);
+    mdev_json_out_string(both->out, value);
 }
 
 /* Every byte but NUL, in keys and values, alone and between others. */
@@ -120,17 +133,17 @@ test_scalars(void)
     begin(&both, FALSE);
     for (guint i = 0; i < G_N_ELEMENTS(ints); i++) {
         json_builder_add_int_value(both.builder, ints[i]);
-        mdevtool_json_out_int(both.out, ints[i]);
+        mdev_json_out_int(both.out, ints[i]);
     }
     json_builder_add_boolean_value(both.builder, TRUE);
-    mdevtool_json_out_bool(both.out, TRUE);
+    mdev_json_out_bool(both.out, TRUE);
     json_builder_add_boolean_value(both.builder, FALSE);
-    mdevtool_json_out_bool(both.out, FALSE);
+    mdev_json_out_bool(both.out, FALSE);
     json_builder_add_null_value(both.builder);
-    mdevtool_json_out_null(both.out);
+    mdev_json_out_null(both.out);
     /* a NULL string is null */
     json_builder_add_null_value(both.builder);
-    mdevtool_json_out_string(both.out, NULL);
+    mdev_json_out_string(both.out, NULL);
     end(&both, FALSE);
     both_check(&both);
 }
@@ -189,13 +202,13 @@ test_listing(void)
         string(&both, "5e000001-0000-4000-8001-000000000000");
         json_builder_set_member_name(both.builder, "iommu_group");
         json_builder_add_null_value(both.builder);
-        mdevtool_json_out_add_int(both.out, "iommu_group", 0, FALSE);
+        mdev_json_out_add_int(both.out, "iommu_group", 0, FALSE);
         json_builder_set_member_name(both.builder, "active");
         json_builder_add_boolean_value(both.builder, i % 2);
-        mdevtool_json_out_add_bool(both.out, "active", i % 2, TRUE);
+        mdev_json_out_add_bool(both.out, "active", i % 2, TRUE);
         json_builder_set_member_name(both.builder, "group");
         json_builder_add_int_value(both.builder, 7);
-        mdevtool_json_out_add_int(both.out, "group", 7, TRUE);
+        mdev_json_out_add_int(both.out, "group", 7, TRUE);
         member(&both, "attrs");
         begin(&both, FALSE);
         for (guint a = 0; a < i; a++) {
@@ -204,7 +217,7 @@ test_listing(void)
             string(&both, "vgpu_params");
             json_builder_set_member_name(both.builder, "value");
             json_builder_add_null_value(both.builder);
-            mdevtool_json_out_add_string(both.out, "value", NULL);
+            mdev_json_out_add_string(both.out, "value", NULL);
             end(&both, TRUE);
         }
         end(&both, FALSE);
@@ -214,13 +227,44 @@ test_listing(void)
     both_check(&both);
 }
 
+static void
+run(gconstpointer data)
+{
+    const struct {
+        gboolean compact;
+        void (*test)(void);
+    } *which = data;
+
+    compact = which->compact;
+    which->test();
+}
+
 int
 main(int argc, char **argv)
 {
+    static const struct {
+        const char *name;
+        void (*test)(void);
+    } tests[] = {
+        { "every-byte", test_every_byte },
+        { "scalars", test_scalars },
+        { "nesting", test_nesting },
+        { "listing", test_listing },
+    };
+    static struct {
+        gboolean compact;
+        void (*test)(void);
+    } cases[2 * G_N_ELEMENTS(tests)];
+
     g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-    g_test_add_func("/json-out/every-byte", test_every_byte);
-    g_test_add_func("/json-out/scalars", test_scalars);
-    g_test_add_func("/json-out/nesting", test_nesting);
-    g_test_add_func("/json-out/listing", test_listing);
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *path = NULL;
+
+        cases[i].compact = i % 2;
+        cases[i].test = tests[i / 2].test;
+        path = g_strdup_printf("/json-out/%s/%s", cases[i].compact ? "compact" : "pretty",
+                               tests[i / 2].name);
+        g_test_add_data_func(path, &cases[i], run);
+    }
     return g_test_run();
 }

@@ -10,7 +10,7 @@
 #include "mdev-util.h"
 #include "mdev-vgpu.h"
 #include "mdevtool-fleet.h"
-#include "mdevtool-json-out.h"
+#include "mdev-json-out.h"
 #include "mdevtool-lifecycle.h"
 #include "mdevtool-output.h"
 
@@ -174,50 +174,50 @@ static void
 print_json(GPtrArray *devices, GPtrArray *hosts, const Usage *usage, gboolean verbose,
            GHashTable *vf_rows)
 {
-    g_autoptr(MdevtoolJsonOut) b = mdevtool_json_out_new(stdout);
+    g_autoptr(MdevJsonOut) b = mdev_json_out_new(stdout, MDEV_JSON_OUT_PRETTY);
 
-    mdevtool_json_out_begin_array(b);
+    mdev_json_out_begin_array(b);
     for (guint i = 0; i < devices->len; i++) {
         const MdevDevice *device = g_ptr_array_index(devices, i);
 
-        mdevtool_json_out_begin_object(b);
+        mdev_json_out_begin_object(b);
         if (hosts)
-            mdevtool_json_out_add_string(b, "host", g_ptr_array_index(hosts, i));
-        mdevtool_json_out_add_string(b, "uuid", device->uuid);
-        mdevtool_json_out_add_string(b, "parent", device->parent);
-        mdevtool_json_out_add_string(b, "type", device->type);
-        mdevtool_json_out_add_bool(b, "active", device->active, TRUE);
-        mdevtool_json_out_add_bool(b, "defined", device->defined, TRUE);
-        mdevtool_json_out_add_bool(b, "autostart", device->autostart, device->defined);
-        mdevtool_json_out_add_int(b, "iommu_group", device->iommu_group, device->iommu_group >= 0);
-        mdevtool_json_out_member(b, "attrs");
+            mdev_json_out_add_string(b, "host", g_ptr_array_index(hosts, i));
+        mdev_json_out_add_string(b, "uuid", device->uuid);
+        mdev_json_out_add_string(b, "parent", device->parent);
+        mdev_json_out_add_string(b, "type", device->type);
+        mdev_json_out_add_bool(b, "active", device->active, TRUE);
+        mdev_json_out_add_bool(b, "defined", device->defined, TRUE);
+        mdev_json_out_add_bool(b, "autostart", device->autostart, device->defined);
+        mdev_json_out_add_int(b, "iommu_group", device->iommu_group, device->iommu_group >= 0);
+        mdev_json_out_member(b, "attrs");
         if (device->defined) {
-            mdevtool_json_out_begin_array(b);
+            mdev_json_out_begin_array(b);
             for (guint a = 0; a < device->attrs->len; a++) {
                 const MdevAttr *attr = g_ptr_array_index(device->attrs, a);
-                mdevtool_json_out_begin_object(b);
-                mdevtool_json_out_add_string(b, "name", attr->name);
-                mdevtool_json_out_add_string(b, "value", attr->value);
-                mdevtool_json_out_end_object(b);
+                mdev_json_out_begin_object(b);
+                mdev_json_out_add_string(b, "name", attr->name);
+                mdev_json_out_add_string(b, "value", attr->value);
+                mdev_json_out_end_object(b);
             }
-            mdevtool_json_out_end_array(b);
+            mdev_json_out_end_array(b);
         } else {
-            mdevtool_json_out_null(b);
+            mdev_json_out_null(b);
         }
-        mdevtool_json_out_add_string(b, "path", device->syspath);
-        mdevtool_json_out_add_string(b, "domain", usage[i].domain);
-        mdevtool_json_out_add_bool(b, "in_use", usage[i].in_use == 1, usage[i].in_use >= 0);
-        mdevtool_json_out_add_string(b, "kind",
+        mdev_json_out_add_string(b, "path", device->syspath);
+        mdev_json_out_add_string(b, "domain", usage[i].domain);
+        mdev_json_out_add_bool(b, "in_use", usage[i].in_use == 1, usage[i].in_use >= 0);
+        mdev_json_out_add_string(b, "kind",
                                  device->address || (vf_rows && g_hash_table_contains(
                                                                     vf_rows, device))
                                      ? "nvidia-vf"
                                      : "mdev");
-        mdevtool_json_out_add_string(b, "address", device->address);
+        mdev_json_out_add_string(b, "address", device->address);
         if (verbose)
-            mdevtool_json_out_add_string(b, "driver", device->driver);
-        mdevtool_json_out_end_object(b);
+            mdev_json_out_add_string(b, "driver", device->driver);
+        mdev_json_out_end_object(b);
     }
-    mdevtool_json_out_end_array(b);
+    mdev_json_out_end_array(b);
 }
 
 /* NVIDIA VF vGPU definitions: a running one marks its VF's row as

@@ -4,7 +4,7 @@
 #include "mdev-discovery.h"
 #include "mdevtool-lifecycle.h"
 #include "mdevtool-fleet.h"
-#include "mdevtool-json-out.h"
+#include "mdev-json-out.h"
 #include "mdevtool-output.h"
 
 #include <glib/gi18n.h>
@@ -66,37 +66,37 @@ print_text(GPtrArray *parents, GPtrArray *hosts)
 static void
 print_json(GPtrArray *parents, GPtrArray *hosts)
 {
-    g_autoptr(MdevtoolJsonOut) b = mdevtool_json_out_new(stdout);
+    g_autoptr(MdevJsonOut) b = mdev_json_out_new(stdout, MDEV_JSON_OUT_PRETTY);
 
-    mdevtool_json_out_begin_array(b);
+    mdev_json_out_begin_array(b);
     for (guint i = 0; i < parents->len; i++) {
         const MdevParent *parent = g_ptr_array_index(parents, i);
 
-        mdevtool_json_out_begin_object(b);
+        mdev_json_out_begin_object(b);
         if (hosts)
-            mdevtool_json_out_add_string(b, "host", g_ptr_array_index(hosts, i));
-        mdevtool_json_out_add_string(b, "parent", parent->name);
-        mdevtool_json_out_add_string(b, "kind", mdev_parent_kind_to_string(parent->kind));
-        mdevtool_json_out_add_string(b, "path", parent->syspath);
-        mdevtool_json_out_add_bool(b, "registered", parent->registered, TRUE);
-        mdevtool_json_out_member(b, "types");
-        mdevtool_json_out_begin_array(b);
+            mdev_json_out_add_string(b, "host", g_ptr_array_index(hosts, i));
+        mdev_json_out_add_string(b, "parent", parent->name);
+        mdev_json_out_add_string(b, "kind", mdev_parent_kind_to_string(parent->kind));
+        mdev_json_out_add_string(b, "path", parent->syspath);
+        mdev_json_out_add_bool(b, "registered", parent->registered, TRUE);
+        mdev_json_out_member(b, "types");
+        mdev_json_out_begin_array(b);
         for (guint t = 0; t < parent->types->len; t++) {
             const MdevType *type = g_ptr_array_index(parent->types, t);
 
-            mdevtool_json_out_begin_object(b);
-            mdevtool_json_out_add_string(b, "id", type->id);
-            mdevtool_json_out_add_string(b, "name", type->name);
-            mdevtool_json_out_add_string(b, "description", type->description);
-            mdevtool_json_out_add_string(b, "device_api", type->device_api);
-            mdevtool_json_out_add_int(b, "available_instances", type->available_instances,
+            mdev_json_out_begin_object(b);
+            mdev_json_out_add_string(b, "id", type->id);
+            mdev_json_out_add_string(b, "name", type->name);
+            mdev_json_out_add_string(b, "description", type->description);
+            mdev_json_out_add_string(b, "device_api", type->device_api);
+            mdev_json_out_add_int(b, "available_instances", type->available_instances,
                                       type->available_instances >= 0);
-            mdevtool_json_out_end_object(b);
+            mdev_json_out_end_object(b);
         }
-        mdevtool_json_out_end_array(b);
-        mdevtool_json_out_end_object(b);
+        mdev_json_out_end_array(b);
+        mdev_json_out_end_object(b);
     }
-    mdevtool_json_out_end_array(b);
+    mdev_json_out_end_array(b);
 }
 
 MDEVTOOL_CMD(mdevtool_cmd_types)
