@@ -235,7 +235,11 @@ main(int argc, char **argv)
     if (argc > 0 && invoked_as_mdevctl(argv[0]))
         return mdevctl_main(argc, argv);
 
-    setlocale(LC_ALL, "");
+    /* Only what the output depends on: the character set and the language.
+     * Numbers stay in the C form scripts parse, and each category set costs
+     * a file to open at every start. */
+    setlocale(LC_CTYPE, "");
+    setlocale(LC_MESSAGES, "");
     bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
     bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
     textdomain(GETTEXT_PACKAGE);
