@@ -860,9 +860,14 @@ mdev_discovery_scan(MdevContext *ctx, MdevDiscoveryFlags flags, const char *pare
     inv = mdev_inventory_new();
     if ((flags & MDEV_DISCOVERY_NVIDIA_VF) &&
         (flags & (MDEV_DISCOVERY_PARENTS | MDEV_DISCOVERY_DEVICES))) {
-        cards = (flags & MDEV_DISCOVERY_PARENTS)
-                    ? mdev_nvidia_scan_cards(parent, inv->problems, error)
-                    : mdev_nvidia_scan_vgpus(parent, inv->problems, error);
+        MdevNvidiaScanFlags scan = 0;
+
+        /* types need the creatable lists, listed vGPUs their groups */
+        if ((flags & MDEV_DISCOVERY_PARENTS) && !(flags & MDEV_DISCOVERY_NO_TYPES))
+            scan |= MDEV_NVIDIA_SCAN_TYPES;
+        if (flags & MDEV_DISCOVERY_DEVICES)
+            scan |= MDEV_NVIDIA_SCAN_GROUPS;
+        cards = mdev_nvidia_scan_cards(parent, scan, inv->problems, error);
         if (cards == NULL)
             return NULL;
     }

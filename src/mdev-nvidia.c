@@ -123,7 +123,19 @@ mdev_nvidia_parse_type_id(const char *text, guint *ret_id)
 char *
 mdev_nvidia_type_name(guint id)
 {
-    return g_strdup_printf(MDEV_NVIDIA_TYPE_PREFIX "%u", id);
+    /* digits from the end: printf's machinery costs more than the rest of
+     * a type's parsing, and a card lists dozens of types per VF */
+    char buf[sizeof(MDEV_NVIDIA_TYPE_PREFIX) + 10];
+    char *p = buf + sizeof(buf) - 1;
+
+    *p = '\0';
+    do {
+        *--p = (char) ('0' + id % 10);
+        id /= 10;
+    } while (id > 0);
+    p -= strlen(MDEV_NVIDIA_TYPE_PREFIX);
+    memcpy(p, MDEV_NVIDIA_TYPE_PREFIX, strlen(MDEV_NVIDIA_TYPE_PREFIX));
+    return g_strdup(p);
 }
 
 /**
@@ -233,11 +245,14 @@ mdev_nvidia_parse_creatable(const char *text, gsize length, GPtrArray **ret_type
     return TRUE;
 }
 
-/* One read of the whole list: the driver fills it in one go. */
+/* One read of the whole list: the driver fills it in one go. The free VFs
+ * of a card list the same types, so a scan parses each distinct text once:
+ * @parsed maps a text to its types. */
 static gboolean
-read_creatable(int vffd, GPtrArray **ret_types, GError **error)
+read_creatable(int vffd, GHashTable *parsed, GPtrArray **ret_types, GError **error)
 {
-    g_autofree char *buf = g_malloc(CREATABLE_MAX);
+    g_autofree char *buf = g_malloc(CREATABLE_MAX + 1);
+    GPtrArray *types;
     gssize n;
     int fd;
 
@@ -259,7 +274,18 @@ read_creatable(int vffd, GPtrArray **ret_types, GError **error)
     close(fd);
     if (n == CREATABLE_MAX)
         return malformed(error, 1, _("the list is longer than the driver prints"));
-    return mdev_nvidia_parse_creatable(buf, (gsize) n, ret_types, error);
+    buf[n] = '\0';
+    /* a NUL inside is malformed: the text must not pass as a shorter one */
+    types = memchr(buf, '\0', (gsize) n) ? NULL : g_hash_table_lookup(parsed, buf);
+    if (types) {
+        *ret_types = g_ptr_array_ref(types);
+        return TRUE;
+    }
+    if (!mdev_nvidia_parse_creatable(buf, (gsize) n, &types, error))
+        return FALSE;
+    g_hash_table_insert(parsed, g_steal_pointer(&buf), g_ptr_array_ref(types));
+    *ret_types = types;
+    return TRUE;
 }
 
 static char *
@@ -309,10 +335,12 @@ device_syspath(const char *address)
 }
 
 /* A VF as collect_vfs() read it: gone meanwhile, or malformed, which
- * skips its card once the card's VFs are in order. */
+ * skips its card once the card's VFs are in order. @sibling: its physfn
+ * link names the PF in the same directory, as the kernel makes it. */
 typedef struct {
     MdevNvidiaVf *vf;
     gboolean gone;
+    gboolean sibling;
     GError *error;
 } FoundVf;
 
@@ -333,60 +361,97 @@ compare_found(gconstpointer a, gconstpointer b)
     return strcmp(fa->vf->address, fb->vf->address);
 }
 
-/* Reads one VF's files from its directory @fd. FALSE with @error when they
- * make no sense; a VF that went meanwhile is TRUE with @ret_gone. */
+/* The VF's type: FALSE when it has no nvidia/current_vgpu_type (not a VF
+ * the driver offers vGPUs on, or gone meanwhile), else TRUE with @error
+ * set when the file cannot be read or makes no sense. */
 static gboolean
-read_vf(MdevNvidiaVf *vf, int fd, gboolean with_types, gboolean *ret_gone, GError **error)
+read_current_type(int fd, const char *address, guint *ret_type, GError **error)
 {
     char buf[MDEV_SYSFS_ATTR_MAX + 1];
-    g_autoptr(GError) local = NULL;
-    gssize n;
+    gssize n = mdev_sysfs_read_attr(fd, "nvidia/current_vgpu_type", buf, sizeof(buf));
 
-    *ret_gone = FALSE;
-    vf->syspath = device_syspath(vf->address);
-    if (vf->syspath == NULL) {
-        *ret_gone = TRUE;
-        return TRUE;
-    }
-    vf->iommu_group = link_number(fd, "iommu_group");
-    n = mdev_sysfs_read_attr(fd, "nvidia/current_vgpu_type", buf, sizeof(buf));
-    if (n < 0) {
-        if (n == -ENOENT || n == -ENODEV) {
-            *ret_gone = TRUE;
-            return TRUE;
-        }
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno((int) -n),
-                    _("VF '%1$s': cannot read nvidia/current_vgpu_type: %2$s"), vf->address,
-                    g_strerror((int) -n));
+    if (n == -ENOENT || n == -ENODEV || n == -ENOTDIR)
         return FALSE;
-    }
-    if (!mdev_nvidia_parse_type_id(buf, &vf->type)) {
+    if (n < 0)
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno((int) -n),
+                    _("VF '%1$s': cannot read nvidia/current_vgpu_type: %2$s"), address,
+                    g_strerror((int) -n));
+    else if (!mdev_nvidia_parse_type_id(buf, ret_type))
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                     _("VF '%1$s': nvidia/current_vgpu_type is not a decimal type id: '%2$s'"),
-                    vf->address, buf);
-        return FALSE;
-    }
-    /* a listing of the vGPUs needs no type table: the VF's type is enough */
-    if (!with_types) {
-        vf->creatable = g_ptr_array_new_with_free_func((GDestroyNotify) mdev_type_free);
-    } else if (!read_creatable(fd, &vf->creatable, &local)) {
-        if (g_error_matches(local, G_IO_ERROR, G_IO_ERROR_NOT_FOUND)) {
-            *ret_gone = TRUE;
-            return TRUE;
-        }
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                    _("VF '%1$s': nvidia/creatable_vgpu_types: %2$s"), vf->address,
-                    local->message);
-        return FALSE;
-    }
+                    address, buf);
     return TRUE;
+}
+
+/* Reads the rest of one VF's files from its directory @fd: the IOMMU group
+ * of a vGPU and the creatable list, as @flags ask. */
+static void
+read_vf(FoundVf *found, int fd, MdevNvidiaScanFlags flags, GHashTable *parsed)
+{
+    MdevNvidiaVf *vf = found->vf;
+    g_autoptr(GError) local = NULL;
+
+    if (vf->type != 0 && (flags & MDEV_NVIDIA_SCAN_GROUPS))
+        vf->iommu_group = link_number(fd, "iommu_group");
+    /* a listing of the vGPUs needs no type table: the VF's type is enough */
+    if (!(flags & MDEV_NVIDIA_SCAN_TYPES)) {
+        vf->creatable = g_ptr_array_new_with_free_func((GDestroyNotify) mdev_type_free);
+    } else if (!read_creatable(fd, parsed, &vf->creatable, &local)) {
+        if (g_error_matches(local, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+            found->gone = TRUE;
+        else
+            g_set_error(&found->error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                        _("VF '%1$s': nvidia/creatable_vgpu_types: %2$s"), vf->address,
+                        local->message);
+    }
+}
+
+/* One entry of a driver's directory: a FoundVf when it is a VF with the
+ * nvidia/ files (of @only_card, when given), else NULL. @ret_card: its PF. */
+static FoundVf *
+find_vf(const char *driver, const char *address, const char *only_card,
+        MdevNvidiaScanFlags flags, GHashTable *parsed, char **ret_card)
+{
+    /* g_build_filename() would cost more than the rest of the lookup */
+    g_autofree char *device = g_strconcat(PCI_DEVICES "/", address, NULL);
+    char physfn[PATH_MAX];
+    const char *card;
+    FoundVf *found = NULL;
+    guint type = 0;
+    g_autoptr(GError) local = NULL;
+    int fd = open(device, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+    if (fd < 0)
+        return NULL; /* gone meanwhile */
+    if (mdev_sysfs_read_link(fd, "physfn", physfn, sizeof(physfn)) >= 0) {
+        card = strrchr(physfn, '/') ? strrchr(physfn, '/') + 1 : physfn;
+        if (mdev_nvidia_address_is_valid(card) &&
+            (only_card == NULL || strcmp(card, only_card) == 0) &&
+            read_current_type(fd, address, &type, &local)) {
+            found = g_new0(FoundVf, 1);
+            found->vf = g_new0(MdevNvidiaVf, 1);
+            found->vf->address = g_strdup(address);
+            found->vf->driver = g_strdup(driver);
+            found->vf->iommu_group = -1;
+            found->vf->type = type;
+            found->sibling = physfn + 3 == card && g_str_has_prefix(physfn, "../");
+            if (local)
+                found->error = g_steal_pointer(&local);
+            else
+                read_vf(found, fd, flags, parsed);
+            *ret_card = g_strdup(card);
+        }
+    }
+    close(fd);
+    return found;
 }
 
 /* The VFs bound to the NVIDIA drivers that have the nvidia/ files,
  * grouped by their PF: PF -> GPtrArray of FoundVf. Each VF is read through
  * the directory opened to find its PF, not opened a second time. */
 static void
-collect_vfs(const char *driver, const char *only_card, gboolean with_types, GHashTable *by_card)
+collect_vfs(const char *driver, const char *only_card, MdevNvidiaScanFlags flags,
+            GHashTable *parsed, GHashTable *by_card)
 {
     g_autofree char *path = g_build_filename(PCI_DRIVERS, driver, NULL);
     DIR *dir = opendir(path);
@@ -395,39 +460,37 @@ collect_vfs(const char *driver, const char *only_card, gboolean with_types, GHas
     if (dir == NULL)
         return; /* the driver is not loaded */
     while ((entry = readdir(dir)) != NULL) {
-        g_autofree char *device = NULL;
-        g_autofree char *physfn = NULL;
+        g_autofree char *card = NULL;
+        FoundVf *found;
         GPtrArray *vfs;
-        int fd;
 
         if (!mdev_nvidia_address_is_valid(entry->d_name))
             continue;
-        device = g_build_filename(PCI_DEVICES, entry->d_name, NULL);
-        fd = open(device, O_PATH | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0)
-            continue; /* gone meanwhile */
-        physfn = link_basename(fd, "physfn");
-        if (physfn && mdev_nvidia_address_is_valid(physfn) &&
-            (only_card == NULL || strcmp(physfn, only_card) == 0) &&
-            faccessat(fd, "nvidia/creatable_vgpu_types", F_OK, 0) == 0) {
-            vfs = g_hash_table_lookup(by_card, physfn);
-            if (vfs == NULL) {
-                vfs = g_ptr_array_new_with_free_func((GDestroyNotify) found_vf_free);
-                g_hash_table_insert(by_card, g_strdup(physfn), vfs);
-            }
-            {
-                FoundVf *found = g_new0(FoundVf, 1);
-                found->vf = g_new0(MdevNvidiaVf, 1);
-                found->vf->address = g_strdup(entry->d_name);
-                found->vf->driver = g_strdup(driver);
-                found->vf->iommu_group = -1;
-                read_vf(found->vf, fd, with_types, &found->gone, &found->error);
-                g_ptr_array_add(vfs, found);
-            }
+        found = find_vf(driver, entry->d_name, only_card, flags, parsed, &card);
+        if (found == NULL)
+            continue;
+        vfs = g_hash_table_lookup(by_card, card);
+        if (vfs == NULL) {
+            vfs = g_ptr_array_new_with_free_func((GDestroyNotify) found_vf_free);
+            g_hash_table_insert(by_card, g_steal_pointer(&card), vfs);
         }
-        close(fd);
+        g_ptr_array_add(vfs, found);
     }
     closedir(dir);
+}
+
+/* The VF's directory: beside its PF's, where the kernel puts every VF,
+ * which costs no system call; else through its bus link. */
+static void
+set_vf_syspath(FoundVf *found, const char *card_dir)
+{
+    if (found->sibling) {
+        found->vf->syspath = g_strconcat(card_dir, "/", found->vf->address, NULL);
+    } else {
+        found->vf->syspath = device_syspath(found->vf->address);
+        if (found->vf->syspath == NULL)
+            found->gone = TRUE;
+    }
 }
 
 /* The card's types: every type a VF lists, available on the VFs without a
@@ -491,6 +554,7 @@ read_card(const char *name, GPtrArray *vfs, GError **error)
     g_autoptr(MdevNvidiaCard) card = g_new0(MdevNvidiaCard, 1);
     MdevParent *parent;
     g_autofree char *numa = NULL;
+    g_autofree char *card_dir = NULL;
     int fd;
 
     card->parent = mdev_parent_new(name);
@@ -518,6 +582,7 @@ read_card(const char *name, GPtrArray *vfs, GError **error)
     }
     close(fd);
 
+    card_dir = g_path_get_dirname(parent->syspath);
     g_ptr_array_sort(vfs, compare_found);
     for (guint i = 0; i < vfs->len; i++) {
         FoundVf *found = g_ptr_array_index(vfs, i);
@@ -527,6 +592,8 @@ read_card(const char *name, GPtrArray *vfs, GError **error)
                                        _("skipped NVIDIA card '%s': "), name);
             return NULL;
         }
+        if (!found->gone)
+            set_vf_syspath(found, card_dir);
         if (!found->gone)
             g_ptr_array_add(card->vfs, g_steal_pointer(&found->vf));
     }
@@ -604,17 +671,19 @@ mdev_nvidia_read_vf_node(const char *address, guint *ret_type, GError **error)
 }
 
 static GPtrArray *
-scan(const char *only_card, gboolean with_types, GPtrArray *problems, GError **error)
+scan(const char *only_card, MdevNvidiaScanFlags flags, GPtrArray *problems, GError **error)
 {
     static const char *const drivers[] = { MDEV_NVIDIA_DRIVERS };
     g_autoptr(GHashTable) by_card = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                                           (GDestroyNotify) g_ptr_array_unref);
     g_autoptr(GPtrArray) cards = g_ptr_array_new_with_free_func(
         (GDestroyNotify) mdev_nvidia_card_free);
+    g_autoptr(GHashTable) parsed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                                         (GDestroyNotify) g_ptr_array_unref);
     g_autoptr(GList) names = NULL;
 
     for (guint i = 0; i < G_N_ELEMENTS(drivers); i++)
-        collect_vfs(drivers[i], only_card, with_types, by_card);
+        collect_vfs(drivers[i], only_card, flags, parsed, by_card);
     names = g_list_sort(g_hash_table_get_keys(by_card), (GCompareFunc) strcmp);
     for (GList *l = names; l; l = l->next) {
         g_autoptr(GError) local = NULL;
@@ -637,44 +706,28 @@ scan(const char *only_card, gboolean with_types, GPtrArray *problems, GError **e
 /**
  * mdev_nvidia_scan_cards:
  * @card: (nullable): only this PF
+ * @flags: what to read besides the VFs' types
  * @problems: (element-type utf8): receives a line per card skipped because
  *   its files are malformed
  * @error: return location for a #GError
  *
- * The NVIDIA cards whose VFs are bound to the NVIDIA driver and carry
- * `nvidia/creatable_vgpu_types`, sorted by PF address. A card whose files
- * make no sense is skipped and named in @problems, never fatal.
+ * The NVIDIA cards whose VFs are bound to the NVIDIA driver and carry the
+ * nvidia/ files, sorted by PF address. A card whose files make no sense is
+ * skipped and named in @problems, never fatal. Without
+ * %MDEV_NVIDIA_SCAN_TYPES the cards' parents have only the types their
+ * vGPUs run and nothing counts as available; without
+ * %MDEV_NVIDIA_SCAN_GROUPS the VFs' IOMMU groups are -1.
  *
  * Returns: (transfer full) (element-type MdevNvidiaCard): the cards
  */
 GPtrArray *
-mdev_nvidia_scan_cards(const char *card, GPtrArray *problems, GError **error)
+mdev_nvidia_scan_cards(const char *card, MdevNvidiaScanFlags flags, GPtrArray *problems,
+                       GError **error)
 {
     g_return_val_if_fail(problems != NULL, NULL);
     g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
-    return scan(card, TRUE, problems, error);
-}
-
-/**
- * mdev_nvidia_scan_vgpus:
- * @card: (nullable): only this PF
- * @problems: (element-type utf8): receives a line per card skipped
- * @error: return location for a #GError
- *
- * mdev_nvidia_scan_cards() for a listing of the vGPUs: the VFs' types and
- * groups without the creatable lists, so the cards' parents have only the
- * types their vGPUs run and nothing counts as available.
- *
- * Returns: (transfer full) (element-type MdevNvidiaCard): the cards
- */
-GPtrArray *
-mdev_nvidia_scan_vgpus(const char *card, GPtrArray *problems, GError **error)
-{
-    g_return_val_if_fail(problems != NULL, NULL);
-    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
-
-    return scan(card, FALSE, problems, error);
+    return scan(card, flags, problems, error);
 }
 
 /**
@@ -700,7 +753,7 @@ mdev_nvidia_read_card(const char *card, GError **error)
                     _("'%s' is not a PCI address like 0000:3d:00.0"), card);
         return NULL;
     }
-    cards = scan(card, TRUE, NULL, error);
+    cards = scan(card, MDEV_NVIDIA_SCAN_TYPES | MDEV_NVIDIA_SCAN_GROUPS, NULL, error);
     if (cards == NULL)
         return NULL;
     if (cards->len == 0) {

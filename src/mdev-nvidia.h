@@ -25,7 +25,7 @@ G_BEGIN_DECLS
  * @syspath: its sysfs directory
  * @driver: (nullable): its bound driver
  * @type: the vGPU type id it has, 0 for none
- * @iommu_group: its IOMMU group, -1 when unknown
+ * @iommu_group: its IOMMU group, -1 when unknown or not read
  * @creatable: (element-type MdevType): what its creatable_vgpu_types lists
  *   (available_instances unset)
  */
@@ -59,10 +59,19 @@ char *mdev_nvidia_type_name(guint id) G_GNUC_WARN_UNUSED_RESULT;
 gboolean mdev_nvidia_type_id_from_name(const char *type, guint *ret_id);
 gboolean mdev_nvidia_address_is_valid(const char *text);
 
-GPtrArray *mdev_nvidia_scan_cards(const char *card, GPtrArray *problems,
-                                  GError **error) G_GNUC_WARN_UNUSED_RESULT;
-GPtrArray *mdev_nvidia_scan_vgpus(const char *card, GPtrArray *problems, GError **error)
-    G_GNUC_WARN_UNUSED_RESULT;
+/**
+ * MdevNvidiaScanFlags:
+ * @MDEV_NVIDIA_SCAN_TYPES: read every VF's creatable list, for the cards'
+ *   types and what is available
+ * @MDEV_NVIDIA_SCAN_GROUPS: read the IOMMU group of every VF with a vGPU
+ */
+typedef enum {
+    MDEV_NVIDIA_SCAN_TYPES = 1 << 0,
+    MDEV_NVIDIA_SCAN_GROUPS = 1 << 1,
+} MdevNvidiaScanFlags;
+
+GPtrArray *mdev_nvidia_scan_cards(const char *card, MdevNvidiaScanFlags flags,
+                                  GPtrArray *problems, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 MdevNvidiaCard *mdev_nvidia_read_card(const char *card, GError **error)
     G_GNUC_WARN_UNUSED_RESULT;
 

@@ -60,7 +60,7 @@ mdev_vgpu_offers_type(MdevContext *ctx, const char *card, const char *type)
 
     if (card && !mdev_nvidia_address_is_valid(card))
         return FALSE;
-    cards = mdev_nvidia_scan_cards(card, problems, NULL);
+    cards = mdev_nvidia_scan_cards(card, MDEV_NVIDIA_SCAN_TYPES, problems, NULL);
     for (guint i = 0; cards && i < cards->len; i++) {
         const MdevNvidiaCard *c = g_ptr_array_index(cards, i);
         if (card_find_type(c->parent, type))
@@ -371,7 +371,7 @@ mdev_vgpu_create(MdevContext *ctx, const char *card, const char *type, GPtrArray
         cards = g_ptr_array_new_with_free_func((GDestroyNotify) mdev_nvidia_card_free);
         g_ptr_array_add(cards, one);
     } else {
-        cards = mdev_nvidia_scan_cards(NULL, problems, error);
+        cards = mdev_nvidia_scan_cards(NULL, MDEV_NVIDIA_SCAN_TYPES, problems, error);
         if (cards == NULL)
             return NULL;
     }
@@ -532,7 +532,7 @@ mdev_vgpu_create_on_vf(MdevContext *ctx, const char *address, const char *card, 
     params = params_of(attrs, error);
     if (params == NULL)
         return FALSE;
-    cards = mdev_nvidia_scan_cards(NULL, problems, error);
+    cards = mdev_nvidia_scan_cards(NULL, MDEV_NVIDIA_SCAN_TYPES, problems, error);
     if (cards == NULL)
         return FALSE;
     for (guint i = 0; owner == NULL && i < cards->len; i++) {

@@ -121,6 +121,8 @@ fixture_teardown(Fixture *fx, gconstpointer data)
     test_udev_fixture_teardown(&fx->udev, data);
 }
 
+#define ALL (MDEV_NVIDIA_SCAN_TYPES | MDEV_NVIDIA_SCAN_GROUPS)
+
 static const MdevType *
 find_type(const MdevParent *parent, const char *id)
 {
@@ -140,7 +142,7 @@ test_scan(Fixture *fx, gconstpointer data)
         g_test_skip("needs the umockdev preload");
         return;
     }
-    cards = mdev_nvidia_scan_cards(NULL, problems, &error);
+    cards = mdev_nvidia_scan_cards(NULL, ALL, problems, &error);
     g_assert_no_error(error);
     g_assert_cmpuint(problems->len, ==, 0);
     /* the second A10 has SR-IOV off: no VFs, no card */
@@ -162,15 +164,33 @@ test_scan(Fixture *fx, gconstpointer data)
     g_assert_cmpstr(vf->address, ==, "0000:3d:00.4");
     g_assert_cmpuint(vf->type, ==, 1148);
     g_assert_cmpint(vf->iommu_group, ==, 140);
+    /* beside its PF, as the kernel puts it, without a lookup */
+    g_assert_cmpstr(vf->syspath, ==, "/sys/devices/pci0000:3d/0000:3d:00.4");
+    vf = g_ptr_array_index(l40s->vfs, 1);
+    g_assert_cmpstr(vf->syspath, ==, "/sys/devices/pci0000:3d/0000:3d:00.5");
+    /* the groups of VFs without a vGPU are not read */
+    g_assert_cmpint(vf->iommu_group, ==, -1);
+    /* free VFs with the same list share one parse of it */
+    g_assert_true(vf->creatable == ((MdevNvidiaVf *) g_ptr_array_index(l40s->vfs, 2))->creatable);
     g_assert_cmpint(a10->parent->free_vfs, ==, 6);
     /* every free VF lists the type until the card is full: sysfs does not
      * show the type's cap (two more here), only the VFs that take it now */
     g_assert_cmpint(find_type(a10->parent, "nvidia-695")->available_instances, ==, 6);
     g_clear_pointer(&cards, g_ptr_array_unref);
 
+    /* without MDEV_NVIDIA_SCAN_GROUPS no group is read, not even a vGPU's */
+    cards = mdev_nvidia_scan_cards("0000:3d:00.0", MDEV_NVIDIA_SCAN_TYPES, problems, &error);
+    g_assert_no_error(error);
+    l40s = g_ptr_array_index(cards, 0);
+    vf = g_ptr_array_index(l40s->vfs, 0);
+    g_assert_cmpuint(vf->type, ==, 1148);
+    g_assert_cmpint(vf->iommu_group, ==, -1);
+    g_assert_cmpint(find_type(l40s->parent, "nvidia-1148")->available_instances, ==, 15);
+    g_clear_pointer(&cards, g_ptr_array_unref);
+
     /* the last vGPU gone, the whole catalog on every VF */
     g_assert_cmpint(mock_host_set_vgpu(fx->host, "0000:3d:00.4", "0"), ==, 0);
-    cards = mdev_nvidia_scan_cards("0000:3d:00.0", problems, &error);
+    cards = mdev_nvidia_scan_cards("0000:3d:00.0", ALL, problems, &error);
     g_assert_no_error(error);
     g_assert_cmpuint(cards->len, ==, 1);
     l40s = g_ptr_array_index(cards, 0);
@@ -182,7 +202,7 @@ test_scan(Fixture *fx, gconstpointer data)
 
     /* full: the running type stays listed, with nothing available */
     g_assert_cmpint(mock_host_set_vgpu(fx->host, "0000:3d:00.5", "1156"), ==, 0);
-    cards = mdev_nvidia_scan_cards("0000:3d:00.0", problems, &error);
+    cards = mdev_nvidia_scan_cards("0000:3d:00.0", ALL, problems, &error);
     l40s = g_ptr_array_index(cards, 0);
     g_assert_cmpuint(l40s->parent->types->len, ==, 1);
     g_assert_cmpint(find_type(l40s->parent, "nvidia-1156")->available_instances, ==, 0);
@@ -211,7 +231,7 @@ test_malformed(Fixture *fx, gconstpointer data)
         g_autoptr(GError) error = NULL;
 
         g_assert_cmpint(mock_host_garble_vf(fx->host, "0000:3d:01.1", garbage[i]), ==, 0);
-        cards = mdev_nvidia_scan_cards(NULL, problems, &error);
+        cards = mdev_nvidia_scan_cards(NULL, ALL, problems, &error);
         g_assert_no_error(error);
         g_assert_cmpuint(cards->len, ==, 1);
         g_assert_cmpstr(((MdevNvidiaCard *) g_ptr_array_index(cards, 0))->parent->name, ==,
@@ -229,7 +249,7 @@ test_malformed(Fixture *fx, gconstpointer data)
         /* a listing of the vGPUs does not read the creatable lists */
         g_ptr_array_set_size(problems, 0);
         g_clear_pointer(&cards, g_ptr_array_unref);
-        cards = mdev_nvidia_scan_vgpus(NULL, problems, &error);
+        cards = mdev_nvidia_scan_cards(NULL, MDEV_NVIDIA_SCAN_GROUPS, problems, &error);
         g_assert_no_error(error);
         g_assert_cmpuint(cards->len, ==, 2);
         g_assert_cmpuint(problems->len, ==, 0);
