@@ -21,8 +21,9 @@
  *                   --defined" shows neither whether they run nor in_use,
  *                   so the floor of the front end reads no sysfs
  *   floor vf-types  card, type id, name and the number of free VFs that
- *                   list the type, for every NVIDIA card whose VFs are
- *                   bound to nvidia (NVIDIA's vendor-specific VFIO model)
+ *                   list the type, for every type a VF of an NVIDIA card
+ *                   whose VFs are bound to nvidia lists or runs (NVIDIA's
+ *                   vendor-specific VFIO model)
  *   floor vf-list   VF, card, type id, IOMMU group and whether a process
  *                   holds its /dev/vfio/GROUP open of every VF that has a
  *                   vGPU
@@ -178,17 +179,24 @@ each_nvidia_vf(void (*fn)(int vffd, const char *vf, const char *card))
     closedir(drv);
 }
 
-/* a free VF: one line per type it lists, counted after sorting */
+/* One line "card, type, 1 or 0, name" per type a VF lists (1: the VF is
+ * free; 0: it has a vGPU, and NVIDIA's own driver lists its catalog
+ * there) and one without a name for the type a VF runs: the card's types,
+ * counted after sorting. */
 static void
 vf_types(int vffd, const char *vf, const char *card)
 {
     char current[64], list[MAX_LINE], line[MAX_LINE];
     char *p, *eol;
+    int free_vf;
 
     (void) vf;
     read_at(vffd, "nvidia/current_vgpu_type", current, sizeof(current));
-    if (strcmp(current, "0") != 0)
-        return;
+    free_vf = strcmp(current, "0") == 0;
+    if (!free_vf) {
+        snprintf(line, sizeof(line), "%s\tnvidia-%s\t0\t", card, current);
+        add_line(line);
+    }
     read_at(vffd, "nvidia/creatable_vgpu_types", list, sizeof(list));
     /* after the header, "%-5d : %s" lines */
     for (p = strchr(list, '\n'); p != NULL; p = eol) {
@@ -201,10 +209,18 @@ vf_types(int vffd, const char *vf, const char *card)
         colon = strstr(entry, " : ");
         if (colon) {
             *colon = '\0';
-            snprintf(line, sizeof(line), "%s\tnvidia-%s\t%s", card, strtok(entry, " "), colon + 3);
+            snprintf(line, sizeof(line), "%s\tnvidia-%s\t%d\t%s", card, strtok(entry, " "),
+                     free_vf, colon + 3);
             add_line(line);
         }
     }
+}
+
+/* the length of a vf_types() line's card and type, with their tabs */
+static size_t
+key_length(const char *line)
+{
+    return (size_t) (strchr(strchr(line, '\t') + 1, '\t') + 1 - line);
 }
 
 static int
@@ -213,11 +229,14 @@ floor_vf_types(void)
     each_nvidia_vf(vf_types);
     qsort(lines, n_lines, sizeof(*lines), cmp);
     for (size_t i = 0; i < n_lines;) {
-        size_t j = i;
+        size_t key = key_length(lines[i]);
+        size_t j = i, available = 0;
 
-        while (j < n_lines && strcmp(lines[j], lines[i]) == 0)
-            j++;
-        printf("%s\t%zu\n", lines[i], j - i);
+        /* a nameless line (a type that runs) sorts before the named ones */
+        for (; j < n_lines && key_length(lines[j]) == key && strncmp(lines[j], lines[i], key) == 0;
+             j++)
+            available += lines[j][key] == '1';
+        printf("%.*s%s\t%zu\n", (int) key, lines[i], lines[j - 1] + key + 2, available);
         i = j;
     }
     return 0;
