@@ -24,7 +24,8 @@ struct _MdevJsonOut {
     GString *buffer;
     gboolean compact;
     GArray *stack; /* of Container */
-    char *key;     /* the member name the next value goes with */
+    GString *key;  /* the member name the next value goes with */
+    gboolean has_key;
 };
 
 /**
@@ -44,6 +45,7 @@ mdev_json_out_new(FILE *stream, MdevJsonOutFlags flags)
     out->buffer = g_string_sized_new(stream ? FLUSH_SIZE + 256 : 256);
     out->compact = (flags & MDEV_JSON_OUT_COMPACT) != 0;
     out->stack = g_array_new(FALSE, FALSE, sizeof(Container));
+    out->key = g_string_sized_new(32);
     return out;
 }
 
@@ -70,7 +72,7 @@ mdev_json_out_free(MdevJsonOut *out)
     flush(out);
     g_string_free(out->buffer, TRUE);
     g_array_unref(out->stack);
-    g_free(out->key);
+    g_string_free(out->key, TRUE);
     g_free(out);
 }
 
@@ -92,14 +94,40 @@ mdev_json_out_steal_text(MdevJsonOut *out)
     return text;
 }
 
+/* g_string_append_len() without its generality: listings append hundreds
+ * of thousands of short pieces */
+static inline void
+put(MdevJsonOut *out, const char *text, gsize length)
+{
+    GString *b = out->buffer;
+
+    if (b->len + length >= b->allocated_len) {
+        gsize len = b->len;
+
+        g_string_set_size(b, len + length);
+        b->len = len;
+    }
+    memcpy(b->str + b->len, text, length);
+    b->len += length;
+    b->str[b->len] = '\0';
+}
+
+#define PUT_LITERAL(out, literal) put((out), "" literal, sizeof(literal) - 1)
+
 static void
 newline_indent(MdevJsonOut *out, guint level)
 {
+    static const char spaces[] = "\n                                ";
+
     if (out->compact)
         return;
-    g_string_append_c(out->buffer, '\n');
+    if (2 * level < sizeof(spaces) - 1) {
+        put(out, spaces, 1 + 2 * level);
+        return;
+    }
+    PUT_LITERAL(out, "\n");
     for (guint i = 0; i < level; i++)
-        g_string_append(out->buffer, "  ");
+        PUT_LITERAL(out, "  ");
 }
 
 /* json-glib's escaping: the quote and backslash; control characters below
@@ -110,7 +138,7 @@ put_string(MdevJsonOut *out, const char *text)
 {
     const char *run = text;
 
-    g_string_append_c(out->buffer, '"');
+    PUT_LITERAL(out, "\"");
     for (const char *p = text; *p; p++) {
         unsigned char c = (unsigned char) *p;
         const char *escape;
@@ -145,12 +173,12 @@ put_string(MdevJsonOut *out, const char *text)
             escape = unicode;
             break;
         }
-        g_string_append_len(out->buffer, run, p - run);
-        g_string_append(out->buffer, escape);
+        put(out, run, (gsize) (p - run));
+        put(out, escape, strlen(escape));
         run = p + 1;
     }
-    g_string_append(out->buffer, run);
-    g_string_append_c(out->buffer, '"');
+    put(out, run, strlen(run));
+    PUT_LITERAL(out, "\"");
 }
 
 static void
@@ -162,14 +190,17 @@ begin_value(MdevJsonOut *out)
         return;
     top = &g_array_index(out->stack, Container, out->stack->len - 1);
     if (top->count > 0)
-        g_string_append_c(out->buffer, ',');
+        PUT_LITERAL(out, ",");
     top->count++;
     newline_indent(out, out->stack->len);
     if (top->object) {
-        g_return_if_fail(out->key != NULL);
-        put_string(out, out->key);
-        g_string_append(out->buffer, out->compact ? ":" : " : ");
-        g_clear_pointer(&out->key, g_free);
+        g_return_if_fail(out->has_key);
+        put_string(out, out->key->str);
+        if (out->compact)
+            PUT_LITERAL(out, ":");
+        else
+            PUT_LITERAL(out, " : ");
+        out->has_key = FALSE;
     }
 }
 
@@ -234,8 +265,8 @@ mdev_json_out_end_array(MdevJsonOut *out)
 void
 mdev_json_out_member(MdevJsonOut *out, const char *key)
 {
-    g_free(out->key);
-    out->key = g_strdup(key);
+    g_string_assign(out->key, key);
+    out->has_key = TRUE;
 }
 
 /* Absent values are null, never an invented empty string or zero. */
@@ -261,14 +292,17 @@ void
 mdev_json_out_bool(MdevJsonOut *out, gboolean value)
 {
     begin_value(out);
-    g_string_append(out->buffer, value ? "true" : "false");
+    if (value)
+        PUT_LITERAL(out, "true");
+    else
+        PUT_LITERAL(out, "false");
 }
 
 void
 mdev_json_out_null(MdevJsonOut *out)
 {
     begin_value(out);
-    g_string_append(out->buffer, "null");
+    PUT_LITERAL(out, "null");
 }
 
 void
