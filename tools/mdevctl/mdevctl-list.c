@@ -83,18 +83,26 @@ list_defined(MdevContext *ctx, const MdevctlArgs *args)
      * whether they run, none. */
     MdevHostFlags flags = MDEV_HOST_DEFINED_ONLY;
     g_autoptr(MdevInventory) inv = NULL;
+    g_autoptr(GHashTable) running_by_uuid = g_hash_table_new(g_str_hash, g_str_equal);
 
     if (mdevctl_args_has(args, MDEVCTL_OPT_DUMPJSON))
         flags |= MDEV_HOST_STORE_ONLY;
     inv = scan(ctx, flags, args, &defs);
+    /* the kernel keeps UUIDs unique among running mdevs: one lookup each,
+     * not a walk of the inventory per definition */
+    for (guint i = 0; i < inv->devices->len; i++) {
+        MdevDevice *device = g_ptr_array_index(inv->devices, i);
 
+        if (device->active)
+            g_hash_table_insert(running_by_uuid, device->uuid, device);
+    }
     for (guint i = 0; i < defs->len; i++) {
         MdevDevice *def = g_ptr_array_index(defs, i);
-        const MdevDevice *running = mdev_inventory_get_device(inv, def->uuid, def->parent);
+        const MdevDevice *running = g_hash_table_lookup(running_by_uuid, def->uuid);
 
         /* "(active)" only when the running device is this definition */
-        def->active = running && running->active && running->type && def->type &&
-                      strcmp(running->type, def->type) == 0;
+        def->active = running && strcmp(running->parent, def->parent) == 0 && running->type &&
+                      def->type && strcmp(running->type, def->type) == 0;
     }
     return print_list(defs, args, TRUE);
 }
