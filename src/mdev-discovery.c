@@ -398,7 +398,7 @@ read_type(MdevInventory *inv, const char *parent, int typesfd, const char *id)
 /* Reads <parent>/mdev_supported_types. FALSE when the directory is absent,
  * which means the parent is not (or no longer) registered. */
 static gboolean
-read_types(MdevInventory *inv, MdevParent *parent, int parentfd)
+read_types(MdevInventory *inv, MdevParent *parent, int parentfd, MdevDiscoveryFlags flags)
 {
     DIR *dir;
     struct dirent *entry;
@@ -428,7 +428,10 @@ read_types(MdevInventory *inv, MdevParent *parent, int parentfd)
             add_problem(inv, _("skipped an invalid type name in parent '%s'"), parent->name);
             continue;
         }
-        type = read_type(inv, parent->name, typesfd, entry->d_name);
+        if (flags & MDEV_DISCOVERY_TYPE_IDS)
+            type = mdev_type_new(entry->d_name);
+        else
+            type = read_type(inv, parent->name, typesfd, entry->d_name);
         if (type)
             g_ptr_array_add(parent->types, type);
     }
@@ -477,7 +480,7 @@ read_parent(MdevInventory *inv, MdevParent *parent, MdevDiscoveryFlags flags)
         struct stat st;
         parent->registered = parent->registered &&
                              fstatat(parentfd, "mdev_supported_types", &st, 0) == 0;
-    } else if (!read_types(inv, parent, parentfd)) {
+    } else if (!read_types(inv, parent, parentfd, flags)) {
         parent->registered = FALSE;
     }
     close(parentfd);

@@ -19,6 +19,8 @@ G_BEGIN_DECLS
  * @MDEV_DISCOVERY_NVIDIA_VF: also NVIDIA cards whose VFs are vGPUs (parents
  *   of kind %MDEV_PARENT_KIND_NVIDIA_VF) and, with %MDEV_DISCOVERY_DEVICES,
  *   their VFs that have a vGPU (in the inventory's vgpus)
+ * @MDEV_DISCOVERY_TYPE_IDS: the parents' types by their ids alone, none of
+ *   their files read (no name, description or device API; availability -1)
  *
  * What mdev_discovery_scan() reads.
  */
@@ -28,6 +30,7 @@ typedef enum {
     MDEV_DISCOVERY_DEVICE_DRIVER = 1 << 2,
     MDEV_DISCOVERY_NO_TYPES = 1 << 3,
     MDEV_DISCOVERY_NVIDIA_VF = 1 << 4,
+    MDEV_DISCOVERY_TYPE_IDS = 1 << 5,
 } MdevDiscoveryFlags;
 
 /**

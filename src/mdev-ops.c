@@ -502,18 +502,27 @@ definition_type(MdevInventory *inv, const char *where, const char *type, GError 
     return g_strdup(type);
 }
 
-/* What define needs: the named parent's types when it is present and
- * registered, else every parent's (a type name is then looked up on all of
+/* What define needs: the named parent's types (by id, when @type is one of
+ * them) when it is present and registered, else every parent's (a type name is then looked up on all of
  * them), and whether @uuid runs. The cost of "define --parent" does not grow
  * with the number of other parents or mdevs. */
 static MdevInventory *
-scan_for_definition(MdevContext *ctx, const char *parent, const char *uuid, GError **error)
+scan_for_definition(MdevContext *ctx, const char *parent, const char *type, const char *uuid,
+                    GError **error)
 {
     if (parent) {
+        /* a type given by its id needs the names of the type directories
+         * alone; one given by its name, all the types' files */
         g_autoptr(MdevInventory) inv =
-            mdev_discovery_scan(ctx, MDEV_DISCOVERY_PARENTS, parent, NULL);
+            mdev_discovery_scan(ctx, MDEV_DISCOVERY_PARENTS | MDEV_DISCOVERY_TYPE_IDS, parent, NULL);
         MdevParent *p = inv ? mdev_inventory_get_parent(inv, parent) : NULL;
         g_autoptr(MdevInventory) devices = NULL;
+
+        if (p && type && !mdev_parent_get_type(p, type)) {
+            g_clear_pointer(&inv, mdev_inventory_free);
+            inv = mdev_discovery_scan(ctx, MDEV_DISCOVERY_PARENTS, parent, NULL);
+            p = inv ? mdev_inventory_get_parent(inv, parent) : NULL;
+        }
 
         if (p && p->registered) {
             devices = scan_devices(ctx, uuid, error);
@@ -589,7 +598,7 @@ mdev_ops_define(MdevContext *ctx, const char *parent, const char *type, const ch
     if (id == NULL)
         return NULL;
 
-    inv = scan_for_definition(ctx, parent, id, error);
+    inv = scan_for_definition(ctx, parent, type, id, error);
     if (inv == NULL)
         return NULL;
     if (uuid && !(flags & MDEV_OPS_IGNORE_RUNNING))
