@@ -569,6 +569,13 @@ scan_parents(MdevInventory *inv, MdevContext *ctx, MdevDiscoveryFlags flags,
         if (uctx == NULL)
             return FALSE;
         syspath = find_device_syspath(uctx, filter);
+        if (syspath == NULL && (flags & MDEV_DISCOVERY_NVIDIA_VF) &&
+            mdev_nvidia_address_is_valid(filter)) {
+            /* the name could have been either kind: say both were looked for */
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
+                        _("no mdev parent and no NVIDIA card with VF vGPUs '%s'"), filter);
+            return FALSE;
+        }
         if (syspath == NULL) {
             g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND, _("no mdev parent '%s'"),
                         filter);

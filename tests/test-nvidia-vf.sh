@@ -320,8 +320,16 @@ sim "cmd define --type nvidia-698 --parent 0000:e1:00.0 --uuid $U --auto
         .[0].kind == "nvidia-vf" and .[0].defined and (.[0].active | not)' "$W/json" > /dev/null &&
     [ "$(cat "$W/rc3")" = 0 ] && [ "$(grep -c "^$V *0000:5e:00.0 *nvidia-1148 *no *yes *yes" "$W/absent")" = 1 ] &&
     [ "$(wc -l < "$W/absent")" = 2 ] &&
-    [ "$(rc)" = 1 ] && grep -q "error: no mdev parent '0000:5e:00.0'" "$W/err"
+    [ "$(rc)" = 1 ] && grep -q "error: no mdev parent and no NVIDIA card with VF vGPUs '0000:5e:00.0'" "$W/err"
 verdict "list --defined --parent of a card with SR-IOV off, or not there yet, shows its VF vGPU definitions"
+
+# a card with nothing of the kind asked for is named, not called an mdev
+sim "cmd list --defined --parent 0000:d8:00.0; cp \"\$W/err\" \"\$W/err1\"; cp \"\$W/rc\" \"\$W/rc1\"
+     cmd stop 0000:3d:00.4
+     cmd list --parent 0000:3d:00.0"
+[ "$(cat "$W/rc1")" = 0 ] && grep -qx "mdevtool: nothing is defined on '0000:d8:00.0'" "$W/err1" &&
+    [ "$(rc)" = 0 ] && grep -qx "mdevtool: nothing is active on '0000:3d:00.0'" "$W/err"
+verdict "an empty listing of one card says what is missing there"
 
 # the example runs 0000:3d:00.4 (defined here, pinned), 0000:d8:00.6 (held
 # by the VM 'db') and 0000:d8:00.7; create adds 0000:3d:00.5

@@ -292,8 +292,15 @@ wanted(const MdevDevice *device, ListMode mode, const char *uuid)
 static void
 note_empty(ListMode mode, const char *parent, const char *uuid)
 {
+    /* a parent may be an mdev parent or an NVIDIA card: name neither kind */
     if (uuid)
         mdevtool_note(_("no mdev '%s' matches"), uuid);
+    else if (parent && mode == LIST_ACTIVE)
+        mdevtool_note(_("nothing is active on '%s'"), parent);
+    else if (parent && mode == LIST_DEFINED)
+        mdevtool_note(_("nothing is defined on '%s'"), parent);
+    else if (parent)
+        mdevtool_note(_("nothing is active or defined on '%s'"), parent);
     else if (mode == LIST_ACTIVE)
         mdevtool_note(_("no mdev is active"));
     else if (mode == LIST_DEFINED)
