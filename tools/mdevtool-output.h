@@ -48,6 +48,11 @@ void mdevtool_lookup_device(MdevtoolCli *cli, const char *uuid, const char *pare
                             char **ret_parent, char **ret_type);
 void mdevtool_report(MdevtoolCli *cli, const char *action, const char *uuid, const char *parent,
                      const char *type, const char *placement, int autostart);
+void mdevtool_print_result(const char *action, const char *uuid, const char *parent,
+                           const char *type, const char *host, const char *placement,
+                           int autostart);
+void mdevtool_print_device(const char *uuid, const char *address, const char *parent,
+                           const char *type, const char *domain);
 void mdevtool_print_xml(MdevtoolCli *cli, const char *key, const char *name, const char *xml);
 
 void mdevtool_print_problems(GPtrArray *problems);
