@@ -174,52 +174,6 @@ mdevtool_text_escape(const char *text)
     return g_string_free(out, FALSE);
 }
 
-/* Prints the document with two-space indentation and a final newline. */
-void
-mdevtool_json_print(JsonBuilder *builder)
-{
-    g_autoptr(JsonNode) root = json_builder_get_root(builder);
-    g_autoptr(JsonGenerator) gen = json_generator_new();
-    g_autofree char *text = NULL;
-
-    json_generator_set_pretty(gen, TRUE);
-    json_generator_set_indent(gen, 2);
-    json_generator_set_root(gen, root);
-    text = json_generator_to_data(gen, NULL);
-    printf("%s\n", text);
-}
-
-/* Absent values are null, never an invented empty string or zero. */
-void
-mdevtool_json_add_string(JsonBuilder *builder, const char *key, const char *value)
-{
-    json_builder_set_member_name(builder, key);
-    if (value)
-        json_builder_add_string_value(builder, value);
-    else
-        json_builder_add_null_value(builder);
-}
-
-void
-mdevtool_json_add_int(JsonBuilder *builder, const char *key, gint64 value, gboolean present)
-{
-    json_builder_set_member_name(builder, key);
-    if (present)
-        json_builder_add_int_value(builder, value);
-    else
-        json_builder_add_null_value(builder);
-}
-
-void
-mdevtool_json_add_bool(JsonBuilder *builder, const char *key, gboolean value, gboolean present)
-{
-    json_builder_set_member_name(builder, key);
-    if (present)
-        json_builder_add_boolean_value(builder, value);
-    else
-        json_builder_add_null_value(builder);
-}
-
 /**
  * mdevtool_output_set_mode:
  * @json: every stderr line is a JSON object (--json)
