@@ -115,17 +115,7 @@ MDEVTOOL_CMD(mdevtool_cmd_attach)
     if (device == NULL)
         return mdevtool_fail(error);
     if (cli->json) {
-        g_autoptr(JsonBuilder) builder = json_builder_new();
-
-        json_builder_begin_object(builder);
-        mdevtool_json_add_string(builder, "uuid", device->uuid);
-        if (device->address)
-            mdevtool_json_add_string(builder, "address", device->address);
-        mdevtool_json_add_string(builder, "parent", device->parent);
-        mdevtool_json_add_string(builder, "type", device->type);
-        mdevtool_json_add_string(builder, "domain", domain);
-        json_builder_end_object(builder);
-        mdevtool_json_print(builder);
+        mdevtool_print_device(device->uuid, device->address, device->parent, device->type, domain);
     } else {
         printf("%s\n", device->uuid ? device->uuid : device->address);
     }

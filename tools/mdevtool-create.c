@@ -26,15 +26,7 @@ create_vgpu(MdevtoolCli *cli, MdevtoolRequest *req)
     if (address == NULL)
         return mdevtool_fail(error);
     if (cli->json) {
-        g_autoptr(JsonBuilder) b = json_builder_new();
-
-        json_builder_begin_object(b);
-        mdevtool_json_add_string(b, "uuid", NULL);
-        mdevtool_json_add_string(b, "address", address);
-        mdevtool_json_add_string(b, "parent", card);
-        mdevtool_json_add_string(b, "type", type);
-        json_builder_end_object(b);
-        mdevtool_json_print(b);
+        mdevtool_print_device(NULL, address, card, type, NULL);
     } else {
         printf("%s\n", address);
     }

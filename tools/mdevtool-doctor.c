@@ -2,6 +2,7 @@
 #include "mdevtool-cmds.h"
 
 #include "mdev-doctor.h"
+#include "mdev-json-out.h"
 #include "mdev-xml-host.h"
 #include "mdevtool-output.h"
 
@@ -44,21 +45,20 @@ print_text(const GPtrArray *findings)
 static void
 print_json(const GPtrArray *findings)
 {
-    g_autoptr(JsonBuilder) b = json_builder_new();
+    g_autoptr(MdevJsonOut) out = mdev_json_out_new(stdout, MDEV_JSON_OUT_PRETTY);
 
-    json_builder_begin_array(b);
+    mdev_json_out_begin_array(out);
     for (guint i = 0; i < findings->len; i++) {
         const MdevFinding *f = g_ptr_array_index((GPtrArray *) findings, i);
 
-        json_builder_begin_object(b);
-        mdevtool_json_add_string(b, "severity", mdev_severity_to_string(f->severity));
-        mdevtool_json_add_string(b, "subject", f->subject);
-        mdevtool_json_add_string(b, "problem", f->problem);
-        mdevtool_json_add_string(b, "fix", f->fix);
-        json_builder_end_object(b);
+        mdev_json_out_begin_object(out);
+        mdev_json_out_add_string(out, "severity", mdev_severity_to_string(f->severity));
+        mdev_json_out_add_string(out, "subject", f->subject);
+        mdev_json_out_add_string(out, "problem", f->problem);
+        mdev_json_out_add_string(out, "fix", f->fix);
+        mdev_json_out_end_object(out);
     }
-    json_builder_end_array(b);
-    mdevtool_json_print(b);
+    mdev_json_out_end_array(out);
 }
 
 MDEVTOOL_CMD(mdevtool_cmd_doctor)

@@ -246,28 +246,6 @@ read_xml_definition(MdevtoolFleet *fleet, const char *path, guint *ret_host,
     return TRUE;
 }
 
-/* The object --json prints for a device made on a host: the local one's
- * keys, and the host's URI. */
-static void
-print_made(const char *action, const char *uuid, const MdevDevice *definition, const char *host,
-           MdevPlacement placement, int autostart)
-{
-    g_autoptr(JsonBuilder) b = json_builder_new();
-
-    json_builder_begin_object(b);
-    mdevtool_json_add_string(b, "action", action);
-    mdevtool_json_add_string(b, "uuid", uuid);
-    mdevtool_json_add_string(b, "parent", definition->parent);
-    mdevtool_json_add_string(b, "type", definition->type);
-    mdevtool_json_add_string(b, "host", host);
-    mdevtool_json_add_string(
-        b, "placement",
-        placement == MDEV_PLACEMENT_LAST ? NULL : mdev_placement_to_string(placement));
-    mdevtool_json_add_bool(b, "autostart", autostart, autostart >= 0);
-    json_builder_end_object(b);
-    mdevtool_json_print(b);
-}
-
 /**
  * mdevtool_fleet_define:
  * @cli: the CLI state, with -c URIs
@@ -341,13 +319,15 @@ mdevtool_fleet_define(MdevtoolCli *cli, const char *cmd, const char *type, const
                                  definition->autostart, &error);
     if (made == NULL)
         return mdevtool_fail(error);
-    if (cli->json)
-        print_made(cmd, made, definition, host->uri,
-                   chose && xml == NULL ? placement : MDEV_PLACEMENT_LAST,
-                   create ? -1 : definition->autostart);
-    /* as locally: create always prints the UUID, define when it chose it */
-    else if (create || definition->uuid == NULL)
+    if (cli->json) {
+        /* the local result's keys, and the host's URI */
+        mdevtool_print_result(cmd, made, definition->parent, definition->type, host->uri,
+                              chose && xml == NULL ? mdev_placement_to_string(placement) : NULL,
+                              create ? -1 : definition->autostart);
+    } else if (create || definition->uuid == NULL) {
+        /* as locally: create always prints the UUID, define when it chose it */
         printf("%s\n", made);
+    }
     return mdevtool_fleet_status(fleet);
 }
 

@@ -2,6 +2,7 @@
 #include "mdevtool-cmds.h"
 
 #include "mdev-gc.h"
+#include "mdev-json-out.h"
 #include "mdevtool-lifecycle.h"
 #include "mdevtool-output.h"
 
@@ -60,24 +61,23 @@ entry_action(const MdevGcEntry *entry, gboolean dry_run)
 static void
 print_json(GPtrArray *plan, gboolean dry_run)
 {
-    g_autoptr(JsonBuilder) builder = json_builder_new();
+    g_autoptr(MdevJsonOut) out = mdev_json_out_new(stdout, MDEV_JSON_OUT_PRETTY);
 
-    json_builder_begin_array(builder);
+    mdev_json_out_begin_array(out);
     for (guint i = 0; i < plan->len; i++) {
         const MdevGcEntry *entry = g_ptr_array_index(plan, i);
 
-        json_builder_begin_object(builder);
-        mdevtool_json_add_string(builder, "uuid", entry->device->uuid);
-        mdevtool_json_add_string(builder, "address", entry->device->address);
-        mdevtool_json_add_string(builder, "parent", entry->device->parent);
-        mdevtool_json_add_string(builder, "type", entry->device->type);
-        mdevtool_json_add_string(builder, "action", entry_action(entry, dry_run));
-        mdevtool_json_add_string(builder, "reason", mdev_gc_verdict_to_string(entry->verdict));
-        mdevtool_json_add_string(builder, "claimant", entry->claimant);
-        json_builder_end_object(builder);
+        mdev_json_out_begin_object(out);
+        mdev_json_out_add_string(out, "uuid", entry->device->uuid);
+        mdev_json_out_add_string(out, "address", entry->device->address);
+        mdev_json_out_add_string(out, "parent", entry->device->parent);
+        mdev_json_out_add_string(out, "type", entry->device->type);
+        mdev_json_out_add_string(out, "action", entry_action(entry, dry_run));
+        mdev_json_out_add_string(out, "reason", mdev_gc_verdict_to_string(entry->verdict));
+        mdev_json_out_add_string(out, "claimant", entry->claimant);
+        mdev_json_out_end_object(out);
     }
-    json_builder_end_array(builder);
-    mdevtool_json_print(builder);
+    mdev_json_out_end_array(out);
 }
 
 MDEVTOOL_CMD(mdevtool_cmd_gc)

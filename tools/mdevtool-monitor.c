@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "mdevtool-cmds.h"
 
+#include "mdev-json-out.h"
 #include "mdev-monitor.h"
 #include "mdevtool-output.h"
 
@@ -16,22 +17,16 @@ typedef struct {
 static void
 print_event_json(const MdevMonitorEvent *event)
 {
-    g_autoptr(JsonBuilder) b = json_builder_new();
-    g_autoptr(JsonGenerator) gen = json_generator_new();
-    g_autoptr(JsonNode) root = NULL;
-    g_autofree char *text = NULL;
+    g_autoptr(MdevJsonOut) out = mdev_json_out_new(stdout, MDEV_JSON_OUT_COMPACT);
 
-    json_builder_begin_object(b);
-    mdevtool_json_add_string(b, "event", mdev_monitor_event_kind_to_string(event->kind));
-    mdevtool_json_add_string(b, "parent", event->parent);
-    mdevtool_json_add_string(b, "uuid", event->uuid);
-    mdevtool_json_add_string(b, "type", event->type);
-    mdevtool_json_add_string(b, "path", event->syspath);
-    json_builder_end_object(b);
-    root = json_builder_get_root(b);
-    json_generator_set_root(gen, root);
-    text = json_generator_to_data(gen, NULL);
-    printf("%s\n", text);
+    mdev_json_out_begin_object(out);
+    mdev_json_out_add_string(out, "event", mdev_monitor_event_kind_to_string(event->kind));
+    mdev_json_out_add_string(out, "parent", event->parent);
+    mdev_json_out_add_string(out, "uuid", event->uuid);
+    mdev_json_out_add_string(out, "type", event->type);
+    mdev_json_out_add_string(out, "path", event->syspath);
+    mdev_json_out_end_object(out);
+    putchar('\n');
 }
 
 static void

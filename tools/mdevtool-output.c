@@ -4,6 +4,7 @@
 #include "mdev-discovery.h"
 #include "mdev-error.h"
 #include "mdev-host.h"
+#include "mdev-json-out.h"
 
 #include <glib/gi18n.h>
 #include <stdio.h>
@@ -173,52 +174,6 @@ mdevtool_text_escape(const char *text)
     return g_string_free(out, FALSE);
 }
 
-/* Prints the document with two-space indentation and a final newline. */
-void
-mdevtool_json_print(JsonBuilder *builder)
-{
-    g_autoptr(JsonNode) root = json_builder_get_root(builder);
-    g_autoptr(JsonGenerator) gen = json_generator_new();
-    g_autofree char *text = NULL;
-
-    json_generator_set_pretty(gen, TRUE);
-    json_generator_set_indent(gen, 2);
-    json_generator_set_root(gen, root);
-    text = json_generator_to_data(gen, NULL);
-    printf("%s\n", text);
-}
-
-/* Absent values are null, never an invented empty string or zero. */
-void
-mdevtool_json_add_string(JsonBuilder *builder, const char *key, const char *value)
-{
-    json_builder_set_member_name(builder, key);
-    if (value)
-        json_builder_add_string_value(builder, value);
-    else
-        json_builder_add_null_value(builder);
-}
-
-void
-mdevtool_json_add_int(JsonBuilder *builder, const char *key, gint64 value, gboolean present)
-{
-    json_builder_set_member_name(builder, key);
-    if (present)
-        json_builder_add_int_value(builder, value);
-    else
-        json_builder_add_null_value(builder);
-}
-
-void
-mdevtool_json_add_bool(JsonBuilder *builder, const char *key, gboolean value, gboolean present)
-{
-    json_builder_set_member_name(builder, key);
-    if (present)
-        json_builder_add_boolean_value(builder, value);
-    else
-        json_builder_add_null_value(builder);
-}
-
 /**
  * mdevtool_output_set_mode:
  * @json: every stderr line is a JSON object (--json)
@@ -267,20 +222,18 @@ mdevtool_message(MdevtoolMessage kind, const char *message)
     if (kind == MDEVTOOL_MESSAGE_NOTE && output_mode.quiet)
         return;
     if (output_mode.json) {
-        g_autoptr(JsonBuilder) b = json_builder_new();
-        g_autoptr(JsonGenerator) gen = json_generator_new();
-        g_autoptr(JsonNode) root = NULL;
+        g_autoptr(MdevJsonOut) out = mdev_json_out_new(NULL, MDEV_JSON_OUT_COMPACT);
         g_autofree char *text = NULL;
 
-        json_builder_begin_object(b);
-        json_builder_set_member_name(b, message_key(kind));
-        json_builder_begin_object(b);
-        mdevtool_json_add_string(b, "message", message);
-        json_builder_end_object(b);
-        json_builder_end_object(b);
-        root = json_builder_get_root(b);
-        json_generator_set_root(gen, root);
-        text = json_generator_to_data(gen, NULL);
+        mdev_json_out_begin_object(out);
+        mdev_json_out_member(out, message_key(kind));
+        mdev_json_out_begin_object(out);
+        mdev_json_out_add_string(out, "message", message);
+        mdev_json_out_end_object(out);
+        mdev_json_out_end_object(out);
+        text = mdev_json_out_steal_text(out);
+        /* the line in one write: commands running side by side share a
+         * journal or a log file */
         fprintf(stderr, "%s\n", text);
         return;
     }
@@ -392,23 +345,69 @@ void
 mdevtool_report(MdevtoolCli *cli, const char *action, const char *uuid, const char *parent,
                 const char *type, const char *placement, int autostart)
 {
-    g_autoptr(JsonBuilder) b = NULL;
+    if (cli->json)
+        mdevtool_print_result(action, uuid, parent, type, NULL, placement, autostart);
+    else if (cli->verbose)
+        note_change(action, uuid, parent, autostart);
+}
 
-    if (!cli->json) {
-        if (cli->verbose)
-            note_change(action, uuid, parent, autostart);
-        return;
-    }
-    b = json_builder_new();
-    json_builder_begin_object(b);
-    mdevtool_json_add_string(b, "action", action);
-    mdevtool_json_add_string(b, "uuid", uuid);
-    mdevtool_json_add_string(b, "parent", parent);
-    mdevtool_json_add_string(b, "type", type);
-    mdevtool_json_add_string(b, "placement", placement);
-    mdevtool_json_add_bool(b, "autostart", autostart, autostart >= 0);
-    json_builder_end_object(b);
-    mdevtool_json_print(b);
+/**
+ * mdevtool_print_result:
+ * @action: the command that made the change
+ * @uuid: the mdev it changed
+ * @parent: (nullable): its parent
+ * @type: (nullable): its type id
+ * @host: (nullable): the URI of the host a command given hosts with -c
+ *   changed; the member is left out when %NULL
+ * @placement: (nullable): the policy that chose @parent
+ * @autostart: the start mode the change left, or -1 when it did not touch it
+ *
+ * Prints the object of schemas/result.schema.json on stdout.
+ */
+void
+mdevtool_print_result(const char *action, const char *uuid, const char *parent, const char *type,
+                      const char *host, const char *placement, int autostart)
+{
+    g_autoptr(MdevJsonOut) out = mdev_json_out_new(stdout, MDEV_JSON_OUT_PRETTY);
+
+    mdev_json_out_begin_object(out);
+    mdev_json_out_add_string(out, "action", action);
+    mdev_json_out_add_string(out, "uuid", uuid);
+    mdev_json_out_add_string(out, "parent", parent);
+    mdev_json_out_add_string(out, "type", type);
+    if (host)
+        mdev_json_out_add_string(out, "host", host);
+    mdev_json_out_add_string(out, "placement", placement);
+    mdev_json_out_add_bool(out, "autostart", autostart, autostart >= 0);
+    mdev_json_out_end_object(out);
+}
+
+/**
+ * mdevtool_print_device:
+ * @uuid: (nullable): an mdev's UUID; %NULL for an NVIDIA VF vGPU
+ * @address: (nullable): a VF vGPU's PCI address; left out when %NULL
+ * @parent: its parent
+ * @type: (nullable): its type id
+ * @domain: (nullable): the domain it was given to; left out when %NULL
+ *
+ * Prints, on stdout, the object that names a device a command made or
+ * handed over (schemas/attach.schema.json).
+ */
+void
+mdevtool_print_device(const char *uuid, const char *address, const char *parent, const char *type,
+                      const char *domain)
+{
+    g_autoptr(MdevJsonOut) out = mdev_json_out_new(stdout, MDEV_JSON_OUT_PRETTY);
+
+    mdev_json_out_begin_object(out);
+    mdev_json_out_add_string(out, "uuid", uuid);
+    if (address)
+        mdev_json_out_add_string(out, "address", address);
+    mdev_json_out_add_string(out, "parent", parent);
+    mdev_json_out_add_string(out, "type", type);
+    if (domain)
+        mdev_json_out_add_string(out, "domain", domain);
+    mdev_json_out_end_object(out);
 }
 
 /**
@@ -424,18 +423,17 @@ mdevtool_report(MdevtoolCli *cli, const char *action, const char *uuid, const ch
 void
 mdevtool_print_xml(MdevtoolCli *cli, const char *key, const char *name, const char *xml)
 {
-    g_autoptr(JsonBuilder) b = NULL;
+    g_autoptr(MdevJsonOut) out = NULL;
 
     if (!cli->json) {
         fputs(xml, stdout);
         return;
     }
-    b = json_builder_new();
-    json_builder_begin_object(b);
-    mdevtool_json_add_string(b, key, name);
-    mdevtool_json_add_string(b, "xml", xml);
-    json_builder_end_object(b);
-    mdevtool_json_print(b);
+    out = mdev_json_out_new(stdout, MDEV_JSON_OUT_PRETTY);
+    mdev_json_out_begin_object(out);
+    mdev_json_out_add_string(out, key, name);
+    mdev_json_out_add_string(out, "xml", xml);
+    mdev_json_out_end_object(out);
 }
 
 /* What the scan skipped, one warning line each, after the listing. A

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <glib.h>
-#include <json-glib/json-glib.h>
 
 #include "mdevtool.h"
 
@@ -37,17 +36,16 @@ void mdevtool_table_print_note(const char *line);
 char *mdevtool_text_escape(const char *text);
 const char *mdevtool_text_or_dash(const char *text);
 
-void mdevtool_json_print(JsonBuilder *builder);
-void mdevtool_json_add_string(JsonBuilder *builder, const char *key, const char *value);
-void mdevtool_json_add_int(JsonBuilder *builder, const char *key, gint64 value, gboolean present);
-void mdevtool_json_add_bool(JsonBuilder *builder, const char *key, gboolean value,
-                            gboolean present);
-
 gboolean mdevtool_report_wanted(MdevtoolCli *cli);
 void mdevtool_lookup_device(MdevtoolCli *cli, const char *uuid, const char *parent,
                             char **ret_parent, char **ret_type);
 void mdevtool_report(MdevtoolCli *cli, const char *action, const char *uuid, const char *parent,
                      const char *type, const char *placement, int autostart);
+void mdevtool_print_result(const char *action, const char *uuid, const char *parent,
+                           const char *type, const char *host, const char *placement,
+                           int autostart);
+void mdevtool_print_device(const char *uuid, const char *address, const char *parent,
+                           const char *type, const char *domain);
 void mdevtool_print_xml(MdevtoolCli *cli, const char *key, const char *name, const char *xml);
 
 void mdevtool_print_problems(GPtrArray *problems);

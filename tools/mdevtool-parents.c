@@ -2,6 +2,7 @@
 #include "mdevtool-cmds.h"
 
 #include "mdev-discovery.h"
+#include "mdev-json-out.h"
 #include "mdevtool-lifecycle.h"
 #include "mdevtool-fleet.h"
 #include "mdevtool-output.h"
@@ -108,39 +109,37 @@ print_text(GPtrArray *parents, GPtrArray *hosts)
 static void
 print_json(GPtrArray *parents, GPtrArray *hosts)
 {
-    g_autoptr(JsonBuilder) b = json_builder_new();
+    g_autoptr(MdevJsonOut) b = mdev_json_out_new(stdout, MDEV_JSON_OUT_PRETTY);
 
-    json_builder_begin_array(b);
+    mdev_json_out_begin_array(b);
     for (guint i = 0; i < parents->len; i++) {
         const MdevParent *parent = g_ptr_array_index(parents, i);
 
-        json_builder_begin_object(b);
+        mdev_json_out_begin_object(b);
         /* "parent" as in every other output; "name" stays for scripts */
-        mdevtool_json_add_string(b, "parent", parent->name);
+        mdev_json_out_add_string(b, "parent", parent->name);
         if (hosts)
-            mdevtool_json_add_string(b, "host", g_ptr_array_index(hosts, i));
-        mdevtool_json_add_string(b, "name", parent->name);
-        mdevtool_json_add_string(b, "kind", mdev_parent_kind_to_string(parent->kind));
-        mdevtool_json_add_string(b, "path", parent->syspath);
-        mdevtool_json_add_string(b, "subsystem", parent->subsystem);
-        mdevtool_json_add_string(b, "driver", parent->driver);
-        mdevtool_json_add_string(b, "vendor", parent->vendor_id);
-        mdevtool_json_add_string(b, "device", parent->device_id);
-        mdevtool_json_add_string(b, "physfn", parent->physfn);
-        mdevtool_json_add_string(b, "dev_busid", parent->dev_busid);
-        mdevtool_json_add_int(b, "numa_node", parent->numa_node, parent->numa_node >= 0);
-        mdevtool_json_add_int(b, "iommu_group", parent->iommu_group, parent->iommu_group >= 0);
-        mdevtool_json_add_bool(b, "registered", parent->registered, TRUE);
-        mdevtool_json_add_int(b, "types_total", parent->types->len, parent->registered);
-        mdevtool_json_add_int(b, "types_available", creatable_types(parent),
-                              parent->registered);
-        mdevtool_json_add_int(b, "vfs", parent->vfs, parent->vfs >= 0);
-        mdevtool_json_add_int(b, "free_vfs", parent->free_vfs, parent->free_vfs >= 0);
-        mdevtool_json_add_string(b, "vgpu_type", parent->vgpu_type);
-        json_builder_end_object(b);
+            mdev_json_out_add_string(b, "host", g_ptr_array_index(hosts, i));
+        mdev_json_out_add_string(b, "name", parent->name);
+        mdev_json_out_add_string(b, "kind", mdev_parent_kind_to_string(parent->kind));
+        mdev_json_out_add_string(b, "path", parent->syspath);
+        mdev_json_out_add_string(b, "subsystem", parent->subsystem);
+        mdev_json_out_add_string(b, "driver", parent->driver);
+        mdev_json_out_add_string(b, "vendor", parent->vendor_id);
+        mdev_json_out_add_string(b, "device", parent->device_id);
+        mdev_json_out_add_string(b, "physfn", parent->physfn);
+        mdev_json_out_add_string(b, "dev_busid", parent->dev_busid);
+        mdev_json_out_add_int(b, "numa_node", parent->numa_node, parent->numa_node >= 0);
+        mdev_json_out_add_int(b, "iommu_group", parent->iommu_group, parent->iommu_group >= 0);
+        mdev_json_out_add_bool(b, "registered", parent->registered, TRUE);
+        mdev_json_out_add_int(b, "types_total", parent->types->len, parent->registered);
+        mdev_json_out_add_int(b, "types_available", creatable_types(parent), parent->registered);
+        mdev_json_out_add_int(b, "vfs", parent->vfs, parent->vfs >= 0);
+        mdev_json_out_add_int(b, "free_vfs", parent->free_vfs, parent->free_vfs >= 0);
+        mdev_json_out_add_string(b, "vgpu_type", parent->vgpu_type);
+        mdev_json_out_end_object(b);
     }
-    json_builder_end_array(b);
-    mdevtool_json_print(b);
+    mdev_json_out_end_array(b);
 }
 
 MDEVTOOL_CMD(mdevtool_cmd_parents)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "mdevtool-cmds.h"
 
+#include "mdev-json-out.h"
 #include "mdev-ops.h"
 #include "mdev-store.h"
 #include "mdev-vgpu.h"
@@ -68,19 +69,19 @@ note_skipped(const char *parent, const MdevOpsSkipped *skipped)
 }
 
 static void
-add_skipped_json(JsonBuilder *report, GPtrArray *skipped)
+add_skipped_json(MdevJsonOut *report, GPtrArray *skipped)
 {
-    json_builder_set_member_name(report, "skipped");
-    json_builder_begin_array(report);
+    mdev_json_out_member(report, "skipped");
+    mdev_json_out_begin_array(report);
     for (guint i = 0; i < skipped->len; i++) {
         const MdevOpsSkipped *s = g_ptr_array_index(skipped, i);
 
-        json_builder_begin_object(report);
-        mdevtool_json_add_string(report, "uuid", s->uuid);
-        mdevtool_json_add_string(report, "reason", skip_reasons[s->reason]);
-        json_builder_end_object(report);
+        mdev_json_out_begin_object(report);
+        mdev_json_out_add_string(report, "uuid", s->uuid);
+        mdev_json_out_add_string(report, "reason", skip_reasons[s->reason]);
+        mdev_json_out_end_object(report);
     }
-    json_builder_end_array(report);
+    mdev_json_out_end_array(report);
 }
 
 /* The NVIDIA card of the VF model that @parent (the card or one of its VFs)
@@ -108,7 +109,7 @@ MDEVTOOL_CMD(mdevtool_cmd_start_parent)
     g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) parents = NULL;
     g_autoptr(GError) error = NULL;
-    g_autoptr(JsonBuilder) report = NULL;
+    g_autoptr(MdevJsonOut) report = NULL;
     int status;
     guint failed = 0;
 
@@ -130,8 +131,8 @@ MDEVTOOL_CMD(mdevtool_cmd_start_parent)
         g_ptr_array_add(parents, mdev_xml_host_resolve_parent(cli->ctx, argv[1]));
     }
     if (cli->json) {
-        report = json_builder_new();
-        json_builder_begin_array(report);
+        report = mdev_json_out_new(stdout, MDEV_JSON_OUT_PRETTY);
+        mdev_json_out_begin_array(report);
     }
     for (guint i = 0; i < parents->len; i++) {
         const char *parent = g_ptr_array_index(parents, i);
@@ -143,11 +144,11 @@ MDEVTOOL_CMD(mdevtool_cmd_start_parent)
 
         ok = mdev_ops_start_parent(cli->ctx, parent, &started, skipped, messages, &local);
         if (report) {
-            json_builder_begin_object(report);
-            mdevtool_json_add_string(report, "parent", parent);
-            mdevtool_json_add_int(report, "started", started, ok);
+            mdev_json_out_begin_object(report);
+            mdev_json_out_add_string(report, "parent", parent);
+            mdev_json_out_add_int(report, "started", started, ok);
             add_skipped_json(report, skipped);
-            json_builder_end_object(report);
+            mdev_json_out_end_object(report);
         } else if (cli->verbose) {
             /* the boot unit and the udev rule run with --verbose: the
              * journal says what each parent started and what it left */
@@ -172,9 +173,7 @@ MDEVTOOL_CMD(mdevtool_cmd_start_parent)
                 g_ptr_array_add(messages, g_strdup(local->message));
         }
     }
-    if (report) {
-        json_builder_end_array(report);
-        mdevtool_json_print(report);
-    }
+    if (report)
+        mdev_json_out_end_array(report);
     return mdevtool_finish(messages, error);
 }
