@@ -331,6 +331,12 @@ sim "cmd list --defined --parent 0000:d8:00.0; cp \"\$W/err\" \"\$W/err1\"; cp \
     [ "$(rc)" = 0 ] && grep -qx "mdevtool: nothing is active on '0000:3d:00.0'" "$W/err"
 verdict "an empty listing of one card says what is missing there"
 
+sim "cmd --verbose define --type nvidia-1148 --parent 0000:3d:00.0 --uuid $U; cp \"\$W/err\" \"\$W/err1\"
+     cmd --verbose autostart $U"
+grep -qx "mdevtool: defined VF vGPU '$U' on card '0000:3d:00.0'" "$W/err1" &&
+    grep -qx "mdevtool: VF vGPU '$U' on card '0000:3d:00.0' now starts with its card" "$W/err"
+verdict "--verbose names a VF vGPU definition and its card"
+
 # the example runs 0000:3d:00.4 (defined here, pinned), 0000:d8:00.6 (held
 # by the VM 'db') and 0000:d8:00.7; create adds 0000:3d:00.5
 sim "cmd define --type nvidia-1148 --address 0000:3d:00.4 --uuid $U

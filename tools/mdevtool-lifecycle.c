@@ -4,6 +4,7 @@
 #include "mdev-doctor.h"
 #include "mdev-error.h"
 #include "mdev-util.h"
+#include "mdev-vgpu.h"
 #include "mdev-xml-host.h"
 #include "mdevtool-output.h"
 
@@ -200,6 +201,18 @@ mdevtool_report_change(MdevtoolCli *cli, const char *action, const char *uuid, c
     if (!mdevtool_report_wanted(cli))
         return;
     mdevtool_lookup_device(cli, uuid, parent, &where, &type);
+    if (type == NULL) {
+        /* not an mdev: a VF vGPU definition, on its card */
+        g_autoptr(MdevVgpuDefinition) vgpu = mdev_vgpu_find_definition(cli->ctx, uuid, parent,
+                                                                       NULL);
+
+        if (vgpu) {
+            g_free(where);
+            where = g_strdup(vgpu->card);
+            g_free(type);
+            type = g_strdup(vgpu->type);
+        }
+    }
     mdevtool_report(cli, action, uuid, where, type, placement, autostart);
 }
 

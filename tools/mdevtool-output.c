@@ -5,6 +5,7 @@
 #include "mdev-error.h"
 #include "mdev-host.h"
 #include "mdev-json-out.h"
+#include "mdev-vgpu.h"
 
 #include <glib/gi18n.h>
 #include <stdio.h>
@@ -301,11 +302,35 @@ mdevtool_report_wanted(MdevtoolCli *cli)
     return cli->json || cli->verbose;
 }
 
+/* The same notes for a VF vGPU definition, which lives on a card. */
+static gboolean
+note_vgpu_change(const char *action, const char *uuid, const char *card, int autostart)
+{
+    if (strcmp(action, "define") == 0)
+        mdevtool_note(_("defined VF vGPU '%1$s' on card '%2$s'"), uuid, card);
+    else if (strcmp(action, "start") == 0)
+        mdevtool_note(_("started VF vGPU '%1$s' on card '%2$s'"), uuid, card);
+    else if (strcmp(action, "undefine") == 0)
+        mdevtool_note(_("removed the definition of VF vGPU '%1$s' on card '%2$s'"), uuid, card);
+    else if (strcmp(action, "modify") == 0)
+        mdevtool_note(_("changed the definition of VF vGPU '%1$s' on card '%2$s'"), uuid, card);
+    else if (strcmp(action, "autostart") == 0 && autostart == 1)
+        mdevtool_note(_("VF vGPU '%1$s' on card '%2$s' now starts with its card"), uuid, card);
+    else if (strcmp(action, "autostart") == 0)
+        mdevtool_note(_("VF vGPU '%1$s' on card '%2$s' now starts only when asked"), uuid, card);
+    else
+        return FALSE;
+    return TRUE;
+}
+
 static void
 note_change(const char *action, const char *uuid, const char *parent, int autostart)
 {
     const char *p = mdevtool_text_or_dash(parent);
 
+    /* only --verbose gets here: the look at the card costs nothing else */
+    if (mdev_vgpu_is_card(parent) && note_vgpu_change(action, uuid, parent, autostart))
+        return;
     if (strcmp(action, "create") == 0)
         mdevtool_note(_("created mdev '%1$s' on parent '%2$s'"), uuid, p);
     else if (strcmp(action, "define") == 0)
