@@ -10,7 +10,6 @@
 #include "mdev-util.h"
 
 #include <errno.h>
-#include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <json-c/json_object.h>
@@ -503,7 +502,7 @@ stdin_fd_for(const char *text, GError **error)
 
     if (fd < 0) {
         int err = errno;
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(err),
                     _("cannot create callout input: %s"), g_strerror(err));
         return -1;
     }
@@ -514,7 +513,7 @@ stdin_fd_for(const char *text, GError **error)
         if (n < 0) {
             int err = errno;
             close(fd);
-            g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+            g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(err),
                         _("cannot create callout input: %s"), g_strerror(err));
             return -1;
         }

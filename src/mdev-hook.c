@@ -21,7 +21,6 @@
 #include "mdev-vgpu.h"
 
 #include <errno.h>
-#include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <json-c/json_object.h>
@@ -296,7 +295,7 @@ record_save(MdevContext *ctx, const char *domain_name, const char *domain_uuid,
 
     if (g_mkdir_with_parents(dir, 0755) < 0) {
         int err = errno;
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(err),
                     _("cannot create directory '%1$s': %2$s"), dir, g_strerror(err));
         return FALSE;
     }
@@ -310,7 +309,7 @@ record_remove(MdevContext *ctx, const char *domain_uuid, GError **error)
 
     if (g_unlink(path) < 0 && errno != ENOENT) {
         int err = errno;
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(err),
                     _("cannot remove hook record '%1$s': %2$s"), path, g_strerror(err));
         return FALSE;
     }

@@ -13,7 +13,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 #include <stdio.h>
 #include <string.h>
@@ -154,7 +153,7 @@ malformed(GError **error, int line, const char *format, ...)
     va_start(ap, format);
     what = g_strdup_vprintf(format, ap);
     va_end(ap);
-    g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("line %1$d: %2$s"), line, what);
+    g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG, _("line %1$d: %2$s"), line, what);
     return FALSE;
 }
 
@@ -170,7 +169,7 @@ malformed(GError **error, int line, const char *format, ...)
  * appears once and a name of printable characters. Anything else, a
  * truncated last line included, is malformed.
  *
- * Returns: %FALSE with %G_IO_ERROR_INVALID_DATA naming the line
+ * Returns: %FALSE with %MDEV_ERROR_INVALID_CONFIG naming the line
  */
 gboolean
 mdev_nvidia_parse_creatable(const char *text, gsize length, GPtrArray **ret_types,
@@ -244,7 +243,7 @@ read_creatable(int vffd, GPtrArray **ret_types, GError **error)
     fd = openat(vffd, "nvidia/creatable_vgpu_types", O_RDONLY | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) {
         int err = errno;
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), "%s", g_strerror(err));
+        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(err), "%s", g_strerror(err));
         return FALSE;
     }
     do {
@@ -253,7 +252,7 @@ read_creatable(int vffd, GPtrArray **ret_types, GError **error)
     if (n < 0) {
         int err = errno;
         close(fd);
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), "%s", g_strerror(err));
+        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(err), "%s", g_strerror(err));
         return FALSE;
     }
     close(fd);
@@ -355,13 +354,13 @@ read_vf(MdevNvidiaVf *vf, int fd, gboolean with_types, gboolean *ret_gone, GErro
             *ret_gone = TRUE;
             return TRUE;
         }
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno((int) -n),
+        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno((int) -n),
                     _("VF '%1$s': cannot read nvidia/current_vgpu_type: %2$s"), vf->address,
                     g_strerror((int) -n));
         return FALSE;
     }
     if (!mdev_nvidia_parse_type_id(buf, &vf->type)) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
                     _("VF '%1$s': nvidia/current_vgpu_type is not a decimal type id: '%2$s'"),
                     vf->address, buf);
         return FALSE;
@@ -370,11 +369,11 @@ read_vf(MdevNvidiaVf *vf, int fd, gboolean with_types, gboolean *ret_gone, GErro
     if (!with_types) {
         vf->creatable = g_ptr_array_new_with_free_func((GDestroyNotify) mdev_type_free);
     } else if (!read_creatable(fd, &vf->creatable, &local)) {
-        if (g_error_matches(local, G_IO_ERROR, G_IO_ERROR_NOT_FOUND)) {
+        if (g_error_matches(local, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
             *ret_gone = TRUE;
             return TRUE;
         }
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
                     _("VF '%1$s': nvidia/creatable_vgpu_types: %2$s"), vf->address,
                     local->message);
         return FALSE;
@@ -683,7 +682,7 @@ mdev_nvidia_scan_vgpus(const char *card, GPtrArray *problems, GError **error)
  * @error: return location for a #GError
  *
  * Reads one card, for a change to it: %MDEV_ERROR_NOT_FOUND when it has no
- * VF with the nvidia/ files, %G_IO_ERROR_INVALID_DATA when they are
+ * VF with the nvidia/ files, %MDEV_ERROR_INVALID_CONFIG when they are
  * malformed.
  *
  * Returns: (transfer full): the card, or %NULL

@@ -10,7 +10,6 @@
 #include "mdev-util.h"
 
 #include <errno.h>
-#include <gio/gio.h>
 #include <fcntl.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -248,7 +247,7 @@ read_definition(const char *dir, const char *card, const char *uuid, GError **er
 
     contents = mdev_file_read_definition(AT_FDCWD, path, path, MDEV_VGPU_STORE_MAX_FILE_SIZE,
                                          MDEV_FILE_READ_CHECK_REGULAR, &local);
-    if (contents == NULL && g_error_matches(local, G_IO_ERROR, G_IO_ERROR_NOT_FOUND)) {
+    if (contents == NULL && g_error_matches(local, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
                     _("VF vGPU '%1$s' is not defined on card '%2$s'"), uuid, card);
         return NULL;
@@ -430,7 +429,7 @@ mdev_vgpu_store_find_cards(MdevContext *ctx, const char *uuid, GError **error)
  * @error: return location for a #GError
  *
  * Returns: (transfer full): the definition, or %NULL with
- *   %MDEV_ERROR_NOT_FOUND, %MDEV_ERROR_INVALID_CONFIG or a %G_IO_ERROR
+ *   %MDEV_ERROR_NOT_FOUND, %MDEV_ERROR_INVALID_CONFIG or a %G_FILE_ERROR
  */
 MdevVgpuDefinition *
 mdev_vgpu_store_load_one(MdevContext *ctx, const char *card, const char *uuid, GError **error)
@@ -513,7 +512,7 @@ mdev_vgpu_store_remove(MdevContext *ctx, const char *card, const char *uuid, GEr
             g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
                         _("VF vGPU '%1$s' is not defined on card '%2$s'"), uuid, card);
         else
-            g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+            g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(err),
                         _("cannot remove definition '%1$s': %2$s"), path, g_strerror(err));
         return FALSE;
     }

@@ -7,7 +7,7 @@
 # dynamic loader's own trace (LD_DEBUG=files) says which libraries the
 # process opened. TAP output.
 #
-# Environment (from tests/Makefile.am.inc): MDEVTOOL.
+# Environment (from tests/Makefile.am.inc): MDEVTOOL, G_TEST_BUILDDIR.
 set -u
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/mdev-startup-XXXXXX")
@@ -86,6 +86,19 @@ if [ "$status" -eq 1 ] && grep -q "malformed connection URI 'not a uri'" "$W/tra
 else
     echo "exit status $status" >> "$W/trace"
     not_ok "a malformed URI is refused without loading libvirt" "$W/trace"
+fi
+
+# The library reads JSON with json-c and needs no GIO: a program linked with
+# it alone maps neither json-glib nor GIO and the libraries behind GIO.
+env -u LD_PRELOAD LD_DEBUG=files "$G_TEST_BUILDDIR/libmdev-startup" > "$W/out" 2> "$W/trace"
+status=$?
+if [ "$status" -eq 0 ] && grep -q '"mdev_type": "mtty-1"' "$W/out" &&
+   grep -q '"type" : "nvidia-1148"' "$W/out" && loads 'libjson-c' "$W/trace" &&
+   ! loads 'libgio|libjson-glib|libmount|libselinux|libblkid|libgmodule' "$W/trace"; then
+    ok "the library loads json-c, not json-glib, GIO or what GIO pulls in"
+else
+    echo "exit status $status" >> "$W/trace"
+    not_ok "the library loads json-c, not json-glib, GIO or what GIO pulls in" "$W/trace"
 fi
 
 echo "1..$n"
