@@ -5,14 +5,14 @@
 #include "mdev-enum.h"
 #include "mdev-error.h"
 #include "mdev-json.h"
+#include "mdev-private.h"
 #include "mdev-sysfs.h"
 #include "mdev-util.h"
 
 #include <errno.h>
-#include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
-#include <json-glib/json-glib.h>
+#include <json-c/json_object.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -502,7 +502,7 @@ stdin_fd_for(const char *text, GError **error)
 
     if (fd < 0) {
         int err = errno;
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(err),
                     _("cannot create callout input: %s"), g_strerror(err));
         return -1;
     }
@@ -513,7 +513,7 @@ stdin_fd_for(const char *text, GError **error)
         if (n < 0) {
             int err = errno;
             close(fd);
-            g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+            g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(err),
                         _("cannot create callout input: %s"), g_strerror(err));
             return -1;
         }
@@ -646,17 +646,18 @@ run_script(MdevCallout *self, const char *path, MdevCalloutEvent event, MdevCall
 }
 
 static guint
-names_to_bits(JsonArray *array, const char *const *names, guint count, GPtrArray *unknown)
+names_to_bits(json_object *array, const char *const *names, guint count, GPtrArray *unknown)
 {
+    size_t length = json_object_array_length(array);
     guint bits = 0;
 
-    for (guint i = 0; i < json_array_get_length(array); i++) {
-        JsonNode *element = json_array_get_element(array, i);
+    for (size_t i = 0; i < length; i++) {
+        json_object *element = json_object_array_get_idx(array, i);
         const char *name = NULL;
         guint n = count;
 
-        if (JSON_NODE_HOLDS_VALUE(element) && json_node_get_value_type(element) == G_TYPE_STRING)
-            name = json_node_get_string(element);
+        if (json_object_is_type(element, json_type_string))
+            name = json_object_get_string(element);
         for (guint k = 0; name && k < count; k++) {
             if (strcmp(name, names[k]) == 0)
                 n = k;
@@ -678,7 +679,7 @@ names_to_bits(JsonArray *array, const char *const *names, guint count, GPtrArray
  *   listed that mdevtool does not know
  *
  * Reads mdevctl's "supports" document:
- * {"supports":{"version":N,"actions":[…],"events":[…]}}.
+ * {"supports":{"version":N,"actions":[…],"events":[…]}}, N an integer.
  *
  * Returns: %TRUE when @text is one, else %FALSE and nothing is written
  */
@@ -686,38 +687,31 @@ gboolean
 mdev_callout_parse_supports(const char *text, guint *ret_actions, guint *ret_events,
                             GPtrArray *unknown)
 {
-    g_autoptr(JsonParser) parser = json_parser_new_immutable();
-    JsonObject *object;
-    JsonObject *supports;
-    JsonNode *root;
-    JsonNode *node;
-    JsonNode *actions;
-    JsonNode *events;
+    g_autoptr(json_object) root = NULL;
+    json_object *supports;
+    json_object *version;
+    json_object *actions;
+    json_object *events;
 
-    if (!mdev_json_check(text, strlen(text), NULL) ||
-        !json_parser_load_from_data(parser, text, -1, NULL))
+    if (!mdev_json_parse(text, strlen(text), &root, NULL) ||
+        !json_object_is_type(root, json_type_object))
         return FALSE;
-    root = json_parser_get_root(parser);
-    if (root == NULL || !JSON_NODE_HOLDS_OBJECT(root))
+    if (!json_object_object_get_ex(root, "supports", &supports) ||
+        !json_object_is_type(supports, json_type_object))
         return FALSE;
-    object = json_node_get_object(root);
-    node = json_object_get_member(object, "supports");
-    if (node == NULL || !JSON_NODE_HOLDS_OBJECT(node))
+    /* json-c's int is any number without a fraction or exponent */
+    if (!json_object_object_get_ex(supports, "version", &version) ||
+        !json_object_is_type(version, json_type_int))
         return FALSE;
-    supports = json_node_get_object(node);
-    node = json_object_get_member(supports, "version");
-    if (node == NULL || !JSON_NODE_HOLDS_VALUE(node) ||
-        json_node_get_value_type(node) != G_TYPE_INT64)
+    if (!json_object_object_get_ex(supports, "actions", &actions) ||
+        !json_object_is_type(actions, json_type_array) ||
+        !json_object_object_get_ex(supports, "events", &events) ||
+        !json_object_is_type(events, json_type_array))
         return FALSE;
-    actions = json_object_get_member(supports, "actions");
-    events = json_object_get_member(supports, "events");
-    if (actions == NULL || !JSON_NODE_HOLDS_ARRAY(actions) || events == NULL ||
-        !JSON_NODE_HOLDS_ARRAY(events))
-        return FALSE;
-    *ret_actions = names_to_bits(json_node_get_array(actions), mdev_callout_action_strings,
-                                 MDEV_CALLOUT_ACTION_LAST, unknown);
+    *ret_actions =
+        names_to_bits(actions, mdev_callout_action_strings, MDEV_CALLOUT_ACTION_LAST, unknown);
     *ret_events =
-        names_to_bits(json_node_get_array(events), mdev_callout_event_strings, MDEV_CALLOUT_EVENT_LAST, unknown);
+        names_to_bits(events, mdev_callout_event_strings, MDEV_CALLOUT_EVENT_LAST, unknown);
     return TRUE;
 }
 

@@ -10,7 +10,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 #include <stdio.h>
 #include <string.h>
@@ -548,7 +547,7 @@ scan_parents(MdevInventory *inv, MdevContext *ctx, MdevDiscoveryFlags flags,
     classfd = open(MDEV_SYSFS_PARENTS, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (classfd < 0 && errno != ENOENT) {
         int err = errno;
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(err),
                     _("cannot read '%1$s': %2$s"), MDEV_SYSFS_PARENTS, g_strerror(err));
         return FALSE;
     }
@@ -595,7 +594,7 @@ scan_parents(MdevInventory *inv, MdevContext *ctx, MdevDiscoveryFlags flags,
     if (dir == NULL) {
         int err = errno;
         close(classfd);
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(err),
                     _("cannot read '%1$s': %2$s"), MDEV_SYSFS_PARENTS, g_strerror(err));
         return FALSE;
     }
@@ -713,7 +712,7 @@ open_bus(GError **error)
     if (busfd < 0) {
         int err = errno;
         if (err != ENOENT)
-            g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+            g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(err),
                         _("cannot read '%1$s': %2$s"), MDEV_SYSFS_DEVICES, g_strerror(err));
     }
     return busfd;
@@ -739,7 +738,7 @@ scan_devices(MdevInventory *inv, MdevDiscoveryFlags flags, const char *filter, G
     if (dir == NULL) {
         int err = errno;
         close(busfd);
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(err),
                     _("cannot read '%1$s': %2$s"), MDEV_SYSFS_DEVICES, g_strerror(err));
         return FALSE;
     }

@@ -24,7 +24,7 @@ G_BEGIN_DECLS
  *   attributes
  *
  * Error codes of the %MDEV_ERROR domain. System call failures that need no
- * interpretation use %G_IO_ERROR instead.
+ * interpretation use %G_FILE_ERROR (g_file_error_from_errno()) instead.
  */
 typedef enum {
     MDEV_ERROR_FAILED,

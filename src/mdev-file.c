@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -41,7 +40,7 @@ mdev_file_sync_dir(const char *dir, GError **error)
     err = errno;
     if (fd >= 0)
         close(fd);
-    g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+    g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(err),
                 _("cannot sync directory '%1$s': %2$s"), dir, g_strerror(err));
     return FALSE;
 }
@@ -79,7 +78,7 @@ mdev_file_make_dir_durable(const char *dir, GError **error)
         return FALSE;
     if (g_mkdir(dir, 0755) < 0 && errno != EEXIST) {
         err = errno;
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(err),
                     _("cannot create directory '%1$s': %2$s"), dir, g_strerror(err));
         return FALSE;
     }
@@ -142,7 +141,7 @@ mdev_file_remove_stale_temporaries(const char *dir)
 static char *
 set_read_error(int err, const char *path, GError **error)
 {
-    g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+    g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(err),
                 _("cannot read definition '%1$s': %2$s"), path, g_strerror(err));
     return NULL;
 }
@@ -208,7 +207,7 @@ read_fd(int fd, const char *path, gsize max_size, gsize *ret_length, GError **er
  * parse, or hits the size bound.
  *
  * Returns: (transfer full): the contents, NUL-terminated; %NULL with a
- *   %G_IO_ERROR from the system call that failed (%G_IO_ERROR_NOT_FOUND
+ *   %G_FILE_ERROR from the system call that failed (%G_FILE_ERROR_NOENT
  *   when the file does not exist), or %MDEV_ERROR_INVALID_CONFIG for a
  *   link, something that is not a regular file, a file larger than
  *   @max_size or one holding a NUL byte

@@ -10,18 +10,20 @@
 
 #include "mdev-discovery.h"
 #include "mdev-error.h"
+#include "mdev-json.h"
+#include "mdev-json-out.h"
 #include "mdev-model.h"
 #include "mdev-nvidia.h"
 #include "mdev-ops.h"
+#include "mdev-private.h"
 #include "mdev-store.h"
 #include "mdev-util.h"
 #include "mdev-vgpu.h"
 
 #include <errno.h>
-#include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
-#include <json-glib/json-glib.h>
+#include <json-c/json_object.h>
 #include <string.h>
 
 #define ACTION_STARTED "started"
@@ -99,46 +101,42 @@ record_path(MdevContext *ctx, const char *domain_uuid)
 }
 
 static const char *
-member_string(JsonObject *object, const char *name)
+member_string(json_object *object, const char *name)
 {
-    JsonNode *node = json_object_get_member(object, name);
+    json_object *value;
 
-    if (node == NULL || JSON_NODE_HOLDS_NULL(node))
+    if (!json_object_object_get_ex(object, name, &value) ||
+        !json_object_is_type(value, json_type_string))
         return NULL;
-    if (!JSON_NODE_HOLDS_VALUE(node) || json_node_get_value_type(node) != G_TYPE_STRING)
-        return NULL;
-    return json_node_get_string(node);
+    return json_object_get_string(value);
 }
 
 static MdevHookRecord *
 record_parse(const char *path, const char *text, gsize length, const char *domain_uuid,
              GError **error)
 {
-    g_autoptr(JsonParser) parser = json_parser_new();
+    g_autoptr(json_object) root = NULL;
     g_autoptr(MdevHookRecord) record = g_new0(MdevHookRecord, 1);
-    JsonObject *root;
-    JsonArray *devices;
+    json_object *devices;
+    size_t count;
 
-    if (!json_parser_load_from_data(parser, text, (gssize) length, NULL) ||
-        !JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser)))
+    if (!mdev_json_parse(text, length, &root, NULL) ||
+        !json_object_is_type(root, json_type_object))
         goto bad;
-    root = json_node_get_object(json_parser_get_root(parser));
     if (g_strcmp0(member_string(root, "uuid"), domain_uuid) != 0 ||
-        !json_object_has_member(root, "devices") ||
-        !JSON_NODE_HOLDS_ARRAY(json_object_get_member(root, "devices")))
+        !json_object_object_get_ex(root, "devices", &devices) ||
+        !json_object_is_type(devices, json_type_array))
         goto bad;
     record->uuid = g_strdup(domain_uuid);
     record->domain = g_strdup(member_string(root, "domain"));
     record->entries = entry_array_new();
-    devices = json_object_get_array_member(root, "devices");
-    for (guint i = 0; i < json_array_get_length(devices); i++) {
-        JsonNode *node = json_array_get_element(devices, i);
-        JsonObject *device;
+    count = json_object_array_length(devices);
+    for (size_t i = 0; i < count; i++) {
+        json_object *device = json_object_array_get_idx(devices, i);
         const char *uuid, *address, *action, *parent, *type;
 
-        if (!JSON_NODE_HOLDS_OBJECT(node))
+        if (!json_object_is_type(device, json_type_object))
             goto bad;
-        device = json_node_get_object(node);
         uuid = member_string(device, "uuid");
         address = member_string(device, "address");
         action = member_string(device, "action");
@@ -268,45 +266,36 @@ static gboolean
 record_save(MdevContext *ctx, const char *domain_name, const char *domain_uuid,
             const GPtrArray *entries, GError **error)
 {
-    g_autoptr(JsonBuilder) builder = json_builder_new();
-    g_autoptr(JsonGenerator) generator = json_generator_new();
-    g_autoptr(JsonNode) root = NULL;
+    g_autoptr(MdevJsonOut) out = mdev_json_out_new(NULL, MDEV_JSON_OUT_PRETTY);
     g_autofree char *dir = mdev_hook_dup_dir(ctx);
     g_autofree char *path = record_path(ctx, domain_uuid);
     g_autofree char *text = NULL;
 
-    json_builder_begin_object(builder);
-    json_builder_set_member_name(builder, "domain");
-    json_builder_add_string_value(builder, domain_name);
-    json_builder_set_member_name(builder, "uuid");
-    json_builder_add_string_value(builder, domain_uuid);
-    json_builder_set_member_name(builder, "devices");
-    json_builder_begin_array(builder);
+    mdev_json_out_begin_object(out);
+    mdev_json_out_add_string(out, "domain", domain_name);
+    mdev_json_out_add_string(out, "uuid", domain_uuid);
+    mdev_json_out_member(out, "devices");
+    mdev_json_out_begin_array(out);
     for (guint i = 0; i < entries->len; i++) {
         const MdevHookEntry *entry = g_ptr_array_index((GPtrArray *) entries, i);
 
-        json_builder_begin_object(builder);
-        json_builder_set_member_name(builder, entry->uuid ? "uuid" : "address");
-        json_builder_add_string_value(builder, entry->uuid ? entry->uuid : entry->address);
-        json_builder_set_member_name(builder, "parent");
-        json_builder_add_string_value(builder, entry->parent);
-        json_builder_set_member_name(builder, "type");
-        json_builder_add_string_value(builder, entry->type);
-        json_builder_set_member_name(builder, "action");
-        json_builder_add_string_value(builder, entry->action);
-        json_builder_end_object(builder);
+        mdev_json_out_begin_object(out);
+        mdev_json_out_add_string(out, entry->uuid ? "uuid" : "address",
+                                 entry->uuid ? entry->uuid : entry->address);
+        mdev_json_out_add_string(out, "parent", entry->parent);
+        mdev_json_out_add_string(out, "type", entry->type);
+        mdev_json_out_add_string(out, "action", entry->action);
+        mdev_json_out_end_object(out);
     }
-    json_builder_end_array(builder);
-    json_builder_end_object(builder);
-    root = json_builder_get_root(builder);
-    json_generator_set_root(generator, root);
-    json_generator_set_pretty(generator, TRUE);
-    json_generator_set_indent(generator, 2);
-    text = json_generator_to_data(generator, NULL);
+    mdev_json_out_end_array(out);
+    mdev_json_out_end_object(out);
+    text = mdev_json_out_steal_text(out);
+    /* a record has always ended at its closing brace, without a newline */
+    g_strchomp(text);
 
     if (g_mkdir_with_parents(dir, 0755) < 0) {
         int err = errno;
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(err),
                     _("cannot create directory '%1$s': %2$s"), dir, g_strerror(err));
         return FALSE;
     }
@@ -320,7 +309,7 @@ record_remove(MdevContext *ctx, const char *domain_uuid, GError **error)
 
     if (g_unlink(path) < 0 && errno != ENOENT) {
         int err = errno;
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(err),
                     _("cannot remove hook record '%1$s': %2$s"), path, g_strerror(err));
         return FALSE;
     }

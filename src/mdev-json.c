@@ -2,10 +2,13 @@
 #include "mdev-json.h"
 
 #include "mdev-error.h"
+#include "mdev-private.h"
 #include "mdev-util.h"
 
 #include <glib/gi18n-lib.h>
-#include <json-glib/json-glib.h>
+#include <json-c/json_object.h>
+#include <json-c/json_object_iterator.h>
+#include <json-c/json_tokener.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -155,13 +158,6 @@ mdev_json_definition_to_compact(const MdevDevice *definition)
     return g_string_free(out, FALSE);
 }
 
-static gboolean
-node_is_string(JsonNode *node)
-{
-    return node != NULL && JSON_NODE_HOLDS_VALUE(node) &&
-           json_node_get_value_type(node) == G_TYPE_STRING;
-}
-
 static gboolean invalid_json(GError **error, const char *format, ...) G_GNUC_PRINTF(2, 3);
 
 static gboolean
@@ -256,24 +252,86 @@ check_string(const char *text, const char *p, const char *end, GError **error)
     return NULL;
 }
 
+static gboolean
+is_token_char(char c)
+{
+    return g_ascii_isalnum(c) || c == '-' || c == '+' || c == '.';
+}
+
+static const char *
+skip_digits(const char *p, const char *end)
+{
+    while (p < end && g_ascii_isdigit(*p))
+        p++;
+    return p;
+}
+
+/* A value that is neither a string, an array nor an object must be one of
+ * the three literals or a number in JSON's grammar, as serde_json (mdevctl)
+ * has it: json-c, even in strict mode, also reads NaN, Infinity and "1." */
+static gboolean
+token_is_valid(const char *p, const char *end)
+{
+    gsize n = end - p;
+
+    if ((n == 4 && memcmp(p, "true", 4) == 0) || (n == 5 && memcmp(p, "false", 5) == 0) ||
+        (n == 4 && memcmp(p, "null", 4) == 0))
+        return TRUE;
+    if (p < end && *p == '-')
+        p++;
+    if (p == end || !g_ascii_isdigit(*p))
+        return FALSE;
+    p = *p == '0' ? p + 1 : skip_digits(p, end);
+    if (p < end && *p == '.') {
+        if (++p == end || !g_ascii_isdigit(*p))
+            return FALSE;
+        p = skip_digits(p, end);
+    }
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        if (++p < end && (*p == '+' || *p == '-'))
+            p++;
+        if (p == end || !g_ascii_isdigit(*p))
+            return FALSE;
+        p = skip_digits(p, end);
+    }
+    return p == end;
+}
+
+/* @p is at the first character of a number or literal; returns where it
+ * ends, or NULL with @error set. */
+static const char *
+check_token(const char *text, const char *p, const char *end, GError **error)
+{
+    const char *start = p;
+
+    while (p < end && is_token_char(*p))
+        p++;
+    if (!token_is_valid(start, p)) {
+        invalid_json(error, _("not valid JSON: an invalid number or literal at byte %lu"),
+                     (gulong) (start - text));
+        return NULL;
+    }
+    return p;
+}
+
 /**
  * mdev_json_check:
  * @text: a JSON document
  * @length: its length in bytes
  * @error: return location for a #GError
  *
- * Checks, without recursion and in one pass, what json-glib does not: that
- * the text is valid UTF-8, that arrays and objects nest at most
- * %MDEV_JSON_MAX_DEPTH deep (json-glib recurses once per level and crashes
- * on deep enough input) and that every string is well-formed: escapes
- * complete, UTF-16 surrogates in pairs (json-glib turns a lone one into
- * invalid UTF-8 and swallows the next character), no \u0000, and that the
- * text holds one value only (json-glib reads the first of `{}{}` and
- * leaks the rest, where mdevctl refuses the file). The rest of the grammar
- * is left to json-glib. Every document goes through here before it
- * reaches json-glib.
+ * Checks, without recursion and in one pass, what json-c's strict mode
+ * leaves through or reports less clearly: that the text is valid UTF-8,
+ * that arrays and objects nest at most %MDEV_JSON_MAX_DEPTH deep, that every
+ * string is well-formed (escapes complete, UTF-16 surrogates in pairs, no
+ * \u0000, which would cut a C string short), that no string is single-quoted
+ * and every number and literal is one JSON's grammar allows (json-c takes
+ * 'key', NaN, Infinity and "1."), and that the text holds one value only.
+ * That is, what serde_json, mdevctl's reader, refuses. The rest of the
+ * grammar is json-c's to check; every document goes through here first
+ * (mdev_json_parse()).
  *
- * Returns: %TRUE when json-glib may parse @text, else %FALSE with
+ * Returns: %TRUE when json-c may parse @text, else %FALSE with
  *   %MDEV_ERROR_INVALID_CONFIG naming the byte offset of the problem
  */
 gboolean
@@ -296,13 +354,9 @@ mdev_json_check(const char *text, gsize length, GError **error)
             if (root_seen)
                 return invalid_json(error, _("not valid JSON: a second value at byte %lu"),
                                     (gulong) (p - text));
-            if (*p != '"' && *p != '[' && *p != '{') {
-                /* a number or literal runs to the next delimiter */
-                while (p < end && !g_ascii_isspace(*p) && strchr("\"[{]}", *p) == NULL)
-                    p++;
-                root_seen = TRUE;
-                continue;
-            }
+            /* nothing else starts a value: json-c stops right there */
+            if (*p != '"' && *p != '[' && *p != '{' && *p != '/' && !is_token_char(*p))
+                return TRUE;
         }
         switch (*p) {
         case '"':
@@ -312,6 +366,14 @@ mdev_json_check(const char *text, gsize length, GError **error)
             if (depth == 0)
                 root_seen = TRUE;
             continue;
+        case '\'':
+            return invalid_json(error, _("not valid JSON: a single-quoted string at byte %lu"),
+                                (gulong) (p - text));
+        case '/':
+            if (p + 1 < end && (p[1] == '*' || p[1] == '/'))
+                return invalid_json(error, _("not valid JSON: a comment at byte %lu"),
+                                    (gulong) (p - text));
+            break;
         case '[':
         case '{':
             if (++depth > MDEV_JSON_MAX_DEPTH) {
@@ -324,11 +386,19 @@ mdev_json_check(const char *text, gsize length, GError **error)
             break;
         case ']':
         case '}':
-            /* a stray one is json-glib's to report */
+            /* a stray one is json-c's to report */
             if (depth > 0 && --depth == 0)
                 root_seen = TRUE;
             break;
         default:
+            if (is_token_char(*p)) {
+                p = check_token(text, p, end, error);
+                if (p == NULL)
+                    return FALSE;
+                if (depth == 0)
+                    root_seen = TRUE;
+                continue;
+            }
             break;
         }
         p++;
@@ -336,54 +406,103 @@ mdev_json_check(const char *text, gsize length, GError **error)
     return TRUE;
 }
 
-static JsonNode *
-parse_root(JsonParser *parser, const char *text, GError **error)
+static gboolean
+is_blank(const char *text, gsize length)
 {
-    g_autoptr(GError) local = NULL;
-    JsonNode *root;
+    for (gsize i = 0; i < length; i++) {
+        if (!g_ascii_isspace(text[i]))
+            return FALSE;
+    }
+    return TRUE;
+}
 
-    if (!mdev_json_check(text, strlen(text), error))
-        return NULL;
-    if (!json_parser_load_from_data(parser, text, -1, &local)) {
-        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG, _("not valid JSON: %s"),
-                    local->message);
-        return NULL;
+/**
+ * mdev_json_parse:
+ * @text: a JSON document, with a NUL at @length
+ * @length: its length in bytes, bounded by the caller
+ * @ret_value: (out) (transfer full) (nullable): receives the document's value,
+ *   %NULL for JSON's null
+ * @error: return location for a #GError
+ *
+ * Checks @text with mdev_json_check() and parses it with json-c's strict
+ * mode, the whole text and nothing but one value. What json-c adds to the
+ * checks: comments, trailing commas, leading zeros, unquoted keys and a
+ * byte-order mark are refused, as serde_json refuses them. Of a key that
+ * appears twice in one object, the last value counts, as in serde_json's
+ * and json-glib's trees.
+ *
+ * Returns: %TRUE with @ret_value set, else %FALSE with
+ *   %MDEV_ERROR_INVALID_CONFIG naming the byte offset of the problem
+ */
+gboolean
+mdev_json_parse(const char *text, gsize length, struct json_object **ret_value, GError **error)
+{
+    g_autoptr(json_tokener) tokener = NULL;
+    g_autoptr(json_object) value = NULL;
+    enum json_tokener_error status;
+
+    g_return_val_if_fail(text != NULL && text[length] == '\0', FALSE);
+    g_return_val_if_fail(ret_value != NULL, FALSE);
+    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+    if (length >= G_MAXINT)
+        return invalid_json(error, _("not valid JSON: the text is too large"));
+    if (!mdev_json_check(text, length, error))
+        return FALSE;
+    if (is_blank(text, length))
+        return invalid_json(error, _("not valid JSON: the text is empty"));
+    /* json-c counts a scalar inside an object as one level more: the
+     * check above is the bound, json-c's is the guard behind it */
+    tokener = json_tokener_new_ex(MDEV_JSON_MAX_DEPTH + 1);
+    if (tokener == NULL)
+        g_error("out of memory");
+    json_tokener_set_flags(tokener, JSON_TOKENER_STRICT);
+    /* with the NUL, json-c knows the text ends there: a number at the end
+     * is complete, and what follows the value is an error */
+    value = json_tokener_parse_ex(tokener, text, (int) length + 1);
+    status = json_tokener_get_error(tokener);
+    if (status != json_tokener_success || json_tokener_get_parse_end(tokener) < length) {
+        if (status == json_tokener_success)
+            status = json_tokener_error_parse_unexpected;
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
+                    _("not valid JSON: %1$s at byte %2$lu"), json_tokener_error_desc(status),
+                    (gulong) json_tokener_get_parse_end(tokener));
+        return FALSE;
     }
-    root = json_parser_get_root(parser);
-    if (root == NULL) {
-        g_set_error_literal(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
-                            _("not valid JSON: the text is empty"));
-        return NULL;
-    }
-    return root;
+    *ret_value = g_steal_pointer(&value);
+    return TRUE;
+}
+
+static gboolean
+is_string(json_object *value)
+{
+    return json_object_is_type(value, json_type_string);
 }
 
 /* One attribute is an object with exactly one member whose value is a
  * string; the member's name must be a harmless sysfs file name. */
 static MdevAttr *
-attr_from_node(JsonNode *node, guint index, GError **error)
+attr_from_value(json_object *value, guint index, GError **error)
 {
-    JsonObject *object;
-    g_autoptr(GList) members = NULL;
+    struct json_object_iterator it;
     const char *name;
-    JsonNode *value;
+    json_object *member;
     g_autoptr(GError) local = NULL;
 
-    if (!JSON_NODE_HOLDS_OBJECT(node)) {
+    if (!json_object_is_type(value, json_type_object)) {
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
                     _("attribute %u is not an object"), index);
         return NULL;
     }
-    object = json_node_get_object(node);
-    members = json_object_get_members(object);
-    if (g_list_length(members) != 1) {
+    if (json_object_object_length(value) != 1) {
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
                     _("attribute %u must have exactly one name and value"), index);
         return NULL;
     }
-    name = members->data;
-    value = json_object_get_member(object, name);
-    if (!node_is_string(value)) {
+    it = json_object_iter_begin(value);
+    name = json_object_iter_peek_name(&it);
+    member = json_object_iter_peek_value(&it);
+    if (!is_string(member)) {
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
                     _("the value of attribute '%s' is not a string"), name);
         return NULL;
@@ -392,16 +511,17 @@ attr_from_node(JsonNode *node, guint index, GError **error)
         g_set_error_literal(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG, local->message);
         return NULL;
     }
-    return mdev_attr_new(name, json_node_get_string(value));
+    return mdev_attr_new(name, json_object_get_string(member));
 }
 
 static GPtrArray *
-attrs_from_array(JsonArray *array, GError **error)
+attrs_from_array(json_object *array, GError **error)
 {
     g_autoptr(GPtrArray) attrs = mdev_attr_array_new();
+    size_t length = json_object_array_length(array);
 
-    for (guint i = 0; i < json_array_get_length(array); i++) {
-        MdevAttr *attr = attr_from_node(json_array_get_element(array, i), i, error);
+    for (size_t i = 0; i < length; i++) {
+        MdevAttr *attr = attr_from_value(json_object_array_get_idx(array, i), (guint) i, error);
 
         if (attr == NULL)
             return NULL;
@@ -430,63 +550,57 @@ MdevDevice *
 mdev_json_definition_from_string(const char *text, const char *parent, const char *uuid,
                                  GError **error)
 {
-    g_autoptr(JsonParser) parser = json_parser_new_immutable();
+    g_autoptr(json_object) root = NULL;
     g_autoptr(MdevDevice) definition = NULL;
     g_autoptr(GError) local = NULL;
-    JsonObject *object;
-    JsonNode *root;
-    JsonNode *node;
+    json_object *value;
 
     g_return_val_if_fail(text != NULL, NULL);
     g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
-    root = parse_root(parser, text, error);
-    if (root == NULL)
+    if (!mdev_json_parse(text, strlen(text), &root, error))
         return NULL;
-    if (!JSON_NODE_HOLDS_OBJECT(root)) {
+    if (!json_object_is_type(root, json_type_object)) {
         g_set_error_literal(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
                             _("the definition is not a JSON object"));
         return NULL;
     }
-    object = json_node_get_object(root);
     definition = mdev_device_new(uuid, parent);
     definition->defined = TRUE;
 
-    node = json_object_get_member(object, "mdev_type");
-    if (node == NULL || JSON_NODE_HOLDS_NULL(node)) {
+    /* json-c's null is a NULL value: absent and null are the same here */
+    if (!json_object_object_get_ex(root, "mdev_type", &value) || value == NULL) {
         g_set_error_literal(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
                             _("the definition has no 'mdev_type'"));
         return NULL;
     }
-    if (!node_is_string(node)) {
+    if (!is_string(value)) {
         g_set_error_literal(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
                             _("'mdev_type' is not a string"));
         return NULL;
     }
-    if (!mdev_util_check_name("type", json_node_get_string(node), &local)) {
+    if (!mdev_util_check_name("type", json_object_get_string(value), &local)) {
         g_set_error_literal(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG, local->message);
         return NULL;
     }
-    definition->type = g_strdup(json_node_get_string(node));
+    definition->type = g_strdup(json_object_get_string(value));
 
-    node = json_object_get_member(object, "start");
-    if (node == NULL || JSON_NODE_HOLDS_NULL(node)) {
+    if (!json_object_object_get_ex(root, "start", &value) || value == NULL) {
         g_set_error_literal(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
                             _("the definition has no 'start'"));
         return NULL;
     }
-    definition->autostart = node_is_string(node) && strcmp(json_node_get_string(node), "auto") == 0;
+    definition->autostart = is_string(value) && strcmp(json_object_get_string(value), "auto") == 0;
 
-    node = json_object_get_member(object, "attrs");
-    if (node != NULL && !JSON_NODE_HOLDS_NULL(node)) {
+    if (json_object_object_get_ex(root, "attrs", &value) && value != NULL) {
         GPtrArray *attrs;
 
-        if (!JSON_NODE_HOLDS_ARRAY(node)) {
+        if (!json_object_is_type(value, json_type_array)) {
             g_set_error_literal(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
                                 _("'attrs' is not an array"));
             return NULL;
         }
-        attrs = attrs_from_array(json_node_get_array(node), error);
+        attrs = attrs_from_array(value, error);
         if (attrs == NULL)
             return NULL;
         g_ptr_array_unref(definition->attrs);
@@ -510,29 +624,25 @@ mdev_json_definition_from_string(const char *text, const char *parent, const cha
 GPtrArray *
 mdev_json_attrs_from_string(const char *text, GError **error)
 {
-    g_autoptr(JsonParser) parser = json_parser_new_immutable();
+    g_autoptr(json_object) root = NULL;
     g_autofree char *stripped = g_strstrip(g_strdup(text));
-    JsonArray *array;
-    JsonNode *root;
 
     g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
     if (*stripped == '\0')
         return mdev_attr_array_new();
-    root = parse_root(parser, stripped, error);
-    if (root == NULL)
+    if (!mdev_json_parse(stripped, strlen(stripped), &root, error))
         return NULL;
-    if (!JSON_NODE_HOLDS_ARRAY(root)) {
+    if (!json_object_is_type(root, json_type_array)) {
         g_set_error_literal(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
                             _("the attributes are not a JSON array"));
         return NULL;
     }
-    array = json_node_get_array(root);
-    if (json_array_get_length(array) == 1) {
-        JsonNode *only = json_array_get_element(array, 0);
+    if (json_object_array_length(root) == 1) {
+        json_object *only = json_object_array_get_idx(root, 0);
 
-        if (JSON_NODE_HOLDS_OBJECT(only) && json_object_get_size(json_node_get_object(only)) == 0)
+        if (json_object_is_type(only, json_type_object) && json_object_object_length(only) == 0)
             return mdev_attr_array_new();
     }
-    return attrs_from_array(array, error);
+    return attrs_from_array(root, error);
 }

@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,7 +119,7 @@ lock_one(MdevContext *ctx, const char *state_dir, const char *parent, gint64 dea
     fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0) {
         int err = errno;
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(err),
                     _("cannot open lock file '%1$s': %2$s"), path, g_strerror(err));
         return -1;
     }
@@ -132,7 +131,7 @@ lock_one(MdevContext *ctx, const char *state_dir, const char *parent, gint64 dea
         if (errno != EWOULDBLOCK && errno != EINTR) {
             int err = errno;
             close(fd);
-            g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+            g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(err),
                         _("cannot lock '%1$s': %2$s"), path, g_strerror(err));
             return -1;
         }
@@ -198,7 +197,7 @@ mdev_lock_acquire(MdevContext *ctx, const char *const *parents, GError **error)
 
     if (sorted->len > 0 && g_mkdir_with_parents(state_dir, 0755) < 0) {
         int err = errno;
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(err),
                     _("cannot create directory '%1$s': %2$s"), state_dir, g_strerror(err));
         return NULL;
     }

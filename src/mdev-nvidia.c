@@ -13,7 +13,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 #include <stdio.h>
 #include <string.h>
@@ -166,7 +165,7 @@ malformed(GError **error, int line, const char *format, ...)
     va_start(ap, format);
     what = g_strdup_vprintf(format, ap);
     va_end(ap);
-    g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("line %1$d: %2$s"), line, what);
+    g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG, _("line %1$d: %2$s"), line, what);
     return FALSE;
 }
 
@@ -182,7 +181,7 @@ malformed(GError **error, int line, const char *format, ...)
  * appears once and a name of printable characters. Anything else, a
  * truncated last line included, is malformed.
  *
- * Returns: %FALSE with %G_IO_ERROR_INVALID_DATA naming the line
+ * Returns: %FALSE with %MDEV_ERROR_INVALID_CONFIG naming the line
  */
 gboolean
 mdev_nvidia_parse_creatable(const char *text, gsize length, GPtrArray **ret_types,
@@ -259,7 +258,7 @@ read_creatable(int vffd, GHashTable *parsed, GPtrArray **ret_types, GError **err
     fd = openat(vffd, "nvidia/creatable_vgpu_types", O_RDONLY | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) {
         int err = errno;
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), "%s", g_strerror(err));
+        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(err), "%s", g_strerror(err));
         return FALSE;
     }
     do {
@@ -268,7 +267,7 @@ read_creatable(int vffd, GHashTable *parsed, GPtrArray **ret_types, GError **err
     if (n < 0) {
         int err = errno;
         close(fd);
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), "%s", g_strerror(err));
+        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(err), "%s", g_strerror(err));
         return FALSE;
     }
     close(fd);
@@ -373,11 +372,11 @@ read_current_type(int fd, const char *address, guint *ret_type, GError **error)
     if (n == -ENOENT || n == -ENODEV || n == -ENOTDIR)
         return FALSE;
     if (n < 0)
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno((int) -n),
+        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno((int) -n),
                     _("VF '%1$s': cannot read nvidia/current_vgpu_type: %2$s"), address,
                     g_strerror((int) -n));
     else if (!mdev_nvidia_parse_type_id(buf, ret_type))
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
                     _("VF '%1$s': nvidia/current_vgpu_type is not a decimal type id: '%2$s'"),
                     address, buf);
     return TRUE;
@@ -397,10 +396,10 @@ read_vf(FoundVf *found, int fd, MdevNvidiaScanFlags flags, GHashTable *parsed)
     if (!(flags & MDEV_NVIDIA_SCAN_TYPES)) {
         vf->creatable = g_ptr_array_new_with_free_func((GDestroyNotify) mdev_type_free);
     } else if (!read_creatable(fd, parsed, &vf->creatable, &local)) {
-        if (g_error_matches(local, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        if (g_error_matches(local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
             found->gone = TRUE;
         else
-            g_set_error(&found->error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+            g_set_error(&found->error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
                         _("VF '%1$s': nvidia/creatable_vgpu_types: %2$s"), vf->address,
                         local->message);
     }
@@ -736,7 +735,7 @@ mdev_nvidia_scan_cards(const char *card, MdevNvidiaScanFlags flags, GPtrArray *p
  * @error: return location for a #GError
  *
  * Reads one card, for a change to it: %MDEV_ERROR_NOT_FOUND when it has no
- * VF with the nvidia/ files, %G_IO_ERROR_INVALID_DATA when they are
+ * VF with the nvidia/ files, %MDEV_ERROR_INVALID_CONFIG when they are
  * malformed.
  *
  * Returns: (transfer full): the card, or %NULL

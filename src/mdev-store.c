@@ -9,7 +9,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -87,7 +86,7 @@ check_parent_dir_writable(const char *dir, GError **error)
 static gboolean
 set_read_error(int err, const char *path, GError **error)
 {
-    g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+    g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(err),
                 _("cannot read definition '%1$s': %2$s"), path, g_strerror(err));
     return FALSE;
 }
@@ -261,7 +260,7 @@ load_parent(const char *conf_dir, const char *parent, const char *uuid, GPtrArra
         }
         definition = read_definition_at(dirfd(handle), name, path, parent, name, &local);
         if (definition == NULL) {
-            if (!g_error_matches(local, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+            if (!g_error_matches(local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
                 add_problem(problems, g_strdup(local->message)); /* else removed meanwhile */
             g_clear_error(&local);
             continue;
@@ -350,7 +349,7 @@ mdev_store_load(MdevContext *ctx, const char *parent, const char *uuid, GPtrArra
  *
  * Returns: (transfer full): the definition, or %NULL with
  *   %MDEV_ERROR_NOT_FOUND when there is none, %MDEV_ERROR_INVALID_CONFIG when
- *   it is malformed, or a %G_IO_ERROR
+ *   it is malformed, or a %G_FILE_ERROR
  */
 MdevDevice *
 mdev_store_load_one(MdevContext *ctx, const char *parent, const char *uuid, GError **error)
@@ -516,7 +515,7 @@ mdev_store_remove(MdevContext *ctx, const char *parent, const char *uuid, GError
             g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
                         _("mdev '%1$s' is not defined on parent '%2$s'"), uuid, parent);
         else
-            g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+            g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(err),
                         _("cannot remove definition '%1$s': %2$s"), path, g_strerror(err));
         return FALSE;
     }

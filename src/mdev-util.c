@@ -5,7 +5,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 #include <stdio.h>
 #include <string.h>
@@ -319,7 +318,7 @@ fsync_dir_of(const char *path)
  * fsyncs the directory, so a crash at any moment leaves either the old or the
  * new file, never a truncated one.
  *
- * Returns: %TRUE on success, else %FALSE with a %G_IO_ERROR
+ * Returns: %TRUE on success, else %FALSE with a %G_FILE_ERROR
  */
 gboolean
 mdev_util_write_file_atomic(const char *path, const char *contents, gsize length,
@@ -335,7 +334,7 @@ mdev_util_write_file_atomic(const char *path, const char *contents, gsize length
     fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, mode);
     if (fd < 0) {
         err = errno;
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(err),
                     _("cannot create a temporary file for '%1$s': %2$s"), path,
                     g_strerror(err));
         return FALSE;
@@ -344,20 +343,20 @@ mdev_util_write_file_atomic(const char *path, const char *contents, gsize length
         err = errno;
         close(fd);
         unlink(tmp);
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(err),
                     _("cannot write '%1$s': %2$s"), path, g_strerror(err));
         return FALSE;
     }
     if (close(fd) < 0 || rename(tmp, path) < 0) {
         err = errno;
         unlink(tmp);
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(err),
                     _("cannot write '%1$s': %2$s"), path, g_strerror(err));
         return FALSE;
     }
     if (!fsync_dir_of(path)) {
         err = errno;
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(err),
                     _("cannot sync the directory of '%1$s': %2$s"), path,
                     g_strerror(err));
         return FALSE;

@@ -3,15 +3,18 @@
 
 #include "mdev-error.h"
 #include "mdev-file.h"
+#include "mdev-json.h"
+#include "mdev-json-out.h"
 #include "mdev-nvidia.h"
+#include "mdev-private.h"
 #include "mdev-util.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
-#include <json-glib/json-glib.h>
+#include <json-c/json_object.h>
+#include <json-c/json_object_iterator.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -105,22 +108,22 @@ mdev_vgpu_definition_check(const MdevVgpuDefinition *definition, GError **error)
 }
 
 static const char *
-string_member(JsonObject *object, const char *name, gboolean required, GError **error)
+string_member(json_object *object, const char *name, gboolean required, GError **error)
 {
-    JsonNode *node = json_object_get_member(object, name);
+    json_object *value;
 
-    if (node == NULL) {
+    if (!json_object_object_get_ex(object, name, &value)) {
         if (required)
             g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
                         _("the key '%s' is missing"), name);
         return NULL;
     }
-    if (!JSON_NODE_HOLDS_VALUE(node) || json_node_get_value_type(node) != G_TYPE_STRING) {
+    if (!json_object_is_type(value, json_type_string)) {
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
                     _("the key '%s' is not a string"), name);
         return NULL;
     }
-    return json_node_get_string(node);
+    return json_object_get_string(value);
 }
 
 /**
@@ -142,42 +145,38 @@ mdev_vgpu_definition_from_string(const char *text, const char *uuid, const char 
                                  GError **error)
 {
     static const char *const known[] = { "type", "start", "address", "vgpu_params" };
-    g_autoptr(JsonParser) parser = json_parser_new_immutable();
+    g_autoptr(json_object) root = NULL;
     g_autoptr(MdevVgpuDefinition) definition = NULL;
-    g_autoptr(GList) members = NULL;
     g_autoptr(GError) local = NULL;
-    JsonObject *object;
-    JsonNode *root;
+    struct json_object_iterator it, end;
     const char *type, *start, *address, *params = NULL;
 
     g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
-    if (!json_parser_load_from_data(parser, text, -1, &local)) {
-        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG, "%s", local->message);
+    if (!mdev_json_parse(text, strlen(text), &root, error))
         return NULL;
-    }
-    root = json_parser_get_root(parser);
-    if (root == NULL || !JSON_NODE_HOLDS_OBJECT(root)) {
+    if (!json_object_is_type(root, json_type_object)) {
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG, _("not a JSON object"));
         return NULL;
     }
-    object = json_node_get_object(root);
-    members = json_object_get_members(object);
-    for (GList *m = members; m; m = m->next) {
+    end = json_object_iter_end(root);
+    for (it = json_object_iter_begin(root); !json_object_iter_equal(&it, &end);
+         json_object_iter_next(&it)) {
+        const char *name = json_object_iter_peek_name(&it);
         gboolean found = FALSE;
 
         for (guint i = 0; i < G_N_ELEMENTS(known); i++)
-            found = found || strcmp(m->data, known[i]) == 0;
+            found = found || strcmp(name, known[i]) == 0;
         if (!found) {
             g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG, _("unknown key '%s'"),
-                        (const char *) m->data);
+                        name);
             return NULL;
         }
     }
-    type = string_member(object, "type", TRUE, error);
+    type = string_member(root, "type", TRUE, error);
     if (type == NULL)
         return NULL;
-    start = string_member(object, "start", TRUE, error);
+    start = string_member(root, "start", TRUE, error);
     if (start == NULL)
         return NULL;
     if (strcmp(start, "auto") != 0 && strcmp(start, "manual") != 0) {
@@ -185,9 +184,9 @@ mdev_vgpu_definition_from_string(const char *text, const char *uuid, const char 
                     _("'start' is '%s', not 'auto' or 'manual'"), start);
         return NULL;
     }
-    address = string_member(object, "address", FALSE, &local);
+    address = string_member(root, "address", FALSE, &local);
     if (local == NULL)
-        params = string_member(object, "vgpu_params", FALSE, &local);
+        params = string_member(root, "vgpu_params", FALSE, &local);
     if (local) {
         g_propagate_error(error, g_steal_pointer(&local));
         return NULL;
@@ -207,36 +206,24 @@ mdev_vgpu_definition_from_string(const char *text, const char *uuid, const char 
  * mdev_vgpu_definition_to_string:
  * @definition: a definition
  *
- * Returns: (transfer full): its file's contents, keys in a fixed order
+ * Returns: (transfer full): its file's contents, keys in a fixed order,
+ *   ending with a newline
  */
 char *
 mdev_vgpu_definition_to_string(const MdevVgpuDefinition *definition)
 {
-    g_autoptr(JsonBuilder) b = json_builder_new();
-    g_autoptr(JsonGenerator) generator = json_generator_new();
-    g_autoptr(JsonNode) root = NULL;
-    g_autofree char *text = NULL;
+    g_autoptr(MdevJsonOut) out = mdev_json_out_new(NULL, MDEV_JSON_OUT_PRETTY);
 
-    json_builder_begin_object(b);
-    json_builder_set_member_name(b, "type");
-    json_builder_add_string_value(b, definition->type);
-    json_builder_set_member_name(b, "start");
-    json_builder_add_string_value(b, definition->autostart ? "auto" : "manual");
-    if (definition->address) {
-        json_builder_set_member_name(b, "address");
-        json_builder_add_string_value(b, definition->address);
-    }
-    if (definition->params) {
-        json_builder_set_member_name(b, "vgpu_params");
-        json_builder_add_string_value(b, definition->params);
-    }
-    json_builder_end_object(b);
-    root = json_builder_get_root(b);
-    json_generator_set_root(generator, root);
-    json_generator_set_pretty(generator, TRUE);
-    json_generator_set_indent(generator, 2);
-    text = json_generator_to_data(generator, NULL);
-    return g_strconcat(text, "\n", NULL);
+    mdev_json_out_begin_object(out);
+    mdev_json_out_add_string(out, "type", definition->type);
+    mdev_json_out_add_string(out, "start", definition->autostart ? "auto" : "manual");
+    if (definition->address)
+        mdev_json_out_add_string(out, "address", definition->address);
+    if (definition->params)
+        mdev_json_out_add_string(out, "vgpu_params", definition->params);
+    mdev_json_out_end_object(out);
+    /* the pretty writer ends the document with the newline files have */
+    return mdev_json_out_steal_text(out);
 }
 
 static void
@@ -260,7 +247,7 @@ read_definition(const char *dir, const char *card, const char *uuid, GError **er
 
     contents = mdev_file_read_definition(AT_FDCWD, path, path, MDEV_VGPU_STORE_MAX_FILE_SIZE,
                                          MDEV_FILE_READ_CHECK_REGULAR, &local);
-    if (contents == NULL && g_error_matches(local, G_IO_ERROR, G_IO_ERROR_NOT_FOUND)) {
+    if (contents == NULL && g_error_matches(local, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
                     _("VF vGPU '%1$s' is not defined on card '%2$s'"), uuid, card);
         return NULL;
@@ -442,7 +429,7 @@ mdev_vgpu_store_find_cards(MdevContext *ctx, const char *uuid, GError **error)
  * @error: return location for a #GError
  *
  * Returns: (transfer full): the definition, or %NULL with
- *   %MDEV_ERROR_NOT_FOUND, %MDEV_ERROR_INVALID_CONFIG or a %G_IO_ERROR
+ *   %MDEV_ERROR_NOT_FOUND, %MDEV_ERROR_INVALID_CONFIG or a %G_FILE_ERROR
  */
 MdevVgpuDefinition *
 mdev_vgpu_store_load_one(MdevContext *ctx, const char *card, const char *uuid, GError **error)
@@ -525,7 +512,7 @@ mdev_vgpu_store_remove(MdevContext *ctx, const char *card, const char *uuid, GEr
             g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
                         _("VF vGPU '%1$s' is not defined on card '%2$s'"), uuid, card);
         else
-            g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+            g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(err),
                         _("cannot remove definition '%1$s': %2$s"), path, g_strerror(err));
         return FALSE;
     }

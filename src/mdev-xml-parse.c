@@ -11,7 +11,6 @@
 #include "mdev-xml.h"
 
 #include <errno.h>
-#include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 #include <libxml/SAX2.h>
 #include <libxml/parserInternals.h>
@@ -620,7 +619,7 @@ mdev_xml_parse_nodedev_file(const char *path, const GPtrArray *parents, GError *
     file = fopen(path, "re");
     if (file == NULL) {
         saved_errno = errno;
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(saved_errno),
+        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(saved_errno),
                     _("cannot open '%1$s': %2$s"), path, g_strerror(saved_errno));
         return NULL;
     }
@@ -629,7 +628,7 @@ mdev_xml_parse_nodedev_file(const char *path, const GPtrArray *parents, GError *
     saved_errno = errno;
     if (ferror(file)) {
         fclose(file);
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(saved_errno),
+        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(saved_errno),
                     _("cannot read '%1$s': %2$s"), path, g_strerror(saved_errno));
         return NULL;
     }

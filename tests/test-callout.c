@@ -6,7 +6,6 @@
 #include "test-common.h"
 
 #include <errno.h>
-#include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -645,6 +644,15 @@ test_parse_supports(void)
         "{\"supports\":{\"version\":2,\"actions\":[]}}",
         "{\"supports\":{\"version\":2,\"actions\":[\"start\\ud800\"],\"events\":[]}}",
         "{\"supports\":{\"version\":2,\"actions\":[],\"events\":[\"pre\"]}",
+        /* a version is an integer: json-c reads 2.0 as a double */
+        "{\"supports\":{\"version\":2.0,\"actions\":[],\"events\":[]}}",
+        "{\"supports\":{\"version\":null,\"actions\":[],\"events\":[]}}",
+        "{\"supports\":{\"version\":NaN,\"actions\":[],\"events\":[]}}",
+        /* what serde_json refuses and json-glib took */
+        "{\"supports\":{\"version\":2,\"actions\":[],\"events\":[],}}",
+        "{\"supports\":{\"version\":2,/* c */\"actions\":[],\"events\":[]}}",
+        "{\"supports\":{\"version\":02,\"actions\":[],\"events\":[]}}",
+        "{'supports':{\"version\":2,\"actions\":[],\"events\":[]}}",
     };
     guint actions = 0;
     guint events = 0;
@@ -659,6 +667,13 @@ test_parse_supports(void)
     g_assert_cmpuint(unknown->len, ==, 3);
     g_assert_cmpstr(unknown->pdata[0], ==, "?");
     g_assert_cmpstr(unknown->pdata[2], ==, "bogus");
+
+    /* an integer too large for 64 bits is still an integer */
+    g_assert_true(mdev_callout_parse_supports(
+        "{\"supports\":{\"version\":123456789012345678901234567890,\"actions\":[],"
+        "\"events\":[]}}",
+        &actions, &events, NULL));
+    g_assert_cmpuint(actions, ==, 0);
 
     actions = events = 0;
     g_assert_false(mdev_callout_parse_supports(deep, &actions, &events, NULL));

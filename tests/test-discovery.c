@@ -8,7 +8,6 @@
 #include "test-common.h"
 
 #include <errno.h>
-#include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <unistd.h>
 

@@ -5,7 +5,6 @@
 #include "test-common.h"
 
 #include <fcntl.h>
-#include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -121,11 +120,11 @@ test_refused(Fixture *f, gconstpointer data)
     g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG);
     g_clear_error(&error);
     g_assert_null(read_it(f, "sub", 1024, MDEV_FILE_READ_DEFAULT, &error));
-    g_assert_error(error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY);
+    g_assert_error(error, G_FILE_ERROR, G_FILE_ERROR_ISDIR);
     g_clear_error(&error);
 
     g_assert_null(read_it(f, "absent", 1024, MDEV_FILE_READ_DEFAULT, &error));
-    g_assert_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+    g_assert_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
     g_assert_nonnull(strstr(error->message, "absent"));
 }
 

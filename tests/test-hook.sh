@@ -84,6 +84,11 @@ sys.exit(0 if r["domain"] == "mix" and r["uuid"] == "d0000000-0000-4000-8000-000
 EOF
 verdict "the record names the domain and what its hook started or created, not the running device"
 
+# the layout json-glib's generator gave records, byte for byte (test-json-out
+# checks the golden file against the generator)
+cmp -s "$W/record" "$G_TEST_SRCDIR/data/hook/record-mix.json"
+verdict "the record's bytes are those of tests/data/hook/record-mix.json"
+
 sim "$SETUP
 hook hook-mix prepare begin
 cp \"\$MDEVTOOL_STATE_DIR/domains/\$MIX.json\" \"\$W/record1\"

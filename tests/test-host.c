@@ -8,7 +8,6 @@
 #include "mock-sysfs.h"
 #include "test-common.h"
 
-#include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <unistd.h>

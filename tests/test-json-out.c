@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "mdev-json-out.h"
+#include "mdev-vgpu-store.h"
 
 #include <json-glib/json-glib.h>
 #include <stdio.h>
@@ -227,6 +228,84 @@ test_listing(void)
     both_check(&both);
 }
 
+static char *
+generate(JsonNode *root)
+{
+    g_autoptr(JsonGenerator) gen = json_generator_new();
+
+    json_generator_set_pretty(gen, TRUE);
+    json_generator_set_indent(gen, 2);
+    json_generator_set_root(gen, root);
+    return json_generator_to_data(gen, NULL);
+}
+
+/* The library's own files, written by json-glib's generator before: a VF
+ * vGPU definition (with the newline the store adds) byte for byte, whatever
+ * the characters of its parameters. */
+static void
+test_vgpu_definition(void)
+{
+    static const char *const params[] = {
+        NULL, "frame_rate_limiter=0", "q\"b\\s /\xc3\xa9\xe2\x82\xac~",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS(params); i++) {
+        for (guint with_address = 0; with_address < 2; with_address++) {
+            g_autoptr(MdevVgpuDefinition) definition = mdev_vgpu_definition_new(
+                "11111111-1111-4111-8111-111111111111", "0000:3d:00.0", "nvidia-1148");
+            g_autoptr(JsonBuilder) builder = json_builder_new();
+            g_autoptr(JsonNode) root = NULL;
+            g_autofree char *ours = NULL;
+            g_autofree char *theirs = NULL;
+            g_autofree char *expected = NULL;
+
+            definition->autostart = i % 2;
+            definition->params = g_strdup(params[i]);
+            definition->address = with_address ? g_strdup("0000:3d:00.5") : NULL;
+            json_builder_begin_object(builder);
+            json_builder_set_member_name(builder, "type");
+            json_builder_add_string_value(builder, definition->type);
+            json_builder_set_member_name(builder, "start");
+            json_builder_add_string_value(builder, definition->autostart ? "auto" : "manual");
+            if (definition->address) {
+                json_builder_set_member_name(builder, "address");
+                json_builder_add_string_value(builder, definition->address);
+            }
+            if (definition->params) {
+                json_builder_set_member_name(builder, "vgpu_params");
+                json_builder_add_string_value(builder, definition->params);
+            }
+            json_builder_end_object(builder);
+            root = json_builder_get_root(builder);
+            theirs = generate(root);
+            expected = g_strconcat(theirs, "\n", NULL);
+            ours = mdev_vgpu_definition_to_string(definition);
+            g_assert_cmpstr(ours, ==, expected);
+        }
+    }
+}
+
+/* The hook record the qemu hook test compares with what the hook writes
+ * is what json-glib's generator makes of the same tree, without a final
+ * newline. */
+static void
+test_hook_record_golden(void)
+{
+    g_autofree char *path =
+        g_test_build_filename(G_TEST_DIST, "data", "hook", "record-mix.json", NULL);
+    g_autoptr(JsonParser) parser = json_parser_new();
+    g_autoptr(GError) error = NULL;
+    g_autofree char *golden = NULL;
+    g_autofree char *regenerated = NULL;
+
+    g_assert_true(g_file_get_contents(path, &golden, NULL, &error));
+    g_assert_no_error(error);
+    g_assert_true(json_parser_load_from_data(parser, golden, -1, &error));
+    g_assert_no_error(error);
+    regenerated = generate(json_parser_get_root(parser));
+    g_assert_cmpstr(golden, ==, regenerated);
+}
+
 static void
 run(gconstpointer data)
 {
@@ -266,5 +345,7 @@ main(int argc, char **argv)
                                tests[i / 2].name);
         g_test_add_data_func(path, &cases[i], run);
     }
+    g_test_add_func("/json-out/library/vgpu-definition", test_vgpu_definition);
+    g_test_add_func("/json-out/library/hook-record", test_hook_record_golden);
     return g_test_run();
 }

@@ -363,6 +363,163 @@ test_strings(void)
     }
 }
 
+/* What mdevctl's reader (serde_json) refuses is refused here, where
+ * json-glib, the earlier reader, took comments, single quotes, leading
+ * zeros, hexadecimal and ".5", and json-c alone would take NaN, Infinity,
+ * "1." and single-quoted keys. */
+static void
+test_grammar(void)
+{
+    static const struct {
+        const char *member; /* an unknown member of an otherwise good definition */
+        const char *expect;
+    } bad[] = {
+        { ",\"x\":1,", "not valid JSON: unexpected character at byte 43" },
+        { ",\"x\":[1,2,]", "not valid JSON: unexpected character at byte 46" },
+        { ",\"x\":[1,,2]", "not valid JSON: unexpected character at byte 44" },
+        { ",/* comment */\"x\":1", "not valid JSON: a comment at byte 37" },
+        { ",\"x\":1 // comment\n", "not valid JSON: a comment at byte 43" },
+        { ",'x':1", "single-quoted string at byte 37" },
+        { ",\"x\":'y'", "single-quoted string at byte 41" },
+        { ",\"x\":NaN", "invalid number or literal at byte 41" },
+        { ",\"x\":Infinity", "invalid number or literal" },
+        { ",\"x\":-Infinity", "invalid number or literal" },
+        { ",\"x\":1.", "invalid number or literal" },
+        { ",\"x\":.5", "invalid number or literal" },
+        { ",\"x\":01", "invalid number or literal" },
+        { ",\"x\":0x10", "invalid number or literal" },
+        { ",\"x\":+1", "invalid number or literal" },
+        { ",\"x\":1e", "invalid number or literal" },
+        { ",\"x\":-", "invalid number or literal" },
+        { ",\"x\":TRUE", "invalid number or literal" },
+        { ",\"x\":nul", "invalid number or literal" },
+        { ",x:1", "invalid number or literal at byte 37" },
+        { ",\"x\" 1", "not valid JSON: object property name separator ':' expected at byte 41" },
+    };
+    static const char *const good[] = {
+        ",\"x\":123456789012345678901234567890",
+        ",\"x\":-9223372036854775809",
+        ",\"x\":1e400",
+        ",\"x\":-0.0E-7",
+        ",\"x\":[true,false,null,0,-1,2.5e+3]",
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_autofree char *text = g_strdup_printf(
+            "{\"mdev_type\":\"mtty-1\",\"start\":\"auto\"%s}", bad[i].member);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(MdevDevice) d = mdev_json_definition_from_string(text, "p", NULL, &error);
+
+        g_test_message("bad %" G_GSIZE_FORMAT ": %s", i, text);
+        g_assert_null(d);
+        g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG);
+        g_test_message("-> %s", error->message);
+        g_assert_nonnull(strstr(error->message, bad[i].expect));
+    }
+    for (gsize i = 0; i < G_N_ELEMENTS(good); i++) {
+        g_autofree char *text = g_strdup_printf(
+            "{\"mdev_type\":\"mtty-1\",\"start\":\"auto\"%s}", good[i]);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(MdevDevice) d = mdev_json_definition_from_string(text, "p", NULL, &error);
+
+        g_test_message("good %" G_GSIZE_FORMAT ": %s", i, text);
+        g_assert_no_error(error);
+        g_assert_cmpstr(d->type, ==, "mtty-1");
+    }
+
+    /* a byte-order mark is not whitespace to serde_json either */
+    {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(MdevDevice) d = mdev_json_definition_from_string(
+            "\xef\xbb\xbf{\"mdev_type\":\"t\",\"start\":\"auto\"}", "p", NULL, &error);
+
+        g_assert_null(d);
+        g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG);
+        g_assert_cmpstr(error->message, ==, "not valid JSON: unexpected character at byte 0");
+    }
+    /* the attribute parser follows the same grammar */
+    {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GPtrArray) attrs = mdev_json_attrs_from_string("[{\"a\":\"1\"},]", &error);
+
+        g_assert_null(attrs);
+        g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG);
+        g_clear_error(&error);
+        attrs = mdev_json_attrs_from_string("[{'a':\"1\"}]", &error);
+        g_assert_null(attrs);
+        g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG);
+    }
+}
+
+/* A key given twice counts with its last value, as serde_json's map and
+ * json-glib had it; an attribute so written is still one attribute. */
+static void
+test_duplicate_keys(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(MdevDevice) d = mdev_json_definition_from_string(
+        "{\"mdev_type\":\"first\",\"start\":\"auto\",\"mdev_type\":\"last\","
+        "\"start\":\"manual\",\"attrs\":[{\"a\":\"1\",\"a\":\"2\"}]}",
+        "p", NULL, &error);
+    g_autoptr(GPtrArray) attrs = NULL;
+
+    g_assert_no_error(error);
+    g_assert_cmpstr(d->type, ==, "last");
+    g_assert_false(d->autostart);
+    g_assert_cmpuint(d->attrs->len, ==, 1);
+    g_assert_cmpstr(((MdevAttr *) g_ptr_array_index(d->attrs, 0))->value, ==, "2");
+
+    attrs = mdev_json_attrs_from_string("[{\"a\":\"1\",\"a\":null}]", &error);
+    g_assert_null(attrs);
+    g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG);
+    g_assert_nonnull(strstr(error->message, "not a string"));
+}
+
+/* Objects nest as deep as arrays: json-c counts a value inside an object as
+ * a level of its own, and must still read all MDEV_JSON_MAX_DEPTH levels. */
+static void
+test_depth_objects(void)
+{
+    for (guint levels = MDEV_JSON_MAX_DEPTH; levels <= MDEV_JSON_MAX_DEPTH + 1; levels++) {
+        g_autoptr(GString) text = g_string_new("{\"mdev_type\":\"t\",\"start\":\"auto\",\"x\":");
+        g_autoptr(GError) error = NULL;
+        g_autoptr(MdevDevice) d = NULL;
+
+        /* the definition itself is the first level */
+        for (guint i = 1; i < levels; i++)
+            g_string_append(text, i % 2 ? "{\"y\":" : "[");
+        g_string_append(text, "1");
+        for (guint i = levels - 1; i >= 1; i--)
+            g_string_append_c(text, i % 2 ? '}' : ']');
+        g_string_append_c(text, '}');
+        d = mdev_json_definition_from_string(text->str, "p", NULL, &error);
+        if (levels <= MDEV_JSON_MAX_DEPTH) {
+            g_assert_no_error(error);
+            g_assert_cmpstr(d->type, ==, "t");
+        } else {
+            g_assert_null(d);
+            g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG);
+            g_assert_nonnull(strstr(error->message, "nested deeper than 128 levels"));
+        }
+    }
+}
+
+/* json-c's messages, with the byte where it stopped */
+static void
+test_error_position(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(MdevDevice) d = mdev_json_definition_from_string("{\"mdev_type\": ", "p", NULL, &error);
+
+    g_assert_null(d);
+    g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG);
+    g_assert_cmpstr(error->message, ==, "not valid JSON: unexpected end of data at byte 14");
+    g_clear_error(&error);
+    d = mdev_json_definition_from_string("{\"a\":1}}", "p", NULL, &error);
+    g_assert_null(d);
+    g_assert_cmpstr(error->message, ==, "not valid JSON: unexpected character at byte 7");
+}
+
 /* Whatever reaches the writer, what it writes is UTF-8 a reader accepts. */
 static void
 test_write_invalid_utf8(void)
@@ -396,6 +553,10 @@ main(int argc, char **argv)
     g_test_add_func("/json/read/attrs", test_attrs);
     g_test_add_func("/json/read/depth", test_depth);
     g_test_add_func("/json/read/strings", test_strings);
+    g_test_add_func("/json/read/grammar", test_grammar);
+    g_test_add_func("/json/read/duplicate-keys", test_duplicate_keys);
+    g_test_add_func("/json/read/depth-objects", test_depth_objects);
+    g_test_add_func("/json/read/error-position", test_error_position);
     g_test_add_func("/json/write/invalid-utf8", test_write_invalid_utf8);
     return g_test_run();
 }

@@ -4,7 +4,6 @@
 #include "mdev-lock.h"
 #include "test-common.h"
 
-#include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/wait.h>

@@ -3,11 +3,11 @@
  * of cards and vGPUs on the simulated host (examples/hosts/nvidia-vf.json),
  * whose files the simulated driver recomputes on every write. */
 #include "mdev-discovery.h"
+#include "mdev-error.h"
 #include "mdev-nvidia.h"
 #include "mock-host.h"
 #include "test-common.h"
 
-#include <gio/gio.h>
 #include <string.h>
 
 static void
@@ -50,7 +50,7 @@ test_parse_creatable(void)
         g_test_message("case %u: %s", i, error ? error->message : "ok");
         if (cases[i].n == G_MAXUINT) {
             g_assert_false(ok);
-            g_assert_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+            g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG);
             g_assert_null(types);
         } else {
             g_assert_no_error(error);
@@ -243,7 +243,7 @@ test_malformed(Fixture *fx, gconstpointer data)
                                        "nvidia/creatable_vgpu_types: line "));
         card = mdev_nvidia_read_card("0000:3d:00.0", &error);
         g_assert_null(card);
-        g_assert_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+        g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG);
         g_clear_error(&error);
 
         /* a listing of the vGPUs does not read the creatable lists */

@@ -3,11 +3,12 @@
 # What mdevtool loads at start-up. libvirt is opened only by commands given
 # -c, libxml2 (and ICU and libstdc++ behind it) only on the first XML parse,
 # libudev only by the monitor and for parents with a device node or not
-# registered: the commands that need none of them never map them. The
+# registered: the commands that need none of them never map them; json-glib
+# and GIO are loaded by none (JSON is json-c and the own writer). The
 # dynamic loader's own trace (LD_DEBUG=files) says which libraries the
 # process opened. TAP output.
 #
-# Environment (from tests/Makefile.am.inc): MDEVTOOL.
+# Environment (from tests/Makefile.am.inc): MDEVTOOL, G_TEST_BUILDDIR.
 set -u
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/mdev-startup-XXXXXX")
@@ -55,6 +56,11 @@ for args in "--version" "list" "--json list --all" "types" "parents" "list --hel
     else
         ok "'mdevtool $args' does not load libudev"
     fi
+    if loads 'libgio|libjson-glib|libmount|libselinux|libblkid|libgmodule' "$W/trace"; then
+        not_ok "'mdevtool $args' does not load json-glib, GIO or what GIO pulls in" "$W/trace"
+    else
+        ok "'mdevtool $args' does not load json-glib, GIO or what GIO pulls in"
+    fi
 done
 
 # A parent that never registered is looked up through libudev, which is
@@ -86,6 +92,19 @@ if [ "$status" -eq 1 ] && grep -q "malformed connection URI 'not a uri'" "$W/tra
 else
     echo "exit status $status" >> "$W/trace"
     not_ok "a malformed URI is refused without loading libvirt" "$W/trace"
+fi
+
+# The library reads JSON with json-c and needs no GIO: a program linked with
+# it alone maps neither json-glib nor GIO and the libraries behind GIO.
+env -u LD_PRELOAD LD_DEBUG=files "$G_TEST_BUILDDIR/libmdev-startup" > "$W/out" 2> "$W/trace"
+status=$?
+if [ "$status" -eq 0 ] && grep -q '"mdev_type": "mtty-1"' "$W/out" &&
+   grep -q '"type" : "nvidia-1148"' "$W/out" && loads 'libjson-c' "$W/trace" &&
+   ! loads 'libgio|libjson-glib|libmount|libselinux|libblkid|libgmodule' "$W/trace"; then
+    ok "the library loads json-c, not json-glib, GIO or what GIO pulls in"
+else
+    echo "exit status $status" >> "$W/trace"
+    not_ok "the library loads json-c, not json-glib, GIO or what GIO pulls in" "$W/trace"
 fi
 
 echo "1..$n"

@@ -417,7 +417,7 @@ test_parse_file(XmlFixture *fx, gconstpointer data)
 
     missing = mdev_xml_parse_nodedev_file("/nonexistent/nodedev.xml", fx->parents, &error);
     g_assert_null(missing);
-    g_assert_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+    g_assert_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
     g_assert_nonnull(strstr(error->message, "/nonexistent/nodedev.xml"));
 }
 

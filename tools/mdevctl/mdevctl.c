@@ -8,7 +8,6 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <gio/gio.h>
 #include <stdio.h>
 #include <string.h>
 
