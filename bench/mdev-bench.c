@@ -16,8 +16,15 @@
  * tools read it as plain files (the inventory commands need no libudev).
  * That shows the ratios without the preload's cost per path lookup, which
  * adds the same absolute time to every tool and so compresses the ratios.
+ * On PxTxM hosts with parents two writes are also timed, each run undone
+ * untimed before the next, against mdevctl only (no floor): `define -p P
+ * -t T` (undone by undefine) on the same testbed, and `create -p P -t T`
+ * against `mdevctl start` (undone by stop) under tests/mdevsim, which
+ * answers the write to `create` as the kernel does (bench_create()).
+ *
  * Environment: MDEVTOOL, MDEVCTL (default /usr/bin/mdevctl), FLOOR (the
- * binaries), LD_PRELOAD must hold libumockdev-preload.so.0.
+ * binaries), MDEVSIM (tests/mdevsim; without it create is left out),
+ * LD_PRELOAD must hold libumockdev-preload.so.0.
  *
  * mdevctl 1.2.0 reads definitions from /etc/mdevctl.d only. The benchmark
  * therefore runs in a private mount namespace with the generated definition
@@ -54,8 +61,13 @@ typedef enum { TOOL_MDEVTOOL, TOOL_MDEVCTL, TOOL_FLOOR, TOOL_LAST } Tool;
 
 typedef struct {
     const char *name;
-    const char *argv[TOOL_LAST][8];
+    const char *argv[TOOL_LAST][10];
     gboolean reads_conf; /* mdevctl's figures need the private mount */
+    /* A write: the floor takes no part, every run of argv (timed) is
+     * followed by undo (not timed), so that each run does the same work;
+     * @made must exist after argv and be gone after undo. */
+    const char *undo[TOOL_LAST][6];
+    const char *made;
 } Query;
 
 typedef struct {
@@ -65,6 +77,7 @@ typedef struct {
     long syscalls;
     long lines;
     int status;
+    gboolean wrote; /* a write query: every run made @made, every undo removed it */
 } Result;
 
 static const char *conf_dir;
@@ -382,34 +395,400 @@ median(double *values, guint n)
     return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
+static gboolean
+is_write(const Query *q)
+{
+    return q->undo[TOOL_MDEVTOOL][0] != NULL;
+}
+
+/* After a run of a write query's command: checks that it made q->made,
+ * undoes it and checks that it is gone, so the next run starts from the
+ * same state. */
+static void
+undo_write(const Query *q, int tool, Result *result)
+{
+    long maxrss;
+    int status;
+
+    if (!is_write(q))
+        return;
+    if (!g_file_test(q->made, G_FILE_TEST_EXISTS)) {
+        if (result->wrote)
+            fprintf(stderr, "mdev-bench: %s: %s did not make %s\n", q->name, q->argv[tool][0],
+                    q->made);
+        result->wrote = FALSE;
+    }
+    run_once(q->undo[tool], NULL, &maxrss, &status);
+    if (status != 0 || g_file_test(q->made, G_FILE_TEST_EXISTS)) {
+        if (result->wrote)
+            fprintf(stderr, "mdev-bench: %s: %s %s did not remove %s (exit %d)\n", q->name,
+                    q->undo[tool][0], q->undo[tool][1], q->made, status);
+        result->wrote = FALSE;
+    }
+}
+
+static int
+query_tools(const Query *q)
+{
+    return is_write(q) ? TOOL_FLOOR : TOOL_LAST;
+}
+
+static void
+results_init(Result results[TOOL_LAST])
+{
+    for (int t = 0; t < TOOL_LAST; t++) {
+        memset(&results[t], 0, sizeof(results[t]));
+        results[t].wrote = TRUE;
+    }
+}
+
+/* Runs @first to @first + @count - 1 of @runs, after one warm-up run per
+ * tool; times[tool * runs + run], the same for cpu. */
+static void
+bench_runs(const Query *q, guint first, guint count, guint runs, double *times, double *cpu,
+           Result results[TOOL_LAST])
+{
+    int n_tools = query_tools(q);
+
+    for (int t = 0; t < n_tools; t++) {
+        long maxrss;
+        int status;
+
+        /* warm the page cache and check it works */
+        run_once(q->argv[t], NULL, &maxrss, &status);
+        if (status != 0)
+            results[t].status = status;
+        undo_write(q, t, &results[t]);
+    }
+    /* alternate the tools, rotating who goes first */
+    for (guint r = first; r < first + count; r++) {
+        for (int k = 0; k < n_tools; k++) {
+            int t = (int) ((r + (guint) k) % (guint) n_tools);
+            long maxrss;
+            int status;
+            times[t * runs + r] = run_once(q->argv[t], NULL, &maxrss, &status);
+            cpu[t * runs + r] = last_cpu_ms;
+            if (status != 0)
+                results[t].status = status;
+            undo_write(q, t, &results[t]);
+        }
+    }
+}
+
+/* Peak RSS, system calls and output lines: one run each */
+static void
+bench_extras(const Query *q, const char *floor_bin, Result results[TOOL_LAST])
+{
+    for (int t = 0; t < query_tools(q); t++) {
+        results[t].maxrss_kb = measure_rss(floor_bin, q->argv[t]);
+        undo_write(q, t, &results[t]);
+        results[t].syscalls = count_syscalls(q->argv[t]);
+        undo_write(q, t, &results[t]);
+        results[t].lines = count_lines(q->argv[t]);
+        undo_write(q, t, &results[t]);
+    }
+}
+
+static void
+results_set_medians(Result results[TOOL_LAST], int n_tools, double *times, double *cpu,
+                    guint runs)
+{
+    for (int t = 0; t < n_tools; t++) {
+        results[t].median_ms = median(times + t * runs, runs);
+        results[t].median_cpu_ms = median(cpu + t * runs, runs);
+    }
+}
+
 static void
 bench_query(const Query *q, const char *floor_bin, guint runs, Result results[TOOL_LAST])
 {
     g_autofree double *times = g_new0(double, (gsize) runs * TOOL_LAST);
     g_autofree double *cpu = g_new0(double, (gsize) runs * TOOL_LAST);
 
-    for (int t = 0; t < TOOL_LAST; t++) {
-        memset(&results[t], 0, sizeof(results[t]));
-        /* warm the page cache and check it works */
-        run_once(q->argv[t], NULL, &results[t].maxrss_kb, &results[t].status);
+    results_init(results);
+    bench_runs(q, 0, runs, runs, times, cpu, results);
+    bench_extras(q, floor_bin, results);
+    results_set_medians(results, query_tools(q), times, cpu, runs);
+}
+
+static const char *const tool_names[TOOL_LAST] = { "mdevtool", "mdevctl", "floor" };
+
+/* One line of the table. A write has no floor: its columns show "—". */
+static void
+print_row(const char *host, const char *name, gboolean write, gboolean reads_conf,
+          const Result r[TOOL_LAST])
+{
+    gboolean tool_ok = r[TOOL_MDEVTOOL].status == 0 && r[TOOL_MDEVTOOL].wrote;
+    gboolean floor_ok = !write && r[TOOL_FLOOR].status == 0;
+    gboolean ctl_ok = r[TOOL_MDEVCTL].status == 0 && r[TOOL_MDEVCTL].wrote &&
+                      (!reads_conf || mdevctl_sees_conf);
+
+    printf("| %s | `%s` |", host, name);
+    for (int pass = 0; pass < 2; pass++) {
+        double v[TOOL_LAST];
+        for (int t = 0; t < TOOL_LAST; t++)
+            v[t] = pass == 0 ? r[t].median_ms : r[t].median_cpu_ms;
+        if (write)
+            printf(" %.1f / %.1f / — | —", v[0], v[1]);
+        else
+            printf(" %.1f / %.1f / %.1f |", v[0], v[1], v[2]);
+        if (!write && tool_ok && floor_ok)
+            printf(" **%.2f**", v[0] / v[2]);
+        else if (!write)
+            printf(" n/a");
+        if (tool_ok && ctl_ok)
+            printf(", **%.2f** |", v[0] / v[1]);
+        else
+            printf(", n/a |");
     }
-    /* alternate the tools, rotating who goes first */
-    for (guint r = 0; r < runs; r++) {
-        for (int k = 0; k < TOOL_LAST; k++) {
-            int t = (int) ((r + k) % TOOL_LAST);
-            long maxrss;
-            int status;
-            times[t * runs + r] = run_once(q->argv[t], NULL, &maxrss, &status);
-            cpu[t * runs + r] = last_cpu_ms;
+    if (write)
+        printf(" %ld / %ld / — | %ld / %ld / — | %ld / %ld / — |", r[0].maxrss_kb,
+               r[1].maxrss_kb, r[0].syscalls, r[1].syscalls, r[0].lines, r[1].lines);
+    else
+        printf(" %ld / %ld / %ld | %ld / %ld / %ld | %ld / %ld / %ld |", r[0].maxrss_kb,
+               r[1].maxrss_kb, r[2].maxrss_kb, r[0].syscalls, r[1].syscalls, r[2].syscalls,
+               r[0].lines, r[1].lines, r[2].lines);
+    for (int t = 0; t < (write ? TOOL_FLOOR : TOOL_LAST); t++) {
+        if (r[t].status != 0)
+            printf(" (%s exit %d)", tool_names[t], r[t].status);
+        else if (!r[t].wrote)
+            printf(" (%s: not made or not undone, invalid)", tool_names[t]);
+    }
+    printf("\n");
+    fflush(stdout);
+}
+
+/* The host of build_host() as a description for tests/mdevsim
+ * (schemas/host.schema.json): the same PFs, VFs, types and running mdevs,
+ * each VF with room for one more mdev than it runs. Explicit IOMMU groups
+ * spare the simulator its search for the lowest free one per mdev. The
+ * definitions are already in the store. */
+static char *
+host_description(const HostSize *size)
+{
+    g_autoptr(GString) json = g_string_new("{\n  \"devices\": [");
+    guint pfs = (size->parents + VFS_PER_PF - 1) / VFS_PER_PF;
+    guint room = (size->mdevs + size->parents - 1) / size->parents + 1;
+
+    for (guint p = 0; p < pfs; p++)
+        g_string_append_printf(json,
+                               "%s\n    { \"name\": \"0000:%02x:00.0\", \"kind\": \"pci\", "
+                               "\"driver\": \"nvidia\", \"pci\": { \"vendor\": \"0x10de\", "
+                               "\"device\": \"0x2235\", \"class\": \"0x030200\", "
+                               "\"iommu_group\": %u, \"numa_node\": %u, \"sriov\": "
+                               "{ \"totalvfs\": %u, \"offset\": 4, \"stride\": 1 } } }",
+                               p ? "," : "", 0x41 + p, 40 + p, p / 4, VFS_PER_PF);
+    g_string_append(json, "\n  ],\n  \"parents\": [");
+    for (guint v = 0; v < size->parents; v++) {
+        g_autofree char *vf = vf_address(v);
+
+        g_string_append_printf(json,
+                               "%s\n    { \"name\": \"%s\", \"kind\": \"pci\", \"driver\": "
+                               "\"nvidia\", \"mdev_driver\": \"nvidia-vgpu-vfio\",\n      "
+                               "\"pci\": { \"vendor\": \"0x10de\", \"device\": \"0x2236\", "
+                               "\"class\": \"0x030200\", \"physfn\": \"0000:%02x:00.0\", "
+                               "\"iommu_group\": %u, \"numa_node\": %u },\n      "
+                               "\"pools\": { \"vf\": %u },\n      \"types\": [",
+                               v ? "," : "", vf, 0x41 + v / VFS_PER_PF, 200 + v,
+                               v / VFS_PER_PF / 4, room);
+        for (guint t = 0; t < size->types; t++)
+            g_string_append_printf(json,
+                                   "%s\n        { \"id\": \"nvidia-%u\", \"name\": \"NVIDIA "
+                                   "A40-%uQ\", \"description\": \"num_heads=4, frl_config=60, "
+                                   "framebuffer=%uM, max_resolution=7680x4320, "
+                                   "max_instance=%u\", \"device_api\": \"vfio-pci\", "
+                                   "\"pool\": \"vf\", \"cost\": 1 }",
+                                   t ? "," : "", 550 + t, 1u << (t % 6), 1024u << (t % 6),
+                                   48u >> (t % 6));
+        g_string_append(json, "\n      ],\n      \"mdevs\": [");
+        for (guint m = v; m < size->mdevs; m += size->parents) {
+            g_autofree char *uuid = uuid_for(1, m);
+            g_string_append_printf(json,
+                                   "%s\n        { \"uuid\": \"%s\", \"type\": \"nvidia-%u\", "
+                                   "\"iommu_group\": %u }",
+                                   m != v ? "," : "", uuid, 550 + m % size->types, 1000 + m);
+        }
+        g_string_append(json, "\n      ]\n    }");
+    }
+    g_string_append(json, "\n  ]\n}\n");
+    return g_string_free(g_steal_pointer(&json), FALSE);
+}
+
+/* Inside tests/mdevsim (see bench_create()): runs @first to @first +
+ * @count - 1 of @runs of `mdevtool create` against `mdevctl start`, each
+ * undone by its stop, with @extras also the one-off measurements, and
+ * writes the outcome to @out_path: per tool "status wrote maxrss syscalls
+ * lines", then per run "tool run wall cpu". */
+static int
+create_loop(const char *out_path, guint first, guint count, guint runs, gboolean extras,
+            const char *parent, const char *type, const char *uuid)
+{
+    const char *mdevtool = g_getenv("MDEVTOOL");
+    const char *mdevctl = g_getenv("MDEVCTL") ? g_getenv("MDEVCTL") : "/usr/bin/mdevctl";
+    const char *floor_bin = g_getenv("FLOOR");
+    g_autofree char *made = g_build_filename("/sys/bus/mdev/devices", uuid, NULL);
+    const Query create = {
+        "create",
+        { { mdevtool, "create", "-p", parent, "-t", type, "--uuid", uuid, NULL },
+          { mdevctl, "start", "-p", parent, "-t", type, "-u", uuid, NULL } },
+        TRUE,
+        { { mdevtool, "stop", uuid, NULL }, { mdevctl, "stop", "-u", uuid, NULL } },
+        made,
+    };
+    g_autoptr(GString) text = g_string_new(NULL);
+    g_autofree double *times = NULL;
+    g_autofree double *cpu = NULL;
+    Result r[TOOL_LAST];
+
+    if (mdevtool == NULL || floor_bin == NULL || runs == 0 || first + count > runs)
+        return 2;
+    times = g_new0(double, (gsize) runs * TOOL_LAST);
+    cpu = g_new0(double, (gsize) runs * TOOL_LAST);
+    results_init(r);
+    bench_runs(&create, first, count, runs, times, cpu, r);
+    if (extras)
+        bench_extras(&create, floor_bin, r);
+    for (int t = 0; t < TOOL_FLOOR; t++)
+        g_string_append_printf(text, "%d %d %ld %ld %ld\n", r[t].status, r[t].wrote,
+                               r[t].maxrss_kb, r[t].syscalls, r[t].lines);
+    for (int t = 0; t < TOOL_FLOOR; t++) {
+        for (guint i = first; i < first + count; i++)
+            g_string_append_printf(text, "%d %u %.3f %.3f\n", t, i, times[t * runs + i],
+                                   cpu[t * runs + i]);
+    }
+    return g_file_set_contents(out_path, text->str, -1, NULL) ? 0 : 1;
+}
+
+/* tests/mdevsim's process leaves two connections to umockdev's ioctl
+ * socket open per create/remove pair, which umockdev's preload tracks in a
+ * fixed-size table: the 25th pair fails. Runs are measured in batches,
+ * each in its own simulator and with at most 20 pairs (a warm-up per
+ * tool, the runs, the one-off measurements in the last). */
+#define CREATE_RUNS_PER_BATCH 6
+
+/* One batch of create_loop() in a simulator of @host_path; adds its outcome to @r,
+ * @times and @cpu. */
+static gboolean
+create_batch(const char *mdevsim, const char *host_path, const char *out_path, guint first,
+               guint count, guint runs, gboolean extras, const char *parent, const char *type,
+               const char *uuid, double *times, double *cpu, Result r[TOOL_LAST])
+{
+    g_autofree char *self = g_file_read_link("/proc/self/exe", NULL);
+    g_autofree char *first_text = g_strdup_printf("%u", first);
+    g_autofree char *count_text = g_strdup_printf("%u", count);
+    g_autofree char *runs_text = g_strdup_printf("%u", runs);
+    g_autofree char *err_text = NULL;
+    g_autofree char *text = NULL;
+    g_auto(GStrv) envp = g_get_environ();
+    g_auto(GStrv) lines = NULL;
+    g_autoptr(GError) error = NULL;
+    const char *argv[] = { mdevsim,    "--host",    host_path,  "--conf-dir",
+                           conf_dir,   "--",        self,       "--create-loop",
+                           out_path,   first_text,  count_text, runs_text,
+                           extras ? "1" : "0", parent, type,    uuid,
+                           NULL };
+    int wait_status = 0;
+    guint n_samples = 0;
+
+    if (self == NULL)
+        return FALSE;
+    /* mdevsim builds its own testbed; the simulator rewrites every type's
+     * available_instances after each mdev it adds, and GLib syncs each
+     * rewrite to disk: on tmpfs that costs nothing (minutes at 2048 mdevs
+     * on a disk). Only the testbed goes there, the store stays. */
+    envp = g_environ_unsetenv(envp, "UMOCKDEV_DIR");
+    if (g_file_test("/dev/shm", G_FILE_TEST_IS_DIR))
+        envp = g_environ_setenv(envp, "TMPDIR", "/dev/shm", TRUE);
+    g_unlink(out_path);
+    if (!g_spawn_sync(NULL, (char **) argv, envp, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL,
+                      &err_text, &wait_status, &error) ||
+        !g_file_get_contents(out_path, &text, NULL, NULL)) {
+        g_auto(GStrv) err_lines = g_strsplit(err_text ? err_text : "", "\n", -1);
+        guint n = g_strv_length(err_lines);
+
+        fprintf(stderr, "mdev-bench: create under %s failed (wait status %d)%s%s\n", mdevsim,
+                wait_status, error ? ": " : "", error ? error->message : "");
+        for (guint i = n > 6 ? n - 6 : 0; i < n; i++)
+            fprintf(stderr, "  %s\n", err_lines[i]);
+        return FALSE;
+    }
+    g_unlink(out_path);
+    /* the loop's own complaints, without the simulator's uevent chatter */
+    lines = g_strsplit(err_text ? err_text : "", "\n", -1);
+    for (GStrv l = lines; *l; l++) {
+        if (g_str_has_prefix(*l, "mdev-bench: "))
+            fprintf(stderr, "%s\n", *l);
+    }
+    g_clear_pointer(&lines, g_strfreev);
+    lines = g_strsplit(text, "\n", -1);
+    for (guint i = 0; lines[i]; i++) {
+        int status, wrote, t;
+        long maxrss, syscalls, n_lines;
+        guint run;
+        double wall, cpu_ms;
+
+        if (i < TOOL_FLOOR) {
+            if (sscanf(lines[i], "%d %d %ld %ld %ld", &status, &wrote, &maxrss, &syscalls,
+                       &n_lines) != 5)
+                break;
+            if (status != 0)
+                r[i].status = status;
+            r[i].wrote = r[i].wrote && wrote;
+            if (extras) {
+                r[i].maxrss_kb = maxrss;
+                r[i].syscalls = syscalls;
+                r[i].lines = n_lines;
+            }
+        } else if (sscanf(lines[i], "%d %u %lf %lf", &t, &run, &wall, &cpu_ms) == 4 &&
+                   t >= 0 && t < TOOL_FLOOR && run < runs) {
+            times[t * runs + run] = wall;
+            cpu[t * runs + run] = cpu_ms;
+            n_samples++;
         }
     }
-    for (int t = 0; t < TOOL_LAST; t++) {
-        results[t].median_ms = median(times + t * runs, runs);
-        results[t].median_cpu_ms = median(cpu + t * runs, runs);
-        results[t].maxrss_kb = measure_rss(floor_bin, q->argv[t]);
-        results[t].syscalls = count_syscalls(q->argv[t]);
-        results[t].lines = count_lines(q->argv[t]);
+    if (n_samples != count * TOOL_FLOOR) {
+        fprintf(stderr, "mdev-bench: bad create results '%s'\n", text);
+        return FALSE;
     }
+    return TRUE;
+}
+
+/* `create` needs the kernel's side: under plain umockdev a UUID written to
+ * `create` makes no device. tests/mdevsim answers that write as the mdev
+ * core does; this program runs itself under it (create_loop()) on the same
+ * host and reads the results back. Fills @r and returns TRUE, or says why
+ * not. */
+static gboolean
+bench_create(const HostSize *size, const char *tmp, const char *mdevsim, const char *parent,
+             const char *type, const char *uuid, guint runs, Result r[TOOL_LAST])
+{
+    g_autofree char *host_path = g_build_filename(tmp, "host.json", NULL);
+    g_autofree char *out_path = g_build_filename(tmp, "create-results.txt", NULL);
+    g_autofree char *host = host_description(size);
+    g_autofree double *times = g_new0(double, (gsize) runs * TOOL_LAST);
+    g_autofree double *cpu = g_new0(double, (gsize) runs * TOOL_LAST);
+    g_autoptr(GError) error = NULL;
+    gboolean ok = TRUE;
+
+    if (mdevsim == NULL) {
+        fprintf(stderr, "mdev-bench: MDEVSIM is not set: create not measured\n");
+        return FALSE;
+    }
+    if (!g_file_set_contents(host_path, host, -1, &error)) {
+        fprintf(stderr, "mdev-bench: %s\n", error->message);
+        return FALSE;
+    }
+    results_init(r);
+    for (guint first = 0; ok && first < runs; first += CREATE_RUNS_PER_BATCH) {
+        guint count = MIN(CREATE_RUNS_PER_BATCH, runs - first);
+
+        ok = create_batch(mdevsim, host_path, out_path, first, count, runs,
+                            first + count == runs, parent, type, uuid, times, cpu, r);
+    }
+    g_unlink(host_path);
+    if (ok)
+        results_set_medians(r, TOOL_FLOOR, times, cpu, runs);
+    return ok;
 }
 
 static gboolean
@@ -450,6 +829,7 @@ main(int argc, char **argv)
     const char *mdevtool = g_getenv("MDEVTOOL");
     const char *mdevctl = g_getenv("MDEVCTL") ? g_getenv("MDEVCTL") : "/usr/bin/mdevctl";
     const char *floor_bin = g_getenv("FLOOR");
+    const char *mdevsim = g_getenv("MDEVSIM");
     g_autofree char *tmp = NULL;
     g_autofree char *front_end = NULL;
     g_autofree char *scripts = NULL;
@@ -458,6 +838,10 @@ main(int argc, char **argv)
     guint runs = 0;
     int first = 1;
 
+    if (argc == 10 && strcmp(argv[1], "--create-loop") == 0)
+        return create_loop(argv[2], (guint) atoi(argv[3]), (guint) atoi(argv[4]),
+                           (guint) atoi(argv[5]), strcmp(argv[6], "1") == 0, argv[7], argv[8],
+                           argv[9]);
     if (mdevtool == NULL || floor_bin == NULL) {
         fprintf(stderr, "mdev-bench: set MDEVTOOL and FLOOR to the binaries\n");
         return 2;
@@ -513,6 +897,9 @@ main(int argc, char **argv)
                                  : "Under the umockdev preload.");
     printf("Medians of wall-clock and CPU (user + system) time per run, in ms, as "
            "mdevtool / mdevctl / floor; ratios of mdevtool to the floor and to mdevctl.\n\n");
+    printf("Writes (define, create): the timed command alone, undone untimed after each run; "
+           "no floor (—). create runs under tests/mdevsim, whose preload hands each write to a "
+           "create or remove file to the simulator: the same added cost for both tools.\n\n");
     printf("| host P×T×M, D | query | wall ms | wall ratio floor, ctl | CPU ms | "
            "CPU ratio floor, ctl | peak RSS KiB | syscalls | output lines |\n");
     printf("|---|---|---|---|---|---|---|---|---|\n");
@@ -521,6 +908,11 @@ main(int argc, char **argv)
     for (int i = first; i < argc; i++) {
         HostSize size;
         g_autoptr(MockSysfs) sysfs = NULL;
+        g_autofree char *label = NULL;
+        g_autofree char *parent = NULL;
+        g_autofree char *type = NULL;
+        g_autofree char *write_uuid = uuid_for(3, 0);
+        gboolean writes;
         guint n;
         const Query queries[] = {
             { "--version", { { mdevtool, "--version", NULL },
@@ -561,6 +953,13 @@ main(int argc, char **argv)
             return 2;
         }
         n = runs ? runs : size.parents * size.types >= 4096 ? 11 : 21;
+        /* the writes go to a parent in the middle of the host; without the
+         * private mount, mdevctl would write to the system's store */
+        writes = size.cards == 0 && size.parents > 0 && mdevctl_sees_conf;
+        if (writes) {
+            parent = vf_address(size.parents / 2);
+            type = g_strdup_printf("nvidia-%u", 550 + size.types / 2);
+        }
         if (size.cards) {
             clear_definitions();
             sysfs = build_vf_host(&size);
@@ -589,44 +988,34 @@ main(int argc, char **argv)
             continue;
         }
 
+        if (size.cards)
+            label = g_strdup_printf("%u cards × %u VFs (VF model)", size.cards, size.parents);
+        else
+            label = g_strdup_printf("%u×%u×%u, D %u", size.parents, size.types, size.mdevs,
+                                    size.definitions);
         for (gsize q = 0; q < n_queries; q++) {
             Result r[TOOL_LAST];
-            gboolean tool_ok, ctl_ok, floor_ok;
 
             bench_query(&qs[q], floor_bin, n, r);
-            tool_ok = r[TOOL_MDEVTOOL].status == 0;
-            floor_ok = r[TOOL_FLOOR].status == 0;
-            ctl_ok = r[TOOL_MDEVCTL].status == 0 && (!qs[q].reads_conf || mdevctl_sees_conf);
-            if (size.cards)
-                printf("| %u cards × %u VFs (VF model) | `%s` |", size.cards, size.parents,
-                       qs[q].name);
-            else
-                printf("| %u×%u×%u, D %u | `%s` |", size.parents, size.types, size.mdevs,
-                       size.definitions, qs[q].name);
-            for (int pass = 0; pass < 2; pass++) {
-                double v[TOOL_LAST];
-                for (int t = 0; t < TOOL_LAST; t++)
-                    v[t] = pass == 0 ? r[t].median_ms : r[t].median_cpu_ms;
-                printf(" %.1f / %.1f / %.1f |", v[0], v[1], v[2]);
-                if (tool_ok && floor_ok)
-                    printf(" **%.2f**", v[0] / v[2]);
-                else
-                    printf(" n/a");
-                if (tool_ok && ctl_ok)
-                    printf(", **%.2f** |", v[0] / v[1]);
-                else
-                    printf(", n/a |");
-            }
-            printf(" %ld / %ld / %ld | %ld / %ld / %ld | %ld / %ld / %ld |", r[0].maxrss_kb,
-                   r[1].maxrss_kb, r[2].maxrss_kb, r[0].syscalls, r[1].syscalls,
-                   r[2].syscalls, r[0].lines, r[1].lines, r[2].lines);
-            for (int t = 0; t < TOOL_LAST; t++) {
-                if (r[t].status != 0)
-                    printf(" (%s exit %d)", t == 0 ? "mdevtool" : t == 1 ? "mdevctl" : "floor",
-                           r[t].status);
-            }
-            printf("\n");
-            fflush(stdout);
+            print_row(label, qs[q].name, FALSE, qs[q].reads_conf, r);
+        }
+        if (writes) {
+            Result r[TOOL_LAST];
+            g_autofree char *made = g_build_filename(conf_dir, parent, write_uuid, NULL);
+            const Query define = {
+                "define -p P -t T",
+                { { mdevtool, "define", "-p", parent, "-t", type, "--uuid", write_uuid, NULL },
+                  { mdevctl, "define", "-p", parent, "-t", type, "-u", write_uuid, NULL } },
+                TRUE,
+                { { mdevtool, "undefine", write_uuid, NULL },
+                  { mdevctl, "undefine", "-u", write_uuid, NULL } },
+                made,
+            };
+
+            bench_query(&define, floor_bin, n, r);
+            print_row(label, define.name, TRUE, TRUE, r);
+            if (bench_create(&size, tmp, mdevsim, parent, type, write_uuid, n, r))
+                print_row(label, "create -p P -t T (mdevsim)", TRUE, TRUE, r);
         }
         fprintf(stderr, "mdev-bench: %s done (%u runs per tool and query)\n", argv[i], n);
         if (plain_sys) {
@@ -636,7 +1025,8 @@ main(int argc, char **argv)
     }
     if (!mdevctl_sees_conf)
         printf("\nmdevctl could not be shown the generated definitions (no private mount "
-               "namespace): its --defined column is not comparable.\n");
+               "namespace): its --defined column is not comparable, and the writes were left "
+               "out.\n");
     clear_definitions();
     {
         const char *const rm[] = { "/bin/rm", "-rf", tmp, NULL };
