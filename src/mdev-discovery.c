@@ -636,16 +636,48 @@ parent_dir_fd(ParentDirs *dirs, const char *syspath)
     return fd;
 }
 
+/* Reads the active mdev @uuid, a directory in its parent's directory
+ * @dirfd, and adds it to @inv (taking @syspath), unless it went meanwhile. */
+static void
+read_device_at(MdevInventory *inv, int dirfd, const char *parent, const char *uuid,
+               char *syspath, MdevDiscoveryFlags flags)
+{
+    g_autoptr(MdevDevice) device = mdev_device_new(uuid, parent);
+    char path[MDEV_UUID_STRING_LEN + 16];
+    char link[PATH_MAX];
+    gssize n;
+
+    device->active = TRUE;
+    device->syspath = syspath;
+    g_snprintf(path, sizeof(path), "%s/mdev_type", uuid);
+    n = mdev_sysfs_read_link(dirfd, path, link, sizeof(link));
+    if (n >= 0) {
+        device->type = g_strdup(last_component(link));
+    } else {
+        struct stat st;
+        /* gone, or so new that the kernel has not linked its type yet */
+        if (fstatat(dirfd, uuid, &st, 0) < 0) {
+            g_debug("mdev '%s' vanished during the scan", uuid);
+            return;
+        }
+    }
+    g_snprintf(path, sizeof(path), "%s/iommu_group", uuid);
+    device->iommu_group = link_number(dirfd, path);
+    if (flags & MDEV_DISCOVERY_DEVICE_DRIVER) {
+        g_snprintf(path, sizeof(path), "%s/driver", uuid);
+        device->driver = link_basename(dirfd, path);
+    }
+    g_ptr_array_add(inv->devices, g_steal_pointer(&device));
+}
+
 static void
 scan_device(MdevInventory *inv, int busfd, ParentDirs *dirs, const char *uuid,
             MdevDiscoveryFlags flags, const char *filter)
 {
-    g_autoptr(MdevDevice) device = NULL;
     g_autofree char *parent = NULL;
     g_autofree char *parent_path = NULL;
+    g_autofree char *syspath = NULL;
     char target[PATH_MAX];
-    char path[MDEV_UUID_STRING_LEN + 16];
-    char link[PATH_MAX];
     gssize n;
     int dirfd;
 
@@ -671,35 +703,14 @@ scan_device(MdevInventory *inv, int busfd, ParentDirs *dirs, const char *uuid,
     if (filter && strcmp(parent, filter) != 0)
         return;
 
-    device = mdev_device_new(uuid, parent);
-    device->active = TRUE;
-    device->syspath = resolve_link(MDEV_SYSFS_DEVICES, target);
-    parent_path = g_path_get_dirname(device->syspath);
+    syspath = resolve_link(MDEV_SYSFS_DEVICES, target);
+    parent_path = g_path_get_dirname(syspath);
     dirfd = parent_dir_fd(dirs, parent_path);
     if (dirfd < 0) {
         g_debug("the parent of mdev '%s' vanished during the scan", uuid);
         return;
     }
-
-    g_snprintf(path, sizeof(path), "%s/mdev_type", uuid);
-    n = mdev_sysfs_read_link(dirfd, path, link, sizeof(link));
-    if (n >= 0) {
-        device->type = g_strdup(last_component(link));
-    } else {
-        struct stat st;
-        /* gone, or so new that the kernel has not linked its type yet */
-        if (fstatat(dirfd, uuid, &st, 0) < 0) {
-            g_debug("mdev '%s' vanished during the scan", uuid);
-            return;
-        }
-    }
-    g_snprintf(path, sizeof(path), "%s/iommu_group", uuid);
-    device->iommu_group = link_number(dirfd, path);
-    if (flags & MDEV_DISCOVERY_DEVICE_DRIVER) {
-        g_snprintf(path, sizeof(path), "%s/driver", uuid);
-        device->driver = link_basename(dirfd, path);
-    }
-    g_ptr_array_add(inv->devices, g_steal_pointer(&device));
+    read_device_at(inv, dirfd, parent, uuid, g_steal_pointer(&syspath), flags);
 }
 
 /* The bus directory's fd; -1 with no error when the mdev bus is not
@@ -718,6 +729,36 @@ open_bus(GError **error)
     return busfd;
 }
 
+/* The active mdevs of the registered parent @name: the directories in its
+ * own that are on the mdev bus (@busfd), so the cost does not grow with the
+ * other parents' mdevs. FALSE when @name is not registered: only the bus
+ * then knows its mdevs. */
+static gboolean
+scan_parent_devices(MdevInventory *inv, int busfd, MdevDiscoveryFlags flags, const char *name)
+{
+    g_autofree char *link = g_strconcat(MDEV_SYSFS_PARENTS "/", name, NULL);
+    g_autofree char *syspath = NULL;
+    char target[PATH_MAX];
+    struct dirent *entry;
+    DIR *dir;
+
+    if (mdev_sysfs_read_link(AT_FDCWD, link, target, sizeof(target)) < 0)
+        return FALSE;
+    syspath = resolve_link(MDEV_SYSFS_PARENTS, target);
+    dir = opendir(syspath);
+    if (dir == NULL)
+        return FALSE;
+    while ((entry = readdir(dir)) != NULL) {
+        if (!mdev_util_uuid_is_canonical(entry->d_name) ||
+            faccessat(busfd, entry->d_name, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+            continue;
+        read_device_at(inv, dirfd(dir), name, entry->d_name,
+                       g_strconcat(syspath, "/", entry->d_name, NULL), flags);
+    }
+    closedir(dir);
+    return TRUE;
+}
+
 static gboolean
 scan_devices(MdevInventory *inv, MdevDiscoveryFlags flags, const char *filter, GError **error)
 {
@@ -733,6 +774,11 @@ scan_devices(MdevInventory *inv, MdevDiscoveryFlags flags, const char *filter, G
             return TRUE;
         g_propagate_error(error, local);
         return FALSE;
+    }
+    if (filter && scan_parent_devices(inv, busfd, flags, filter)) {
+        close(busfd);
+        g_ptr_array_sort(inv->devices, mdev_device_compare);
+        return TRUE;
     }
     dir = fdopendir(busfd);
     if (dir == NULL) {

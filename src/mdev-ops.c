@@ -184,6 +184,41 @@ scan(MdevContext *ctx, const char *parent, const char *uuid, GPtrArray *messages
     return g_steal_pointer(&inv);
 }
 
+/* What a create or start on the named @parent needs under its lock: the
+ * parent, its own mdevs (capacity, the messages) and @uuid wherever it runs
+ * (the kernel's duplicate check is host-wide); no other parent's mdev, so
+ * the cost does not grow with the rest of the host. */
+static MdevInventory *
+scan_parent(MdevContext *ctx, const char *parent, const char *uuid, GPtrArray *messages,
+            GError **error)
+{
+    g_autoptr(MdevInventory) inv = NULL;
+    g_autoptr(MdevInventory) elsewhere = NULL;
+    g_autoptr(GError) local = NULL;
+
+    inv = mdev_discovery_scan(ctx, MDEV_DISCOVERY_PARENTS | MDEV_DISCOVERY_DEVICES, parent,
+                              &local);
+    if (inv == NULL) {
+        if (g_error_matches(local, MDEV_ERROR, MDEV_ERROR_NOT_FOUND))
+            set_parent_not_found(ctx, parent, error);
+        else
+            g_propagate_error(error, g_steal_pointer(&local));
+        return NULL;
+    }
+    elsewhere = uuid ? scan_devices(ctx, uuid, error) : mdev_inventory_new();
+    if (elsewhere == NULL)
+        return NULL;
+    for (guint i = 0; i < elsewhere->devices->len; i++) {
+        MdevDevice *d = g_ptr_array_index(elsewhere->devices, i);
+
+        if (strcmp(d->parent, parent) != 0)
+            g_ptr_array_add(inv->devices, g_ptr_array_steal_index(elsewhere->devices, i--));
+    }
+    take_messages(messages, inv->problems);
+    take_messages(messages, elsewhere->problems);
+    return g_steal_pointer(&inv);
+}
+
 static MdevParent *
 usable_parent(MdevContext *ctx, MdevInventory *inv, const char *name, GError **error)
 {
@@ -423,7 +458,8 @@ mdev_ops_create(MdevContext *ctx, const char *parent, const char *type, const ch
     if (lock == NULL)
         return NULL;
     g_clear_pointer(&inv, mdev_inventory_free);
-    inv = scan(ctx, parent, NULL, ret_messages, error);
+    inv = parent ? scan_parent(ctx, parent, id, ret_messages, error)
+                 : scan(ctx, NULL, NULL, ret_messages, error);
     if (inv == NULL)
         return NULL;
     if (parent) {
@@ -886,7 +922,7 @@ mdev_ops_start(MdevContext *ctx, const char *uuid, const char *parent, GPtrArray
     definition = lock_definition(ctx, id, parent, &lock, error);
     if (definition == NULL)
         return FALSE;
-    inv = scan(ctx, definition->parent, NULL, ret_messages, error);
+    inv = scan_parent(ctx, definition->parent, id, ret_messages, error);
     if (inv == NULL)
         return FALSE;
     p = usable_parent(ctx, inv, definition->parent, error);

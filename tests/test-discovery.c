@@ -306,6 +306,48 @@ test_devices(Fixture *fx, gconstpointer data)
     g_assert_cmpstr(d->driver, ==, "mtty");
 }
 
+/* A named parent's mdevs are read from its own directory: exactly the
+ * same records as the full listing has for it, and a directory there that
+ * only looks like an mdev (not on the mdev bus) is none. */
+static void
+test_parent_devices(Fixture *fx, gconstpointer data)
+{
+    const MockTypeInfo mdpy = { "mdpy-vga", "mdpy", NULL, "vfio-pci", 4 };
+    g_autoptr(MdevInventory) all = NULL;
+    g_autoptr(MdevInventory) only = NULL;
+    g_autofree char *stray = NULL;
+
+    if (test_skip_without_umockdev())
+        return;
+    add_mtty(fx);
+    mock_sysfs_add_generic_parent(fx->sysfs, "mdpy");
+    mock_sysfs_register_parent(fx->sysfs, "mdpy", FALSE);
+    mock_sysfs_add_type(fx->sysfs, "mdpy", &mdpy);
+    mock_sysfs_add_mdev(fx->sysfs, "mtty", UUID_C, "mtty-1", 5, "mtty");
+    mock_sysfs_add_mdev(fx->sysfs, "mdpy", UUID_B, "mdpy-vga", 4, "mdpy");
+    mock_sysfs_add_mdev(fx->sysfs, "mtty", UUID_A, "mtty-2", 3, "mtty");
+    stray = g_build_filename(mock_sysfs_get_root(fx->sysfs),
+                             mock_sysfs_get_parent_syspath(fx->sysfs, "mtty"),
+                             "44444444-4444-4444-8444-444444444444", NULL);
+    g_assert_cmpint(g_mkdir_with_parents(stray, 0755), ==, 0);
+
+    all = scan(fx, MDEV_DISCOVERY_DEVICES, NULL);
+    only = scan(fx, MDEV_DISCOVERY_PARENTS | MDEV_DISCOVERY_DEVICES, "mtty");
+    g_assert_cmpuint(all->devices->len, ==, 3);
+    g_assert_cmpuint(only->devices->len, ==, 2);
+    for (guint i = 0; i < only->devices->len; i++) {
+        const MdevDevice *d = g_ptr_array_index(only->devices, i);
+        const MdevDevice *same = mdev_inventory_get_device(all, d->uuid, "mtty");
+
+        g_assert_nonnull(same);
+        g_assert_cmpstr(d->type, ==, same->type);
+        g_assert_cmpstr(d->syspath, ==, same->syspath);
+        g_assert_cmpint(d->iommu_group, ==, same->iommu_group);
+        g_assert_true(d->active);
+    }
+    g_assert_cmpstr(((MdevDevice *) g_ptr_array_index(only->devices, 0))->uuid, ==, UUID_A);
+}
+
 /* A device that exists but has not registered yet (NVIDIA VFs right after
  * sriov-manage, a subchannel not yet bound to vfio_ccw): invisible in the
  * full listing, reported as unregistered when named. */
@@ -623,6 +665,7 @@ main(int argc, char **argv)
     ADD("/discovery/parent/similar-name", test_similar);
     ADD("/discovery/type/broken", test_broken_type);
     ADD("/discovery/device/list", test_devices);
+    ADD("/discovery/device/of-parent", test_parent_devices);
     ADD("/discovery/device/vanished", test_vanished);
     ADD("/discovery/device/by-uuid", test_by_uuid);
     ADD("/discovery/device/untyped", test_untyped);
