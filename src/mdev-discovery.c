@@ -394,6 +394,37 @@ read_type(MdevInventory *inv, const char *parent, int typesfd, const char *id)
     return g_steal_pointer(&type);
 }
 
+/**
+ * mdev_discovery_read_type:
+ * @inv: receives the problems met
+ * @parent: a parent with its syspath
+ * @type_id: one of its types
+ *
+ * Reads one type's files: what a change to one type of one parent needs
+ * after a scan with %MDEV_DISCOVERY_TYPE_IDS.
+ *
+ * Returns: (transfer full) (nullable): the type, %NULL when it is not there
+ */
+MdevType *
+mdev_discovery_read_type(MdevInventory *inv, const MdevParent *parent, const char *type_id)
+{
+    g_autofree char *path = NULL;
+    MdevType *type;
+    int typesfd;
+
+    g_return_val_if_fail(inv != NULL && parent != NULL && type_id != NULL, NULL);
+
+    if (parent->syspath == NULL || !mdev_util_name_is_valid(type_id))
+        return NULL;
+    path = g_strconcat(parent->syspath, "/mdev_supported_types", NULL);
+    typesfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (typesfd < 0)
+        return NULL;
+    type = read_type(inv, parent->name, typesfd, type_id);
+    close(typesfd);
+    return type;
+}
+
 /* Reads <parent>/mdev_supported_types. FALSE when the directory is absent,
  * which means the parent is not (or no longer) registered. */
 static gboolean

@@ -60,6 +60,8 @@ MdevDevice *mdev_inventory_get_device(MdevInventory *inv, const char *uuid,
                                       const char *parent);
 void mdev_inventory_add_definitions(MdevInventory *inv, GPtrArray *defined);
 
+MdevType *mdev_discovery_read_type(MdevInventory *inv, const MdevParent *parent,
+                                   const char *type_id) G_GNUC_WARN_UNUSED_RESULT;
 MdevInventory *mdev_discovery_scan(MdevContext *ctx, MdevDiscoveryFlags flags,
                                    const char *parent, GError **error)
     G_GNUC_WARN_UNUSED_RESULT;

@@ -160,13 +160,14 @@ scan_devices(MdevContext *ctx, const char *uuid, GError **error)
 
 /* Parents (all, or the one named) and the active mdevs (all, or @uuid). */
 static MdevInventory *
-scan(MdevContext *ctx, const char *parent, const char *uuid, GPtrArray *messages, GError **error)
+scan_with(MdevContext *ctx, MdevDiscoveryFlags flags, const char *parent, const char *uuid,
+          GPtrArray *messages, GError **error)
 {
     g_autoptr(MdevInventory) inv = NULL;
     g_autoptr(MdevInventory) devices = NULL;
     g_autoptr(GError) local = NULL;
 
-    inv = mdev_discovery_scan(ctx, MDEV_DISCOVERY_PARENTS, parent, &local);
+    inv = mdev_discovery_scan(ctx, MDEV_DISCOVERY_PARENTS | flags, parent, &local);
     if (inv == NULL) {
         if (parent && g_error_matches(local, MDEV_ERROR, MDEV_ERROR_NOT_FOUND))
             set_parent_not_found(ctx, parent, error);
@@ -184,20 +185,48 @@ scan(MdevContext *ctx, const char *parent, const char *uuid, GPtrArray *messages
     return g_steal_pointer(&inv);
 }
 
+static MdevInventory *
+scan(MdevContext *ctx, const char *parent, const char *uuid, GPtrArray *messages, GError **error)
+{
+    return scan_with(ctx, 0, parent, uuid, messages, error);
+}
+
+/* What create needs before its lock on a named parent: the parent, its
+ * types by id (all their files only when @type is none of the ids, for a
+ * lookup by name) and whether @uuid runs. */
+static MdevInventory *
+scan_for_create(MdevContext *ctx, const char *parent, const char *type, const char *uuid,
+                GError **error)
+{
+    g_autoptr(MdevInventory) inv = scan_with(ctx, MDEV_DISCOVERY_TYPE_IDS, parent, uuid, NULL,
+                                             error);
+    MdevParent *p = inv ? mdev_inventory_get_parent(inv, parent) : NULL;
+
+    if (p && p->registered && type && !mdev_parent_get_type(p, type)) {
+        g_clear_pointer(&inv, mdev_inventory_free);
+        return scan(ctx, parent, uuid, NULL, error);
+    }
+    return g_steal_pointer(&inv);
+}
+
 /* What a create or start on the named @parent needs under its lock: the
  * parent, its own mdevs (capacity, the messages) and @uuid wherever it runs
  * (the kernel's duplicate check is host-wide); no other parent's mdev, so
  * the cost does not grow with the rest of the host. */
 static MdevInventory *
-scan_parent(MdevContext *ctx, const char *parent, const char *uuid, GPtrArray *messages,
-            GError **error)
+scan_parent(MdevContext *ctx, const char *parent, const char *uuid, const char *type_id,
+            GPtrArray *messages, GError **error)
 {
     g_autoptr(MdevInventory) inv = NULL;
     g_autoptr(MdevInventory) elsewhere = NULL;
     g_autoptr(GError) local = NULL;
+    MdevParent *p;
 
-    inv = mdev_discovery_scan(ctx, MDEV_DISCOVERY_PARENTS | MDEV_DISCOVERY_DEVICES, parent,
-                              &local);
+    /* of the types, the one in question is read; the others are named only */
+    inv = mdev_discovery_scan(ctx,
+                              MDEV_DISCOVERY_PARENTS | MDEV_DISCOVERY_DEVICES |
+                                  MDEV_DISCOVERY_TYPE_IDS,
+                              parent, &local);
     if (inv == NULL) {
         if (g_error_matches(local, MDEV_ERROR, MDEV_ERROR_NOT_FOUND))
             set_parent_not_found(ctx, parent, error);
@@ -213,6 +242,22 @@ scan_parent(MdevContext *ctx, const char *parent, const char *uuid, GPtrArray *m
 
         if (strcmp(d->parent, parent) != 0)
             g_ptr_array_add(inv->devices, g_ptr_array_steal_index(elsewhere->devices, i--));
+    }
+    p = mdev_inventory_get_parent(inv, parent);
+    for (guint i = 0; p && type_id && i < p->types->len; i++) {
+        MdevType *listed = g_ptr_array_index(p->types, i);
+
+        if (strcmp(listed->id, type_id) == 0) {
+            MdevType *full = mdev_discovery_read_type(inv, p, type_id);
+
+            if (full) {
+                mdev_type_free(listed);
+                p->types->pdata[i] = full;
+            } else {
+                g_ptr_array_remove_index(p->types, i); /* gone meanwhile */
+            }
+            break;
+        }
     }
     take_messages(messages, inv->problems);
     take_messages(messages, elsewhere->problems);
@@ -400,6 +445,41 @@ lock_set(MdevContext *ctx, GHashTable *set, GError **error)
     return mdev_lock_acquire(ctx, names, error);
 }
 
+/* What define needs: the named parent's types (by id, when @type is one of
+ * them) when it is present and registered, else every parent's (a type name is then looked up on all of
+ * them), and whether @uuid runs. The cost of "define --parent" does not grow
+ * with the number of other parents or mdevs. */
+static MdevInventory *
+scan_for_definition(MdevContext *ctx, const char *parent, const char *type, const char *uuid,
+                    GError **error)
+{
+    if (parent) {
+        /* a type given by its id needs the names of the type directories
+         * alone; one given by its name, all the types' files */
+        g_autoptr(MdevInventory) inv =
+            mdev_discovery_scan(ctx, MDEV_DISCOVERY_PARENTS | MDEV_DISCOVERY_TYPE_IDS, parent, NULL);
+        MdevParent *p = inv ? mdev_inventory_get_parent(inv, parent) : NULL;
+        g_autoptr(MdevInventory) devices = NULL;
+
+        if (p && type && !mdev_parent_get_type(p, type)) {
+            g_clear_pointer(&inv, mdev_inventory_free);
+            inv = mdev_discovery_scan(ctx, MDEV_DISCOVERY_PARENTS, parent, NULL);
+            p = inv ? mdev_inventory_get_parent(inv, parent) : NULL;
+        }
+
+        if (p && p->registered) {
+            devices = scan_devices(ctx, uuid, error);
+            if (devices == NULL)
+                return NULL;
+            g_ptr_array_extend_and_steal(inv->devices, g_steal_pointer(&devices->devices));
+            devices->devices = g_ptr_array_new();
+            return g_steal_pointer(&inv);
+        }
+    }
+    /* without a parent, placement weighs every parent's active mdevs */
+    return scan(ctx, NULL, parent ? uuid : NULL, NULL, error);
+}
+
 /**
  * mdev_ops_create:
  * @ctx: a context
@@ -438,7 +518,8 @@ mdev_ops_create(MdevContext *ctx, const char *parent, const char *type, const ch
         return NULL;
 
     /* type and candidate parents only: the mdevs are read under the lock */
-    inv = scan(ctx, parent, id, NULL, error);
+    inv = parent ? scan_for_create(ctx, parent, type, id, error)
+                 : scan(ctx, NULL, id, NULL, error);
     if (inv == NULL)
         return NULL;
     if (parent && usable_parent(ctx, inv, parent, error) == NULL)
@@ -458,7 +539,7 @@ mdev_ops_create(MdevContext *ctx, const char *parent, const char *type, const ch
     if (lock == NULL)
         return NULL;
     g_clear_pointer(&inv, mdev_inventory_free);
-    inv = parent ? scan_parent(ctx, parent, id, ret_messages, error)
+    inv = parent ? scan_parent(ctx, parent, id, type_id, ret_messages, error)
                  : scan(ctx, NULL, NULL, ret_messages, error);
     if (inv == NULL)
         return NULL;
@@ -537,40 +618,6 @@ definition_type(MdevInventory *inv, const char *where, const char *type, GError 
     return g_strdup(type);
 }
 
-/* What define needs: the named parent's types (by id, when @type is one of
- * them) when it is present and registered, else every parent's (a type name is then looked up on all of
- * them), and whether @uuid runs. The cost of "define --parent" does not grow
- * with the number of other parents or mdevs. */
-static MdevInventory *
-scan_for_definition(MdevContext *ctx, const char *parent, const char *type, const char *uuid,
-                    GError **error)
-{
-    if (parent) {
-        /* a type given by its id needs the names of the type directories
-         * alone; one given by its name, all the types' files */
-        g_autoptr(MdevInventory) inv =
-            mdev_discovery_scan(ctx, MDEV_DISCOVERY_PARENTS | MDEV_DISCOVERY_TYPE_IDS, parent, NULL);
-        MdevParent *p = inv ? mdev_inventory_get_parent(inv, parent) : NULL;
-        g_autoptr(MdevInventory) devices = NULL;
-
-        if (p && type && !mdev_parent_get_type(p, type)) {
-            g_clear_pointer(&inv, mdev_inventory_free);
-            inv = mdev_discovery_scan(ctx, MDEV_DISCOVERY_PARENTS, parent, NULL);
-            p = inv ? mdev_inventory_get_parent(inv, parent) : NULL;
-        }
-
-        if (p && p->registered) {
-            devices = scan_devices(ctx, uuid, error);
-            if (devices == NULL)
-                return NULL;
-            g_ptr_array_extend_and_steal(inv->devices, g_steal_pointer(&devices->devices));
-            devices->devices = g_ptr_array_new();
-            return g_steal_pointer(&inv);
-        }
-    }
-    /* without a parent, placement weighs every parent's active mdevs */
-    return scan(ctx, NULL, parent ? uuid : NULL, NULL, error);
-}
 
 /* Replaces @definition's attributes with what the get-attributes callout
  * reports for the running device. */
@@ -922,7 +969,7 @@ mdev_ops_start(MdevContext *ctx, const char *uuid, const char *parent, GPtrArray
     definition = lock_definition(ctx, id, parent, &lock, error);
     if (definition == NULL)
         return FALSE;
-    inv = scan_parent(ctx, definition->parent, id, ret_messages, error);
+    inv = scan_parent(ctx, definition->parent, id, definition->type, ret_messages, error);
     if (inv == NULL)
         return FALSE;
     p = usable_parent(ctx, inv, definition->parent, error);

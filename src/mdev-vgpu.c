@@ -60,6 +60,15 @@ mdev_vgpu_offers_type(MdevContext *ctx, const char *card, const char *type)
 
     if (card && !mdev_nvidia_address_is_valid(card))
         return FALSE;
+    if (card) {
+        g_autofree char *types = g_strconcat("/sys/bus/pci/devices/", card,
+                                             "/mdev_supported_types", NULL);
+
+        /* an mdev parent is no card of the VF model (mdev_vgpu_is_card());
+         * knowing that saves a look at every VF bound to the driver */
+        if (access(types, F_OK) == 0)
+            return FALSE;
+    }
     cards = mdev_nvidia_scan_cards(card, MDEV_NVIDIA_SCAN_TYPES, problems, NULL);
     for (guint i = 0; cards && i < cards->len; i++) {
         const MdevNvidiaCard *c = g_ptr_array_index(cards, i);

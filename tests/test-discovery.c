@@ -306,6 +306,42 @@ test_devices(Fixture *fx, gconstpointer data)
     g_assert_cmpstr(d->driver, ==, "mtty");
 }
 
+/* Types by id alone read none of their files; one type is read on demand,
+ * the same as the full scan has it. */
+static void
+test_type_ids(Fixture *fx, gconstpointer data)
+{
+    g_autoptr(MdevInventory) ids = NULL;
+    g_autoptr(MdevInventory) full = NULL;
+    g_autoptr(MdevType) one = NULL;
+    const MdevParent *parent;
+    const MdevType *type;
+
+    if (test_skip_without_umockdev())
+        return;
+    add_mtty(fx);
+    ids = scan(fx, MDEV_DISCOVERY_PARENTS | MDEV_DISCOVERY_TYPE_IDS, "mtty");
+    parent = mdev_inventory_get_parent(ids, "mtty");
+    g_assert_nonnull(parent);
+    g_assert_cmpuint(parent->types->len, ==, 2);
+    type = g_ptr_array_index(parent->types, 0);
+    g_assert_cmpstr(type->id, ==, "mtty-1");
+    g_assert_null(type->name);
+    g_assert_null(type->device_api);
+    g_assert_cmpint(type->available_instances, ==, -1);
+
+    full = scan(fx, MDEV_DISCOVERY_PARENTS, "mtty");
+    one = mdev_discovery_read_type(ids, parent, "mtty-2");
+    g_assert_nonnull(one);
+    type = mdev_parent_get_type(mdev_inventory_get_parent(full, "mtty"), "mtty-2");
+    g_assert_cmpstr(one->name, ==, type->name);
+    g_assert_cmpstr(one->device_api, ==, type->device_api);
+    g_assert_cmpint(one->available_instances, ==, type->available_instances);
+    g_assert_cmpint(one->available_instances, ==, 12);
+    g_assert_null(mdev_discovery_read_type(ids, parent, "mtty-3"));
+    g_assert_null(mdev_discovery_read_type(ids, parent, "../mtty-1"));
+}
+
 /* A named parent's mdevs are read from its own directory: exactly the
  * same records as the full listing has for it, and a directory there that
  * only looks like an mdev (not on the mdev bus) is none. */
@@ -664,6 +700,7 @@ main(int argc, char **argv)
     ADD("/discovery/parent/unregistering", test_unregistering);
     ADD("/discovery/parent/similar-name", test_similar);
     ADD("/discovery/type/broken", test_broken_type);
+    ADD("/discovery/type/ids", test_type_ids);
     ADD("/discovery/device/list", test_devices);
     ADD("/discovery/device/of-parent", test_parent_devices);
     ADD("/discovery/device/vanished", test_vanished);
