@@ -68,6 +68,22 @@ add_mtty(Fixture *fx)
     mock_sysfs_add_type(fx->sysfs, "mtty", &t1);
 }
 
+/* mtty with two mdevs, mdpy with one */
+static void
+add_three_mdevs(Fixture *fx)
+{
+    const MockTypeInfo mdpy = { "mdpy-vga", "mdpy-vga", "virtual display, 640x480 framebuffer",
+                                "vfio-pci", 4 };
+
+    add_mtty(fx);
+    mock_sysfs_add_generic_parent(fx->sysfs, "mdpy");
+    mock_sysfs_register_parent(fx->sysfs, "mdpy", FALSE);
+    mock_sysfs_add_type(fx->sysfs, "mdpy", &mdpy);
+    mock_sysfs_add_mdev(fx->sysfs, "mtty", UUID_C, "mtty-1", 5, "mtty");
+    mock_sysfs_add_mdev(fx->sysfs, "mtty", UUID_A, "mtty-2", 3, "mtty");
+    mock_sysfs_add_mdev(fx->sysfs, "mdpy", UUID_B, "mdpy-vga", 4, "mdpy");
+}
+
 static void
 test_empty(Fixture *fx, gconstpointer data)
 {
@@ -257,21 +273,13 @@ test_s390(Fixture *fx, gconstpointer data)
 static void
 test_devices(Fixture *fx, gconstpointer data)
 {
-    const MockTypeInfo mdpy = { "mdpy-vga", "mdpy-vga", "virtual display, 640x480 framebuffer",
-                                "vfio-pci", 4 };
     g_autoptr(MdevInventory) inv = NULL;
     g_autoptr(MdevInventory) only = NULL;
     MdevDevice *d;
 
     if (test_skip_without_umockdev())
         return;
-    add_mtty(fx);
-    mock_sysfs_add_generic_parent(fx->sysfs, "mdpy");
-    mock_sysfs_register_parent(fx->sysfs, "mdpy", FALSE);
-    mock_sysfs_add_type(fx->sysfs, "mdpy", &mdpy);
-    mock_sysfs_add_mdev(fx->sysfs, "mtty", UUID_C, "mtty-1", 5, "mtty");
-    mock_sysfs_add_mdev(fx->sysfs, "mtty", UUID_A, "mtty-2", 3, "mtty");
-    mock_sysfs_add_mdev(fx->sysfs, "mdpy", UUID_B, "mdpy-vga", 4, "mdpy");
+    add_three_mdevs(fx);
 
     inv = scan(fx, MDEV_DISCOVERY_DEVICES, NULL);
     g_assert_cmpuint(inv->parents->len, ==, 0);
@@ -348,20 +356,13 @@ test_type_ids(Fixture *fx, gconstpointer data)
 static void
 test_parent_devices(Fixture *fx, gconstpointer data)
 {
-    const MockTypeInfo mdpy = { "mdpy-vga", "mdpy", NULL, "vfio-pci", 4 };
     g_autoptr(MdevInventory) all = NULL;
     g_autoptr(MdevInventory) only = NULL;
     g_autofree char *stray = NULL;
 
     if (test_skip_without_umockdev())
         return;
-    add_mtty(fx);
-    mock_sysfs_add_generic_parent(fx->sysfs, "mdpy");
-    mock_sysfs_register_parent(fx->sysfs, "mdpy", FALSE);
-    mock_sysfs_add_type(fx->sysfs, "mdpy", &mdpy);
-    mock_sysfs_add_mdev(fx->sysfs, "mtty", UUID_C, "mtty-1", 5, "mtty");
-    mock_sysfs_add_mdev(fx->sysfs, "mdpy", UUID_B, "mdpy-vga", 4, "mdpy");
-    mock_sysfs_add_mdev(fx->sysfs, "mtty", UUID_A, "mtty-2", 3, "mtty");
+    add_three_mdevs(fx);
     stray = g_build_filename(mock_sysfs_get_root(fx->sysfs),
                              mock_sysfs_get_parent_syspath(fx->sysfs, "mtty"),
                              "44444444-4444-4444-8444-444444444444", NULL);
