@@ -695,6 +695,19 @@ mdev_json_node_get_string(const MdevJsonNode *node)
 }
 
 /**
+ * mdev_json_node_is_integer:
+ * @node: (nullable): a node
+ *
+ * Returns: whether @node is a number without fraction and exponent, of any
+ *   size: `2` and `123456789012345678901234567890`, not `2.0` or `2e0`
+ */
+gboolean
+mdev_json_node_is_integer(const MdevJsonNode *node)
+{
+    return node != NULL && node->type == MDEV_JSON_NUMBER && node->integer;
+}
+
+/**
  * mdev_json_node_get_int:
  * @node: (nullable): a node
  * @ret_value: (out) (optional): where to store the value

@@ -10,11 +10,11 @@ G_BEGIN_DECLS
  * @MDEV_JSON_NULL: `null`
  * @MDEV_JSON_FALSE: `false`
  * @MDEV_JSON_TRUE: `true`
- * @MDEV_JSON_NUMBER: a number, read with mdev_json_node_int() or
- *   mdev_json_node_double()
- * @MDEV_JSON_STRING: a string, read with mdev_json_node_string()
- * @MDEV_JSON_ARRAY: an array, walked with mdev_json_node_first() and
- *   mdev_json_node_next()
+ * @MDEV_JSON_NUMBER: a number, read with mdev_json_node_get_int() or
+ *   mdev_json_node_get_double()
+ * @MDEV_JSON_STRING: a string, read with mdev_json_node_get_string()
+ * @MDEV_JSON_ARRAY: an array, walked with mdev_json_node_get_first() and
+ *   mdev_json_node_get_next()
  * @MDEV_JSON_OBJECT: an object, walked the same way or searched with
  *   mdev_json_object_get()
  * @MDEV_JSON_LAST: the number of types
@@ -46,6 +46,7 @@ const MdevJsonNode *mdev_json_doc_get_root(const MdevJsonDoc *doc);
 
 MdevJsonType mdev_json_node_get_type(const MdevJsonNode *node);
 const char *mdev_json_node_get_string(const MdevJsonNode *node);
+gboolean mdev_json_node_is_integer(const MdevJsonNode *node);
 gboolean mdev_json_node_get_int(const MdevJsonNode *node, gint64 *ret_value);
 gboolean mdev_json_node_get_double(const MdevJsonNode *node, double *ret_value);
 guint mdev_json_node_get_size(const MdevJsonNode *node);

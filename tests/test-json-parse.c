@@ -275,12 +275,16 @@ test_api(void)
     g_assert_true(mdev_json_node_get_double(node, &number));
     g_assert_cmpfloat(number, ==, 42.0);
     g_assert_true(mdev_json_node_get_int(node, NULL));
+    g_assert_true(mdev_json_node_is_integer(node));
+    g_assert_false(mdev_json_node_is_integer(root));
+    g_assert_false(mdev_json_node_is_integer(NULL));
 
     /* 1.0 is a number, not an integer; a failed read leaves the value */
     integer = 7;
     node = mdev_json_object_get(root, "f");
     g_assert_false(mdev_json_node_get_int(node, &integer));
     g_assert_cmpint(integer, ==, 7);
+    g_assert_false(mdev_json_node_is_integer(node));
     g_assert_true(mdev_json_node_get_double(node, &number));
     g_assert_cmpfloat(number, ==, 1.0);
 
