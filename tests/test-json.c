@@ -2,6 +2,7 @@
 #include "mdev-error.h"
 #include "mdev-json-parse.h"
 #include "mdev-json.h"
+#include "mdev-vgpu-store.h"
 
 #include <string.h>
 
@@ -480,8 +481,8 @@ test_duplicate_keys(void)
     g_clear_error(&error);
 
     d = mdev_json_definition_from_string(
-        "{\"mdev_type\":\"t\",\"start\":\"auto\",\"attrs\":[{\"a\":\"1\",\"a\":\"2\"}]}", "p",
-        NULL, &error);
+        "{\"mdev_type\":\"t\",\"start\":\"auto\",\"attrs\":[{\"a\":\"1\",\"a\":\"2\"}]}", "p", NULL,
+        &error);
     g_assert_null(d);
     g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG);
     g_assert_nonnull(strstr(error->message, "a key twice"));
@@ -546,6 +547,60 @@ test_error_position(void)
     g_assert_cmpstr(error->message, ==, "not valid JSON: an unexpected character at byte 7");
 }
 
+/* A VF vGPU definition reads back what the store writes, and refuses
+ * every key it does not know and every value of the wrong kind. */
+static void
+test_vgpu_definition(void)
+{
+    static const char uuid[] = "67215cd7-f78e-4352-b10a-ba2a22b1c4d8";
+    static const struct {
+        const char *text;
+        const char *expect;
+    } bad[] = {
+        { "[]", "not a JSON object" },
+        { "{\"type\":\"nvidia-1148\",\"start\":\"auto\",\"statr\":\"auto\"}",
+          "unknown key 'statr'" },
+        { "{\"start\":\"auto\"}", "the key 'type' is missing" },
+        { "{\"type\":\"nvidia-1148\"}", "the key 'start' is missing" },
+        { "{\"type\":1148,\"start\":\"auto\"}", "the key 'type' is not a string" },
+        { "{\"type\":\"nvidia-1148\",\"start\":\"auto\",\"address\":null}",
+          "the key 'address' is not a string" },
+        { "{\"type\":\"nvidia-1148\",\"start\":\"auto\",\"vgpu_params\":[]}",
+          "the key 'vgpu_params' is not a string" },
+        { "{\"type\":\"nvidia-1148\",\"start\":\"yes\"}",
+          "'start' is 'yes', not 'auto' or 'manual'" },
+        { "{\"type\":\"nvidia-1148\",\"type\":\"nvidia-1149\",\"start\":\"auto\"}",
+          "not valid JSON: a key twice at byte 22" },
+    };
+    g_autoptr(MdevVgpuDefinition) definition =
+        mdev_vgpu_definition_new(uuid, "0000:3d:00.0", "nvidia-1148");
+    g_autoptr(MdevVgpuDefinition) back = NULL;
+    g_autofree char *text = NULL;
+    g_autoptr(GError) error = NULL;
+
+    definition->autostart = TRUE;
+    definition->address = g_strdup("0000:3d:00.5");
+    definition->params = g_strdup("frame_rate_limiter=0");
+    text = mdev_vgpu_definition_to_string(definition);
+    back = mdev_vgpu_definition_from_string(text, uuid, "0000:3d:00.0", &error);
+    g_assert_no_error(error);
+    g_assert_cmpstr(back->type, ==, "nvidia-1148");
+    g_assert_true(back->autostart);
+    g_assert_cmpstr(back->address, ==, "0000:3d:00.5");
+    g_assert_cmpstr(back->params, ==, "frame_rate_limiter=0");
+
+    for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_autoptr(MdevVgpuDefinition) d = NULL;
+
+        g_test_message("case %" G_GSIZE_FORMAT ": %s", i, bad[i].text);
+        d = mdev_vgpu_definition_from_string(bad[i].text, uuid, "0000:3d:00.0", &error);
+        g_assert_null(d);
+        g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG);
+        g_assert_cmpstr(error->message, ==, bad[i].expect);
+        g_clear_error(&error);
+    }
+}
+
 /* Whatever reaches the writer, what it writes is UTF-8 a reader accepts. */
 static void
 test_write_invalid_utf8(void)
@@ -584,5 +639,6 @@ main(int argc, char **argv)
     g_test_add_func("/json/read/depth-objects", test_depth_objects);
     g_test_add_func("/json/read/error-position", test_error_position);
     g_test_add_func("/json/write/invalid-utf8", test_write_invalid_utf8);
+    g_test_add_func("/json/read/vgpu-definition", test_vgpu_definition);
     return g_test_run();
 }
