@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Definition parsing with json-glib (the library's reader) against json-c
- * and the library's own strict parser (mdev-json-parse), on the same files
+ * Definition parsing by the library's reader
+ * (mdev_json_definition_from_string(), the own parser behind it) against
+ * json-c and the bare own parser (mdev-json-parse), on the same files
  * (bench/README.md).
  *
- * Usage: json-parse glib|json-c|own|own-reuse CONF_DIR ROUNDS
+ * Usage: json-parse library|json-c|own|own-reuse CONF_DIR ROUNDS
  *        json-parse limits
  *
  * The first form reads every CONF_DIR/<parent>/<uuid> into memory, then
@@ -98,19 +99,13 @@ parse_json_c(const File *file, GError **error)
 }
 
 typedef enum {
-    MODE_GLIB,
+    MODE_LIBRARY,
     MODE_JSON_C,
     MODE_OWN,
     MODE_OWN_REUSE,
 } Mode;
 
-static const char *const mode_names[] = { "glib", "json-c", "own", "own-reuse" };
-
-static const char *
-mode_label(Mode mode)
-{
-    return mode == MODE_GLIB ? "json-glib" : mode_names[mode];
-}
+static const char *const mode_names[] = { "library", "json-c", "own", "own-reuse" };
 
 /* parse_json_c() with the library's own parser; @doc is the document to
  * load into, or NULL for a new one per file. */
@@ -201,7 +196,7 @@ parse_one(Mode mode, MdevJsonDoc *doc, const File *file, GError **error)
     g_autoptr(MdevDevice) definition = NULL;
 
     switch (mode) {
-    case MODE_GLIB:
+    case MODE_LIBRARY:
         definition = mdev_json_definition_from_string(file->text, file->parent, file->uuid, error);
         break;
     case MODE_JSON_C:
@@ -242,22 +237,22 @@ limits(void)
             g_string_append_c(text, ']');
         g_string_append_c(text, '}');
         f.text = text->str;
-        for (Mode mode = MODE_GLIB; mode <= MODE_OWN; mode++) {
+        for (Mode mode = MODE_LIBRARY; mode <= MODE_OWN; mode++) {
             g_autoptr(GError) error = NULL;
             gboolean ok = parse_one(mode, NULL, &f, &error);
 
-            printf("| nesting %u | %s | %s |\n", depths[i] + 1, mode_label(mode),
+            printf("| nesting %u | %s | %s |\n", depths[i] + 1, mode_names[mode],
                    ok ? "accepted" : error->message);
         }
     }
     for (guint i = 0; i < G_N_ELEMENTS(texts); i++) {
         File f = { (char *) "p", (char *) "u", (char *) texts[i] };
 
-        for (Mode mode = MODE_GLIB; mode <= MODE_OWN; mode++) {
+        for (Mode mode = MODE_LIBRARY; mode <= MODE_OWN; mode++) {
             g_autoptr(GError) error = NULL;
             gboolean ok = parse_one(mode, NULL, &f, &error);
 
-            printf("| %s | %s | %s |\n", names[i], mode_label(mode),
+            printf("| %s | %s | %s |\n", names[i], mode_names[mode],
                    ok ? "accepted" : error->message);
         }
     }
@@ -268,7 +263,7 @@ main(int argc, char **argv)
 {
     g_autoptr(GArray) files = NULL;
     g_autoptr(MdevJsonDoc) doc = mdev_json_doc_new();
-    Mode mode = MODE_GLIB;
+    Mode mode = MODE_LIBRARY;
     guint rounds;
     struct rusage usage;
     double start, total;
@@ -280,7 +275,7 @@ main(int argc, char **argv)
     while (argc == 4 && mode < G_N_ELEMENTS(mode_names) && strcmp(argv[1], mode_names[mode]) != 0)
         mode++;
     if (argc != 4 || mode == G_N_ELEMENTS(mode_names)) {
-        fprintf(stderr, "usage: json-parse glib|json-c|own|own-reuse CONF_DIR ROUNDS | "
+        fprintf(stderr, "usage: json-parse library|json-c|own|own-reuse CONF_DIR ROUNDS | "
                         "json-parse limits\n");
         return 2;
     }
@@ -303,7 +298,7 @@ main(int argc, char **argv)
     }
     total = cpu_ms() - start;
     getrusage(RUSAGE_SELF, &usage);
-    printf("%s: %u files x %u rounds, %.2f us CPU per file, peak RSS %ld KiB\n", mode_label(mode),
+    printf("%s: %u files x %u rounds, %.2f us CPU per file, peak RSS %ld KiB\n", mode_names[mode],
            files->len, rounds, total * 1e3 / (files->len * rounds), usage.ru_maxrss);
     return 0;
 }
