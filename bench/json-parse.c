@@ -1,19 +1,23 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Definition parsing with json-glib (the library's reader) against json-c,
- * on the same files (bench/README.md).
+ * Definition parsing by the library's reader
+ * (mdev_json_definition_from_string(), the own parser behind it) against
+ * json-c and the bare own parser (mdev-json-parse), on the same files
+ * (bench/README.md).
  *
- * Usage: json-parse glib|json-c CONF_DIR ROUNDS
+ * Usage: json-parse library|json-c|own|own-reuse CONF_DIR ROUNDS
  *        json-parse limits
  *
  * The first form reads every CONF_DIR/<parent>/<uuid> into memory, then
  * parses all of them ROUNDS times into definitions and prints the CPU time
- * per file, the files and the peak RSS. The json-c side does the work the
- * library's reader does: the same checks of "mdev_type", "start" and
- * "attrs", the same records. "limits" prints how each library treats deep
- * nesting and bytes that are not UTF-8.
+ * per file, the files and the peak RSS. The json-c and own sides do the work
+ * the library's reader does: the same checks of "mdev_type", "start" and
+ * "attrs", the same records; "own" parses each file into a new document,
+ * "own-reuse" loads every file into one document. "limits" prints how each
+ * library treats deep nesting and bytes that are not UTF-8.
  */
 #include "mdev-error.h"
+#include "mdev-json-parse.h"
 #include "mdev-json.h"
 #include "mdev-util.h"
 
@@ -94,6 +98,66 @@ parse_json_c(const File *file, GError **error)
     return g_steal_pointer(&definition);
 }
 
+typedef enum {
+    MODE_LIBRARY,
+    MODE_JSON_C,
+    MODE_OWN,
+    MODE_OWN_REUSE,
+} Mode;
+
+static const char *const mode_names[] = { "library", "json-c", "own", "own-reuse" };
+
+/* parse_json_c() with the library's own parser; @doc is the document to
+ * load into, or NULL for a new one per file. */
+static MdevDevice *
+parse_own(const File *file, MdevJsonDoc *doc, GError **error)
+{
+    g_autoptr(MdevJsonDoc) own = NULL;
+    g_autoptr(MdevDevice) definition = NULL;
+    const MdevJsonNode *root, *node;
+
+    if (doc == NULL) {
+        doc = own = mdev_json_doc_parse(file->text, strlen(file->text), error);
+        if (doc == NULL)
+            return NULL;
+    } else if (!mdev_json_doc_load(doc, file->text, strlen(file->text), error)) {
+        return NULL;
+    }
+    root = mdev_json_doc_get_root(doc);
+    node = mdev_json_object_get(root, "mdev_type");
+    if (mdev_json_node_get_string(node) == NULL ||
+        !mdev_util_check_name("type", mdev_json_node_get_string(node), error)) {
+        if (error && *error == NULL)
+            g_set_error_literal(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG, "bad definition");
+        return NULL;
+    }
+    definition = mdev_device_new(file->uuid, file->parent);
+    definition->defined = TRUE;
+    definition->type = g_strdup(mdev_json_node_get_string(node));
+    node = mdev_json_object_get(root, "start");
+    if (node == NULL || mdev_json_node_get_type(node) == MDEV_JSON_NULL) {
+        g_set_error_literal(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
+                            "the definition has no 'start'");
+        return NULL;
+    }
+    definition->autostart = g_strcmp0(mdev_json_node_get_string(node), "auto") == 0;
+    node = mdev_json_object_get(root, "attrs");
+    if (node && mdev_json_node_get_type(node) == MDEV_JSON_ARRAY) {
+        for (const MdevJsonNode *attr = mdev_json_node_get_first(node); attr;
+             attr = mdev_json_node_get_next(attr)) {
+            const MdevJsonNode *value = mdev_json_node_get_first(attr);
+
+            if (mdev_json_node_get_type(attr) != MDEV_JSON_OBJECT ||
+                mdev_json_node_get_size(attr) != 1 || mdev_json_node_get_string(value) == NULL ||
+                !mdev_util_check_name("attribute", mdev_json_node_get_key(value), error))
+                break;
+            g_ptr_array_add(definition->attrs, mdev_attr_new(mdev_json_node_get_key(value),
+                                                             mdev_json_node_get_string(value)));
+        }
+    }
+    return g_steal_pointer(&definition);
+}
+
 static GArray *
 read_files(const char *conf)
 {
@@ -127,14 +191,24 @@ cpu_ms(void)
 }
 
 static gboolean
-parse_one(gboolean glib, const File *file, GError **error)
+parse_one(Mode mode, MdevJsonDoc *doc, const File *file, GError **error)
 {
     g_autoptr(MdevDevice) definition = NULL;
 
-    if (glib)
+    switch (mode) {
+    case MODE_LIBRARY:
         definition = mdev_json_definition_from_string(file->text, file->parent, file->uuid, error);
-    else
+        break;
+    case MODE_JSON_C:
         definition = parse_json_c(file, error);
+        break;
+    case MODE_OWN:
+        definition = parse_own(file, NULL, error);
+        break;
+    case MODE_OWN_REUSE:
+        definition = parse_own(file, doc, error);
+        break;
+    }
     return definition != NULL;
 }
 
@@ -163,22 +237,22 @@ limits(void)
             g_string_append_c(text, ']');
         g_string_append_c(text, '}');
         f.text = text->str;
-        for (int glib = 1; glib >= 0; glib--) {
+        for (Mode mode = MODE_LIBRARY; mode <= MODE_OWN; mode++) {
             g_autoptr(GError) error = NULL;
-            gboolean ok = parse_one(glib, &f, &error);
+            gboolean ok = parse_one(mode, NULL, &f, &error);
 
-            printf("| nesting %u | %s | %s |\n", depths[i] + 1, glib ? "json-glib" : "json-c",
+            printf("| nesting %u | %s | %s |\n", depths[i] + 1, mode_names[mode],
                    ok ? "accepted" : error->message);
         }
     }
     for (guint i = 0; i < G_N_ELEMENTS(texts); i++) {
         File f = { (char *) "p", (char *) "u", (char *) texts[i] };
 
-        for (int glib = 1; glib >= 0; glib--) {
+        for (Mode mode = MODE_LIBRARY; mode <= MODE_OWN; mode++) {
             g_autoptr(GError) error = NULL;
-            gboolean ok = parse_one(glib, &f, &error);
+            gboolean ok = parse_one(mode, NULL, &f, &error);
 
-            printf("| %s | %s | %s |\n", names[i], glib ? "json-glib" : "json-c",
+            printf("| %s | %s | %s |\n", names[i], mode_names[mode],
                    ok ? "accepted" : error->message);
         }
     }
@@ -188,7 +262,8 @@ int
 main(int argc, char **argv)
 {
     g_autoptr(GArray) files = NULL;
-    gboolean glib;
+    g_autoptr(MdevJsonDoc) doc = mdev_json_doc_new();
+    Mode mode = MODE_LIBRARY;
     guint rounds;
     struct rusage usage;
     double start, total;
@@ -197,11 +272,13 @@ main(int argc, char **argv)
         limits();
         return 0;
     }
-    if (argc != 4 || (strcmp(argv[1], "glib") != 0 && strcmp(argv[1], "json-c") != 0)) {
-        fprintf(stderr, "usage: json-parse glib|json-c CONF_DIR ROUNDS | json-parse limits\n");
+    while (argc == 4 && mode < G_N_ELEMENTS(mode_names) && strcmp(argv[1], mode_names[mode]) != 0)
+        mode++;
+    if (argc != 4 || mode == G_N_ELEMENTS(mode_names)) {
+        fprintf(stderr, "usage: json-parse library|json-c|own|own-reuse CONF_DIR ROUNDS | "
+                        "json-parse limits\n");
         return 2;
     }
-    glib = strcmp(argv[1], "glib") == 0;
     rounds = (guint) atoi(argv[3]);
     files = read_files(argv[2]);
     if (files->len == 0) {
@@ -213,7 +290,7 @@ main(int argc, char **argv)
         for (guint i = 0; i < files->len; i++) {
             g_autoptr(GError) error = NULL;
 
-            if (!parse_one(glib, &g_array_index(files, File, i), &error)) {
+            if (!parse_one(mode, doc, &g_array_index(files, File, i), &error)) {
                 fprintf(stderr, "json-parse: %s\n", error->message);
                 return 1;
             }
@@ -221,8 +298,7 @@ main(int argc, char **argv)
     }
     total = cpu_ms() - start;
     getrusage(RUSAGE_SELF, &usage);
-    printf("%s: %u files x %u rounds, %.2f us CPU per file, peak RSS %ld KiB\n",
-           glib ? "json-glib" : "json-c", files->len, rounds, total * 1e3 / (files->len * rounds),
-           usage.ru_maxrss);
+    printf("%s: %u files x %u rounds, %.2f us CPU per file, peak RSS %ld KiB\n", mode_names[mode],
+           files->len, rounds, total * 1e3 / (files->len * rounds), usage.ru_maxrss);
     return 0;
 }

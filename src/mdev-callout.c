@@ -5,6 +5,7 @@
 #include "mdev-enum.h"
 #include "mdev-error.h"
 #include "mdev-json.h"
+#include "mdev-json-parse.h"
 #include "mdev-private.h"
 #include "mdev-sysfs.h"
 #include "mdev-util.h"
@@ -12,7 +13,6 @@
 #include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
-#include <json-c/json_object.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -646,18 +646,15 @@ run_script(MdevCallout *self, const char *path, MdevCalloutEvent event, MdevCall
 }
 
 static guint
-names_to_bits(json_object *array, const char *const *names, guint count, GPtrArray *unknown)
+names_to_bits(const MdevJsonNode *array, const char *const *names, guint count, GPtrArray *unknown)
 {
-    size_t length = json_object_array_length(array);
     guint bits = 0;
 
-    for (size_t i = 0; i < length; i++) {
-        json_object *element = json_object_array_get_idx(array, i);
-        const char *name = NULL;
+    for (const MdevJsonNode *element = mdev_json_node_get_first(array); element;
+         element = mdev_json_node_get_next(element)) {
+        const char *name = mdev_json_node_get_string(element);
         guint n = count;
 
-        if (json_object_is_type(element, json_type_string))
-            name = json_object_get_string(element);
         for (guint k = 0; name && k < count; k++) {
             if (strcmp(name, names[k]) == 0)
                 n = k;
@@ -687,26 +684,23 @@ gboolean
 mdev_callout_parse_supports(const char *text, guint *ret_actions, guint *ret_events,
                             GPtrArray *unknown)
 {
-    g_autoptr(json_object) root = NULL;
-    json_object *supports;
-    json_object *version;
-    json_object *actions;
-    json_object *events;
+    g_autoptr(MdevJsonDoc) doc = mdev_json_doc_parse(text, strlen(text), NULL);
+    const MdevJsonNode *supports;
+    const MdevJsonNode *actions;
+    const MdevJsonNode *events;
 
-    if (!mdev_json_parse(text, strlen(text), &root, NULL) ||
-        !json_object_is_type(root, json_type_object))
+    if (doc == NULL)
         return FALSE;
-    if (!json_object_object_get_ex(root, "supports", &supports) ||
-        !json_object_is_type(supports, json_type_object))
+    supports = mdev_json_object_get(mdev_json_doc_get_root(doc), "supports");
+    if (supports == NULL || mdev_json_node_get_type(supports) != MDEV_JSON_OBJECT)
         return FALSE;
-    /* json-c's int is any number without a fraction or exponent */
-    if (!json_object_object_get_ex(supports, "version", &version) ||
-        !json_object_is_type(version, json_type_int))
+    /* a number without fraction or exponent, of any size: 2.0 is not one */
+    if (!mdev_json_node_is_integer(mdev_json_object_get(supports, "version")))
         return FALSE;
-    if (!json_object_object_get_ex(supports, "actions", &actions) ||
-        !json_object_is_type(actions, json_type_array) ||
-        !json_object_object_get_ex(supports, "events", &events) ||
-        !json_object_is_type(events, json_type_array))
+    actions = mdev_json_object_get(supports, "actions");
+    events = mdev_json_object_get(supports, "events");
+    if (actions == NULL || mdev_json_node_get_type(actions) != MDEV_JSON_ARRAY || events == NULL ||
+        mdev_json_node_get_type(events) != MDEV_JSON_ARRAY)
         return FALSE;
     *ret_actions =
         names_to_bits(actions, mdev_callout_action_strings, MDEV_CALLOUT_ACTION_LAST, unknown);

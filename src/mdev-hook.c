@@ -12,6 +12,7 @@
 #include "mdev-error.h"
 #include "mdev-json.h"
 #include "mdev-json-out.h"
+#include "mdev-json-parse.h"
 #include "mdev-model.h"
 #include "mdev-nvidia.h"
 #include "mdev-ops.h"
@@ -23,7 +24,6 @@
 #include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
-#include <json-c/json_object.h>
 #include <string.h>
 
 #define ACTION_STARTED "started"
@@ -101,41 +101,34 @@ record_path(MdevContext *ctx, const char *domain_uuid)
 }
 
 static const char *
-member_string(json_object *object, const char *name)
+member_string(const MdevJsonNode *object, const char *name)
 {
-    json_object *value;
-
-    if (!json_object_object_get_ex(object, name, &value) ||
-        !json_object_is_type(value, json_type_string))
-        return NULL;
-    return json_object_get_string(value);
+    return mdev_json_node_get_string(mdev_json_object_get(object, name));
 }
 
 static MdevHookRecord *
 record_parse(const char *path, const char *text, gsize length, const char *domain_uuid,
              GError **error)
 {
-    g_autoptr(json_object) root = NULL;
+    g_autoptr(MdevJsonDoc) doc = mdev_json_doc_parse(text, length, NULL);
     g_autoptr(MdevHookRecord) record = g_new0(MdevHookRecord, 1);
-    json_object *devices;
-    size_t count;
+    const MdevJsonNode *root = doc ? mdev_json_doc_get_root(doc) : NULL;
+    const MdevJsonNode *devices;
 
-    if (!mdev_json_parse(text, length, &root, NULL) ||
-        !json_object_is_type(root, json_type_object))
+    if (root == NULL || mdev_json_node_get_type(root) != MDEV_JSON_OBJECT)
         goto bad;
-    if (g_strcmp0(member_string(root, "uuid"), domain_uuid) != 0 ||
-        !json_object_object_get_ex(root, "devices", &devices) ||
-        !json_object_is_type(devices, json_type_array))
+    devices = mdev_json_object_get(root, "devices");
+    if (g_strcmp0(member_string(root, "uuid"), domain_uuid) != 0 || devices == NULL ||
+        mdev_json_node_get_type(devices) != MDEV_JSON_ARRAY)
         goto bad;
     record->uuid = g_strdup(domain_uuid);
     record->domain = g_strdup(member_string(root, "domain"));
     record->entries = entry_array_new();
-    count = json_object_array_length(devices);
-    for (size_t i = 0; i < count; i++) {
-        json_object *device = json_object_array_get_idx(devices, i);
+    for (const MdevJsonNode *device = mdev_json_node_get_first(devices); device;
+         device = mdev_json_node_get_next(device)) {
         const char *uuid, *address, *action, *parent, *type;
 
-        if (!json_object_is_type(device, json_type_object))
+        if (mdev_json_node_get_type(device) != MDEV_JSON_OBJECT)
             goto bad;
         uuid = member_string(device, "uuid");
         address = member_string(device, "address");

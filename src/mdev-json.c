@@ -2,14 +2,10 @@
 #include "mdev-json.h"
 
 #include "mdev-error.h"
-#include "mdev-private.h"
+#include "mdev-json-parse.h"
 #include "mdev-util.h"
 
 #include <glib/gi18n-lib.h>
-#include <json-c/json_object.h>
-#include <json-c/json_object_iterator.h>
-#include <json-c/json_tokener.h>
-#include <stdarg.h>
 #include <string.h>
 
 /*
@@ -158,351 +154,28 @@ mdev_json_definition_to_compact(const MdevDevice *definition)
     return g_string_free(out, FALSE);
 }
 
-static gboolean invalid_json(GError **error, const char *format, ...) G_GNUC_PRINTF(2, 3);
-
-static gboolean
-invalid_json(GError **error, const char *format, ...)
-{
-    g_autofree char *message = NULL;
-    va_list args;
-
-    va_start(args, format);
-    message = g_strdup_vprintf(format, args);
-    va_end(args);
-    g_set_error_literal(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG, message);
-    return FALSE;
-}
-
-static int
-hex4(const char *p, const char *end)
-{
-    int value = 0;
-
-    if (end - p < 4)
-        return -1;
-    for (int i = 0; i < 4; i++) {
-        int digit = g_ascii_xdigit_value(p[i]);
-
-        if (digit < 0)
-            return -1;
-        value = value * 16 + digit;
-    }
-    return value;
-}
-
-/* @p is just after the opening quote; returns where the string ends (after
- * the closing quote), or NULL with @error set. */
-static const char *
-check_string(const char *text, const char *p, const char *end, GError **error)
-{
-    while (p < end) {
-        unsigned char c = (unsigned char) *p;
-        int unit;
-
-        if (c == '"')
-            return p + 1;
-        if (c < 0x20) {
-            invalid_json(error,
-                         _("not valid JSON: a control character inside a string at byte %lu"),
-                         (gulong) (p - text));
-            return NULL;
-        }
-        if (c != '\\') {
-            p++;
-            continue;
-        }
-        if (p + 1 < end && strchr("\"\\/bfnrt", p[1]) != NULL && p[1] != '\0') {
-            p += 2;
-            continue;
-        }
-        if (p + 1 >= end || p[1] != 'u' || (unit = hex4(p + 2, end)) < 0) {
-            invalid_json(error, _("not valid JSON: an invalid escape sequence at byte %lu"),
-                         (gulong) (p - text));
-            return NULL;
-        }
-        if (unit == 0) {
-            /* a C string would end there, silently losing the rest */
-            invalid_json(error,
-                         _("not valid JSON: a NUL character (\\u0000) inside a string at byte %lu"),
-                         (gulong) (p - text));
-            return NULL;
-        }
-        if (unit >= 0xdc00 && unit <= 0xdfff) {
-            invalid_json(error,
-                         _("not valid JSON: a UTF-16 low surrogate without a high one at byte %lu"),
-                         (gulong) (p - text));
-            return NULL;
-        }
-        if (unit >= 0xd800 && unit <= 0xdbff) {
-            int low = p + 7 < end && p[6] == '\\' && p[7] == 'u' ? hex4(p + 8, end) : -1;
-
-            if (low < 0xdc00 || low > 0xdfff) {
-                invalid_json(
-                    error,
-                    _("not valid JSON: a UTF-16 high surrogate without a low one at byte %lu"),
-                    (gulong) (p - text));
-                return NULL;
-            }
-            p += 6;
-        }
-        p += 6;
-    }
-    invalid_json(error, _("not valid JSON: an unterminated string at byte %lu"),
-                 (gulong) (end - text));
-    return NULL;
-}
-
-static gboolean
-is_token_char(char c)
-{
-    return g_ascii_isalnum(c) || c == '-' || c == '+' || c == '.';
-}
-
-static const char *
-skip_digits(const char *p, const char *end)
-{
-    while (p < end && g_ascii_isdigit(*p))
-        p++;
-    return p;
-}
-
-/* A value that is neither a string, an array nor an object must be one of
- * the three literals or a number in JSON's grammar, as serde_json (mdevctl)
- * has it: json-c, even in strict mode, also reads NaN, Infinity and "1." */
-static gboolean
-token_is_valid(const char *p, const char *end)
-{
-    gsize n = end - p;
-
-    if ((n == 4 && memcmp(p, "true", 4) == 0) || (n == 5 && memcmp(p, "false", 5) == 0) ||
-        (n == 4 && memcmp(p, "null", 4) == 0))
-        return TRUE;
-    if (p < end && *p == '-')
-        p++;
-    if (p == end || !g_ascii_isdigit(*p))
-        return FALSE;
-    p = *p == '0' ? p + 1 : skip_digits(p, end);
-    if (p < end && *p == '.') {
-        if (++p == end || !g_ascii_isdigit(*p))
-            return FALSE;
-        p = skip_digits(p, end);
-    }
-    if (p < end && (*p == 'e' || *p == 'E')) {
-        if (++p < end && (*p == '+' || *p == '-'))
-            p++;
-        if (p == end || !g_ascii_isdigit(*p))
-            return FALSE;
-        p = skip_digits(p, end);
-    }
-    return p == end;
-}
-
-/* @p is at the first character of a number or literal; returns where it
- * ends, or NULL with @error set. */
-static const char *
-check_token(const char *text, const char *p, const char *end, GError **error)
-{
-    const char *start = p;
-
-    while (p < end && is_token_char(*p))
-        p++;
-    if (!token_is_valid(start, p)) {
-        invalid_json(error, _("not valid JSON: an invalid number or literal at byte %lu"),
-                     (gulong) (start - text));
-        return NULL;
-    }
-    return p;
-}
-
-/**
- * mdev_json_check:
- * @text: a JSON document
- * @length: its length in bytes
- * @error: return location for a #GError
- *
- * Checks, without recursion and in one pass, what json-c's strict mode
- * leaves through or reports less clearly: that the text is valid UTF-8,
- * that arrays and objects nest at most %MDEV_JSON_MAX_DEPTH deep, that every
- * string is well-formed (escapes complete, UTF-16 surrogates in pairs, no
- * \u0000, which would cut a C string short), that no string is single-quoted
- * and every number and literal is one JSON's grammar allows (json-c takes
- * 'key', NaN, Infinity and "1."), and that the text holds one value only.
- * That is, what serde_json, mdevctl's reader, refuses. The rest of the
- * grammar is json-c's to check; every document goes through here first
- * (mdev_json_parse()).
- *
- * Returns: %TRUE when json-c may parse @text, else %FALSE with
- *   %MDEV_ERROR_INVALID_CONFIG naming the byte offset of the problem
- */
-gboolean
-mdev_json_check(const char *text, gsize length, GError **error)
-{
-    const char *end = text + length;
-    const char *bad = NULL;
-    guint depth = 0;
-    gboolean root_seen = FALSE;
-
-    g_return_val_if_fail(text != NULL || length == 0, FALSE);
-    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
-
-    if (!g_utf8_validate_len(text, length, &bad))
-        return invalid_json(error, _("not valid JSON: invalid UTF-8 or a NUL byte at byte %lu"),
-                            (gulong) (bad - text));
-    for (const char *p = text; p < end;) {
-        if (depth == 0 && !g_ascii_isspace(*p) && *p != ']' && *p != '}') {
-            /* the start of a value at the top level: there may be one */
-            if (root_seen)
-                return invalid_json(error, _("not valid JSON: a second value at byte %lu"),
-                                    (gulong) (p - text));
-            /* nothing else starts a value: json-c stops right there */
-            if (*p != '"' && *p != '[' && *p != '{' && *p != '/' && !is_token_char(*p))
-                return TRUE;
-        }
-        switch (*p) {
-        case '"':
-            p = check_string(text, p + 1, end, error);
-            if (p == NULL)
-                return FALSE;
-            if (depth == 0)
-                root_seen = TRUE;
-            continue;
-        case '\'':
-            return invalid_json(error, _("not valid JSON: a single-quoted string at byte %lu"),
-                                (gulong) (p - text));
-        case '/':
-            if (p + 1 < end && (p[1] == '*' || p[1] == '/'))
-                return invalid_json(error, _("not valid JSON: a comment at byte %lu"),
-                                    (gulong) (p - text));
-            break;
-        case '[':
-        case '{':
-            if (++depth > MDEV_JSON_MAX_DEPTH) {
-                g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
-                            _("not valid JSON: arrays and objects nested deeper than %1$u "
-                              "levels at byte %2$lu"),
-                            MDEV_JSON_MAX_DEPTH, (gulong) (p - text));
-                return FALSE;
-            }
-            break;
-        case ']':
-        case '}':
-            /* a stray one is json-c's to report */
-            if (depth > 0 && --depth == 0)
-                root_seen = TRUE;
-            break;
-        default:
-            if (is_token_char(*p)) {
-                p = check_token(text, p, end, error);
-                if (p == NULL)
-                    return FALSE;
-                if (depth == 0)
-                    root_seen = TRUE;
-                continue;
-            }
-            break;
-        }
-        p++;
-    }
-    return TRUE;
-}
-
-static gboolean
-is_blank(const char *text, gsize length)
-{
-    for (gsize i = 0; i < length; i++) {
-        if (!g_ascii_isspace(text[i]))
-            return FALSE;
-    }
-    return TRUE;
-}
-
-/**
- * mdev_json_parse:
- * @text: a JSON document, with a NUL at @length
- * @length: its length in bytes, bounded by the caller
- * @ret_value: (out) (transfer full) (nullable): receives the document's value,
- *   %NULL for JSON's null
- * @error: return location for a #GError
- *
- * Checks @text with mdev_json_check() and parses it with json-c's strict
- * mode, the whole text and nothing but one value. What json-c adds to the
- * checks: comments, trailing commas, leading zeros, unquoted keys and a
- * byte-order mark are refused, as serde_json refuses them. Of a key that
- * appears twice in one object, the last value counts, as in serde_json's
- * and json-glib's trees.
- *
- * Returns: %TRUE with @ret_value set, else %FALSE with
- *   %MDEV_ERROR_INVALID_CONFIG naming the byte offset of the problem
- */
-gboolean
-mdev_json_parse(const char *text, gsize length, struct json_object **ret_value, GError **error)
-{
-    g_autoptr(json_tokener) tokener = NULL;
-    g_autoptr(json_object) value = NULL;
-    enum json_tokener_error status;
-
-    g_return_val_if_fail(text != NULL && text[length] == '\0', FALSE);
-    g_return_val_if_fail(ret_value != NULL, FALSE);
-    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
-
-    if (length >= G_MAXINT)
-        return invalid_json(error, _("not valid JSON: the text is too large"));
-    if (!mdev_json_check(text, length, error))
-        return FALSE;
-    if (is_blank(text, length))
-        return invalid_json(error, _("not valid JSON: the text is empty"));
-    /* json-c counts a scalar inside an object as one level more: the
-     * check above is the bound, json-c's is the guard behind it */
-    tokener = json_tokener_new_ex(MDEV_JSON_MAX_DEPTH + 1);
-    if (tokener == NULL)
-        g_error("out of memory");
-    json_tokener_set_flags(tokener, JSON_TOKENER_STRICT);
-    /* with the NUL, json-c knows the text ends there: a number at the end
-     * is complete, and what follows the value is an error */
-    value = json_tokener_parse_ex(tokener, text, (int) length + 1);
-    status = json_tokener_get_error(tokener);
-    if (status != json_tokener_success || json_tokener_get_parse_end(tokener) < length) {
-        if (status == json_tokener_success)
-            status = json_tokener_error_parse_unexpected;
-        g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
-                    _("not valid JSON: %1$s at byte %2$lu"), json_tokener_error_desc(status),
-                    (gulong) json_tokener_get_parse_end(tokener));
-        return FALSE;
-    }
-    *ret_value = g_steal_pointer(&value);
-    return TRUE;
-}
-
-static gboolean
-is_string(json_object *value)
-{
-    return json_object_is_type(value, json_type_string);
-}
-
 /* One attribute is an object with exactly one member whose value is a
  * string; the member's name must be a harmless sysfs file name. */
 static MdevAttr *
-attr_from_value(json_object *value, guint index, GError **error)
+attr_from_value(const MdevJsonNode *value, guint index, GError **error)
 {
-    struct json_object_iterator it;
+    const MdevJsonNode *member;
     const char *name;
-    json_object *member;
     g_autoptr(GError) local = NULL;
 
-    if (!json_object_is_type(value, json_type_object)) {
+    if (mdev_json_node_get_type(value) != MDEV_JSON_OBJECT) {
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
                     _("attribute %u is not an object"), index);
         return NULL;
     }
-    if (json_object_object_length(value) != 1) {
+    if (mdev_json_node_get_size(value) != 1) {
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
                     _("attribute %u must have exactly one name and value"), index);
         return NULL;
     }
-    it = json_object_iter_begin(value);
-    name = json_object_iter_peek_name(&it);
-    member = json_object_iter_peek_value(&it);
-    if (!is_string(member)) {
+    member = mdev_json_node_get_first(value);
+    name = mdev_json_node_get_key(member);
+    if (mdev_json_node_get_type(member) != MDEV_JSON_STRING) {
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
                     _("the value of attribute '%s' is not a string"), name);
         return NULL;
@@ -511,23 +184,35 @@ attr_from_value(json_object *value, guint index, GError **error)
         g_set_error_literal(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG, local->message);
         return NULL;
     }
-    return mdev_attr_new(name, json_object_get_string(member));
+    return mdev_attr_new(name, mdev_json_node_get_string(member));
 }
 
 static GPtrArray *
-attrs_from_array(json_object *array, GError **error)
+attrs_from_array(const MdevJsonNode *array, GError **error)
 {
     g_autoptr(GPtrArray) attrs = mdev_attr_array_new();
-    size_t length = json_object_array_length(array);
+    guint i = 0;
 
-    for (size_t i = 0; i < length; i++) {
-        MdevAttr *attr = attr_from_value(json_object_array_get_idx(array, i), (guint) i, error);
+    for (const MdevJsonNode *element = mdev_json_node_get_first(array); element;
+         element = mdev_json_node_get_next(element), i++) {
+        MdevAttr *attr = attr_from_value(element, i, error);
 
         if (attr == NULL)
             return NULL;
         g_ptr_array_add(attrs, attr);
     }
     return g_steal_pointer(&attrs);
+}
+
+/* A member that is absent or null: mdevctl's reader takes both as missing. */
+static const MdevJsonNode *
+member_get(const MdevJsonNode *object, const char *key)
+{
+    const MdevJsonNode *value = mdev_json_object_get(object, key);
+
+    if (value == NULL || mdev_json_node_get_type(value) == MDEV_JSON_NULL)
+        return NULL;
+    return value;
 }
 
 /**
@@ -550,17 +235,20 @@ MdevDevice *
 mdev_json_definition_from_string(const char *text, const char *parent, const char *uuid,
                                  GError **error)
 {
-    g_autoptr(json_object) root = NULL;
+    g_autoptr(MdevJsonDoc) doc = NULL;
     g_autoptr(MdevDevice) definition = NULL;
     g_autoptr(GError) local = NULL;
-    json_object *value;
+    const MdevJsonNode *root;
+    const MdevJsonNode *value;
 
     g_return_val_if_fail(text != NULL, NULL);
     g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
-    if (!mdev_json_parse(text, strlen(text), &root, error))
+    doc = mdev_json_doc_parse(text, strlen(text), error);
+    if (doc == NULL)
         return NULL;
-    if (!json_object_is_type(root, json_type_object)) {
+    root = mdev_json_doc_get_root(doc);
+    if (mdev_json_node_get_type(root) != MDEV_JSON_OBJECT) {
         g_set_error_literal(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
                             _("the definition is not a JSON object"));
         return NULL;
@@ -568,34 +256,36 @@ mdev_json_definition_from_string(const char *text, const char *parent, const cha
     definition = mdev_device_new(uuid, parent);
     definition->defined = TRUE;
 
-    /* json-c's null is a NULL value: absent and null are the same here */
-    if (!json_object_object_get_ex(root, "mdev_type", &value) || value == NULL) {
+    value = member_get(root, "mdev_type");
+    if (value == NULL) {
         g_set_error_literal(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
                             _("the definition has no 'mdev_type'"));
         return NULL;
     }
-    if (!is_string(value)) {
+    if (mdev_json_node_get_type(value) != MDEV_JSON_STRING) {
         g_set_error_literal(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
                             _("'mdev_type' is not a string"));
         return NULL;
     }
-    if (!mdev_util_check_name("type", json_object_get_string(value), &local)) {
+    if (!mdev_util_check_name("type", mdev_json_node_get_string(value), &local)) {
         g_set_error_literal(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG, local->message);
         return NULL;
     }
-    definition->type = g_strdup(json_object_get_string(value));
+    definition->type = g_strdup(mdev_json_node_get_string(value));
 
-    if (!json_object_object_get_ex(root, "start", &value) || value == NULL) {
+    value = member_get(root, "start");
+    if (value == NULL) {
         g_set_error_literal(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
                             _("the definition has no 'start'"));
         return NULL;
     }
-    definition->autostart = is_string(value) && strcmp(json_object_get_string(value), "auto") == 0;
+    definition->autostart = g_strcmp0(mdev_json_node_get_string(value), "auto") == 0;
 
-    if (json_object_object_get_ex(root, "attrs", &value) && value != NULL) {
+    value = member_get(root, "attrs");
+    if (value != NULL) {
         GPtrArray *attrs;
 
-        if (!json_object_is_type(value, json_type_array)) {
+        if (mdev_json_node_get_type(value) != MDEV_JSON_ARRAY) {
             g_set_error_literal(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
                                 _("'attrs' is not an array"));
             return NULL;
@@ -624,25 +314,27 @@ mdev_json_definition_from_string(const char *text, const char *parent, const cha
 GPtrArray *
 mdev_json_attrs_from_string(const char *text, GError **error)
 {
-    g_autoptr(json_object) root = NULL;
+    g_autoptr(MdevJsonDoc) doc = NULL;
     g_autofree char *stripped = g_strstrip(g_strdup(text));
+    const MdevJsonNode *root;
+    const MdevJsonNode *only;
 
     g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
     if (*stripped == '\0')
         return mdev_attr_array_new();
-    if (!mdev_json_parse(stripped, strlen(stripped), &root, error))
+    doc = mdev_json_doc_parse(stripped, strlen(stripped), error);
+    if (doc == NULL)
         return NULL;
-    if (!json_object_is_type(root, json_type_array)) {
+    root = mdev_json_doc_get_root(doc);
+    if (mdev_json_node_get_type(root) != MDEV_JSON_ARRAY) {
         g_set_error_literal(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
                             _("the attributes are not a JSON array"));
         return NULL;
     }
-    if (json_object_array_length(root) == 1) {
-        json_object *only = json_object_array_get_idx(root, 0);
-
-        if (json_object_is_type(only, json_type_object) && json_object_object_length(only) == 0)
-            return mdev_attr_array_new();
-    }
+    only = mdev_json_node_get_first(root);
+    if (mdev_json_node_get_size(root) == 1 && mdev_json_node_get_type(only) == MDEV_JSON_OBJECT &&
+        mdev_json_node_get_size(only) == 0)
+        return mdev_attr_array_new();
     return attrs_from_array(root, error);
 }

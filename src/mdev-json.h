@@ -7,15 +7,9 @@
 
 G_BEGIN_DECLS
 
-struct json_object;
-
 /* The deepest nesting of arrays and objects a JSON document may have:
  * serde_json's limit, so whatever mdevctl reads is read here too. */
 #define MDEV_JSON_MAX_DEPTH 128
-
-gboolean mdev_json_check(const char *text, gsize length, GError **error);
-gboolean mdev_json_parse(const char *text, gsize length, struct json_object **ret_value,
-                         GError **error);
 
 char *mdev_json_definition_to_string(const MdevDevice *definition) G_GNUC_WARN_UNUSED_RESULT;
 char *mdev_json_definition_to_compact(const MdevDevice *definition) G_GNUC_WARN_UNUSED_RESULT;

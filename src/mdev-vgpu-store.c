@@ -5,6 +5,7 @@
 #include "mdev-file.h"
 #include "mdev-json.h"
 #include "mdev-json-out.h"
+#include "mdev-json-parse.h"
 #include "mdev-nvidia.h"
 #include "mdev-private.h"
 #include "mdev-util.h"
@@ -13,8 +14,6 @@
 #include <fcntl.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
-#include <json-c/json_object.h>
-#include <json-c/json_object_iterator.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -108,22 +107,22 @@ mdev_vgpu_definition_check(const MdevVgpuDefinition *definition, GError **error)
 }
 
 static const char *
-string_member(json_object *object, const char *name, gboolean required, GError **error)
+string_member(const MdevJsonNode *object, const char *name, gboolean required, GError **error)
 {
-    json_object *value;
+    const MdevJsonNode *value = mdev_json_object_get(object, name);
 
-    if (!json_object_object_get_ex(object, name, &value)) {
+    if (value == NULL) {
         if (required)
             g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
                         _("the key '%s' is missing"), name);
         return NULL;
     }
-    if (!json_object_is_type(value, json_type_string)) {
+    if (mdev_json_node_get_type(value) != MDEV_JSON_STRING) {
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
                     _("the key '%s' is not a string"), name);
         return NULL;
     }
-    return json_object_get_string(value);
+    return mdev_json_node_get_string(value);
 }
 
 /**
@@ -145,24 +144,25 @@ mdev_vgpu_definition_from_string(const char *text, const char *uuid, const char 
                                  GError **error)
 {
     static const char *const known[] = { "type", "start", "address", "vgpu_params" };
-    g_autoptr(json_object) root = NULL;
+    g_autoptr(MdevJsonDoc) doc = NULL;
     g_autoptr(MdevVgpuDefinition) definition = NULL;
     g_autoptr(GError) local = NULL;
-    struct json_object_iterator it, end;
+    const MdevJsonNode *root;
     const char *type, *start, *address, *params = NULL;
 
     g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
-    if (!mdev_json_parse(text, strlen(text), &root, error))
+    doc = mdev_json_doc_parse(text, strlen(text), error);
+    if (doc == NULL)
         return NULL;
-    if (!json_object_is_type(root, json_type_object)) {
+    root = mdev_json_doc_get_root(doc);
+    if (mdev_json_node_get_type(root) != MDEV_JSON_OBJECT) {
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG, _("not a JSON object"));
         return NULL;
     }
-    end = json_object_iter_end(root);
-    for (it = json_object_iter_begin(root); !json_object_iter_equal(&it, &end);
-         json_object_iter_next(&it)) {
-        const char *name = json_object_iter_peek_name(&it);
+    for (const MdevJsonNode *member = mdev_json_node_get_first(root); member;
+         member = mdev_json_node_get_next(member)) {
+        const char *name = mdev_json_node_get_key(member);
         gboolean found = FALSE;
 
         for (guint i = 0; i < G_N_ELEMENTS(known); i++)

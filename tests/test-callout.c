@@ -644,7 +644,7 @@ test_parse_supports(void)
         "{\"supports\":{\"version\":2,\"actions\":[]}}",
         "{\"supports\":{\"version\":2,\"actions\":[\"start\\ud800\"],\"events\":[]}}",
         "{\"supports\":{\"version\":2,\"actions\":[],\"events\":[\"pre\"]}",
-        /* a version is an integer: json-c reads 2.0 as a double */
+        /* a version is an integer: 2.0 is not one */
         "{\"supports\":{\"version\":2.0,\"actions\":[],\"events\":[]}}",
         "{\"supports\":{\"version\":null,\"actions\":[],\"events\":[]}}",
         "{\"supports\":{\"version\":NaN,\"actions\":[],\"events\":[]}}",

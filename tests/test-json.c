@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "mdev-error.h"
+#include "mdev-json-parse.h"
 #include "mdev-json.h"
+#include "mdev-vgpu-store.h"
 
 #include <string.h>
 
@@ -238,6 +240,7 @@ test_depth(void)
     g_autofree char *in_strings = NULL;
     g_autoptr(MdevDevice) d = NULL;
     g_autoptr(GPtrArray) attrs = NULL;
+    g_autoptr(MdevJsonDoc) doc = NULL;
     g_autoptr(GError) error = NULL;
 
     d = mdev_json_definition_from_string(deep, "p", NULL, &error);
@@ -254,24 +257,33 @@ test_depth(void)
     /* one value only: json-glib would read the first and leak the rest */
     for (guint i = 0; i < 5; i++) {
         static const char *const two[] = { "{}{}", "\"x\"{\"a\":1}", "[] []", "1 2", "{} \"x\"" };
-        g_assert_false(mdev_json_check(two[i], strlen(two[i]), &error));
+        g_autoptr(MdevJsonDoc) two_doc = mdev_json_doc_parse(two[i], strlen(two[i]), &error);
+
+        g_assert_null(two_doc);
         g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG);
         g_assert_nonnull(strstr(error->message, "a second value"));
         g_clear_error(&error);
     }
-    g_assert_true(mdev_json_check(" {\"a\": [1, \"}{\"]} \n", 19, &error));
+    doc = mdev_json_doc_parse(" {\"a\": [1, \"}{\"]} \n", 19, &error);
     g_assert_no_error(error);
-    g_assert_true(mdev_json_check("-1.5e3", 6, &error));
+    g_assert_cmpuint(mdev_json_node_get_size(mdev_json_doc_get_root(doc)), ==, 1);
+    g_clear_pointer(&doc, mdev_json_doc_free);
+    doc = mdev_json_doc_parse("-1.5e3", 6, &error);
     g_assert_no_error(error);
+    g_assert_cmpint(mdev_json_node_get_type(mdev_json_doc_get_root(doc)), ==, MDEV_JSON_NUMBER);
+    g_clear_pointer(&doc, mdev_json_doc_free);
     d = mdev_json_definition_from_string("\"../\"{\"mdev_type\":\"mtty-1\",\"start\":\"manual\"}",
                                          "p", NULL, &error);
     g_assert_null(d);
     g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG);
     g_clear_error(&error);
 
-    g_assert_true(mdev_json_check(at_limit, strlen(at_limit), &error));
+    doc = mdev_json_doc_parse(at_limit, strlen(at_limit), &error);
     g_assert_no_error(error);
-    g_assert_false(mdev_json_check(over_limit, strlen(over_limit), &error));
+    g_assert_nonnull(doc);
+    g_clear_pointer(&doc, mdev_json_doc_free);
+    doc = mdev_json_doc_parse(over_limit, strlen(over_limit), &error);
+    g_assert_null(doc);
     g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG);
     g_clear_error(&error);
 
@@ -364,9 +376,9 @@ test_strings(void)
 }
 
 /* What mdevctl's reader (serde_json) refuses is refused here, where
- * json-glib, the earlier reader, took comments, single quotes, leading
- * zeros, hexadecimal and ".5", and json-c alone would take NaN, Infinity,
- * "1." and single-quoted keys. */
+ * json-glib, an earlier reader, took comments, single quotes, leading
+ * zeros, hexadecimal and ".5", and json-c, the next, NaN, Infinity, "1."
+ * and single-quoted keys unless checked first. */
 static void
 test_grammar(void)
 {
@@ -374,27 +386,27 @@ test_grammar(void)
         const char *member; /* an unknown member of an otherwise good definition */
         const char *expect;
     } bad[] = {
-        { ",\"x\":1,", "not valid JSON: unexpected character at byte 43" },
-        { ",\"x\":[1,2,]", "not valid JSON: unexpected character at byte 46" },
-        { ",\"x\":[1,,2]", "not valid JSON: unexpected character at byte 44" },
-        { ",/* comment */\"x\":1", "not valid JSON: a comment at byte 37" },
-        { ",\"x\":1 // comment\n", "not valid JSON: a comment at byte 43" },
-        { ",'x':1", "single-quoted string at byte 37" },
-        { ",\"x\":'y'", "single-quoted string at byte 41" },
-        { ",\"x\":NaN", "invalid number or literal at byte 41" },
-        { ",\"x\":Infinity", "invalid number or literal" },
-        { ",\"x\":-Infinity", "invalid number or literal" },
-        { ",\"x\":1.", "invalid number or literal" },
-        { ",\"x\":.5", "invalid number or literal" },
-        { ",\"x\":01", "invalid number or literal" },
-        { ",\"x\":0x10", "invalid number or literal" },
-        { ",\"x\":+1", "invalid number or literal" },
-        { ",\"x\":1e", "invalid number or literal" },
-        { ",\"x\":-", "invalid number or literal" },
-        { ",\"x\":TRUE", "invalid number or literal" },
-        { ",\"x\":nul", "invalid number or literal" },
-        { ",x:1", "invalid number or literal at byte 37" },
-        { ",\"x\" 1", "not valid JSON: object property name separator ':' expected at byte 41" },
+        { ",\"x\":1,", "not valid JSON: a trailing comma at byte 43" },
+        { ",\"x\":[1,2,]", "not valid JSON: a trailing comma at byte 46" },
+        { ",\"x\":[1,,2]", "not valid JSON: an unexpected character at byte 44" },
+        { ",/* comment */\"x\":1", "not valid JSON: a key that is not a string at byte 37" },
+        { ",\"x\":1 // comment\n", "not valid JSON: no ',' or '}' after a member at byte 43" },
+        { ",'x':1", "not valid JSON: a key that is not a string at byte 37" },
+        { ",\"x\":'y'", "not valid JSON: an unexpected character at byte 41" },
+        { ",\"x\":NaN", "not valid JSON: an unexpected character at byte 41" },
+        { ",\"x\":Infinity", "an unexpected character" },
+        { ",\"x\":-Infinity", "an invalid number" },
+        { ",\"x\":1.", "an invalid number" },
+        { ",\"x\":.5", "an invalid number" },
+        { ",\"x\":01", "an invalid number" },
+        { ",\"x\":0x10", "no ',' or '}' after a member at byte 42" },
+        { ",\"x\":+1", "an invalid number" },
+        { ",\"x\":1e", "an invalid number" },
+        { ",\"x\":-", "an invalid number" },
+        { ",\"x\":TRUE", "an unexpected character" },
+        { ",\"x\":nul", "an invalid literal (not true, false or null) at byte 41" },
+        { ",x:1", "a key that is not a string at byte 37" },
+        { ",\"x\" 1", "not valid JSON: no ':' after a key at byte 41" },
     };
     static const char *const good[] = {
         ",\"x\":123456789012345678901234567890",
@@ -435,7 +447,7 @@ test_grammar(void)
 
         g_assert_null(d);
         g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG);
-        g_assert_cmpstr(error->message, ==, "not valid JSON: unexpected character at byte 0");
+        g_assert_cmpstr(error->message, ==, "not valid JSON: an unexpected character at byte 0");
     }
     /* the attribute parser follows the same grammar */
     {
@@ -451,32 +463,47 @@ test_grammar(void)
     }
 }
 
-/* A key given twice counts with its last value, as serde_json's map and
- * json-glib had it; an attribute so written is still one attribute. */
+/* A key given twice is refused, as serde_json refuses a field twice in
+ * mdevctl's definitions: taking either value would hide a broken file. */
 static void
 test_duplicate_keys(void)
 {
     g_autoptr(GError) error = NULL;
     g_autoptr(MdevDevice) d = mdev_json_definition_from_string(
         "{\"mdev_type\":\"first\",\"start\":\"auto\",\"mdev_type\":\"last\","
-        "\"start\":\"manual\",\"attrs\":[{\"a\":\"1\",\"a\":\"2\"}]}",
+        "\"start\":\"manual\"}",
         "p", NULL, &error);
     g_autoptr(GPtrArray) attrs = NULL;
 
-    g_assert_no_error(error);
-    g_assert_cmpstr(d->type, ==, "last");
-    g_assert_false(d->autostart);
-    g_assert_cmpuint(d->attrs->len, ==, 1);
-    g_assert_cmpstr(((MdevAttr *) g_ptr_array_index(d->attrs, 0))->value, ==, "2");
+    g_assert_null(d);
+    g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG);
+    g_assert_cmpstr(error->message, ==, "not valid JSON: a key twice at byte 36");
+    g_clear_error(&error);
+
+    d = mdev_json_definition_from_string(
+        "{\"mdev_type\":\"t\",\"start\":\"auto\",\"attrs\":[{\"a\":\"1\",\"a\":\"2\"}]}", "p", NULL,
+        &error);
+    g_assert_null(d);
+    g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG);
+    g_assert_nonnull(strstr(error->message, "a key twice"));
+    g_clear_error(&error);
 
     attrs = mdev_json_attrs_from_string("[{\"a\":\"1\",\"a\":null}]", &error);
     g_assert_null(attrs);
     g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG);
-    g_assert_nonnull(strstr(error->message, "not a string"));
+    g_assert_cmpstr(error->message, ==, "not valid JSON: a key twice at byte 10");
+    g_clear_error(&error);
+
+    /* the same key in two objects is two keys */
+    d = mdev_json_definition_from_string(
+        "{\"mdev_type\":\"t\",\"start\":\"auto\",\"attrs\":[{\"a\":\"1\"},{\"a\":\"2\"}]}", "p",
+        NULL, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(d->attrs->len, ==, 2);
 }
 
-/* Objects nest as deep as arrays: json-c counts a value inside an object as
- * a level of its own, and must still read all MDEV_JSON_MAX_DEPTH levels. */
+/* Objects nest as deep as arrays, and all MDEV_JSON_MAX_DEPTH levels of
+ * them are read. */
 static void
 test_depth_objects(void)
 {
@@ -504,7 +531,7 @@ test_depth_objects(void)
     }
 }
 
-/* json-c's messages, with the byte where it stopped */
+/* The parser's messages, with the byte where it stopped */
 static void
 test_error_position(void)
 {
@@ -513,11 +540,65 @@ test_error_position(void)
 
     g_assert_null(d);
     g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG);
-    g_assert_cmpstr(error->message, ==, "not valid JSON: unexpected end of data at byte 14");
+    g_assert_cmpstr(error->message, ==, "not valid JSON: an unclosed array or object at byte 14");
     g_clear_error(&error);
     d = mdev_json_definition_from_string("{\"a\":1}}", "p", NULL, &error);
     g_assert_null(d);
-    g_assert_cmpstr(error->message, ==, "not valid JSON: unexpected character at byte 7");
+    g_assert_cmpstr(error->message, ==, "not valid JSON: an unexpected character at byte 7");
+}
+
+/* A VF vGPU definition reads back what the store writes, and refuses
+ * every key it does not know and every value of the wrong kind. */
+static void
+test_vgpu_definition(void)
+{
+    static const char uuid[] = "67215cd7-f78e-4352-b10a-ba2a22b1c4d8";
+    static const struct {
+        const char *text;
+        const char *expect;
+    } bad[] = {
+        { "[]", "not a JSON object" },
+        { "{\"type\":\"nvidia-1148\",\"start\":\"auto\",\"statr\":\"auto\"}",
+          "unknown key 'statr'" },
+        { "{\"start\":\"auto\"}", "the key 'type' is missing" },
+        { "{\"type\":\"nvidia-1148\"}", "the key 'start' is missing" },
+        { "{\"type\":1148,\"start\":\"auto\"}", "the key 'type' is not a string" },
+        { "{\"type\":\"nvidia-1148\",\"start\":\"auto\",\"address\":null}",
+          "the key 'address' is not a string" },
+        { "{\"type\":\"nvidia-1148\",\"start\":\"auto\",\"vgpu_params\":[]}",
+          "the key 'vgpu_params' is not a string" },
+        { "{\"type\":\"nvidia-1148\",\"start\":\"yes\"}",
+          "'start' is 'yes', not 'auto' or 'manual'" },
+        { "{\"type\":\"nvidia-1148\",\"type\":\"nvidia-1149\",\"start\":\"auto\"}",
+          "not valid JSON: a key twice at byte 22" },
+    };
+    g_autoptr(MdevVgpuDefinition) definition =
+        mdev_vgpu_definition_new(uuid, "0000:3d:00.0", "nvidia-1148");
+    g_autoptr(MdevVgpuDefinition) back = NULL;
+    g_autofree char *text = NULL;
+    g_autoptr(GError) error = NULL;
+
+    definition->autostart = TRUE;
+    definition->address = g_strdup("0000:3d:00.5");
+    definition->params = g_strdup("frame_rate_limiter=0");
+    text = mdev_vgpu_definition_to_string(definition);
+    back = mdev_vgpu_definition_from_string(text, uuid, "0000:3d:00.0", &error);
+    g_assert_no_error(error);
+    g_assert_cmpstr(back->type, ==, "nvidia-1148");
+    g_assert_true(back->autostart);
+    g_assert_cmpstr(back->address, ==, "0000:3d:00.5");
+    g_assert_cmpstr(back->params, ==, "frame_rate_limiter=0");
+
+    for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_autoptr(MdevVgpuDefinition) d = NULL;
+
+        g_test_message("case %" G_GSIZE_FORMAT ": %s", i, bad[i].text);
+        d = mdev_vgpu_definition_from_string(bad[i].text, uuid, "0000:3d:00.0", &error);
+        g_assert_null(d);
+        g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG);
+        g_assert_cmpstr(error->message, ==, bad[i].expect);
+        g_clear_error(&error);
+    }
 }
 
 /* Whatever reaches the writer, what it writes is UTF-8 a reader accepts. */
@@ -558,5 +639,6 @@ main(int argc, char **argv)
     g_test_add_func("/json/read/depth-objects", test_depth_objects);
     g_test_add_func("/json/read/error-position", test_error_position);
     g_test_add_func("/json/write/invalid-utf8", test_write_invalid_utf8);
+    g_test_add_func("/json/read/vgpu-definition", test_vgpu_definition);
     return g_test_run();
 }
