@@ -470,23 +470,12 @@ read_types(MdevInventory *inv, MdevParent *parent, int parentfd, MdevDiscoveryFl
     return TRUE;
 }
 
-/* Fills a parent record from its device. Returns FALSE when the device is
- * gone. The subsystem and driver links are read directly: a libudev device
- * for each parent canonicalises the path and reads the uevent file, several
- * times the system calls of the two readlinkat()s that give the names. */
-static gboolean
-read_parent(MdevInventory *inv, MdevParent *parent, MdevDiscoveryFlags flags)
+/* The parent device's own attributes, as its node-device XML and the
+ * parents listing show them. */
+static void
+read_parent_attrs(MdevParent *parent, int parentfd)
 {
-    int parentfd;
-
-    parentfd = open(parent->syspath, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (parentfd < 0) {
-        g_debug("parent '%s' vanished during the scan", parent->name);
-        return FALSE;
-    }
-    parent->subsystem = link_basename(parentfd, "subsystem");
     parent->driver = link_basename(parentfd, "driver");
-    parent->kind = mdev_parent_kind_from_subsystem(parent->subsystem);
     read_devnode(parent, parentfd);
     switch (parent->kind) {
     case MDEV_PARENT_KIND_PCI:
@@ -506,6 +495,26 @@ read_parent(MdevInventory *inv, MdevParent *parent, MdevDiscoveryFlags flags)
     default:
         break;
     }
+}
+
+/* Fills a parent record from its device. Returns FALSE when the device is
+ * gone. The subsystem and driver links are read directly: a libudev device
+ * for each parent canonicalises the path and reads the uevent file, several
+ * times the system calls of the two readlinkat()s that give the names. */
+static gboolean
+read_parent(MdevInventory *inv, MdevParent *parent, MdevDiscoveryFlags flags)
+{
+    int parentfd;
+
+    parentfd = open(parent->syspath, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (parentfd < 0) {
+        g_debug("parent '%s' vanished during the scan", parent->name);
+        return FALSE;
+    }
+    parent->subsystem = link_basename(parentfd, "subsystem");
+    parent->kind = mdev_parent_kind_from_subsystem(parent->subsystem);
+    if (!(flags & MDEV_DISCOVERY_NO_PARENT_ATTRS))
+        read_parent_attrs(parent, parentfd);
     if (flags & MDEV_DISCOVERY_NO_TYPES) {
         struct stat st;
         parent->registered = parent->registered &&

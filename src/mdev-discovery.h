@@ -21,6 +21,10 @@ G_BEGIN_DECLS
  *   their VFs that have a vGPU (in the inventory's vgpus)
  * @MDEV_DISCOVERY_TYPE_IDS: the parents' types by their ids alone, none of
  *   their files read (no name, description or device API; availability -1)
+ * @MDEV_DISCOVERY_NO_PARENT_ATTRS: of a parent device itself only its
+ *   subsystem (for its kind) and path: no driver, device node, PCI ids,
+ *   physfn, IOMMU group, NUMA node or CSS bus id, for a caller that shows
+ *   the types alone
  *
  * What mdev_discovery_scan() reads.
  */
@@ -31,6 +35,7 @@ typedef enum {
     MDEV_DISCOVERY_NO_TYPES = 1 << 3,
     MDEV_DISCOVERY_NVIDIA_VF = 1 << 4,
     MDEV_DISCOVERY_TYPE_IDS = 1 << 5,
+    MDEV_DISCOVERY_NO_PARENT_ATTRS = 1 << 6,
 } MdevDiscoveryFlags;
 
 /**

@@ -121,8 +121,10 @@ MDEVTOOL_CMD(mdevtool_cmd_types)
         return mdevtool_fleet_show_parents(cli, parent, print_json, print_text);
 
     mdevtool_resolve_parent(cli, &parent);
-    inv = mdev_discovery_scan(cli->ctx, MDEV_DISCOVERY_PARENTS | MDEV_DISCOVERY_NVIDIA_VF, parent,
-                              &error);
+    inv = mdev_discovery_scan(cli->ctx,
+                              MDEV_DISCOVERY_PARENTS | MDEV_DISCOVERY_NO_PARENT_ATTRS |
+                                  MDEV_DISCOVERY_NVIDIA_VF,
+                              parent, &error);
     if (inv == NULL)
         return mdevtool_fail_scan(cli, error, parent);
 

@@ -44,7 +44,8 @@ mdevctl_cmd_types(MdevContext *ctx, const MdevctlArgs *args)
     if (args->parent && !mdev_util_name_is_valid(args->parent))
         return print_types(shown, json);
 
-    inv = mdev_discovery_scan(ctx, MDEV_DISCOVERY_PARENTS, args->parent, &error);
+    inv = mdev_discovery_scan(ctx, MDEV_DISCOVERY_PARENTS | MDEV_DISCOVERY_NO_PARENT_ATTRS,
+                              args->parent, &error);
     if (inv == NULL) {
         if (args->parent && g_error_matches(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND))
             return print_types(shown, json);
