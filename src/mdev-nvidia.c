@@ -445,12 +445,32 @@ find_vf(const char *driver, const char *address, const char *only_card,
     return found;
 }
 
+/* The names in /sys/class/mdev_bus. A VF registered there is an mdev
+ * parent of NVIDIA's older vGPU model, never a VF vGPU of the newer one:
+ * the scan passes it by without the four system calls of a look. */
+static GHashTable *
+read_mdev_parents(void)
+{
+    GHashTable *names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    DIR *dir = opendir(MDEV_SYSFS_PARENTS);
+    struct dirent *entry;
+
+    if (dir == NULL)
+        return names;
+    while ((entry = readdir(dir)) != NULL) {
+        if (entry->d_name[0] != '.')
+            g_hash_table_add(names, g_strdup(entry->d_name));
+    }
+    closedir(dir);
+    return names;
+}
+
 /* The VFs bound to the NVIDIA drivers that have the nvidia/ files,
  * grouped by their PF: PF -> GPtrArray of FoundVf. Each VF is read through
  * the directory opened to find its PF, not opened a second time. */
 static void
 collect_vfs(const char *driver, const char *only_card, MdevNvidiaScanFlags flags,
-            GHashTable *parsed, GHashTable *by_card)
+            GHashTable *parsed, GHashTable **mdev_parents, GHashTable *by_card)
 {
     g_autofree char *path = g_build_filename(PCI_DRIVERS, driver, NULL);
     DIR *dir = opendir(path);
@@ -458,12 +478,15 @@ collect_vfs(const char *driver, const char *only_card, MdevNvidiaScanFlags flags
 
     if (dir == NULL)
         return; /* the driver is not loaded */
+    if (*mdev_parents == NULL)
+        *mdev_parents = read_mdev_parents();
     while ((entry = readdir(dir)) != NULL) {
         g_autofree char *card = NULL;
         FoundVf *found;
         GPtrArray *vfs;
 
-        if (!mdev_nvidia_address_is_valid(entry->d_name))
+        if (!mdev_nvidia_address_is_valid(entry->d_name) ||
+            g_hash_table_contains(*mdev_parents, entry->d_name))
             continue;
         found = find_vf(driver, entry->d_name, only_card, flags, parsed, &card);
         if (found == NULL)
@@ -679,10 +702,11 @@ scan(const char *only_card, MdevNvidiaScanFlags flags, GPtrArray *problems, GErr
         (GDestroyNotify) mdev_nvidia_card_free);
     g_autoptr(GHashTable) parsed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                                          (GDestroyNotify) g_ptr_array_unref);
+    g_autoptr(GHashTable) mdev_parents = NULL;
     g_autoptr(GList) names = NULL;
 
     for (guint i = 0; i < G_N_ELEMENTS(drivers); i++)
-        collect_vfs(drivers[i], only_card, flags, parsed, by_card);
+        collect_vfs(drivers[i], only_card, flags, parsed, &mdev_parents, by_card);
     names = g_list_sort(g_hash_table_get_keys(by_card), (GCompareFunc) strcmp);
     for (GList *l = names; l; l = l->next) {
         g_autoptr(GError) local = NULL;

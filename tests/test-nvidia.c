@@ -209,6 +209,32 @@ test_scan(Fixture *fx, gconstpointer data)
     g_assert_null(find_type(l40s->parent, "nvidia-1156")->name);
 }
 
+/* A VF registered with the mdev core belongs to the older model: the scan
+ * does not take it for a VF vGPU, whatever files it has. */
+static void
+test_mdev_parent_vf(Fixture *fx, gconstpointer data)
+{
+    g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) cards = NULL;
+    g_autoptr(GError) error = NULL;
+    const MdevNvidiaCard *l40s;
+
+    if (!umockdev_in_mock_environment()) {
+        g_test_skip("needs the umockdev preload");
+        return;
+    }
+    mock_sysfs_register_parent(fx->udev.sysfs, "0000:3d:00.5", FALSE);
+    cards = mdev_nvidia_scan_cards("0000:3d:00.0", ALL, problems, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(cards->len, ==, 1);
+    l40s = g_ptr_array_index(cards, 0);
+    g_assert_cmpint(l40s->parent->vfs, ==, 15);
+    for (guint i = 0; i < l40s->vfs->len; i++)
+        g_assert_cmpstr(((MdevNvidiaVf *) g_ptr_array_index(l40s->vfs, i))->address, !=,
+                        "0000:3d:00.5");
+    g_assert_cmpuint(problems->len, ==, 0);
+}
+
 /* A card whose files make no sense is reported and skipped, the others
  * stay. */
 static void
@@ -265,6 +291,8 @@ main(int argc, char **argv)
     g_test_add_func("/nvidia/parse/creatable", test_parse_creatable);
     g_test_add_func("/nvidia/parse/names", test_parse_names);
     g_test_add("/nvidia/scan/cards", Fixture, NULL, fixture_setup, test_scan, fixture_teardown);
+    g_test_add("/nvidia/scan/mdev-parent-vf", Fixture, NULL, fixture_setup, test_mdev_parent_vf,
+               fixture_teardown);
     g_test_add("/nvidia/scan/malformed", Fixture, NULL, fixture_setup, test_malformed,
                fixture_teardown);
     return g_test_run();
