@@ -66,6 +66,23 @@ fi
 A=aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa
 A_=aaaaaaaa_aaaa_4aaa_8aaa_aaaaaaaaaaaa
 LIFECYCLE=$G_TEST_SRCDIR/data/lifecycle/host.json
+# the command list is built only for help: every way of asking shows it
+SUCCESS=1 run intel-gvtg.json '-h is --help|-h|--help
+-? is --help|-?|--help
+-qh is --help|-qh|--help
+-c URI --help is --help|-c qemu:///system --help|--help
+-vc URI -h is --help|-vc qemu:///system -h|--help
+--connect URI -? is --help|--connect qemu:///system -?|--help'
+for args in "--help" "-qh" "-c qemu:///system -?" "--help-all"; do
+    # shellcheck disable=SC2086
+    if "$MDEVSIM" --host intel-gvtg.json -- "$MDEVTOOL" $args 2> /dev/null |
+        grep -q '^  list  *List'; then
+        echo "PASS mdevtool $args lists the commands" >> "$W/results"
+    else
+        echo "FAIL mdevtool $args lists the commands" >> "$W/results"
+    fi
+done
+
 SUCCESS=1 run "$LIFECYCLE" "dumpxml -u UUID|dumpxml -u $A|dumpxml $A
 hostdev -u UUID|hostdev -u $A|hostdev $A
 hostdev mdev_UUID_PARENT|hostdev mdev_${A_}_mtty|hostdev $A

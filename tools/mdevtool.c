@@ -76,6 +76,38 @@ commands_description(void)
     return g_string_free(text, FALSE);
 }
 
+/* Whether the global options ask for help, the one output that shows the
+ * command list: building that list translates every summary, which cost
+ * more than the rest of a start, so other runs skip it. The options end
+ * at the command or at "--"; -c takes the next argument. */
+static gboolean
+asks_for_help(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+
+        if (arg[0] != '-' || arg[1] == '\0' || strcmp(arg, "--") == 0)
+            return FALSE;
+        if (arg[1] == '-') {
+            if (g_str_has_prefix(arg, "--help"))
+                return TRUE;
+            if (strcmp(arg, "--connect") == 0)
+                i++;
+            continue;
+        }
+        for (const char *c = arg + 1; *c; c++) {
+            if (*c == 'h' || *c == '?')
+                return TRUE;
+            if (*c == 'c') {
+                if (c[1] == '\0')
+                    i++;
+                break;
+            }
+        }
+    }
+    return FALSE;
+}
+
 /* Global options may also follow the command ("mdevtool list --json"):
  * they are taken out of the command's arguments, up to a "--", before the
  * command parses the rest. No command has an option of the same name with
@@ -159,7 +191,7 @@ run_native(int argc, char **argv)
     };
     g_autoptr(GOptionContext) octx = g_option_context_new(N_("COMMAND [ARGS…]"));
     g_autoptr(GError) error = NULL;
-    g_autofree char *description = commands_description();
+    g_autofree char *description = asks_for_help(argc, argv) ? commands_description() : NULL;
     g_autoptr(MdevContext) ctx = NULL;
     const MdevtoolCmd *cmd;
     int status;
