@@ -5,11 +5,12 @@
 # libudev only by the monitor and for parents with a device node or not
 # registered: the commands that need none of them never map them; no JSON
 # library and no GIO is loaded by any (JSON is the library's own parser and
-# writer). The
+# writer); an executable built with GLib in it maps no shared GLib. The
 # dynamic loader's own trace (LD_DEBUG=files) says which libraries the
 # process opened. TAP output.
 #
-# Environment (from tests/Makefile.am.inc): MDEVTOOL, G_TEST_BUILDDIR.
+# Environment (from tests/Makefile.am.inc): MDEVTOOL, G_TEST_BUILDDIR, STATIC_GLIB
+# (configure's finding: yes when the executable carries GLib).
 set -u
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/mdev-startup-XXXXXX")
@@ -38,7 +39,7 @@ loads() {
 for args in "--version" "list" "--json list --all" "types" "parents" "list --help"; do
     # shellcheck disable=SC2086
     env -u LD_PRELOAD LD_DEBUG=files "$MDEVTOOL" $args > "$W/out" 2> "$W/trace"
-    if ! loads 'libglib' "$W/trace"; then
+    if ! loads 'libc\.so' "$W/trace"; then
         not_ok "the loader's trace is readable for 'mdevtool $args'" "$W/trace"
         continue
     fi
@@ -56,6 +57,12 @@ for args in "--version" "list" "--json list --all" "types" "parents" "list --hel
         not_ok "'mdevtool $args' does not load libudev" "$W/trace"
     else
         ok "'mdevtool $args' does not load libudev"
+    fi
+    # built with GLib in the executable (configure's summary), no shared one
+    if [ "${STATIC_GLIB:-no}" = yes ] && loads 'libglib|libpcre2' "$W/trace"; then
+        not_ok "'mdevtool $args' carries GLib and loads no shared one" "$W/trace"
+    elif [ "${STATIC_GLIB:-no}" = yes ]; then
+        ok "'mdevtool $args' carries GLib and loads no shared one"
     fi
     if loads 'libjson-c|libjson-glib|libgio|libmount|libselinux|libblkid|libgmodule' "$W/trace"; then
         not_ok "'mdevtool $args' does not load a JSON library, GIO or what GIO pulls in" "$W/trace"
