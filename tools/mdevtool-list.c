@@ -110,7 +110,7 @@ static void
 device_row(const MdevDevice *device, const char *host, const Usage *usage, char group[16],
            const char *cells[12])
 {
-    g_snprintf(group, 16, "%d", device->iommu_group);
+    snprintf(group, 16, "%d", device->iommu_group);
     if (host)
         *cells++ = host;
     /* a running VF vGPU by its VF, a definition by what start takes */

@@ -25,38 +25,31 @@ struct _MdevtoolTable {
     GString *line;
 };
 
-static gboolean
-needs_escape(const char *text)
-{
-    for (const char *p = text; *p; p++) {
-        if ((unsigned char) *p < 0x20 || *p == 0x7f)
-            return TRUE;
-    }
-    return FALSE;
-}
-
-/* The printable form of a cell: the text itself when it is clean (the
- * common case, no copy), else an escaped copy in @ret_copy. */
+/* The printable form of a cell and its width in characters, in one pass
+ * over it: the text itself when it is clean (the common case, no copy),
+ * else an escaped copy in @ret_copy. Every row is seen twice (measured,
+ * then printed), so this is the table's inner loop. */
 static const char *
-cell_text(const char *cell, char **ret_copy)
+cell_text(const char *cell, char **ret_copy, gsize *ret_width)
 {
     const char *text = mdevtool_text_or_dash(cell);
+    gboolean ascii = TRUE;
+    const char *p;
 
     *ret_copy = NULL;
-    if (!needs_escape(text))
-        return text;
-    *ret_copy = mdevtool_text_escape(text);
-    return *ret_copy;
-}
+    for (p = text; *p; p++) {
+        unsigned char ch = (unsigned char) *p;
 
-static gsize
-text_width(const char *text)
-{
-    for (const char *p = text; *p; p++) {
-        if ((unsigned char) *p >= 0x80)
-            return g_utf8_strlen(text, -1);
+        if (ch < 0x20 || ch == 0x7f) {
+            *ret_copy = mdevtool_text_escape(text);
+            *ret_width = g_utf8_strlen(*ret_copy, -1);
+            return *ret_copy;
+        }
+        if (ch >= 0x80)
+            ascii = FALSE;
     }
-    return strlen(text);
+    *ret_width = ascii ? (gsize) (p - text) : (gsize) g_utf8_strlen(text, -1);
+    return text;
 }
 
 /**
@@ -95,7 +88,9 @@ mdevtool_table_measure(MdevtoolTable *table, const char *const *cells)
 {
     for (guint c = 0; c < table->columns; c++) {
         g_autofree char *copy = NULL;
-        gsize w = text_width(cell_text(cells[c], &copy));
+        gsize w;
+
+        cell_text(cells[c], &copy, &w);
         table->widths[c] = MAX(table->widths[c], w);
     }
 }
@@ -114,14 +109,19 @@ mdevtool_table_print_row(MdevtoolTable *table, const char *const *cells)
 
     g_string_truncate(line, 0);
     for (guint c = 0; c < table->columns; c++) {
+        static const char spaces[] = "                                ";
         g_autofree char *copy = NULL;
-        const char *text = cell_text(cells[c], &copy);
+        gsize width;
+        const char *text = cell_text(cells[c], &copy, &width);
 
         g_string_append(line, text);
         if (c + 1 < table->columns) {
-            gsize pad = table->widths[c] - text_width(text) + 2;
-            for (gsize i = 0; i < pad; i++)
-                g_string_append_c(line, ' ');
+            gsize pad = table->widths[c] - width + 2;
+            while (pad > 0) {
+                gsize n = MIN(pad, sizeof(spaces) - 1);
+                g_string_append_len(line, spaces, (gssize) n);
+                pad -= n;
+            }
         }
     }
     g_string_append_c(line, '\n');

@@ -23,7 +23,8 @@ type_row(const MdevParent *parent, const char *host, const MdevType *type, char 
     cells[1] = type ? type->id : NULL;
     cells[2] = NULL;
     if (type && type->available_instances >= 0) {
-        g_snprintf(available, 32, "%" G_GINT64_FORMAT, type->available_instances);
+        /* the C library's: GLib's own printf costs twice as much */
+        snprintf(available, 32, "%" G_GINT64_FORMAT, type->available_instances);
         cells[2] = available;
     }
     cells[3] = type ? type->device_api : NULL;
