@@ -250,6 +250,29 @@ run_native(int argc, char **argv)
     return cmd->run(&cli, argc, argv);
 }
 
+/* Whether the environment names a language for messages. The C locale,
+ * whatever its character set ("C", "POSIX", "C.UTF-8"), names none: its
+ * messages are the untranslated ones, and setting it would only cost the
+ * category's file and a catalog search at every start. LANGUAGE, which
+ * gettext may honour beside a C.UTF-8 locale, keeps the setting. */
+static gboolean
+messages_have_a_language(void)
+{
+    static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
+    const char *language = g_getenv("LANGUAGE");
+    const char *name = NULL;
+
+    if (language && *language)
+        return TRUE;
+    for (guint i = 0; i < G_N_ELEMENTS(vars) && name == NULL; i++) {
+        name = g_getenv(vars[i]);
+        if (name && *name == '\0')
+            name = NULL;
+    }
+    return name && strcmp(name, "C") != 0 && strcmp(name, "POSIX") != 0 &&
+           !g_str_has_prefix(name, "C.");
+}
+
 /* Installed (or linked) as "mdevctl" or "lsmdev", the binary is the
  * mdevctl-compatible front end. It stays in the C locale: its messages are
  * mdevctl's, which libvirt shows and scripts match. */
@@ -271,7 +294,8 @@ main(int argc, char **argv)
      * Numbers stay in the C form scripts parse, and each category set costs
      * a file to open at every start. */
     setlocale(LC_CTYPE, "");
-    setlocale(LC_MESSAGES, "");
+    if (messages_have_a_language())
+        setlocale(LC_MESSAGES, "");
     bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
     bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
     textdomain(GETTEXT_PACKAGE);
