@@ -27,6 +27,19 @@
 
 /* The guard where a parent and a UUID become a path (mdev_util_guard_path()):
  * callers pass names their entry point checked. */
+
+/* dir/name for a name read from a directory (no separator in it):
+ * g_build_filename() costs more than the rest of a definition's lookup. */
+static char *
+join_path(const char *dir, const char *name)
+{
+    gsize len = strlen(dir);
+
+    if (len == 0)
+        return g_strdup(name);
+    return g_strconcat(dir, dir[len - 1] == '/' ? "" : "/", name, NULL);
+}
+
 static gboolean
 guard_parent_uuid(const char *parent, const char *uuid, GError **error)
 {
@@ -202,7 +215,7 @@ static void
 load_parent(const char *conf_dir, const char *parent, const char *uuid, GPtrArray *result,
             GPtrArray *problems)
 {
-    g_autofree char *dir = g_build_filename(conf_dir, parent, NULL);
+    g_autofree char *dir = join_path(conf_dir, parent);
     g_autoptr(GArray) entries = g_array_new(FALSE, FALSE, sizeof(Entry));
     g_autoptr(GError) local = NULL;
     DIR *handle = opendir(dir);
@@ -230,7 +243,7 @@ load_parent(const char *conf_dir, const char *parent, const char *uuid, GPtrArra
     for (guint i = 0; i < entries->len; i++) {
         const Entry *entry = &g_array_index(entries, Entry, i);
         const char *name = entry->name;
-        g_autofree char *path = g_build_filename(dir, name, NULL);
+        g_autofree char *path = join_path(dir, name);
         unsigned char type = entry->type;
         MdevDevice *definition;
 
@@ -318,7 +331,7 @@ mdev_store_load(MdevContext *ctx, const char *parent, const char *uuid, GPtrArra
 
     for (guint i = 0; i < parents->len; i++) {
         const char *name = g_ptr_array_index(parents, i);
-        g_autofree char *dir = g_build_filename(conf_dir, name, NULL);
+        g_autofree char *dir = join_path(conf_dir, name);
         GStatBuf st;
 
         if (strcmp(name, SCRIPTS_DIR) == 0 || name[0] == '.')
