@@ -14,19 +14,16 @@
 /* The cells of one row: a type, or a parent without types (type NULL). */
 /* With -c, the first column is the host's URI. */
 static void
-type_row(const MdevParent *parent, const char *host, const MdevType *type, char available[32],
-         const char *cells[7])
+type_row(const MdevParent *parent, const char *host, const MdevType *type,
+         char available[MDEVTOOL_INT_TEXT_SIZE], const char *cells[7])
 {
     if (host)
         *cells++ = host;
     cells[0] = parent->name;
     cells[1] = type ? type->id : NULL;
     cells[2] = NULL;
-    if (type && type->available_instances >= 0) {
-        /* the C library's: GLib's own printf costs twice as much */
-        snprintf(available, 32, "%" G_GINT64_FORMAT, type->available_instances);
-        cells[2] = available;
-    }
+    if (type && type->available_instances >= 0)
+        cells[2] = mdevtool_int_text(type->available_instances, available);
     cells[3] = type ? type->device_api : NULL;
     cells[4] = type ? type->name : NULL;
     cells[5] = type ? type->description : NULL;
@@ -41,7 +38,7 @@ print_text(GPtrArray *parents, GPtrArray *hosts)
         _("API"),  _("NAME"),   _("DESCRIPTION"), NULL,
     };
     g_autoptr(MdevtoolTable) table = mdevtool_table_new(headers + (hosts ? 0 : 1));
-    char available[32];
+    char available[MDEVTOOL_INT_TEXT_SIZE];
     const char *cells[7];
 
     for (int pass = 0; pass < 2; pass++) {
