@@ -286,7 +286,7 @@ mdev_monitor_dispose(GObject *object)
     }
     g_clear_pointer(&self->main_context, g_main_context_unref);
     g_clear_pointer(&self->monitor, sym_udev_monitor_unref);
-    g_clear_object(&self->ctx);
+    g_clear_pointer(&self->ctx, mdev_context_unref);
     G_OBJECT_CLASS(mdev_monitor_parent_class)->dispose(object);
 }
 
@@ -370,14 +370,14 @@ mdev_monitor_new(MdevContext *ctx, GError **error)
     struct udev *uctx;
     int fd;
 
-    g_return_val_if_fail(MDEV_IS_CONTEXT(ctx), NULL);
+    g_return_val_if_fail(ctx != NULL, NULL);
     g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
     uctx = mdev_context_get_udev(ctx, error);
     if (uctx == NULL)
         return NULL;
     self = g_object_new(MDEV_TYPE_MONITOR, NULL);
-    self->ctx = g_object_ref(ctx);
+    self->ctx = mdev_context_ref(ctx);
     self->monitor = sym_udev_monitor_new_from_netlink(uctx, "udev");
     if (self->monitor == NULL) {
         int err = errno;

@@ -49,7 +49,7 @@ fixture_teardown(Fixture *fx, gconstpointer data)
 {
     g_clear_object(&fx->monitor);
     g_ptr_array_unref(fx->events);
-    g_object_unref(fx->ctx);
+    mdev_context_unref(fx->ctx);
     mock_sysfs_free(fx->sysfs);
 }
 
