@@ -104,7 +104,7 @@ mdev_callout_new(MdevContext *ctx, const MdevDevice *device)
 {
     MdevCallout *self = g_new0(MdevCallout, 1);
 
-    self->ctx = g_object_ref(ctx);
+    self->ctx = mdev_context_ref(ctx);
     self->timeout = default_timeout();
     self->messages = g_ptr_array_new_with_free_func(g_free);
     mdev_callout_set_device(self, device);
@@ -116,7 +116,7 @@ mdev_callout_free(MdevCallout *self)
 {
     if (self == NULL)
         return;
-    g_object_unref(self->ctx);
+    mdev_context_unref(self->ctx);
     g_free(self->uuid);
     g_free(self->parent);
     g_free(self->type);

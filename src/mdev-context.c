@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "mdev-context.h"
 
+#include "mdev-context-private.h"
 #include "mdev-error.h"
 #include "mdev-udev.h"
 
@@ -13,9 +14,14 @@
  * Everything host-wide an operation needs: where definitions live (shared
  * with mdevctl), where locks and runtime state go, where the vendor-neutral
  * callout scripts are, and one libudev handle.
+ *
+ * A plain reference-counted struct, not a GObject: mdevtool is started for
+ * every change of the store and lives a few milliseconds, and GObject would
+ * add libgobject and libffi to every process and its type system's
+ * initialisation to every start, for this one object and the monitor.
  */
 struct _MdevContext {
-    GObject parent_instance;
+    gatomicrefcount ref_count;
 
     char *conf_dir;
     char *state_dir;
@@ -25,30 +31,9 @@ struct _MdevContext {
     GStrv udev_rules_dirs;
     struct udev *udev;
     gboolean force_callouts;
+    MdevLockWaitFunc lock_wait_func;
+    gpointer lock_wait_data;
 };
-
-G_DEFINE_FINAL_TYPE(MdevContext, mdev_context, G_TYPE_OBJECT)
-
-static void
-mdev_context_finalize(GObject *object)
-{
-    MdevContext *self = MDEV_CONTEXT(object);
-
-    g_free(self->conf_dir);
-    g_free(self->state_dir);
-    g_free(self->lib_dir);
-    g_free(self->vgpu_dir);
-    g_free(self->proc_dir);
-    g_strfreev(self->udev_rules_dirs);
-    g_clear_pointer(&self->udev, sym_udev_unref);
-    G_OBJECT_CLASS(mdev_context_parent_class)->finalize(object);
-}
-
-static void
-mdev_context_class_init(MdevContextClass *klass)
-{
-    G_OBJECT_CLASS(klass)->finalize = mdev_context_finalize;
-}
 
 static char *
 dir_from_env(const char *variable, const char *fallback)
@@ -79,19 +64,6 @@ rules_dirs_from_env(void)
     return (GStrv) g_ptr_array_free(g_steal_pointer(&dirs), FALSE);
 }
 
-static void
-mdev_context_init(MdevContext *self)
-{
-    self->conf_dir = dir_from_env(MDEV_ENV_CONF_DIR, MDEV_CONF_DIR);
-    self->state_dir = dir_from_env(MDEV_ENV_STATE_DIR, MDEV_STATE_DIR);
-    /* configure's --with-mdevlibdir: /usr/lib/mdevctl, where mdevctl ≥ 1.3
-     * and vendor callouts keep their scripts.d, whatever our prefix */
-    self->lib_dir = dir_from_env(MDEV_ENV_LIB_DIR, MDEV_LIB_DIR);
-    self->vgpu_dir = dir_from_env(MDEV_ENV_VGPU_DIR, MDEV_VGPU_DIR);
-    self->proc_dir = dir_from_env(MDEV_ENV_PROC_DIR, "/proc");
-    self->udev_rules_dirs = rules_dirs_from_env();
-}
-
 /**
  * mdev_context_new:
  *
@@ -101,34 +73,80 @@ mdev_context_init(MdevContext *self)
 MdevContext *
 mdev_context_new(void)
 {
-    return g_object_new(MDEV_TYPE_CONTEXT, NULL);
+    MdevContext *self = g_new0(MdevContext, 1);
+
+    g_atomic_ref_count_init(&self->ref_count);
+    self->conf_dir = dir_from_env(MDEV_ENV_CONF_DIR, MDEV_CONF_DIR);
+    self->state_dir = dir_from_env(MDEV_ENV_STATE_DIR, MDEV_STATE_DIR);
+    /* configure's --with-mdevlibdir: /usr/lib/mdevctl, where mdevctl ≥ 1.3
+     * and vendor callouts keep their scripts.d, whatever our prefix */
+    self->lib_dir = dir_from_env(MDEV_ENV_LIB_DIR, MDEV_LIB_DIR);
+    self->vgpu_dir = dir_from_env(MDEV_ENV_VGPU_DIR, MDEV_VGPU_DIR);
+    self->proc_dir = dir_from_env(MDEV_ENV_PROC_DIR, "/proc");
+    self->udev_rules_dirs = rules_dirs_from_env();
+    return self;
+}
+
+/**
+ * mdev_context_ref:
+ * @self: a context
+ *
+ * Returns: (transfer full): @self, with one more reference
+ */
+MdevContext *
+mdev_context_ref(MdevContext *self)
+{
+    g_return_val_if_fail(self != NULL, NULL);
+    g_atomic_ref_count_inc(&self->ref_count);
+    return self;
+}
+
+/**
+ * mdev_context_unref:
+ * @self: (nullable): a context
+ *
+ * Drops a reference; the last one frees the context and its udev handle.
+ */
+void
+mdev_context_unref(MdevContext *self)
+{
+    if (self == NULL || !g_atomic_ref_count_dec(&self->ref_count))
+        return;
+    g_free(self->conf_dir);
+    g_free(self->state_dir);
+    g_free(self->lib_dir);
+    g_free(self->vgpu_dir);
+    g_free(self->proc_dir);
+    g_strfreev(self->udev_rules_dirs);
+    g_clear_pointer(&self->udev, sym_udev_unref);
+    g_free(self);
 }
 
 const char *
 mdev_context_get_conf_dir(MdevContext *self)
 {
-    g_return_val_if_fail(MDEV_IS_CONTEXT(self), NULL);
+    g_return_val_if_fail(self != NULL, NULL);
     return self->conf_dir;
 }
 
 const char *
 mdev_context_get_state_dir(MdevContext *self)
 {
-    g_return_val_if_fail(MDEV_IS_CONTEXT(self), NULL);
+    g_return_val_if_fail(self != NULL, NULL);
     return self->state_dir;
 }
 
 const char *
 mdev_context_get_lib_dir(MdevContext *self)
 {
-    g_return_val_if_fail(MDEV_IS_CONTEXT(self), NULL);
+    g_return_val_if_fail(self != NULL, NULL);
     return self->lib_dir;
 }
 
 void
 mdev_context_set_conf_dir(MdevContext *self, const char *dir)
 {
-    g_return_if_fail(MDEV_IS_CONTEXT(self));
+    g_return_if_fail(self != NULL);
     g_free(self->conf_dir);
     self->conf_dir = g_strdup(dir);
 }
@@ -136,7 +154,7 @@ mdev_context_set_conf_dir(MdevContext *self, const char *dir)
 void
 mdev_context_set_state_dir(MdevContext *self, const char *dir)
 {
-    g_return_if_fail(MDEV_IS_CONTEXT(self));
+    g_return_if_fail(self != NULL);
     g_free(self->state_dir);
     self->state_dir = g_strdup(dir);
 }
@@ -144,7 +162,7 @@ mdev_context_set_state_dir(MdevContext *self, const char *dir)
 void
 mdev_context_set_lib_dir(MdevContext *self, const char *dir)
 {
-    g_return_if_fail(MDEV_IS_CONTEXT(self));
+    g_return_if_fail(self != NULL);
     g_free(self->lib_dir);
     self->lib_dir = g_strdup(dir);
 }
@@ -160,14 +178,14 @@ mdev_context_set_lib_dir(MdevContext *self, const char *dir)
 const char *
 mdev_context_get_vgpu_dir(MdevContext *self)
 {
-    g_return_val_if_fail(MDEV_IS_CONTEXT(self), NULL);
+    g_return_val_if_fail(self != NULL, NULL);
     return self->vgpu_dir;
 }
 
 void
 mdev_context_set_vgpu_dir(MdevContext *self, const char *dir)
 {
-    g_return_if_fail(MDEV_IS_CONTEXT(self));
+    g_return_if_fail(self != NULL);
     g_free(self->vgpu_dir);
     self->vgpu_dir = g_strdup(dir);
 }
@@ -182,14 +200,14 @@ mdev_context_set_vgpu_dir(MdevContext *self, const char *dir)
 const char *
 mdev_context_get_proc_dir(MdevContext *self)
 {
-    g_return_val_if_fail(MDEV_IS_CONTEXT(self), NULL);
+    g_return_val_if_fail(self != NULL, NULL);
     return self->proc_dir;
 }
 
 void
 mdev_context_set_proc_dir(MdevContext *self, const char *dir)
 {
-    g_return_if_fail(MDEV_IS_CONTEXT(self));
+    g_return_if_fail(self != NULL);
     g_free(self->proc_dir);
     self->proc_dir = g_strdup(dir);
 }
@@ -204,14 +222,14 @@ mdev_context_set_proc_dir(MdevContext *self, const char *dir)
 const char *const *
 mdev_context_get_udev_rules_dirs(MdevContext *self)
 {
-    g_return_val_if_fail(MDEV_IS_CONTEXT(self), NULL);
+    g_return_val_if_fail(self != NULL, NULL);
     return (const char *const *) self->udev_rules_dirs;
 }
 
 void
 mdev_context_set_udev_rules_dirs(MdevContext *self, const char *const *dirs)
 {
-    g_return_if_fail(MDEV_IS_CONTEXT(self));
+    g_return_if_fail(self != NULL);
     g_return_if_fail(dirs != NULL);
     g_strfreev(self->udev_rules_dirs);
     self->udev_rules_dirs = g_strdupv((char **) dirs);
@@ -228,14 +246,14 @@ mdev_context_set_udev_rules_dirs(MdevContext *self, const char *const *dirs)
 void
 mdev_context_set_force_callouts(MdevContext *self, gboolean force)
 {
-    g_return_if_fail(MDEV_IS_CONTEXT(self));
+    g_return_if_fail(self != NULL);
     self->force_callouts = force;
 }
 
 gboolean
 mdev_context_get_force_callouts(MdevContext *self)
 {
-    g_return_val_if_fail(MDEV_IS_CONTEXT(self), FALSE);
+    g_return_val_if_fail(self != NULL, FALSE);
     return self->force_callouts;
 }
 
@@ -249,7 +267,7 @@ mdev_context_get_force_callouts(MdevContext *self)
 struct udev *
 mdev_context_get_udev(MdevContext *self, GError **error)
 {
-    g_return_val_if_fail(MDEV_IS_CONTEXT(self), NULL);
+    g_return_val_if_fail(self != NULL, NULL);
     g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
     if (self->udev == NULL) {
@@ -264,4 +282,20 @@ mdev_context_get_udev(MdevContext *self, GError **error)
         }
     }
     return self->udev;
+}
+
+void
+mdev_context_set_lock_wait_func(MdevContext *self, MdevLockWaitFunc func, gpointer user_data)
+{
+    g_return_if_fail(self != NULL);
+    self->lock_wait_func = func;
+    self->lock_wait_data = func ? user_data : NULL;
+}
+
+MdevLockWaitFunc
+mdev_context_get_lock_wait_func(MdevContext *self, gpointer *ret_user_data)
+{
+    g_return_val_if_fail(self != NULL, NULL);
+    *ret_user_data = self->lock_wait_data;
+    return self->lock_wait_func;
 }

@@ -1,14 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-#include <glib-object.h>
+#include <glib.h>
 
 G_BEGIN_DECLS
 
 struct udev;
 
-#define MDEV_TYPE_CONTEXT (mdev_context_get_type())
-G_DECLARE_FINAL_TYPE(MdevContext, mdev_context, MDEV, CONTEXT, GObject)
+typedef struct _MdevContext MdevContext;
 
 /* Environment variables that relocate the host-wide directories, for tests
  * and for running against a scratch store. */
@@ -21,6 +20,8 @@ G_DECLARE_FINAL_TYPE(MdevContext, mdev_context, MDEV, CONTEXT, GObject)
 #define MDEV_ENV_UDEV_RULES_DIRS "MDEVTOOL_UDEV_RULES_DIRS"
 
 MdevContext *mdev_context_new(void) G_GNUC_WARN_UNUSED_RESULT;
+MdevContext *mdev_context_ref(MdevContext *self);
+void mdev_context_unref(MdevContext *self);
 
 const char *mdev_context_get_conf_dir(MdevContext *self);
 const char *mdev_context_get_state_dir(MdevContext *self);
@@ -40,3 +41,5 @@ gboolean mdev_context_get_force_callouts(MdevContext *self);
 struct udev *mdev_context_get_udev(MdevContext *self, GError **error);
 
 G_END_DECLS
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(MdevContext, mdev_context_unref)

@@ -898,7 +898,7 @@ mdev_discovery_scan_uuids(MdevContext *ctx, MdevDiscoveryFlags flags, const char
     GError *local = NULL;
     int busfd;
 
-    g_return_val_if_fail(MDEV_IS_CONTEXT(ctx), NULL);
+    g_return_val_if_fail(ctx != NULL, NULL);
     g_return_val_if_fail(uuids != NULL, NULL);
     g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
@@ -946,7 +946,7 @@ mdev_discovery_scan(MdevContext *ctx, MdevDiscoveryFlags flags, const char *pare
     g_autoptr(MdevInventory) inv = NULL;
     g_autoptr(GPtrArray) cards = NULL;
 
-    g_return_val_if_fail(MDEV_IS_CONTEXT(ctx), NULL);
+    g_return_val_if_fail(ctx != NULL, NULL);
     g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
     if (parent && !mdev_util_check_name("parent", parent, error))

@@ -801,7 +801,7 @@ mdev_doctor_check(MdevContext *ctx, const char *subject, GError **error)
     Scope scope = { NULL, NULL };
     GPtrArray *result;
 
-    g_return_val_if_fail(MDEV_IS_CONTEXT(ctx), NULL);
+    g_return_val_if_fail(ctx != NULL, NULL);
     g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
     d.inv = mdev_discovery_scan(ctx, MDEV_DISCOVERY_PARENTS | MDEV_DISCOVERY_DEVICES, NULL, error);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "mdev-lock.h"
 
+#include "mdev-context-private.h"
 #include "mdev-error.h"
 #include "mdev-util.h"
 
@@ -30,13 +31,6 @@
  * ignored.
  */
 
-#define WAIT_FUNC_KEY "mdev-lock-wait-func"
-
-typedef struct {
-    MdevLockWaitFunc func;
-    gpointer user_data;
-} WaitFunc;
-
 struct _MdevLock {
     GArray *fds;
 };
@@ -64,14 +58,8 @@ lock_timeout(void)
 void
 mdev_lock_set_wait_func(MdevContext *ctx, MdevLockWaitFunc func, gpointer user_data)
 {
-    WaitFunc *wait = NULL;
-
-    if (func) {
-        wait = g_new0(WaitFunc, 1);
-        wait->func = func;
-        wait->user_data = user_data;
-    }
-    g_object_set_data_full(G_OBJECT(ctx), WAIT_FUNC_KEY, wait, g_free);
+    g_return_if_fail(ctx != NULL);
+    mdev_context_set_lock_wait_func(ctx, func, user_data);
 }
 
 static void
@@ -112,7 +100,8 @@ lock_one(MdevContext *ctx, const char *state_dir, const char *parent, gint64 dea
 {
     g_autofree char *name = g_strdup_printf("parent-%s.lock", parent);
     g_autofree char *path = g_build_filename(state_dir, name, NULL);
-    const WaitFunc *wait = g_object_get_data(G_OBJECT(ctx), WAIT_FUNC_KEY);
+    gpointer wait_data = NULL;
+    MdevLockWaitFunc wait_func = mdev_context_get_lock_wait_func(ctx, &wait_data);
     gint64 notice = g_get_monotonic_time() + MDEV_LOCK_NOTICE_DELAY * G_USEC_PER_SEC;
     int fd;
 
@@ -151,14 +140,14 @@ lock_one(MdevContext *ctx, const char *state_dir, const char *parent, gint64 dea
             close(fd);
             return -1;
         }
-        if (wait && notice > 0 && g_get_monotonic_time() >= notice) {
+        if (wait_func && notice > 0 && g_get_monotonic_time() >= notice) {
             g_autofree char *command = NULL;
             gint64 pid = -1;
 
             notice = 0;
             if (!read_holder(fd, &pid, &command))
                 pid = -1;
-            wait->func(parent, pid, command, wait->user_data);
+            wait_func(parent, pid, command, wait_data);
         }
         g_usleep(5000 + g_random_int_range(0, 5000));
     }

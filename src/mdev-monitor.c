@@ -21,13 +21,16 @@
  *
  * Turns the udev event stream into mdev events. It listens on the "udev"
  * netlink group (events after udevd processed them, as libvirt does) and
- * emits #MdevMonitor::event from the thread-default main context of the
- * thread that created it.
+ * calls its handler (mdev_monitor_set_handler()) from the thread-default
+ * main context of the thread that created it.
  *
  * The kernel announces an mdev before it links its type (the mdev_type link
  * appears only after the mdev driver bound), so an added mdev is held back
  * until the link is there, the `bind` event arrives or the type timeout
  * expires.
+ *
+ * A plain reference-counted struct, not a GObject, like #MdevContext: the
+ * one signal it had is a callback, and the tools do not load GObject.
  */
 
 #define TYPE_POLL_MS 25
@@ -41,7 +44,7 @@ typedef struct {
 } PendingMdev;
 
 struct _MdevMonitor {
-    GObject parent_instance;
+    gatomicrefcount ref_count;
 
     MdevContext *ctx;
     struct udev_monitor *monitor;
@@ -52,16 +55,10 @@ struct _MdevMonitor {
     GHashTable *parents;   /* known parent names */
     GHashTable *types;     /* uuid -> type id of the mdevs seen */
     GHashTable *pending;   /* uuid -> PendingMdev */
+    MdevMonitorFunc func;
+    gpointer user_data;
+    GDestroyNotify destroy;
 };
-
-enum {
-    SIGNAL_EVENT,
-    SIGNAL_LAST
-};
-
-static guint signals[SIGNAL_LAST];
-
-G_DEFINE_FINAL_TYPE(MdevMonitor, mdev_monitor, G_TYPE_OBJECT)
 
 MDEV_ENUM_IMPL(mdev_monitor_event_kind, MdevMonitorEventKind, MDEV_MONITOR_EVENT_LAST,
                "mdev-added", "mdev-removed", "parent-added", "parent-removed",
@@ -88,12 +85,18 @@ pending_free(PendingMdev *p)
     g_free(p);
 }
 
+/* Only called while a source of the monitor is dispatched, which holds a
+ * reference: when that is the last one, the handler dropped the caller's
+ * and asked for no more events. */
 static void
 emit(MdevMonitor *self, MdevMonitorEventKind kind, const char *parent, const char *uuid,
      const char *type, const char *syspath)
 {
-    g_autoptr(MdevMonitorEvent) event = g_new0(MdevMonitorEvent, 1);
+    g_autoptr(MdevMonitorEvent) event = NULL;
 
+    if (self->func == NULL || g_atomic_ref_count_compare(&self->ref_count, 1))
+        return;
+    event = g_new0(MdevMonitorEvent, 1);
     event->kind = kind;
     event->parent = g_strdup(parent);
     event->uuid = g_strdup(uuid);
@@ -101,7 +104,7 @@ emit(MdevMonitor *self, MdevMonitorEventKind kind, const char *parent, const cha
     event->syspath = g_strdup(syspath);
     g_debug("event %s parent=%s uuid=%s type=%s", mdev_monitor_event_kind_to_string(kind), parent,
             uuid ? uuid : "-", type ? type : "-");
-    g_signal_emit(self, signals[SIGNAL_EVENT], 0, event);
+    self->func(self, event, self->user_data);
 }
 
 static char *
@@ -127,9 +130,8 @@ emit_added(MdevMonitor *self, const char *uuid, const char *parent, const char *
 }
 
 static gboolean
-poll_pending(gpointer data)
+check_pending(MdevMonitor *self)
 {
-    MdevMonitor *self = data;
     gint64 now = g_get_monotonic_time();
     g_autoptr(GPtrArray) done = g_ptr_array_new_with_free_func(g_free);
     GHashTableIter iter;
@@ -150,6 +152,18 @@ poll_pending(gpointer data)
         return G_SOURCE_CONTINUE;
     g_clear_pointer(&self->poll_source, g_source_unref);
     return G_SOURCE_REMOVE;
+}
+
+/* The handler may drop the caller's last reference: the monitor holds one
+ * while it dispatches and goes, if that was the last, at the end. */
+static gboolean
+poll_pending(gpointer data)
+{
+    MdevMonitor *self = mdev_monitor_ref(data);
+    gboolean again = check_pending(self);
+
+    mdev_monitor_unref(self);
+    return again;
 }
 
 /* Flushes a pending mdev: emits its add with whatever type is there now. */
@@ -252,10 +266,11 @@ handle_other(MdevMonitor *self, struct udev_device *dev, const char *action)
     }
 }
 
+/* Holds a reference while it dispatches, as poll_pending() does. */
 static gboolean
 on_readable(int fd, GIOCondition condition, gpointer data)
 {
-    MdevMonitor *self = data;
+    MdevMonitor *self = mdev_monitor_ref(data);
     struct udev_device *dev;
 
     while ((dev = sym_udev_monitor_receive_device(self->monitor)) != NULL) {
@@ -268,14 +283,37 @@ on_readable(int fd, GIOCondition condition, gpointer data)
             handle_other(self, dev, action);
         sym_udev_device_unref(dev);
     }
+    mdev_monitor_unref(self);
     return G_SOURCE_CONTINUE;
 }
 
-static void
-mdev_monitor_dispose(GObject *object)
+/**
+ * mdev_monitor_ref:
+ * @self: a monitor
+ *
+ * Returns: (transfer full): @self, with one more reference
+ */
+MdevMonitor *
+mdev_monitor_ref(MdevMonitor *self)
 {
-    MdevMonitor *self = MDEV_MONITOR(object);
+    g_return_val_if_fail(self != NULL, NULL);
+    g_atomic_ref_count_inc(&self->ref_count);
+    return self;
+}
 
+/**
+ * mdev_monitor_unref:
+ * @self: (nullable): a monitor
+ *
+ * Drops a reference. The last one stops listening: the monitor's sources
+ * leave their main context, the udev monitor is closed, the handler's
+ * destroy function is called, then the monitor is freed.
+ */
+void
+mdev_monitor_unref(MdevMonitor *self)
+{
+    if (self == NULL || !g_atomic_ref_count_dec(&self->ref_count))
+        return;
     if (self->source) {
         g_source_destroy(self->source);
         g_clear_pointer(&self->source, g_source_unref);
@@ -286,46 +324,26 @@ mdev_monitor_dispose(GObject *object)
     }
     g_clear_pointer(&self->main_context, g_main_context_unref);
     g_clear_pointer(&self->monitor, sym_udev_monitor_unref);
-    g_clear_object(&self->ctx);
-    G_OBJECT_CLASS(mdev_monitor_parent_class)->dispose(object);
-}
-
-static void
-mdev_monitor_finalize(GObject *object)
-{
-    MdevMonitor *self = MDEV_MONITOR(object);
-
+    g_clear_pointer(&self->ctx, mdev_context_unref);
+    mdev_monitor_set_handler(self, NULL, NULL, NULL);
     g_hash_table_unref(self->parents);
     g_hash_table_unref(self->types);
     g_hash_table_unref(self->pending);
-    G_OBJECT_CLASS(mdev_monitor_parent_class)->finalize(object);
+    g_free(self);
 }
 
-static void
-mdev_monitor_class_init(MdevMonitorClass *klass)
+static MdevMonitor *
+monitor_alloc(void)
 {
-    GObjectClass *object_class = G_OBJECT_CLASS(klass);
+    MdevMonitor *self = g_new0(MdevMonitor, 1);
 
-    object_class->dispose = mdev_monitor_dispose;
-    object_class->finalize = mdev_monitor_finalize;
-
-    /**
-     * MdevMonitor::event:
-     * @monitor: the monitor
-     * @event: (type gpointer): the #MdevMonitorEvent, valid during the emission
-     */
-    signals[SIGNAL_EVENT] = g_signal_new("event", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST,
-                                         0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
-}
-
-static void
-mdev_monitor_init(MdevMonitor *self)
-{
+    g_atomic_ref_count_init(&self->ref_count);
     self->type_timeout_ms = DEFAULT_TYPE_TIMEOUT_MS;
     self->parents = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     self->types = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     self->pending = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
                                           (GDestroyNotify) pending_free);
+    return self;
 }
 
 /* What is there when monitoring starts: known parents (to report their
@@ -359,7 +377,8 @@ remember_present(MdevMonitor *self)
  * @error: return location for a #GError
  *
  * Starts listening right away; events are delivered in the thread-default
- * main context of the caller.
+ * main context of the caller, to the handler set with
+ * mdev_monitor_set_handler() before that context runs again.
  *
  * Returns: (transfer full): the monitor, or %NULL with @error set
  */
@@ -370,14 +389,14 @@ mdev_monitor_new(MdevContext *ctx, GError **error)
     struct udev *uctx;
     int fd;
 
-    g_return_val_if_fail(MDEV_IS_CONTEXT(ctx), NULL);
+    g_return_val_if_fail(ctx != NULL, NULL);
     g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
     uctx = mdev_context_get_udev(ctx, error);
     if (uctx == NULL)
         return NULL;
-    self = g_object_new(MDEV_TYPE_MONITOR, NULL);
-    self->ctx = g_object_ref(ctx);
+    self = monitor_alloc();
+    self->ctx = mdev_context_ref(ctx);
     self->monitor = sym_udev_monitor_new_from_netlink(uctx, "udev");
     if (self->monitor == NULL) {
         int err = errno;
@@ -404,6 +423,34 @@ mdev_monitor_new(MdevContext *ctx, GError **error)
 }
 
 /**
+ * mdev_monitor_set_handler:
+ * @self: a monitor
+ * @func: (nullable): called for each event; %NULL drops the events
+ * @user_data: passed to @func
+ * @destroy: (nullable): called on @user_data when the handler is replaced
+ *   or the monitor goes
+ *
+ * Sets the one function that events are given to, replacing the previous
+ * one (whose @destroy is called right away).
+ */
+void
+mdev_monitor_set_handler(MdevMonitor *self, MdevMonitorFunc func, gpointer user_data,
+                         GDestroyNotify destroy)
+{
+    GDestroyNotify old_destroy;
+    gpointer old_data;
+
+    g_return_if_fail(self != NULL);
+    old_destroy = self->destroy;
+    old_data = self->user_data;
+    self->func = func;
+    self->user_data = user_data;
+    self->destroy = destroy;
+    if (old_destroy)
+        old_destroy(old_data);
+}
+
+/**
  * mdev_monitor_set_type_timeout:
  * @self: a monitor
  * @timeout_ms: how long to wait for an added mdev's type link
@@ -413,6 +460,6 @@ mdev_monitor_new(MdevContext *ctx, GError **error)
 void
 mdev_monitor_set_type_timeout(MdevMonitor *self, guint timeout_ms)
 {
-    g_return_if_fail(MDEV_IS_MONITOR(self));
+    g_return_if_fail(self != NULL);
     self->type_timeout_ms = timeout_ms;
 }

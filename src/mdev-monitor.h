@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-#include <glib-object.h>
+#include <glib.h>
 
 #include "mdev-context.h"
 
@@ -49,12 +49,29 @@ typedef struct {
 
 void mdev_monitor_event_free(MdevMonitorEvent *event);
 
-#define MDEV_TYPE_MONITOR (mdev_monitor_get_type())
-G_DECLARE_FINAL_TYPE(MdevMonitor, mdev_monitor, MDEV, MONITOR, GObject)
+typedef struct _MdevMonitor MdevMonitor;
+
+/**
+ * MdevMonitorFunc:
+ * @monitor: the monitor
+ * @event: the event, valid during the call
+ * @user_data: the data given to mdev_monitor_set_handler()
+ *
+ * Called for each event. It may drop the last reference to @monitor: it is
+ * then not called again, and the monitor goes when the call returns.
+ */
+typedef void (*MdevMonitorFunc)(MdevMonitor *monitor, const MdevMonitorEvent *event,
+                                gpointer user_data);
 
 MdevMonitor *mdev_monitor_new(MdevContext *ctx, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+MdevMonitor *mdev_monitor_ref(MdevMonitor *self);
+void mdev_monitor_unref(MdevMonitor *self);
+
+void mdev_monitor_set_handler(MdevMonitor *self, MdevMonitorFunc func, gpointer user_data,
+                              GDestroyNotify destroy);
 void mdev_monitor_set_type_timeout(MdevMonitor *self, guint timeout_ms);
 
 G_END_DECLS
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(MdevMonitorEvent, mdev_monitor_event_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(MdevMonitor, mdev_monitor_unref)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* A program linked with the library alone (tests/test-startup.sh): it
- * reads and writes JSON the way the library does, so that the loader's
- * trace shows what the library itself pulls in. */
+ * makes a context and reads and writes JSON the way the library does, so
+ * that the loader's trace shows what the library itself pulls in. */
+#include "mdev-context.h"
 #include "mdev-json.h"
 #include "mdev-vgpu-store.h"
 
@@ -10,6 +11,7 @@
 int
 main(int argc, char **argv)
 {
+    g_autoptr(MdevContext) ctx = mdev_context_new();
     g_autoptr(MdevDevice) definition = NULL;
     g_autoptr(MdevVgpuDefinition) vgpu = NULL;
     g_autoptr(GError) error = NULL;
@@ -28,5 +30,6 @@ main(int argc, char **argv)
                                     "nvidia-1148");
     vgpu_text = mdev_vgpu_definition_to_string(vgpu);
     printf("%s\n%s", text, vgpu_text);
+    printf("conf dir %s\n", mdev_context_get_conf_dir(ctx));
     return 0;
 }

@@ -50,7 +50,7 @@ fixture_teardown(Fixture *f, gconstpointer data)
     test_remove_tree(f->dir);
     g_free(f->dir);
     g_free(f->log);
-    g_object_unref(f->ctx);
+    mdev_context_unref(f->ctx);
     mdev_device_free(f->device);
 }
 

@@ -26,7 +26,7 @@ fixture_setup(Fixture *fx, gconstpointer data)
 static void
 fixture_teardown(Fixture *fx, gconstpointer data)
 {
-    g_object_unref(fx->ctx);
+    mdev_context_unref(fx->ctx);
     mock_sysfs_free(fx->sysfs);
 }
 

@@ -33,7 +33,7 @@ fixture_setup(Fixture *fx, gconstpointer data)
 static void
 fixture_teardown(Fixture *fx, gconstpointer data)
 {
-    g_clear_object(&fx->ctx);
+    g_clear_pointer(&fx->ctx, mdev_context_unref);
     g_clear_pointer(&fx->host, mock_host_free);
     g_clear_pointer(&fx->sysfs, mock_sysfs_free);
     test_remove_tree(fx->conf_dir);

@@ -66,7 +66,7 @@ fixture_teardown(Fixture *fx, gconstpointer data)
 {
     test_remove_tree(fx->conf);
     g_free(fx->conf);
-    g_object_unref(fx->ctx);
+    mdev_context_unref(fx->ctx);
     mock_sysfs_free(fx->sysfs);
 }
 

@@ -14,9 +14,8 @@ typedef struct {
 } Fixture;
 
 static void
-on_event(MdevMonitor *monitor, gpointer data, gpointer user_data)
+on_event(MdevMonitor *monitor, const MdevMonitorEvent *event, gpointer user_data)
 {
-    const MdevMonitorEvent *event = data;
     Fixture *fx = user_data;
 
     g_ptr_array_add(fx->events, g_strdup_printf("%s %s %s %s",
@@ -41,15 +40,15 @@ start(Fixture *fx)
     fx->monitor = mdev_monitor_new(fx->ctx, &error);
     g_assert_no_error(error);
     g_assert_nonnull(fx->monitor);
-    g_signal_connect(fx->monitor, "event", G_CALLBACK(on_event), fx);
+    mdev_monitor_set_handler(fx->monitor, on_event, fx, NULL);
 }
 
 static void
 fixture_teardown(Fixture *fx, gconstpointer data)
 {
-    g_clear_object(&fx->monitor);
+    g_clear_pointer(&fx->monitor, mdev_monitor_unref);
     g_ptr_array_unref(fx->events);
-    g_object_unref(fx->ctx);
+    mdev_context_unref(fx->ctx);
     mock_sysfs_free(fx->sysfs);
 }
 
@@ -253,6 +252,71 @@ test_present(Fixture *fx, gconstpointer data)
     }
 }
 
+static void
+count_destroy(gpointer data)
+{
+    (*(guint *) data)++;
+}
+
+/* The handler's data is let go when it is replaced and when the monitor
+ * goes, not before. */
+static void
+test_handler_destroy(Fixture *fx, gconstpointer data)
+{
+    guint first = 0;
+    guint second = 0;
+
+    if (test_skip_without_umockdev())
+        return;
+    start(fx);
+    mdev_monitor_set_handler(fx->monitor, on_event, &first, count_destroy);
+    g_assert_cmpuint(first, ==, 0);
+    mdev_monitor_set_handler(fx->monitor, on_event, &second, count_destroy);
+    g_assert_cmpuint(first, ==, 1);
+    g_assert_cmpuint(second, ==, 0);
+    mdev_monitor_ref(fx->monitor);
+    mdev_monitor_unref(fx->monitor);
+    g_assert_cmpuint(second, ==, 0);
+    g_clear_pointer(&fx->monitor, mdev_monitor_unref);
+    g_assert_cmpuint(first, ==, 1);
+    g_assert_cmpuint(second, ==, 1);
+}
+
+static void
+on_event_drop(MdevMonitor *monitor, const MdevMonitorEvent *event, gpointer user_data)
+{
+    Fixture *fx = user_data;
+
+    on_event(monitor, event, fx);
+    g_assert_true(monitor == fx->monitor);
+    g_clear_pointer(&fx->monitor, mdev_monitor_unref);
+}
+
+/* A handler that drops the last reference gets no more events, even those
+ * read in the same batch, and the monitor goes safely after the call. */
+static void
+test_handler_drops_monitor(Fixture *fx, gconstpointer data)
+{
+    const MockTypeInfo t = { "mtty-2", "Dual port serial", NULL, "vfio-pci", 12 };
+
+    if (test_skip_without_umockdev())
+        return;
+    mock_sysfs_add_generic_parent(fx->sysfs, "mtty");
+    mock_sysfs_register_parent(fx->sysfs, "mtty", FALSE);
+    mock_sysfs_add_type(fx->sysfs, "mtty", &t);
+    mock_sysfs_add_mdev(fx->sysfs, "mtty", "503c922c-a10b-47e0-8a94-f67ac92bce5a", "mtty-2", 0,
+                        "mtty");
+    start(fx);
+    mdev_monitor_set_handler(fx->monitor, on_event_drop, fx, NULL);
+    /* two events in one go: the mdev's removal and the parent's */
+    mock_sysfs_unregister_parent(fx->sysfs, "mtty", TRUE);
+    wait_events_for(fx, 2, 1000);
+    g_assert_null(fx->monitor);
+    g_assert_cmpuint(fx->events->len, ==, 1);
+    g_assert_cmpstr(g_ptr_array_index(fx->events, 0), ==,
+                    "mdev-removed mtty 503c922c-a10b-47e0-8a94-f67ac92bce5a mtty-2");
+}
+
 #define ADD(path, fn) g_test_add(path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
 
 int
@@ -263,5 +327,7 @@ main(int argc, char **argv)
     ADD("/monitor/events/type-late", test_type_late);
     ADD("/monitor/events/type-timeout", test_type_timeout);
     ADD("/monitor/events/present", test_present);
+    ADD("/monitor/handler/destroy", test_handler_destroy);
+    ADD("/monitor/handler/drops-monitor", test_handler_drops_monitor);
     return g_test_run();
 }

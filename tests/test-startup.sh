@@ -5,7 +5,9 @@
 # libudev only by the monitor and for parents with a device node or not
 # registered: the commands that need none of them never map them; no JSON
 # library and no GIO is loaded by any (JSON is the library's own parser and
-# writer); an executable built with GLib in it maps no shared GLib. The
+# writer), nor GObject and libffi behind it (the context and the monitor are
+# plain reference-counted structs); an executable built with GLib in it maps
+# no shared GLib. The
 # dynamic loader's own trace (LD_DEBUG=files) says which libraries the
 # process opened. TAP output.
 #
@@ -69,6 +71,11 @@ for args in "--version" "list" "--json list --all" "types" "parents" "list --hel
     else
         ok "'mdevtool $args' does not load a JSON library, GIO or what GIO pulls in"
     fi
+    if loads 'libgobject|libffi' "$W/trace"; then
+        not_ok "'mdevtool $args' does not load GObject or libffi" "$W/trace"
+    else
+        ok "'mdevtool $args' does not load GObject or libffi"
+    fi
 done
 
 # A parent that never registered is looked up through libudev, which is
@@ -125,18 +132,19 @@ else
     not_ok "a malformed URI is refused without loading libvirt" "$W/trace"
 fi
 
-# The library reads and writes JSON itself and needs no GIO: a program linked
-# with it alone maps no JSON library (json-c, json-glib), nor GIO and the
-# libraries behind GIO.
+# The library reads and writes JSON itself and needs no GIO nor GObject: a
+# program linked with it alone maps no JSON library (json-c, json-glib), nor
+# GIO and the libraries behind GIO, nor GObject and libffi.
 env -u LD_PRELOAD LD_DEBUG=files "$G_TEST_BUILDDIR/libmdev-startup" > "$W/out" 2> "$W/trace"
 status=$?
 if [ "$status" -eq 0 ] && grep -q '"mdev_type": "mtty-1"' "$W/out" &&
-   grep -q '"type" : "nvidia-1148"' "$W/out" &&
-   ! loads 'libjson-c|libjson-glib|libgio|libmount|libselinux|libblkid|libgmodule' "$W/trace"; then
-    ok "the library loads no JSON library, nor GIO or what GIO pulls in"
+   grep -q '"type" : "nvidia-1148"' "$W/out" && grep -q '^conf dir /' "$W/out" &&
+   ! loads 'libjson-c|libjson-glib|libgio|libmount|libselinux|libblkid|libgmodule' "$W/trace" &&
+   ! loads 'libgobject|libffi' "$W/trace"; then
+    ok "the library loads no JSON library, nor GIO, GObject or what they pull in"
 else
     echo "exit status $status" >> "$W/trace"
-    not_ok "the library loads no JSON library, nor GIO or what GIO pulls in" "$W/trace"
+    not_ok "the library loads no JSON library, nor GIO, GObject or what they pull in" "$W/trace"
 fi
 
 echo "1..$n"

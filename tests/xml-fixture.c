@@ -45,7 +45,7 @@ xml_fixture_teardown(XmlFixture *fx, gconstpointer data)
 {
     g_ptr_array_unref(fx->definitions);
     mdev_inventory_free(fx->inv);
-    g_object_unref(fx->ctx);
+    mdev_context_unref(fx->ctx);
     test_remove_tree(fx->conf_dir);
     g_free(fx->conf_dir);
     test_remove_tree(fx->state_dir);

@@ -46,9 +46,8 @@ print_event_text(const MdevMonitorEvent *event)
 }
 
 static void
-on_event(MdevMonitor *monitor, gpointer data, gpointer user_data)
+on_event(MdevMonitor *monitor, const MdevMonitorEvent *event, gpointer user_data)
 {
-    const MdevMonitorEvent *event = data;
     MonitorState *state = user_data;
 
     if (state->json)
@@ -87,7 +86,7 @@ MDEVTOOL_CMD(mdevtool_cmd_monitor)
     if (monitor == NULL)
         return mdevtool_fail(error);
     loop = g_main_loop_new(NULL, FALSE);
-    g_signal_connect(monitor, "event", G_CALLBACK(on_event), &state);
+    mdev_monitor_set_handler(monitor, on_event, &state, NULL);
     sigint = g_unix_signal_add(SIGINT, on_signal, loop);
     sigterm = g_unix_signal_add(SIGTERM, on_signal, loop);
     g_main_loop_run(loop);
