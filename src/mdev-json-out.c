@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "mdev-json-out.h"
 
+#include "mdev-util.h"
+
 #include <string.h>
 
 /* The generator's layout: a container's first element follows its opening
@@ -24,8 +26,7 @@ struct _MdevJsonOut {
     GString *buffer;
     gboolean compact;
     GArray *stack; /* of Container */
-    GString *key;  /* the member name the next value goes with */
-    gboolean has_key;
+    gboolean has_key; /* a member name is written, its value is next */
 };
 
 /**
@@ -45,7 +46,6 @@ mdev_json_out_new(FILE *stream, MdevJsonOutFlags flags)
     out->buffer = g_string_sized_new(stream ? FLUSH_SIZE + 256 : 256);
     out->compact = (flags & MDEV_JSON_OUT_COMPACT) != 0;
     out->stack = g_array_new(FALSE, FALSE, sizeof(Container));
-    out->key = g_string_sized_new(32);
     return out;
 }
 
@@ -72,7 +72,6 @@ mdev_json_out_free(MdevJsonOut *out)
     flush(out);
     g_string_free(out->buffer, TRUE);
     g_array_unref(out->stack);
-    g_string_free(out->key, TRUE);
     g_free(out);
 }
 
@@ -133,75 +132,92 @@ newline_indent(MdevJsonOut *out, guint level)
 /* json-glib's escaping: the quote and backslash; control characters below
  * 0x1f and DEL as \b \f \n \r \t or \u00xx; 0x1f and every other byte,
  * UTF-8 or not, as it is. */
+static gboolean
+is_plain(unsigned char c)
+{
+    return c >= 0x1f && c != 0x7f && c != '"' && c != '\\';
+}
+
+static void
+put_escape(MdevJsonOut *out, unsigned char c)
+{
+    static const char hex[] = "0123456789abcdef";
+    char unicode[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xf] };
+
+    switch (c) {
+    case '"':
+        PUT_LITERAL(out, "\\\"");
+        break;
+    case '\\':
+        PUT_LITERAL(out, "\\\\");
+        break;
+    case '\b':
+        PUT_LITERAL(out, "\\b");
+        break;
+    case '\f':
+        PUT_LITERAL(out, "\\f");
+        break;
+    case '\n':
+        PUT_LITERAL(out, "\\n");
+        break;
+    case '\r':
+        PUT_LITERAL(out, "\\r");
+        break;
+    case '\t':
+        PUT_LITERAL(out, "\\t");
+        break;
+    default:
+        put(out, unicode, sizeof(unicode));
+        break;
+    }
+}
+
+/* Runs of plain bytes are copied whole: a listing's strings rarely hold
+ * anything to escape. */
 static void
 put_string(MdevJsonOut *out, const char *text)
 {
-    const char *run = text;
+    const unsigned char *p = (const unsigned char *) text;
 
     PUT_LITERAL(out, "\"");
-    for (const char *p = text; *p; p++) {
-        unsigned char c = (unsigned char) *p;
-        const char *escape;
-        char unicode[8];
+    for (;;) {
+        const unsigned char *run = p;
 
-        switch (c) {
-        case '"':
-            escape = "\\\"";
+        while (*p && is_plain(*p))
+            p++;
+        put(out, (const char *) run, (gsize) (p - run));
+        if (*p == '\0')
             break;
-        case '\\':
-            escape = "\\\\";
-            break;
-        case '\b':
-            escape = "\\b";
-            break;
-        case '\f':
-            escape = "\\f";
-            break;
-        case '\n':
-            escape = "\\n";
-            break;
-        case '\r':
-            escape = "\\r";
-            break;
-        case '\t':
-            escape = "\\t";
-            break;
-        default:
-            if (c >= 0x1f && c != 0x7f)
-                continue;
-            g_snprintf(unicode, sizeof(unicode), "\\u00%.2x", c);
-            escape = unicode;
-            break;
-        }
-        put(out, run, (gsize) (p - run));
-        put(out, escape, strlen(escape));
-        run = p + 1;
+        put_escape(out, *p++);
     }
-    put(out, run, strlen(run));
     PUT_LITERAL(out, "\"");
+}
+
+/* The separator and indentation before an element, or before a member's
+ * name, which mdev_json_out_member() writes at once: nothing is kept for
+ * the value that follows. */
+static void
+begin_item(MdevJsonOut *out)
+{
+    Container *top = &g_array_index(out->stack, Container, out->stack->len - 1);
+
+    if (top->count > 0)
+        PUT_LITERAL(out, ",");
+    top->count++;
+    newline_indent(out, out->stack->len);
 }
 
 static void
 begin_value(MdevJsonOut *out)
 {
-    Container *top;
-
     if (out->stack->len == 0)
         return;
-    top = &g_array_index(out->stack, Container, out->stack->len - 1);
-    if (top->count > 0)
-        PUT_LITERAL(out, ",");
-    top->count++;
-    newline_indent(out, out->stack->len);
-    if (top->object) {
+    if (g_array_index(out->stack, Container, out->stack->len - 1).object) {
         g_return_if_fail(out->has_key);
-        put_string(out, out->key->str);
-        if (out->compact)
-            PUT_LITERAL(out, ":");
-        else
-            PUT_LITERAL(out, " : ");
         out->has_key = FALSE;
+        return;
     }
+    begin_item(out);
 }
 
 static void
@@ -265,7 +281,14 @@ mdev_json_out_end_array(MdevJsonOut *out)
 void
 mdev_json_out_member(MdevJsonOut *out, const char *key)
 {
-    g_string_assign(out->key, key);
+    g_return_if_fail(out->stack->len > 0 && !out->has_key);
+    g_return_if_fail(g_array_index(out->stack, Container, out->stack->len - 1).object);
+    begin_item(out);
+    put_string(out, key);
+    if (out->compact)
+        PUT_LITERAL(out, ":");
+    else
+        PUT_LITERAL(out, " : ");
     out->has_key = TRUE;
 }
 
@@ -284,8 +307,11 @@ mdev_json_out_string(MdevJsonOut *out, const char *value)
 void
 mdev_json_out_int(MdevJsonOut *out, gint64 value)
 {
+    char text[MDEV_UTIL_INT_TEXT_SIZE];
+    const char *digits = mdev_util_int_text(value, text);
+
     begin_value(out);
-    g_string_append_printf(out->buffer, "%" G_GINT64_FORMAT, value);
+    put(out, digits, strlen(digits));
 }
 
 void

@@ -189,6 +189,34 @@ mdev_util_guard_path(gboolean checked, const char *name, GError **error)
 }
 
 /**
+ * mdev_util_int_text:
+ * @value: a number
+ * @buf: room for its text, written at the end
+ *
+ * The decimal text of @value, for the listings that print a number per
+ * device or type: printf's generality cost more than the rest of such an
+ * item (about 650 instructions with the C library's, twice that with
+ * GLib's).
+ *
+ * Returns: the text, inside @buf
+ */
+const char *
+mdev_util_int_text(gint64 value, char buf[MDEV_UTIL_INT_TEXT_SIZE])
+{
+    char *p = buf + MDEV_UTIL_INT_TEXT_SIZE - 1;
+    guint64 magnitude = value < 0 ? -(guint64) value : (guint64) value;
+
+    *p = '\0';
+    do {
+        *--p = (char) ('0' + magnitude % 10);
+        magnitude /= 10;
+    } while (magnitude > 0);
+    if (value < 0)
+        *--p = '-';
+    return p;
+}
+
+/**
  * mdev_util_compare_strings:
  * @a: a pointer to a string
  * @b: a pointer to a string

@@ -16,6 +16,10 @@ gboolean mdev_util_guard_path(gboolean checked, const char *name, GError **error
 
 int mdev_util_compare_strings(gconstpointer a, gconstpointer b);
 
+/* room for any gint64 in decimal, with its sign and the NUL */
+#define MDEV_UTIL_INT_TEXT_SIZE 21
+const char *mdev_util_int_text(gint64 value, char buf[MDEV_UTIL_INT_TEXT_SIZE]);
+
 char *mdev_util_uuid_canonicalize(const char *text, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean mdev_util_uuid_is_canonical(const char *text);
 char *mdev_util_uuid_generate(void) G_GNUC_WARN_UNUSED_RESULT;

@@ -108,7 +108,7 @@ yes_no(gboolean value, gboolean known)
 /* With -c, the first column is the host's URI. */
 static void
 device_row(const MdevDevice *device, const char *host, const Usage *usage,
-           char group[MDEVTOOL_INT_TEXT_SIZE], const char *cells[12])
+           char group[MDEV_UTIL_INT_TEXT_SIZE], const char *cells[12])
 {
     if (host)
         *cells++ = host;
@@ -120,7 +120,7 @@ device_row(const MdevDevice *device, const char *host, const Usage *usage,
     cells[3] = yes_no(device->active, TRUE);
     cells[4] = yes_no(device->defined, TRUE);
     cells[5] = yes_no(device->autostart, device->defined);
-    cells[6] = device->iommu_group >= 0 ? mdevtool_int_text(device->iommu_group, group) : NULL;
+    cells[6] = device->iommu_group >= 0 ? mdev_util_int_text(device->iommu_group, group) : NULL;
     cells[7] = usage->domain;
     cells[8] = yes_no(usage->in_use == 1, usage->in_use >= 0);
     cells[9] = device->driver;
@@ -143,7 +143,7 @@ print_text(GPtrArray *devices, GPtrArray *hosts, const Usage *usage, gboolean ve
     const guint columns = (verbose ? 11 : 9) + 1 - first;
     g_autoptr(MdevtoolTable) table = NULL;
     const char *cells[12];
-    char group[MDEVTOOL_INT_TEXT_SIZE];
+    char group[MDEV_UTIL_INT_TEXT_SIZE];
 
     /* HOST only with -c, DRIVER and PATH only with --verbose */
     memcpy(shown_headers, headers + first, columns * sizeof(char *));

@@ -137,25 +137,6 @@ mdevtool_table_print_note(const char *line)
     printf("%s\n", text);
 }
 
-/* The decimal text of @value, written at the end of @buf: a table prints
- * a number per row, measured and printed, and the C library's snprintf()
- * cost more than the rest of the cell. */
-const char *
-mdevtool_int_text(gint64 value, char buf[MDEVTOOL_INT_TEXT_SIZE])
-{
-    char *p = buf + MDEVTOOL_INT_TEXT_SIZE - 1;
-    guint64 magnitude = value < 0 ? -(guint64) value : (guint64) value;
-
-    *p = '\0';
-    do {
-        *--p = (char) ('0' + magnitude % 10);
-        magnitude /= 10;
-    } while (magnitude > 0);
-    if (value < 0)
-        *--p = '-';
-    return p;
-}
-
 const char *
 mdevtool_text_or_dash(const char *text)
 {

@@ -35,8 +35,6 @@ void mdevtool_table_print_note(const char *line);
 
 char *mdevtool_text_escape(const char *text);
 const char *mdevtool_text_or_dash(const char *text);
-#define MDEVTOOL_INT_TEXT_SIZE 21
-const char *mdevtool_int_text(gint64 value, char buf[MDEVTOOL_INT_TEXT_SIZE]);
 
 gboolean mdevtool_report_wanted(MdevtoolCli *cli);
 void mdevtool_lookup_device(MdevtoolCli *cli, const char *uuid, const char *parent,

@@ -6,6 +6,7 @@
 #include "mdevtool-fleet.h"
 #include "mdev-json-out.h"
 #include "mdevtool-output.h"
+#include "mdev-util.h"
 
 #include <glib/gi18n.h>
 #include <stdio.h>
@@ -15,7 +16,7 @@
 /* With -c, the first column is the host's URI. */
 static void
 type_row(const MdevParent *parent, const char *host, const MdevType *type,
-         char available[MDEVTOOL_INT_TEXT_SIZE], const char *cells[7])
+         char available[MDEV_UTIL_INT_TEXT_SIZE], const char *cells[7])
 {
     if (host)
         *cells++ = host;
@@ -23,7 +24,7 @@ type_row(const MdevParent *parent, const char *host, const MdevType *type,
     cells[1] = type ? type->id : NULL;
     cells[2] = NULL;
     if (type && type->available_instances >= 0)
-        cells[2] = mdevtool_int_text(type->available_instances, available);
+        cells[2] = mdev_util_int_text(type->available_instances, available);
     cells[3] = type ? type->device_api : NULL;
     cells[4] = type ? type->name : NULL;
     cells[5] = type ? type->description : NULL;
@@ -38,7 +39,7 @@ print_text(GPtrArray *parents, GPtrArray *hosts)
         _("API"),  _("NAME"),   _("DESCRIPTION"), NULL,
     };
     g_autoptr(MdevtoolTable) table = mdevtool_table_new(headers + (hosts ? 0 : 1));
-    char available[MDEVTOOL_INT_TEXT_SIZE];
+    char available[MDEV_UTIL_INT_TEXT_SIZE];
     const char *cells[7];
 
     for (int pass = 0; pass < 2; pass++) {
