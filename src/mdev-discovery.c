@@ -676,6 +676,24 @@ parent_dir_fd(ParentDirs *dirs, const char *syspath)
     return fd;
 }
 
+#define DEVICE_FILE_SIZE (MDEV_UUID_STRING_LEN + 16)
+
+/* "<uuid>/<name>" in @path: built three times per mdev, and g_snprintf()
+ * cost more than the link it names. */
+static const char *
+device_file(char path[DEVICE_FILE_SIZE], const char *uuid, const char *name)
+{
+    gsize u = strlen(uuid);
+    gsize n = strlen(name);
+
+    if (u + 1 + n >= DEVICE_FILE_SIZE)
+        return "";
+    memcpy(path, uuid, u);
+    path[u] = '/';
+    memcpy(path + u + 1, name, n + 1);
+    return path;
+}
+
 /* Reads the active mdev @uuid, a directory in its parent's directory
  * @dirfd, and adds it to @inv (taking @syspath), unless it went meanwhile. */
 static void
@@ -683,14 +701,13 @@ read_device_at(MdevInventory *inv, int dirfd, const char *parent, const char *uu
                char *syspath, MdevDiscoveryFlags flags)
 {
     g_autoptr(MdevDevice) device = mdev_device_new(uuid, parent);
-    char path[MDEV_UUID_STRING_LEN + 16];
+    char path[DEVICE_FILE_SIZE];
     char link[PATH_MAX];
     gssize n;
 
     device->active = TRUE;
     device->syspath = syspath;
-    g_snprintf(path, sizeof(path), "%s/mdev_type", uuid);
-    n = mdev_sysfs_read_link(dirfd, path, link, sizeof(link));
+    n = mdev_sysfs_read_link(dirfd, device_file(path, uuid, "mdev_type"), link, sizeof(link));
     if (n >= 0) {
         device->type = g_strdup(last_component(link));
     } else {
@@ -701,18 +718,18 @@ read_device_at(MdevInventory *inv, int dirfd, const char *parent, const char *uu
             return;
         }
     }
-    g_snprintf(path, sizeof(path), "%s/iommu_group", uuid);
-    device->iommu_group = link_number(dirfd, path);
-    if (flags & MDEV_DISCOVERY_DEVICE_DRIVER) {
-        g_snprintf(path, sizeof(path), "%s/driver", uuid);
-        device->driver = link_basename(dirfd, path);
-    }
+    device->iommu_group = link_number(dirfd, device_file(path, uuid, "iommu_group"));
+    if (flags & MDEV_DISCOVERY_DEVICE_DRIVER)
+        device->driver = link_basename(dirfd, device_file(path, uuid, "driver"));
     g_ptr_array_add(inv->devices, g_steal_pointer(&device));
 }
 
+/* One mdev by its bus entry: @listed when the entry came from a listing
+ * of the bus (its absence then means it went meanwhile), not when the UUID
+ * is looked up. */
 static void
 scan_device(MdevInventory *inv, int busfd, ParentDirs *dirs, const char *uuid,
-            MdevDiscoveryFlags flags, const char *filter)
+            MdevDiscoveryFlags flags, const char *filter, gboolean listed)
 {
     g_autofree char *parent = NULL;
     g_autofree char *parent_path = NULL;
@@ -727,9 +744,11 @@ scan_device(MdevInventory *inv, int busfd, ParentDirs *dirs, const char *uuid,
     }
     n = mdev_sysfs_read_link(busfd, uuid, target, sizeof(target));
     if (n < 0) {
-        if (n == -ENOENT)
+        /* looked up by UUID, most are simply not running: no word for
+         * each (g_debug() formats its message even when nobody reads it) */
+        if (n == -ENOENT && listed)
             g_debug("mdev '%s' vanished during the scan", uuid);
-        else
+        else if (n != -ENOENT)
             add_problem(inv, _("skipped '%1$s' in %2$s: %3$s"), uuid, MDEV_SYSFS_DEVICES,
                         g_strerror((int) -n));
         return;
@@ -832,7 +851,7 @@ scan_devices(MdevInventory *inv, MdevDiscoveryFlags flags, const char *filter, G
     while ((entry = readdir(dir)) != NULL) {
         if (entry->d_name[0] == '.')
             continue;
-        scan_device(inv, dirfd(dir), &dirs, entry->d_name, flags, filter);
+        scan_device(inv, dirfd(dir), &dirs, entry->d_name, flags, filter, TRUE);
     }
     g_hash_table_unref(dirs.fds);
     closedir(dir);
@@ -912,7 +931,7 @@ mdev_discovery_scan_uuids(MdevContext *ctx, MdevDiscoveryFlags flags, const char
     }
     dirs.fds = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, close_fd);
     for (const char *const *uuid = uuids; *uuid; uuid++)
-        scan_device(inv, busfd, &dirs, *uuid, flags, NULL);
+        scan_device(inv, busfd, &dirs, *uuid, flags, NULL, FALSE);
     g_hash_table_unref(dirs.fds);
     close(busfd);
     g_ptr_array_sort(inv->devices, mdev_device_compare);

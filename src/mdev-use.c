@@ -3,6 +3,7 @@
 #include "mdev-use.h"
 
 #include "mdev-error.h"
+#include "mdev-util.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -367,8 +368,12 @@ mdev_use_scan_devices(MdevContext *ctx, GPtrArray *devices, GError **error)
     for (guint i = 0; i < devices->len; i++) {
         const MdevDevice *device = g_ptr_array_index(devices, i);
 
+        char group[MDEV_UTIL_INT_TEXT_SIZE];
+
         if (device->active && device->iommu_group >= 0)
-            g_hash_table_add(wanted, g_strdup_printf(VFIO_NODE_PREFIX "%d", device->iommu_group));
+            g_hash_table_add(wanted, g_strconcat(VFIO_NODE_PREFIX,
+                                                 mdev_util_int_text(device->iommu_group, group),
+                                                 NULL));
     }
     return scan(ctx, wanted, error);
 }
