@@ -127,18 +127,13 @@ read_definition_at(int dirfd, const char *name, const char *path, const char *pa
     return definition;
 }
 
-/* By path: checked with lstat() first, so that nothing but a regular file
- * is ever opened. */
+/* By path, given what lstat() said of it: nothing but a regular file is
+ * ever opened. */
 static MdevDevice *
-read_definition(const char *path, const char *parent, const char *uuid, GError **error)
+read_definition_seen(const char *path, const GStatBuf *st, const char *parent, const char *uuid,
+                     GError **error)
 {
-    GStatBuf st;
-
-    if (g_lstat(path, &st) < 0) {
-        set_read_error(errno, path, error);
-        return NULL;
-    }
-    if (!S_ISREG(st.st_mode)) {
+    if (!S_ISREG(st->st_mode)) {
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG,
                     _("definition '%s' is not a regular file"), path);
         return NULL;
@@ -372,13 +367,24 @@ mdev_store_load_one(MdevContext *ctx, const char *parent, const char *uuid, GErr
 
     if (path == NULL)
         return NULL;
-    if (parent_dir_is_link(mdev_context_get_conf_dir(ctx), parent) ||
-        (g_lstat(path, &st) < 0 && errno == ENOENT)) {
+    /* the file first: most lookups (one per running mdev in a listing) find
+     * none, and then the directory needs no look */
+    if (g_lstat(path, &st) < 0) {
+        int err = errno;
+
+        if (err == ENOENT || parent_dir_is_link(mdev_context_get_conf_dir(ctx), parent))
+            g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
+                        _("mdev '%1$s' is not defined on parent '%2$s'"), uuid, parent);
+        else
+            set_read_error(err, path, error);
+        return NULL;
+    }
+    if (parent_dir_is_link(mdev_context_get_conf_dir(ctx), parent)) {
         g_set_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND,
                     _("mdev '%1$s' is not defined on parent '%2$s'"), uuid, parent);
         return NULL;
     }
-    return read_definition(path, parent, uuid, error);
+    return read_definition_seen(path, &st, parent, uuid, error);
 }
 
 /**

@@ -292,6 +292,15 @@ test_malformed(Fixture *f, gconstpointer data)
     g_assert_null(mdev_store_load_one(f->ctx, "mtty", U2, &error));
     g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG);
     g_assert_nonnull(strstr(error->message, "empty"));
+    g_clear_error(&error);
+    /* and of a FIFO without opening it; an absent one is not found */
+    g_assert_null(
+        mdev_store_load_one(f->ctx, "mtty", "99999999-9999-4999-8999-999999999999", &error));
+    g_assert_error(error, MDEV_ERROR, MDEV_ERROR_INVALID_CONFIG);
+    g_assert_nonnull(strstr(error->message, "not a regular file"));
+    g_clear_error(&error);
+    g_assert_null(mdev_store_load_one(f->ctx, "mtty", UAP, &error));
+    g_assert_error(error, MDEV_ERROR, MDEV_ERROR_NOT_FOUND);
 }
 
 /* A definition of @size bytes: a valid one padded with blanks. */
