@@ -1034,20 +1034,11 @@ similar_in_list(GPtrArray *names, const char *name)
 char *
 mdev_discovery_find_similar_parent(MdevContext *ctx, const char *name)
 {
-    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
-    DIR *dir;
-    struct dirent *entry;
+    g_autoptr(GPtrArray) names = NULL;
 
     g_return_val_if_fail(name != NULL, NULL);
 
-    dir = opendir(MDEV_SYSFS_PARENTS);
-    if (dir == NULL)
-        return NULL;
-    while ((entry = readdir(dir)) != NULL) {
-        if (entry->d_name[0] != '.')
-            g_ptr_array_add(names, g_strdup(entry->d_name));
-    }
-    closedir(dir);
+    names = mdev_sysfs_list_names(MDEV_SYSFS_PARENTS);
     g_ptr_array_sort(names, mdev_util_compare_strings);
     return similar_in_list(names, name);
 }

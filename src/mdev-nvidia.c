@@ -451,17 +451,11 @@ find_vf(const char *driver, const char *address, const char *only_card,
 static GHashTable *
 read_mdev_parents(void)
 {
+    g_autoptr(GPtrArray) list = mdev_sysfs_list_names(MDEV_SYSFS_PARENTS);
     GHashTable *names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    DIR *dir = opendir(MDEV_SYSFS_PARENTS);
-    struct dirent *entry;
 
-    if (dir == NULL)
-        return names;
-    while ((entry = readdir(dir)) != NULL) {
-        if (entry->d_name[0] != '.')
-            g_hash_table_add(names, g_strdup(entry->d_name));
-    }
-    closedir(dir);
+    for (guint i = 0; i < list->len; i++)
+        g_hash_table_add(names, g_strdup(g_ptr_array_index(list, i)));
     return names;
 }
 

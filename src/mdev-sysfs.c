@@ -8,6 +8,7 @@
 #include "mdev-model.h"
 #include "mdev-util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gi18n-lib.h>
@@ -49,6 +50,31 @@ mdev_sysfs_read_attr(int dirfd, const char *path, char *buf, gsize size)
         n--;
     buf[n] = '\0';
     return n;
+}
+
+/**
+ * mdev_sysfs_list_names:
+ * @dir: a sysfs directory, such as %MDEV_SYSFS_PARENTS
+ *
+ * Returns: (transfer full) (element-type utf8): the names in @dir, in the
+ *   order the directory gives them, hidden ones left out; empty when @dir
+ *   cannot be read
+ */
+GPtrArray *
+mdev_sysfs_list_names(const char *dir)
+{
+    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+    DIR *handle = opendir(dir);
+    struct dirent *entry;
+
+    if (handle == NULL)
+        return names;
+    while ((entry = readdir(handle)) != NULL) {
+        if (entry->d_name[0] != '.')
+            g_ptr_array_add(names, g_strdup(entry->d_name));
+    }
+    closedir(handle);
+    return names;
 }
 
 /**

@@ -14,6 +14,7 @@ G_BEGIN_DECLS
 
 gssize mdev_sysfs_read_attr(int dirfd, const char *path, char *buf, gsize size);
 gssize mdev_sysfs_read_link(int dirfd, const char *path, char *buf, gsize size);
+GPtrArray *mdev_sysfs_list_names(const char *dir) G_GNUC_WARN_UNUSED_RESULT;
 
 gboolean mdev_sysfs_write_once(int dirfd, const char *path, const char *text, int *ret_errno);
 gboolean mdev_sysfs_remove_device(const char *uuid, int *ret_errno);
