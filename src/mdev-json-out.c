@@ -338,22 +338,27 @@ mdev_json_out_add_string(MdevJsonOut *out, const char *key, const char *value)
     mdev_json_out_string(out, value);
 }
 
+/* Names the member and, when its value is absent, writes null for it:
+ * TRUE when the caller still has the value to write. */
+static gboolean
+member_unless_absent(MdevJsonOut *out, const char *key, gboolean present)
+{
+    mdev_json_out_member(out, key);
+    if (!present)
+        mdev_json_out_null(out);
+    return present;
+}
+
 void
 mdev_json_out_add_int(MdevJsonOut *out, const char *key, gint64 value, gboolean present)
 {
-    mdev_json_out_member(out, key);
-    if (present)
+    if (member_unless_absent(out, key, present))
         mdev_json_out_int(out, value);
-    else
-        mdev_json_out_null(out);
 }
 
 void
 mdev_json_out_add_bool(MdevJsonOut *out, const char *key, gboolean value, gboolean present)
 {
-    mdev_json_out_member(out, key);
-    if (present)
+    if (member_unless_absent(out, key, present))
         mdev_json_out_bool(out, value);
-    else
-        mdev_json_out_null(out);
 }
